@@ -1,0 +1,138 @@
+//! Passwords, session tokens and the request's viewer (ssr only).
+use crate::error::AppError;
+use crate::session::{cookie_value, SessionUser, ELDER_COOKIE, LOCALE_COOKIE, SESSION_COOKIE};
+use crate::state::AppState;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use http::request::Parts;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Hashes a password with Argon2id (default parameters), off the async runtime.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|err| {
+        tracing::error!(%err, "password hashing failed");
+        AppError::Internal
+    })
+}
+
+/// Verifies a password against a stored hash, off the async runtime.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash that costs as much to check as a real one, for unknown phone numbers,
+/// so that timing does not tell which numbers are registered.
+pub fn dummy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ"
+}
+
+/// A new session token: 256 random bits, hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// What is stored for a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A `Set-Cookie` value. HttpOnly and SameSite=Lax always; Secure over TLS.
+pub fn cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool, secure: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; SameSite=Lax");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// The request's session token, if it sent one.
+pub fn session_token(parts: &Parts) -> Option<String> {
+    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+    cookie_value(header, SESSION_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
+}
+
+/// Preferences sent as cookies (anonymous visitors have them too).
+pub fn cookie_prefs(parts: &Parts) -> (Option<crate::i18n::Locale>, Option<bool>) {
+    let header = parts.headers.get(http::header::COOKIE).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let locale = cookie_value(header, LOCALE_COOKIE).and_then(crate::i18n::Locale::from_tag);
+    let elder = cookie_value(header, ELDER_COOKIE).map(|v| v == "1");
+    (locale, elder)
+}
+
+/// The client's IP: the socket peer (a reverse proxy would set it via ConnectInfo too).
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Resolves the session cookie to a user, sliding the idle timeout.
+pub async fn resolve_user(state: &AppState, parts: &Parts) -> Result<Option<SessionUser>, AppError> {
+    let Some(token) = session_token(parts) else { return Ok(None) };
+    let hash = token_hash(&token);
+    let now = crate::repo::now();
+    let idle = state.settings.session_idle.as_secs() as i64;
+    let Some((account_id, last_seen)) = crate::repo::sessions_repo::find_live(&state.pool, &hash, now, idle).await?
+    else {
+        return Ok(None);
+    };
+    // Sliding expiry, written at most once a minute per session.
+    if now - last_seen >= 60 {
+        let mut tx = crate::repo::begin_immediate(&state.pool).await?;
+        crate::repo::sessions_repo::touch(&mut tx, &hash, now).await?;
+        tx.commit().await?;
+    }
+    Ok(crate::repo::accounts_repo::load_user(&state.pool, account_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_only_their_hash_is_kept() {
+        let a = new_token();
+        let b = new_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn cookies_are_http_only_and_lax() {
+        let c = cookie("gs_session", "abc", 60, true, false);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
+        assert!(cookie("x", "1", 1, false, true).ends_with("; Secure"));
+    }
+
+    #[tokio::test]
+    async fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("向日葵驿站2026".into()).await.expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("向日葵驿站2026".into(), hash.clone()).await);
+        assert!(!verify_password("wrong password".into(), hash).await);
+        assert!(!verify_password("x".into(), dummy_hash().into()).await);
+    }
+}

@@ -1,0 +1,158 @@
+//! Shared pieces of the pages.
+use crate::domain::order::Urgency;
+use crate::dto::OrderCard;
+use crate::error::AppError;
+use crate::i18n::{age_text, section_label, Msg};
+use crate::{tr, use_viewer};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The bottom tab bar: 首页 · 需求大厅 · 志愿之星 · 我的, and 管理 for grid staff.
+#[component]
+pub fn TabBar() -> impl IntoView {
+    let viewer = use_viewer();
+    let staff = viewer.user.as_ref().is_some_and(|u| u.is_staff());
+    view! {
+        <nav class="tabbar" aria-label=tr(Msg::MainNav)>
+            <A href="/" exact=true>
+                <span class="tab-icon" aria-hidden="true">"⌂"</span>
+                <span>{tr(Msg::TabHome)}</span>
+            </A>
+            <A href="/board">
+                <span class="tab-icon" aria-hidden="true">"☰"</span>
+                <span>{tr(Msg::TabBoard)}</span>
+            </A>
+            <A href="/stars">
+                <span class="tab-icon" aria-hidden="true">"★"</span>
+                <span>{tr(Msg::TabStars)}</span>
+            </A>
+            <A href="/me">
+                <span class="tab-icon" aria-hidden="true">"☺"</span>
+                <span>{tr(Msg::TabMe)}</span>
+            </A>
+            {staff.then(|| view! {
+                <A href="/admin">
+                    <span class="tab-icon" aria-hidden="true">"⚙"</span>
+                    <span>{tr(Msg::TabAdmin)}</span>
+                </A>
+            })}
+        </nav>
+    }
+}
+
+/// Sets the HTTP status of the page being rendered on the server.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(status)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code)) {
+        res.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// A friendly error page that also sets the status (404, 403, 401, 500).
+#[component]
+pub fn ErrorPage(status: u16) -> impl IntoView {
+    set_status(status);
+    let (title, hint) = match status {
+        404 => (Msg::ErrNotFound, Msg::ErrNotFoundHint),
+        403 => (Msg::ErrForbidden, Msg::ErrForbiddenHint),
+        401 => (Msg::ErrUnauthorized, Msg::NotSignedInHint),
+        _ => (Msg::ErrInternal, Msg::ErrNetwork),
+    };
+    view! {
+        <section class="card error-page">
+            <p class="error-code" aria-hidden="true">{status}</p>
+            <h1>{tr(title)}</h1>
+            <p>{tr(hint)}</p>
+            {(status == 401).then(|| view! { <p><A href="/login" attr:class="btn primary">{tr(Msg::SignIn)}</A></p> })}
+            <p><A href="/">{tr(Msg::BackHome)}</A></p>
+        </section>
+    }
+}
+
+/// An error from a server function, as a page section (sets the status on the server).
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotFound => view! { <ErrorPage status=404/> }.into_any(),
+        AppError::Forbidden => view! { <ErrorPage status=403/> }.into_any(),
+        AppError::Unauthorized => view! { <ErrorPage status=401/> }.into_any(),
+        other => {
+            set_status(other.status());
+            view! { <p class="form-error" role="alert">{tr(other.msg())}</p> }.into_any()
+        }
+    }
+}
+
+/// A field's message under its input, if the last submission had one.
+#[component]
+pub fn FieldMsg(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.field_msg(field))
+            .map(|m| view! { <p class="field-error" id=format!("{field}-error")>{tr(m)}</p> })
+    }
+}
+
+/// The form-level message of the last submission (not shown for field errors).
+#[component]
+pub fn FormMsg(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <p class="form-error" role="alert">{tr(e.msg())}</p> })
+}
+
+/// While data loads.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-busy="true">"…"</p> }
+}
+
+/// A public order card: section, title, urgency, age, building, masked name.
+#[component]
+pub fn OrderCardView(order: OrderCard) -> impl IntoView {
+    let locale = use_viewer().locale;
+    let urgent = order.urgency == Urgency::Urgent;
+    view! {
+        <li class="order-card" class:urgent=urgent>
+            <div class="order-meta">
+                <span class=format!("tag section-{}", order.section.as_str())>{section_label(order.section).text(locale)}</span>
+                {urgent.then(|| view! { <span class="tag urgent">{Msg::UrgencyUrgent.text(locale)}</span> })}
+                <span class="age">{age_text(locale, order.age_secs)}</span>
+            </div>
+            <p class="order-title">{order.title}</p>
+            <p class="order-place">
+                {order.building.unwrap_or_default()} " · " {order.requester_masked}
+            </p>
+        </li>
+    }
+}
+
+/// After a successful action in the browser, reload (or go to `to`) so the page is
+/// rendered afresh with the new session or preferences. Without WASM the server's
+/// redirect does the same.
+pub fn reload_on_success<S>(action: ServerAction<S>, to: Option<&'static str>)
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let location = window().location();
+            let _ = match to {
+                Some(path) => location.assign(path),
+                None => location.reload(),
+            };
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (action, to);
+}
+
+/// The error of an action's last run, as a signal.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}

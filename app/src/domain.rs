@@ -1,0 +1,8 @@
+//! Pure types and rules of the domain: no IO, unit-tested.
+pub mod grid;
+pub mod order;
+pub mod password;
+pub mod phone;
+pub mod privacy;
+pub mod role;
+pub mod sentiment;

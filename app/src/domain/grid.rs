@@ -1,0 +1,142 @@
+//! The grid tree: levels and hierarchical codes in the style of CJ/T 349.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum NodeLevel {
+    /// 街道
+    Subdistrict,
+    /// 社区
+    Community,
+    /// 网格
+    Grid,
+    /// 微网格
+    MicroGrid,
+    /// 楼栋
+    Building,
+    /// 单元
+    Unit,
+}
+
+impl NodeLevel {
+    pub const ALL: [NodeLevel; 6] = [
+        NodeLevel::Subdistrict,
+        NodeLevel::Community,
+        NodeLevel::Grid,
+        NodeLevel::MicroGrid,
+        NodeLevel::Building,
+        NodeLevel::Unit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeLevel::Subdistrict => "subdistrict",
+            NodeLevel::Community => "community",
+            NodeLevel::Grid => "grid",
+            NodeLevel::MicroGrid => "micro_grid",
+            NodeLevel::Building => "building",
+            NodeLevel::Unit => "unit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NodeLevel> {
+        NodeLevel::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// The level a child of this level must have.
+    pub fn child(self) -> Option<NodeLevel> {
+        match self {
+            NodeLevel::Subdistrict => Some(NodeLevel::Community),
+            NodeLevel::Community => Some(NodeLevel::Grid),
+            NodeLevel::Grid => Some(NodeLevel::MicroGrid),
+            NodeLevel::MicroGrid => Some(NodeLevel::Building),
+            NodeLevel::Building => Some(NodeLevel::Unit),
+            NodeLevel::Unit => None,
+        }
+    }
+
+    /// Digits this level adds to its parent's code. A subdistrict's code is the
+    /// 6-digit county code plus 3 digits (9 in all), as in GB/T 10114.
+    pub fn segment_width(self) -> usize {
+        match self {
+            NodeLevel::Subdistrict => 9,
+            NodeLevel::Community | NodeLevel::Grid | NodeLevel::Building => 3,
+            NodeLevel::MicroGrid | NodeLevel::Unit => 2,
+        }
+    }
+}
+
+/// Why a code could not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeError {
+    SequenceOutOfRange,
+}
+
+/// The code of the `seq`-th child (1-based) of a node with code `parent_code`.
+pub fn child_code(parent_code: &str, level: NodeLevel, seq: u32) -> Result<String, CodeError> {
+    let width = level.segment_width();
+    if seq == 0 || seq >= 10u32.pow(width as u32) {
+        return Err(CodeError::SequenceOutOfRange);
+    }
+    Ok(format!("{parent_code}{seq:0width$}"))
+}
+
+/// Whether the node with `code` lies inside (or is) the area with `scope_code`.
+pub fn is_within(code: &str, scope_code: &str) -> bool {
+    code.starts_with(scope_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn child_codes_extend_the_parent_code() {
+        assert_eq!(child_code("320602001", NodeLevel::Community, 3), Ok("320602001003".into()));
+        assert_eq!(child_code("320602001003", NodeLevel::Grid, 12), Ok("320602001003012".into()));
+        assert_eq!(child_code("320602001003012", NodeLevel::MicroGrid, 4), Ok("32060200100301204".into()));
+    }
+
+    #[test]
+    fn sequences_must_fit_the_segment() {
+        assert_eq!(child_code("x", NodeLevel::MicroGrid, 0), Err(CodeError::SequenceOutOfRange));
+        assert_eq!(child_code("x", NodeLevel::MicroGrid, 100), Err(CodeError::SequenceOutOfRange));
+        assert!(child_code("x", NodeLevel::Community, 999).is_ok());
+    }
+
+    #[test]
+    fn areas_contain_their_descendants_only() {
+        assert!(is_within("32060200100301204", "320602001003"));
+        assert!(is_within("320602001003", "320602001003"));
+        assert!(!is_within("320602001004", "320602001003"));
+    }
+
+    #[test]
+    fn every_level_but_the_unit_has_a_child_level() {
+        let mut level = NodeLevel::Subdistrict;
+        let mut depth = 1;
+        while let Some(next) = level.child() {
+            assert!(next > level);
+            level = next;
+            depth += 1;
+        }
+        assert_eq!((level, depth), (NodeLevel::Unit, 6));
+    }
+}
+
+/// The code of the community containing the node with `code` (subdistrict codes are
+/// returned whole).
+pub fn community_prefix(code: &str) -> &str {
+    let len = NodeLevel::Subdistrict.segment_width() + NodeLevel::Community.segment_width();
+    code.get(..len).unwrap_or(code)
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::*;
+
+    #[test]
+    fn the_community_prefix_is_the_first_twelve_digits() {
+        assert_eq!(community_prefix("32060200100301204"), "320602001003");
+        assert_eq!(community_prefix("320602001"), "320602001");
+    }
+}

@@ -1,0 +1,265 @@
+//! The one i18n layer: every visible string is a `Msg`, zh-CN first, English complete.
+//! The compiler enforces completeness: each message is declared with both texts.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Locale {
+    /// The BCP 47 tag used in `<html lang>`, the cookie and the database.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        match tag {
+            "zh-CN" | "zh" => Some(Locale::Zh),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => ($zh:literal, $en:literal),)*) => {
+        /// A message key; `text` gives it in a locale.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $((Msg::$key, Locale::Zh) => $zh, (Msg::$key, Locale::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => ("网格驿站", "Grid Station"),
+    Tagline => ("有需要，找网格；能帮忙，来接单", "Need help? Ask the grid. Can help? Take an order."),
+    MainNav => ("主导航", "Main navigation"),
+    TabHome => ("首页", "Home"),
+    TabBoard => ("需求大厅", "Board"),
+    TabStars => ("志愿之星", "Stars"),
+    TabMe => ("我的", "Me"),
+    TabAdmin => ("管理", "Admin"),
+
+    RoleResident => ("居民", "Resident"),
+    RoleVolunteer => ("志愿者", "Volunteer"),
+    RoleMicroGridMember => ("微网格员", "Micro-grid member"),
+    RoleGridLeader => ("网格长", "Grid leader"),
+    RoleCommunityAdmin => ("社区管理员", "Community admin"),
+    RoleSubdistrictAdmin => ("街道管理员", "Subdistrict admin"),
+
+    LevelSubdistrict => ("街道", "Subdistrict"),
+    LevelCommunity => ("社区", "Community"),
+    LevelGrid => ("网格", "Grid"),
+    LevelMicroGrid => ("微网格", "Micro-grid"),
+    LevelBuilding => ("楼栋", "Building"),
+    LevelUnit => ("单元", "Unit"),
+
+    SectionDailyLife => ("生活便民", "Daily life"),
+    SectionHealth => ("健康医疗", "Health & medical"),
+    SectionPolicy => ("政策咨询", "Policy advice"),
+    SectionAssistance => ("精准救助", "Targeted assistance"),
+    SectionEnvironment => ("环境提升", "Environment"),
+    UrgencyNormal => ("普通", "Normal"),
+    UrgencyUrgent => ("紧急", "Urgent"),
+    StatusOpen => ("待接单", "Open"),
+    StatusTaken => ("已接单", "Taken"),
+    StatusInService => ("服务中", "In service"),
+    StatusAwaiting => ("待确认", "Awaiting confirmation"),
+    StatusCompleted => ("已完成", "Completed"),
+    StatusCancelled => ("已取消", "Cancelled"),
+
+    SignIn => ("登录", "Sign in"),
+    SignUp => ("注册", "Sign up"),
+    SignOut => ("退出登录", "Sign out"),
+    Phone => ("手机号", "Phone number"),
+    Password => ("密码", "Password"),
+    FullName => ("姓名", "Full name"),
+    MyMicroGrid => ("所在微网格", "Your micro-grid"),
+    ChooseMicroGrid => ("请选择微网格", "Choose your micro-grid"),
+    NoAccountYet => ("还没有账号？", "No account yet?"),
+    HaveAccount => ("已有账号？", "Already registered?"),
+    SignInTitle => ("登录网格驿站", "Sign in to Grid Station"),
+    SignUpTitle => ("注册居民账号", "Create a resident account"),
+    SignInHint => ("演示账号密码均为 gridstation", "Demo accounts all use the password gridstation"),
+    Submitting => ("提交中…", "Sending…"),
+
+    ErrBadCredentials => ("手机号或密码不正确", "Wrong phone number or password"),
+    ErrRateLimited => ("尝试次数过多，请一分钟后再试", "Too many attempts; please try again in a minute"),
+    ErrUnauthorized => ("请先登录", "Please sign in first"),
+    ErrForbidden => ("没有权限", "You do not have permission"),
+    ErrForbiddenHint => ("这个页面只对网格工作人员开放。", "This page is for grid staff only."),
+    ErrNotFound => ("页面不存在", "Page not found"),
+    ErrNotFoundHint => ("您要找的内容不存在或已被删除。", "What you are looking for does not exist or was removed."),
+    ErrInternal => ("服务器出错了，请稍后再试", "Something went wrong on our side; please try again"),
+    ErrNetwork => ("网络不稳定，请检查网络后重试", "The network is unstable; please check it and try again"),
+    ErrBadRequest => ("请求格式不正确，请刷新页面后重试", "The request was malformed; please reload and try again"),
+    ErrInvalid => ("请检查填写的内容", "Please check what you entered"),
+    ErrRequired => ("此项必填", "This field is required"),
+    ErrTooLong => ("内容太长了", "This is too long"),
+    ErrPhoneMalformed => ("手机号格式不正确，应为11位手机号码", "Enter an 11-digit mainland mobile number"),
+    ErrPasswordShort => ("密码至少需要8位", "The password needs at least 8 characters"),
+    ErrPasswordLong => ("密码不能超过128位", "The password can have at most 128 characters"),
+    ErrPasswordCommon => ("这个密码太常见，请换一个", "This password is too common; choose another"),
+    ErrPhoneTaken => ("该手机号已注册，请直接登录", "This phone number is already registered; please sign in"),
+    ErrNoSuchMicroGrid => ("请选择有效的微网格", "Choose a valid micro-grid"),
+    ErrAccountDisabled => ("该账号已停用，请联系社区", "This account is disabled; please contact your community"),
+    BackHome => ("返回首页", "Back to home"),
+
+    Language => ("语言", "Language"),
+    ElderMode => ("长辈模式", "Elder mode"),
+    ElderModeHint => ("字更大、对比更强，方便长辈使用", "Larger text and stronger contrast"),
+    ElderModeOn => ("开启长辈模式", "Turn on elder mode"),
+    ElderModeOff => ("关闭长辈模式", "Turn off elder mode"),
+    Settings => ("设置", "Settings"),
+    MyAccount => ("我的账号", "My account"),
+    MyRoles => ("我的身份", "My roles"),
+    NotSignedIn => ("您还没有登录", "You are not signed in"),
+    NotSignedInHint => ("登录后可以发布需求、接单和投票。", "Sign in to post needs, take orders and vote."),
+
+    Hello => ("您好", "Hello"),
+    Welcome => ("欢迎来到网格驿站", "Welcome to Grid Station"),
+    MyStation => ("我的驿站", "My station"),
+    OpenHours => ("开放时间", "Opening hours"),
+    OpenOrdersNearby => ("附近待接单需求", "Open needs nearby"),
+    VolunteersNearby => ("本社区志愿者", "Volunteers in the community"),
+    ServiceHoursTotal => ("累计服务时长（小时）", "Service hours in total"),
+    OrdersCompleted => ("完成服务", "Services completed"),
+    GoToBoard => ("去需求大厅看看", "See the board"),
+    INeed => ("我需要", "I need"),
+    ICanHelp => ("我帮忙", "I can help"),
+    AllSections => ("全部", "All"),
+    NoOpenOrders => ("暂时没有待接单的需求", "No open needs right now"),
+    MinutesAgo => ("分钟前", "min ago"),
+    HoursAgo => ("小时前", "h ago"),
+    DaysAgo => ("天前", "d ago"),
+    JustNow => ("刚刚", "just now"),
+    LiveUpdating => ("实时更新", "Live"),
+    CommunityFeed => ("邻里圈", "Neighbourhood feed"),
+
+    StarsTitle => ("志愿服务之星", "Volunteer Stars"),
+    NoElection => ("目前没有进行中的评选", "No election is running"),
+    VotingPeriod => ("投票时间", "Voting period"),
+    Candidates => ("候选人", "Candidates"),
+    Hours => ("小时", "h"),
+    Orders => ("单", "orders"),
+    Rating => ("评分", "Rating"),
+    Votes => ("票", "votes"),
+    VotesPerVoter => ("每人可投", "Votes per voter"),
+    StarsToElect => ("评选名额", "Stars to elect"),
+
+    AdminTitle => ("网格管理", "Grid administration"),
+    MyArea => ("管辖范围", "My area"),
+    Households => ("户数", "Households"),
+    Residents => ("居民", "Residents"),
+    OverSixty => ("60岁以上", "Over 60"),
+    LivingAlone => ("独居老人", "Living alone"),
+    OpenOrders => ("待接单", "Open orders"),
+    SubAreas => ("下级区域", "Areas below"),
+    Leader => ("负责人", "Leader"),
+    Station => ("驿站", "Station"),
+}
+
+/// The localised label of a role.
+pub fn role_label(role: crate::domain::role::Role) -> Msg {
+    use crate::domain::role::Role;
+    match role {
+        Role::Resident => Msg::RoleResident,
+        Role::Volunteer => Msg::RoleVolunteer,
+        Role::MicroGridMember => Msg::RoleMicroGridMember,
+        Role::GridLeader => Msg::RoleGridLeader,
+        Role::CommunityAdmin => Msg::RoleCommunityAdmin,
+        Role::SubdistrictAdmin => Msg::RoleSubdistrictAdmin,
+    }
+}
+
+pub fn level_label(level: crate::domain::grid::NodeLevel) -> Msg {
+    use crate::domain::grid::NodeLevel as L;
+    match level {
+        L::Subdistrict => Msg::LevelSubdistrict,
+        L::Community => Msg::LevelCommunity,
+        L::Grid => Msg::LevelGrid,
+        L::MicroGrid => Msg::LevelMicroGrid,
+        L::Building => Msg::LevelBuilding,
+        L::Unit => Msg::LevelUnit,
+    }
+}
+
+pub fn section_label(section: crate::domain::order::ServiceSection) -> Msg {
+    use crate::domain::order::ServiceSection as S;
+    match section {
+        S::DailyLife => Msg::SectionDailyLife,
+        S::Health => Msg::SectionHealth,
+        S::PolicyConsultation => Msg::SectionPolicy,
+        S::TargetedAssistance => Msg::SectionAssistance,
+        S::Environment => Msg::SectionEnvironment,
+    }
+}
+
+pub fn status_label(status: crate::domain::order::OrderStatus) -> Msg {
+    use crate::domain::order::OrderStatus as S;
+    match status {
+        S::Open => Msg::StatusOpen,
+        S::Taken => Msg::StatusTaken,
+        S::InService => Msg::StatusInService,
+        S::AwaitingConfirmation => Msg::StatusAwaiting,
+        S::Completed => Msg::StatusCompleted,
+        S::Cancelled => Msg::StatusCancelled,
+    }
+}
+
+/// "5分钟前" / "5 min ago" for an age in seconds.
+pub fn age_text(locale: Locale, seconds: i64) -> String {
+    let sep = if locale == Locale::En { " " } else { "" };
+    match seconds {
+        s if s < 60 => Msg::JustNow.text(locale).to_string(),
+        s if s < 3600 => format!("{}{sep}{}", s / 60, Msg::MinutesAgo.text(locale)),
+        s if s < 86_400 => format!("{}{sep}{}", s / 3600, Msg::HoursAgo.text(locale)),
+        s => format!("{}{sep}{}", s / 86_400, Msg::DaysAgo.text(locale)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_text_in_both_locales() {
+        for msg in Msg::ALL {
+            let zh = msg.text(Locale::Zh);
+            let en = msg.text(Locale::En);
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{msg:?}");
+            assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "English text of {msg:?} has Chinese");
+        }
+    }
+
+    #[test]
+    fn locale_tags_round_trip() {
+        for locale in [Locale::Zh, Locale::En] {
+            assert_eq!(Locale::from_tag(locale.tag()), Some(locale));
+        }
+        assert_eq!(Locale::from_tag("fr"), None);
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(age_text(Locale::Zh, 30), "刚刚");
+        assert_eq!(age_text(Locale::Zh, 300), "5分钟前");
+        assert_eq!(age_text(Locale::En, 7200), "2 h ago");
+        assert_eq!(age_text(Locale::En, 3 * 86_400), "3 d ago");
+    }
+}

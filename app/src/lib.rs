@@ -1,0 +1,113 @@
+//! Grid Station (网格驿站): components, pages and server functions, compiled for the
+//! `ssr` server build and the `hydrate` WASM build.
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod domain;
+pub mod dto;
+pub mod error;
+pub mod i18n;
+pub mod live;
+pub mod pages;
+pub mod server_fns;
+pub mod session;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+#[cfg(feature = "ssr")]
+pub use server_fns::ctx::RequestViewer;
+
+use crate::i18n::Msg;
+use crate::session::Viewer;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document rendered by the server around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let viewer = initial_viewer();
+    // JSON inside <script>: `<` is escaped so no name can close the element.
+    let json = serde_json::to_string(&viewer).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
+    let class = if viewer.elder { "elder" } else { "" };
+    view! {
+        <!DOCTYPE html>
+        <html lang=viewer.locale.tag() class=class>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#b91c1c"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <script id="gs-viewer" type="application/json" inner_html=json></script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Who is looking: on the server from the request, in the browser from the page.
+fn initial_viewer() -> Viewer {
+    #[cfg(feature = "ssr")]
+    {
+        server_fns::ctx::viewer()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .get_element_by_id("gs-viewer")
+            .and_then(|el| el.text_content())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// The viewer of this page (fixed for the page's life: sign-in and preference changes reload).
+pub fn use_viewer() -> Viewer {
+    use_context::<Viewer>().unwrap_or_default()
+}
+
+/// Text of a message in the viewer's language.
+pub fn tr(msg: Msg) -> &'static str {
+    msg.text(use_viewer().locale)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let viewer = initial_viewer();
+    let title = Msg::AppName.text(viewer.locale);
+    provide_context(viewer);
+    live::provide_live();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/gridstation.css"/>
+        <Title text=title/>
+        <Router>
+            <div class="app">
+                <main class="page" id="main">
+                    <Routes fallback=|| view! { <components::ErrorPage status=404/> }>
+                        <Route path=path!("/") ssr=SsrMode::Async view=pages::home::HomePage/>
+                        <Route path=path!("/board") ssr=SsrMode::Async view=pages::board::BoardPage/>
+                        <Route path=path!("/stars") ssr=SsrMode::Async view=pages::stars::StarsPage/>
+                        <Route path=path!("/me") ssr=SsrMode::Async view=pages::me::MePage/>
+                        <Route path=path!("/admin") ssr=SsrMode::Async view=pages::admin::AdminPage/>
+                        <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::LoginPage/>
+                        <Route path=path!("/signup") ssr=SsrMode::Async view=pages::login::SignupPage/>
+                    </Routes>
+                </main>
+                <components::TabBar/>
+            </div>
+        </Router>
+    }
+}

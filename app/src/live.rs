@@ -1,0 +1,159 @@
+//! Live updates: the server publishes small invalidation hints on a broadcast bus,
+//! one SSE endpoint streams them, and the browser bumps a version signal per topic
+//! that resources key on. The database stays the truth.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    Orders,
+    Grid,
+    Election,
+    Sentiment,
+    Notices,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 5] = [Topic::Orders, Topic::Grid, Topic::Election, Topic::Sentiment, Topic::Notices];
+}
+
+/// One hint: something about `topic` (and object `id`) changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveEvent {
+    pub seq: u64,
+    pub topic: Topic,
+    pub id: Option<i64>,
+}
+
+#[cfg(feature = "ssr")]
+pub use bus::Bus;
+
+#[cfg(feature = "ssr")]
+mod bus {
+    use super::{LiveEvent, Topic};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    use tokio::sync::broadcast;
+
+    /// The broadcast bus. Lagging subscribers lose events (and refetch), never block.
+    #[derive(Clone)]
+    pub struct Bus {
+        sender: broadcast::Sender<LiveEvent>,
+        seq: Arc<AtomicU64>,
+    }
+
+    impl Bus {
+        pub fn new(capacity: usize) -> Self {
+            let (sender, _) = broadcast::channel(capacity);
+            Self { sender, seq: Arc::new(AtomicU64::new(0)) }
+        }
+
+        pub fn publish(&self, topic: Topic, id: Option<i64>) -> u64 {
+            let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
+            // No subscribers is fine: nobody is looking.
+            let _ = self.sender.send(LiveEvent { seq, topic, id });
+            seq
+        }
+
+        pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+            self.sender.subscribe()
+        }
+    }
+}
+
+/// Per-topic version signals in the browser; pages key their resources on them.
+#[derive(Clone, Copy)]
+pub struct LiveVersions {
+    versions: [RwSignal<u64>; 5],
+    pub connected: RwSignal<bool>,
+}
+
+impl LiveVersions {
+    pub fn version(&self, topic: Topic) -> u64 {
+        self.versions[Self::index(topic)].get()
+    }
+
+    pub fn bump(&self, topic: Topic) {
+        self.versions[Self::index(topic)].update(|v| *v += 1);
+    }
+
+    pub fn bump_all(&self) {
+        for topic in Topic::ALL {
+            self.bump(topic);
+        }
+    }
+
+    fn index(topic: Topic) -> usize {
+        Topic::ALL.iter().position(|t| *t == topic).unwrap_or(0)
+    }
+}
+
+/// Provides the live context; in the browser also opens the event stream.
+pub fn provide_live() -> LiveVersions {
+    let live = LiveVersions { versions: std::array::from_fn(|_| RwSignal::new(0)), connected: RwSignal::new(false) };
+    provide_context(live);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| client::connect(live));
+    live
+}
+
+pub fn use_live() -> LiveVersions {
+    use_context::<LiveVersions>().unwrap_or_else(provide_live)
+}
+
+#[cfg(feature = "hydrate")]
+mod client {
+    use super::{LiveEvent, LiveVersions};
+    use leptos::prelude::Set;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    /// Opens `/api/events`. EventSource reconnects by itself; after an error or a gap
+    /// in sequence numbers every topic is bumped so pages refetch what they missed.
+    pub fn connect(live: LiveVersions) {
+        let Ok(source) = web_sys::EventSource::new("/api/events") else {
+            return;
+        };
+        let last_seq = Rc::new(Cell::new(0u64));
+        let had_error = Rc::new(Cell::new(false));
+
+        let on_message = {
+            let last_seq = last_seq.clone();
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let Some(text) = event.data().as_string() else { return };
+                let Ok(hint) = serde_json::from_str::<LiveEvent>(&text) else { return };
+                let previous = last_seq.replace(hint.seq);
+                if previous != 0 && hint.seq != previous + 1 {
+                    live.bump_all();
+                } else {
+                    live.bump(hint.topic);
+                }
+            })
+        };
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+
+        let on_open = {
+            let had_error = had_error.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                live.connected.set(true);
+                if had_error.replace(false) {
+                    live.bump_all();
+                }
+            })
+        };
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        on_open.forget();
+
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            live.connected.set(false);
+            had_error.set(true);
+            last_seq.set(0);
+        });
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+    }
+}

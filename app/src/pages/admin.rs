@@ -1,0 +1,78 @@
+//! /admin: grid staff see their area with the sums of every area below it.
+use crate::components::{ErrorNotice, ErrorPage, Loading};
+use crate::domain::grid::NodeLevel;
+use crate::dto::AreaSummary;
+use crate::i18n::{level_label, Msg};
+use crate::live::{use_live, Topic};
+use crate::server_fns::pages::admin_data;
+use crate::{tr, use_viewer};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let viewer = use_viewer();
+    match viewer.user {
+        None => view! { <ErrorPage status=401/> }.into_any(),
+        Some(user) if !user.is_staff() => view! { <ErrorPage status=403/> }.into_any(),
+        Some(_) => view! { <AdminOverview/> }.into_any(),
+    }
+}
+
+#[component]
+fn AdminOverview() -> impl IntoView {
+    let live = use_live();
+    let query = use_query_map();
+    let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<i64>().ok()));
+    let data = Resource::new(move || (node.get(), live.version(Topic::Grid)), |(n, _)| admin_data(n));
+    view! {
+        <header class="page-head"><h1>{tr(Msg::AdminTitle)}</h1></header>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(admin) => view! {
+                        <section class="card">
+                            <p class="muted">{tr(Msg::MyArea)} " · " {level_name(&admin.node.level)} " · " {admin.node.code.clone()}</p>
+                            <h2>{admin.node.name.clone()}</h2>
+                            <Sums area=admin.node.clone()/>
+                        </section>
+                        {(!admin.children.is_empty()).then(|| view! {
+                            <h2 class="section-title">{tr(Msg::SubAreas)}</h2>
+                            <ul class="areas">
+                                {admin.children.into_iter().map(|c| { let id = c.id; let level = level_name(&c.level); let name = c.name.clone(); view! {
+                                    <li class="card area">
+                                        <A href=format!("/admin?node={id}")>
+                                            <span class="muted">{level}</span> " " <strong>{name}</strong>
+                                        </A>
+                                        {c.leaders.clone().map(|l| view! { <p class="muted">{tr(Msg::Leader)} ": " {l}</p> })}
+                                        {c.station.clone().map(|s| view! { <p class="muted">{tr(Msg::Station)} ": " {s}</p> })}
+                                        <Sums area=c/>
+                                    </li>
+                                }}).collect_view()}
+                            </ul>
+                        })}
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn level_name(level: &str) -> &'static str {
+    NodeLevel::parse(level).map(|l| tr(level_label(l))).unwrap_or("")
+}
+
+#[component]
+fn Sums(area: AreaSummary) -> impl IntoView {
+    view! {
+        <dl class="sums">
+            <div><dt>{tr(Msg::Households)}</dt><dd>{area.households}</dd></div>
+            <div><dt>{tr(Msg::Residents)}</dt><dd>{area.residents}</dd></div>
+            <div><dt>{tr(Msg::OverSixty)}</dt><dd>{area.over_sixty}</dd></div>
+            <div><dt>{tr(Msg::LivingAlone)}</dt><dd>{area.living_alone}</dd></div>
+            <div><dt>{tr(Msg::OpenOrders)}</dt><dd>{area.open_orders}</dd></div>
+        </dl>
+    }
+}

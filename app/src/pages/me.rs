@@ -1,0 +1,102 @@
+//! /me: the person's account, roles and settings (language, elder mode, sign-out).
+use crate::components::{reload_on_success, ErrorNotice, Loading};
+use crate::i18n::{role_label, Msg};
+use crate::server_fns::auth::Logout;
+use crate::server_fns::pages::me_data;
+use crate::server_fns::prefs::{SetElderMode, SetLocale};
+use crate::{tr, use_viewer};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn MePage() -> impl IntoView {
+    let viewer = use_viewer();
+    let account = match viewer.user.clone() {
+        Some(user) => {
+            let data = Resource::new(|| (), |_| me_data());
+            let logout = ServerAction::<Logout>::new();
+            reload_on_success(logout, Some("/"));
+            view! {
+                <section class="card">
+                    <h1>{user.name.clone()}</h1>
+                    <p class="muted">{user.phone_masked.clone()}</p>
+                    <h2>{tr(Msg::MyRoles)}</h2>
+                    <ul class="roles">
+                        {user.roles.iter().map(|r| view! {
+                            <li><span class="role">{tr(role_label(r.role))}</span> <span class="muted">{r.node_name.clone()}</span></li>
+                        }).collect_view()}
+                    </ul>
+                    <Suspense fallback=Loading>
+                        {move || Suspend::new(async move {
+                            match data.await {
+                                Ok(me) => view! {
+                                    <dl class="facts">
+                                        <dt>{tr(Msg::Phone)}</dt><dd>{me.phone}</dd>
+                                        <dt>{tr(Msg::MyArea)}</dt>
+                                        <dd>{[me.community, me.micro_grid, me.building].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</dd>
+                                        <dt>{tr(Msg::ServiceHoursTotal)}</dt><dd>{format!("{:.1}", me.service_minutes as f64 / 60.0)}</dd>
+                                        <dt>{tr(Msg::OrdersCompleted)}</dt><dd>{me.orders_completed}</dd>
+                                    </dl>
+                                }.into_any(),
+                                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                    <ActionForm action=logout>
+                        <button type="submit" class="btn">{tr(Msg::SignOut)}</button>
+                    </ActionForm>
+                </section>
+            }
+            .into_any()
+        }
+        None => view! {
+            <section class="card">
+                <h1>{tr(Msg::NotSignedIn)}</h1>
+                <p>{tr(Msg::NotSignedInHint)}</p>
+                <p><A href="/login" attr:class="btn primary">{tr(Msg::SignIn)}</A></p>
+            </section>
+        }
+        .into_any(),
+    };
+    view! {
+        {account}
+        <Settings/>
+    }
+}
+
+/// Language and elder mode, for everyone (cookies), remembered on the account too.
+#[component]
+fn Settings() -> impl IntoView {
+    let viewer = use_viewer();
+    let set_locale = ServerAction::<SetLocale>::new();
+    let set_elder = ServerAction::<SetElderMode>::new();
+    reload_on_success(set_locale, None);
+    reload_on_success(set_elder, None);
+    let (other_tag, other_name) = match viewer.locale {
+        crate::i18n::Locale::Zh => ("en", "English"),
+        crate::i18n::Locale::En => ("zh-CN", "中文"),
+    };
+    let (elder_value, elder_label) = if viewer.elder { ("0", Msg::ElderModeOff) } else { ("1", Msg::ElderModeOn) };
+    view! {
+        <section class="card">
+            <h2>{tr(Msg::Settings)}</h2>
+            <div class="setting">
+                <span>{tr(Msg::Language)}</span>
+                <ActionForm action=set_locale>
+                    <input type="hidden" name="locale" value=other_tag/>
+                    <button type="submit" class="btn" lang=other_tag>{other_name}</button>
+                </ActionForm>
+            </div>
+            <div class="setting">
+                <span>
+                    {tr(Msg::ElderMode)}
+                    <small class="muted">{tr(Msg::ElderModeHint)}</small>
+                </span>
+                <ActionForm action=set_elder>
+                    <input type="hidden" name="on" value=elder_value/>
+                    <button type="submit" class="btn">{tr(elder_label)}</button>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,168 @@
+//! People, accounts, roles and preferences.
+use crate::domain::role::Role;
+use crate::i18n::Locale;
+use crate::session::{RoleScope, SessionUser};
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// What sign-in needs to know about an account.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LoginRow {
+    pub account_id: i64,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+pub async fn find_for_login(pool: &SqlitePool, phone: &str) -> Result<Option<LoginRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id AS account_id, password_hash, disabled_at IS NOT NULL AS disabled FROM accounts WHERE phone = ?",
+    )
+    .bind(phone)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn phone_exists(conn: &mut SqliteConnection, phone: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM people WHERE phone = ?)").bind(phone).fetch_one(&mut *conn).await
+}
+
+/// Creates a resident of a micro-grid with an account; returns the account id.
+pub async fn create_resident(
+    conn: &mut SqliteConnection,
+    name: &str,
+    phone: &str,
+    password_hash: &str,
+    micro_grid_id: i64,
+) -> Result<i64, sqlx::Error> {
+    let person: i64 =
+        sqlx::query_scalar("INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id")
+            .bind(name)
+            .bind(phone)
+            .bind(micro_grid_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let account: i64 =
+        sqlx::query_scalar("INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, ?) RETURNING id")
+            .bind(person)
+            .bind(phone)
+            .bind(password_hash)
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'resident', ?)")
+        .bind(account)
+        .bind(micro_grid_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(account)
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    account_id: i64,
+    person_id: i64,
+    full_name: String,
+    phone: String,
+    micro_grid_id: Option<i64>,
+    micro_grid_name: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RoleRow {
+    role: String,
+    node_id: i64,
+    code: String,
+    name: String,
+}
+
+/// Loads the user of an enabled account, with their roles and scopes.
+pub async fn load_user(pool: &SqlitePool, account_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    let Some(row) = sqlx::query_as::<_, UserRow>(
+        "SELECT a.id AS account_id, p.id AS person_id, p.full_name, a.phone, p.micro_grid_id, g.name AS micro_grid_name
+         FROM accounts a JOIN people p ON p.id = a.person_id LEFT JOIN grid_nodes g ON g.id = p.micro_grid_id
+         WHERE a.id = ? AND a.disabled_at IS NULL",
+    )
+    .bind(account_id)
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let roles = sqlx::query_as::<_, RoleRow>(
+        "SELECT r.role, r.node_id, g.code, g.name FROM role_assignments r JOIN grid_nodes g ON g.id = r.node_id
+         WHERE r.account_id = ? ORDER BY r.id",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .filter_map(|r| {
+        Some(RoleScope { role: Role::parse(&r.role)?, node_id: r.node_id, node_code: r.code, node_name: r.name })
+    })
+    .collect();
+    Ok(Some(SessionUser {
+        account_id: row.account_id,
+        person_id: row.person_id,
+        name: row.full_name,
+        phone_masked: crate::domain::privacy::mask_phone(&row.phone),
+        roles,
+        micro_grid_id: row.micro_grid_id,
+        micro_grid_name: row.micro_grid_name,
+    }))
+}
+
+/// The account's stored preferences.
+pub async fn prefs(pool: &SqlitePool, account_id: i64) -> Result<Option<(Locale, bool)>, sqlx::Error> {
+    let row: Option<(String, bool)> = sqlx::query_as("SELECT locale, elder_mode FROM accounts WHERE id = ?")
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(tag, elder)| (Locale::from_tag(&tag).unwrap_or_default(), elder)))
+}
+
+pub async fn set_locale(conn: &mut SqliteConnection, account_id: i64, locale: Locale) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET locale = ? WHERE id = ?")
+        .bind(locale.tag())
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_elder_mode(conn: &mut SqliteConnection, account_id: i64, on: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET elder_mode = ? WHERE id = ?")
+        .bind(on)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A person's own profile, with their full phone number (shown to them only).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnProfile {
+    pub full_name: String,
+    pub phone: String,
+    pub building: Option<String>,
+    pub micro_grid: Option<String>,
+    pub community: Option<String>,
+    pub service_minutes: i64,
+    pub orders_completed: i64,
+    pub orders_placed: i64,
+}
+
+pub async fn own_profile(pool: &SqlitePool, person_id: i64) -> Result<Option<OwnProfile>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.full_name, a.phone, b.name AS building, m.name AS micro_grid, c.name AS community,
+                coalesce((SELECT sum(minutes_spent) FROM service_orders WHERE taker_id = p.id AND status = 'completed'), 0) AS service_minutes,
+                (SELECT count(*) FROM service_orders WHERE taker_id = p.id AND status = 'completed') AS orders_completed,
+                (SELECT count(*) FROM service_orders WHERE requester_id = p.id) AS orders_placed
+         FROM people p JOIN accounts a ON a.person_id = p.id
+         LEFT JOIN grid_nodes b ON b.id = p.building_id
+         LEFT JOIN grid_nodes m ON m.id = p.micro_grid_id
+         LEFT JOIN grid_nodes g ON g.id = m.parent_id
+         LEFT JOIN grid_nodes c ON c.id = g.parent_id
+         WHERE p.id = ?",
+    )
+    .bind(person_id)
+    .fetch_optional(pool)
+    .await
+}

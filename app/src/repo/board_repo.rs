@@ -1,0 +1,91 @@
+//! Reads for the home page and the board. Public rows never carry room or phone.
+use crate::dto::AreaNumbers;
+use sqlx::SqlitePool;
+
+/// An open order as anyone may see it: the requester's name is masked by the caller.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PublicOrderRow {
+    pub id: i64,
+    pub section: String,
+    pub title: String,
+    pub urgency: String,
+    pub created_at: i64,
+    pub building: Option<String>,
+    pub requester_name: String,
+}
+
+/// Open orders inside the area with code prefix `area` (all areas for ""), most
+/// urgent and newest first, optionally for one section.
+pub async fn open_orders(
+    pool: &SqlitePool,
+    area: &str,
+    section: Option<&str>,
+    limit: i64,
+) -> Result<Vec<PublicOrderRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name
+         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
+         LEFT JOIN grid_nodes b ON b.id = o.building_id
+         WHERE o.status = 'open' AND m.code GLOB ? || '*' AND (? IS NULL OR o.section = ?)
+         ORDER BY o.urgency = 'urgent' DESC, o.created_at DESC LIMIT ?",
+    )
+    .bind(area)
+    .bind(section)
+    .bind(section)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Open orders per section inside an area.
+pub async fn open_counts(pool: &SqlitePool, area: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.section, count(*) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id
+         WHERE o.status = 'open' AND m.code GLOB ? || '*' GROUP BY o.section",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn area_numbers(pool: &SqlitePool, area: &str) -> Result<AreaNumbers, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT
+           (SELECT count(*) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.status = 'open' AND m.code GLOB ?1 || '*') AS open_orders,
+           (SELECT count(*) FROM volunteer_profiles v JOIN grid_nodes m ON m.id = v.service_node_id WHERE m.code GLOB ?1 || '*') AS volunteers,
+           (SELECT coalesce(sum(o.minutes_spent), 0) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.status = 'completed' AND m.code GLOB ?1 || '*') AS service_minutes,
+           (SELECT count(*) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.status = 'completed' AND m.code GLOB ?1 || '*') AS completed",
+    )
+    .bind(area)
+    .fetch_one(pool)
+    .await
+}
+
+/// A station to show on the home page: the viewer's micro-grid's, else the area's first.
+pub async fn station_for(
+    pool: &SqlitePool,
+    micro_grid_id: Option<i64>,
+    area: &str,
+) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.name, s.address, s.open_hours FROM stations s JOIN grid_nodes n ON n.id = s.node_id
+         WHERE n.code GLOB ? || '*' ORDER BY s.node_id = ? DESC, s.id LIMIT 1",
+    )
+    .bind(area)
+    .bind(micro_grid_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The latest posts of the 朋友圈 in an area.
+pub async fn feed(pool: &SqlitePool, area: &str, limit: i64) -> Result<Vec<(i64, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.id, f.kind, f.body, f.created_at FROM feed_posts f JOIN grid_nodes n ON n.id = f.node_id
+         WHERE n.code GLOB ? || '*' OR ? GLOB n.code || '*' ORDER BY f.created_at DESC LIMIT ?",
+    )
+    .bind(area)
+    .bind(area)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,757 @@
+//! Loads the demo city (`seeds/demo-city.json`) into an empty database.
+use super::{begin_immediate, now};
+use crate::domain::grid::{child_code, NodeLevel};
+use serde::Deserialize;
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::HashMap;
+
+/// The demo city, embedded so the binary seeds without its source tree.
+pub const DEMO_CITY: &str = include_str!("../../../seeds/demo-city.json");
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("seed file is not valid: {0}")]
+    Parse(#[from] serde_json::Error),
+    #[error("seed refers to an unknown place: {0}")]
+    UnknownPlace(String),
+    #[error("seed has a bad value: {0}")]
+    Bad(String),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+}
+
+#[derive(Deserialize)]
+struct City {
+    county_code: String,
+    subdistricts: Vec<SubdistrictSeed>,
+    people: Vec<PersonSeed>,
+    volunteers: VolunteerSeeds,
+    residents: ResidentSeeds,
+    offers: Vec<OfferSeed>,
+    orders: Vec<OrderSeed>,
+    finished_orders: Vec<FinishedSeed>,
+    election: ElectionSeed,
+    sentiment: Vec<SentimentSeed>,
+    feed: Vec<FeedSeed>,
+}
+
+#[derive(Deserialize)]
+struct SubdistrictSeed {
+    name: String,
+    communities: Vec<CommunitySeed>,
+}
+
+#[derive(Deserialize)]
+struct CommunitySeed {
+    name: String,
+    grids: Vec<GridSeed>,
+}
+
+#[derive(Deserialize)]
+struct GridSeed {
+    name: String,
+    micro_grids: Vec<MicroGridSeed>,
+}
+
+#[derive(Deserialize)]
+struct MicroGridSeed {
+    name: String,
+    station: Option<StationSeed>,
+    buildings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct StationSeed {
+    name: String,
+    address: String,
+    open_hours: String,
+}
+
+#[derive(Deserialize)]
+struct PersonSeed {
+    phone: String,
+    name: String,
+    gender: Option<String>,
+    birth_year: Option<i64>,
+    building: String,
+    #[serde(default)]
+    party_member: bool,
+    roles: Vec<(String, String)>,
+    #[serde(default)]
+    skills: Vec<String>,
+    #[serde(default)]
+    intro: String,
+    elder: Option<ElderSeed>,
+}
+
+#[derive(Deserialize)]
+struct ElderSeed {
+    living_alone: bool,
+    health_notes: String,
+    contact_name: String,
+    contact_phone: String,
+}
+
+#[derive(Deserialize)]
+struct VolunteerSeeds {
+    first_phone: u64,
+    micro_grids_zuwang: Vec<String>,
+    micro_grids_elsewhere: Vec<String>,
+    list: Vec<VolunteerSeed>,
+}
+
+#[derive(Deserialize)]
+struct VolunteerSeed {
+    name: String,
+    skills: Vec<String>,
+    intro: String,
+}
+
+#[derive(Deserialize)]
+struct ResidentSeeds {
+    first_phone: u64,
+    count: usize,
+    surnames: Vec<String>,
+    given: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct OfferSeed {
+    volunteer: usize,
+    section: String,
+    title: String,
+    schedule: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct OrderSeed {
+    section: String,
+    title: String,
+    urgency: String,
+    hours_ago: f64,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct FinishedSeed {
+    section: String,
+    title: String,
+    minutes: i64,
+    rating: i64,
+    comment: String,
+}
+
+#[derive(Deserialize)]
+struct ElectionSeed {
+    title: String,
+    scope: String,
+    stars: i64,
+    votes_per_voter: i64,
+    min_service_hours: i64,
+    voting_started_days_ago: i64,
+    voting_days: i64,
+}
+
+#[derive(Deserialize)]
+struct SentimentSeed {
+    micro_grid: String,
+    building: String,
+    category: String,
+    #[serde(default = "report_kind")]
+    kind: String,
+    stage: String,
+    warning_level: Option<String>,
+    description: String,
+    reporter: String,
+}
+
+fn report_kind() -> String {
+    "report".into()
+}
+
+#[derive(Deserialize)]
+struct FeedSeed {
+    community: String,
+    kind: String,
+    body: String,
+}
+
+/// A micro-grid of the seeded tree with its buildings.
+struct SeededMicroGrid {
+    id: i64,
+    buildings: Vec<i64>,
+}
+
+/// Seeds the demo city when the database has no grid yet; returns whether it seeded.
+/// The whole city is one `BEGIN IMMEDIATE` transaction: all or nothing, and a second
+/// run (or a second server starting at once) sees the grid and changes nothing.
+pub async fn seed_if_empty(pool: &SqlitePool, password_hash: &str) -> Result<bool, SeedError> {
+    let city: City = serde_json::from_str(DEMO_CITY)?;
+    let mut tx = begin_immediate(pool).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM grid_nodes").fetch_one(&mut *tx).await?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    Seeder {
+        conn: &mut tx,
+        hash: password_hash,
+        paths: HashMap::new(),
+        micro_grids: HashMap::new(),
+        buildings: HashMap::new(),
+    }
+    .run(&city)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The seed file's password (all demo accounts share it).
+pub fn demo_password() -> Result<String, SeedError> {
+    #[derive(Deserialize)]
+    struct OnlyPassword {
+        password: String,
+    }
+    Ok(serde_json::from_str::<OnlyPassword>(DEMO_CITY)?.password)
+}
+
+struct Seeder<'c> {
+    conn: &'c mut SqliteConnection,
+    hash: &'c str,
+    /// "幸福街道/祖望社区/..." → (node id, code)
+    paths: HashMap<String, (i64, String)>,
+    micro_grids: HashMap<String, SeededMicroGrid>,
+    /// building name → (building id, micro-grid id)
+    buildings: HashMap<String, (i64, i64)>,
+}
+
+impl Seeder<'_> {
+    async fn run(mut self, city: &City) -> Result<(), SeedError> {
+        let t0 = now();
+        self.grid(city).await?;
+        let mut households = 0usize;
+        let building_ids: Vec<i64> = self.micro_grids.values().flat_map(|m| m.buildings.clone()).collect();
+        for building in building_ids {
+            households += self.households(building).await?;
+        }
+        tracing::info!(households, "seeded the grid");
+
+        for person in &city.people {
+            self.named_person(person).await?;
+        }
+        let volunteers = self.volunteers(&city.volunteers).await?;
+        let residents = self.residents(&city.residents).await?;
+        self.offers(&city.offers, &volunteers).await?;
+        self.orders(city, &residents, &volunteers, t0).await?;
+        self.election(&city.election, &volunteers, t0).await?;
+        self.sentiment(&city.sentiment, t0).await?;
+        for post in &city.feed {
+            let node = self.node(&post.community)?;
+            sqlx::query("INSERT INTO feed_posts (node_id, kind, body, created_at) VALUES (?, ?, ?, ?)")
+                .bind(node)
+                .bind(&post.kind)
+                .bind(&post.body)
+                .bind(t0 - 3600)
+                .execute(&mut *self.conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    fn node(&self, path: &str) -> Result<i64, SeedError> {
+        self.paths.get(path).map(|(id, _)| *id).ok_or_else(|| SeedError::UnknownPlace(path.into()))
+    }
+
+    async fn insert_node(
+        &mut self,
+        parent: Option<(i64, &str)>,
+        level: NodeLevel,
+        seq: u32,
+        name: &str,
+        county: &str,
+    ) -> Result<(i64, String), SeedError> {
+        let code = match parent {
+            Some((_, parent_code)) => child_code(parent_code, level, seq),
+            None => Ok(format!("{county}{seq:03}")),
+        }
+        .map_err(|_| SeedError::Bad(format!("too many children for {name}")))?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO grid_nodes (parent_id, level, code, name, sort_order) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(parent.map(|p| p.0))
+        .bind(level.as_str())
+        .bind(&code)
+        .bind(name)
+        .bind(seq as i64)
+        .fetch_one(&mut *self.conn)
+        .await?;
+        Ok((id, code))
+    }
+
+    async fn grid(&mut self, city: &City) -> Result<(), SeedError> {
+        for (s_seq, sub) in (1u32..).zip(&city.subdistricts) {
+            let (sub_id, sub_code) =
+                self.insert_node(None, NodeLevel::Subdistrict, s_seq, &sub.name, &city.county_code).await?;
+            self.paths.insert(sub.name.clone(), (sub_id, sub_code.clone()));
+            for (c_seq, community) in (1u32..).zip(&sub.communities) {
+                let (c_id, c_code) = self
+                    .insert_node(Some((sub_id, &sub_code)), NodeLevel::Community, c_seq, &community.name, "")
+                    .await?;
+                let c_path = format!("{}/{}", sub.name, community.name);
+                self.paths.insert(c_path.clone(), (c_id, c_code.clone()));
+                sqlx::query("INSERT INTO community_settings (node_id) VALUES (?)")
+                    .bind(c_id)
+                    .execute(&mut *self.conn)
+                    .await?;
+                for (g_seq, grid) in (1u32..).zip(&community.grids) {
+                    let (g_id, g_code) =
+                        self.insert_node(Some((c_id, &c_code)), NodeLevel::Grid, g_seq, &grid.name, "").await?;
+                    let g_path = format!("{c_path}/{}", grid.name);
+                    self.paths.insert(g_path.clone(), (g_id, g_code.clone()));
+                    for (m_seq, micro) in (1u32..).zip(&grid.micro_grids) {
+                        let (m_id, m_code) = self
+                            .insert_node(Some((g_id, &g_code)), NodeLevel::MicroGrid, m_seq, &micro.name, "")
+                            .await?;
+                        let m_path = format!("{g_path}/{}", micro.name);
+                        self.paths.insert(m_path.clone(), (m_id, m_code.clone()));
+                        if let Some(station) = &micro.station {
+                            sqlx::query(
+                                "INSERT INTO stations (node_id, name, address, open_hours) VALUES (?, ?, ?, ?)",
+                            )
+                            .bind(m_id)
+                            .bind(&station.name)
+                            .bind(&station.address)
+                            .bind(&station.open_hours)
+                            .execute(&mut *self.conn)
+                            .await?;
+                        }
+                        let mut buildings = Vec::new();
+                        for (b_seq, building) in (1u32..).zip(&micro.buildings) {
+                            let (b_id, b_code) = self
+                                .insert_node(Some((m_id, &m_code)), NodeLevel::Building, b_seq, building, "")
+                                .await?;
+                            for u_seq in 1..=2u32 {
+                                let unit_name = format!("{u_seq}单元");
+                                self.insert_node(Some((b_id, &b_code)), NodeLevel::Unit, u_seq, &unit_name, "").await?;
+                            }
+                            self.buildings.insert(building.clone(), (b_id, m_id));
+                            buildings.push(b_id);
+                        }
+                        self.micro_grids.insert(m_path, SeededMicroGrid { id: m_id, buildings });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Two units of six floors with two flats each; every fifth flat has someone over
+    /// sixty, every eleventh an elder living alone.
+    async fn households(&mut self, building: i64) -> Result<usize, SeedError> {
+        let units: Vec<i64> = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE parent_id = ? ORDER BY sort_order")
+            .bind(building)
+            .fetch_all(&mut *self.conn)
+            .await?;
+        let mut n = 0usize;
+        for unit in units {
+            for floor in 1..=6 {
+                for flat in 1..=2 {
+                    n += 1;
+                    let over_sixty = i64::from(n.is_multiple_of(5)) + i64::from(n.is_multiple_of(11));
+                    sqlx::query("INSERT INTO households (node_id, room, members, over_sixty, living_alone) VALUES (?, ?, ?, ?, ?)")
+                        .bind(unit)
+                        .bind(format!("{floor}0{flat}"))
+                        .bind(if n.is_multiple_of(11) { 1 } else { 1 + (n % 4) as i64 })
+                        .bind(over_sixty.min(1))
+                        .bind(i64::from(n.is_multiple_of(11)))
+                        .execute(&mut *self.conn)
+                        .await?;
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// A household id in a building, chosen by `n`.
+    async fn household_in(&mut self, building: i64, n: usize) -> Result<Option<i64>, SeedError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT h.id FROM households h JOIN grid_nodes u ON u.id = h.node_id WHERE u.parent_id = ? ORDER BY h.id",
+        )
+        .bind(building)
+        .fetch_all(&mut *self.conn)
+        .await?;
+        Ok((!ids.is_empty()).then(|| ids[n % ids.len()]))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_person(
+        &mut self,
+        name: &str,
+        phone: &str,
+        gender: Option<&str>,
+        birth_year: Option<i64>,
+        building: (i64, i64),
+        party_member: bool,
+        household_pick: usize,
+    ) -> Result<(i64, i64), SeedError> {
+        let household = self.household_in(building.0, household_pick).await?;
+        let person: i64 = sqlx::query_scalar(
+            "INSERT INTO people (full_name, phone, gender, birth_year, household_id, micro_grid_id, building_id, party_member)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(phone)
+        .bind(gender)
+        .bind(birth_year)
+        .bind(household)
+        .bind(building.1)
+        .bind(building.0)
+        .bind(party_member)
+        .fetch_one(&mut *self.conn)
+        .await?;
+        let account: i64 =
+            sqlx::query_scalar("INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, ?) RETURNING id")
+                .bind(person)
+                .bind(phone)
+                .bind(self.hash)
+                .fetch_one(&mut *self.conn)
+                .await?;
+        Ok((person, account))
+    }
+
+    async fn grant(&mut self, account: i64, role: &str, node: i64) -> Result<(), SeedError> {
+        sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, ?, ?)")
+            .bind(account)
+            .bind(role)
+            .bind(node)
+            .execute(&mut *self.conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn volunteer_profile(
+        &mut self,
+        person: i64,
+        node: i64,
+        skills: &[String],
+        intro: &str,
+        seq: usize,
+    ) -> Result<(), SeedError> {
+        // Weekend mornings for everyone, plus a weekday evening that varies.
+        let availability: i64 = (1 << 15) | (1 << 18) | (1 << ((seq % 5) * 3 + 2));
+        sqlx::query(
+            "INSERT INTO volunteer_profiles (person_id, service_node_id, availability, intro) VALUES (?, ?, ?, ?)",
+        )
+        .bind(person)
+        .bind(node)
+        .bind(availability)
+        .bind(intro)
+        .execute(&mut *self.conn)
+        .await?;
+        for skill in skills {
+            sqlx::query("INSERT INTO volunteer_skills (person_id, section) VALUES (?, ?)")
+                .bind(person)
+                .bind(skill)
+                .execute(&mut *self.conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn named_person(&mut self, p: &PersonSeed) -> Result<(), SeedError> {
+        let building = *self.buildings.get(&p.building).ok_or_else(|| SeedError::UnknownPlace(p.building.clone()))?;
+        let (person, account) = self
+            .insert_person(&p.name, &p.phone, p.gender.as_deref(), p.birth_year, building, p.party_member, 3)
+            .await?;
+        for (role, path) in &p.roles {
+            let node = self.node(path)?;
+            self.grant(account, role, node).await?;
+            if role == "volunteer" {
+                self.volunteer_profile(person, node, &p.skills, &p.intro, 0).await?;
+            }
+        }
+        if let Some(elder) = &p.elder {
+            sqlx::query(
+                "INSERT INTO elder_profiles (person_id, micro_grid_id, living_alone, health_notes, emergency_contact_name, emergency_contact_phone)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(person)
+            .bind(building.1)
+            .bind(elder.living_alone)
+            .bind(&elder.health_notes)
+            .bind(&elder.contact_name)
+            .bind(&elder.contact_phone)
+            .execute(&mut *self.conn)
+            .await?;
+            sqlx::query("INSERT INTO visit_plans (elder_id, every_days) VALUES (?, 7)")
+                .bind(person)
+                .execute(&mut *self.conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Returns (person id, micro-grid id) per volunteer, in phone order.
+    async fn volunteers(&mut self, seeds: &VolunteerSeeds) -> Result<Vec<(i64, i64)>, SeedError> {
+        let mut out = Vec::new();
+        for (i, v) in seeds.list.iter().enumerate() {
+            // The first ten serve 祖望社区, the others the rest of the city.
+            let path = if i < 10 {
+                &seeds.micro_grids_zuwang[i % seeds.micro_grids_zuwang.len()]
+            } else {
+                &seeds.micro_grids_elsewhere[i % seeds.micro_grids_elsewhere.len()]
+            };
+            let (micro_id, building) = {
+                let m = self.micro_grids.get(path).ok_or_else(|| SeedError::UnknownPlace(path.clone()))?;
+                (m.id, m.buildings[i % m.buildings.len()])
+            };
+            let phone = (seeds.first_phone + i as u64).to_string();
+            let gender = if i % 2 == 0 { "female" } else { "male" };
+            let (person, account) = self
+                .insert_person(
+                    &v.name,
+                    &phone,
+                    Some(gender),
+                    Some(1960 + (i as i64 * 3) % 40),
+                    (building, micro_id),
+                    i % 3 == 0,
+                    i,
+                )
+                .await?;
+            self.grant(account, "resident", micro_id).await?;
+            self.grant(account, "volunteer", micro_id).await?;
+            self.volunteer_profile(person, micro_id, &v.skills, &v.intro, i).await?;
+            out.push((person, micro_id));
+        }
+        Ok(out)
+    }
+
+    /// Returns (person id, micro-grid id, building id) per resident.
+    async fn residents(&mut self, seeds: &ResidentSeeds) -> Result<Vec<(i64, i64, i64)>, SeedError> {
+        let mut grids: Vec<(&String, &SeededMicroGrid)> = self.micro_grids.iter().collect();
+        grids.sort_by_key(|(_, m)| m.id);
+        let grids: Vec<(i64, Vec<i64>)> = grids.into_iter().map(|(_, m)| (m.id, m.buildings.clone())).collect();
+        let mut out = Vec::new();
+        for i in 0..seeds.count {
+            let surname = &seeds.surnames[i % seeds.surnames.len()];
+            let given = &seeds.given[(i * 7 + i / seeds.surnames.len()) % seeds.given.len()];
+            let name = format!("{surname}{given}");
+            // Half of the residents live in 祖望社区's three micro-grids (the first ones).
+            let (micro_id, buildings) = if i % 2 == 0 { &grids[(i / 2) % 3] } else { &grids[i % grids.len()] };
+            let building = buildings[i % buildings.len()];
+            let phone = (seeds.first_phone + i as u64).to_string();
+            let birth_year = 1940 + (i as i64 * 13) % 66;
+            let gender = if i % 3 == 0 { "male" } else { "female" };
+            let (person, account) = self
+                .insert_person(&name, &phone, Some(gender), Some(birth_year), (building, *micro_id), false, i * 5)
+                .await?;
+            self.grant(account, "resident", *micro_id).await?;
+            if birth_year < 1950 && i % 4 == 0 {
+                sqlx::query("INSERT INTO elder_profiles (person_id, micro_grid_id, living_alone, health_notes) VALUES (?, ?, 1, '高血压')")
+                    .bind(person)
+                    .bind(micro_id)
+                    .execute(&mut *self.conn)
+                    .await?;
+                sqlx::query("INSERT INTO visit_plans (elder_id, every_days) VALUES (?, 7)")
+                    .bind(person)
+                    .execute(&mut *self.conn)
+                    .await?;
+            }
+            out.push((person, *micro_id, building));
+        }
+        Ok(out)
+    }
+
+    async fn offers(&mut self, offers: &[OfferSeed], volunteers: &[(i64, i64)]) -> Result<(), SeedError> {
+        for offer in offers {
+            let (person, node) =
+                volunteers.get(offer.volunteer).copied().ok_or_else(|| SeedError::Bad("offer volunteer".into()))?;
+            sqlx::query("INSERT INTO offers (volunteer_id, section, title, description, schedule, node_id) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(person)
+                .bind(&offer.section)
+                .bind(&offer.title)
+                .bind(&offer.description)
+                .bind(&offer.schedule)
+                .bind(node)
+                .execute(&mut *self.conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn orders(
+        &mut self,
+        city: &City,
+        residents: &[(i64, i64, i64)],
+        volunteers: &[(i64, i64)],
+        t0: i64,
+    ) -> Result<(), SeedError> {
+        // Open orders: mostly 祖望社区 (even residents), some elsewhere.
+        for (i, order) in city.orders.iter().enumerate() {
+            let (person, micro, building) = residents[(i * 3) % residents.len()];
+            let account = account_of(&mut *self.conn, person).await?;
+            let created = t0 - (order.hours_ago * 3600.0) as i64;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO service_orders (requester_id, placed_by, section, title, description, urgency, micro_grid_id, building_id, room, contact_phone, created_at, updated_at)
+                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, coalesce(h.room, ''), p.phone, ?, ? FROM people p LEFT JOIN households h ON h.id = p.household_id WHERE p.id = ?
+                 RETURNING id",
+            )
+            .bind(person)
+            .bind(account)
+            .bind(&order.section)
+            .bind(&order.title)
+            .bind(&order.description)
+            .bind(&order.urgency)
+            .bind(micro)
+            .bind(building)
+            .bind(created)
+            .bind(created)
+            .bind(person)
+            .fetch_one(&mut *self.conn)
+            .await?;
+            sqlx::query("INSERT INTO order_events (order_id, to_status, actor_id, at) VALUES (?, 'open', ?, ?)")
+                .bind(id)
+                .bind(account)
+                .bind(created)
+                .execute(&mut *self.conn)
+                .await?;
+        }
+        // Finished orders give every volunteer a service record: hours, count, rating.
+        let mut n = 0usize;
+        for (v, (volunteer, micro)) in volunteers.iter().enumerate() {
+            let rounds = 1 + (volunteers.len() - v) % 4;
+            for r in 0..rounds {
+                let f = &city.finished_orders[(v + r) % city.finished_orders.len()];
+                let (person, _, building) = residents[(v * 5 + r * 2) % residents.len()];
+                let account = account_of(&mut *self.conn, person).await?;
+                let created = t0 - 86_400 * (10 + (n as i64 * 3) % 200);
+                let confirmed = created + 86_400;
+                let minutes = f.minutes * (1 + (r as i64 % 2));
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO service_orders (requester_id, placed_by, section, title, urgency, micro_grid_id, building_id, status, taker_id,
+                       minutes_spent, rating, rating_comment, created_at, taken_at, started_at, finished_at, confirmed_at, updated_at)
+                     VALUES (?, ?, ?, ?, 'normal', ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(person)
+                .bind(account)
+                .bind(&f.section)
+                .bind(&f.title)
+                .bind(micro)
+                .bind(building)
+                .bind(volunteer)
+                .bind(minutes)
+                .bind(f.rating)
+                .bind(&f.comment)
+                .bind(created)
+                .bind(created + 1800)
+                .bind(created + 3600)
+                .bind(created + 3600 + minutes * 60)
+                .bind(confirmed)
+                .bind(confirmed)
+                .fetch_one(&mut *self.conn)
+                .await?;
+                sqlx::query("INSERT INTO order_events (order_id, to_status, at) VALUES (?, 'completed', ?)")
+                    .bind(id)
+                    .bind(confirmed)
+                    .execute(&mut *self.conn)
+                    .await?;
+                n += 1;
+            }
+        }
+        Ok(())
+    }
+
+    async fn election(&mut self, e: &ElectionSeed, volunteers: &[(i64, i64)], t0: i64) -> Result<(), SeedError> {
+        let scope = self.node(&e.scope)?;
+        let day = 86_400;
+        let voting_start = t0 - e.voting_started_days_ago * day;
+        let voting_end = voting_start + e.voting_days * day;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO star_elections (title, scope_node_id, stars, votes_per_voter, nomination_start, nomination_end, voting_start, voting_end, notice_end, live_tally, min_service_hours)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+        )
+        .bind(&e.title)
+        .bind(scope)
+        .bind(e.stars)
+        .bind(e.votes_per_voter)
+        .bind(voting_start - 14 * day)
+        .bind(voting_start)
+        .bind(voting_start)
+        .bind(voting_end)
+        .bind(voting_end + 7 * day)
+        .bind(e.min_service_hours)
+        .fetch_one(&mut *self.conn)
+        .await?;
+        let scope_code: String = sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?")
+            .bind(scope)
+            .fetch_one(&mut *self.conn)
+            .await?;
+        for (person, micro) in volunteers {
+            let code: String = sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?")
+                .bind(micro)
+                .fetch_one(&mut *self.conn)
+                .await?;
+            if !code.starts_with(&scope_code) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO nominations (election_id, person_id, intro, status, decided_at)
+                 SELECT ?, p.person_id, p.intro, 'approved', ? FROM volunteer_profiles p WHERE p.person_id = ?",
+            )
+            .bind(id)
+            .bind(voting_start)
+            .bind(person)
+            .execute(&mut *self.conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn sentiment(&mut self, items: &[SentimentSeed], t0: i64) -> Result<(), SeedError> {
+        for (i, item) in items.iter().enumerate() {
+            let micro = self
+                .micro_grids
+                .get(&item.micro_grid)
+                .map(|m| m.id)
+                .ok_or_else(|| SeedError::UnknownPlace(item.micro_grid.clone()))?;
+            let building = self.buildings.get(&item.building).map(|b| b.0);
+            let reporter: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+                .bind(&item.reporter)
+                .fetch_optional(&mut *self.conn)
+                .await?;
+            let created = t0 - 86_400 * (i as i64 + 1);
+            let closed = (item.stage == "closed").then_some(created + 86_400 / 2);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO sentiment_items (kind, category, micro_grid_id, building_id, description, reporter_id, stage, warning_level, deadline, closed_at, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(&item.kind)
+            .bind(&item.category)
+            .bind(micro)
+            .bind(building)
+            .bind(&item.description)
+            .bind(reporter)
+            .bind(&item.stage)
+            .bind(&item.warning_level)
+            .bind(created + 3 * 86_400)
+            .bind(closed)
+            .bind(created)
+            .bind(created)
+            .fetch_one(&mut *self.conn)
+            .await?;
+            sqlx::query("INSERT INTO sentiment_stages (item_id, to_stage, actor_id, at) VALUES (?, ?, ?, ?)")
+                .bind(id)
+                .bind(&item.stage)
+                .bind(reporter)
+                .bind(created)
+                .execute(&mut *self.conn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+async fn account_of(conn: &mut SqliteConnection, person: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE person_id = ?").bind(person).fetch_one(conn).await
+}

@@ -1,0 +1,74 @@
+//! Server-side sessions. Only the SHA-256 of the cookie value is stored.
+use sqlx::{SqliteConnection, SqlitePool};
+
+pub async fn create(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    account_id: i64,
+    now: i64,
+    expires_at: i64,
+    user_agent: &str,
+) -> Result<(), sqlx::Error> {
+    let user_agent: String = user_agent.chars().take(200).collect();
+    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, user_agent) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(account_id)
+        .bind(now)
+        .bind(now)
+        .bind(expires_at)
+        .bind(user_agent)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The live session's account: not past its absolute expiry, not idle too long, and
+/// its account not disabled. Returns the account id and when it was last seen.
+pub async fn find_live(
+    pool: &SqlitePool,
+    token_hash: &str,
+    now: i64,
+    idle_secs: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.account_id, s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND a.disabled_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .bind(now - idle_secs)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn touch(conn: &mut SqliteConnection, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut SqliteConnection, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Ends every session of an account (disabled, or changed password).
+pub async fn delete_for_account(conn: &mut SqliteConnection, account_id: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = ?")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
+pub async fn delete_expired(conn: &mut SqliteConnection, now: i64, idle_secs: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
+        .bind(now)
+        .bind(now - idle_secs)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}

@@ -1,0 +1,67 @@
+//! Server functions, one file per resource. Each: viewer → authorise → validate →
+//! `BEGIN IMMEDIATE` → repo → audit → commit → publish → return.
+pub mod auth;
+pub mod pages;
+pub mod prefs;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx {
+    use crate::error::AppError;
+    use crate::session::{SessionUser, Viewer};
+    use crate::state::AppState;
+    use http::request::Parts;
+    use leptos::prelude::*;
+
+    /// Set by the server's viewer middleware on every request.
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestViewer(pub Viewer);
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from context");
+            AppError::Internal
+        })
+    }
+
+    pub fn parts() -> Result<Parts, AppError> {
+        use_context::<Parts>().ok_or(AppError::Internal)
+    }
+
+    pub fn viewer() -> Viewer {
+        use_context::<Parts>()
+            .and_then(|p| p.extensions.get::<RequestViewer>().map(|v| v.0.clone()))
+            .unwrap_or_default()
+    }
+
+    pub fn require_user() -> Result<SessionUser, AppError> {
+        viewer().user.ok_or(AppError::Unauthorized)
+    }
+
+    /// Whether the request is a plain HTML form post (no WASM), which wants a 302.
+    pub fn is_plain_form(parts: &Parts) -> bool {
+        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    }
+
+    /// Redirects plain form posts; the hydrated app reloads by itself.
+    pub fn redirect_form(path: &str) {
+        if use_context::<Parts>().is_some_and(|p| is_plain_form(&p)) {
+            leptos_axum::redirect(path);
+        }
+    }
+
+    pub fn set_cookie(value: String) {
+        if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&value))
+        {
+            res.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
+    /// The area a viewer looks at by default: their community (or widest staff scope).
+    pub fn default_area(viewer: &Viewer) -> String {
+        let Some(user) = &viewer.user else { return String::new() };
+        if let Some(scope) = user.widest_staff_scope() {
+            return scope.node_code.clone();
+        }
+        user.roles.first().map(|r| crate::domain::grid::community_prefix(&r.node_code).to_string()).unwrap_or_default()
+    }
+}

@@ -1,0 +1,194 @@
+//! Sign-in, sign-up and sign-out.
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::auth as a,
+    crate::domain::{password, phone::PhoneNumber},
+    crate::error::FieldError,
+    crate::i18n::Msg,
+    crate::repo::{accounts_repo, audit_repo, audit_repo::AuditEntry, begin_immediate, sessions_repo},
+    std::time::Duration,
+};
+
+/// Signs in with a mainland mobile number and password.
+#[server(endpoint = "login")]
+pub async fn login(phone: String, password: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let parts = ctx::parts()?;
+    let ip = a::client_ip(&parts);
+    let phone = PhoneNumber::parse(&phone).map_err(|_| AppError::field("phone", Msg::ErrPhoneMalformed))?;
+    if password.is_empty() || password.len() > 1024 {
+        return Err(AppError::BadCredentials);
+    }
+    let minute = Duration::from_secs(60);
+    let account_key = format!("login:acct:{}", phone.as_str());
+    let ip_key = format!("login:ip:{ip}");
+    if !state.limiter.check(&ip_key, state.settings.login_per_ip_per_minute, minute)
+        || !state.limiter.check(&account_key, state.settings.login_per_account_per_minute, minute)
+    {
+        tracing::warn!(phone = %phone, %ip, "sign-in rate limited");
+        return Err(AppError::RateLimited);
+    }
+    let row = accounts_repo::find_for_login(&state.pool, phone.as_str()).await?;
+    let hash = row.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| a::dummy_hash().into());
+    let verified = a::verify_password(password, hash).await;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let account = match row {
+        Some(row) if verified && !row.disabled => row.account_id,
+        other => {
+            let disabled = other.as_ref().is_some_and(|r| r.disabled && verified);
+            audit_repo::record(
+                &mut tx,
+                AuditEntry {
+                    actor_id: other.as_ref().map(|r| r.account_id),
+                    action: "login_failed",
+                    object_kind: "account",
+                    refused: true,
+                    detail: format!("phone {phone}"),
+                    ip: Some(ip),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            tracing::info!(phone = %phone, "sign-in refused");
+            return Err(if disabled { AppError::Conflict(Msg::ErrAccountDisabled) } else { AppError::BadCredentials });
+        }
+    };
+    let token = a::new_token();
+    let now = crate::repo::now();
+    let absolute = state.settings.session_absolute.as_secs() as i64;
+    let user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // A new session id at every sign-in; an old cookie's session ends.
+    if let Some(old) = a::session_token(&parts) {
+        sessions_repo::delete(&mut tx, &a::token_hash(&old)).await?;
+    }
+    sessions_repo::create(&mut tx, &a::token_hash(&token), account, now, now + absolute, user_agent).await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(account),
+            action: "login",
+            object_kind: "account",
+            object_id: Some(account),
+            ip: Some(ip),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.limiter.reset(&account_key);
+    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, state.settings.secure_cookies));
+    tracing::info!(phone = %phone, account, "signed in");
+    ctx::redirect_form("/");
+    Ok(())
+}
+
+/// Ends the session on the server and clears the cookie.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let parts = ctx::parts()?;
+    if let Some(token) = a::session_token(&parts) {
+        let mut tx = begin_immediate(&state.pool).await?;
+        sessions_repo::delete(&mut tx, &a::token_hash(&token)).await?;
+        if let Some(user) = ctx::viewer().user {
+            audit_repo::record(
+                &mut tx,
+                AuditEntry {
+                    actor_id: Some(user.account_id),
+                    action: "logout",
+                    object_kind: "account",
+                    object_id: Some(user.account_id),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, "", 0, true, state.settings.secure_cookies));
+    ctx::redirect_form("/");
+    Ok(())
+}
+
+/// Registers a resident of a micro-grid and signs them in.
+#[server(endpoint = "signup")]
+pub async fn signup(full_name: String, phone: String, password: String, micro_grid: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let parts = ctx::parts()?;
+    let ip = a::client_ip(&parts);
+    let mut errors = Vec::new();
+    let name = full_name.trim().to_string();
+    if name.is_empty() {
+        errors.push(FieldError { field: "full_name".into(), msg: Msg::ErrRequired });
+    } else if name.chars().count() > 40 {
+        errors.push(FieldError { field: "full_name".into(), msg: Msg::ErrTooLong });
+    }
+    let phone = match PhoneNumber::parse(&phone) {
+        Ok(p) => Some(p),
+        Err(_) => {
+            errors.push(FieldError { field: "phone".into(), msg: Msg::ErrPhoneMalformed });
+            None
+        }
+    };
+    if let Err(e) = password::check_new_password(&password) {
+        let msg = match e {
+            password::PasswordError::TooShort => Msg::ErrPasswordShort,
+            password::PasswordError::TooLong => Msg::ErrPasswordLong,
+            password::PasswordError::TooCommon => Msg::ErrPasswordCommon,
+        };
+        errors.push(FieldError { field: "password".into(), msg });
+    }
+    let micro_grid = match micro_grid.trim().parse::<i64>() {
+        Ok(id) if crate::repo::grid_repo::is_micro_grid(&state.pool, id).await? => Some(id),
+        _ => {
+            errors.push(FieldError { field: "micro_grid".into(), msg: Msg::ErrNoSuchMicroGrid });
+            None
+        }
+    };
+    let (Some(phone), Some(micro_grid), true) = (phone, micro_grid, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !state.limiter.check(&format!("signup:ip:{ip}"), 10, Duration::from_secs(60)) {
+        return Err(AppError::RateLimited);
+    }
+    let hash = a::hash_password(password).await?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    if accounts_repo::phone_exists(&mut tx, phone.as_str()).await? {
+        return Err(AppError::Conflict(Msg::ErrPhoneTaken));
+    }
+    let account = accounts_repo::create_resident(&mut tx, &name, phone.as_str(), &hash, micro_grid).await?;
+    let token = a::new_token();
+    let now = crate::repo::now();
+    let absolute = state.settings.session_absolute.as_secs() as i64;
+    sessions_repo::create(&mut tx, &a::token_hash(&token), account, now, now + absolute, "").await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(account),
+            action: "signup",
+            object_kind: "account",
+            object_id: Some(account),
+            node_id: Some(micro_grid),
+            detail: format!("phone {phone}"),
+            ip: Some(ip),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, state.settings.secure_cookies));
+    ctx::redirect_form("/");
+    Ok(())
+}
+
+/// Micro-grids to choose from at sign-up.
+#[server(endpoint = "signup_choices")]
+pub async fn signup_choices() -> Result<Vec<(i64, String)>, AppError> {
+    let state = ctx::state()?;
+    Ok(crate::repo::grid_repo::micro_grid_choices(&state.pool).await?)
+}

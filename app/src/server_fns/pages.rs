@@ -1,0 +1,148 @@
+//! Read-only data for the pages.
+use crate::dto::{AdminView, BoardView, ElectionView, HomeView, MeView};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::domain::order::{ServiceSection, Urgency},
+    crate::domain::privacy::mask_name,
+    crate::dto::{CandidateCard, FeedItem, OrderCard, StationCard},
+    crate::repo::{accounts_repo, board_repo, grid_repo, now, stars_repo},
+};
+
+#[cfg(feature = "ssr")]
+fn order_card(row: board_repo::PublicOrderRow, now: i64) -> Option<OrderCard> {
+    Some(OrderCard {
+        id: row.id,
+        section: ServiceSection::parse(&row.section)?,
+        urgency: Urgency::parse(&row.urgency)?,
+        title: row.title,
+        age_secs: (now - row.created_at).max(0),
+        building: row.building,
+        requester_masked: mask_name(&row.requester_name),
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn area_name(pool: &sqlx::SqlitePool, area: &str) -> Result<String, AppError> {
+    Ok(if area.is_empty() { String::new() } else { grid_repo::name_by_code(pool, area).await?.unwrap_or_default() })
+}
+
+#[server(endpoint = "home_data")]
+pub async fn home_data() -> Result<HomeView, AppError> {
+    let state = ctx::state()?;
+    let viewer = ctx::viewer();
+    let area = ctx::default_area(&viewer);
+    let t = now();
+    let micro_grid = viewer.user.as_ref().and_then(|u| u.micro_grid_id);
+    let station = board_repo::station_for(&state.pool, micro_grid, &area)
+        .await?
+        .map(|(name, address, open_hours)| StationCard { name, address, open_hours });
+    let latest = board_repo::open_orders(&state.pool, &area, None, 3)
+        .await?
+        .into_iter()
+        .filter_map(|r| order_card(r, t))
+        .collect();
+    let feed = board_repo::feed(&state.pool, &area, 5)
+        .await?
+        .into_iter()
+        .map(|(id, kind, body, at)| FeedItem { id, kind, body, age_secs: (t - at).max(0) })
+        .collect();
+    Ok(HomeView {
+        area_name: area_name(&state.pool, &area).await?,
+        station,
+        numbers: board_repo::area_numbers(&state.pool, &area).await?,
+        latest,
+        feed,
+    })
+}
+
+#[server(endpoint = "board_data")]
+pub async fn board_data(section: Option<String>) -> Result<BoardView, AppError> {
+    let state = ctx::state()?;
+    let viewer = ctx::viewer();
+    let area = ctx::default_area(&viewer);
+    let section = match section.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(ServiceSection::parse(s).ok_or(AppError::BadRequest)?),
+        None => None,
+    };
+    let t = now();
+    let orders = board_repo::open_orders(&state.pool, &area, section.map(ServiceSection::as_str), 100)
+        .await?
+        .into_iter()
+        .filter_map(|r| order_card(r, t))
+        .collect();
+    let counts = board_repo::open_counts(&state.pool, &area).await?;
+    let counts = ServiceSection::ALL
+        .into_iter()
+        .map(|s| (s, counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| *n).unwrap_or(0)))
+        .collect();
+    Ok(BoardView { area_name: area_name(&state.pool, &area).await?, counts, orders })
+}
+
+#[server(endpoint = "stars_data")]
+pub async fn stars_data() -> Result<Option<ElectionView>, AppError> {
+    let state = ctx::state()?;
+    let viewer = ctx::viewer();
+    let area = ctx::default_area(&viewer);
+    let Some(e) = stars_repo::current(&state.pool, &area, now()).await? else { return Ok(None) };
+    let candidates = stars_repo::candidates(&state.pool, e.id)
+        .await?
+        .into_iter()
+        .map(|c| CandidateCard {
+            nomination_id: c.nomination_id,
+            name: c.name,
+            intro: c.intro,
+            micro_grid: c.micro_grid,
+            service_hours: (c.service_minutes as f64 / 6.0).round() / 10.0,
+            orders_completed: c.orders_completed,
+            avg_rating: c.avg_rating.map(|r| (r * 10.0).round() / 10.0),
+            sections: c.sections.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
+            votes: e.live_tally.then_some(c.votes),
+        })
+        .collect();
+    Ok(Some(ElectionView {
+        id: e.id,
+        title: e.title,
+        scope_name: e.scope_name,
+        stars: e.stars,
+        votes_per_voter: e.votes_per_voter,
+        voting_start: e.voting_start,
+        voting_end: e.voting_end,
+        candidates,
+    }))
+}
+
+#[server(endpoint = "me_data")]
+pub async fn me_data() -> Result<MeView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let p = accounts_repo::own_profile(&state.pool, user.person_id).await?.ok_or(AppError::NotFound)?;
+    Ok(MeView {
+        name: p.full_name,
+        phone: p.phone,
+        building: p.building,
+        micro_grid: p.micro_grid,
+        community: p.community,
+        service_minutes: p.service_minutes,
+        orders_completed: p.orders_completed,
+        orders_placed: p.orders_placed,
+    })
+}
+
+/// The admin overview of a node inside the viewer's staff scope (default: the widest).
+#[server(endpoint = "admin_data")]
+pub async fn admin_data(node: Option<i64>) -> Result<AdminView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?.clone();
+    let node = node.unwrap_or(scope.node_id);
+    let code = grid_repo::code_of(&state.pool, node).await?.ok_or(AppError::NotFound)?;
+    if !user.staff_scope_covers(&code) {
+        return Err(AppError::Forbidden);
+    }
+    let (node, children) = grid_repo::area_overview(&state.pool, node).await?.ok_or(AppError::NotFound)?;
+    Ok(AdminView { node, children })
+}

@@ -1,0 +1,108 @@
+//! Start-up configuration from the command line and the environment.
+use app::state::Settings;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub settings: Settings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}: expected HOST:PORT such as 127.0.0.1:3000")]
+    BadAddr(String),
+    #[error("unknown argument {0}; use --addr HOST:PORT")]
+    UnknownArg(String),
+    #[error("{0} must be a positive number")]
+    BadNumber(&'static str),
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gridstation.db";
+
+impl Config {
+    /// `--addr` beats `GRIDSTATION_ADDR` beats 127.0.0.1:3000; `DATABASE_URL` names the database.
+    pub fn from_env_and_args(args: impl IntoIterator<Item = String>) -> Result<Self, ConfigError> {
+        let mut addr = std::env::var("GRIDSTATION_ADDR").ok();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if let Some(value) = arg.strip_prefix("--addr=") {
+                addr = Some(value.to_string());
+            } else if arg == "--addr" {
+                addr = args.next();
+            } else {
+                return Err(ConfigError::UnknownArg(arg));
+            }
+        }
+        let addr = addr.unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr.parse().map_err(|_| ConfigError::BadAddr(addr))?;
+        let mut settings = Settings::default();
+        if let Some(m) = env_number("GRIDSTATION_SESSION_IDLE_MINUTES")? {
+            settings.session_idle = Duration::from_secs(m * 60);
+        }
+        if let Some(h) = env_number("GRIDSTATION_SESSION_HOURS")? {
+            settings.session_absolute = Duration::from_secs(h * 3600);
+        }
+        if let Some(n) = env_number("GRIDSTATION_LOGIN_PER_IP_PER_MINUTE")? {
+            settings.login_per_ip_per_minute = n as usize;
+        }
+        settings.secure_cookies = std::env::var("GRIDSTATION_SECURE_COOKIES").is_ok_and(|v| v == "1");
+        Ok(Self {
+            addr,
+            database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into()),
+            settings,
+        })
+    }
+}
+
+fn env_number(key: &'static str) -> Result<Option<u64>, ConfigError> {
+    match std::env::var(key) {
+        Ok(v) => v.parse().ok().filter(|n| *n > 0).map(Some).ok_or(ConfigError::BadNumber(key)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Creates the directory of a `sqlite://path/to/file.db` URL so a first start works.
+pub fn ensure_db_dir(url: &str) -> std::io::Result<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_addr_argument_wins() {
+        let c = Config::from_env_and_args(["--addr".to_string(), "127.0.0.1:0".into()]).expect("config");
+        assert_eq!(c.addr.port(), 0);
+        let c = Config::from_env_and_args(["--addr=0.0.0.0:8080".to_string()]).expect("config");
+        assert_eq!(c.addr.port(), 8080);
+    }
+
+    #[test]
+    fn bad_arguments_are_explained() {
+        assert!(matches!(
+            Config::from_env_and_args(["--addr".to_string(), "nope".into()]),
+            Err(ConfigError::BadAddr(_))
+        ));
+        assert!(matches!(Config::from_env_and_args(["--verbose".to_string()]), Err(ConfigError::UnknownArg(_))));
+    }
+
+    #[test]
+    fn the_database_directory_is_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}/a/b/x.db", dir.path().display());
+        ensure_db_dir(&url).expect("mkdir");
+        assert!(dir.path().join("a/b").is_dir());
+    }
+}

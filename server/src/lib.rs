@@ -1,0 +1,165 @@
+//! The Grid Station server: builds the axum router around the Leptos app.
+pub mod config;
+mod sse;
+
+use app::error::AppError;
+use app::session::Viewer;
+use app::state::AppState;
+use app::{shell, App, RequestViewer};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the database directory: {0}")]
+    DbDir(std::io::Error),
+    #[error("database: {0}")]
+    Db(#[from] app::repo::db::DbError),
+    #[error("seeding the demo city: {0}")]
+    Seed(#[from] app::repo::seed_repo::SeedError),
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("{0}")]
+    Hash(String),
+}
+
+/// A built server, bound to its port, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens (creating, migrating and seeding) the database and binds the address.
+    /// Tests pass port 0 and read the port back from `addr()`.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        config::ensure_db_dir(&config.database_url).map_err(StartError::DbDir)?;
+        let pool = app::repo::db::connect(&config.database_url, 8).await?;
+        let password = app::repo::seed_repo::demo_password()?;
+        let hash = app::auth::hash_password(password).await.map_err(|e| StartError::Hash(e.to_string()))?;
+        if app::repo::seed_repo::seed_if_empty(&pool, &hash).await? {
+            tracing::info!("seeded the demo city");
+        }
+        let state = AppState::new(pool, config.settings.clone());
+        let leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
+        let router = router(state.clone(), leptos_options);
+        let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
+        Ok(Self { listener, router, state })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// The whole HTTP surface: pages, server functions, the live channel, health, assets.
+pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let live_state = state.clone();
+    let health_state = state.clone();
+    Router::new()
+        .route("/healthz", get(move || healthz(health_state.clone())))
+        .route("/api/events", get(move || std::future::ready(sse::events(&live_state.bus))))
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .with_state(leptos_options)
+        .layer(middleware::from_fn(api_error_status))
+        .layer(middleware::from_fn_with_state(state, resolve_viewer))
+        .layer(CompressionLayer::new())
+}
+
+async fn healthz(state: AppState) -> Response {
+    if app::repo::db::ping(&state.pool).await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+/// Resolves the session cookie and preferences once per request, for pages and
+/// server functions alike. Static assets and the live channel skip it.
+async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/pkg/")
+        || path == "/healthz"
+        || path == "/api/events"
+        || path.rsplit('/').next().is_some_and(|f| f.contains('.'))
+    {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let user = match app::auth::resolve_user(&state, &parts).await {
+        Ok(user) => user,
+        Err(err) => {
+            tracing::error!(?err, "resolving the session failed");
+            None
+        }
+    };
+    let (cookie_locale, cookie_elder) = app::auth::cookie_prefs(&parts);
+    let stored = match (&user, cookie_locale, cookie_elder) {
+        (Some(u), None, _) | (Some(u), _, None) => {
+            app::repo::accounts_repo::prefs(&state.pool, u.account_id).await.ok().flatten()
+        }
+        _ => None,
+    };
+    let viewer = Viewer {
+        locale: cookie_locale.or(stored.map(|s| s.0)).unwrap_or_default(),
+        elder: cookie_elder.or(stored.map(|s| s.1)).unwrap_or(false),
+        user,
+    };
+    parts.extensions.insert(RequestViewer(viewer));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Server functions answer errors with 500 by default; give each `AppError` its own
+/// status (400 for undecodable input, 401, 403, 404, 409, 422, 429) so that only real
+/// internal errors are 5xx.
+async fn api_error_status(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
