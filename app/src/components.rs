@@ -120,7 +120,7 @@ pub fn OrderCardView(order: OrderCard) -> impl IntoView {
                 {urgent.then(|| view! { <span class="tag urgent">{Msg::UrgencyUrgent.text(locale)}</span> })}
                 <span class="age">{age_text(locale, order.age_secs)}</span>
             </div>
-            <p class="order-title">{order.title}</p>
+            <p class="order-title"><A href=format!("/orders/{}", order.id)>{order.title}</A></p>
             <p class="order-place">
                 {order.building.unwrap_or_default()} " · " {order.requester_masked}
             </p>

@@ -1,5 +1,6 @@
 //! Pure types and rules of the domain: no IO, unit-tested.
 pub mod grid;
+pub mod matching;
 pub mod order;
 pub mod password;
 pub mod phone;

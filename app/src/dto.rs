@@ -70,6 +70,10 @@ pub struct BoardView {
     pub area_name: String,
     pub counts: Vec<(crate::domain::order::ServiceSection, i64)>,
     pub orders: Vec<OrderCard>,
+    /// The open needs as plain text for a WeChat group.
+    pub copy_text: String,
+    /// For volunteers: the best-matching open orders (适合我).
+    pub suits_me: Vec<OrderCard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,4 +119,64 @@ pub struct MeView {
 pub struct AdminView {
     pub node: AreaSummary,
     pub children: Vec<AreaSummary>,
+}
+
+/// What the 我需要 form needs: a fresh idempotency key and the viewer's place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFormView {
+    pub idempotency_key: String,
+    pub place: Option<String>,
+    pub may_place_on_behalf: bool,
+}
+
+/// Room and phone: only for the requester, the taker and grid staff of the area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderContact {
+    pub name: String,
+    pub room: String,
+    pub phone: Option<String>,
+}
+
+/// Buttons the viewer may press on an order now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderButton {
+    Take,
+    Release,
+    Start,
+    Finish,
+    Confirm,
+    Dispute,
+    Cancel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEventView {
+    pub status: crate::domain::order::OrderStatus,
+    pub actor: Option<String>,
+    pub note: String,
+    pub age_secs: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub id: i64,
+    pub section: crate::domain::order::ServiceSection,
+    pub urgency: crate::domain::order::Urgency,
+    pub status: crate::domain::order::OrderStatus,
+    pub title: String,
+    pub description: String,
+    pub age_secs: i64,
+    pub building: Option<String>,
+    pub micro_grid: String,
+    pub requester_masked: String,
+    pub taker: Option<String>,
+    pub contact: Option<OrderContact>,
+    pub minutes_spent: Option<i64>,
+    pub rating: Option<i64>,
+    pub rating_comment: Option<String>,
+    pub on_behalf: bool,
+    pub disputed: bool,
+    pub escalated: bool,
+    pub buttons: Vec<OrderButton>,
+    pub events: Vec<OrderEventView>,
 }

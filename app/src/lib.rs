@@ -99,6 +99,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <components::ErrorPage status=404/> }>
                         <Route path=path!("/") ssr=SsrMode::Async view=pages::home::HomePage/>
                         <Route path=path!("/board") ssr=SsrMode::Async view=pages::board::BoardPage/>
+                        <Route path=path!("/board/new") ssr=SsrMode::Async view=pages::order::NewOrderPage/>
+                        <Route path=path!("/orders/:id") ssr=SsrMode::Async view=pages::order::OrderPage/>
                         <Route path=path!("/stars") ssr=SsrMode::Async view=pages::stars::StarsPage/>
                         <Route path=path!("/me") ssr=SsrMode::Async view=pages::me::MePage/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=pages::admin::AdminPage/>

@@ -4,4 +4,5 @@ pub mod board;
 pub mod home;
 pub mod login;
 pub mod me;
+pub mod order;
 pub mod stars;

@@ -69,15 +69,42 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves until `shutdown` resolves; escalates overdue orders in the background.
     pub async fn run_until_stopped(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        let escalator = tokio::spawn(escalate_every(self.state.clone(), std::time::Duration::from_secs(30)));
+        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        escalator.abort();
+        served
     }
+}
+
+/// Marks open orders that nobody took within their community's limit as escalated, so
+/// they appear in the grid leader's queue, and tells every open board.
+async fn escalate_every(state: AppState, period: std::time::Duration) {
+    let mut tick = tokio::time::interval(period);
+    loop {
+        tick.tick().await;
+        match escalate_once(&state).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(orders = n, "escalated overdue orders");
+                state.bus.publish(app::live::Topic::Orders, None);
+            }
+            Err(err) => tracing::error!(%err, "escalation failed"),
+        }
+    }
+}
+
+pub async fn escalate_once(state: &AppState) -> Result<u64, sqlx::Error> {
+    let mut tx = app::repo::begin_immediate(&state.pool).await?;
+    let n = app::repo::orders_repo::escalate_overdue(&mut tx, app::repo::now()).await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// The whole HTTP surface: pages, server functions, the live channel, health, assets.

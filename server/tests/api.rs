@@ -436,3 +436,332 @@ async fn a_live_event_reaches_a_subscribed_client() {
     publisher.abort();
     assert!(found, "no event in {seen:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// The order board: 我需要, 接单 and the life cycle.
+
+impl TestApp {
+    /// Places an order as `client`; returns its id.
+    async fn place(&self, client: &Client, key: &str, extra: &[(&str, &str)]) -> (StatusCode, String) {
+        let mut form = vec![
+            ("section", "daily_life"),
+            ("title", "帮忙换一个水龙头"),
+            ("description", "厨房水龙头一直滴水"),
+            ("urgency", "normal"),
+            ("idempotency_key", key),
+        ];
+        for (key, value) in extra {
+            form.retain(|(k, _)| k != key);
+            form.push((key, value));
+        }
+        self.post(client, "place_order", &form).await
+    }
+
+    async fn place_ok(&self, client: &Client, key: &str) -> i64 {
+        let (status, body) = self.place(client, key, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.trim().parse().expect("order id")
+    }
+}
+
+#[tokio::test]
+async fn only_one_volunteer_can_take_an_open_order() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let id = app.place_ok(&resident, "race-order-0001").await;
+    let id_text = id.to_string();
+    // Eleven volunteers of 祖望社区, twenty taps each: 220 concurrent 接单 requests.
+    let mut volunteers = vec![app.signed_in("13800000002").await];
+    for n in 10..20 {
+        volunteers.push(app.signed_in(&format!("138000000{n}")).await);
+    }
+    let mut requests = Vec::new();
+    for client in &volunteers {
+        for _ in 0..20 {
+            let client = client.clone();
+            let url = format!("{}/api/take_order", app.base);
+            let form = vec![("id", id_text.clone())];
+            requests.push(tokio::spawn(async move {
+                let res = client.post(url).form(&form).send().await.expect("take");
+                let status = res.status();
+                (status, res.text().await.unwrap_or_default())
+            }));
+        }
+    }
+    let mut won = 0;
+    let mut lost = 0;
+    for r in futures::future::join_all(requests).await {
+        let (status, body) = r.expect("task");
+        match status {
+            StatusCode::OK => won += 1,
+            StatusCode::CONFLICT => {
+                assert!(body.contains("ErrOrderTaken"), "{body}");
+                lost += 1;
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((won, lost), (1, 219));
+    let takers: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM order_events WHERE order_id = ? AND to_status = 'taken'")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("q");
+    assert_eq!(takers, 1, "exactly one taken event");
+    let status: String = sqlx::query_scalar("SELECT status FROM service_orders WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!(status, "taken");
+}
+
+#[tokio::test]
+async fn the_same_form_sent_twice_creates_one_order() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let before = app.count("SELECT count(*) FROM service_orders").await;
+    let sends = (0..5).map(|_| app.place(&resident, "same-key-123456", &[]));
+    let results = futures::future::join_all(sends).await;
+    let ids: std::collections::HashSet<String> = results
+        .into_iter()
+        .map(|(status, body)| {
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "every send answers with the same order");
+    assert_eq!(app.count("SELECT count(*) FROM service_orders").await, before + 1);
+    // A new form (new key) is a new order.
+    app.place_ok(&resident, "another-key-1234").await;
+    assert_eq!(app.count("SELECT count(*) FROM service_orders").await, before + 2);
+}
+
+#[tokio::test]
+async fn an_order_runs_its_whole_life_cycle_with_every_step_timed() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let volunteer = app.signed_in("13800000002").await;
+    let id = app.place_ok(&resident, "life-cycle-0001").await;
+    let id = id.to_string();
+    let step = |client: &Client, endpoint: &'static str, extra: Vec<(&'static str, &'static str)>| {
+        let mut form = vec![("id", id.clone())];
+        form.extend(extra.into_iter().map(|(k, v)| (k, v.to_string())));
+        let request = client.post(format!("{}/api/{endpoint}", app.base)).form(&form).send();
+        async move {
+            let res = request.await.expect("send");
+            (res.status(), res.text().await.unwrap_or_default())
+        }
+    };
+    // Confirming before the service is done is refused by the state machine.
+    assert_eq!(step(&resident, "confirm_order", vec![("rating", "5"), ("comment", "")]).await.0, StatusCode::CONFLICT);
+    // The resident cannot take their own order; the volunteer can.
+    assert_eq!(step(&resident, "take_order", vec![]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(step(&volunteer, "take_order", vec![]).await.0, StatusCode::OK);
+    assert_eq!(step(&volunteer, "start_service", vec![]).await.0, StatusCode::OK);
+    let (status, body) = step(&volunteer, "finish_service", vec![("minutes", "0")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(step(&volunteer, "finish_service", vec![("minutes", "50")]).await.0, StatusCode::OK);
+    // Only the requester confirms.
+    assert_eq!(
+        step(&volunteer, "confirm_order", vec![("rating", "5"), ("comment", "")]).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(&resident, "confirm_order", vec![("rating", "9"), ("comment", "")]).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        step(&resident, "confirm_order", vec![("rating", "4"), ("comment", "谢谢小张")]).await.0,
+        StatusCode::OK
+    );
+    let row: (String, i64, i64, bool) = sqlx::query_as(
+        "SELECT status, minutes_spent, rating,
+                taken_at IS NOT NULL AND started_at IS NOT NULL AND finished_at IS NOT NULL AND confirmed_at IS NOT NULL
+         FROM service_orders WHERE id = ?",
+    )
+    .bind(&id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("q");
+    assert_eq!(row, ("completed".to_string(), 50, 4, true), "every step has its time");
+    let events: Vec<String> = sqlx::query_scalar("SELECT to_status FROM order_events WHERE order_id = ? ORDER BY id")
+        .bind(&id)
+        .fetch_all(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!(events, ["open", "taken", "in_service", "awaiting_confirmation", "completed"]);
+}
+
+#[tokio::test]
+async fn releasing_needs_a_reason_and_reopens_the_order() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let volunteer = app.signed_in("13800000002").await;
+    let id = app.place_ok(&resident, "release-0000001").await.to_string();
+    let (status, _) = app.post(&volunteer, "take_order", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app.post(&volunteer, "release_order", &[("id", &id), ("reason", "  ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = app.post(&volunteer, "release_order", &[("id", &id), ("reason", "临时有事")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, taker): (String, Option<i64>) =
+        sqlx::query_as("SELECT status, taker_id FROM service_orders WHERE id = ?")
+            .bind(&id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("q");
+    assert_eq!((status.as_str(), taker), ("open", None));
+    // The requester may cancel it now that nobody holds it.
+    let (status, _) = app.post(&resident, "cancel_order", &[("id", &id), ("reason", "")]).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_volunteer_of_another_community_can_neither_take_nor_see_an_order() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let id = app.place_ok(&resident, "foreign-0000001").await.to_string();
+    // 13800000020 serves another community.
+    let outsider = app.signed_in("13800000020").await;
+    let (status, _) = app.post(&outsider, "take_order", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.post(&outsider, "order_detail", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'order_refused'").await, 1);
+}
+
+#[tokio::test]
+async fn room_and_phone_reach_only_the_taker_and_grid_staff() {
+    let app = TestApp::spawn().await;
+    let requester = app.signed_in("13800000001").await;
+    let id = app.place_ok(&requester, "privacy-0000001").await.to_string();
+    let phone = "13800000001";
+    let detail = |client: Client| {
+        let app = &app;
+        let id = id.clone();
+        async move { app.post(&client, "order_detail", &[("id", &id)]).await }
+    };
+    // Another resident of the same community sees the order, masked.
+    let neighbour = app.signed_in("13800001000").await;
+    let (status, body) = detail(neighbour).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains(phone) && body.contains("王**") && !body.contains("王秀英"), "{body}");
+    // A volunteer sees it masked until they take it.
+    let volunteer = app.signed_in("13800000002").await;
+    let (_, body) = detail(volunteer.clone()).await;
+    assert!(!body.contains(phone));
+    let (status, _) = app.post(&volunteer, "take_order", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = detail(volunteer).await;
+    assert!(body.contains(phone) && body.contains("王秀英"), "{body}");
+    // Grid staff of the area see it too.
+    let member = app.signed_in("13800000006").await;
+    let (_, body) = detail(member).await;
+    assert!(body.contains(phone));
+}
+
+#[tokio::test]
+async fn grid_staff_place_orders_on_behalf_of_residents_and_it_is_audited() {
+    let app = TestApp::spawn().await;
+    let member = app.signed_in("13800000006").await;
+    // 13800001000 lives in 祖望社区's first micro-grid, which the member covers.
+    let resident_grid: String = sqlx::query_scalar(
+        "SELECT m.name FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id WHERE p.phone = '13800001000'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("q");
+    assert_eq!(resident_grid, "向日葵微网格");
+    let (status, body) = app.place(&member, "on-behalf-000001", &[("on_behalf_phone", "13800001000")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let on_behalf: i64 = sqlx::query_scalar(
+        "SELECT o.on_behalf FROM service_orders o JOIN people p ON p.id = o.requester_id WHERE p.phone = '13800001000' AND o.idempotency_key = 'on-behalf-000001'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("q");
+    assert_eq!(on_behalf, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'place_order_on_behalf' AND outcome = 'ok'").await,
+        1
+    );
+    // A resident cannot place for someone else.
+    let resident = app.signed_in("13800000001").await;
+    let (status, _) = app.place(&resident, "on-behalf-000002", &[("on_behalf_phone", "13800001000")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn bad_order_input_is_explained_field_by_field() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let before = app.count("SELECT count(*) FROM service_orders").await;
+    let (status, body) = app
+        .post(
+            &resident,
+            "place_order",
+            &[
+                ("section", "gardening"),
+                ("title", "x"),
+                ("description", ""),
+                ("urgency", "normal"),
+                ("idempotency_key", "bad-input-000001"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app
+        .place(
+            &resident,
+            "bad-input-000002",
+            &[("window_start", "2026-12-01T10:00"), ("window_end", "2026-12-01T09:00")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("ErrWindow"), "{body}");
+    let (status, _) = app.place(&resident, "'; DROP TABLE--", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT count(*) FROM service_orders").await, before, "nothing written");
+    let (status, _) = app.post(&resident, "take_order", &[("id", "999999")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.post(&resident, "take_order", &[("id", "-1; DROP")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn an_untaken_order_escalates_after_its_limit() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let (status, body) = app.place(&resident, "escalate-000001", &[("urgency", "urgent")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id: i64 = body.trim().parse().expect("id");
+    let state = app::state::AppState::new(app.pool.clone(), Default::default());
+    assert_eq!(server::escalate_once(&state).await.expect("escalate"), 0, "not yet due");
+    sqlx::query("UPDATE service_orders SET created_at = created_at - 31 * 60 WHERE id = ?")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!(server::escalate_once(&state).await.expect("escalate"), 1);
+    let reason: Option<String> = sqlx::query_scalar("SELECT escalation_reason FROM service_orders WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!(reason.as_deref(), Some("timeout"));
+}
+
+#[tokio::test]
+async fn taking_an_order_is_announced_on_the_live_channel() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let id = app.place_ok(&resident, "live-order-00001").await;
+    let mut rx = app.bus.subscribe();
+    let volunteer = app.signed_in("13800000002").await;
+    let (status, _) = app.post(&volunteer, "take_order", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let event = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.expect("in time").expect("event");
+    assert_eq!((event.topic, event.id), (Topic::Orders, Some(id)));
+}

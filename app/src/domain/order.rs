@@ -191,3 +191,209 @@ mod tests {
         assert_eq!(Urgency::parse("urgent"), Some(Urgency::Urgent));
     }
 }
+
+/// Who is acting on an order, as far as the rules need to know.
+#[derive(Debug, Clone)]
+pub struct Actor<'a> {
+    pub account_id: i64,
+    pub person_id: i64,
+    /// (role, scope code) pairs.
+    pub roles: &'a [(crate::domain::role::Role, String)],
+}
+
+/// The facts about an order that the rules look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFacts {
+    pub status: OrderStatus,
+    pub requester_id: i64,
+    pub placed_by: i64,
+    pub taker_id: Option<i64>,
+    /// The code of the order's micro-grid.
+    pub area_code: String,
+}
+
+/// Why an action on an order was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The state machine does not allow it now (for 接单: someone else was faster).
+    WrongState,
+    /// The actor's role or area does not allow it.
+    NotAllowed,
+    /// A volunteer cannot take their own order.
+    OwnOrder,
+}
+
+impl<'a> Actor<'a> {
+    fn holds(&self, pred: impl Fn(crate::domain::role::Role) -> bool, area_code: &str) -> bool {
+        self.roles.iter().any(|(role, scope)| {
+            pred(*role)
+                && (crate::domain::grid::is_within(area_code, scope) || self.same_community(*role, scope, area_code))
+        })
+    }
+
+    /// Volunteers and residents serve their whole community, not only their micro-grid.
+    fn same_community(&self, role: crate::domain::role::Role, scope: &str, area_code: &str) -> bool {
+        use crate::domain::role::Role;
+        matches!(role, Role::Volunteer | Role::Resident)
+            && crate::domain::grid::community_prefix(scope) == crate::domain::grid::community_prefix(area_code)
+    }
+
+    /// Grid staff whose scope covers the order's micro-grid.
+    pub fn is_staff_for(&self, area_code: &str) -> bool {
+        self.roles.iter().any(|(role, scope)| role.is_staff() && crate::domain::grid::is_within(area_code, scope))
+    }
+
+    /// May see the room and phone: the requester, the taker and grid staff of the area.
+    pub fn may_see_contact(&self, order: &OrderFacts) -> bool {
+        order.requester_id == self.person_id
+            || order.taker_id == Some(self.person_id)
+            || order.placed_by == self.account_id
+            || self.is_staff_for(&order.area_code)
+    }
+
+    fn is_requester_side(&self, order: &OrderFacts) -> bool {
+        order.requester_id == self.person_id || order.placed_by == self.account_id
+    }
+
+    /// Checks the state machine and the actor's role and area; returns the new status.
+    pub fn check(&self, action: OrderAction, order: &OrderFacts) -> Result<OrderStatus, Refusal> {
+        use crate::domain::role::Role;
+        let allowed = match action {
+            OrderAction::Take => {
+                let may_take = self.holds(|r| r.can_take_orders(), &order.area_code);
+                if may_take && order.requester_id == self.person_id {
+                    return Err(Refusal::OwnOrder);
+                }
+                may_take
+            }
+            OrderAction::Release | OrderAction::Start | OrderAction::Finish => order.taker_id == Some(self.person_id),
+            OrderAction::Confirm | OrderAction::Dispute => self.is_requester_side(order),
+            OrderAction::Cancel => {
+                self.is_requester_side(order)
+                    || self.holds(
+                        |r| matches!(r, Role::GridLeader | Role::CommunityAdmin | Role::SubdistrictAdmin),
+                        &order.area_code,
+                    )
+            }
+        };
+        if !allowed {
+            return Err(Refusal::NotAllowed);
+        }
+        order.status.after(action).ok_or(Refusal::WrongState)
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+    use crate::domain::role::Role;
+
+    const GRID_A: &str = "32060200100101201"; // a micro-grid of community 320602001001
+    const GRID_B: &str = "32060200100101202"; // same community
+    const OTHER: &str = "32060200200101201"; // another community
+
+    fn order(status: OrderStatus, taker: Option<i64>) -> OrderFacts {
+        OrderFacts { status, requester_id: 1, placed_by: 101, taker_id: taker, area_code: GRID_A.into() }
+    }
+
+    fn actor(person: i64, roles: &[(Role, String)]) -> Actor<'_> {
+        Actor { account_id: person + 100, person_id: person, roles }
+    }
+
+    #[test]
+    fn a_volunteer_of_the_same_community_may_take_an_open_order() {
+        let roles = [(Role::Volunteer, GRID_B.to_string())];
+        assert_eq!(actor(2, &roles).check(OrderAction::Take, &order(OrderStatus::Open, None)), Ok(OrderStatus::Taken));
+    }
+
+    #[test]
+    fn a_volunteer_of_another_community_may_not() {
+        let roles = [(Role::Volunteer, OTHER.to_string())];
+        assert_eq!(
+            actor(2, &roles).check(OrderAction::Take, &order(OrderStatus::Open, None)),
+            Err(Refusal::NotAllowed)
+        );
+    }
+
+    #[test]
+    fn residents_and_members_do_not_take_orders_and_nobody_takes_their_own() {
+        let resident = [(Role::Resident, GRID_A.to_string())];
+        let member = [(Role::MicroGridMember, GRID_A.to_string())];
+        let open = order(OrderStatus::Open, None);
+        assert_eq!(actor(2, &resident).check(OrderAction::Take, &open), Err(Refusal::NotAllowed));
+        assert_eq!(actor(2, &member).check(OrderAction::Take, &open), Err(Refusal::NotAllowed));
+        let volunteer = [(Role::Volunteer, GRID_A.to_string())];
+        assert_eq!(actor(1, &volunteer).check(OrderAction::Take, &open), Err(Refusal::OwnOrder));
+    }
+
+    #[test]
+    fn a_taken_order_cannot_be_taken_again() {
+        let roles = [(Role::Volunteer, GRID_A.to_string())];
+        assert_eq!(
+            actor(3, &roles).check(OrderAction::Take, &order(OrderStatus::Taken, Some(2))),
+            Err(Refusal::WrongState)
+        );
+    }
+
+    #[test]
+    fn only_the_taker_moves_the_service_on() {
+        let roles = [(Role::Volunteer, GRID_A.to_string())];
+        let taken = order(OrderStatus::Taken, Some(2));
+        assert_eq!(actor(2, &roles).check(OrderAction::Start, &taken), Ok(OrderStatus::InService));
+        assert_eq!(actor(2, &roles).check(OrderAction::Release, &taken), Ok(OrderStatus::Open));
+        assert_eq!(actor(3, &roles).check(OrderAction::Start, &taken), Err(Refusal::NotAllowed));
+        let serving = order(OrderStatus::InService, Some(2));
+        assert_eq!(actor(2, &roles).check(OrderAction::Finish, &serving), Ok(OrderStatus::AwaitingConfirmation));
+    }
+
+    #[test]
+    fn only_the_requester_side_confirms_or_disputes() {
+        let resident = [(Role::Resident, GRID_A.to_string())];
+        let done = order(OrderStatus::AwaitingConfirmation, Some(2));
+        assert_eq!(actor(1, &resident).check(OrderAction::Confirm, &done), Ok(OrderStatus::Completed));
+        assert_eq!(actor(1, &resident).check(OrderAction::Dispute, &done), Ok(OrderStatus::InService));
+        assert_eq!(actor(5, &resident).check(OrderAction::Confirm, &done), Err(Refusal::NotAllowed));
+        // The staff member who placed it on the resident's behalf (代下单) may confirm for them.
+        let member = [(Role::MicroGridMember, GRID_A.to_string())];
+        let placer = Actor { account_id: 101, person_id: 9, roles: &member };
+        assert_eq!(placer.check(OrderAction::Confirm, &done), Ok(OrderStatus::Completed));
+    }
+
+    #[test]
+    fn cancelling_is_for_the_requester_or_the_area_leaders_and_only_while_open() {
+        let resident = [(Role::Resident, GRID_A.to_string())];
+        assert_eq!(
+            actor(1, &resident).check(OrderAction::Cancel, &order(OrderStatus::Open, None)),
+            Ok(OrderStatus::Cancelled)
+        );
+        assert_eq!(
+            actor(1, &resident).check(OrderAction::Cancel, &order(OrderStatus::Taken, Some(2))),
+            Err(Refusal::WrongState)
+        );
+        let leader = [(Role::GridLeader, "320602001001012".to_string())];
+        assert_eq!(
+            actor(7, &leader).check(OrderAction::Cancel, &order(OrderStatus::Open, None)),
+            Ok(OrderStatus::Cancelled)
+        );
+        let other_leader = [(Role::GridLeader, "320602002001012".to_string())];
+        assert_eq!(
+            actor(7, &other_leader).check(OrderAction::Cancel, &order(OrderStatus::Open, None)),
+            Err(Refusal::NotAllowed)
+        );
+    }
+
+    #[test]
+    fn contact_details_reach_only_the_requester_the_taker_and_area_staff() {
+        let taken = order(OrderStatus::Taken, Some(2));
+        let volunteer = [(Role::Volunteer, GRID_A.to_string())];
+        assert!(actor(2, &volunteer).may_see_contact(&taken));
+        assert!(!actor(3, &volunteer).may_see_contact(&taken));
+        let member = [(Role::MicroGridMember, GRID_A.to_string())];
+        assert!(actor(4, &member).may_see_contact(&taken));
+        let member_elsewhere = [(Role::MicroGridMember, GRID_B.to_string())];
+        assert!(!actor(4, &member_elsewhere).may_see_contact(&taken));
+        let resident = [(Role::Resident, GRID_A.to_string())];
+        assert!(actor(1, &resident).may_see_contact(&taken));
+        assert!(!actor(6, &resident).may_see_contact(&taken));
+    }
+}

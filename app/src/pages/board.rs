@@ -1,50 +1,90 @@
-//! /board: open needs of the viewer's area by section, live.
+//! /board: open needs of the viewer's area by section and urgency, live; 我需要; 适合我;
+//! a plain-text copy for the WeChat group.
 use crate::components::{ErrorNotice, Loading, OrderCardView};
-use crate::domain::order::ServiceSection;
+use crate::domain::order::{ServiceSection, Urgency};
 use crate::i18n::{section_label, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::pages::board_data;
-use crate::tr;
+use crate::{tr, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+/// `/board` with the given filters.
+fn board_href(section: Option<&str>, urgency: Option<&str>) -> String {
+    let params: Vec<String> = [("section", section), ("urgency", urgency)]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+        .collect();
+    if params.is_empty() {
+        "/board".into()
+    } else {
+        format!("/board?{}", params.join("&"))
+    }
+}
+
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let live = use_live();
+    let signed_in = use_viewer().user.is_some();
     let query = use_query_map();
     let section = Memo::new(move |_| query.read().get("section").filter(|s| ServiceSection::parse(s).is_some()));
-    let data = Resource::new(move || (section.get(), live.version(Topic::Orders)), |(s, _)| board_data(s));
+    let urgency = Memo::new(move |_| query.read().get("urgency").filter(|s| Urgency::parse(s).is_some()));
+    let data = Resource::new(
+        move || (section.get(), urgency.get(), live.version(Topic::Orders)),
+        |(s, u, _)| board_data(s, u),
+    );
     view! {
         <header class="page-head">
             <h1>{tr(Msg::TabBoard)}</h1>
             <span class="live-dot" class:on=move || live.connected.get()>{tr(Msg::LiveUpdating)}</span>
         </header>
+        <p class="two-areas">
+            <a href=if signed_in { "/board/new" } else { "/login" } class="btn primary big">{tr(Msg::INeed)}</a>
+        </p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(board) => {
                         let total: i64 = board.counts.iter().map(|(_, n)| n).sum();
                         let current = section.get_untracked();
+                        let current_urgency = urgency.get_untracked();
+                        let chip = |active: bool| if active { "chip active" } else { "chip" };
                         view! {
-                            <nav class="chips" aria-label=tr(Msg::AllSections)>
-                                <A href="/board" attr:class=if current.is_none() { "chip active" } else { "chip" }>
+                            {(!board.suits_me.is_empty()).then(|| view! {
+                                <section class="card suits-me">
+                                    <h2>{tr(Msg::SuitsMe)}</h2>
+                                    <ul class="orders">{board.suits_me.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul>
+                                </section>
+                            })}
+                            <nav class="chips" aria-label=tr(Msg::Section)>
+                                <A href=board_href(None, current_urgency.as_deref()) attr:class=chip(current.is_none())>
                                     {tr(Msg::AllSections)} " " <span class="count">{total}</span>
                                 </A>
                                 {board.counts.into_iter().map(|(s, n)| {
                                     let active = current.as_deref() == Some(s.as_str());
                                     view! {
-                                        <A href=format!("/board?section={}", s.as_str()) attr:class=if active { "chip active" } else { "chip" }>
+                                        <A href=board_href(Some(s.as_str()), current_urgency.as_deref()) attr:class=chip(active)>
                                             {tr(section_label(s))} " " <span class="count">{n}</span>
                                         </A>
                                     }
                                 }).collect_view()}
                             </nav>
+                            <nav class="chips" aria-label=tr(Msg::UrgencyFilter)>
+                                <A href=board_href(current.as_deref(), None) attr:class=chip(current_urgency.is_none())>{tr(Msg::AllUrgencies)}</A>
+                                <A href=board_href(current.as_deref(), Some("urgent")) attr:class=chip(current_urgency.as_deref() == Some("urgent"))>{tr(Msg::UrgencyUrgent)}</A>
+                                <A href=board_href(current.as_deref(), Some("normal")) attr:class=chip(current_urgency.as_deref() == Some("normal"))>{tr(Msg::UrgencyNormal)}</A>
+                            </nav>
                             {if board.orders.is_empty() {
                                 view! { <p class="card muted">{tr(Msg::NoOpenOrders)}</p> }.into_any()
                             } else {
-                                view! { <ul class="orders">{board.orders.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul> }.into_any()
+                                view! { <ul class="orders" aria-label=tr(Msg::TabBoard)>{board.orders.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul> }.into_any()
                             }}
+                            <details class="card copy">
+                                <summary>{tr(Msg::CopyList)}</summary>
+                                <label for="copy-text">{tr(Msg::CopyHint)}</label>
+                                <textarea id="copy-text" readonly rows="8">{board.copy_text}</textarea>
+                            </details>
                         }
                         .into_any()
                     }

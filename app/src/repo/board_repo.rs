@@ -20,18 +20,19 @@ pub async fn open_orders(
     pool: &SqlitePool,
     area: &str,
     section: Option<&str>,
+    urgency: Option<&str>,
     limit: i64,
 ) -> Result<Vec<PublicOrderRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name
          FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
          LEFT JOIN grid_nodes b ON b.id = o.building_id
-         WHERE o.status = 'open' AND m.code GLOB ? || '*' AND (? IS NULL OR o.section = ?)
-         ORDER BY o.urgency = 'urgent' DESC, o.created_at DESC LIMIT ?",
+         WHERE o.status = 'open' AND m.code GLOB ?1 || '*' AND (?2 IS NULL OR o.section = ?2) AND (?3 IS NULL OR o.urgency = ?3)
+         ORDER BY o.urgency = 'urgent' DESC, o.created_at DESC LIMIT ?4",
     )
     .bind(area)
     .bind(section)
-    .bind(section)
+    .bind(urgency)
     .bind(limit)
     .fetch_all(pool)
     .await
@@ -87,5 +88,48 @@ pub async fn feed(pool: &SqlitePool, area: &str, limit: i64) -> Result<Vec<(i64,
     .bind(area)
     .bind(limit)
     .fetch_all(pool)
+    .await
+}
+
+/// Open orders for matching: (row, micro-grid code, window start).
+pub async fn open_orders_for_matching(
+    pool: &SqlitePool,
+    community: &str,
+) -> Result<Vec<(PublicOrderRow, String, Option<i64>)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        order: PublicOrderRow,
+        code: String,
+        window_start: Option<i64>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name,
+                m.code, o.window_start
+         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
+         LEFT JOIN grid_nodes b ON b.id = o.building_id
+         WHERE o.status = 'open' AND m.code GLOB ? || '*' ORDER BY o.created_at DESC LIMIT 500",
+    )
+    .bind(community)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.order, r.code, r.window_start)).collect())
+}
+
+/// A volunteer's facts for matching: (area code, skills csv, availability, open load, avg rating).
+pub async fn volunteer_facts(
+    pool: &SqlitePool,
+    person_id: i64,
+) -> Result<Option<(String, Option<String>, i64, i64, Option<f64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.code,
+                (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id),
+                v.availability,
+                (SELECT count(*) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status IN ('taken', 'in_service')),
+                (SELECT avg(rating) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status = 'completed')
+         FROM volunteer_profiles v JOIN grid_nodes m ON m.id = v.service_node_id WHERE v.person_id = ?",
+    )
+    .bind(person_id)
+    .fetch_optional(pool)
     .await
 }

@@ -40,7 +40,7 @@ pub async fn home_data() -> Result<HomeView, AppError> {
     let station = board_repo::station_for(&state.pool, micro_grid, &area)
         .await?
         .map(|(name, address, open_hours)| StationCard { name, address, open_hours });
-    let latest = board_repo::open_orders(&state.pool, &area, None, 3)
+    let latest = board_repo::open_orders(&state.pool, &area, None, None, 3)
         .await?
         .into_iter()
         .filter_map(|r| order_card(r, t))
@@ -60,7 +60,7 @@ pub async fn home_data() -> Result<HomeView, AppError> {
 }
 
 #[server(endpoint = "board_data")]
-pub async fn board_data(section: Option<String>) -> Result<BoardView, AppError> {
+pub async fn board_data(section: Option<String>, urgency: Option<String>) -> Result<BoardView, AppError> {
     let state = ctx::state()?;
     let viewer = ctx::viewer();
     let area = ctx::default_area(&viewer);
@@ -68,18 +68,87 @@ pub async fn board_data(section: Option<String>) -> Result<BoardView, AppError> 
         Some(s) => Some(ServiceSection::parse(s).ok_or(AppError::BadRequest)?),
         None => None,
     };
+    let urgency = match urgency.as_deref().filter(|s| !s.is_empty()) {
+        Some(u) => Some(Urgency::parse(u).ok_or(AppError::BadRequest)?),
+        None => None,
+    };
     let t = now();
-    let orders = board_repo::open_orders(&state.pool, &area, section.map(ServiceSection::as_str), 100)
-        .await?
-        .into_iter()
-        .filter_map(|r| order_card(r, t))
-        .collect();
+    let orders: Vec<OrderCard> = board_repo::open_orders(
+        &state.pool,
+        &area,
+        section.map(ServiceSection::as_str),
+        urgency.map(Urgency::as_str),
+        200,
+    )
+    .await?
+    .into_iter()
+    .filter_map(|r| order_card(r, t))
+    .collect();
     let counts = board_repo::open_counts(&state.pool, &area).await?;
     let counts = ServiceSection::ALL
         .into_iter()
         .map(|s| (s, counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| *n).unwrap_or(0)))
         .collect();
-    Ok(BoardView { area_name: area_name(&state.pool, &area).await?, counts, orders })
+    let copy_text = copy_text(viewer.locale, &orders);
+    let suits_me = match &viewer.user {
+        Some(user) if user.has_role(crate::domain::role::Role::Volunteer) => {
+            suits_me(&state.pool, user.person_id, t).await?
+        }
+        _ => Vec::new(),
+    };
+    Ok(BoardView { area_name: area_name(&state.pool, &area).await?, counts, orders, copy_text, suits_me })
+}
+
+/// The open needs as plain text for pasting into a WeChat group.
+#[cfg(feature = "ssr")]
+fn copy_text(locale: crate::i18n::Locale, orders: &[OrderCard]) -> String {
+    use crate::i18n::{section_label, Msg};
+    let mut text = format!("【{}】{}\n", Msg::AppName.text(locale), Msg::TabBoard.text(locale));
+    for (i, o) in orders.iter().take(30).enumerate() {
+        let urgent = if o.urgency == Urgency::Urgent {
+            format!("【{}】", Msg::UrgencyUrgent.text(locale))
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "{}. {urgent}[{}] {} · {} {}\n",
+            i + 1,
+            section_label(o.section).text(locale),
+            o.title,
+            o.building.as_deref().unwrap_or(""),
+            o.requester_masked
+        ));
+    }
+    text
+}
+
+/// 适合我: the volunteer's community's open orders ranked by the matching score.
+#[cfg(feature = "ssr")]
+async fn suits_me(pool: &sqlx::SqlitePool, person_id: i64, t: i64) -> Result<Vec<OrderCard>, AppError> {
+    use crate::domain::matching::{score, slot_of, OrderNeeds, VolunteerFacts};
+    let Some((code, skills, availability, load, rating)) = board_repo::volunteer_facts(pool, person_id).await? else {
+        return Ok(Vec::new());
+    };
+    let me = VolunteerFacts {
+        person_id,
+        area_code: code.clone(),
+        skills: skills.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
+        availability: availability as u32,
+        open_load: load as u32,
+        avg_rating: rating,
+    };
+    let community = crate::domain::grid::community_prefix(&code).to_string();
+    let mut scored: Vec<_> = board_repo::open_orders_for_matching(pool, &community)
+        .await?
+        .into_iter()
+        .filter_map(|(row, area_code, start)| {
+            let section = ServiceSection::parse(&row.section)?;
+            let needs = OrderNeeds { area_code, section, slot: start.map(slot_of) };
+            Some((score(&me, &needs), order_card(row, t)?))
+        })
+        .collect();
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+    Ok(scored.into_iter().take(5).map(|(_, card)| card).collect())
 }
 
 #[server(endpoint = "stars_data")]

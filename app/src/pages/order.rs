@@ -1,0 +1,280 @@
+//! /orders/:id (one order, live) and /board/new (我需要).
+use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
+use crate::dto::{OrderButton, OrderView};
+use crate::error::AppError;
+use crate::i18n::{age_text, section_label, status_label, Msg};
+use crate::live::{use_live, Topic};
+use crate::server_fns::orders::{
+    order_detail, order_form, CancelOrder, ConfirmOrder, DisputeOrder, FinishService, PlaceOrder, ReleaseOrder,
+    StartService, TakeOrder,
+};
+use crate::{tr, use_viewer};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let live = use_live();
+    let take = ServerAction::<TakeOrder>::new();
+    let release = ServerAction::<ReleaseOrder>::new();
+    let start = ServerAction::<StartService>::new();
+    let finish = ServerAction::<FinishService>::new();
+    let confirm = ServerAction::<ConfirmOrder>::new();
+    let dispute = ServerAction::<DisputeOrder>::new();
+    let cancel = ServerAction::<CancelOrder>::new();
+    let versions = move || {
+        [take.version().get(), release.version().get(), start.version().get(), finish.version().get()]
+            .into_iter()
+            .chain([confirm.version().get(), dispute.version().get(), cancel.version().get()])
+            .sum::<usize>()
+    };
+    let data = Resource::new(
+        move || (id.get(), live.version(Topic::Orders), versions()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => order_detail(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let errors = [
+        action_error(take),
+        action_error(release),
+        action_error(start),
+        action_error(finish),
+        action_error(confirm),
+        action_error(dispute),
+        action_error(cancel),
+    ];
+    let any_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let forms = OrderForms { take, release, start, finish, confirm, dispute, cancel, error: any_error };
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(order) => view! { <OrderDetail order forms/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct OrderForms {
+    take: ServerAction<TakeOrder>,
+    release: ServerAction<ReleaseOrder>,
+    start: ServerAction<StartService>,
+    finish: ServerAction<FinishService>,
+    confirm: ServerAction<ConfirmOrder>,
+    dispute: ServerAction<DisputeOrder>,
+    cancel: ServerAction<CancelOrder>,
+    error: Signal<Option<AppError>>,
+}
+
+#[component]
+fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
+    let locale = use_viewer().locale;
+    let id = order.id.to_string();
+    let status_class = format!("status status-{}", order.status.as_str());
+    let error = forms.error;
+    view! {
+        <article class="card order-detail">
+            <div class="order-meta">
+                <span class=format!("tag section-{}", order.section.as_str())>{section_label(order.section).text(locale)}</span>
+                {(order.urgency == crate::domain::order::Urgency::Urgent).then(|| view! { <span class="tag urgent">{tr(Msg::UrgencyUrgent)}</span> })}
+                <span class="age">{age_text(locale, order.age_secs)}</span>
+            </div>
+            <h1>{order.title.clone()}</h1>
+            <p class=status_class role="status" aria-live="polite">{status_label(order.status).text(locale)}</p>
+            {(!order.description.is_empty()).then(|| view! { <p>{order.description.clone()}</p> })}
+            <dl class="facts">
+                <dt>{tr(Msg::Place)}</dt>
+                <dd>{order.micro_grid.clone()} " · " {order.building.clone().unwrap_or_default()}</dd>
+                <dt>{tr(Msg::Requester)}</dt>
+                <dd>{order.requester_masked.clone()}</dd>
+                {order.taker.clone().map(|t| view! { <dt>{tr(Msg::Taker)}</dt><dd>{t}</dd> })}
+                {order.minutes_spent.map(|m| view! { <dt>{tr(Msg::MinutesSpent)}</dt><dd>{m} " " {tr(Msg::Minutes)}</dd> })}
+                {order.rating.map(|r| view! { <dt>{tr(Msg::Rating)}</dt><dd>{"★".repeat(r as usize)} " " {order.rating_comment.clone().unwrap_or_default()}</dd> })}
+            </dl>
+            {order.contact.clone().map(|c| view! {
+                <section class="contact" aria-label=tr(Msg::Contact)>
+                    <h2>{tr(Msg::Contact)}</h2>
+                    <p>{c.name} " · " {c.room}</p>
+                    {c.phone.map(|p| view! { <p><a href=format!("tel:{p}")>{p.clone()}</a></p> })}
+                </section>
+            })}
+            {order.on_behalf.then(|| view! { <p class="note">{tr(Msg::OnBehalfNote)}</p> })}
+            {order.escalated.then(|| view! { <p class="note warn">{tr(Msg::EscalatedNote)}</p> })}
+            {(order.disputed && !order.status.is_final()).then(|| view! { <p class="note warn">{tr(Msg::DisputedNote)}</p> })}
+            <FormMsg error/>
+            <div class="actions">
+                {order.buttons.iter().map(|b| button_form(*b, &id, forms)).collect_view()}
+            </div>
+        </article>
+        <section class="card">
+            <h2>{tr(Msg::History)}</h2>
+            <ol class="history">
+                {order.events.into_iter().map(|e| view! {
+                    <li>
+                        <strong>{status_label(e.status).text(locale)}</strong>
+                        " " <span class="muted">{e.actor.unwrap_or_default()} " · " {age_text(locale, e.age_secs)}</span>
+                        {(!e.note.is_empty()).then(|| view! { <p>{e.note}</p> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+fn button_form(button: OrderButton, id: &str, f: OrderForms) -> AnyView {
+    let id = id.to_string();
+    match button {
+        OrderButton::Take => view! {
+            <ActionForm action=f.take>
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" class="btn primary big">{tr(Msg::Take)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        OrderButton::Start => view! {
+            <ActionForm action=f.start>
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" class="btn primary big">{tr(Msg::StartService)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        OrderButton::Release => view! {
+            <details class="action-sheet">
+                <summary class="btn">{tr(Msg::Release)}</summary>
+                <ActionForm action=f.release attr:class="form">
+                    <input type="hidden" name="id" value=id/>
+                    <label for="release-reason">{tr(Msg::Reason)}</label>
+                    <input id="release-reason" name="reason" required maxlength="500"/>
+                    <FieldMsg error=f.error field="reason"/>
+                    <button type="submit" class="btn">{tr(Msg::Release)}</button>
+                </ActionForm>
+            </details>
+        }
+        .into_any(),
+        OrderButton::Finish => view! {
+            <ActionForm action=f.finish attr:class="form">
+                <input type="hidden" name="id" value=id/>
+                <label for="minutes">{tr(Msg::MinutesSpent)}</label>
+                <input id="minutes" name="minutes" type="number" inputmode="numeric" min="1" max="1440" value="60" required/>
+                <FieldMsg error=f.error field="minutes"/>
+                <button type="submit" class="btn primary big">{tr(Msg::FinishService)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        OrderButton::Confirm => view! {
+            <ActionForm action=f.confirm attr:class="form">
+                <input type="hidden" name="id" value=id/>
+                <fieldset class="stars-input">
+                    <legend>{tr(Msg::RatingLabel)}</legend>
+                    {(1..=5).rev().map(|n| view! {
+                        <label><input type="radio" name="rating" value=n.to_string() checked=n == 5/> {"★".repeat(n)}</label>
+                    }).collect_view()}
+                </fieldset>
+                <FieldMsg error=f.error field="rating"/>
+                <label for="comment">{tr(Msg::Comment)}</label>
+                <input id="comment" name="comment" maxlength="500"/>
+                <button type="submit" class="btn primary big">{tr(Msg::ConfirmDone)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        OrderButton::Dispute => view! {
+            <details class="action-sheet">
+                <summary class="btn">{tr(Msg::Dispute)}</summary>
+                <ActionForm action=f.dispute attr:class="form">
+                    <input type="hidden" name="id" value=id/>
+                    <label for="dispute-reason">{tr(Msg::Reason)}</label>
+                    <input id="dispute-reason" name="reason" required maxlength="500"/>
+                    <button type="submit" class="btn">{tr(Msg::Dispute)}</button>
+                </ActionForm>
+            </details>
+        }
+        .into_any(),
+        OrderButton::Cancel => view! {
+            <details class="action-sheet">
+                <summary class="btn">{tr(Msg::CancelOrder)}</summary>
+                <ActionForm action=f.cancel attr:class="form">
+                    <input type="hidden" name="id" value=id/>
+                    <label for="cancel-reason">{tr(Msg::Reason)}</label>
+                    <input id="cancel-reason" name="reason" maxlength="500"/>
+                    <button type="submit" class="btn">{tr(Msg::CancelOrder)}</button>
+                </ActionForm>
+            </details>
+        }
+        .into_any(),
+    }
+}
+
+/// 我需要: the order form. Works without JavaScript; a double tap sends the same
+/// idempotency key and creates one order.
+#[component]
+pub fn NewOrderPage() -> impl IntoView {
+    let viewer = use_viewer();
+    if viewer.user.is_none() {
+        return view! { <crate::components::ErrorPage status=401/> }.into_any();
+    }
+    let place = ServerAction::<PlaceOrder>::new();
+    let error = Signal::derive(move || place.value().get().and_then(|r| r.err()));
+    let form = Resource::new(|| (), |_| order_form());
+    view! {
+        <section class="card">
+            <h1>{tr(Msg::NewOrderTitle)}</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Ok(f) => view! {
+                            <ActionForm action=place attr:class="form">
+                                <input type="hidden" name="idempotency_key" value=f.idempotency_key/>
+                                <label for="section">{tr(Msg::Section)}</label>
+                                <select id="section" name="section" required>
+                                    <option value="">{tr(Msg::ErrChooseSection)}</option>
+                                    {crate::domain::order::ServiceSection::ALL.into_iter().map(|s| view! {
+                                        <option value=s.as_str()>{tr(section_label(s))}</option>
+                                    }).collect_view()}
+                                </select>
+                                <FieldMsg error field="section"/>
+                                <label for="title">{tr(Msg::Title)}</label>
+                                <input id="title" name="title" required minlength="2" maxlength="60"/>
+                                <FieldMsg error field="title"/>
+                                <label for="description">{tr(Msg::Description)}</label>
+                                <textarea id="description" name="description" rows="3" maxlength="1000"></textarea>
+                                <FieldMsg error field="description"/>
+                                <fieldset class="choice">
+                                    <legend>{tr(Msg::Urgency)}</legend>
+                                    <label><input type="radio" name="urgency" value="normal" checked=true/> {tr(Msg::UrgencyNormal)}</label>
+                                    <label><input type="radio" name="urgency" value="urgent"/> {tr(Msg::UrgencyUrgent)}</label>
+                                </fieldset>
+                                <label for="window_start">{tr(Msg::TimeFrom)}</label>
+                                <input id="window_start" name="window_start" type="datetime-local"/>
+                                <FieldMsg error field="window_start"/>
+                                <label for="window_end">{tr(Msg::TimeTo)}</label>
+                                <input id="window_end" name="window_end" type="datetime-local"/>
+                                <FieldMsg error field="window_end"/>
+                                <p class="muted">{tr(Msg::Place)} ": " {f.place.unwrap_or_default()}</p>
+                                <p class="hint">{tr(Msg::PlaceHint)}</p>
+                                {f.may_place_on_behalf.then(|| view! {
+                                    <label for="on_behalf_phone">{tr(Msg::OnBehalfPhone)}</label>
+                                    <input id="on_behalf_phone" name="on_behalf_phone" type="tel" inputmode="numeric" maxlength="20"/>
+                                    <FieldMsg error field="on_behalf_phone"/>
+                                })}
+                                {move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! {
+                                    <p class="form-error" role="alert">{tr(e.msg())}</p>
+                                })}
+                                <button type="submit" class="btn primary big">{tr(Msg::Submit)}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,247 @@
+//! Service orders: placing, conditional transitions, details and events.
+use crate::domain::order::{OrderFacts, OrderStatus};
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// A new order as validated by the server function.
+#[derive(Debug, Clone)]
+pub struct NewOrder<'a> {
+    pub requester_id: i64,
+    pub placed_by: i64,
+    pub on_behalf: bool,
+    pub idempotency_key: &'a str,
+    pub section: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub urgency: &'a str,
+    pub window_start: Option<i64>,
+    pub window_end: Option<i64>,
+    pub now: i64,
+}
+
+/// Inserts the order unless the same placer already sent this idempotency key; returns
+/// the order id and whether it is new. The place comes from the requester's profile.
+pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    if let Some(id) =
+        sqlx::query_scalar::<_, i64>("SELECT id FROM service_orders WHERE placed_by = ? AND idempotency_key = ?")
+            .bind(o.placed_by)
+            .bind(o.idempotency_key)
+            .fetch_optional(&mut *conn)
+            .await?
+    {
+        return Ok(Some((id, false)));
+    }
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO service_orders (requester_id, placed_by, on_behalf, idempotency_key, section, title, description, urgency,
+           window_start, window_end, micro_grid_id, building_id, room, contact_phone, created_at, updated_at)
+         SELECT p.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, p.micro_grid_id, p.building_id, coalesce(h.room, ''), p.phone, ?, ?
+         FROM people p LEFT JOIN households h ON h.id = p.household_id
+         WHERE p.id = ? AND p.micro_grid_id IS NOT NULL
+         RETURNING id",
+    )
+    .bind(o.placed_by)
+    .bind(o.on_behalf)
+    .bind(o.idempotency_key)
+    .bind(o.section)
+    .bind(o.title)
+    .bind(o.description)
+    .bind(o.urgency)
+    .bind(o.window_start)
+    .bind(o.window_end)
+    .bind(o.now)
+    .bind(o.now)
+    .bind(o.requester_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(id.map(|id| (id, true)))
+}
+
+pub async fn add_event(
+    conn: &mut SqliteConnection,
+    order_id: i64,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    actor: i64,
+    note: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(order_id)
+    .bind(from.map(OrderStatus::as_str))
+    .bind(to.as_str())
+    .bind(actor)
+    .bind(note)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    status: String,
+    requester_id: i64,
+    placed_by: i64,
+    taker_id: Option<i64>,
+    area_code: String,
+}
+
+pub async fn facts(conn: &mut SqliteConnection, id: i64) -> Result<Option<OrderFacts>, sqlx::Error> {
+    let row: Option<FactsRow> = sqlx::query_as(
+        "SELECT o.status, o.requester_id, o.placed_by, o.taker_id, m.code AS area_code
+         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.and_then(|r| {
+        Some(OrderFacts {
+            status: OrderStatus::parse(&r.status)?,
+            requester_id: r.requester_id,
+            placed_by: r.placed_by,
+            taker_id: r.taker_id,
+            area_code: r.area_code,
+        })
+    }))
+}
+
+/// What a transition writes besides the status.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    Take { taker: i64 },
+    Release,
+    Start,
+    Finish { minutes: i64 },
+    Confirm { rating: i64, comment: &'a str },
+    Dispute,
+    Cancel,
+}
+
+/// Moves the order from `from` to `to` only if it is still in `from` (and, for the
+/// taker's steps, still theirs). Returns false when someone else changed it first.
+pub async fn transition(
+    conn: &mut SqliteConnection,
+    id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    change: Change<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let (set, taker, number, text): (&str, Option<i64>, Option<i64>, Option<&str>) = match change {
+        Change::Take { taker } => {
+            ("taker_id = ?3, taken_at = ?1, escalated_at = NULL, escalation_reason = NULL", Some(taker), None, None)
+        }
+        Change::Release => ("taker_id = NULL, taken_at = NULL", None, None, None),
+        Change::Start => ("started_at = ?1", None, None, None),
+        Change::Finish { minutes } => ("finished_at = ?1, minutes_spent = ?4", None, Some(minutes), None),
+        Change::Confirm { rating, comment } => {
+            ("confirmed_at = ?1, rating = ?4, rating_comment = ?5", None, Some(rating), Some(comment))
+        }
+        Change::Dispute => ("disputed = 1", None, None, None),
+        Change::Cancel => ("cancelled_at = ?1", None, None, None),
+    };
+    let sql = format!(
+        "UPDATE service_orders SET status = ?2, {set}, version = version + 1, updated_at = ?1
+         WHERE id = ?6 AND status = ?7"
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(to.as_str())
+        .bind(taker)
+        .bind(number)
+        .bind(text)
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An order with everything a page may show; contact fields are cleared by the caller
+/// for viewers who may not see them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DetailRow {
+    pub id: i64,
+    pub section: String,
+    pub title: String,
+    pub description: String,
+    pub urgency: String,
+    pub status: String,
+    pub window_start: Option<i64>,
+    pub window_end: Option<i64>,
+    pub created_at: i64,
+    pub requester_name: String,
+    pub building: Option<String>,
+    pub micro_grid: String,
+    pub room: String,
+    pub contact_phone: Option<String>,
+    pub taker_name: Option<String>,
+    pub minutes_spent: Option<i64>,
+    pub rating: Option<i64>,
+    pub rating_comment: Option<String>,
+    pub on_behalf: bool,
+    pub disputed: bool,
+    pub escalation_reason: Option<String>,
+}
+
+pub async fn detail(pool: &SqlitePool, id: i64) -> Result<Option<DetailRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.section, o.title, o.description, o.urgency, o.status, o.window_start, o.window_end, o.created_at,
+                p.full_name AS requester_name, b.name AS building, m.name AS micro_grid, o.room, o.contact_phone,
+                t.full_name AS taker_name, o.minutes_spent, o.rating, o.rating_comment, o.on_behalf, o.disputed, o.escalation_reason
+         FROM service_orders o JOIN people p ON p.id = o.requester_id JOIN grid_nodes m ON m.id = o.micro_grid_id
+         LEFT JOIN grid_nodes b ON b.id = o.building_id LEFT JOIN people t ON t.id = o.taker_id
+         WHERE o.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The order's history: (status, actor name, note, at).
+pub async fn events(pool: &SqlitePool, id: i64) -> Result<Vec<(String, Option<String>, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.to_status, p.full_name, e.note, e.at FROM order_events e
+         LEFT JOIN accounts a ON a.id = e.actor_id LEFT JOIN people p ON p.id = a.person_id
+         WHERE e.order_id = ? ORDER BY e.at, e.id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The person with an account for this phone, for 代下单.
+pub async fn person_by_phone(conn: &mut SqliteConnection, phone: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT p.id, m.code FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id WHERE p.phone = ?")
+        .bind(phone)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Orders the person asked for or took, newest first: (id, title, status, is_taker).
+pub async fn mine(pool: &SqlitePool, person_id: i64) -> Result<Vec<(i64, String, String, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, title, status, taker_id = ?1 FROM service_orders WHERE requester_id = ?1 OR taker_id = ?1
+         ORDER BY updated_at DESC LIMIT 50",
+    )
+    .bind(person_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Marks open orders past their community's limit as escalated; returns how many.
+pub async fn escalate_overdue(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE service_orders SET escalated_at = ?1, escalation_reason = 'timeout'
+         WHERE status = 'open' AND escalated_at IS NULL AND created_at <= ?1 - 60 * coalesce(
+           (SELECT CASE WHEN service_orders.urgency = 'urgent' THEN cs.urgent_limit_minutes ELSE cs.normal_limit_minutes END
+            FROM grid_nodes m JOIN grid_nodes c ON m.code GLOB c.code || '*' JOIN community_settings cs ON cs.node_id = c.id
+            WHERE m.id = service_orders.micro_grid_id),
+           CASE WHEN service_orders.urgency = 'urgent' THEN 30 ELSE 1440 END)",
+    )
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,415 @@
+//! 我需要 and 接单: placing orders and moving them through their life cycle.
+// `place_order` takes one argument per form field.
+#![allow(clippy::too_many_arguments)]
+use crate::dto::{OrderFormView, OrderView};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::domain::order::{Actor, OrderAction, OrderStatus, Refusal, ServiceSection, Urgency},
+    crate::domain::phone::PhoneNumber,
+    crate::domain::privacy::mask_name,
+    crate::domain::role::Role,
+    crate::dto::{OrderButton, OrderContact, OrderEventView},
+    crate::error::FieldError,
+    crate::i18n::Msg,
+    crate::live::Topic,
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, orders_repo::Change},
+    crate::session::SessionUser,
+};
+
+#[cfg(feature = "ssr")]
+fn roles_of(user: &SessionUser) -> Vec<(Role, String)> {
+    user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect()
+}
+
+/// A fresh idempotency key and the viewer's place, for the 我需要 form.
+#[server(endpoint = "order_form")]
+pub async fn order_form() -> Result<OrderFormView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let place = crate::repo::accounts_repo::own_profile(&state.pool, user.person_id)
+        .await?
+        .map(|p| [p.micro_grid, p.building].into_iter().flatten().collect::<Vec<_>>().join(" · "))
+        .filter(|p| !p.is_empty());
+    Ok(OrderFormView {
+        idempotency_key: crate::auth::new_token()[..32].to_string(),
+        place,
+        may_place_on_behalf: user.is_staff(),
+    })
+}
+
+/// Parses `2026-11-26T09:30` (China Standard Time, as a datetime-local input sends it).
+#[cfg(feature = "ssr")]
+fn parse_local_time(input: &str) -> Option<i64> {
+    let (date, time) = input.trim().split_once('T')?;
+    let mut d = date.split('-').map(|x| x.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':').map(|x| x.parse::<i64>().ok());
+    let (hh, mm) = (t.next()??, t.next()??);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=12).contains(&m) || !(1..=month_days).contains(&day) || !(0..24).contains(&hh) || !(0..60).contains(&mm) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 - 8 * 3600)
+}
+
+/// 我需要: places an order for the viewer (or, for grid staff, for a resident by phone:
+/// 代下单). The same idempotency key twice yields the same order.
+#[server(endpoint = "place_order")]
+pub async fn place_order(
+    section: String,
+    title: String,
+    description: String,
+    urgency: String,
+    window_start: Option<String>,
+    window_end: Option<String>,
+    idempotency_key: String,
+    on_behalf_phone: Option<String>,
+) -> Result<i64, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut errors = Vec::new();
+    let mut field = |f: &str, msg: Msg| errors.push(FieldError { field: f.into(), msg });
+    let section = ServiceSection::parse(&section);
+    if section.is_none() {
+        field("section", Msg::ErrChooseSection);
+    }
+    let title = title.trim().to_string();
+    if !(2..=60).contains(&title.chars().count()) {
+        field("title", Msg::ErrTitleLength);
+    }
+    let description = description.trim().to_string();
+    if description.chars().count() > 1000 {
+        field("description", Msg::ErrTooLong);
+    }
+    let urgency = Urgency::parse(&urgency).unwrap_or(Urgency::Normal);
+    let parse_opt = |v: &Option<String>| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse_local_time(s).map(Some).ok_or(()),
+    };
+    let start = parse_opt(&window_start);
+    let end = parse_opt(&window_end);
+    if start.is_err() {
+        field("window_start", Msg::ErrBadTime);
+    }
+    if end.is_err() {
+        field("window_end", Msg::ErrBadTime);
+    }
+    let (start, end) = (start.unwrap_or(None), end.unwrap_or(None));
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            field("window_end", Msg::ErrWindow);
+        }
+    }
+    let key = idempotency_key.trim().to_string();
+    if !(8..=64).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(AppError::BadRequest);
+    }
+    let on_behalf = match on_behalf_phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(p) => match PhoneNumber::parse(p) {
+            Ok(phone) => Some(phone),
+            Err(_) => {
+                field("on_behalf_phone", Msg::ErrPhoneMalformed);
+                None
+            }
+        },
+    };
+    let Some(section) = section else { return Err(AppError::Invalid(errors)) };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let requester = match &on_behalf {
+        None => user.person_id,
+        Some(phone) => {
+            let (person, area) = orders_repo::person_by_phone(&mut tx, phone.as_str())
+                .await?
+                .ok_or_else(|| AppError::field("on_behalf_phone", Msg::ErrNoSuchResident))?;
+            if !user.staff_scope_covers(&area) {
+                audit_repo::record(
+                    &mut tx,
+                    AuditEntry {
+                        actor_id: Some(user.account_id),
+                        action: "place_order_on_behalf",
+                        object_kind: "person",
+                        object_id: Some(person),
+                        refused: true,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                return Err(AppError::Forbidden);
+            }
+            person
+        }
+    };
+    let new = orders_repo::NewOrder {
+        requester_id: requester,
+        placed_by: user.account_id,
+        on_behalf: on_behalf.is_some(),
+        idempotency_key: &key,
+        section: section.as_str(),
+        title: &title,
+        description: &description,
+        urgency: urgency.as_str(),
+        window_start: start,
+        window_end: end,
+        now: t,
+    };
+    let (id, created) = orders_repo::insert(&mut tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
+    if created {
+        orders_repo::add_event(&mut tx, id, None, OrderStatus::Open, user.account_id, "", t).await?;
+        audit_repo::record(
+            &mut tx,
+            AuditEntry {
+                actor_id: Some(user.account_id),
+                action: if on_behalf.is_some() { "place_order_on_behalf" } else { "place_order" },
+                object_kind: "service_order",
+                object_id: Some(id),
+                after_json: Some(serde_json::json!({ "section": section.as_str(), "urgency": urgency.as_str(), "requester": requester }).to_string()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if created {
+        state.bus.publish(Topic::Orders, Some(id));
+    }
+    leptos_axum::redirect(&format!("/orders/{id}"));
+    Ok(id)
+}
+
+/// One order as the viewer may see it, with the buttons they may press.
+#[server(endpoint = "order_detail")]
+pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let roles = roles_of(&user);
+    let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
+    let mut conn = state.pool.acquire().await?;
+    let facts = orders_repo::facts(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    let same_community = user.roles.iter().any(|r| {
+        crate::domain::grid::community_prefix(&r.node_code) == crate::domain::grid::community_prefix(&facts.area_code)
+    });
+    let contact_allowed = actor.may_see_contact(&facts);
+    if !contact_allowed && !same_community {
+        return Err(AppError::Forbidden);
+    }
+    let row = orders_repo::detail(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let t = now();
+    let buttons = [
+        (OrderAction::Take, OrderButton::Take),
+        (OrderAction::Release, OrderButton::Release),
+        (OrderAction::Start, OrderButton::Start),
+        (OrderAction::Finish, OrderButton::Finish),
+        (OrderAction::Confirm, OrderButton::Confirm),
+        (OrderAction::Dispute, OrderButton::Dispute),
+        (OrderAction::Cancel, OrderButton::Cancel),
+    ]
+    .into_iter()
+    .filter(|(action, _)| actor.check(*action, &facts).is_ok())
+    .map(|(_, button)| button)
+    .collect();
+    let events = orders_repo::events(&state.pool, id)
+        .await?
+        .into_iter()
+        .filter_map(|(status, actor, note, at)| {
+            let actor = if contact_allowed { actor } else { actor.map(|a| mask_name(&a)) };
+            Some(OrderEventView { status: OrderStatus::parse(&status)?, actor, note, age_secs: (t - at).max(0) })
+        })
+        .collect();
+    Ok(OrderView {
+        id,
+        section: ServiceSection::parse(&row.section).ok_or(AppError::Internal)?,
+        urgency: Urgency::parse(&row.urgency).ok_or(AppError::Internal)?,
+        status: facts.status,
+        title: row.title,
+        description: row.description,
+        age_secs: (t - row.created_at).max(0),
+        building: row.building,
+        micro_grid: row.micro_grid,
+        requester_masked: mask_name(&row.requester_name),
+        taker: row.taker_name,
+        contact: contact_allowed.then_some(OrderContact {
+            name: row.requester_name,
+            room: row.room,
+            phone: row.contact_phone,
+        }),
+        minutes_spent: row.minutes_spent,
+        rating: row.rating,
+        rating_comment: row.rating_comment,
+        on_behalf: row.on_behalf,
+        disputed: row.disputed,
+        escalated: row.escalation_reason.is_some() && facts.status == OrderStatus::Open,
+        buttons,
+        events,
+    })
+}
+
+/// Runs one checked transition inside `BEGIN IMMEDIATE`, with its event, audit row and
+/// live hint. Refusals are audited and explained.
+#[cfg(feature = "ssr")]
+async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let roles = roles_of(&user);
+    let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let facts = orders_repo::facts(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let action_name = format!("{action:?}").to_lowercase();
+    let to = match actor.check(action, &facts) {
+        Ok(to) => to,
+        Err(refusal) => {
+            audit_repo::record(
+                &mut tx,
+                AuditEntry {
+                    actor_id: Some(user.account_id),
+                    action: "order_refused",
+                    object_kind: "service_order",
+                    object_id: Some(id),
+                    refused: true,
+                    detail: format!("{action_name}: {refusal:?} in {}", facts.status.as_str()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(match (refusal, action) {
+                (Refusal::WrongState, OrderAction::Take) => AppError::Conflict(Msg::ErrOrderTaken),
+                (Refusal::WrongState, _) => AppError::Conflict(Msg::ErrOrderChanged),
+                (Refusal::OwnOrder, _) => AppError::Conflict(Msg::ErrOwnOrder),
+                (Refusal::NotAllowed, _) => AppError::Forbidden,
+            });
+        }
+    };
+    let change = match action {
+        OrderAction::Take => Change::Take { taker: user.person_id },
+        OrderAction::Release => Change::Release,
+        OrderAction::Start => Change::Start,
+        OrderAction::Finish => Change::Finish { minutes },
+        OrderAction::Confirm => Change::Confirm { rating, comment: note },
+        OrderAction::Dispute => Change::Dispute,
+        OrderAction::Cancel => Change::Cancel,
+    };
+    if !orders_repo::transition(&mut tx, id, facts.status, to, change, t).await? {
+        return Err(AppError::Conflict(Msg::ErrOrderChanged));
+    }
+    orders_repo::add_event(&mut tx, id, Some(facts.status), to, user.account_id, note, t).await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "order_transition",
+            object_kind: "service_order",
+            object_id: Some(id),
+            before_json: Some(serde_json::json!({ "status": facts.status.as_str() }).to_string()),
+            after_json: Some(serde_json::json!({ "status": to.as_str() }).to_string()),
+            detail: action_name,
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Orders, Some(id));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn reason(text: &str) -> Result<String, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::field("reason", Msg::ErrReasonRequired));
+    }
+    if text.chars().count() > 500 {
+        return Err(AppError::field("reason", Msg::ErrTooLong));
+    }
+    Ok(text.to_string())
+}
+
+/// 接单: exactly one taker wins however many tap at once.
+#[server(endpoint = "take_order")]
+pub async fn take_order(id: i64) -> Result<(), AppError> {
+    act(id, OrderAction::Take, "", 0, 0).await
+}
+
+#[server(endpoint = "release_order")]
+pub async fn release_order(id: i64, reason: String) -> Result<(), AppError> {
+    let reason = self::reason(&reason)?;
+    act(id, OrderAction::Release, &reason, 0, 0).await
+}
+
+#[server(endpoint = "start_service")]
+pub async fn start_service(id: i64) -> Result<(), AppError> {
+    act(id, OrderAction::Start, "", 0, 0).await
+}
+
+#[server(endpoint = "finish_service")]
+pub async fn finish_service(id: i64, minutes: String) -> Result<(), AppError> {
+    let minutes = minutes.trim().parse::<i64>().ok().filter(|m| (1..=1440).contains(m));
+    let minutes = minutes.ok_or_else(|| AppError::field("minutes", Msg::ErrMinutes))?;
+    act(id, OrderAction::Finish, "", minutes, 0).await
+}
+
+#[server(endpoint = "confirm_order")]
+pub async fn confirm_order(id: i64, rating: String, comment: String) -> Result<(), AppError> {
+    let rating = rating.trim().parse::<i64>().ok().filter(|r| (1..=5).contains(r));
+    let rating = rating.ok_or_else(|| AppError::field("rating", Msg::ErrRating))?;
+    let comment = comment.trim();
+    if comment.chars().count() > 500 {
+        return Err(AppError::field("comment", Msg::ErrTooLong));
+    }
+    act(id, OrderAction::Confirm, comment, 0, rating).await
+}
+
+#[server(endpoint = "dispute_order")]
+pub async fn dispute_order(id: i64, reason: String) -> Result<(), AppError> {
+    let reason = self::reason(&reason)?;
+    act(id, OrderAction::Dispute, &reason, 0, 0).await
+}
+
+#[server(endpoint = "cancel_order")]
+pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.chars().count() > 500 {
+        return Err(AppError::field("reason", Msg::ErrTooLong));
+    }
+    act(id, OrderAction::Cancel, reason, 0, 0).await
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::parse_local_time;
+
+    #[test]
+    fn local_times_are_china_standard_time() {
+        // 2026-11-23 09:00 CST is 01:00 UTC.
+        assert_eq!(parse_local_time("2026-11-23T09:00"), Some(1_795_395_600));
+        assert_eq!(parse_local_time("2026-02-30T09:00"), None);
+        assert!(parse_local_time("2028-02-29T09:00").is_some());
+        assert_eq!(parse_local_time("2026-13-01T09:00"), None);
+        assert_eq!(parse_local_time("tomorrow"), None);
+    }
+}
