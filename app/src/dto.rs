@@ -180,3 +180,27 @@ pub struct OrderView {
     pub buttons: Vec<OrderButton>,
     pub events: Vec<OrderEventView>,
 }
+
+/// A volunteer suggested for an escalated order, best first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateVolunteer {
+    pub person_id: i64,
+    pub name: String,
+    pub skilled: bool,
+    pub same_micro_grid: bool,
+    pub open_load: i64,
+}
+
+/// An escalated order in the grid leader's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub order: OrderCard,
+    pub candidates: Vec<CandidateVolunteer>,
+}
+
+/// An order a grid leader dispatched to the viewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispatchCard {
+    pub dispatch_id: i64,
+    pub order: OrderCard,
+}

@@ -224,6 +224,18 @@ messages! {
     NoOrdersYet => ("还没有记录", "Nothing yet"),
     ViewOrder => ("查看", "View"),
     Minutes => ("分钟", "min"),
+    ErrNoSuchVolunteer => ("请选择本社区的志愿者", "Choose a volunteer of this community"),
+    DispatchedToYou => ("网格长给您指派了一个需求", "Your grid leader dispatched an order to you"),
+    LeaderQueue => ("待处理（超时未接单）", "Escalated: not taken in time"),
+    NoEscalated => ("没有超时未接单的需求", "No escalated orders"),
+    DispatchTo => ("指派", "Dispatch"),
+    Dispatched => ("已指派", "Dispatched"),
+    SameMicroGrid => ("同微网格", "same micro-grid"),
+    Skilled => ("擅长", "skilled"),
+    InHand => ("手头", "in hand"),
+    DispatchedToMe => ("指派给我", "Dispatched to me"),
+    Accept => ("接受", "Accept"),
+    Decline => ("婉拒", "Decline"),
 }
 
 /// The localised label of a role.

@@ -1,6 +1,7 @@
 //! Server functions, one file per resource. Each: viewer → authorise → validate →
 //! `BEGIN IMMEDIATE` → repo → audit → commit → publish → return.
 pub mod auth;
+pub mod dispatch;
 pub mod orders;
 pub mod pages;
 pub mod prefs;

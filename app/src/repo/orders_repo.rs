@@ -245,3 +245,155 @@ pub async fn escalate_overdue(conn: &mut SqliteConnection, now: i64) -> Result<u
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Escalated open orders inside an area: (order, area code, window start, escalation reason).
+pub async fn escalated_in(
+    pool: &SqlitePool,
+    area: &str,
+) -> Result<Vec<(super::board_repo::PublicOrderRow, String, Option<i64>, String)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        order: super::board_repo::PublicOrderRow,
+        code: String,
+        window_start: Option<i64>,
+        escalation_reason: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name,
+                m.code, o.window_start, o.escalation_reason
+         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
+         LEFT JOIN grid_nodes b ON b.id = o.building_id
+         WHERE o.status = 'open' AND o.escalated_at IS NOT NULL AND m.code GLOB ? || '*'
+         ORDER BY o.urgency = 'urgent' DESC, o.created_at LIMIT 100",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.order, r.code, r.window_start, r.escalation_reason)).collect())
+}
+
+/// A volunteer for matching, with their name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VolunteerRow {
+    pub person_id: i64,
+    pub full_name: String,
+    pub code: String,
+    pub skills: Option<String>,
+    pub availability: i64,
+    pub open_load: i64,
+    pub avg_rating: Option<f64>,
+}
+
+pub async fn volunteers_in(pool: &SqlitePool, community: &str) -> Result<Vec<VolunteerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT v.person_id, p.full_name, m.code,
+                (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id) AS skills,
+                v.availability,
+                (SELECT count(*) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status IN ('taken', 'in_service')) AS open_load,
+                (SELECT avg(rating) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status = 'completed') AS avg_rating
+         FROM volunteer_profiles v JOIN people p ON p.id = v.person_id JOIN grid_nodes m ON m.id = v.service_node_id
+         WHERE m.code GLOB ? || '*'",
+    )
+    .bind(community)
+    .fetch_all(pool)
+    .await
+}
+
+/// The code of the volunteer's service area, if they are a volunteer.
+pub async fn volunteer_area(conn: &mut SqliteConnection, person_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT m.code FROM volunteer_profiles v JOIN grid_nodes m ON m.id = v.service_node_id WHERE v.person_id = ?",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+pub async fn insert_dispatch(
+    conn: &mut SqliteConnection,
+    order_id: i64,
+    volunteer_id: i64,
+    by: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO order_dispatches (order_id, volunteer_id, dispatched_by, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(order_id)
+    .bind(volunteer_id)
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// A pending dispatch addressed to the person: (order id).
+pub async fn pending_dispatch(
+    conn: &mut SqliteConnection,
+    dispatch_id: i64,
+    person_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT order_id FROM order_dispatches WHERE id = ? AND volunteer_id = ? AND response IS NULL")
+        .bind(dispatch_id)
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+pub async fn answer_dispatch(
+    conn: &mut SqliteConnection,
+    dispatch_id: i64,
+    accepted: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE order_dispatches SET response = ?, responded_at = ? WHERE id = ? AND response IS NULL")
+        .bind(if accepted { "accepted" } else { "declined" })
+        .bind(now)
+        .bind(dispatch_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Pending dispatches for a volunteer whose orders are still open: (dispatch id, order row).
+pub async fn dispatches_for(
+    pool: &SqlitePool,
+    person_id: i64,
+) -> Result<Vec<(i64, super::board_repo::PublicOrderRow)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        dispatch_id: i64,
+        #[sqlx(flatten)]
+        order: super::board_repo::PublicOrderRow,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT d.id AS dispatch_id, o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name
+         FROM order_dispatches d JOIN service_orders o ON o.id = d.order_id JOIN people p ON p.id = o.requester_id
+         LEFT JOIN grid_nodes b ON b.id = o.building_id
+         WHERE d.volunteer_id = ? AND d.response IS NULL AND o.status = 'open' ORDER BY d.created_at DESC",
+    )
+    .bind(person_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.dispatch_id, r.order)).collect())
+}
+
+pub async fn notify(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+    kind: &str,
+    body: &str,
+    link: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notifications (account_id, kind, body, link) SELECT id, ?, ?, ? FROM accounts WHERE person_id = ?",
+    )
+    .bind(kind)
+    .bind(body)
+    .bind(link)
+    .bind(person_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

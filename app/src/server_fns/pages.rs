@@ -13,6 +13,11 @@ use {
 };
 
 #[cfg(feature = "ssr")]
+pub(crate) fn order_card_of(row: board_repo::PublicOrderRow, now: i64) -> Option<OrderCard> {
+    order_card(row, now)
+}
+
+#[cfg(feature = "ssr")]
 fn order_card(row: board_repo::PublicOrderRow, now: i64) -> Option<OrderCard> {
     Some(OrderCard {
         id: row.id,

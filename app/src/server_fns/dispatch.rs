@@ -1,0 +1,194 @@
+//! Escalation and dispatch (指派): the grid leader's queue, and the volunteer's answer.
+use crate::dto::{DispatchCard, QueueItem};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::domain::matching::{rank, slot_of, OrderNeeds, VolunteerFacts},
+    crate::domain::order::{Actor, OrderAction, ServiceSection},
+    crate::domain::role::Role,
+    crate::dto::CandidateVolunteer,
+    crate::i18n::Msg,
+    crate::live::Topic,
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo},
+};
+
+/// The scope codes where the viewer may dispatch: grid leaders and admins.
+#[cfg(feature = "ssr")]
+fn dispatch_scopes(user: &crate::session::SessionUser) -> Vec<String> {
+    user.roles
+        .iter()
+        .filter(|r| matches!(r.role, Role::GridLeader | Role::CommunityAdmin | Role::SubdistrictAdmin))
+        .map(|r| r.node_code.clone())
+        .collect()
+}
+
+/// Escalated orders in the leader's area, each with the best-matching volunteers.
+#[server(endpoint = "leader_queue")]
+pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let scopes = dispatch_scopes(&user);
+    if scopes.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let t = now();
+    let mut items = Vec::new();
+    for scope in scopes {
+        let community = crate::domain::grid::community_prefix(&scope).to_string();
+        let volunteers = orders_repo::volunteers_in(&state.pool, &community).await?;
+        let facts: Vec<VolunteerFacts> = volunteers
+            .iter()
+            .map(|v| VolunteerFacts {
+                person_id: v.person_id,
+                area_code: v.code.clone(),
+                skills: v.skills.clone().unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
+                availability: v.availability as u32,
+                open_load: v.open_load as u32,
+                avg_rating: v.avg_rating,
+            })
+            .collect();
+        for (row, area_code, start, _reason) in orders_repo::escalated_in(&state.pool, &scope).await? {
+            let Some(section) = ServiceSection::parse(&row.section) else { continue };
+            let needs = OrderNeeds { area_code: area_code.clone(), section, slot: start.map(slot_of) };
+            let candidates = rank(&facts, &needs)
+                .into_iter()
+                .take(5)
+                .filter_map(|f| {
+                    let v = volunteers.iter().find(|v| v.person_id == f.person_id)?;
+                    Some(CandidateVolunteer {
+                        person_id: v.person_id,
+                        name: v.full_name.clone(),
+                        skilled: f.skills.contains(&section),
+                        same_micro_grid: f.area_code == area_code,
+                        open_load: v.open_load,
+                    })
+                })
+                .collect();
+            if let Some(order) = super::pages::order_card_of(row, t) {
+                items.push(QueueItem { order, candidates });
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// 指派: the grid leader names a volunteer for an open order; the volunteer is told.
+#[server(endpoint = "dispatch_order")]
+pub async fn dispatch_order(id: i64, volunteer: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let scopes = dispatch_scopes(&user);
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let facts = orders_repo::facts(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let covers = scopes.iter().any(|s| crate::domain::grid::is_within(&facts.area_code, s));
+    if !covers {
+        audit_repo::record(
+            &mut tx,
+            AuditEntry {
+                actor_id: Some(user.account_id),
+                action: "dispatch_refused",
+                object_kind: "service_order",
+                object_id: Some(id),
+                refused: true,
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::Forbidden);
+    }
+    if facts.status != crate::domain::order::OrderStatus::Open {
+        return Err(AppError::Conflict(Msg::ErrOrderTaken));
+    }
+    let area = orders_repo::volunteer_area(&mut tx, volunteer).await?;
+    let serves_here = area.is_some_and(|a| {
+        crate::domain::grid::community_prefix(&a) == crate::domain::grid::community_prefix(&facts.area_code)
+    });
+    if !serves_here {
+        return Err(AppError::field("volunteer", Msg::ErrNoSuchVolunteer));
+    }
+    let dispatch = orders_repo::insert_dispatch(&mut tx, id, volunteer, user.account_id, t).await?;
+    orders_repo::notify(
+        &mut tx,
+        volunteer,
+        "dispatch",
+        Msg::DispatchedToYou.text(Default::default()),
+        &format!("/orders/{id}"),
+    )
+    .await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "dispatch_order",
+            object_kind: "service_order",
+            object_id: Some(id),
+            after_json: Some(serde_json::json!({ "volunteer": volunteer, "dispatch": dispatch }).to_string()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Orders, Some(id));
+    Ok(())
+}
+
+/// Orders dispatched to the viewer and not yet answered.
+#[server(endpoint = "my_dispatches")]
+pub async fn my_dispatches() -> Result<Vec<DispatchCard>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let t = now();
+    Ok(orders_repo::dispatches_for(&state.pool, user.person_id)
+        .await?
+        .into_iter()
+        .filter_map(|(dispatch_id, row)| {
+            Some(DispatchCard { dispatch_id, order: super::pages::order_card_of(row, t)? })
+        })
+        .collect())
+}
+
+/// The volunteer accepts (and so takes the order, under the same rules as 接单) or declines.
+#[server(endpoint = "respond_dispatch")]
+pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let accept = match accept.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let order_id = orders_repo::pending_dispatch(&mut tx, dispatch, user.person_id).await?.ok_or(AppError::NotFound)?;
+    if accept {
+        let facts = orders_repo::facts(&mut tx, order_id).await?.ok_or(AppError::NotFound)?;
+        let roles: Vec<(Role, String)> = user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect();
+        let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
+        let to = actor.check(OrderAction::Take, &facts).map_err(|_| AppError::Conflict(Msg::ErrOrderTaken))?;
+        let change = orders_repo::Change::Take { taker: user.person_id };
+        if !orders_repo::transition(&mut tx, order_id, facts.status, to, change, t).await? {
+            return Err(AppError::Conflict(Msg::ErrOrderTaken));
+        }
+        orders_repo::add_event(&mut tx, order_id, Some(facts.status), to, user.account_id, "指派", t).await?;
+    }
+    orders_repo::answer_dispatch(&mut tx, dispatch, accept, t).await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: if accept { "dispatch_accepted" } else { "dispatch_declined" },
+            object_kind: "service_order",
+            object_id: Some(order_id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Orders, Some(order_id));
+    Ok(())
+}
