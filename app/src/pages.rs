@@ -5,4 +5,5 @@ pub mod home;
 pub mod login;
 pub mod me;
 pub mod order;
+pub mod queue;
 pub mod stars;

@@ -765,3 +765,91 @@ async fn taking_an_order_is_announced_on_the_live_channel() {
     let event = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.expect("in time").expect("event");
     assert_eq!((event.topic, event.id), (Topic::Orders, Some(id)));
 }
+
+#[tokio::test]
+async fn a_grid_leader_dispatches_an_escalated_order_and_the_volunteer_accepts() {
+    let app = TestApp::spawn().await;
+    let leader = app.signed_in("13800000003").await;
+    // The seeded city has an escalated urgent order in the leader's grid.
+    let (status, body) = app.post(&leader, "leader_queue", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let queue: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let item = &queue[0];
+    let id = item["order"]["id"].as_i64().expect("order id").to_string();
+    let candidates = item["candidates"].as_array().expect("candidates");
+    assert!(!candidates.is_empty(), "the queue suggests volunteers");
+    let volunteer_phone = "13800000002";
+    let volunteer_person: i64 = sqlx::query_scalar("SELECT id FROM people WHERE phone = ?")
+        .bind(volunteer_phone)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    // A resident may not dispatch; a volunteer of another community may not be named.
+    let resident = app.signed_in("13800000001").await;
+    let (status, _) =
+        app.post(&resident, "dispatch_order", &[("id", &id), ("volunteer", &volunteer_person.to_string())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let outsider: i64 =
+        sqlx::query_scalar("SELECT id FROM people WHERE phone = '13800000020'").fetch_one(&app.pool).await.expect("q");
+    let (status, _) = app.post(&leader, "dispatch_order", &[("id", &id), ("volunteer", &outsider.to_string())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, body) =
+        app.post(&leader, "dispatch_order", &[("id", &id), ("volunteer", &volunteer_person.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let volunteer = app.signed_in(volunteer_phone).await;
+    let (_, body) = app.post(&volunteer, "my_dispatches", &[]).await;
+    let mine: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let dispatch = mine[0]["dispatch_id"].as_i64().expect("dispatch").to_string();
+    assert_eq!(mine[0]["order"]["id"].as_i64().map(|i| i.to_string()), Some(id.clone()));
+    // Someone else's dispatch cannot be answered.
+    let (status, _) = app.post(&resident, "respond_dispatch", &[("dispatch", &dispatch), ("accept", "1")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = app.post(&volunteer, "respond_dispatch", &[("dispatch", &dispatch), ("accept", "1")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, taker): (String, Option<i64>) =
+        sqlx::query_as("SELECT status, taker_id FROM service_orders WHERE id = ?")
+            .bind(&id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("q");
+    assert_eq!((status.as_str(), taker), ("taken", Some(volunteer_person)));
+    assert_eq!(app.count("SELECT count(*) FROM notifications WHERE kind = 'dispatch'").await, 1);
+    // It has left the queue.
+    let (_, body) = app.post(&leader, "leader_queue", &[]).await;
+    assert!(!body.contains(&format!("\"id\":{id},")), "{body}");
+}
+
+#[tokio::test]
+async fn a_declined_dispatch_leaves_the_order_open() {
+    let app = TestApp::spawn().await;
+    let leader = app.signed_in("13800000003").await;
+    let (_, body) = app.post(&leader, "leader_queue", &[]).await;
+    let queue: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let id = queue[0]["order"]["id"].as_i64().expect("id").to_string();
+    let person: i64 =
+        sqlx::query_scalar("SELECT id FROM people WHERE phone = '13800000010'").fetch_one(&app.pool).await.expect("q");
+    let (status, _) = app.post(&leader, "dispatch_order", &[("id", &id), ("volunteer", &person.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let volunteer = app.signed_in("13800000010").await;
+    let (_, body) = app.post(&volunteer, "my_dispatches", &[]).await;
+    let mine: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let dispatch = mine[0]["dispatch_id"].as_i64().expect("dispatch").to_string();
+    let (status, _) = app.post(&volunteer, "respond_dispatch", &[("dispatch", &dispatch), ("accept", "0")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let status: String = sqlx::query_scalar("SELECT status FROM service_orders WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!(status, "open");
+    let response: String = sqlx::query_scalar("SELECT response FROM order_dispatches WHERE id = ?")
+        .bind(&dispatch)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!(response, "declined");
+    // Answering twice is refused.
+    let (status, _) = app.post(&volunteer, "respond_dispatch", &[("dispatch", &dispatch), ("accept", "1")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -4,6 +4,7 @@ use crate::components::{ErrorNotice, Loading, OrderCardView};
 use crate::domain::order::{ServiceSection, Urgency};
 use crate::i18n::{section_label, Msg};
 use crate::live::{use_live, Topic};
+use crate::server_fns::dispatch::{my_dispatches, RespondDispatch};
 use crate::server_fns::pages::board_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
@@ -34,6 +35,19 @@ pub fn BoardPage() -> impl IntoView {
         move || (section.get(), urgency.get(), live.version(Topic::Orders)),
         |(s, u, _)| board_data(s, u),
     );
+    let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
+    let respond = ServerAction::<RespondDispatch>::new();
+    let respond_error = crate::components::action_error(respond);
+    let dispatches = Resource::new(
+        move || (live.version(Topic::Orders), respond.version().get()),
+        move |_| async move {
+            if volunteer {
+                my_dispatches().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
     view! {
         <header class="page-head">
             <h1>{tr(Msg::TabBoard)}</h1>
@@ -42,6 +56,38 @@ pub fn BoardPage() -> impl IntoView {
         <p class="two-areas">
             <a href=if signed_in { "/board/new" } else { "/login" } class="btn primary big">{tr(Msg::INeed)}</a>
         </p>
+        <crate::components::FormMsg error=respond_error/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = dispatches.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="card dispatched">
+                        <h2>{tr(Msg::DispatchedToMe)}</h2>
+                        <ul class="orders">
+                            {list.into_iter().map(|d| {
+                                let accept_id = d.dispatch_id.to_string();
+                                let decline_id = accept_id.clone();
+                                view! {
+                                    <OrderCardView order=d.order/>
+                                    <li class="respond">
+                                        <ActionForm action=respond>
+                                            <input type="hidden" name="dispatch" value=accept_id/>
+                                            <input type="hidden" name="accept" value="1"/>
+                                            <button type="submit" class="btn primary">{tr(Msg::Accept)}</button>
+                                        </ActionForm>
+                                        <ActionForm action=respond>
+                                            <input type="hidden" name="dispatch" value=decline_id/>
+                                            <input type="hidden" name="accept" value="0"/>
+                                            <button type="submit" class="btn">{tr(Msg::Decline)}</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

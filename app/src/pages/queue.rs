@@ -1,0 +1,68 @@
+//! /admin/queue: the grid leader's queue of escalated orders, with 指派 to a
+//! suggested volunteer.
+use crate::components::{action_error, ErrorNotice, ErrorPage, FormMsg, Loading, OrderCardView};
+use crate::i18n::Msg;
+use crate::live::{use_live, Topic};
+use crate::server_fns::dispatch::{leader_queue, DispatchOrder};
+use crate::{tr, use_viewer};
+use leptos::prelude::*;
+
+#[component]
+pub fn LeaderQueuePage() -> impl IntoView {
+    let viewer = use_viewer();
+    match viewer.user {
+        None => view! { <ErrorPage status=401/> }.into_any(),
+        Some(user) if !user.is_staff() => view! { <ErrorPage status=403/> }.into_any(),
+        Some(_) => view! { <Queue/> }.into_any(),
+    }
+}
+
+#[component]
+fn Queue() -> impl IntoView {
+    let live = use_live();
+    let dispatch = ServerAction::<DispatchOrder>::new();
+    let error = action_error(dispatch);
+    let data = Resource::new(move || (live.version(Topic::Orders), dispatch.version().get()), |_| leader_queue());
+    view! {
+        <header class="page-head"><h1>{tr(Msg::LeaderQueue)}</h1></header>
+        <FormMsg error/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(items) if items.is_empty() => view! { <p class="card muted">{tr(Msg::NoEscalated)}</p> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="orders">
+                            {items.into_iter().map(|item| {
+                                let id = item.order.id.to_string();
+                                view! {
+                                    <OrderCardView order=item.order/>
+                                    <li class="card dispatch">
+                                        <ActionForm action=dispatch attr:class="form">
+                                            <input type="hidden" name="id" value=id/>
+                                            <fieldset class="choice">
+                                                <legend>{tr(Msg::DispatchTo)}</legend>
+                                                {item.candidates.into_iter().enumerate().map(|(i, c)| view! {
+                                                    <label>
+                                                        <input type="radio" name="volunteer" value=c.person_id.to_string() checked=i == 0/>
+                                                        {c.name}
+                                                        <small class="muted">
+                                                            {c.same_micro_grid.then(|| tr(Msg::SameMicroGrid))} " "
+                                                            {c.skilled.then(|| tr(Msg::Skilled))} " "
+                                                            {tr(Msg::InHand)} " " {c.open_load}
+                                                        </small>
+                                                    </label>
+                                                }).collect_view()}
+                                            </fieldset>
+                                            <button type="submit" class="btn primary">{tr(Msg::DispatchTo)}</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
