@@ -204,3 +204,25 @@ pub struct DispatchCard {
     pub dispatch_id: i64,
     pub order: OrderCard,
 }
+
+/// 我帮忙: a volunteer's standing offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferCard {
+    pub id: i64,
+    pub volunteer_name: String,
+    pub section: crate::domain::order::ServiceSection,
+    pub title: String,
+    pub description: String,
+    pub schedule: String,
+    pub area: String,
+    /// The viewer's own offer (cannot book it).
+    pub own: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffersView {
+    pub offers: Vec<OfferCard>,
+    pub may_post: bool,
+    /// A fresh idempotency key for booking.
+    pub booking_key: String,
+}

@@ -236,6 +236,14 @@ messages! {
     DispatchedToMe => ("指派给我", "Dispatched to me"),
     Accept => ("接受", "Accept"),
     Decline => ("婉拒", "Decline"),
+    OfferBooked => ("有居民预约了您的服务", "A resident booked your offer"),
+    OffersTitle => ("我帮忙：志愿者服务", "I can help: volunteers' offers"),
+    NoOffers => ("本社区还没有志愿者发布服务", "No offers in this community yet"),
+    Book => ("预约", "Book"),
+    BookNote => ("留言（可选）", "Message (optional)"),
+    PostOffer => ("发布我能提供的服务", "Offer a service"),
+    Schedule => ("服务时间（如：每周六上午）", "When (e.g. Saturday mornings)"),
+    Volunteer => ("志愿者", "Volunteer"),
 }
 
 /// The localised label of a role.

@@ -4,6 +4,7 @@ pub mod board;
 pub mod home;
 pub mod login;
 pub mod me;
+pub mod offers;
 pub mod order;
 pub mod queue;
 pub mod stars;

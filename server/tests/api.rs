@@ -853,3 +853,53 @@ async fn a_declined_dispatch_leaves_the_order_open() {
     let (status, _) = app.post(&volunteer, "respond_dispatch", &[("dispatch", &dispatch), ("accept", "1")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_resident_books_a_volunteers_offer_and_gets_a_paired_order() {
+    let app = TestApp::spawn().await;
+    let volunteer = app.signed_in("13800000002").await;
+    let (status, body) = app
+        .post(
+            &volunteer,
+            "post_offer",
+            &[
+                ("section", "daily_life"),
+                ("title", "周末帮忙修理小家电"),
+                ("description", ""),
+                ("schedule", "每周日下午"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let offer = body.trim().to_string();
+    let resident = app.signed_in("13800000001").await;
+    let (status, _) = app
+        .post(
+            &resident,
+            "post_offer",
+            &[("section", "daily_life"), ("title", "居民不能发布"), ("description", ""), ("schedule", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only volunteers post offers");
+    let (_, listing) = app.post(&resident, "offers_data", &[]).await;
+    assert!(listing.contains("周末帮忙修理小家电"));
+
+    let book = [("offer", offer.as_str()), ("note", "电风扇不转了"), ("idempotency_key", "book-offer-00001")];
+    let (status, first) = app.post(&resident, "book_offer", &book).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, second) = app.post(&resident, "book_offer", &book).await;
+    assert_eq!((status, second.clone()), (StatusCode::OK, first.clone()), "booking twice is one order");
+    let (status, taker, offer_id): (String, i64, i64) =
+        sqlx::query_as("SELECT o.status, o.taker_id, o.offer_id FROM service_orders o WHERE o.id = ?")
+            .bind(first.trim())
+            .fetch_one(&app.pool)
+            .await
+            .expect("q");
+    let volunteer_person: i64 =
+        sqlx::query_scalar("SELECT id FROM people WHERE phone = '13800000002'").fetch_one(&app.pool).await.expect("q");
+    assert_eq!((status.as_str(), taker, offer_id.to_string()), ("taken", volunteer_person, offer.clone()));
+    let (status, _) = app
+        .post(&volunteer, "book_offer", &[("offer", &offer), ("note", ""), ("idempotency_key", "book-own-000001")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a volunteer cannot book their own offer");
+}

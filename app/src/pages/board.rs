@@ -55,6 +55,7 @@ pub fn BoardPage() -> impl IntoView {
         </header>
         <p class="two-areas">
             <a href=if signed_in { "/board/new" } else { "/login" } class="btn primary big">{tr(Msg::INeed)}</a>
+            <a href="/offers" class="btn big">{tr(Msg::ICanHelp)}</a>
         </p>
         <crate::components::FormMsg error=respond_error/>
         <Suspense fallback=|| ()>

@@ -397,3 +397,81 @@ pub async fn notify(
     .await?;
     Ok(())
 }
+
+/// An offer (我帮忙) with its volunteer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OfferRow {
+    pub id: i64,
+    pub volunteer_id: i64,
+    pub volunteer_name: String,
+    pub section: String,
+    pub title: String,
+    pub description: String,
+    pub schedule: String,
+    pub area: String,
+}
+
+/// Active offers whose volunteers serve inside `area` (a community code).
+pub async fn offers_in(pool: &SqlitePool, area: &str) -> Result<Vec<OfferRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.id, f.volunteer_id, p.full_name AS volunteer_name, f.section, f.title, f.description, f.schedule, n.name AS area
+         FROM offers f JOIN people p ON p.id = f.volunteer_id JOIN grid_nodes n ON n.id = f.node_id
+         WHERE f.active = 1 AND n.code GLOB ? || '*' ORDER BY f.created_at DESC LIMIT 100",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn offer(conn: &mut SqliteConnection, id: i64) -> Result<Option<(i64, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.volunteer_id, f.section, f.title, n.code FROM offers f JOIN grid_nodes n ON n.id = f.node_id WHERE f.id = ? AND f.active = 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+pub async fn insert_offer(
+    conn: &mut SqliteConnection,
+    volunteer_id: i64,
+    section: &str,
+    title: &str,
+    description: &str,
+    schedule: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO offers (volunteer_id, section, title, description, schedule, node_id)
+         SELECT person_id, ?, ?, ?, ?, service_node_id FROM volunteer_profiles WHERE person_id = ? AND service_node_id IS NOT NULL
+         RETURNING id",
+    )
+    .bind(section)
+    .bind(title)
+    .bind(description)
+    .bind(schedule)
+    .bind(volunteer_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Pairs a just-placed order with the offer's volunteer (booking an offer).
+pub async fn pair_with_offer(
+    conn: &mut SqliteConnection,
+    order_id: i64,
+    offer_id: i64,
+    volunteer_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE service_orders SET status = 'taken', taker_id = ?, offer_id = ?, taken_at = ?, version = version + 1, updated_at = ?
+         WHERE id = ? AND status = 'open'",
+    )
+    .bind(volunteer_id)
+    .bind(offer_id)
+    .bind(now)
+    .bind(now)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
