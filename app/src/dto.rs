@@ -179,6 +179,8 @@ pub struct OrderView {
     pub escalated: bool,
     pub buttons: Vec<OrderButton>,
     pub events: Vec<OrderEventView>,
+    /// The requester may thank the volunteer in the 朋友圈 (completed, not yet thanked).
+    pub may_thank: bool,
 }
 
 /// A volunteer suggested for an escalated order, best first.
@@ -225,4 +227,23 @@ pub struct OffersView {
     pub may_post: bool,
     /// A fresh idempotency key for booking.
     pub booking_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPost {
+    pub id: i64,
+    pub kind: String,
+    pub body: String,
+    pub author_masked: Option<String>,
+    pub age_secs: i64,
+    pub likes: i64,
+    pub liked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedView {
+    pub posts: Vec<FeedPost>,
+    /// Pass as `before` for the next (older) page.
+    pub next: Option<i64>,
+    pub may_post_news: bool,
 }

@@ -244,6 +244,18 @@ messages! {
     PostOffer => ("发布我能提供的服务", "Offer a service"),
     Schedule => ("服务时间（如：每周六上午）", "When (e.g. Saturday mornings)"),
     Volunteer => ("志愿者", "Volunteer"),
+    ErrAlreadyThanked => ("这次服务已经发过感谢了", "You already thanked for this service"),
+    FeedTitle => ("邻里圈", "Neighbourhood feed"),
+    Like => ("赞", "Like"),
+    Liked => ("已赞", "Liked"),
+    Older => ("更早的动态", "Older posts"),
+    PostNews => ("发布驿站动态", "Post station news"),
+    ThankVolunteer => ("写一句感谢，发到邻里圈", "Thank the volunteer in the neighbourhood feed"),
+    ThanksPlaceholder => ("感谢的话", "Your thanks"),
+    KindThanks => ("感谢", "Thanks"),
+    KindNews => ("驿站动态", "Station news"),
+    KindDone => ("服务完成", "Service done"),
+    SeeAll => ("查看全部", "See all"),
 }
 
 /// The localised label of a role.

@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/board/new") ssr=SsrMode::Async view=pages::order::NewOrderPage/>
                         <Route path=path!("/orders/:id") ssr=SsrMode::Async view=pages::order::OrderPage/>
                         <Route path=path!("/offers") ssr=SsrMode::Async view=pages::offers::OffersPage/>
+                        <Route path=path!("/feed") ssr=SsrMode::Async view=pages::feed::FeedPage/>
                         <Route path=path!("/stars") ssr=SsrMode::Async view=pages::stars::StarsPage/>
                         <Route path=path!("/me") ssr=SsrMode::Async view=pages::me::MePage/>
                         <Route path=path!("/admin/queue") ssr=SsrMode::Async view=pages::queue::LeaderQueuePage/>

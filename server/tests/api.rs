@@ -903,3 +903,72 @@ async fn a_resident_books_a_volunteers_offer_and_gets_a_paired_order() {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "a volunteer cannot book their own offer");
 }
+
+#[tokio::test]
+async fn the_requester_thanks_once_after_confirming_and_neighbours_like_it() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let volunteer = app.signed_in("13800000002").await;
+    let id = app.place_ok(&resident, "thanks-order-001").await.to_string();
+    let (status, _) = app.post(&resident, "post_thanks", &[("order", &id), ("body", "谢谢！")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "not before the service is confirmed");
+    for (client, endpoint, extra) in [
+        (&volunteer, "take_order", vec![]),
+        (&volunteer, "start_service", vec![]),
+        (&volunteer, "finish_service", vec![("minutes", "30")]),
+        (&resident, "confirm_order", vec![("rating", "5"), ("comment", "")]),
+    ] {
+        let mut form = vec![("id", id.as_str())];
+        form.extend(extra);
+        let (status, body) = app.post(client, endpoint, &form).await;
+        assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+    }
+    let (status, _) = app.post(&volunteer, "post_thanks", &[("order", &id), ("body", "自己夸自己")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.post(&resident, "post_thanks", &[("order", &id), ("body", "感谢小张帮我修好水龙头！")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app.post(&resident, "post_thanks", &[("order", &id), ("body", "再谢一次")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    let neighbour = app.signed_in("13800001000").await;
+    let (_, feed) = app.post(&neighbour, "feed_data", &[]).await;
+    let feed: serde_json::Value = serde_json::from_str(&feed).expect("json");
+    let post = &feed["posts"][0];
+    assert_eq!(post["body"], "感谢小张帮我修好水龙头！");
+    assert_eq!(post["author_masked"], "王**", "the author is masked");
+    let post_id = post["id"].as_i64().expect("id").to_string();
+    for _ in 0..2 {
+        let (status, _) = app.post(&neighbour, "like_post", &[("post", &post_id)]).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    assert_eq!(app.count("SELECT count(*) FROM feed_likes").await, 0, "a second tap takes the like back");
+    let (status, _) = app.post(&neighbour, "like_post", &[("post", &post_id)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, feed) = app.post(&neighbour, "feed_data", &[]).await;
+    assert!(feed.contains("\"likes\":1,\"liked\":true"), "{feed}");
+    // Someone from another community cannot like it.
+    let outsider = app.signed_in("13800000020").await;
+    let (status, _) = app.post(&outsider, "like_post", &[("post", &post_id)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_feed_is_paged_newest_first() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    for n in 0..12 {
+        let (status, _) = app.post(&admin, "post_news", &[("body", &format!("驿站动态 {n}"))]).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, first) = app.post(&admin, "feed_data", &[]).await;
+    let first: serde_json::Value = serde_json::from_str(&first).expect("json");
+    assert_eq!(first["posts"].as_array().map(Vec::len), Some(10));
+    assert_eq!(first["posts"][0]["body"], "驿站动态 11");
+    let next = first["next"].as_i64().expect("a next page").to_string();
+    let (_, second) = app.post(&admin, "feed_data", &[("before", &next)]).await;
+    let second: serde_json::Value = serde_json::from_str(&second).expect("json");
+    assert_eq!(second["posts"][0]["body"], "驿站动态 1");
+    let resident = app.signed_in("13800000001").await;
+    let (status, _) = app.post(&resident, "post_news", &[("body", "居民不能发驿站动态")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -51,7 +51,7 @@ pub fn HomePage() -> impl IntoView {
                                 <p><A href="/board" attr:class="btn primary">{tr(Msg::GoToBoard)}</A></p>
                             </section>
                             <section class="card">
-                                <h2>{tr(Msg::CommunityFeed)}</h2>
+                                <h2>{tr(Msg::CommunityFeed)} " " <A href="/feed" attr:class="more">{tr(Msg::SeeAll)}</A></h2>
                                 <ul class="feed">
                                     {home.feed.into_iter().map(|f| view! {
                                         <li><p>{f.body}</p><p class="muted">{age_text(locale, f.age_secs)}</p></li>

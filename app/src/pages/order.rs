@@ -110,6 +110,7 @@ fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
             {order.escalated.then(|| view! { <p class="note warn">{tr(Msg::EscalatedNote)}</p> })}
             {(order.disputed && !order.status.is_final()).then(|| view! { <p class="note warn">{tr(Msg::DisputedNote)}</p> })}
             <FormMsg error/>
+            {order.may_thank.then(|| view! { <ThankForm order=order.id/> })}
             <div class="actions">
                 {order.buttons.iter().map(|b| button_form(*b, &id, forms)).collect_view()}
             </div>
@@ -277,4 +278,24 @@ pub fn NewOrderPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// After a confirmed service: a thank-you for the 朋友圈.
+#[component]
+fn ThankForm(order: i64) -> impl IntoView {
+    let thank = ServerAction::<crate::server_fns::feed::PostThanks>::new();
+    let error = Signal::derive(move || thank.value().get().and_then(|r| r.err()));
+    let done = move || matches!(thank.value().get(), Some(Ok(())));
+    view! {
+        <Show when=move || !done() fallback=|| view! { <p class="note">{tr(Msg::KindThanks)} " ✓"</p> }>
+            <ActionForm action=thank attr:class="form thanks">
+                <input type="hidden" name="order" value=order.to_string()/>
+                <label for="thanks-body">{tr(Msg::ThankVolunteer)}</label>
+                <textarea id="thanks-body" name="body" rows="2" maxlength="500" required placeholder=tr(Msg::ThanksPlaceholder)></textarea>
+                <FieldMsg error field="body"/>
+                <FormMsg error/>
+                <button type="submit" class="btn">{tr(Msg::Submit)}</button>
+            </ActionForm>
+        </Show>
+    }
 }

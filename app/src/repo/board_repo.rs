@@ -133,3 +133,95 @@ pub async fn volunteer_facts(
     .fetch_optional(pool)
     .await
 }
+
+/// A 朋友圈 post with its like count and whether the viewer liked it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FeedRow {
+    pub id: i64,
+    pub kind: String,
+    pub body: String,
+    pub author: Option<String>,
+    pub created_at: i64,
+    pub likes: i64,
+    pub liked: bool,
+}
+
+/// Posts of the community `area` (and of the areas above it), newest first, before `before`.
+pub async fn feed_page(
+    pool: &SqlitePool,
+    area: &str,
+    viewer: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<FeedRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.id, f.kind, f.body, p.full_name AS author, f.created_at,
+                (SELECT count(*) FROM feed_likes l WHERE l.post_id = f.id) AS likes,
+                EXISTS (SELECT 1 FROM feed_likes l WHERE l.post_id = f.id AND l.account_id = ?2) AS liked
+         FROM feed_posts f JOIN grid_nodes n ON n.id = f.node_id
+         LEFT JOIN accounts a ON a.id = f.author_id LEFT JOIN people p ON p.id = a.person_id
+         WHERE (n.code GLOB ?1 || '*' OR ?1 GLOB n.code || '*') AND (?3 IS NULL OR f.id < ?3)
+         ORDER BY f.id DESC LIMIT ?4",
+    )
+    .bind(area)
+    .bind(viewer)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn insert_post(
+    conn: &mut sqlx::SqliteConnection,
+    node_code: &str,
+    author: i64,
+    kind: &str,
+    body: &str,
+    order_id: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO feed_posts (node_id, author_id, kind, body, order_id) SELECT id, ?, ?, ?, ? FROM grid_nodes WHERE code = ?
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(author)
+    .bind(kind)
+    .bind(body)
+    .bind(order_id)
+    .bind(node_code)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The code of a post's area, if it exists.
+pub async fn post_area(conn: &mut sqlx::SqliteConnection, post: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT n.code FROM feed_posts f JOIN grid_nodes n ON n.id = f.node_id WHERE f.id = ?")
+        .bind(post)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Likes or unlikes; returns whether the post is now liked.
+pub async fn toggle_like(conn: &mut sqlx::SqliteConnection, post: i64, account: i64) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query("DELETE FROM feed_likes WHERE post_id = ? AND account_id = ?")
+        .bind(post)
+        .bind(account)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if removed > 0 {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO feed_likes (post_id, account_id) VALUES (?, ?)")
+        .bind(post)
+        .bind(account)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+pub async fn thanked(conn: &mut sqlx::SqliteConnection, order: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM feed_posts WHERE order_id = ?)")
+        .bind(order)
+        .fetch_one(&mut *conn)
+        .await
+}

@@ -209,6 +209,10 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
     let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
     let mut conn = state.pool.acquire().await?;
     let facts = orders_repo::facts(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let requester_side = facts.requester_id == user.person_id || facts.placed_by == user.account_id;
+    let may_thank = requester_side
+        && facts.status == OrderStatus::Completed
+        && !crate::repo::board_repo::thanked(&mut conn, id).await?;
     drop(conn);
     let same_community = user.roles.iter().any(|r| {
         crate::domain::grid::community_prefix(&r.node_code) == crate::domain::grid::community_prefix(&facts.area_code)
@@ -265,6 +269,7 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
         escalated: row.escalation_reason.is_some() && facts.status == OrderStatus::Open,
         buttons,
         events,
+        may_thank,
     })
 }
 

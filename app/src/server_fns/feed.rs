@@ -1,0 +1,139 @@
+//! 朋友圈: the community feed. Thanks after a confirmed service, station news, likes.
+use crate::dto::FeedView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::domain::order::{Actor, OrderStatus},
+    crate::domain::privacy::mask_name,
+    crate::domain::role::Role,
+    crate::dto::FeedPost,
+    crate::i18n::Msg,
+    crate::live::Topic,
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, board_repo, now, orders_repo},
+};
+
+#[cfg(feature = "ssr")]
+const PAGE: i64 = 10;
+
+#[server(endpoint = "feed_data")]
+pub async fn feed_data(before: Option<i64>) -> Result<FeedView, AppError> {
+    let state = ctx::state()?;
+    let viewer = ctx::viewer();
+    let area = crate::domain::grid::community_prefix(&ctx::default_area(&viewer)).to_string();
+    let t = now();
+    let rows =
+        board_repo::feed_page(&state.pool, &area, viewer.user.as_ref().map(|u| u.account_id), before, PAGE + 1).await?;
+    let next = (rows.len() as i64 > PAGE).then(|| rows[PAGE as usize - 1].id);
+    let posts = rows
+        .into_iter()
+        .take(PAGE as usize)
+        .map(|r| FeedPost {
+            id: r.id,
+            kind: r.kind,
+            body: r.body,
+            author_masked: r.author.map(|a| mask_name(&a)),
+            age_secs: (t - r.created_at).max(0),
+            likes: r.likes,
+            liked: r.liked,
+        })
+        .collect();
+    Ok(FeedView { posts, next, may_post_news: viewer.user.is_some_and(|u| u.is_staff()) })
+}
+
+#[cfg(feature = "ssr")]
+fn post_body(body: &str) -> Result<String, AppError> {
+    let body = body.trim();
+    match body.chars().count() {
+        0 => Err(AppError::field("body", Msg::ErrRequired)),
+        n if n > 500 => Err(AppError::field("body", Msg::ErrTooLong)),
+        _ => Ok(body.to_string()),
+    }
+}
+
+/// After confirming, the requester may thank the volunteer publicly, once per order.
+#[server(endpoint = "post_thanks")]
+pub async fn post_thanks(order: i64, body: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let body = post_body(&body)?;
+    let roles: Vec<(Role, String)> = user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect();
+    let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
+    let mut tx = begin_immediate(&state.pool).await?;
+    let facts = orders_repo::facts(&mut tx, order).await?.ok_or(AppError::NotFound)?;
+    let requester_side = facts.requester_id == actor.person_id || facts.placed_by == actor.account_id;
+    if !requester_side {
+        return Err(AppError::Forbidden);
+    }
+    if facts.status != OrderStatus::Completed {
+        return Err(AppError::Conflict(Msg::ErrOrderChanged));
+    }
+    let community = crate::domain::grid::community_prefix(&facts.area_code).to_string();
+    let id = board_repo::insert_post(&mut tx, &community, user.account_id, "thanks", &body, Some(order))
+        .await?
+        .ok_or(AppError::Conflict(Msg::ErrAlreadyThanked))?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "post_thanks",
+            object_kind: "feed_post",
+            object_id: Some(id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Notices, Some(id));
+    Ok(())
+}
+
+/// Grid staff post station news to their area's feed.
+#[server(endpoint = "post_news")]
+pub async fn post_news(body: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?.clone();
+    let body = post_body(&body)?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let area = crate::domain::grid::community_prefix(&scope.node_code).to_string();
+    let id = board_repo::insert_post(&mut tx, &area, user.account_id, "station_news", &body, None)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "post_news",
+            object_kind: "feed_post",
+            object_id: Some(id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Notices, Some(id));
+    Ok(())
+}
+
+/// Likes a post of the viewer's community, or takes the like back.
+#[server(endpoint = "like_post")]
+pub async fn like_post(post: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let area = board_repo::post_area(&mut tx, post).await?.ok_or(AppError::NotFound)?;
+    let visible = user.roles.iter().any(|r| {
+        let community = crate::domain::grid::community_prefix(&r.node_code);
+        area.starts_with(community) || community.starts_with(area.as_str())
+    });
+    if !visible {
+        return Err(AppError::Forbidden);
+    }
+    board_repo::toggle_like(&mut tx, post, user.account_id).await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Notices, Some(post));
+    Ok(())
+}
