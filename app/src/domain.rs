@@ -2,6 +2,7 @@
 pub mod grid;
 pub mod matching;
 pub mod order;
+pub mod pairing;
 pub mod password;
 pub mod phone;
 pub mod privacy;

@@ -247,3 +247,14 @@ pub struct FeedView {
     pub next: Option<i64>,
     pub may_post_news: bool,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairingCard {
+    pub id: i64,
+    pub volunteer: String,
+    pub person_masked: String,
+    pub section: crate::domain::order::ServiceSection,
+    pub title: String,
+    pub weekday: u32,
+    pub part: u32,
+}

@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/stars") ssr=SsrMode::Async view=pages::stars::StarsPage/>
                         <Route path=path!("/me") ssr=SsrMode::Async view=pages::me::MePage/>
                         <Route path=path!("/admin/queue") ssr=SsrMode::Async view=pages::queue::LeaderQueuePage/>
+                        <Route path=path!("/admin/pairings") ssr=SsrMode::Async view=pages::pairings::PairingsPage/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=pages::admin::AdminPage/>
                         <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::LoginPage/>
                         <Route path=path!("/signup") ssr=SsrMode::Async view=pages::login::SignupPage/>

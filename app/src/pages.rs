@@ -7,5 +7,6 @@ pub mod login;
 pub mod me;
 pub mod offers;
 pub mod order;
+pub mod pairings;
 pub mod queue;
 pub mod stars;

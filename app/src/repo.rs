@@ -6,6 +6,7 @@ pub mod board_repo;
 pub mod db;
 pub mod grid_repo;
 pub mod orders_repo;
+pub mod pairings_repo;
 pub mod seed_repo;
 pub mod sessions_repo;
 pub mod stars_repo;

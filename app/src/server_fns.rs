@@ -6,6 +6,7 @@ pub mod feed;
 pub mod offers;
 pub mod orders;
 pub mod pages;
+pub mod pairings;
 pub mod prefs;
 
 #[cfg(feature = "ssr")]

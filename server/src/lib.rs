@@ -54,6 +54,9 @@ impl Application {
         if app::repo::seed_repo::seed_if_empty(&pool, &hash).await? {
             tracing::info!("seeded the demo city");
         }
+        app::server_fns::pairings::run_schedules(&pool, app::repo::now())
+            .await
+            .map_err(app::repo::db::DbError::from)?;
         let state = AppState::new(pool, config.settings.clone());
         let leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
         let router = router(state.clone(), leptos_options);
@@ -89,6 +92,14 @@ async fn escalate_every(state: AppState, period: std::time::Duration) {
     let mut tick = tokio::time::interval(period);
     loop {
         tick.tick().await;
+        match app::server_fns::pairings::run_schedules(&state.pool, app::repo::now()).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(orders = n, "created paired orders");
+                state.bus.publish(app::live::Topic::Orders, None);
+            }
+            Err(err) => tracing::error!(%err, "pairing schedules failed"),
+        }
         match escalate_once(&state).await {
             Ok(0) => {}
             Ok(n) => {

@@ -972,3 +972,59 @@ async fn the_feed_is_paged_newest_first() {
     let (status, _) = app.post(&resident, "post_news", &[("body", "居民不能发驿站动态")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_pairing_creates_its_weekly_orders_once_per_slot() {
+    let app = TestApp::spawn().await;
+    // The seeded pairings already have their next slot's order.
+    assert_eq!(app.count("SELECT count(*) FROM pairings").await, 2);
+    assert_eq!(
+        app.count("SELECT count(*) FROM service_orders WHERE pairing_id IS NOT NULL AND status = 'taken'").await,
+        2
+    );
+    let leader = app.signed_in("13800000003").await;
+    let form = [
+        ("volunteer_phone", "13800000011"),
+        ("resident_phone", "13800001000"),
+        ("section", "assistance"),
+        ("title", "每周帮忙买菜"),
+        ("weekday", "1"),
+        ("part", "0"),
+    ];
+    let (status, body) = app.post(&leader, "create_pairing", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let pairing = body.trim().to_string();
+    let (status, _) = app.post(&leader, "create_pairing", &form).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the same pair twice");
+    let orders = |app: &TestApp| {
+        let pairing = pairing.clone();
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, i64)>("SELECT status, window_start FROM service_orders WHERE pairing_id = ?")
+                .bind(pairing)
+                .fetch_all(&pool)
+                .await
+                .expect("q")
+        }
+    };
+    let first = orders(&app).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].0, "taken", "the paired volunteer holds it");
+    // Running the schedule again in the same week changes nothing; a week later adds one.
+    let now = app::repo::now();
+    assert_eq!(app::server_fns::pairings::run_schedules(&app.pool, now).await.expect("run"), 0);
+    // (Other pairings may or may not reach a new slot by then, depending on today's weekday.)
+    assert!(app::server_fns::pairings::run_schedules(&app.pool, first[0].1 + 60).await.expect("run") >= 1);
+    let after = orders(&app).await;
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[1].1 - after[0].1, 7 * 86_400);
+    // A resident cannot pair; a leader cannot pair outside their area.
+    let resident = app.signed_in("13800000001").await;
+    let (status, _) = app.post(&resident, "create_pairing", &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let other_leader = app.signed_in("13800000007").await;
+    let mut elsewhere = form;
+    elsewhere[2] = ("section", "health");
+    let (status, _) = app.post(&other_leader, "create_pairing", &elsewhere).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "13800001000 lives outside 朝晖社区");
+}

@@ -28,7 +28,10 @@ fn AdminOverview() -> impl IntoView {
     let data = Resource::new(move || (node.get(), live.version(Topic::Grid)), |(n, _)| admin_data(n));
     view! {
         <header class="page-head"><h1>{tr(Msg::AdminTitle)}</h1></header>
-        <p><A href="/admin/queue" attr:class="btn">{tr(Msg::LeaderQueue)}</A></p>
+        <p class="admin-links">
+            <A href="/admin/queue" attr:class="btn">{tr(Msg::LeaderQueue)}</A>
+            <A href="/admin/pairings" attr:class="btn">{tr(Msg::PairingsTitle)}</A>
+        </p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

@@ -693,6 +693,28 @@ impl Seeder<'_> {
                 .execute(&mut *self.conn)
                 .await?;
         }
+        // Two 1+1 pairings made by the grid leader of 幸福锦园网格.
+        let leader: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = '13800000003'")
+            .fetch_one(&mut *self.conn)
+            .await?;
+        for (volunteer, person, section, title, weekday, part) in [
+            (volunteers[1].0, resident.0, "daily_life", "上门理发", 5, 0),
+            (volunteers[0].0, zuwang[2 % zuwang.len()].0, "health", "每周量血压", 1, 1),
+        ] {
+            sqlx::query(
+                "INSERT INTO pairings (volunteer_id, person_id, section, title, weekday, part, created_by, started_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(volunteer)
+            .bind(person)
+            .bind(section)
+            .bind(title)
+            .bind(weekday)
+            .bind(part)
+            .bind(leader)
+            .bind(t0 - 30 * 86_400)
+            .execute(&mut *self.conn)
+            .await?;
+        }
         // One urgent need that nobody took in time: in the grid leader's queue.
         let (person, micro, building) = zuwang[1 % zuwang.len()];
         let id = self

@@ -1,0 +1,94 @@
+//! 1+1 pairings and the orders their schedules create.
+use sqlx::{SqliteConnection, SqlitePool};
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    volunteer_id: i64,
+    person_id: i64,
+    section: &str,
+    title: &str,
+    weekday: i64,
+    part: i64,
+    created_by: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO pairings (volunteer_id, person_id, section, title, weekday, part, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(volunteer_id)
+    .bind(person_id)
+    .bind(section)
+    .bind(title)
+    .bind(weekday)
+    .bind(part)
+    .bind(created_by)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// An active pairing: (id, volunteer, person, section, title, weekday, part).
+pub type ActivePairing = (i64, i64, i64, String, String, i64, i64);
+
+pub async fn active(conn: &mut SqliteConnection) -> Result<Vec<ActivePairing>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, volunteer_id, person_id, section, title, weekday, part FROM pairings WHERE ended_on IS NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Creates the paired order for one slot unless it exists; returns its id when new.
+pub async fn create_slot_order(
+    conn: &mut SqliteConnection,
+    pairing: &ActivePairing,
+    window_start: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let (pairing_id, volunteer, person, section, title, _, _) = pairing;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO service_orders (requester_id, placed_by, on_behalf, section, title, urgency, window_start, window_end,
+           micro_grid_id, building_id, room, contact_phone, status, taker_id, taken_at, pairing_id, created_at, updated_at)
+         SELECT p.id, pr.created_by, 1, ?, ?, 'normal', ?, ? + 7200, p.micro_grid_id, p.building_id, coalesce(h.room, ''), p.phone,
+                'taken', ?, ?, pr.id, ?, ?
+         FROM pairings pr JOIN people p ON p.id = pr.person_id LEFT JOIN households h ON h.id = p.household_id
+         WHERE pr.id = ? AND p.id = ? AND p.micro_grid_id IS NOT NULL AND pr.created_by IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(section)
+    .bind(title)
+    .bind(window_start)
+    .bind(window_start)
+    .bind(volunteer)
+    .bind(now)
+    .bind(now)
+    .bind(now)
+    .bind(pairing_id)
+    .bind(person)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = id {
+        sqlx::query("INSERT INTO order_events (order_id, from_status, to_status, note, at) VALUES (?, NULL, 'taken', '结对', ?)")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// Pairings inside an area: (id, volunteer name, person name, section, title, weekday, part).
+pub async fn in_area(
+    pool: &SqlitePool,
+    area: &str,
+) -> Result<Vec<(i64, String, String, String, String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT pr.id, v.full_name, p.full_name, pr.section, pr.title, pr.weekday, pr.part
+         FROM pairings pr JOIN people v ON v.id = pr.volunteer_id JOIN people p ON p.id = pr.person_id
+         JOIN grid_nodes m ON m.id = p.micro_grid_id
+         WHERE pr.ended_on IS NULL AND m.code GLOB ? || '*' ORDER BY pr.id",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}
