@@ -258,3 +258,19 @@ pub struct PairingCard {
     pub weekday: u32,
     pub part: u32,
 }
+
+/// A volunteer's own profile and their confirmed service record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VolunteerProfileView {
+    pub skills: Vec<crate::domain::order::ServiceSection>,
+    /// 21 bits: day * 3 + part, Monday morning first.
+    pub availability: u32,
+    pub intro: String,
+    pub area: Option<String>,
+    pub service_hours: f64,
+    pub orders_completed: i64,
+    pub avg_rating: Option<f64>,
+    pub sections: Vec<crate::domain::order::ServiceSection>,
+    /// The volunteer level reached (100 / 300 / 600 / 1000 / 1500 hours), if any.
+    pub level_hours: Option<u32>,
+}

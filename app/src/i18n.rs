@@ -274,6 +274,14 @@ messages! {
     Sat => ("周六", "Saturday"),
     Sun => ("周日", "Sunday"),
     NoPairings => ("还没有结对", "No pairings yet"),
+    ServiceRecord => ("我的服务记录", "My service record"),
+    LevelReached => ("已达到志愿服务", "Volunteer level reached:"),
+    VolunteerProfile => ("志愿者资料", "Volunteer profile"),
+    Skills => ("擅长的服务", "Skills"),
+    Availability => ("每周有空的时间", "When you are free each week"),
+    Intro => ("自我介绍", "About you"),
+    Save => ("保存", "Save"),
+    Saved => ("已保存", "Saved"),
 }
 
 /// The localised label of a role.

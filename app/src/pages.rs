@@ -10,3 +10,4 @@ pub mod order;
 pub mod pairings;
 pub mod queue;
 pub mod stars;
+pub mod volunteer;

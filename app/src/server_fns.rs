@@ -8,6 +8,7 @@ pub mod orders;
 pub mod pages;
 pub mod pairings;
 pub mod prefs;
+pub mod volunteer;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {

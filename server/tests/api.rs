@@ -1028,3 +1028,44 @@ async fn a_pairing_creates_its_weekly_orders_once_per_slot() {
     let (status, _) = app.post(&other_leader, "create_pairing", &elsewhere).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "13800001000 lives outside 朝晖社区");
 }
+
+#[tokio::test]
+async fn a_volunteer_keeps_skills_and_weekly_availability() {
+    let app = TestApp::spawn().await;
+    let volunteer = app.signed_in("13800000010").await;
+    let (status, body) = app
+        .post(
+            &volunteer,
+            "save_volunteer_profile",
+            &[
+                ("skills[]", "health"),
+                ("skills[]", "policy"),
+                ("slots[]", "0"),
+                ("slots[]", "20"),
+                ("intro", "退休医生"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = app.post(&volunteer, "volunteer_profile", &[]).await;
+    let profile: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(profile["skills"], serde_json::json!(["Health", "PolicyConsultation"]));
+    assert_eq!(profile["availability"], (1 << 20) | 1);
+    assert!(profile["orders_completed"].as_i64().expect("count") > 0, "seeded service record");
+    // Bad values are refused and change nothing.
+    let (status, _) = app.post(&volunteer, "save_volunteer_profile", &[("skills[]", "juggling"), ("intro", "")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app.post(&volunteer, "save_volunteer_profile", &[("slots[]", "21"), ("intro", "")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM volunteer_skills s JOIN people p ON p.id = s.person_id WHERE p.phone = '13800000010'"
+        )
+        .await,
+        2
+    );
+    // A resident has no volunteer profile to save.
+    let resident = app.signed_in("13800001000").await;
+    let (status, _) = app.post(&resident, "save_volunteer_profile", &[("intro", "x")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -58,8 +58,10 @@ pub fn MePage() -> impl IntoView {
         }
         .into_any(),
     };
+    let volunteer = viewer.user.as_ref().is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
     view! {
         {account}
+        {volunteer.then(|| view! { <crate::pages::volunteer::VolunteerCard/> })}
         <Settings/>
     }
 }

@@ -166,3 +166,61 @@ pub async fn own_profile(pool: &SqlitePool, person_id: i64) -> Result<Option<Own
     .fetch_optional(pool)
     .await
 }
+
+/// A volunteer's profile and confirmed service record.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VolunteerRow {
+    pub skills: Option<String>,
+    pub availability: i64,
+    pub intro: String,
+    pub area: Option<String>,
+    pub minutes: i64,
+    pub completed: i64,
+    pub avg_rating: Option<f64>,
+    pub sections: Option<String>,
+}
+
+pub async fn volunteer(pool: &SqlitePool, person_id: i64) -> Result<Option<VolunteerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id) AS skills,
+                v.availability, v.intro, n.name AS area,
+                coalesce((SELECT sum(minutes_spent) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed'), 0) AS minutes,
+                (SELECT count(*) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS completed,
+                (SELECT avg(rating) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS avg_rating,
+                (SELECT group_concat(DISTINCT section) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS sections
+         FROM volunteer_profiles v LEFT JOIN grid_nodes n ON n.id = v.service_node_id WHERE v.person_id = ?",
+    )
+    .bind(person_id)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn save_volunteer(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+    skills: &[&str],
+    availability: i64,
+    intro: &str,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE volunteer_profiles SET availability = ?, intro = ?, updated_at = unixepoch() WHERE person_id = ?",
+    )
+    .bind(availability)
+    .bind(intro)
+    .bind(person_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM volunteer_skills WHERE person_id = ?").bind(person_id).execute(&mut *conn).await?;
+    for skill in skills {
+        sqlx::query("INSERT INTO volunteer_skills (person_id, section) VALUES (?, ?)")
+            .bind(person_id)
+            .bind(skill)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,71 @@
+//! The volunteer's card on /me: service record and the profile form.
+use crate::components::{FieldMsg, FormMsg, Loading};
+use crate::i18n::{section_label, Msg};
+use crate::server_fns::volunteer::{volunteer_profile, SaveVolunteerProfile};
+use crate::tr;
+use leptos::prelude::*;
+
+const DAYS: [Msg; 7] = [Msg::Mon, Msg::Tue, Msg::Wed, Msg::Thu, Msg::Fri, Msg::Sat, Msg::Sun];
+const PARTS: [Msg; 3] = [Msg::Morning, Msg::Afternoon, Msg::Evening];
+
+#[component]
+pub fn VolunteerCard() -> impl IntoView {
+    let save = ServerAction::<SaveVolunteerProfile>::new();
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let data = Resource::new(move || save.version().get(), |_| volunteer_profile());
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|p| view! {
+                    <section class="card volunteer">
+                        <h2>{tr(Msg::ServiceRecord)}</h2>
+                        <div class="stats">
+                            <div class="stat"><strong>{format!("{:.1}", p.service_hours)}</strong><span>{tr(Msg::ServiceHoursTotal)}</span></div>
+                            <div class="stat"><strong>{p.orders_completed}</strong><span>{tr(Msg::OrdersCompleted)}</span></div>
+                            <div class="stat"><strong>{p.avg_rating.map(|r| format!("{r:.1}")).unwrap_or_else(|| "—".into())}</strong><span>{tr(Msg::Rating)}</span></div>
+                        </div>
+                        {p.level_hours.map(|h| view! { <p class="level">{tr(Msg::LevelReached)} " " {h} " " {tr(Msg::Hours)}</p> })}
+                        <p class="tags">{p.sections.iter().map(|s| view! { <span class="tag">{tr(section_label(*s))}</span> }).collect_view()}</p>
+                        <h2>{tr(Msg::VolunteerProfile)}</h2>
+                        <p class="muted">{tr(Msg::MyArea)} ": " {p.area.clone().unwrap_or_default()}</p>
+                        <ActionForm action=save attr:class="form">
+                            <fieldset class="choice">
+                                <legend>{tr(Msg::Skills)}</legend>
+                                {crate::domain::order::ServiceSection::ALL.into_iter().map(|s| view! {
+                                    <label><input type="checkbox" name="skills[]" value=s.as_str() checked=p.skills.contains(&s)/> {tr(section_label(s))}</label>
+                                }).collect_view()}
+                            </fieldset>
+                            <fieldset>
+                                <legend>{tr(Msg::Availability)}</legend>
+                                <table class="availability">
+                                    <thead><tr><th></th>{PARTS.iter().map(|m| view! { <th scope="col">{tr(*m)}</th> }).collect_view()}</tr></thead>
+                                    <tbody>
+                                        {DAYS.iter().enumerate().map(|(d, day)| view! {
+                                            <tr>
+                                                <th scope="row">{tr(*day)}</th>
+                                                {(0..3).map(|part| {
+                                                    let bit = d * 3 + part;
+                                                    let label = format!("{} {}", tr(*day), tr(PARTS[part]));
+                                                    view! {
+                                                        <td><input type="checkbox" name="slots[]" value=bit.to_string() aria-label=label checked=p.availability & (1 << bit) != 0/></td>
+                                                    }
+                                                }).collect_view()}
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </fieldset>
+                            <label for="intro">{tr(Msg::Intro)}</label>
+                            <textarea id="intro" name="intro" rows="2" maxlength="500">{p.intro.clone()}</textarea>
+                            <FieldMsg error field="intro"/>
+                            <FormMsg error/>
+                            {move || saved().then(|| view! { <p class="note">{tr(Msg::Saved)}</p> })}
+                            <button type="submit" class="btn primary">{tr(Msg::Save)}</button>
+                        </ActionForm>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}

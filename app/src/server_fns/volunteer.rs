@@ -1,0 +1,101 @@
+//! A volunteer's profile: skills by section, weekly availability, and the service
+//! record that confirmed orders build.
+use crate::dto::VolunteerProfileView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::domain::order::ServiceSection,
+    crate::i18n::Msg,
+    crate::repo::{accounts_repo, audit_repo, audit_repo::AuditEntry, begin_immediate},
+};
+
+/// The usual volunteer levels, in confirmed service hours.
+pub const LEVELS: [u32; 5] = [100, 300, 600, 1000, 1500];
+
+/// The highest level reached with `hours`.
+pub fn level_for(hours: f64) -> Option<u32> {
+    LEVELS.iter().copied().filter(|l| hours >= *l as f64).max()
+}
+
+#[server(endpoint = "volunteer_profile")]
+pub async fn volunteer_profile() -> Result<VolunteerProfileView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let row = accounts_repo::volunteer(&state.pool, user.person_id).await?.ok_or(AppError::NotFound)?;
+    let hours = (row.minutes as f64 / 6.0).round() / 10.0;
+    Ok(VolunteerProfileView {
+        skills: row.skills.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
+        availability: row.availability as u32,
+        intro: row.intro,
+        area: row.area,
+        service_hours: hours,
+        orders_completed: row.completed,
+        avg_rating: row.avg_rating.map(|r| (r * 10.0).round() / 10.0),
+        sections: row.sections.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
+        level_hours: level_for(hours),
+    })
+}
+
+/// Saves skills (`skills[]`), weekly slots (`slots[]`, 0–20) and the introduction.
+#[server(endpoint = "save_volunteer_profile")]
+pub async fn save_volunteer_profile(
+    #[server(default)] skills: Vec<String>,
+    #[server(default)] slots: Vec<String>,
+    intro: String,
+) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    if skills.len() > 5 || slots.len() > 21 {
+        return Err(AppError::BadRequest);
+    }
+    let mut sections = Vec::new();
+    for s in &skills {
+        let section = ServiceSection::parse(s).ok_or(AppError::BadRequest)?;
+        if !sections.contains(&section.as_str()) {
+            sections.push(section.as_str());
+        }
+    }
+    let mut availability = 0i64;
+    for slot in &slots {
+        let bit = slot.parse::<u32>().ok().filter(|b| *b < 21).ok_or(AppError::BadRequest)?;
+        availability |= 1 << bit;
+    }
+    let intro = intro.trim();
+    if intro.chars().count() > 500 {
+        return Err(AppError::field("intro", Msg::ErrTooLong));
+    }
+    let mut tx = begin_immediate(&state.pool).await?;
+    if !accounts_repo::save_volunteer(&mut tx, user.person_id, &sections, availability, intro).await? {
+        return Err(AppError::Forbidden);
+    }
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "save_volunteer_profile",
+            object_kind: "person",
+            object_id: Some(user.person_id),
+            after_json: Some(serde_json::json!({ "skills": sections, "availability": availability }).to_string()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::level_for;
+
+    #[test]
+    fn levels_follow_confirmed_hours() {
+        assert_eq!(level_for(99.9), None);
+        assert_eq!(level_for(100.0), Some(100));
+        assert_eq!(level_for(720.0), Some(600));
+        assert_eq!(level_for(5000.0), Some(1500));
+    }
+}
