@@ -74,6 +74,10 @@ pub struct BoardView {
     pub copy_text: String,
     /// For volunteers: the best-matching open orders (适合我).
     pub suits_me: Vec<OrderCard>,
+    /// Micro-grids of the area with their open-order counts: (id, name, count).
+    pub grids: Vec<(i64, String, i64)>,
+    /// Whether a further page of open orders exists.
+    pub more: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -282,6 +282,9 @@ messages! {
     Intro => ("自我介绍", "About you"),
     Save => ("保存", "Save"),
     Saved => ("已保存", "Saved"),
+    AllGrids => ("全部微网格", "All micro-grids"),
+    More => ("更多需求", "More"),
+    Previous => ("上一页", "Previous"),
 }
 
 /// The localised label of a role.

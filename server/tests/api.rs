@@ -1069,3 +1069,28 @@ async fn a_volunteer_keeps_skills_and_weekly_availability() {
     let (status, _) = app.post(&resident, "save_volunteer_profile", &[("intro", "x")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_board_filters_by_section_urgency_and_micro_grid() {
+    let app = TestApp::spawn().await;
+    let volunteer = app.signed_in("13800000002").await;
+    let (_, all) = app.post(&volunteer, "board_data", &[]).await;
+    let all: serde_json::Value = serde_json::from_str(&all).expect("json");
+    let grids = all["grids"].as_array().expect("grids").clone();
+    assert_eq!(grids.len(), 3, "祖望社区 has three micro-grids");
+    let total = all["orders"].as_array().map(Vec::len).unwrap_or(0);
+    let grid_id = grids[0][0].as_i64().expect("id").to_string();
+    let (_, one) = app.post(&volunteer, "board_data", &[("grid", &grid_id)]).await;
+    let one: serde_json::Value = serde_json::from_str(&one).expect("json");
+    let in_grid = one["orders"].as_array().map(Vec::len).unwrap_or(0);
+    assert_eq!(in_grid as i64, grids[0][2].as_i64().expect("count"));
+    assert!(in_grid < total);
+    let (_, urgent) = app.post(&volunteer, "board_data", &[("urgency", "urgent"), ("section", "health")]).await;
+    let urgent: serde_json::Value = serde_json::from_str(&urgent).expect("json");
+    for order in urgent["orders"].as_array().expect("orders") {
+        assert_eq!((order["urgency"].as_str(), order["section"].as_str()), (Some("Urgent"), Some("Health")));
+    }
+    // The copy text for WeChat lists the open needs without rooms or phones.
+    let copy = all["copy_text"].as_str().expect("text");
+    assert!(copy.starts_with("【网格驿站】需求大厅") && copy.contains("**") && !copy.contains("1380000"));
+}

@@ -11,12 +11,27 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+/// The board's filters, as the query string carries them.
+#[derive(Clone, Default, PartialEq)]
+struct Filters {
+    section: Option<String>,
+    urgency: Option<String>,
+    grid: Option<String>,
+    page: u32,
+}
+
 /// `/board` with the given filters.
-fn board_href(section: Option<&str>, urgency: Option<&str>) -> String {
-    let params: Vec<String> = [("section", section), ("urgency", urgency)]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
-        .collect();
+fn board_href(f: &Filters) -> String {
+    let page = (f.page > 0).then(|| f.page.to_string());
+    let params: Vec<String> = [
+        ("section", f.section.as_deref()),
+        ("urgency", f.urgency.as_deref()),
+        ("grid", f.grid.as_deref()),
+        ("page", page.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+    .collect();
     if params.is_empty() {
         "/board".into()
     } else {
@@ -29,11 +44,18 @@ pub fn BoardPage() -> impl IntoView {
     let live = use_live();
     let signed_in = use_viewer().user.is_some();
     let query = use_query_map();
-    let section = Memo::new(move |_| query.read().get("section").filter(|s| ServiceSection::parse(s).is_some()));
-    let urgency = Memo::new(move |_| query.read().get("urgency").filter(|s| Urgency::parse(s).is_some()));
+    let filters = Memo::new(move |_| {
+        let q = query.read();
+        Filters {
+            section: q.get("section").filter(|s| ServiceSection::parse(s).is_some()),
+            urgency: q.get("urgency").filter(|s| Urgency::parse(s).is_some()),
+            grid: q.get("grid").filter(|g| g.parse::<i64>().is_ok()),
+            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+        }
+    });
     let data = Resource::new(
-        move || (section.get(), urgency.get(), live.version(Topic::Orders)),
-        |(s, u, _)| board_data(s, u),
+        move || (filters.get(), live.version(Topic::Orders)),
+        |(f, _)| board_data(f.section, f.urgency, f.grid.and_then(|g| g.parse().ok()), Some(f.page)),
     );
     let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
     let respond = ServerAction::<RespondDispatch>::new();
@@ -94,9 +116,24 @@ pub fn BoardPage() -> impl IntoView {
                 match data.await {
                     Ok(board) => {
                         let total: i64 = board.counts.iter().map(|(_, n)| n).sum();
-                        let current = section.get_untracked();
-                        let current_urgency = urgency.get_untracked();
+                        let f = filters.get_untracked();
+                        let with = |change: &dyn Fn(&mut Filters)| {
+                            let mut next = f.clone();
+                            next.page = 0;
+                            change(&mut next);
+                            board_href(&next)
+                        };
                         let chip = |active: bool| if active { "chip active" } else { "chip" };
+                        let all_grids = (with(&|n| n.grid = None), chip(f.grid.is_none()));
+                        let grid_chips: Vec<(String, &'static str, String, i64)> = board
+                            .grids
+                            .iter()
+                            .map(|(id, name, n)| {
+                                let id = id.to_string();
+                                let class = chip(f.grid.as_deref() == Some(id.as_str()));
+                                (with(&|x| x.grid = Some(id.clone())), class, name.clone(), *n)
+                            })
+                            .collect();
                         view! {
                             {(!board.suits_me.is_empty()).then(|| view! {
                                 <section class="card suits-me">
@@ -105,28 +142,40 @@ pub fn BoardPage() -> impl IntoView {
                                 </section>
                             })}
                             <nav class="chips" aria-label=tr(Msg::Section)>
-                                <A href=board_href(None, current_urgency.as_deref()) attr:class=chip(current.is_none())>
+                                <A href=with(&|n| n.section = None) attr:class=chip(f.section.is_none())>
                                     {tr(Msg::AllSections)} " " <span class="count">{total}</span>
                                 </A>
                                 {board.counts.into_iter().map(|(s, n)| {
-                                    let active = current.as_deref() == Some(s.as_str());
+                                    let active = f.section.as_deref() == Some(s.as_str());
                                     view! {
-                                        <A href=board_href(Some(s.as_str()), current_urgency.as_deref()) attr:class=chip(active)>
+                                        <A href=with(&|n| n.section = Some(s.as_str().to_string())) attr:class=chip(active)>
                                             {tr(section_label(s))} " " <span class="count">{n}</span>
                                         </A>
                                     }
                                 }).collect_view()}
                             </nav>
                             <nav class="chips" aria-label=tr(Msg::UrgencyFilter)>
-                                <A href=board_href(current.as_deref(), None) attr:class=chip(current_urgency.is_none())>{tr(Msg::AllUrgencies)}</A>
-                                <A href=board_href(current.as_deref(), Some("urgent")) attr:class=chip(current_urgency.as_deref() == Some("urgent"))>{tr(Msg::UrgencyUrgent)}</A>
-                                <A href=board_href(current.as_deref(), Some("normal")) attr:class=chip(current_urgency.as_deref() == Some("normal"))>{tr(Msg::UrgencyNormal)}</A>
+                                <A href=with(&|n| n.urgency = None) attr:class=chip(f.urgency.is_none())>{tr(Msg::AllUrgencies)}</A>
+                                <A href=with(&|n| n.urgency = Some("urgent".into())) attr:class=chip(f.urgency.as_deref() == Some("urgent"))>{tr(Msg::UrgencyUrgent)}</A>
+                                <A href=with(&|n| n.urgency = Some("normal".into())) attr:class=chip(f.urgency.as_deref() == Some("normal"))>{tr(Msg::UrgencyNormal)}</A>
                             </nav>
+                            {(grid_chips.len() > 1).then(move || view! {
+                                <nav class="chips" aria-label=tr(Msg::LevelMicroGrid)>
+                                    <A href=all_grids.0 attr:class=all_grids.1>{tr(Msg::AllGrids)}</A>
+                                    {grid_chips.into_iter().map(|(href, class, name, n)| view! {
+                                        <A href=href attr:class=class>{name} " " <span class="count">{n}</span></A>
+                                    }).collect_view()}
+                                </nav>
+                            })}
                             {if board.orders.is_empty() {
                                 view! { <p class="card muted">{tr(Msg::NoOpenOrders)}</p> }.into_any()
                             } else {
                                 view! { <ul class="orders" aria-label=tr(Msg::TabBoard)>{board.orders.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul> }.into_any()
                             }}
+                            <p class="pager">
+                                {(f.page > 0).then(|| view! { <A href=with(&|n| n.page = f.page - 1) attr:class="btn">{tr(Msg::Previous)}</A> })}
+                                {board.more.then(|| view! { <A href=with(&|n| n.page = f.page + 1) attr:class="btn">{tr(Msg::More)}</A> })}
+                            </p>
                             <details class="card copy">
                                 <summary>{tr(Msg::CopyList)}</summary>
                                 <label for="copy-text">{tr(Msg::CopyHint)}</label>

@@ -21,19 +21,24 @@ pub async fn open_orders(
     area: &str,
     section: Option<&str>,
     urgency: Option<&str>,
+    micro_grid: Option<i64>,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<PublicOrderRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name
          FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
          LEFT JOIN grid_nodes b ON b.id = o.building_id
          WHERE o.status = 'open' AND m.code GLOB ?1 || '*' AND (?2 IS NULL OR o.section = ?2) AND (?3 IS NULL OR o.urgency = ?3)
-         ORDER BY o.urgency = 'urgent' DESC, o.created_at DESC LIMIT ?4",
+           AND (?5 IS NULL OR o.micro_grid_id = ?5)
+         ORDER BY o.urgency = 'urgent' DESC, o.created_at DESC LIMIT ?4 OFFSET ?6",
     )
     .bind(area)
     .bind(section)
     .bind(urgency)
     .bind(limit)
+    .bind(micro_grid)
+    .bind(offset)
     .fetch_all(pool)
     .await
 }
@@ -224,4 +229,15 @@ pub async fn thanked(conn: &mut sqlx::SqliteConnection, order: i64) -> Result<bo
         .bind(order)
         .fetch_one(&mut *conn)
         .await
+}
+
+/// Micro-grids inside an area with their open-order counts, for the board's grid filter.
+pub async fn micro_grids_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, m.name, (SELECT count(*) FROM service_orders o WHERE o.micro_grid_id = m.id AND o.status = 'open')
+         FROM grid_nodes m WHERE m.level = 'micro_grid' AND m.code GLOB ? || '*' ORDER BY m.code LIMIT 50",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await
 }

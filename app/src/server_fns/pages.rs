@@ -45,7 +45,7 @@ pub async fn home_data() -> Result<HomeView, AppError> {
     let station = board_repo::station_for(&state.pool, micro_grid, &area)
         .await?
         .map(|(name, address, open_hours)| StationCard { name, address, open_hours });
-    let latest = board_repo::open_orders(&state.pool, &area, None, None, 3)
+    let latest = board_repo::open_orders(&state.pool, &area, None, None, None, 3, 0)
         .await?
         .into_iter()
         .filter_map(|r| order_card(r, t))
@@ -64,8 +64,17 @@ pub async fn home_data() -> Result<HomeView, AppError> {
     })
 }
 
+/// Cards per board page: enough to scroll on a phone, small enough for a weak network.
+#[cfg(feature = "ssr")]
+const BOARD_PAGE: i64 = 30;
+
 #[server(endpoint = "board_data")]
-pub async fn board_data(section: Option<String>, urgency: Option<String>) -> Result<BoardView, AppError> {
+pub async fn board_data(
+    section: Option<String>,
+    urgency: Option<String>,
+    grid: Option<i64>,
+    page: Option<u32>,
+) -> Result<BoardView, AppError> {
     let state = ctx::state()?;
     let viewer = ctx::viewer();
     let area = ctx::default_area(&viewer);
@@ -83,7 +92,9 @@ pub async fn board_data(section: Option<String>, urgency: Option<String>) -> Res
         &area,
         section.map(ServiceSection::as_str),
         urgency.map(Urgency::as_str),
-        200,
+        grid,
+        BOARD_PAGE + 1,
+        i64::from(page.unwrap_or(0).min(1000)) * BOARD_PAGE,
     )
     .await?
     .into_iter()
@@ -94,6 +105,9 @@ pub async fn board_data(section: Option<String>, urgency: Option<String>) -> Res
         .into_iter()
         .map(|s| (s, counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| *n).unwrap_or(0)))
         .collect();
+    let mut orders = orders;
+    let more = orders.len() as i64 > BOARD_PAGE;
+    orders.truncate(BOARD_PAGE as usize);
     let copy_text = copy_text(viewer.locale, &orders);
     let suits_me = match &viewer.user {
         Some(user) if user.has_role(crate::domain::role::Role::Volunteer) => {
@@ -101,7 +115,8 @@ pub async fn board_data(section: Option<String>, urgency: Option<String>) -> Res
         }
         _ => Vec::new(),
     };
-    Ok(BoardView { area_name: area_name(&state.pool, &area).await?, counts, orders, copy_text, suits_me })
+    let grids = board_repo::micro_grids_in(&state.pool, &area).await?;
+    Ok(BoardView { area_name: area_name(&state.pool, &area).await?, counts, orders, copy_text, suits_me, grids, more })
 }
 
 /// The open needs as plain text for pasting into a WeChat group.
