@@ -278,3 +278,13 @@ pub struct VolunteerProfileView {
     /// The volunteer level reached (100 / 300 / 600 / 1000 / 1500 hours), if any.
     pub level_hours: Option<u32>,
 }
+
+/// The part of the board that is the same for every viewer of an area and filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardShared {
+    pub area_name: String,
+    pub counts: Vec<(crate::domain::order::ServiceSection, i64)>,
+    pub orders: Vec<OrderCard>,
+    pub grids: Vec<(i64, String, i64)>,
+    pub more: bool,
+}

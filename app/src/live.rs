@@ -56,6 +56,11 @@ mod bus {
             seq
         }
 
+        /// The sequence number of the latest event published.
+        pub fn current(&self) -> u64 {
+            self.seq.load(Ordering::Relaxed)
+        }
+
         pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
             self.sender.subscribe()
         }
@@ -67,6 +72,9 @@ mod bus {
 pub struct LiveVersions {
     versions: [RwSignal<u64>; 5],
     pub connected: RwSignal<bool>,
+    /// The sequence number of the latest event seen, so refetches can ask the server
+    /// for data at least that new.
+    pub last_seq: RwSignal<u64>,
 }
 
 impl LiveVersions {
@@ -91,7 +99,11 @@ impl LiveVersions {
 
 /// Provides the live context; in the browser also opens the event stream.
 pub fn provide_live() -> LiveVersions {
-    let live = LiveVersions { versions: std::array::from_fn(|_| RwSignal::new(0)), connected: RwSignal::new(false) };
+    let live = LiveVersions {
+        versions: std::array::from_fn(|_| RwSignal::new(0)),
+        connected: RwSignal::new(false),
+        last_seq: RwSignal::new(0),
+    };
     provide_context(live);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| client::connect(live));
@@ -126,6 +138,9 @@ mod client {
                 let Some(text) = event.data().as_string() else { return };
                 let Ok(hint) = serde_json::from_str::<LiveEvent>(&text) else { return };
                 let previous = last_seq.replace(hint.seq);
+                if hint.seq > 0 {
+                    live.last_seq.set(hint.seq);
+                }
                 if previous != 0 && hint.seq != previous + 1 {
                     live.bump_all();
                 } else {

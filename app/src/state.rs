@@ -34,11 +34,61 @@ pub struct AppState {
     pub bus: Bus,
     pub settings: Arc<Settings>,
     pub limiter: Arc<RateLimiter>,
+    pub board_cache: Arc<BoardCache>,
+}
+
+/// The public part of the board per area and filters, shared by every viewer for a
+/// moment. A plain page load accepts data up to `FRESH` old; a live refetch names the
+/// event it reacts to and only gets data computed after that event.
+pub struct BoardCache {
+    entries: Mutex<HashMap<String, CachedBoard>>,
+}
+
+/// When it was computed, the last event included, the data.
+type CachedBoard = (Instant, u64, Arc<crate::dto::BoardShared>);
+
+impl BoardCache {
+    pub const FRESH: Duration = Duration::from_millis(250);
+    const MAX_AGE: Duration = Duration::from_secs(5);
+
+    fn new() -> Self {
+        Self { entries: Mutex::new(HashMap::new()) }
+    }
+
+    /// A cached board for `key`, if it is fresh enough for a viewer who has seen events up to `seen`.
+    pub fn get(&self, key: &str, seen: Option<u64>) -> Option<Arc<crate::dto::BoardShared>> {
+        let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (at, seq, data) = entries.get(key)?;
+        let age = at.elapsed();
+        let fresh = match seen {
+            None => age < Self::FRESH,
+            Some(seen) => *seq >= seen && age < Self::MAX_AGE,
+        };
+        fresh.then(|| data.clone())
+    }
+
+    /// Stores a board computed from the database as of event `seq` (read before the queries).
+    pub fn put(&self, key: String, seq: u64, data: Arc<crate::dto::BoardShared>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() > 10_000 {
+            entries.retain(|_, (at, _, _)| at.elapsed() < Self::MAX_AGE);
+        }
+        let newer = entries.get(&key).is_none_or(|(_, old, _)| *old <= seq);
+        if newer {
+            entries.insert(key, (Instant::now(), seq, data));
+        }
+    }
 }
 
 impl AppState {
     pub fn new(pool: SqlitePool, settings: Settings) -> Self {
-        Self { pool, bus: Bus::new(1024), settings: Arc::new(settings), limiter: Arc::new(RateLimiter::default()) }
+        Self {
+            pool,
+            bus: Bus::new(1024),
+            settings: Arc::new(settings),
+            limiter: Arc::new(RateLimiter::default()),
+            board_cache: Arc::new(BoardCache::new()),
+        }
     }
 }
 
@@ -86,6 +136,21 @@ mod tests {
         assert!(limiter.check("other", 5, minute));
         limiter.reset("k");
         assert!(limiter.check("k", 5, minute));
+    }
+
+    #[test]
+    fn a_cached_board_serves_page_loads_briefly_and_live_refetches_only_when_new_enough() {
+        let cache = BoardCache::new();
+        cache.put("k".into(), 7, Arc::new(crate::dto::BoardShared::default()));
+        assert!(cache.get("k", None).is_some(), "a page load takes a fresh entry");
+        assert!(cache.get("k", Some(7)).is_some(), "computed after event 7");
+        assert!(cache.get("k", Some(8)).is_none(), "a refetch for event 8 needs newer data");
+        assert!(cache.get("other", None).is_none());
+        cache.put("k".into(), 6, Arc::new(crate::dto::BoardShared::default()));
+        assert!(cache.get("k", Some(7)).is_some(), "an older computation never replaces a newer one");
+        std::thread::sleep(BoardCache::FRESH + Duration::from_millis(20));
+        assert!(cache.get("k", None).is_none(), "page loads never see data older than FRESH");
+        assert!(cache.get("k", Some(7)).is_some());
     }
 
     #[test]

@@ -1094,3 +1094,22 @@ async fn the_board_filters_by_section_urgency_and_micro_grid() {
     let copy = all["copy_text"].as_str().expect("text");
     assert!(copy.starts_with("【网格驿站】需求大厅") && copy.contains("**") && !copy.contains("1380000"));
 }
+
+#[tokio::test]
+async fn a_live_refetch_never_gets_a_board_older_than_the_event_it_reacts_to() {
+    let app = TestApp::spawn().await;
+    let volunteer = app.signed_in("13800000002").await;
+    let resident = app.signed_in("13800000001").await;
+    // Fill the shared board cache, then change the board.
+    let (_, before) = app.post(&volunteer, "board_data", &[]).await;
+    assert!(!before.contains("缓存之后的新需求"));
+    let (status, body) = app.place(&resident, "cache-check-0001", &[("title", "缓存之后的新需求")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let seen = app.bus.current().to_string();
+    let (_, after) = app.post(&volunteer, "board_data", &[("seen", seen.as_str())]).await;
+    assert!(after.contains("缓存之后的新需求"), "the refetch for the event shows the new order");
+    // A plain page load may use the shared copy for at most 250 ms.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (_, page) = app.get(&volunteer, "/board").await;
+    assert!(page.contains("缓存之后的新需求"));
+}

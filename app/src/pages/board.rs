@@ -55,7 +55,11 @@ pub fn BoardPage() -> impl IntoView {
     });
     let data = Resource::new(
         move || (filters.get(), live.version(Topic::Orders)),
-        |(f, _)| board_data(f.section, f.urgency, f.grid.and_then(|g| g.parse().ok()), Some(f.page)),
+        move |(f, version)| {
+            // A live refetch asks for data at least as new as the event it reacts to.
+            let seen = (version > 0).then(|| live.last_seq.get_untracked()).filter(|s| *s > 0);
+            board_data(f.section, f.urgency, f.grid.and_then(|g| g.parse().ok()), Some(f.page), seen)
+        },
     );
     let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
     let respond = ServerAction::<RespondDispatch>::new();

@@ -74,6 +74,7 @@ pub async fn board_data(
     urgency: Option<String>,
     grid: Option<i64>,
     page: Option<u32>,
+    seen: Option<u64>,
 ) -> Result<BoardView, AppError> {
     let state = ctx::state()?;
     let viewer = ctx::viewer();
@@ -86,37 +87,75 @@ pub async fn board_data(
         Some(u) => Some(Urgency::parse(u).ok_or(AppError::BadRequest)?),
         None => None,
     };
+    let page = page.unwrap_or(0).min(1000);
     let t = now();
-    let orders: Vec<OrderCard> = board_repo::open_orders(
-        &state.pool,
-        &area,
-        section.map(ServiceSection::as_str),
-        urgency.map(Urgency::as_str),
-        grid,
-        BOARD_PAGE + 1,
-        i64::from(page.unwrap_or(0).min(1000)) * BOARD_PAGE,
-    )
-    .await?
-    .into_iter()
-    .filter_map(|r| order_card(r, t))
-    .collect();
-    let counts = board_repo::open_counts(&state.pool, &area).await?;
-    let counts = ServiceSection::ALL
-        .into_iter()
-        .map(|s| (s, counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| *n).unwrap_or(0)))
-        .collect();
-    let mut orders = orders;
-    let more = orders.len() as i64 > BOARD_PAGE;
-    orders.truncate(BOARD_PAGE as usize);
-    let copy_text = copy_text(viewer.locale, &orders);
+    let key = format!("{area}|{section:?}|{urgency:?}|{grid:?}|{page}");
+    let shared = match state.board_cache.get(&key, seen) {
+        Some(shared) => shared,
+        None => {
+            // Read the event counter first: the data below is at least this new.
+            let seq = state.bus.current();
+            let shared = std::sync::Arc::new(board_shared(&state.pool, &area, section, urgency, grid, page, t).await?);
+            state.board_cache.put(key, seq, shared.clone());
+            shared
+        }
+    };
     let suits_me = match &viewer.user {
         Some(user) if user.has_role(crate::domain::role::Role::Volunteer) => {
             suits_me(&state.pool, user.person_id, t).await?
         }
         _ => Vec::new(),
     };
-    let grids = board_repo::micro_grids_in(&state.pool, &area).await?;
-    Ok(BoardView { area_name: area_name(&state.pool, &area).await?, counts, orders, copy_text, suits_me, grids, more })
+    let shared = std::sync::Arc::unwrap_or_clone(shared);
+    Ok(BoardView {
+        copy_text: copy_text(viewer.locale, &shared.orders),
+        area_name: shared.area_name,
+        counts: shared.counts,
+        orders: shared.orders,
+        suits_me,
+        grids: shared.grids,
+        more: shared.more,
+    })
+}
+
+/// The board as every viewer of the area and filters sees it.
+#[cfg(feature = "ssr")]
+async fn board_shared(
+    pool: &sqlx::SqlitePool,
+    area: &str,
+    section: Option<ServiceSection>,
+    urgency: Option<Urgency>,
+    grid: Option<i64>,
+    page: u32,
+    t: i64,
+) -> Result<crate::dto::BoardShared, AppError> {
+    let mut orders: Vec<OrderCard> = board_repo::open_orders(
+        pool,
+        area,
+        section.map(ServiceSection::as_str),
+        urgency.map(Urgency::as_str),
+        grid,
+        BOARD_PAGE + 1,
+        i64::from(page) * BOARD_PAGE,
+    )
+    .await?
+    .into_iter()
+    .filter_map(|r| order_card(r, t))
+    .collect();
+    let more = orders.len() as i64 > BOARD_PAGE;
+    orders.truncate(BOARD_PAGE as usize);
+    let counts = board_repo::open_counts(pool, area).await?;
+    let counts = ServiceSection::ALL
+        .into_iter()
+        .map(|s| (s, counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| *n).unwrap_or(0)))
+        .collect();
+    Ok(crate::dto::BoardShared {
+        area_name: area_name(pool, area).await?,
+        counts,
+        orders,
+        grids: board_repo::micro_grids_in(pool, area).await?,
+        more,
+    })
 }
 
 /// The open needs as plain text for pasting into a WeChat group.
