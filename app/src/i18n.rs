@@ -284,6 +284,7 @@ messages! {
     Saved => ("已保存", "Saved"),
     AllGrids => ("全部微网格", "All micro-grids"),
     More => ("更多需求", "More"),
+    DisputedOrders => ("居民有异议的服务", "Services the resident disputed"),
     Previous => ("上一页", "Previous"),
 }
 

@@ -1113,3 +1113,34 @@ async fn a_live_refetch_never_gets_a_board_older_than_the_event_it_reacts_to() {
     let (_, page) = app.get(&volunteer, "/board").await;
     assert!(page.contains("缓存之后的新需求"));
 }
+
+#[tokio::test]
+async fn a_disputed_service_goes_back_to_the_taker_and_shows_in_the_leaders_queue() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let volunteer = app.signed_in("13800000002").await;
+    let id = app.place_ok(&resident, "dispute-000001").await.to_string();
+    for (client, endpoint, extra) in [
+        (&volunteer, "take_order", vec![]),
+        (&volunteer, "start_service", vec![]),
+        (&volunteer, "finish_service", vec![("minutes", "20")]),
+    ] {
+        let mut form = vec![("id", id.as_str())];
+        form.extend(extra);
+        assert_eq!(app.post(client, endpoint, &form).await.0, StatusCode::OK, "{endpoint}");
+    }
+    let (status, _) = app.post(&resident, "dispute_order", &[("id", &id), ("reason", "水龙头还在漏")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let status: String = sqlx::query_scalar("SELECT status FROM service_orders WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!(status, "in_service", "back to the taker");
+    let leader = app.signed_in("13800000003").await;
+    let (status, body) = app.post(&leader, "disputed_orders", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&format!("\"id\":{id},")), "{body}");
+    let (status, _) = app.post(&resident, "disputed_orders", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

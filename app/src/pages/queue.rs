@@ -3,7 +3,7 @@
 use crate::components::{action_error, ErrorNotice, ErrorPage, FormMsg, Loading, OrderCardView};
 use crate::i18n::Msg;
 use crate::live::{use_live, Topic};
-use crate::server_fns::dispatch::{leader_queue, DispatchOrder};
+use crate::server_fns::dispatch::{disputed_orders, leader_queue, DispatchOrder};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
@@ -23,6 +23,7 @@ fn Queue() -> impl IntoView {
     let dispatch = ServerAction::<DispatchOrder>::new();
     let error = action_error(dispatch);
     let data = Resource::new(move || (live.version(Topic::Orders), dispatch.version().get()), |_| leader_queue());
+    let disputed = Resource::new(move || live.version(Topic::Orders), |_| disputed_orders());
     view! {
         <header class="page-head"><h1>{tr(Msg::LeaderQueue)}</h1></header>
         <FormMsg error/>
@@ -62,6 +63,15 @@ fn Queue() -> impl IntoView {
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = disputed.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <h2 class="section-title">{tr(Msg::DisputedOrders)}</h2>
+                    <ul class="orders">{list.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul>
+                })
             })}
         </Suspense>
     }

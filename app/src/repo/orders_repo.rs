@@ -475,3 +475,17 @@ pub async fn pair_with_offer(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Orders the resident disputed that are not finished yet, inside an area.
+pub async fn disputed_in(pool: &SqlitePool, area: &str) -> Result<Vec<super::board_repo::PublicOrderRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name
+         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
+         LEFT JOIN grid_nodes b ON b.id = o.building_id
+         WHERE o.disputed = 1 AND o.status IN ('in_service', 'awaiting_confirmation') AND m.code GLOB ? || '*'
+         ORDER BY o.updated_at DESC LIMIT 100",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}

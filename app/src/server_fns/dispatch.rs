@@ -75,6 +75,28 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
     Ok(items)
 }
 
+/// Orders whose residents disputed the service, for the grid leader to follow up.
+#[server(endpoint = "disputed_orders")]
+pub async fn disputed_orders() -> Result<Vec<crate::dto::OrderCard>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let scopes = dispatch_scopes(&user);
+    if scopes.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let t = now();
+    let mut out = Vec::new();
+    for scope in scopes {
+        out.extend(
+            orders_repo::disputed_in(&state.pool, &scope)
+                .await?
+                .into_iter()
+                .filter_map(|row| super::pages::order_card_of(row, t)),
+        );
+    }
+    Ok(out)
+}
+
 /// 指派: the grid leader names a volunteer for an open order; the volunteer is told.
 #[server(endpoint = "dispatch_order")]
 pub async fn dispatch_order(id: i64, volunteer: i64) -> Result<(), AppError> {
