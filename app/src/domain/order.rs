@@ -174,6 +174,27 @@ mod tests {
         }
     }
 
+    /// Every status against every action: exactly these moves are allowed.
+    #[test]
+    fn the_state_machine_allows_exactly_these_moves() {
+        let actions = [A::Take, A::Release, A::Start, A::Finish, A::Confirm, A::Dispute, A::Cancel];
+        let allowed = [
+            (S::Open, A::Take, S::Taken),
+            (S::Open, A::Cancel, S::Cancelled),
+            (S::Taken, A::Release, S::Open),
+            (S::Taken, A::Start, S::InService),
+            (S::InService, A::Finish, S::AwaitingConfirmation),
+            (S::AwaitingConfirmation, A::Confirm, S::Completed),
+            (S::AwaitingConfirmation, A::Dispute, S::InService),
+        ];
+        for status in S::ALL {
+            for action in actions {
+                let expected = allowed.iter().find(|(s, a, _)| *s == status && *a == action).map(|(_, _, to)| *to);
+                assert_eq!(status.after(action), expected, "{status:?} + {action:?}");
+            }
+        }
+    }
+
     #[test]
     fn a_dispute_sends_the_order_back_to_the_taker() {
         assert_eq!(S::AwaitingConfirmation.after(A::Dispute), Some(S::InService));

@@ -62,6 +62,11 @@ pub fn BoardPage() -> impl IntoView {
         },
     );
     let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
+    // The copy button needs the clipboard API, so it appears once the page is interactive;
+    // without JavaScript the text area below it is selectable by hand.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let copied = RwSignal::new(false);
     let respond = ServerAction::<RespondDispatch>::new();
     let respond_error = crate::components::action_error(respond);
     let dispatches = Resource::new(
@@ -182,6 +187,19 @@ pub fn BoardPage() -> impl IntoView {
                             </p>
                             <details class="card copy">
                                 <summary>{tr(Msg::CopyList)}</summary>
+                                {
+                                    let text = board.copy_text.clone();
+                                    move || hydrated.get().then(|| {
+                                        let text = text.clone();
+                                        view! {
+                                            <button type="button" class="btn" on:click=move |_| {
+                                                copy_to_clipboard(&text);
+                                                copied.set(true);
+                                            }>{tr(Msg::CopyList)}</button>
+                                        }
+                                    })
+                                }
+                                {move || copied.get().then(|| view! { <p class="note" role="status">{tr(Msg::Copied)}</p> })}
                                 <label for="copy-text">{tr(Msg::CopyHint)}</label>
                                 <textarea id="copy-text" readonly rows="8">{board.copy_text}</textarea>
                             </details>
@@ -193,4 +211,14 @@ pub fn BoardPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Puts the text on the clipboard (browser only).
+fn copy_to_clipboard(text: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
 }
