@@ -41,15 +41,18 @@ mod bus {
     pub struct Bus {
         sender: broadcast::Sender<LiveEvent>,
         seq: Arc<AtomicU64>,
+        /// Numbering and sending happen together, so events leave in sequence order.
+        order: Arc<std::sync::Mutex<()>>,
     }
 
     impl Bus {
         pub fn new(capacity: usize) -> Self {
             let (sender, _) = broadcast::channel(capacity);
-            Self { sender, seq: Arc::new(AtomicU64::new(0)) }
+            Self { sender, seq: Arc::new(AtomicU64::new(0)), order: Arc::new(std::sync::Mutex::new(())) }
         }
 
         pub fn publish(&self, topic: Topic, id: Option<i64>) -> u64 {
+            let _in_order = self.order.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
             // No subscribers is fine: nobody is looking.
             let _ = self.sender.send(LiveEvent { seq, topic, id });
@@ -130,20 +133,22 @@ mod client {
             return;
         };
         let last_seq = Rc::new(Cell::new(0u64));
-        let had_error = Rc::new(Cell::new(false));
 
+        // The server opens every stream with a hello carrying its current sequence number
+        // (and answers a lag with it too). After a fresh connection or a gap, every topic
+        // refetches, asking for data at least that new; otherwise only the topic named.
         let on_message = {
             let last_seq = last_seq.clone();
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
                 let Some(text) = event.data().as_string() else { return };
                 let Ok(hint) = serde_json::from_str::<LiveEvent>(&text) else { return };
-                let previous = last_seq.replace(hint.seq);
-                if hint.seq > 0 {
-                    live.last_seq.set(hint.seq);
-                }
-                if previous != 0 && hint.seq != previous + 1 {
+                let previous = last_seq.get();
+                let newest = previous.max(hint.seq);
+                last_seq.set(newest);
+                live.last_seq.set(newest);
+                if previous == 0 || hint.seq > previous + 1 {
                     live.bump_all();
-                } else {
+                } else if hint.seq > previous {
                     live.bump(hint.topic);
                 }
             })
@@ -151,21 +156,13 @@ mod client {
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
 
-        let on_open = {
-            let had_error = had_error.clone();
-            Closure::<dyn FnMut()>::new(move || {
-                live.connected.set(true);
-                if had_error.replace(false) {
-                    live.bump_all();
-                }
-            })
-        };
+        let on_open = Closure::<dyn FnMut()>::new(move || live.connected.set(true));
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         on_open.forget();
 
         let on_error = Closure::<dyn FnMut()>::new(move || {
             live.connected.set(false);
-            had_error.set(true);
+            // The next hello starts a fresh count and refetches everything.
             last_seq.set(0);
         });
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));

@@ -70,8 +70,9 @@ impl BoardCache {
     /// Stores a board computed from the database as of event `seq` (read before the queries).
     pub fn put(&self, key: String, seq: u64, data: Arc<crate::dto::BoardShared>) {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if entries.len() > 10_000 {
-            entries.retain(|_, (at, _, _)| at.elapsed() < Self::MAX_AGE);
+        // Keys include client-chosen filters: never let them grow without bound.
+        if entries.len() >= 10_000 {
+            entries.clear();
         }
         let newer = entries.get(&key).is_none_or(|(_, old, _)| *old <= seq);
         if newer {

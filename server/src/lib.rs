@@ -54,9 +54,9 @@ impl Application {
         if app::repo::seed_repo::seed_if_empty(&pool, &hash).await? {
             tracing::info!("seeded the demo city");
         }
-        app::server_fns::pairings::run_schedules(&pool, app::repo::now())
-            .await
-            .map_err(app::repo::db::DbError::from)?;
+        if let Err(err) = app::server_fns::pairings::run_schedules(&pool, app::repo::now()).await {
+            tracing::error!(%err, "pairing schedules failed; retrying in the background");
+        }
         let state = AppState::new(pool, config.settings.clone());
         let leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
         let router = router(state.clone(), leptos_options);

@@ -739,11 +739,13 @@ async fn an_untaken_order_escalates_after_its_limit() {
     let id: i64 = body.trim().parse().expect("id");
     let state = app::state::AppState::new(app.pool.clone(), Default::default());
     assert_eq!(server::escalate_once(&state).await.expect("escalate"), 0, "not yet due");
-    sqlx::query("UPDATE service_orders SET created_at = created_at - 31 * 60 WHERE id = ?")
-        .bind(id)
-        .execute(&app.pool)
-        .await
-        .expect("q");
+    sqlx::query(
+        "UPDATE service_orders SET created_at = created_at - 31 * 60, updated_at = updated_at - 31 * 60 WHERE id = ?",
+    )
+    .bind(id)
+    .execute(&app.pool)
+    .await
+    .expect("q");
     assert_eq!(server::escalate_once(&state).await.expect("escalate"), 1);
     let reason: Option<String> = sqlx::query_scalar("SELECT escalation_reason FROM service_orders WHERE id = ?")
         .bind(id)
@@ -829,8 +831,15 @@ async fn a_declined_dispatch_leaves_the_order_open() {
     let id = queue[0]["order"]["id"].as_i64().expect("id").to_string();
     let person: i64 =
         sqlx::query_scalar("SELECT id FROM people WHERE phone = '13800000010'").fetch_one(&app.pool).await.expect("q");
-    let (status, _) = app.post(&leader, "dispatch_order", &[("id", &id), ("volunteer", &person.to_string())]).await;
-    assert_eq!(status, StatusCode::OK);
+    for _ in 0..2 {
+        let (status, _) = app.post(&leader, "dispatch_order", &[("id", &id), ("volunteer", &person.to_string())]).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    assert_eq!(
+        app.count("SELECT count(*) FROM order_dispatches WHERE response IS NULL").await,
+        1,
+        "a double tap dispatches once"
+    );
     let volunteer = app.signed_in("13800000010").await;
     let (_, body) = app.post(&volunteer, "my_dispatches", &[]).await;
     let mine: serde_json::Value = serde_json::from_str(&body).expect("json");
@@ -1143,4 +1152,62 @@ async fn a_disputed_service_goes_back_to_the_taker_and_shows_in_the_leaders_queu
     assert!(body.contains(&format!("\"id\":{id},")), "{body}");
     let (status, _) = app.post(&resident, "disputed_orders", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn only_staff_place_on_behalf_and_unknown_numbers_answer_like_foreign_ones() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    let (status, _) = app.place(&resident, "oracle-00000001", &[("on_behalf_phone", "13999999999")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "residents cannot probe phone numbers");
+    let member = app.signed_in("13800000006").await;
+    let (unknown_status, unknown) = app.place(&member, "oracle-00000002", &[("on_behalf_phone", "13999999999")]).await;
+    // 13800000009 (李建国) lives in 朝晖社区, outside the member's micro-grid.
+    let (foreign_status, foreign) = app.place(&member, "oracle-00000003", &[("on_behalf_phone", "13800000009")]).await;
+    assert_eq!((unknown_status, foreign_status), (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::UNPROCESSABLE_ENTITY));
+    assert_eq!(unknown, foreign, "the same answer for unknown and foreign numbers");
+}
+
+#[tokio::test]
+async fn a_grid_leader_cannot_serve_and_rate_an_order_they_placed() {
+    let app = TestApp::spawn().await;
+    let leader = app.signed_in("13800000003").await;
+    let (status, body) = app.place(&leader, "self-deal-000001", &[("on_behalf_phone", "13800001000")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.post(&leader, "take_order", &[("id", body.trim())]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrOwnOrder"));
+}
+
+#[tokio::test]
+async fn visitors_do_not_see_anyones_needs() {
+    let app = TestApp::spawn().await;
+    let visitor = app.client();
+    for endpoint in ["board_data", "feed_data", "offers_data"] {
+        let (status, _) = app.post(&visitor, endpoint, &[]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+    let (_, home) = app.post(&visitor, "home_data", &[]).await;
+    let home: serde_json::Value = serde_json::from_str(&home).expect("json");
+    assert_eq!(home["latest"], serde_json::json!([]));
+    assert_eq!(home["feed"], serde_json::json!([]));
+    let (status, html) = app.get(&visitor, "/board").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("请先登录"));
+}
+
+#[tokio::test]
+async fn a_new_live_stream_starts_with_the_current_sequence_number() {
+    let app = TestApp::spawn().await;
+    app.bus.publish(Topic::Orders, Some(1));
+    app.bus.publish(Topic::Orders, Some(2));
+    let res = app.client().get(format!("{}/api/events", app.base)).send().await.expect("subscribe");
+    let mut stream = res.bytes_stream();
+    let first = tokio::time::timeout(Duration::from_secs(2), stream.next())
+        .await
+        .expect("in time")
+        .expect("chunk")
+        .expect("bytes");
+    let text = String::from_utf8_lossy(&first);
+    assert!(text.contains(r#""seq":2,"topic":"orders","id":null"#), "{text}");
 }

@@ -282,13 +282,17 @@ impl<'a> Actor<'a> {
         let allowed = match action {
             OrderAction::Take => {
                 let may_take = self.holds(|r| r.can_take_orders(), &order.area_code);
-                if may_take && order.requester_id == self.person_id {
+                // Nobody serves an order they asked for or placed for someone (代下单).
+                if may_take && (order.requester_id == self.person_id || order.placed_by == self.account_id) {
                     return Err(Refusal::OwnOrder);
                 }
                 may_take
             }
             OrderAction::Release | OrderAction::Start | OrderAction::Finish => order.taker_id == Some(self.person_id),
-            OrderAction::Confirm | OrderAction::Dispute => self.is_requester_side(order),
+            // The taker never confirms or rates their own service.
+            OrderAction::Confirm | OrderAction::Dispute => {
+                self.is_requester_side(order) && order.taker_id != Some(self.person_id)
+            }
             OrderAction::Cancel => {
                 self.is_requester_side(order)
                     || self.holds(
@@ -378,6 +382,19 @@ mod rule_tests {
         let member = [(Role::MicroGridMember, GRID_A.to_string())];
         let placer = Actor { account_id: 101, person_id: 9, roles: &member };
         assert_eq!(placer.check(OrderAction::Confirm, &done), Ok(OrderStatus::Completed));
+    }
+
+    #[test]
+    fn staff_never_serve_and_then_confirm_an_order_they_placed() {
+        // A grid leader places an order for a resident (代下单): placed_by is the leader's account.
+        let leader = [(Role::GridLeader, "320602001001012".to_string())];
+        let placed_by_leader = OrderFacts { placed_by: 107, ..order(OrderStatus::Open, None) };
+        let me = Actor { account_id: 107, person_id: 7, roles: &leader };
+        assert_eq!(me.check(OrderAction::Take, &placed_by_leader), Err(Refusal::OwnOrder));
+        // Even if they held it, the taker may not confirm or dispute their own service.
+        let served = OrderFacts { placed_by: 107, ..order(OrderStatus::AwaitingConfirmation, Some(7)) };
+        assert_eq!(me.check(OrderAction::Confirm, &served), Err(Refusal::NotAllowed));
+        assert_eq!(me.check(OrderAction::Dispute, &served), Err(Refusal::NotAllowed));
     }
 
     #[test]

@@ -74,6 +74,8 @@ fn action_error_of(action: ServerAction<BookOffer>) -> Signal<Option<crate::erro
 fn Offer(offer: OfferCard, book: ServerAction<BookOffer>, key: String, signed_in: bool) -> impl IntoView {
     let id = offer.id.to_string();
     let note_id = format!("note-{}", offer.id);
+    // One key per offer card: booking another offer is another order.
+    let offer_key = format!("{key}-{}", offer.id);
     view! {
         <li class="card offer">
             <div class="order-meta">
@@ -88,7 +90,7 @@ fn Offer(offer: OfferCard, book: ServerAction<BookOffer>, key: String, signed_in
                     <summary class="btn primary">{tr(Msg::Book)}</summary>
                     <ActionForm action=book attr:class="form">
                         <input type="hidden" name="offer" value=id/>
-                        <input type="hidden" name="idempotency_key" value=key/>
+                        <input type="hidden" name="idempotency_key" value=offer_key/>
                         <label for=note_id.clone()>{tr(Msg::BookNote)}</label>
                         <input id=note_id name="note" maxlength="1000"/>
                         <button type="submit" class="btn primary">{tr(Msg::Book)}</button>

@@ -126,6 +126,7 @@ pub async fn transition(
     from: OrderStatus,
     to: OrderStatus,
     change: Change<'_>,
+    taker_check: Option<i64>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let (set, taker, number, text): (&str, Option<i64>, Option<i64>, Option<&str>) = match change {
@@ -143,8 +144,13 @@ pub async fn transition(
     };
     let sql = format!(
         "UPDATE service_orders SET status = ?2, {set}, version = version + 1, updated_at = ?1
-         WHERE id = ?6 AND status = ?7"
+         WHERE id = ?6 AND status = ?7 AND (?8 IS NULL OR taker_id = ?8)"
     );
+    // The taker's own steps also require that the order is still theirs.
+    let holder = match change {
+        Change::Release | Change::Start | Change::Finish { .. } => taker_check,
+        _ => None,
+    };
     let done = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(to.as_str())
@@ -153,6 +159,7 @@ pub async fn transition(
         .bind(text)
         .bind(id)
         .bind(from.as_str())
+        .bind(holder)
         .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -230,11 +237,12 @@ pub async fn mine(pool: &SqlitePool, person_id: i64) -> Result<Vec<(i64, String,
     .await
 }
 
-/// Marks open orders past their community's limit as escalated; returns how many.
+/// Marks open orders past their community's limit as escalated; returns how many. The
+/// limit counts from when the order last became open (`updated_at`: placed or released).
 pub async fn escalate_overdue(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE service_orders SET escalated_at = ?1, escalation_reason = 'timeout'
-         WHERE status = 'open' AND escalated_at IS NULL AND created_at <= ?1 - 60 * coalesce(
+         WHERE status = 'open' AND escalated_at IS NULL AND updated_at <= ?1 - 60 * coalesce(
            (SELECT CASE WHEN service_orders.urgency = 'urgent' THEN cs.urgent_limit_minutes ELSE cs.normal_limit_minutes END
             FROM grid_nodes m JOIN grid_nodes c ON m.code GLOB c.code || '*' JOIN community_settings cs ON cs.node_id = c.id
             WHERE m.id = service_orders.micro_grid_id),
@@ -316,15 +324,16 @@ pub async fn insert_dispatch(
     volunteer_id: i64,
     by: i64,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO order_dispatches (order_id, volunteer_id, dispatched_by, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO order_dispatches (order_id, volunteer_id, dispatched_by, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(order_id)
     .bind(volunteer_id)
     .bind(by)
     .bind(now)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await
 }
 

@@ -133,7 +133,10 @@ pub async fn dispatch_order(id: i64, volunteer: i64) -> Result<(), AppError> {
     if !serves_here {
         return Err(AppError::field("volunteer", Msg::ErrNoSuchVolunteer));
     }
-    let dispatch = orders_repo::insert_dispatch(&mut tx, id, volunteer, user.account_id, t).await?;
+    let Some(dispatch) = orders_repo::insert_dispatch(&mut tx, id, volunteer, user.account_id, t).await? else {
+        // Already dispatched to this volunteer and not yet answered: nothing new to say.
+        return Ok(());
+    };
     orders_repo::notify(
         &mut tx,
         volunteer,
@@ -193,7 +196,7 @@ pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppEr
         let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
         let to = actor.check(OrderAction::Take, &facts).map_err(|_| AppError::Conflict(Msg::ErrOrderTaken))?;
         let change = orders_repo::Change::Take { taker: user.person_id };
-        if !orders_repo::transition(&mut tx, order_id, facts.status, to, change, t).await? {
+        if !orders_repo::transition(&mut tx, order_id, facts.status, to, change, None, t).await? {
             return Err(AppError::Conflict(Msg::ErrOrderTaken));
         }
         orders_repo::add_event(&mut tx, order_id, Some(facts.status), to, user.account_id, "指派", t).await?;

@@ -22,6 +22,7 @@ const PAGE: i64 = 10;
 pub async fn feed_data(before: Option<i64>) -> Result<FeedView, AppError> {
     let state = ctx::state()?;
     let viewer = ctx::viewer();
+    ctx::require_user()?;
     let area = crate::domain::grid::community_prefix(&ctx::default_area(&viewer)).to_string();
     let t = now();
     let rows =

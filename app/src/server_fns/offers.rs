@@ -19,6 +19,7 @@ use {
 pub async fn offers_data() -> Result<OffersView, AppError> {
     let state = ctx::state()?;
     let viewer = ctx::viewer();
+    ctx::require_user()?;
     let area = ctx::default_area(&viewer);
     let community = crate::domain::grid::community_prefix(&area).to_string();
     let me = viewer.user.as_ref().map(|u| u.person_id);

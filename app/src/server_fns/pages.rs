@@ -45,16 +45,26 @@ pub async fn home_data() -> Result<HomeView, AppError> {
     let station = board_repo::station_for(&state.pool, micro_grid, &area)
         .await?
         .map(|(name, address, open_hours)| StationCard { name, address, open_hours });
-    let latest = board_repo::open_orders(&state.pool, &area, None, None, None, 3, 0)
-        .await?
-        .into_iter()
-        .filter_map(|r| order_card(r, t))
-        .collect();
-    let feed = board_repo::feed(&state.pool, &area, 5)
-        .await?
-        .into_iter()
-        .map(|(id, kind, body, at)| FeedItem { id, kind, body, age_secs: (t - at).max(0) })
-        .collect();
+    // Visitors see the city's numbers and a station, not anyone's needs or posts.
+    let signed_in = viewer.user.is_some();
+    let latest = if !signed_in {
+        Vec::new()
+    } else {
+        board_repo::open_orders(&state.pool, &area, None, None, None, 3, 0)
+            .await?
+            .into_iter()
+            .filter_map(|r| order_card(r, t))
+            .collect()
+    };
+    let feed = if !signed_in {
+        Vec::new()
+    } else {
+        board_repo::feed(&state.pool, &area, 5)
+            .await?
+            .into_iter()
+            .map(|(id, kind, body, at)| FeedItem { id, kind, body, age_secs: (t - at).max(0) })
+            .collect()
+    };
     Ok(HomeView {
         area_name: area_name(&state.pool, &area).await?,
         station,
@@ -78,6 +88,8 @@ pub async fn board_data(
 ) -> Result<BoardView, AppError> {
     let state = ctx::state()?;
     let viewer = ctx::viewer();
+    // The board shows the viewer's own area; visitors sign in first.
+    ctx::require_user()?;
     let area = ctx::default_area(&viewer);
     let section = match section.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(ServiceSection::parse(s).ok_or(AppError::BadRequest)?),

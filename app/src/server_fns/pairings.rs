@@ -150,7 +150,10 @@ pub async fn create_pairing(
     )
     .await?;
     tx.commit().await?;
-    run_schedules(&state.pool, now()).await?;
+    // The pairing stands even if its first order cannot be made now; the server retries.
+    if let Err(err) = run_schedules(&state.pool, now()).await {
+        tracing::error!(%err, pairing = id, "creating the paired order failed");
+    }
     state.bus.publish(Topic::Orders, None);
     Ok(id)
 }
