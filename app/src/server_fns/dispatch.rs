@@ -15,9 +15,9 @@ use {
     crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo},
 };
 
-/// The scope codes where the viewer may dispatch: grid leaders and admins.
+/// The scope codes where the viewer leads: grid leaders and admins (dispatch, pairings).
 #[cfg(feature = "ssr")]
-fn dispatch_scopes(user: &crate::session::SessionUser) -> Vec<String> {
+pub(crate) fn dispatch_scopes(user: &crate::session::SessionUser) -> Vec<String> {
     user.roles
         .iter()
         .filter(|r| matches!(r.role, Role::GridLeader | Role::CommunityAdmin | Role::SubdistrictAdmin))

@@ -11,7 +11,6 @@ use {
     crate::domain::pairing::next_occurrence,
     crate::domain::phone::PhoneNumber,
     crate::domain::privacy::mask_name,
-    crate::domain::role::Role,
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
@@ -34,20 +33,11 @@ pub async fn run_schedules(pool: &sqlx::SqlitePool, t: i64) -> Result<u64, sqlx:
     Ok(created)
 }
 
-#[cfg(feature = "ssr")]
-fn leader_scopes(user: &crate::session::SessionUser) -> Vec<String> {
-    user.roles
-        .iter()
-        .filter(|r| matches!(r.role, Role::GridLeader | Role::CommunityAdmin | Role::SubdistrictAdmin))
-        .map(|r| r.node_code.clone())
-        .collect()
-}
-
 #[server(endpoint = "pairings_data")]
 pub async fn pairings_data() -> Result<Vec<PairingCard>, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    let scopes = leader_scopes(&user);
+    let scopes = super::dispatch::dispatch_scopes(&user);
     if scopes.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -83,7 +73,7 @@ pub async fn create_pairing(
 ) -> Result<i64, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    let scopes = leader_scopes(&user);
+    let scopes = super::dispatch::dispatch_scopes(&user);
     if scopes.is_empty() {
         return Err(AppError::Forbidden);
     }
