@@ -1,4 +1,5 @@
 //! Pure types and rules of the domain: no IO, unit-tested.
+pub mod election;
 pub mod grid;
 pub mod matching;
 pub mod order;

@@ -104,6 +104,14 @@ pub struct ElectionView {
     pub voting_start: i64,
     pub voting_end: i64,
     pub candidates: Vec<CandidateCard>,
+    /// Whether voting is open now.
+    pub voting_open: bool,
+    /// The viewer may vote in this election (registered in its area as resident or volunteer).
+    pub may_vote: bool,
+    /// The viewer's remaining votes, when they may vote.
+    pub remaining: i64,
+    /// Nominations the viewer voted for (theirs only).
+    pub my_votes: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

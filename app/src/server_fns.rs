@@ -9,6 +9,7 @@ pub mod pages;
 pub mod pairings;
 pub mod prefs;
 pub mod volunteer;
+pub mod votes;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {

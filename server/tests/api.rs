@@ -1211,3 +1211,87 @@ async fn a_new_live_stream_starts_with_the_current_sequence_number() {
     let text = String::from_utf8_lossy(&first);
     assert!(text.contains(r#""seq":2,"topic":"orders","id":null"#), "{text}");
 }
+
+// ---------------------------------------------------------------------------------------
+// 志愿服务之星 votes.
+
+impl TestApp {
+    /// The approved nominations of the seeded election, in id order.
+    async fn nominations(&self) -> Vec<i64> {
+        sqlx::query_scalar("SELECT id FROM nominations WHERE status = 'approved' ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .expect("q")
+    }
+}
+
+#[tokio::test]
+async fn a_vote_is_recorded_exactly_once_however_often_it_is_sent() {
+    let app = TestApp::spawn().await;
+    let voter = app.signed_in("13800000001").await;
+    let candidate = app.nominations().await[0].to_string();
+    let form = [("nomination", candidate.as_str())];
+    let sends = (0..20).map(|_| app.post(&voter, "cast_vote", &form));
+    let results = futures::future::join_all(sends).await;
+    let ok = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    let refused = results.iter().filter(|(s, b)| *s == StatusCode::CONFLICT && b.contains("ErrAlreadyVoted")).count();
+    assert_eq!((ok, refused), (1, 19));
+    assert_eq!(app.count("SELECT count(*) FROM star_votes").await, 1);
+    // The voter sees their own vote; the audit log never names the candidate.
+    let (_, stars) = app.post(&voter, "stars_data", &[]).await;
+    let stars: serde_json::Value = serde_json::from_str(&stars).expect("json");
+    assert_eq!(stars["my_votes"], serde_json::json!([candidate.parse::<i64>().expect("id")]));
+    assert_eq!(stars["remaining"], 9);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'cast_vote' AND object_kind <> 'star_election'").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_voter_has_a_quota_of_votes_one_per_candidate() {
+    let app = TestApp::spawn().await;
+    // The seeded election has ten candidates and ten votes each; make the quota bite.
+    sqlx::query("UPDATE star_elections SET votes_per_voter = 3").execute(&app.pool).await.expect("q");
+    let voter = app.signed_in("13800001000").await;
+    let candidates = app.nominations().await;
+    assert_eq!(candidates.len(), 10);
+    for (i, c) in candidates.iter().take(4).enumerate() {
+        let (status, body) = app.post(&voter, "cast_vote", &[("nomination", &c.to_string())]).await;
+        if i < 3 {
+            assert_eq!(status, StatusCode::OK, "vote {i}: {body}");
+        } else {
+            assert_eq!(status, StatusCode::CONFLICT);
+            assert!(body.contains("ErrQuotaUsed"), "{body}");
+        }
+    }
+    assert_eq!(app.count("SELECT count(*) FROM star_votes").await, 3);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'cast_vote' AND outcome = 'refused'").await, 1);
+}
+
+#[tokio::test]
+async fn votes_from_outside_the_area_or_outside_the_period_are_refused() {
+    let app = TestApp::spawn().await;
+    let candidate = app.nominations().await[0].to_string();
+    // 李建国 lives in 朝晖社区 (新城桥街道), outside the 幸福街道 election.
+    let outsider = app.signed_in("13800000009").await;
+    let (status, body) = app.post(&outsider, "cast_vote", &[("nomination", &candidate)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrOutOfScope"), "{body}");
+    // A community admin without a resident or volunteer registration does not vote.
+    let admin = app.signed_in("13800000004").await;
+    let (status, _) = app.post(&admin, "cast_vote", &[("nomination", &candidate)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // After the close nobody votes.
+    sqlx::query("UPDATE star_elections SET voting_end = unixepoch() - 1, notice_end = unixepoch() + 86400")
+        .execute(&app.pool)
+        .await
+        .expect("q");
+    let voter = app.signed_in("13800000001").await;
+    let (status, body) = app.post(&voter, "cast_vote", &[("nomination", &candidate)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrNotVoting"), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM star_votes").await, 0);
+    let (status, _) = app.post(&voter, "cast_vote", &[("nomination", "999999")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -11,13 +11,15 @@ pub struct ElectionRow {
     pub voting_start: i64,
     pub voting_end: i64,
     pub live_tally: bool,
+    pub scope_node_id: i64,
 }
 
 /// The election running now (voting or public notice) whose scope contains `area`,
 /// or any running election when `area` is empty.
 pub async fn current(pool: &SqlitePool, area: &str, now: i64) -> Result<Option<ElectionRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT e.id, e.title, n.name AS scope_name, e.stars, e.votes_per_voter, e.voting_start, e.voting_end, e.live_tally
+        "SELECT e.id, e.title, n.name AS scope_name, e.stars, e.votes_per_voter, e.voting_start, e.voting_end, e.live_tally,
+                e.scope_node_id
          FROM star_elections e JOIN grid_nodes n ON n.id = e.scope_node_id
          WHERE e.nomination_start <= ?1 AND e.notice_end > ?1 AND (?2 = '' OR ?2 GLOB n.code || '*')
          ORDER BY e.voting_end LIMIT 1",
@@ -57,4 +59,57 @@ pub async fn candidates(pool: &SqlitePool, election_id: i64) -> Result<Vec<Candi
     .bind(election_id)
     .fetch_all(pool)
     .await
+}
+
+/// What a vote needs to know: (election id, nomination status, voting start, voting end,
+/// votes per voter, election scope code).
+pub async fn vote_facts(
+    conn: &mut sqlx::SqliteConnection,
+    nomination_id: i64,
+) -> Result<Option<(i64, String, i64, i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.id, n.status, e.voting_start, e.voting_end, e.votes_per_voter, s.code
+         FROM nominations n JOIN star_elections e ON e.id = n.election_id JOIN grid_nodes s ON s.id = e.scope_node_id
+         WHERE n.id = ?",
+    )
+    .bind(nomination_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+pub async fn votes_by(conn: &mut sqlx::SqliteConnection, election_id: i64, voter: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM star_votes WHERE election_id = ? AND voter_id = ?")
+        .bind(election_id)
+        .bind(voter)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+/// Records the vote unless this voter already voted for this candidate; returns whether it is new.
+pub async fn insert_vote(
+    conn: &mut sqlx::SqliteConnection,
+    election_id: i64,
+    voter: i64,
+    nomination_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO star_votes (election_id, voter_id, nomination_id, cast_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(election_id)
+    .bind(voter)
+    .bind(nomination_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The nominations this voter voted for (shown to the voter only).
+pub async fn my_votes(pool: &SqlitePool, election_id: i64, voter: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT nomination_id FROM star_votes WHERE election_id = ? AND voter_id = ?")
+        .bind(election_id)
+        .bind(voter)
+        .fetch_all(pool)
+        .await
 }

@@ -243,6 +243,13 @@ pub async fn stars_data() -> Result<Option<ElectionView>, AppError> {
             votes: e.live_tally.then_some(c.votes),
         })
         .collect();
+    let t = now();
+    let scope_code = grid_repo::code_of(&state.pool, e.scope_node_id).await?.unwrap_or_default();
+    let may_vote = viewer.user.as_ref().is_some_and(|u| super::votes::may_vote_in(u, &scope_code));
+    let my_votes = match &viewer.user {
+        Some(u) if may_vote => stars_repo::my_votes(&state.pool, e.id, u.account_id).await?,
+        _ => Vec::new(),
+    };
     Ok(Some(ElectionView {
         id: e.id,
         title: e.title,
@@ -252,6 +259,10 @@ pub async fn stars_data() -> Result<Option<ElectionView>, AppError> {
         voting_start: e.voting_start,
         voting_end: e.voting_end,
         candidates,
+        voting_open: e.voting_start <= t && t < e.voting_end,
+        may_vote,
+        remaining: if may_vote { (e.votes_per_voter - my_votes.len() as i64).max(0) } else { 0 },
+        my_votes,
     }))
 }
 
