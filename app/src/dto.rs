@@ -149,18 +149,6 @@ pub struct OrderContact {
     pub phone: Option<String>,
 }
 
-/// Buttons the viewer may press on an order now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OrderButton {
-    Take,
-    Release,
-    Start,
-    Finish,
-    Confirm,
-    Dispute,
-    Cancel,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderEventView {
     pub status: crate::domain::order::OrderStatus,
@@ -189,7 +177,8 @@ pub struct OrderView {
     pub on_behalf: bool,
     pub disputed: bool,
     pub escalated: bool,
-    pub buttons: Vec<OrderButton>,
+    /// The actions the viewer may take on the order now.
+    pub buttons: Vec<crate::domain::order::OrderAction>,
     pub events: Vec<OrderEventView>,
     /// The requester may thank the volunteer in the 朋友圈 (completed, not yet thanked).
     pub may_thank: bool,

@@ -85,8 +85,8 @@ pub enum OrderStatus {
     Cancelled,
 }
 
-/// What someone does to an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What someone does to an order (also the buttons an order page offers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OrderAction {
     Take,
     Release,
@@ -95,6 +95,18 @@ pub enum OrderAction {
     Confirm,
     Dispute,
     Cancel,
+}
+
+impl OrderAction {
+    pub const ALL: [OrderAction; 7] = [
+        OrderAction::Take,
+        OrderAction::Release,
+        OrderAction::Start,
+        OrderAction::Finish,
+        OrderAction::Confirm,
+        OrderAction::Dispute,
+        OrderAction::Cancel,
+    ];
 }
 
 impl OrderStatus {

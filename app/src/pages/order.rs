@@ -1,6 +1,7 @@
 //! /orders/:id (one order, live) and /board/new (我需要).
 use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
-use crate::dto::{OrderButton, OrderView};
+use crate::domain::order::OrderAction;
+use crate::dto::OrderView;
 use crate::error::AppError;
 use crate::i18n::{age_text, section_label, status_label, Msg};
 use crate::live::{use_live, Topic};
@@ -130,24 +131,24 @@ fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
     }
 }
 
-fn button_form(button: OrderButton, id: &str, f: OrderForms) -> AnyView {
+fn button_form(button: OrderAction, id: &str, f: OrderForms) -> AnyView {
     let id = id.to_string();
     match button {
-        OrderButton::Take => view! {
+        OrderAction::Take => view! {
             <ActionForm action=f.take>
                 <input type="hidden" name="id" value=id/>
                 <button type="submit" class="btn primary big">{tr(Msg::Take)}</button>
             </ActionForm>
         }
         .into_any(),
-        OrderButton::Start => view! {
+        OrderAction::Start => view! {
             <ActionForm action=f.start>
                 <input type="hidden" name="id" value=id/>
                 <button type="submit" class="btn primary big">{tr(Msg::StartService)}</button>
             </ActionForm>
         }
         .into_any(),
-        OrderButton::Release => view! {
+        OrderAction::Release => view! {
             <details class="action-sheet">
                 <summary class="btn">{tr(Msg::Release)}</summary>
                 <ActionForm action=f.release attr:class="form">
@@ -160,7 +161,7 @@ fn button_form(button: OrderButton, id: &str, f: OrderForms) -> AnyView {
             </details>
         }
         .into_any(),
-        OrderButton::Finish => view! {
+        OrderAction::Finish => view! {
             <ActionForm action=f.finish attr:class="form">
                 <input type="hidden" name="id" value=id/>
                 <label for="minutes">{tr(Msg::MinutesSpent)}</label>
@@ -170,7 +171,7 @@ fn button_form(button: OrderButton, id: &str, f: OrderForms) -> AnyView {
             </ActionForm>
         }
         .into_any(),
-        OrderButton::Confirm => view! {
+        OrderAction::Confirm => view! {
             <ActionForm action=f.confirm attr:class="form">
                 <input type="hidden" name="id" value=id/>
                 <fieldset class="stars-input">
@@ -186,7 +187,7 @@ fn button_form(button: OrderButton, id: &str, f: OrderForms) -> AnyView {
             </ActionForm>
         }
         .into_any(),
-        OrderButton::Dispute => view! {
+        OrderAction::Dispute => view! {
             <details class="action-sheet">
                 <summary class="btn">{tr(Msg::Dispute)}</summary>
                 <ActionForm action=f.dispute attr:class="form">
@@ -198,7 +199,7 @@ fn button_form(button: OrderButton, id: &str, f: OrderForms) -> AnyView {
             </details>
         }
         .into_any(),
-        OrderButton::Cancel => view! {
+        OrderAction::Cancel => view! {
             <details class="action-sheet">
                 <summary class="btn">{tr(Msg::CancelOrder)}</summary>
                 <ActionForm action=f.cancel attr:class="form">

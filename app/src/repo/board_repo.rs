@@ -121,24 +121,6 @@ pub async fn open_orders_for_matching(
     Ok(rows.into_iter().map(|r| (r.order, r.code, r.window_start)).collect())
 }
 
-/// A volunteer's facts for matching: (area code, skills csv, availability, open load, avg rating).
-pub async fn volunteer_facts(
-    pool: &SqlitePool,
-    person_id: i64,
-) -> Result<Option<(String, Option<String>, i64, i64, Option<f64>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT m.code,
-                (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id),
-                v.availability,
-                (SELECT count(*) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status IN ('taken', 'in_service')),
-                (SELECT avg(rating) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status = 'completed')
-         FROM volunteer_profiles v JOIN grid_nodes m ON m.id = v.service_node_id WHERE v.person_id = ?",
-    )
-    .bind(person_id)
-    .fetch_optional(pool)
-    .await
-}
-
 /// A 朋友圈 post with its like count and whether the viewer liked it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FeedRow {

@@ -293,19 +293,41 @@ pub struct VolunteerRow {
     pub avg_rating: Option<f64>,
 }
 
+/// The columns of a `VolunteerRow`, for `volunteer_profiles v`.
+const VOLUNTEER_COLUMNS: &str = "v.person_id, p.full_name, m.code,
+    (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id) AS skills,
+    v.availability,
+    (SELECT count(*) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status IN ('taken', 'in_service')) AS open_load,
+    (SELECT avg(rating) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status = 'completed') AS avg_rating
+    FROM volunteer_profiles v JOIN people p ON p.id = v.person_id JOIN grid_nodes m ON m.id = v.service_node_id";
+
+impl VolunteerRow {
+    /// What the matching needs to know about this volunteer.
+    pub fn facts(&self) -> crate::domain::matching::VolunteerFacts {
+        use crate::domain::order::ServiceSection;
+        crate::domain::matching::VolunteerFacts {
+            person_id: self.person_id,
+            area_code: self.code.clone(),
+            skills: self.skills.as_deref().unwrap_or("").split(',').filter_map(ServiceSection::parse).collect(),
+            availability: self.availability as u32,
+            open_load: self.open_load as u32,
+            avg_rating: self.avg_rating,
+        }
+    }
+}
+
 pub async fn volunteers_in(pool: &SqlitePool, community: &str) -> Result<Vec<VolunteerRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT v.person_id, p.full_name, m.code,
-                (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id) AS skills,
-                v.availability,
-                (SELECT count(*) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status IN ('taken', 'in_service')) AS open_load,
-                (SELECT avg(rating) FROM service_orders o WHERE o.taker_id = v.person_id AND o.status = 'completed') AS avg_rating
-         FROM volunteer_profiles v JOIN people p ON p.id = v.person_id JOIN grid_nodes m ON m.id = v.service_node_id
-         WHERE m.code GLOB ? || '*'",
-    )
-    .bind(community)
-    .fetch_all(pool)
-    .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {VOLUNTEER_COLUMNS} WHERE m.code GLOB ? || '*'")))
+        .bind(community)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn volunteer(pool: &SqlitePool, person_id: i64) -> Result<Option<VolunteerRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {VOLUNTEER_COLUMNS} WHERE v.person_id = ?")))
+        .bind(person_id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// The code of the volunteer's service area, if they are a volunteer.

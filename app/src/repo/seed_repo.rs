@@ -593,32 +593,18 @@ impl Seeder<'_> {
         // Open orders: mostly 祖望社区 (even residents), some elsewhere.
         for (i, order) in city.orders.iter().enumerate() {
             let (person, micro, building) = residents[(i * 3) % residents.len()];
-            let account = account_of(&mut *self.conn, person).await?;
             let created = t0 - (order.hours_ago * 3600.0) as i64;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO service_orders (requester_id, placed_by, section, title, description, urgency, micro_grid_id, building_id, room, contact_phone, created_at, updated_at)
-                 SELECT ?, ?, ?, ?, ?, ?, ?, ?, coalesce(h.room, ''), p.phone, ?, ? FROM people p LEFT JOIN households h ON h.id = p.household_id WHERE p.id = ?
-                 RETURNING id",
+            self.open_order(
+                person,
+                micro,
+                building,
+                &order.section,
+                &order.title,
+                &order.description,
+                &order.urgency,
+                created,
             )
-            .bind(person)
-            .bind(account)
-            .bind(&order.section)
-            .bind(&order.title)
-            .bind(&order.description)
-            .bind(&order.urgency)
-            .bind(micro)
-            .bind(building)
-            .bind(created)
-            .bind(created)
-            .bind(person)
-            .fetch_one(&mut *self.conn)
             .await?;
-            sqlx::query("INSERT INTO order_events (order_id, to_status, actor_id, at) VALUES (?, 'open', ?, ?)")
-                .bind(id)
-                .bind(account)
-                .bind(created)
-                .execute(&mut *self.conn)
-                .await?;
         }
         // Every community gets an open order in each of the five sections.
         let mut per_community: Vec<(String, Vec<ResidentSeat>)> = Vec::new();

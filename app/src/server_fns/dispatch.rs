@@ -39,17 +39,7 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
     for scope in scopes {
         let community = crate::domain::grid::community_prefix(&scope).to_string();
         let volunteers = orders_repo::volunteers_in(&state.pool, &community).await?;
-        let facts: Vec<VolunteerFacts> = volunteers
-            .iter()
-            .map(|v| VolunteerFacts {
-                person_id: v.person_id,
-                area_code: v.code.clone(),
-                skills: v.skills.clone().unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
-                availability: v.availability as u32,
-                open_load: v.open_load as u32,
-                avg_rating: v.avg_rating,
-            })
-            .collect();
+        let facts: Vec<VolunteerFacts> = volunteers.iter().map(|v| v.facts()).collect();
         for (row, area_code, start, _reason) in orders_repo::escalated_in(&state.pool, &scope).await? {
             let Some(section) = ServiceSection::parse(&row.section) else { continue };
             let needs = OrderNeeds { area_code: area_code.clone(), section, slot: start.map(slot_of) };

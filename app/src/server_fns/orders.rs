@@ -12,7 +12,7 @@ use {
     crate::domain::phone::PhoneNumber,
     crate::domain::privacy::mask_name,
     crate::domain::role::Role,
-    crate::dto::{OrderButton, OrderContact, OrderEventView},
+    crate::dto::{OrderContact, OrderEventView},
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
@@ -228,19 +228,7 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
     }
     let row = orders_repo::detail(&state.pool, id).await?.ok_or(AppError::NotFound)?;
     let t = now();
-    let buttons = [
-        (OrderAction::Take, OrderButton::Take),
-        (OrderAction::Release, OrderButton::Release),
-        (OrderAction::Start, OrderButton::Start),
-        (OrderAction::Finish, OrderButton::Finish),
-        (OrderAction::Confirm, OrderButton::Confirm),
-        (OrderAction::Dispute, OrderButton::Dispute),
-        (OrderAction::Cancel, OrderButton::Cancel),
-    ]
-    .into_iter()
-    .filter(|(action, _)| actor.check(*action, &facts).is_ok())
-    .map(|(_, button)| button)
-    .collect();
+    let buttons = OrderAction::ALL.into_iter().filter(|action| actor.check(*action, &facts).is_ok()).collect();
     let events = orders_repo::events(&state.pool, id)
         .await?
         .into_iter()

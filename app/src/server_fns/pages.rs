@@ -196,19 +196,11 @@ fn copy_text(locale: crate::i18n::Locale, orders: &[OrderCard]) -> String {
 /// 适合我: the volunteer's community's open orders ranked by the matching score.
 #[cfg(feature = "ssr")]
 async fn suits_me(pool: &sqlx::SqlitePool, person_id: i64, t: i64) -> Result<Vec<OrderCard>, AppError> {
-    use crate::domain::matching::{score, slot_of, OrderNeeds, VolunteerFacts};
-    let Some((code, skills, availability, load, rating)) = board_repo::volunteer_facts(pool, person_id).await? else {
+    use crate::domain::matching::{score, slot_of, OrderNeeds};
+    let Some(me) = crate::repo::orders_repo::volunteer(pool, person_id).await?.map(|v| v.facts()) else {
         return Ok(Vec::new());
     };
-    let me = VolunteerFacts {
-        person_id,
-        area_code: code.clone(),
-        skills: skills.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
-        availability: availability as u32,
-        open_load: load as u32,
-        avg_rating: rating,
-    };
-    let community = crate::domain::grid::community_prefix(&code).to_string();
+    let community = crate::domain::grid::community_prefix(&me.area_code).to_string();
     let mut scored: Vec<_> = board_repo::open_orders_for_matching(pool, &community)
         .await?
         .into_iter()
