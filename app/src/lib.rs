@@ -18,6 +18,8 @@ pub mod auth;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod vote_writer;
 
 #[cfg(feature = "ssr")]
 pub use server_fns::ctx::RequestViewer;

@@ -14,6 +14,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub login_per_account_per_minute: usize,
     pub login_per_ip_per_minute: usize,
+    pub votes_per_account_per_minute: usize,
+    pub votes_per_ip_per_minute: usize,
+    /// How votes are grouped into transactions.
+    pub vote_batch: crate::vote_writer::BatchConfig,
 }
 
 impl Default for Settings {
@@ -24,6 +28,9 @@ impl Default for Settings {
             secure_cookies: false,
             login_per_account_per_minute: 5,
             login_per_ip_per_minute: 30,
+            votes_per_account_per_minute: 30,
+            votes_per_ip_per_minute: 300,
+            vote_batch: Default::default(),
         }
     }
 }
@@ -35,6 +42,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub limiter: Arc<RateLimiter>,
     pub board_cache: Arc<BoardCache>,
+    pub votes: Arc<crate::vote_writer::VoteWriter>,
 }
 
 /// The public part of the board per area and filters, shared by every viewer for a
@@ -83,9 +91,12 @@ impl BoardCache {
 
 impl AppState {
     pub fn new(pool: SqlitePool, settings: Settings) -> Self {
+        let bus = Bus::new(1024);
+        let votes = Arc::new(crate::vote_writer::VoteWriter::new(pool.clone(), bus.clone(), settings.vote_batch));
         Self {
             pool,
-            bus: Bus::new(1024),
+            bus,
+            votes,
             settings: Arc::new(settings),
             limiter: Arc::new(RateLimiter::default()),
             board_cache: Arc::new(BoardCache::new()),

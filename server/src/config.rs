@@ -48,6 +48,15 @@ impl Config {
         if let Some(n) = env_number("GRIDSTATION_LOGIN_PER_IP_PER_MINUTE")? {
             settings.login_per_ip_per_minute = n as usize;
         }
+        if let Some(n) = env_number("GRIDSTATION_VOTES_PER_IP_PER_MINUTE")? {
+            settings.votes_per_ip_per_minute = n as usize;
+        }
+        if let Some(n) = env_number("GRIDSTATION_VOTE_BATCH")? {
+            settings.vote_batch.max_batch = n as usize;
+        }
+        if let Some(ms) = env_number("GRIDSTATION_VOTE_WINDOW_MS")? {
+            settings.vote_batch.window = Duration::from_millis(ms);
+        }
         settings.secure_cookies = std::env::var("GRIDSTATION_SECURE_COOKIES").is_ok_and(|v| v == "1");
         Ok(Self {
             addr,

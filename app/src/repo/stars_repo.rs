@@ -61,14 +61,24 @@ pub async fn candidates(pool: &SqlitePool, election_id: i64) -> Result<Vec<Candi
     .await
 }
 
-/// What a vote needs to know: (election id, nomination status, voting start, voting end,
-/// votes per voter, election scope code).
+/// What a vote needs to know about the nomination it is for.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VoteFacts {
+    pub election_id: i64,
+    pub approved: bool,
+    pub voting_start: i64,
+    pub voting_end: i64,
+    pub votes_per_voter: i64,
+    pub scope_code: String,
+}
+
 pub async fn vote_facts(
     conn: &mut sqlx::SqliteConnection,
     nomination_id: i64,
-) -> Result<Option<(i64, String, i64, i64, i64, String)>, sqlx::Error> {
+) -> Result<Option<VoteFacts>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT e.id, n.status, e.voting_start, e.voting_end, e.votes_per_voter, s.code
+        "SELECT e.id AS election_id, n.status = 'approved' AS approved, e.voting_start, e.voting_end, e.votes_per_voter,
+                s.code AS scope_code
          FROM nominations n JOIN star_elections e ON e.id = n.election_id JOIN grid_nodes s ON s.id = e.scope_node_id
          WHERE n.id = ?",
     )
