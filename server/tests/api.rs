@@ -20,9 +20,14 @@ impl TestApp {
     }
 
     async fn spawn_in(dir: tempfile::TempDir) -> Self {
+        Self::spawn_with(dir, |_| ()).await
+    }
+
+    async fn spawn_with(dir: tempfile::TempDir, settings: impl FnOnce(&mut app::state::Settings)) -> Self {
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let mut config = Config::from_env_and_args(["--addr".to_string(), "127.0.0.1:0".into()]).expect("config");
         config.database_url = url;
+        settings(&mut config.settings);
         let app = Application::build(config).await.expect("build");
         let base = format!("http://{}", app.addr());
         let pool = app.state().pool.clone();
@@ -1216,12 +1221,15 @@ async fn a_new_live_stream_starts_with_the_current_sequence_number() {
 // 志愿服务之星 votes.
 
 impl TestApp {
-    /// The approved nominations of the seeded election, in id order.
+    /// The approved nominations of the seeded running election, in id order.
     async fn nominations(&self) -> Vec<i64> {
-        sqlx::query_scalar("SELECT id FROM nominations WHERE status = 'approved' ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .expect("q")
+        sqlx::query_scalar(
+            "SELECT n.id FROM nominations n JOIN star_elections e ON e.id = n.election_id
+             WHERE n.status = 'approved' AND e.voting_end > unixepoch() ORDER BY n.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .expect("q")
     }
 }
 
@@ -1294,4 +1302,210 @@ async fn votes_from_outside_the_area_or_outside_the_period_are_refused() {
     assert_eq!(app.count("SELECT count(*) FROM star_votes").await, 0);
     let (status, _) = app.post(&voter, "cast_vote", &[("nomination", "999999")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+impl TestApp {
+    /// `n` new residents of micro-grids inside the area named `area`, each with a live
+    /// session made the way sign-in makes one (only the token's hash is stored).
+    async fn residents_with_sessions(&self, area: &str, n: usize, first_phone: u64) -> Vec<(i64, Client)> {
+        let micro_grids: Vec<i64> = sqlx::query_scalar(
+            "SELECT m.id FROM grid_nodes m JOIN grid_nodes a ON m.code GLOB a.code || '*'
+             WHERE a.name = ? AND m.level = 'micro_grid' ORDER BY m.id",
+        )
+        .bind(area)
+        .fetch_all(&self.pool)
+        .await
+        .expect("micro-grids");
+        assert!(!micro_grids.is_empty(), "no micro-grid in {area}");
+        let mut out = Vec::with_capacity(n);
+        let mut tx = self.pool.begin().await.expect("tx");
+        for i in 0..n {
+            let phone = (first_phone + i as u64).to_string();
+            let micro = micro_grids[i % micro_grids.len()];
+            let person: i64 = sqlx::query_scalar(
+                "INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id",
+            )
+            .bind(format!("投票居民{i}"))
+            .bind(&phone)
+            .bind(micro)
+            .fetch_one(&mut *tx)
+            .await
+            .expect("person");
+            let account: i64 = sqlx::query_scalar(
+                "INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, 'unused') RETURNING id",
+            )
+            .bind(person)
+            .bind(&phone)
+            .fetch_one(&mut *tx)
+            .await
+            .expect("account");
+            sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'resident', ?)")
+                .bind(account)
+                .bind(micro)
+                .execute(&mut *tx)
+                .await
+                .expect("role");
+            let token = app::auth::new_token();
+            sqlx::query("INSERT INTO sessions (token_hash, account_id, expires_at) VALUES (?, ?, unixepoch() + 3600)")
+                .bind(app::auth::token_hash(&token))
+                .bind(account)
+                .execute(&mut *tx)
+                .await
+                .expect("session");
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(reqwest::header::COOKIE, format!("gs_session={token}").parse().expect("header"));
+            out.push((account, Client::builder().default_headers(headers).build().expect("client")));
+        }
+        tx.commit().await.expect("commit");
+        out
+    }
+}
+
+/// What a vote in the race test was aimed at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Aim {
+    Valid(i64),
+    Closed,
+    Rejected,
+    Missing,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ten_thousand_mixed_votes_at_once_count_exactly_the_distinct_valid_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = TestApp::spawn_with(dir, |s| {
+        s.votes_per_account_per_minute = 100_000;
+        s.votes_per_ip_per_minute = 100_000;
+    })
+    .await;
+    // Four votes each, so over-quota attempts are common.
+    sqlx::query("UPDATE star_elections SET votes_per_voter = 4").execute(&app.pool).await.expect("q");
+    let candidates = app.nominations().await;
+    let (open_election, scope): (i64, i64) = sqlx::query_as(
+        "SELECT e.id, e.scope_node_id FROM star_elections e JOIN nominations n ON n.election_id = e.id WHERE n.id = ?",
+    )
+    .bind(candidates[0])
+    .fetch_one(&app.pool)
+    .await
+    .expect("election");
+    // A rejected candidate in the open election and an approved one in a closed election.
+    let volunteers: Vec<i64> = sqlx::query_scalar(
+        "SELECT p.id FROM people p WHERE p.phone BETWEEN '13800000020' AND '13800000029'
+         AND p.id NOT IN (SELECT person_id FROM nominations) ORDER BY p.id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("volunteers");
+    let rejected: i64 = sqlx::query_scalar(
+        "INSERT INTO nominations (election_id, person_id, status, reason) VALUES (?, ?, 'rejected', '服务时长不足') RETURNING id",
+    )
+    .bind(open_election)
+    .bind(volunteers[0])
+    .fetch_one(&app.pool)
+    .await
+    .expect("rejected");
+    let closed_election: i64 = sqlx::query_scalar(
+        "INSERT INTO star_elections (title, scope_node_id, nomination_start, nomination_end, voting_start, voting_end, notice_end)
+         VALUES ('已结束的评选', ?, unixepoch() - 900, unixepoch() - 800, unixepoch() - 700, unixepoch() - 600, unixepoch() + 600)
+         RETURNING id",
+    )
+    .bind(scope)
+    .fetch_one(&app.pool)
+    .await
+    .expect("closed");
+    let closed: i64 = sqlx::query_scalar(
+        "INSERT INTO nominations (election_id, person_id, status) VALUES (?, ?, 'approved') RETURNING id",
+    )
+    .bind(closed_election)
+    .bind(volunteers[1])
+    .fetch_one(&app.pool)
+    .await
+    .expect("closed nomination");
+
+    let inside = app.residents_with_sessions("幸福街道", 150, 13_900_000_000).await;
+    let outside = app.residents_with_sessions("新城桥街道", 30, 13_910_000_000).await;
+    let voters: Vec<(i64, Client, bool)> =
+        inside.into_iter().map(|(a, c)| (a, c, true)).chain(outside.into_iter().map(|(a, c)| (a, c, false))).collect();
+
+    // A fixed pseudo-random mix: mostly valid votes (many of them repeats and past the quota),
+    // some for the closed election, the rejected candidate or a nomination that does not exist.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let plan: Vec<(usize, Aim)> = (0..10_000)
+        .map(|_| {
+            let voter = (next() % voters.len() as u64) as usize;
+            let aim = match next() % 20 {
+                0 => Aim::Closed,
+                1 => Aim::Rejected,
+                2 => Aim::Missing,
+                _ => Aim::Valid(candidates[(next() % candidates.len() as u64) as usize]),
+            };
+            (voter, aim)
+        })
+        .collect();
+    let results: Vec<(usize, Aim, StatusCode, String)> = futures::stream::iter(plan.iter().copied())
+        .map(|(voter, aim)| {
+            let client = voters[voter].1.clone();
+            let url = format!("{}/api/cast_vote", app.base);
+            let nomination = match aim {
+                Aim::Valid(n) => n,
+                Aim::Closed => closed,
+                Aim::Rejected => rejected,
+                Aim::Missing => 987_654_321,
+            };
+            async move {
+                let res = client.post(url).form(&[("nomination", nomination.to_string())]).send().await.expect("send");
+                let status = res.status();
+                (voter, aim, status, res.text().await.expect("body"))
+            }
+        })
+        .buffer_unordered(200)
+        .collect()
+        .await;
+
+    let mut accepted = std::collections::HashSet::new();
+    let mut wanted: std::collections::HashMap<usize, std::collections::HashSet<i64>> = Default::default();
+    for (voter, aim, status, body) in &results {
+        assert!(!status.is_server_error(), "{status}: {body}");
+        let (_, _, in_scope) = &voters[*voter];
+        match (aim, *in_scope) {
+            (Aim::Valid(n), true) => {
+                wanted.entry(*voter).or_default().insert(*n);
+                if *status == StatusCode::OK {
+                    assert!(accepted.insert((*voter, *n)), "a second vote for {n} by voter {voter} was accepted");
+                } else {
+                    assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+                    assert!(body.contains("ErrAlreadyVoted") || body.contains("ErrQuotaUsed"), "{body}");
+                }
+            }
+            (Aim::Valid(_), false) => assert!(body.contains("ErrOutOfScope"), "{status}: {body}"),
+            (Aim::Closed, _) => assert!(body.contains("ErrNotVoting"), "{status}: {body}"),
+            (Aim::Rejected, true) => assert!(body.contains("ErrNotApproved"), "{status}: {body}"),
+            (Aim::Rejected, false) => assert!(body.contains("ErrOutOfScope"), "{status}: {body}"),
+            (Aim::Missing, _) => assert_eq!(*status, StatusCode::NOT_FOUND, "{body}"),
+        }
+    }
+    // The tally is exactly the distinct accepted votes; nobody is over quota; every voter
+    // got min(quota, distinct candidates they tried) votes, so no valid vote was lost.
+    let stored: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT voter_id, nomination_id FROM star_votes").fetch_all(&app.pool).await.expect("votes");
+    let expected: std::collections::HashSet<(i64, i64)> =
+        accepted.iter().map(|(voter, n)| (voters[*voter].0, *n)).collect();
+    assert_eq!(stored.len(), expected.len());
+    assert_eq!(stored.into_iter().collect::<std::collections::HashSet<_>>(), expected);
+    for (voter, tried) in &wanted {
+        let got = accepted.iter().filter(|(v, _)| v == voter).count();
+        assert_eq!(got, tried.len().min(4), "voter {voter} tried {} candidates", tried.len());
+    }
+    assert_eq!(
+        app.count("SELECT count(*) FROM (SELECT voter_id FROM star_votes GROUP BY voter_id HAVING count(*) > 4)").await,
+        0
+    );
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'cast_vote'").await, results.len() as i64);
+    assert!(accepted.len() > 400, "the mix should accept many votes, got {}", accepted.len());
 }
