@@ -1,0 +1,124 @@
+//! What the benchmarks share: a release server started as a separate process on its own
+//! database, a constant-arrival-rate driver and percentiles.
+#![allow(dead_code)]
+use reqwest::{Client, StatusCode};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::process::{Child, Command, Stdio};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+pub struct ServerProcess(Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(3999)
+}
+
+pub async fn open(path: &std::path::Path) -> SqlitePool {
+    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+        .expect("url")
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    SqlitePoolOptions::new().max_connections(4).connect_with(options).await.expect("open")
+}
+
+#[derive(Default)]
+pub struct Tally {
+    pub latencies: Vec<Duration>,
+    pub ok: u64,
+    pub conflicts: u64,
+    pub errors: u64,
+    pub locked: u64,
+}
+
+pub fn pct(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// Fires `make(i)` at `rate` per second for `seconds`; latency counts from the schedule.
+pub async fn constant_rate<F, Fut>(rate: u64, seconds: u64, make: F) -> (Tally, Duration)
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = (StatusCode, String)> + Send + 'static,
+{
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let total = (rate * seconds) as usize;
+    let interval = Duration::from_secs_f64(1.0 / rate as f64);
+    let start = Instant::now();
+    let mut handles = Vec::with_capacity(total);
+    for i in 0..total {
+        let scheduled = start + interval * i as u32;
+        tokio::time::sleep_until(scheduled.into()).await;
+        let fut = make(i);
+        let tally = tally.clone();
+        handles.push(tokio::spawn(async move {
+            let (status, body) = fut.await;
+            let elapsed = scheduled.elapsed();
+            let mut t = tally.lock().await;
+            t.latencies.push(elapsed);
+            match status {
+                s if s.is_success() => t.ok += 1,
+                StatusCode::CONFLICT => t.conflicts += 1,
+                _ => {
+                    t.errors += 1;
+                    if body.contains("locked") {
+                        t.locked += 1;
+                    }
+                }
+            }
+        }));
+    }
+    for h in handles {
+        let _ = h.await;
+    }
+    let wall = start.elapsed();
+    let tally = Arc::try_unwrap(tally).map(Mutex::into_inner).unwrap_or_default();
+    (tally, wall)
+}
+
+/// Starts the release server on `db` with extra environment and waits until it answers.
+pub async fn start_server(bin: &str, db: &std::path::Path, env: &[(&str, &str)]) -> (ServerProcess, String) {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut command = Command::new(bin);
+    command
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("LEPTOS_ENV", "PROD")
+        .env("RUST_LOG", "warn")
+        .env("GRIDSTATION_LOGIN_PER_IP_PER_MINUTE", "100000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let process = ServerProcess(
+        command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin}: {e} (build it with cargo leptos build --release)")),
+    );
+    let probe = Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !probe.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (process, base)
+}
