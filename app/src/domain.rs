@@ -1,4 +1,5 @@
 //! Pure types and rules of the domain: no IO, unit-tested.
+pub mod csv;
 pub mod election;
 pub mod grid;
 pub mod matching;
@@ -9,3 +10,4 @@ pub mod phone;
 pub mod privacy;
 pub mod role;
 pub mod sentiment;
+pub mod time;

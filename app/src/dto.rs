@@ -112,6 +112,66 @@ pub struct ElectionView {
     pub remaining: i64,
     /// Nominations the viewer voted for (theirs only).
     pub my_votes: Vec<i64>,
+    pub phase: crate::domain::election::Phase,
+    /// The tally is kept until the close.
+    pub tally_hidden: bool,
+    /// The viewer is a volunteer of the area and may nominate themselves now.
+    pub may_nominate: bool,
+    /// The search the candidates are filtered by.
+    pub query: String,
+    /// After the close: the elected in rank order.
+    pub elected: Vec<ElectedStar>,
+    /// Other elections of the viewer's area: (id, title).
+    pub others: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElectedStar {
+    pub rank: i64,
+    pub name: String,
+    pub votes: i64,
+}
+
+/// One election as its admins see it: definition, counts and nominations (never voters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElectionAdminCard {
+    pub id: i64,
+    pub version: i64,
+    pub title: String,
+    pub scope_name: String,
+    pub phase: crate::domain::election::Phase,
+    pub stars: i64,
+    pub votes_per_voter: i64,
+    pub min_service_hours: i64,
+    pub live_tally: bool,
+    /// Inclusive dates in China time, `2026-12-01`.
+    pub nomination_from: String,
+    pub nomination_to: String,
+    pub voting_from: String,
+    pub voting_to: String,
+    pub notice_to: String,
+    pub votes_cast: i64,
+    pub voters: i64,
+    pub nominations: Vec<NominationItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NominationItem {
+    pub id: i64,
+    pub name: String,
+    pub intro: String,
+    /// pending, approved or rejected.
+    pub status: String,
+    pub reason: Option<String>,
+    pub service_hours: f64,
+    pub votes: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElectionsAdminView {
+    /// Areas the viewer may run an election for: (node id, name).
+    pub scopes: Vec<(i64, String)>,
+    pub elections: Vec<ElectionAdminCard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +185,8 @@ pub struct MeView {
     pub service_minutes: i64,
     pub orders_completed: i64,
     pub orders_placed: i64,
+    /// Titles such as 「2025年度志愿服务之星」 once published.
+    pub badges: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! One file per route.
 pub mod admin;
 pub mod board;
+pub mod elections;
 pub mod feed;
 pub mod home;
 pub mod login;

@@ -2,6 +2,7 @@
 //! `BEGIN IMMEDIATE` → repo → audit → commit → publish → return.
 pub mod auth;
 pub mod dispatch;
+pub mod elections;
 pub mod feed;
 pub mod offers;
 pub mod orders;

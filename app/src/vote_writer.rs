@@ -22,7 +22,6 @@ pub struct VoteRequest {
     /// Codes of the areas where the voter is registered as a resident or volunteer.
     pub voter_areas: Vec<String>,
     pub ip: String,
-    pub now: i64,
 }
 
 /// How the writer batches: at most `max_batch` votes per transaction, waiting at most
@@ -141,11 +140,14 @@ type Facts = Option<stars_repo::VoteFacts>;
 /// Checks and records `votes` in one transaction, in order; commits before returning.
 async fn write_batch(pool: &SqlitePool, votes: &[VoteRequest]) -> Result<Vec<Outcome>, sqlx::Error> {
     let mut tx = begin_immediate(pool).await?;
+    // The clock is read under the write lock: a vote written after the close is refused
+    // even if it was sent before, so the result fixed at the close stays complete.
+    let now = crate::repo::now();
     let mut facts: HashMap<i64, Facts> = HashMap::new();
     let mut used: HashMap<(i64, i64), i64> = HashMap::new();
     let mut outcomes = Vec::with_capacity(votes.len());
     for vote in votes {
-        outcomes.push(write_one(&mut tx, vote, &mut facts, &mut used).await?);
+        outcomes.push(write_one(&mut tx, vote, now, &mut facts, &mut used).await?);
     }
     tx.commit().await?;
     Ok(outcomes)
@@ -154,6 +156,7 @@ async fn write_batch(pool: &SqlitePool, votes: &[VoteRequest]) -> Result<Vec<Out
 async fn write_one(
     conn: &mut SqliteConnection,
     vote: &VoteRequest,
+    now: i64,
     facts: &mut HashMap<i64, Facts>,
     used: &mut HashMap<(i64, i64), i64>,
 ) -> Result<Outcome, sqlx::Error> {
@@ -174,7 +177,7 @@ async fn write_one(
         None => stars_repo::votes_by(&mut *conn, f.election_id, vote.voter).await?,
     };
     let attempt = VoteAttempt {
-        now: vote.now,
+        now,
         voting_start: f.voting_start,
         voting_end: f.voting_end,
         approved: f.approved,
@@ -183,7 +186,7 @@ async fn write_one(
         quota: f.votes_per_voter,
     };
     let outcome = match check_vote(attempt) {
-        Ok(()) if stars_repo::insert_vote(&mut *conn, f.election_id, vote.voter, vote.nomination, vote.now).await? => {
+        Ok(()) if stars_repo::insert_vote(&mut *conn, f.election_id, vote.voter, vote.nomination, now).await? => {
             used.insert((f.election_id, vote.voter), count + 1);
             Outcome::Counted(f.election_id)
         }

@@ -100,6 +100,9 @@ async fn escalate_every(state: AppState, period: std::time::Duration) {
             }
             Err(err) => tracing::error!(%err, "pairing schedules failed"),
         }
+        if let Err(err) = app::server_fns::elections::close_elections(&state).await {
+            tracing::error!(%err, "closing elections failed");
+        }
         match escalate_once(&state).await {
             Ok(0) => {}
             Ok(n) => {
@@ -130,6 +133,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     Router::new()
         .route("/healthz", get(move || healthz(health_state.clone())))
         .route("/api/events", get(move || std::future::ready(sse::events(&live_state.bus))))
+        .route("/admin/elections/{id}/csv", get(election_csv).with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -139,6 +143,30 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(middleware::from_fn(api_error_status))
         .layer(middleware::from_fn_with_state(state, resolve_viewer))
         .layer(CompressionLayer::new())
+}
+
+/// 导出 CSV of an election's tally, for the admins who run it.
+async fn election_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Extension(RequestViewer(viewer)): axum::Extension<RequestViewer>,
+) -> Response {
+    let Some(user) = viewer.user else { return StatusCode::UNAUTHORIZED.into_response() };
+    match app::server_fns::elections::tally_csv(&state, &user, id).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"election-{id}.csv\"")),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, err.message(viewer.locale)).into_response()
+        }
+    }
 }
 
 async fn healthz(state: AppState) -> Response {

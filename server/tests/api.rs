@@ -1220,6 +1220,10 @@ async fn a_new_live_stream_starts_with_the_current_sequence_number() {
 // ---------------------------------------------------------------------------------------
 // 志愿服务之星 votes.
 
+/// Votes in the running seeded election.
+const RUNNING_VOTES: &str = "SELECT count(*) FROM star_votes WHERE election_id IN
+    (SELECT id FROM star_elections WHERE voting_start <= unixepoch() AND voting_end > unixepoch())";
+
 impl TestApp {
     /// The approved nominations of the seeded running election, in id order.
     async fn nominations(&self) -> Vec<i64> {
@@ -1244,7 +1248,7 @@ async fn a_vote_is_recorded_exactly_once_however_often_it_is_sent() {
     let ok = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
     let refused = results.iter().filter(|(s, b)| *s == StatusCode::CONFLICT && b.contains("ErrAlreadyVoted")).count();
     assert_eq!((ok, refused), (1, 19));
-    assert_eq!(app.count("SELECT count(*) FROM star_votes").await, 1);
+    assert_eq!(app.count(RUNNING_VOTES).await, 1);
     // The voter sees their own vote; the audit log never names the candidate.
     let (_, stars) = app.post(&voter, "stars_data", &[]).await;
     let stars: serde_json::Value = serde_json::from_str(&stars).expect("json");
@@ -1259,11 +1263,14 @@ async fn a_vote_is_recorded_exactly_once_however_often_it_is_sent() {
 #[tokio::test]
 async fn a_voter_has_a_quota_of_votes_one_per_candidate() {
     let app = TestApp::spawn().await;
-    // The seeded election has ten candidates and ten votes each; make the quota bite.
-    sqlx::query("UPDATE star_elections SET votes_per_voter = 3").execute(&app.pool).await.expect("q");
+    // The seeded election has twelve candidates and ten votes each; make the quota bite.
+    sqlx::query("UPDATE star_elections SET votes_per_voter = 3 WHERE voting_end > unixepoch()")
+        .execute(&app.pool)
+        .await
+        .expect("q");
     let voter = app.signed_in("13800001000").await;
     let candidates = app.nominations().await;
-    assert_eq!(candidates.len(), 10);
+    assert_eq!(candidates.len(), 12);
     for (i, c) in candidates.iter().take(4).enumerate() {
         let (status, body) = app.post(&voter, "cast_vote", &[("nomination", &c.to_string())]).await;
         if i < 3 {
@@ -1273,7 +1280,7 @@ async fn a_voter_has_a_quota_of_votes_one_per_candidate() {
             assert!(body.contains("ErrQuotaUsed"), "{body}");
         }
     }
-    assert_eq!(app.count("SELECT count(*) FROM star_votes").await, 3);
+    assert_eq!(app.count(RUNNING_VOTES).await, 3);
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'cast_vote' AND outcome = 'refused'").await, 1);
 }
 
@@ -1291,15 +1298,19 @@ async fn votes_from_outside_the_area_or_outside_the_period_are_refused() {
     let (status, _) = app.post(&admin, "cast_vote", &[("nomination", &candidate)]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     // After the close nobody votes.
-    sqlx::query("UPDATE star_elections SET voting_end = unixepoch() - 1, notice_end = unixepoch() + 86400")
-        .execute(&app.pool)
-        .await
-        .expect("q");
+    sqlx::query(
+        "UPDATE star_elections SET nomination_start = unixepoch() - 40, nomination_end = unixepoch() - 30,
+         voting_start = unixepoch() - 20, voting_end = unixepoch() - 1, notice_end = unixepoch() + 86400
+         WHERE voting_end > unixepoch()",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("q");
     let voter = app.signed_in("13800000001").await;
     let (status, body) = app.post(&voter, "cast_vote", &[("nomination", &candidate)]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("ErrNotVoting"), "{body}");
-    assert_eq!(app.count("SELECT count(*) FROM star_votes").await, 0);
+    assert_eq!(app.count("SELECT count(*) FROM star_votes WHERE cast_at > unixepoch() - 3600").await, 0);
     let (status, _) = app.post(&voter, "cast_vote", &[("nomination", "999999")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -1379,7 +1390,10 @@ async fn ten_thousand_mixed_votes_at_once_count_exactly_the_distinct_valid_ones(
     })
     .await;
     // Four votes each, so over-quota attempts are common.
-    sqlx::query("UPDATE star_elections SET votes_per_voter = 4").execute(&app.pool).await.expect("q");
+    sqlx::query("UPDATE star_elections SET votes_per_voter = 4 WHERE voting_end > unixepoch()")
+        .execute(&app.pool)
+        .await
+        .expect("q");
     let candidates = app.nominations().await;
     let (open_election, scope): (i64, i64) = sqlx::query_as(
         "SELECT e.id, e.scope_node_id FROM star_elections e JOIN nominations n ON n.election_id = e.id WHERE n.id = ?",
@@ -1493,7 +1507,11 @@ async fn ten_thousand_mixed_votes_at_once_count_exactly_the_distinct_valid_ones(
     // The tally is exactly the distinct accepted votes; nobody is over quota; every voter
     // got min(quota, distinct candidates they tried) votes, so no valid vote was lost.
     let stored: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT voter_id, nomination_id FROM star_votes").fetch_all(&app.pool).await.expect("votes");
+        sqlx::query_as("SELECT voter_id, nomination_id FROM star_votes WHERE election_id = ?")
+            .bind(open_election)
+            .fetch_all(&app.pool)
+            .await
+            .expect("votes");
     let expected: std::collections::HashSet<(i64, i64)> =
         accepted.iter().map(|(voter, n)| (voters[*voter].0, *n)).collect();
     assert_eq!(stored.len(), expected.len());
@@ -1503,7 +1521,11 @@ async fn ten_thousand_mixed_votes_at_once_count_exactly_the_distinct_valid_ones(
         assert_eq!(got, tried.len().min(4), "voter {voter} tried {} candidates", tried.len());
     }
     assert_eq!(
-        app.count("SELECT count(*) FROM (SELECT voter_id FROM star_votes GROUP BY voter_id HAVING count(*) > 4)").await,
+        app.count(
+            "SELECT count(*) FROM (SELECT voter_id FROM star_votes WHERE election_id IN
+             (SELECT id FROM star_elections WHERE voting_end > unixepoch()) GROUP BY voter_id HAVING count(*) > 4)"
+        )
+        .await,
         0
     );
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'cast_vote'").await, results.len() as i64);

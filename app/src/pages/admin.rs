@@ -22,6 +22,9 @@ pub fn AdminPage() -> impl IntoView {
 
 #[component]
 fn AdminOverview() -> impl IntoView {
+    let viewer_runs_elections = use_viewer().user.is_some_and(|u| {
+        u.has_role(crate::domain::role::Role::CommunityAdmin) || u.has_role(crate::domain::role::Role::SubdistrictAdmin)
+    });
     let live = use_live();
     let query = use_query_map();
     let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<i64>().ok()));
@@ -31,6 +34,7 @@ fn AdminOverview() -> impl IntoView {
         <p class="admin-links">
             <A href="/admin/queue" attr:class="btn">{tr(Msg::LeaderQueue)}</A>
             <A href="/admin/pairings" attr:class="btn">{tr(Msg::PairingsTitle)}</A>
+            {viewer_runs_elections.then(|| view! { <A href="/admin/elections" attr:class="btn">{tr(Msg::ElectionsAdmin)}</A> })}
         </p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -30,6 +30,9 @@ pub fn MePage() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match data.await {
                                 Ok(me) => view! {
+                                    {(!me.badges.is_empty()).then(|| view! {
+                                        <p class="badges">{me.badges.iter().map(|b| view! { <span class="badge">"★ " {b.clone()}</span> }).collect_view()}</p>
+                                    })}
                                     <dl class="facts">
                                         <dt>{tr(Msg::Phone)}</dt><dd>{me.phone}</dd>
                                         <dt>{tr(Msg::MyArea)}</dt>

@@ -1,77 +1,170 @@
-//! /stars: the running 志愿服务之星 election and its candidates' real records.
-use crate::components::{action_error, ErrorNotice, FormMsg, Loading};
+//! /stars: the 志愿服务之星 election of the viewer's area: candidates with their real
+//! records, 投票, self-nomination while nominations are open, and the elected after the close.
+use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
+use crate::domain::election::Phase;
+use crate::domain::time::format_local_date;
+use crate::dto::{CandidateCard, ElectionView};
 use crate::i18n::{section_label, Msg};
 use crate::live::{use_live, Topic};
+use crate::server_fns::elections::Nominate;
 use crate::server_fns::pages::stars_data;
 use crate::server_fns::votes::CastVote;
 use crate::tr;
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+pub fn phase_label(phase: Phase) -> Msg {
+    match phase {
+        Phase::Upcoming => Msg::PhaseUpcoming,
+        Phase::Nominating => Msg::PhaseNominating,
+        Phase::Preparing => Msg::PhasePreparing,
+        Phase::Voting => Msg::PhaseVoting,
+        Phase::Notice => Msg::PhaseNotice,
+        Phase::Published => Msg::PhasePublished,
+    }
+}
 
 #[component]
 pub fn StarsPage() -> impl IntoView {
     let live = use_live();
+    let query = use_query_map();
     let vote = ServerAction::<CastVote>::new();
+    let nominate = ServerAction::<Nominate>::new();
     let error = action_error(vote);
-    let data = Resource::new(move || (live.version(Topic::Election), vote.version().get()), |_| stars_data());
+    let nominate_error = Signal::derive(move || nominate.value().get().and_then(|r| r.err()));
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            let election = q.get("election").and_then(|e| e.parse::<i64>().ok());
+            (election, q.get("q"), live.version(Topic::Election), vote.version().get(), nominate.version().get())
+        },
+        |(election, q, ..)| stars_data(election, q),
+    );
     view! {
         <header class="page-head"><h1>{tr(Msg::StarsTitle)}</h1></header>
         <FormMsg error/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(e)) => {
-                        let can_vote = e.voting_open && e.may_vote && e.remaining > 0;
-                        let mine = e.my_votes.clone();
-                        view! {
-                        <section class="card">
-                            <h2>{e.title}</h2>
-                            <p class="muted">{e.scope_name}</p>
-                            <dl class="facts">
-                                <dt>{tr(Msg::StarsToElect)}</dt><dd>{e.stars}</dd>
-                                <dt>{tr(Msg::VotesPerVoter)}</dt><dd>{e.votes_per_voter} " " {tr(Msg::Votes)}</dd>
-                            </dl>
-                            {e.may_vote.then(|| view! { <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " {e.remaining} " " {tr(Msg::Votes)}</p> })}
-                        </section>
-                        <h2 class="section-title">{tr(Msg::Candidates)} " (" {e.candidates.len()} ")"</h2>
-                        <ul class="candidates">
-                            {e.candidates.into_iter().map(|c| {
-                                let voted = mine.contains(&c.nomination_id);
-                                let id = c.nomination_id.to_string();
-                                view! {
-                                <li class="card candidate">
-                                    <div class="candidate-head">
-                                        <h3>{c.name}</h3>
-                                        {c.votes.map(|v| view! { <span class="votes">{v} " " {tr(Msg::Votes)}</span> })}
-                                    </div>
-                                    <p class="muted">{c.micro_grid.unwrap_or_default()}</p>
-                                    <p>{c.intro}</p>
-                                    <p class="record">
-                                        <span>{format!("{:.1}", c.service_hours)} " " {tr(Msg::Hours)}</span>
-                                        <span>{c.orders_completed} " " {tr(Msg::Orders)}</span>
-                                        {c.avg_rating.map(|r| view! { <span>{tr(Msg::Rating)} " " {format!("{r:.1}")}</span> })}
-                                    </p>
-                                    <p class="tags">{c.sections.into_iter().map(|s| view! { <span class="tag">{tr(section_label(s))}</span> }).collect_view()}</p>
-                                    {if voted {
-                                        view! { <p class="voted">"✓ " {tr(Msg::Voted)}</p> }.into_any()
-                                    } else if can_vote {
-                                        view! {
-                                            <ActionForm action=vote>
-                                                <input type="hidden" name="nomination" value=id/>
-                                                <button type="submit" class="btn primary">{tr(Msg::Vote)}</button>
-                                            </ActionForm>
-                                        }.into_any()
-                                    } else {
-                                        ().into_any()
-                                    }}
-                                </li>
-                            }}).collect_view()}
-                        </ul>
-                        }.into_any()
-                    }
+                    Ok(Some(e)) => view! { <Election e vote nominate nominate_error/> }.into_any(),
                     Ok(None) => view! { <p class="card muted">{tr(Msg::NoElection)}</p> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn Election(
+    e: ElectionView,
+    vote: ServerAction<CastVote>,
+    nominate: ServerAction<Nominate>,
+    nominate_error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let can_vote = e.voting_open && e.may_vote && e.remaining > 0;
+    let mine = e.my_votes.clone();
+    let id = e.id;
+    let closed = matches!(e.phase, Phase::Notice | Phase::Published);
+    view! {
+        <section class="card">
+            <p class="muted">{e.scope_name.clone()} " · " <span class="tag">{tr(phase_label(e.phase))}</span></p>
+            <h2>{e.title.clone()}</h2>
+            <dl class="facts">
+                <dt>{tr(Msg::StarsToElect)}</dt><dd>{e.stars}</dd>
+                <dt>{tr(Msg::VotesPerVoter)}</dt><dd>{e.votes_per_voter} " " {tr(Msg::Votes)}</dd>
+                <dt>{tr(Msg::VotingPeriod)}</dt>
+                <dd>{format_local_date(e.voting_start)} " – " {format_local_date(e.voting_end - 1)}</dd>
+            </dl>
+            {(e.may_vote && e.voting_open).then(|| view! {
+                <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " <strong>{e.remaining}</strong> " " {tr(Msg::Votes)}</p>
+            })}
+            {(e.tally_hidden && !closed).then(|| view! { <p class="muted">{tr(Msg::TallyAfterClose)}</p> })}
+            <p class="muted small">{tr(Msg::TieRule)}</p>
+        </section>
+        {(!e.elected.is_empty()).then(|| view! {
+            <section class="card elected">
+                <h2>{tr(Msg::ElectedStars)} " · " {tr(phase_label(e.phase))}</h2>
+                <ol>
+                    {e.elected.iter().map(|s| view! {
+                        <li><strong>{s.name.clone()}</strong> " " <span class="muted">{s.votes} " " {tr(Msg::Votes)}</span></li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
+        {e.may_nominate.then(|| view! {
+            <section class="card">
+                <h2>{tr(Msg::NominateSelf)}</h2>
+                <ActionForm action=nominate attr:class="form">
+                    <input type="hidden" name="election" value=id.to_string()/>
+                    <label for="nominate-intro">{tr(Msg::Intro)}</label>
+                    <textarea id="nominate-intro" name="intro" maxlength="500" rows="3"></textarea>
+                    <FieldMsg error=nominate_error field="intro"/>
+                    <FormMsg error=nominate_error/>
+                    {move || nominate.value().get().and_then(|r| r.ok()).map(|_| view! {
+                        <p class="ok" role="status">{tr(Msg::NominationReceived)}</p>
+                    })}
+                    <button type="submit" class="btn primary">{tr(Msg::NominateSelf)}</button>
+                </ActionForm>
+            </section>
+        })}
+        <h2 class="section-title">{tr(Msg::Candidates)} " (" {e.candidates.len()} ")"</h2>
+        <form method="get" action="/stars" class="search" role="search">
+            <input type="hidden" name="election" value=id.to_string()/>
+            <label for="candidate-search" class="visually-hidden">{tr(Msg::SearchCandidates)}</label>
+            <input id="candidate-search" type="search" name="q" value=e.query.clone() maxlength="40"
+                placeholder=tr(Msg::SearchCandidates)/>
+            <button type="submit" class="btn">{tr(Msg::Search)}</button>
+        </form>
+        <ul class="candidates">
+            {e.candidates.into_iter().map(|c| {
+                let voted = mine.contains(&c.nomination_id);
+                view! { <Candidate c voted can_vote vote/> }
+            }).collect_view()}
+        </ul>
+        {(!e.others.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{tr(Msg::PastElections)}</h2>
+                <ul>
+                    {e.others.into_iter().map(|(other, title)| view! {
+                        <li><A href=format!("/stars?election={other}")>{title}</A></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn Candidate(c: CandidateCard, voted: bool, can_vote: bool, vote: ServerAction<CastVote>) -> impl IntoView {
+    let id = c.nomination_id.to_string();
+    view! {
+        <li class="card candidate">
+            <div class="candidate-head">
+                <h3>{c.name}</h3>
+                {c.votes.map(|v| view! { <span class="votes">{v} " " {tr(Msg::Votes)}</span> })}
+            </div>
+            <p class="muted">{c.micro_grid.unwrap_or_default()}</p>
+            <p>{c.intro}</p>
+            <p class="record">
+                <span>{format!("{:.1}", c.service_hours)} " " {tr(Msg::Hours)}</span>
+                <span>{c.orders_completed} " " {tr(Msg::Orders)}</span>
+                {c.avg_rating.map(|r| view! { <span>{tr(Msg::Rating)} " " {format!("{r:.1}")}</span> })}
+            </p>
+            <p class="tags">{c.sections.into_iter().map(|s| view! { <span class="tag">{tr(section_label(s))}</span> }).collect_view()}</p>
+            {if voted {
+                view! { <p class="voted">"✓ " {tr(Msg::Voted)}</p> }.into_any()
+            } else if can_vote {
+                view! {
+                    <ActionForm action=vote>
+                        <input type="hidden" name="nomination" value=id/>
+                        <button type="submit" class="btn primary">{tr(Msg::Vote)}</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                ().into_any()
+            }}
+        </li>
     }
 }

@@ -30,7 +30,7 @@ struct City {
     offers: Vec<OfferSeed>,
     orders: Vec<OrderSeed>,
     finished_orders: Vec<FinishedSeed>,
-    election: ElectionSeed,
+    elections: Vec<ElectionSeed>,
     sentiment: Vec<SentimentSeed>,
     feed: Vec<FeedSeed>,
 }
@@ -152,6 +152,10 @@ struct ElectionSeed {
     min_service_hours: i64,
     voting_started_days_ago: i64,
     voting_days: i64,
+    notice_days: i64,
+    live_tally: bool,
+    /// Votes each resident of the scope casts (for a finished election's history).
+    resident_votes: i64,
 }
 
 #[derive(Deserialize)]
@@ -247,7 +251,11 @@ impl Seeder<'_> {
         let residents = self.residents(&city.residents).await?;
         self.offers(&city.offers, &volunteers).await?;
         self.orders(city, &residents, &volunteers, t0).await?;
-        self.election(&city.election, &volunteers, t0).await?;
+        for election in &city.elections {
+            self.election(election, t0).await?;
+        }
+        // Finished elections get their stars fixed as the server would at the close.
+        crate::repo::stars_repo::close_due(&mut *self.conn, t0).await?;
         self.sentiment(&city.sentiment, t0).await?;
         for post in &city.feed {
             let node = self.node(&post.community)?;
@@ -823,14 +831,15 @@ impl Seeder<'_> {
         Ok(id)
     }
 
-    async fn election(&mut self, e: &ElectionSeed, volunteers: &[(i64, i64)], t0: i64) -> Result<(), SeedError> {
+    /// An election over `e.scope` with every volunteer serving there approved as a candidate.
+    async fn election(&mut self, e: &ElectionSeed, t0: i64) -> Result<(), SeedError> {
         let scope = self.node(&e.scope)?;
         let day = 86_400;
         let voting_start = t0 - e.voting_started_days_ago * day;
         let voting_end = voting_start + e.voting_days * day;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO star_elections (title, scope_node_id, stars, votes_per_voter, nomination_start, nomination_end, voting_start, voting_end, notice_end, live_tally, min_service_hours)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&e.title)
         .bind(scope)
@@ -840,29 +849,39 @@ impl Seeder<'_> {
         .bind(voting_start)
         .bind(voting_start)
         .bind(voting_end)
-        .bind(voting_end + 7 * day)
+        .bind(voting_end + e.notice_days * day)
+        .bind(e.live_tally)
         .bind(e.min_service_hours)
         .fetch_one(&mut *self.conn)
         .await?;
-        let scope_code: String = sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?")
-            .bind(scope)
-            .fetch_one(&mut *self.conn)
-            .await?;
-        for (person, micro) in volunteers {
-            let code: String = sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?")
-                .bind(micro)
-                .fetch_one(&mut *self.conn)
-                .await?;
-            if !code.starts_with(&scope_code) {
-                continue;
-            }
+        sqlx::query(
+            "INSERT INTO nominations (election_id, person_id, intro, status, decided_at, created_at)
+             SELECT ?1, v.person_id, v.intro, 'approved', ?2, ?2 - 86400 + v.person_id FROM volunteer_profiles v
+             JOIN grid_nodes m ON m.id = v.service_node_id JOIN grid_nodes s ON s.id = ?3
+             WHERE m.code GLOB s.code || '*' ORDER BY v.person_id",
+        )
+        .bind(id)
+        .bind(voting_start)
+        .bind(scope)
+        .execute(&mut *self.conn)
+        .await?;
+        if e.resident_votes > 0 {
+            // Resident r votes for candidates r, r+7, r+14, ... (mod the number of candidates).
             sqlx::query(
-                "INSERT INTO nominations (election_id, person_id, intro, status, decided_at)
-                 SELECT ?, p.person_id, p.intro, 'approved', ? FROM volunteer_profiles p WHERE p.person_id = ?",
+                "WITH c AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n
+                            FROM nominations WHERE election_id = ?1),
+                      r AS (SELECT a.id, row_number() OVER (ORDER BY a.id) - 1 AS k FROM accounts a
+                            JOIN role_assignments ra ON ra.account_id = a.id AND ra.role = 'resident'
+                            JOIN grid_nodes m ON m.id = ra.node_id JOIN grid_nodes s ON s.id = ?2
+                            WHERE m.code GLOB s.code || '*'),
+                      j(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM j WHERE i + 1 < ?3)
+                 INSERT OR IGNORE INTO star_votes (election_id, voter_id, nomination_id, cast_at)
+                 SELECT ?1, r.id, c.id, ?4 + r.k * 60 FROM r, j, c WHERE c.k = (r.k + j.i * 7) % c.n",
             )
             .bind(id)
+            .bind(scope)
+            .bind(e.resident_votes.min(e.votes_per_voter))
             .bind(voting_start)
-            .bind(person)
             .execute(&mut *self.conn)
             .await?;
         }

@@ -123,3 +123,297 @@ pub async fn my_votes(pool: &SqlitePool, election_id: i64, voter: i64) -> Result
         .fetch_all(pool)
         .await
 }
+
+// ---------------------------------------------------------------------------------------
+// Running an election: definitions, nominations, the close.
+
+/// An election with everything an admin or a voter needs to know about it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ElectionFull {
+    pub id: i64,
+    pub title: String,
+    pub scope_node_id: i64,
+    pub scope_name: String,
+    pub scope_code: String,
+    pub stars: i64,
+    pub votes_per_voter: i64,
+    pub nomination_start: i64,
+    pub nomination_end: i64,
+    pub voting_start: i64,
+    pub voting_end: i64,
+    pub notice_end: i64,
+    pub live_tally: bool,
+    pub min_service_hours: i64,
+    pub version: i64,
+    pub closed_at: Option<i64>,
+}
+
+const ELECTION_COLUMNS: &str =
+    "SELECT e.id, e.title, e.scope_node_id, n.name AS scope_name, n.code AS scope_code, e.stars,
+    e.votes_per_voter, e.nomination_start, e.nomination_end, e.voting_start, e.voting_end, e.notice_end, e.live_tally,
+    e.min_service_hours, e.version, e.closed_at
+    FROM star_elections e JOIN grid_nodes n ON n.id = e.scope_node_id";
+
+pub async fn election(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<ElectionFull>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{ELECTION_COLUMNS} WHERE e.id = ?")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Elections whose scope lies inside `area` (what an admin of `area` runs), newest first.
+pub async fn elections_within(pool: &SqlitePool, area: &str) -> Result<Vec<ElectionFull>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ELECTION_COLUMNS} WHERE n.code GLOB ? || '*' ORDER BY e.voting_end DESC, e.id DESC LIMIT 50"
+    )))
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}
+
+/// Elections a viewer of `area` can see (scope contains the area), running or finished, newest first.
+pub async fn elections_for(pool: &SqlitePool, area: &str, now: i64) -> Result<Vec<ElectionFull>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ELECTION_COLUMNS} WHERE e.nomination_start <= ?1 AND (?2 = '' OR ?2 GLOB n.code || '*')
+         ORDER BY (e.notice_end > ?1) DESC, e.voting_end DESC, e.id DESC LIMIT 20"
+    )))
+    .bind(now)
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn insert_election(
+    conn: &mut sqlx::SqliteConnection,
+    d: &crate::domain::election::ElectionDraft,
+    scope_node_id: i64,
+    created_by: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO star_elections (title, scope_node_id, stars, votes_per_voter, nomination_start, nomination_end,
+            voting_start, voting_end, notice_end, live_tally, min_service_hours, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&d.title)
+    .bind(scope_node_id)
+    .bind(d.stars)
+    .bind(d.votes_per_voter)
+    .bind(d.nomination_start)
+    .bind(d.nomination_end)
+    .bind(d.voting_start)
+    .bind(d.voting_end)
+    .bind(d.notice_end)
+    .bind(d.live_tally)
+    .bind(d.min_service_hours)
+    .bind(created_by)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Opens voting now, closing nominations; only before voting has opened and at `version`.
+pub async fn open_voting(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    version: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE star_elections SET nomination_start = min(nomination_start, ?1), nomination_end = min(nomination_end, ?1),
+            voting_start = ?1, version = version + 1
+         WHERE id = ?2 AND version = ?3 AND voting_start > ?1",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves the close later (the notice period moves with it); only before the close and at `version`.
+pub async fn extend_voting(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    version: i64,
+    new_end: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE star_elections SET notice_end = notice_end + (?1 - voting_end), voting_end = ?1, version = version + 1
+         WHERE id = ?2 AND version = ?3 AND voting_end > ?4 AND ?1 > voting_end",
+    )
+    .bind(new_end)
+    .bind(id)
+    .bind(version)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A volunteer's confirmed service minutes (completed orders they took).
+pub async fn service_minutes(conn: &mut sqlx::SqliteConnection, person_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce(sum(minutes_spent), 0) FROM service_orders WHERE taker_id = ? AND status = 'completed'",
+    )
+    .bind(person_id)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// A new pending nomination; `None` when the person is already nominated in this election.
+pub async fn nominate(
+    conn: &mut sqlx::SqliteConnection,
+    election_id: i64,
+    person_id: i64,
+    nominated_by: i64,
+    intro: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO nominations (election_id, person_id, nominated_by, intro, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(election_id)
+    .bind(person_id)
+    .bind(nominated_by)
+    .bind(intro)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// (election id, person id, status) of a nomination.
+pub async fn nomination(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT election_id, person_id, status FROM nominations WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Approves or rejects a pending nomination; false when it was decided meanwhile.
+pub async fn decide(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    approve: bool,
+    reason: Option<&str>,
+    by: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE nominations SET status = ?, reason = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+    )
+    .bind(if approve { "approved" } else { "rejected" })
+    .bind(reason)
+    .bind(by)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NominationRow {
+    pub id: i64,
+    pub name: String,
+    pub intro: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub service_minutes: i64,
+    pub votes: i64,
+}
+
+/// Every nomination of an election with the candidate's confirmed minutes and vote count
+/// (counts only: never who voted).
+pub async fn nominations(pool: &SqlitePool, election_id: i64) -> Result<Vec<NominationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT nm.id, p.full_name AS name, nm.intro, nm.status, nm.reason,
+                (SELECT coalesce(sum(o.minutes_spent), 0) FROM service_orders o WHERE o.taker_id = p.id AND o.status = 'completed')
+                    AS service_minutes,
+                (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id) AS votes
+         FROM nominations nm JOIN people p ON p.id = nm.person_id
+         WHERE nm.election_id = ? ORDER BY nm.status = 'pending' DESC, votes DESC, nm.id",
+    )
+    .bind(election_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// (votes cast, distinct voters) of an election.
+pub async fn totals(pool: &SqlitePool, election_id: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as("SELECT count(*), count(DISTINCT voter_id) FROM star_votes WHERE election_id = ?")
+        .bind(election_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// Fixes the result of every election whose voting has closed: the top `stars` by the
+/// written tie rule get their rank. Returns the elections closed.
+pub async fn close_due(conn: &mut sqlx::SqliteConnection, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+    use crate::domain::election::{rank, Standing};
+    let due: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, stars FROM star_elections WHERE voting_end <= ? AND closed_at IS NULL")
+            .bind(now)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (election, stars) in &due {
+        let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT nm.id, (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id),
+                    (SELECT coalesce(sum(o.minutes_spent), 0) FROM service_orders o
+                     WHERE o.taker_id = nm.person_id AND o.status = 'completed'),
+                    nm.created_at
+             FROM nominations nm WHERE nm.election_id = ? AND nm.status = 'approved'",
+        )
+        .bind(election)
+        .fetch_all(&mut *conn)
+        .await?;
+        let standings = rows
+            .into_iter()
+            .map(|(nomination_id, votes, service_minutes, nominated_at)| Standing {
+                nomination_id,
+                votes,
+                service_minutes,
+                nominated_at,
+            })
+            .collect();
+        for (i, s) in rank(standings).into_iter().enumerate() {
+            let place = i as i64 + 1;
+            sqlx::query("UPDATE nominations SET final_votes = ?, star_rank = ? WHERE id = ?")
+                .bind(s.votes)
+                .bind((place <= *stars).then_some(place))
+                .bind(s.nomination_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("UPDATE star_elections SET closed_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(election)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(due.into_iter().map(|(id, _)| id).collect())
+}
+
+/// The elected of a closed election in rank order: (nomination id, name, votes, rank).
+pub async fn stars_of(pool: &SqlitePool, election_id: i64) -> Result<Vec<(i64, String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT nm.id, p.full_name, coalesce(nm.final_votes, 0), nm.star_rank FROM nominations nm
+         JOIN people p ON p.id = nm.person_id WHERE nm.election_id = ? AND nm.star_rank IS NOT NULL ORDER BY nm.star_rank",
+    )
+    .bind(election_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The titles a person holds: elections they were elected in whose public notice has ended.
+pub async fn badges(pool: &SqlitePool, person_id: i64, now: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT e.title FROM nominations nm JOIN star_elections e ON e.id = nm.election_id
+         WHERE nm.person_id = ? AND nm.star_rank IS NOT NULL AND e.notice_end <= ? ORDER BY e.voting_end DESC",
+    )
+    .bind(person_id)
+    .bind(now)
+    .fetch_all(pool)
+    .await
+}

@@ -41,38 +41,6 @@ pub async fn order_form() -> Result<OrderFormView, AppError> {
     })
 }
 
-/// Parses `2026-11-26T09:30` (China Standard Time, as a datetime-local input sends it).
-#[cfg(feature = "ssr")]
-fn parse_local_time(input: &str) -> Option<i64> {
-    let (date, time) = input.trim().split_once('T')?;
-    let mut d = date.split('-').map(|x| x.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    if !(2000..=2100).contains(&y) {
-        return None;
-    }
-    let mut t = time.split(':').map(|x| x.parse::<i64>().ok());
-    let (hh, mm) = (t.next()??, t.next()??);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if !(1..=12).contains(&m) || !(1..=month_days).contains(&day) || !(0..24).contains(&hh) || !(0..60).contains(&mm) {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hh * 3600 + mm * 60 - 8 * 3600)
-}
-
 /// 我需要: places an order for the viewer (or, for grid staff, for a resident by phone:
 /// 代下单). The same idempotency key twice yields the same order.
 #[server(endpoint = "place_order")]
@@ -105,7 +73,7 @@ pub async fn place_order(
     let urgency = Urgency::parse(&urgency).unwrap_or(Urgency::Normal);
     let parse_opt = |v: &Option<String>| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => parse_local_time(s).map(Some).ok_or(()),
+        Some(s) => crate::domain::time::parse_local_datetime(s).map(Some).ok_or(()),
     };
     let start = parse_opt(&window_start);
     let end = parse_opt(&window_end);
@@ -395,20 +363,4 @@ pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
         return Err(AppError::field("reason", Msg::ErrTooLong));
     }
     act(id, OrderAction::Cancel, reason, 0, 0).await
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use super::parse_local_time;
-
-    #[test]
-    fn local_times_are_china_standard_time() {
-        // 2026-11-23 09:00 CST is 01:00 UTC.
-        assert_eq!(parse_local_time("2026-11-23T09:00"), Some(1_795_395_600));
-        assert_eq!(parse_local_time("2026-02-30T09:00"), None);
-        assert!(parse_local_time("2028-02-29T09:00").is_some());
-        assert_eq!(parse_local_time("2026-13-01T09:00"), None);
-        assert_eq!(parse_local_time("tomorrow"), None);
-        assert_eq!(parse_local_time("999999999999999-01-01T00:00"), None);
-    }
 }

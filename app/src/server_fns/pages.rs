@@ -8,7 +8,7 @@ use {
     super::ctx,
     crate::domain::order::{ServiceSection, Urgency},
     crate::domain::privacy::mask_name,
-    crate::dto::{CandidateCard, FeedItem, OrderCard, StationCard},
+    crate::dto::{CandidateCard, ElectedStar, FeedItem, OrderCard, StationCard},
     crate::repo::{accounts_repo, board_repo, grid_repo, now, stars_repo},
 };
 
@@ -214,15 +214,41 @@ async fn suits_me(pool: &sqlx::SqlitePool, person_id: i64, t: i64) -> Result<Vec
     Ok(scored.into_iter().take(5).map(|(_, card)| card).collect())
 }
 
+/// The election the viewer looks at (`election`, or the running one of their area) with
+/// its candidates filtered by `q`; the elected once voting has closed.
 #[server(endpoint = "stars_data")]
-pub async fn stars_data() -> Result<Option<ElectionView>, AppError> {
+pub async fn stars_data(
+    #[server(default)] election: Option<i64>,
+    #[server(default)] q: Option<String>,
+) -> Result<Option<ElectionView>, AppError> {
+    use crate::domain::election::Phase;
     let state = ctx::state()?;
     let viewer = ctx::viewer();
     let area = ctx::default_area(&viewer);
-    let Some(e) = stars_repo::current(&state.pool, &area, now()).await? else { return Ok(None) };
+    let t = now();
+    let mut list = stars_repo::elections_for(&state.pool, &area, t).await?;
+    let Some(pos) = election.and_then(|id| list.iter().position(|e| e.id == id)).or((!list.is_empty()).then_some(0))
+    else {
+        return Ok(None);
+    };
+    let mut e = list.remove(pos);
+    let phase = super::elections::phase_of(&e, t);
+    let closed = matches!(phase, Phase::Notice | Phase::Published);
+    if closed && e.closed_at.is_none() {
+        super::elections::close_elections(&state).await?;
+        e.closed_at = Some(t);
+    }
+    let query: String = q.unwrap_or_default().trim().chars().take(40).collect();
+    let show_votes = e.live_tally || closed;
     let candidates = stars_repo::candidates(&state.pool, e.id)
         .await?
         .into_iter()
+        .filter(|c| {
+            query.is_empty()
+                || c.name.contains(&query)
+                || c.intro.contains(&query)
+                || c.micro_grid.as_deref().is_some_and(|m| m.contains(&query))
+        })
         .map(|c| CandidateCard {
             nomination_id: c.nomination_id,
             name: c.name,
@@ -232,15 +258,29 @@ pub async fn stars_data() -> Result<Option<ElectionView>, AppError> {
             orders_completed: c.orders_completed,
             avg_rating: c.avg_rating.map(|r| (r * 10.0).round() / 10.0),
             sections: c.sections.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
-            votes: e.live_tally.then_some(c.votes),
+            votes: show_votes.then_some(c.votes),
         })
         .collect();
-    let t = now();
-    let scope_code = grid_repo::code_of(&state.pool, e.scope_node_id).await?.unwrap_or_default();
-    let may_vote = viewer.user.as_ref().is_some_and(|u| super::votes::may_vote_in(u, &scope_code));
+    let may_vote = viewer.user.as_ref().is_some_and(|u| super::votes::may_vote_in(u, &e.scope_code));
     let my_votes = match &viewer.user {
         Some(u) if may_vote => stars_repo::my_votes(&state.pool, e.id, u.account_id).await?,
         _ => Vec::new(),
+    };
+    let may_nominate = phase == Phase::Nominating
+        && viewer.user.as_ref().is_some_and(|u| {
+            u.roles.iter().any(|r| {
+                r.role == crate::domain::role::Role::Volunteer
+                    && crate::domain::grid::is_within(&r.node_code, &e.scope_code)
+            })
+        });
+    let elected = if closed {
+        stars_repo::stars_of(&state.pool, e.id)
+            .await?
+            .into_iter()
+            .map(|(_, name, votes, rank)| ElectedStar { rank, name, votes })
+            .collect()
+    } else {
+        Vec::new()
     };
     Ok(Some(ElectionView {
         id: e.id,
@@ -251,10 +291,16 @@ pub async fn stars_data() -> Result<Option<ElectionView>, AppError> {
         voting_start: e.voting_start,
         voting_end: e.voting_end,
         candidates,
-        voting_open: e.voting_start <= t && t < e.voting_end,
+        voting_open: phase == Phase::Voting,
         may_vote,
         remaining: if may_vote { (e.votes_per_voter - my_votes.len() as i64).max(0) } else { 0 },
         my_votes,
+        phase,
+        tally_hidden: !show_votes,
+        may_nominate,
+        query,
+        elected,
+        others: list.into_iter().map(|o| (o.id, o.title)).collect(),
     }))
 }
 
@@ -272,6 +318,7 @@ pub async fn me_data() -> Result<MeView, AppError> {
         service_minutes: p.service_minutes,
         orders_completed: p.orders_completed,
         orders_placed: p.orders_placed,
+        badges: stars_repo::badges(&state.pool, user.person_id, now()).await?,
     })
 }
 

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::ctx, crate::domain::role::Role, crate::repo::now, crate::vote_writer::VoteRequest, std::time::Duration};
+use {super::ctx, crate::domain::role::Role, crate::vote_writer::VoteRequest, std::time::Duration};
 
 /// Whether the user is registered as a resident or volunteer inside the area `scope`.
 #[cfg(feature = "ssr")]
@@ -35,5 +35,5 @@ pub async fn cast_vote(nomination: i64) -> Result<(), AppError> {
         .filter(|r| matches!(r.role, Role::Resident | Role::Volunteer))
         .map(|r| r.node_code.clone())
         .collect();
-    state.votes.submit(VoteRequest { voter: user.account_id, nomination, voter_areas, ip, now: now() }).await
+    state.votes.submit(VoteRequest { voter: user.account_id, nomination, voter_areas, ip }).await
 }

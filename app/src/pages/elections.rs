@@ -1,0 +1,219 @@
+//! /admin/elections: community and subdistrict admins run 志愿服务之星 elections: define
+//! one, open voting, extend the close, nominate and review candidates, see counts (never
+//! who voted for whom) and export the tally.
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
+use crate::domain::election::Phase;
+use crate::domain::role::Role;
+use crate::dto::ElectionAdminCard;
+use crate::i18n::Msg;
+use crate::live::{use_live, Topic};
+use crate::pages::stars::phase_label;
+use crate::server_fns::elections::{
+    elections_admin, CreateElection, DecideNomination, ExtendVoting, Nominate, OpenVoting,
+};
+use crate::{tr, use_viewer};
+use leptos::prelude::*;
+
+#[component]
+pub fn ElectionsPage() -> impl IntoView {
+    match use_viewer().user {
+        None => view! { <ErrorPage status=401/> }.into_any(),
+        Some(user) if !(user.has_role(Role::CommunityAdmin) || user.has_role(Role::SubdistrictAdmin)) => {
+            view! { <ErrorPage status=403/> }.into_any()
+        }
+        Some(_) => view! { <Elections/> }.into_any(),
+    }
+}
+
+/// The actions of this page, shared by every election card.
+#[derive(Clone, Copy)]
+struct Actions {
+    open: ServerAction<OpenVoting>,
+    extend: ServerAction<ExtendVoting>,
+    nominate: ServerAction<Nominate>,
+    decide: ServerAction<DecideNomination>,
+}
+
+#[component]
+fn Elections() -> impl IntoView {
+    let live = use_live();
+    let create = ServerAction::<CreateElection>::new();
+    let actions = Actions {
+        open: ServerAction::new(),
+        extend: ServerAction::new(),
+        nominate: ServerAction::new(),
+        decide: ServerAction::new(),
+    };
+    let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let error = Signal::derive(move || {
+        actions
+            .open
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| actions.extend.value().get().and_then(|r| r.err()))
+            .or_else(|| actions.nominate.value().get().and_then(|r| r.err()))
+            .or_else(|| actions.decide.value().get().and_then(|r| r.err()))
+    });
+    let data = Resource::new(
+        move || {
+            (
+                live.version(Topic::Election),
+                create.version().get(),
+                actions.open.version().get(),
+                actions.extend.version().get(),
+                actions.nominate.version().get(),
+                actions.decide.version().get(),
+            )
+        },
+        |_| elections_admin(),
+    );
+    view! {
+        <header class="page-head"><h1>{tr(Msg::ElectionsAdmin)}</h1></header>
+        <FormMsg error/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! {
+                        <ul class="elections">
+                            {view.elections.into_iter().map(|e| view! { <ElectionAdmin e actions error/> }).collect_view()}
+                        </ul>
+                        <section class="card">
+                            <h2>{tr(Msg::NewElection)}</h2>
+                            <ActionForm action=create attr:class="form">
+                                <label for="el-title">{tr(Msg::ElectionTitle)}</label>
+                                <input id="el-title" name="title" required minlength="2" maxlength="60"/>
+                                <FieldMsg error=create_error field="title"/>
+                                <label for="el-scope">{tr(Msg::ElectionScope)}</label>
+                                <select id="el-scope" name="scope">
+                                    {view.scopes.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                </select>
+                                <label for="el-stars">{tr(Msg::StarsCount)}</label>
+                                <input id="el-stars" name="stars" type="number" min="1" max="100" value="10" required/>
+                                <FieldMsg error=create_error field="stars"/>
+                                <label for="el-votes">{tr(Msg::VotesPerVoter)}</label>
+                                <input id="el-votes" name="votes_per_voter" type="number" min="1" max="100" value="10" required/>
+                                <FieldMsg error=create_error field="votes_per_voter"/>
+                                <DateField id="el-nf" name="nomination_from" label=Msg::NominationFrom error=create_error/>
+                                <DateField id="el-nt" name="nomination_to" label=Msg::NominationTo error=create_error/>
+                                <DateField id="el-vf" name="voting_from" label=Msg::VotingFrom error=create_error/>
+                                <DateField id="el-vt" name="voting_to" label=Msg::VotingTo error=create_error/>
+                                <DateField id="el-pt" name="notice_to" label=Msg::NoticeTo error=create_error/>
+                                <label for="el-min">{tr(Msg::MinHours)}</label>
+                                <input id="el-min" name="min_service_hours" type="number" min="0" max="10000" value="0" required/>
+                                <FieldMsg error=create_error field="min_service_hours"/>
+                                <label class="check"><input type="checkbox" name="live_tally" value="on" checked/> {tr(Msg::LiveTally)}</label>
+                                <FormMsg error=create_error/>
+                                <button type="submit" class="btn primary">{tr(Msg::NewElection)}</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DateField(
+    id: &'static str,
+    name: &'static str,
+    label: Msg,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{tr(label)}</label>
+        <input id=id name=name type="date" required/>
+        <FieldMsg error field=name/>
+    }
+}
+
+#[component]
+fn ElectionAdmin(
+    e: ElectionAdminCard,
+    actions: Actions,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let id = e.id.to_string();
+    let version = e.version.to_string();
+    let (open_id, open_version, nominate_id) = (id.clone(), version.clone(), id.clone());
+    let before_voting = matches!(e.phase, Phase::Upcoming | Phase::Nominating | Phase::Preparing);
+    let voting = e.phase == Phase::Voting;
+    view! {
+        <li class="card election" data-election=e.id.to_string()>
+            <p class="muted">{e.scope_name.clone()} " · " <span class="tag">{tr(phase_label(e.phase))}</span></p>
+            <h2>{e.title.clone()}</h2>
+            <dl class="facts">
+                <dt>{tr(Msg::StarsCount)}</dt><dd>{e.stars}</dd>
+                <dt>{tr(Msg::VotesPerVoter)}</dt><dd>{e.votes_per_voter}</dd>
+                <dt>{tr(Msg::MinHours)}</dt><dd>{e.min_service_hours}</dd>
+                <dt>{tr(Msg::NominationFrom)}</dt><dd>{e.nomination_from.clone()} " – " {e.nomination_to.clone()}</dd>
+                <dt>{tr(Msg::VotingPeriod)}</dt><dd>{e.voting_from.clone()} " – " {e.voting_to.clone()}</dd>
+                <dt>{tr(Msg::NoticeTo)}</dt><dd>{e.notice_to.clone()}</dd>
+                <dt>{tr(Msg::VotesCast)}</dt><dd class="votes-cast">{e.votes_cast}</dd>
+                <dt>{tr(Msg::Voters)}</dt><dd>{e.voters}</dd>
+            </dl>
+            <p class="actions">
+                <a class="btn" href=format!("/admin/elections/{}/csv", e.id) download>{tr(Msg::ExportCsv)}</a>
+                {before_voting.then(|| view! {
+                    <ActionForm action=actions.open attr:class="inline">
+                        <input type="hidden" name="id" value=open_id/>
+                        <input type="hidden" name="version" value=open_version/>
+                        <button type="submit" class="btn primary">{tr(Msg::OpenVotingNow)}</button>
+                    </ActionForm>
+                })}
+            </p>
+            {voting.then(|| view! {
+                <ActionForm action=actions.extend attr:class="form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="version" value=version/>
+                    <label for=format!("extend-{}", e.id)>{tr(Msg::NewClose)}</label>
+                    <input id=format!("extend-{}", e.id) name="voting_to" type="date" required/>
+                    <FieldMsg error field="voting_to"/>
+                    <button type="submit" class="btn">{tr(Msg::ExtendVoting)}</button>
+                </ActionForm>
+            })}
+            <h3>{tr(Msg::Nominations)} " (" {e.nominations.len()} ")"</h3>
+            <ul class="nominations">
+                {e.nominations.into_iter().map(|n| {
+                    let nid = n.id.to_string();
+                    let pending = n.status == "pending";
+                    let status = match n.status.as_str() {
+                        "approved" => Msg::StatusApproved,
+                        "rejected" => Msg::StatusRejected,
+                        _ => Msg::StatusPending,
+                    };
+                    view! {
+                        <li class="nomination">
+                            <strong>{n.name}</strong> " · " {format!("{:.1}", n.service_hours)} " " {tr(Msg::Hours)}
+                            " · " <span class="tag">{tr(status)}</span>
+                            {(n.status == "approved").then(|| view! { " · " <span class="votes">{n.votes} " " {tr(Msg::Votes)}</span> })}
+                            {n.reason.map(|r| view! { <span class="muted">" · " {r}</span> })}
+                            {(!n.intro.is_empty()).then(|| view! { <p class="muted">{n.intro}</p> })}
+                            {pending.then(|| view! {
+                                <ActionForm action=actions.decide attr:class="inline decide">
+                                    <input type="hidden" name="id" value=nid.clone()/>
+                                    <button type="submit" name="decision" value="approve" class="btn primary">{tr(Msg::Approve)}</button>
+                                    <label class="visually-hidden" for=format!("reason-{nid}")>{tr(Msg::Reason)}</label>
+                                    <input id=format!("reason-{nid}") name="reason" maxlength="200" placeholder=tr(Msg::Reason)/>
+                                    <button type="submit" name="decision" value="reject" class="btn">{tr(Msg::Reject)}</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {before_voting.then(|| view! {
+                <ActionForm action=actions.nominate attr:class="form">
+                    <input type="hidden" name="election" value=nominate_id/>
+                    <label for=format!("nominate-{}", e.id)>{tr(Msg::CandidatePhone)}</label>
+                    <input id=format!("nominate-{}", e.id) name="phone" type="tel" inputmode="numeric" maxlength="20" required/>
+                    <label for=format!("nominate-intro-{}", e.id)>{tr(Msg::Intro)}</label>
+                    <input id=format!("nominate-intro-{}", e.id) name="intro" maxlength="500"/>
+                    <button type="submit" class="btn">{tr(Msg::Nominate)}</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,502 @@
+//! Running a 志愿服务之星 election: community and subdistrict admins define it, open
+//! voting, extend the close; volunteers nominate themselves or are nominated; admins
+//! approve or reject. Every change is audited; the result is fixed at the close.
+use crate::dto::ElectionsAdminView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::domain::election::{may_extend, phase, validate_draft, DraftInput, DraftProblem, Phase},
+    crate::domain::phone::PhoneNumber,
+    crate::domain::role::Role,
+    crate::domain::time::{format_local_date, parse_local_date},
+    crate::dto::{ElectionAdminCard, NominationItem},
+    crate::error::FieldError,
+    crate::i18n::Msg,
+    crate::live::Topic,
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, stars_repo},
+    crate::session::SessionUser,
+};
+
+/// Whether the user runs elections over the area `code`: a community or subdistrict admin
+/// whose area contains it.
+#[cfg(feature = "ssr")]
+pub(crate) fn runs_elections_in(user: &SessionUser, code: &str) -> bool {
+    user.roles.iter().any(|r| {
+        matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin)
+            && crate::domain::grid::is_within(code, &r.node_code)
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn phase_of(e: &stars_repo::ElectionFull, now: i64) -> Phase {
+    phase(now, e.nomination_start, e.nomination_end, e.voting_start, e.voting_end, e.notice_end)
+}
+
+/// Fixes the results of elections whose voting has closed (idempotent); run by the
+/// server's background task and before a closed election is shown.
+#[cfg(feature = "ssr")]
+pub async fn close_elections(state: &crate::state::AppState) -> Result<(), sqlx::Error> {
+    let mut tx = begin_immediate(&state.pool).await?;
+    let closed = stars_repo::close_due(&mut tx, now()).await?;
+    tx.commit().await?;
+    for id in closed {
+        tracing::info!(election = id, "election closed; stars fixed");
+        state.bus.publish(Topic::Election, Some(id));
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn hours(minutes: i64) -> f64 {
+    (minutes as f64 / 6.0).round() / 10.0
+}
+
+#[server(endpoint = "elections_admin")]
+pub async fn elections_admin() -> Result<ElectionsAdminView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let scopes: Vec<_> = user
+        .roles
+        .iter()
+        .filter(|r| matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin))
+        .map(|r| (r.node_id, r.node_name.clone(), r.node_code.clone()))
+        .collect();
+    if scopes.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let t = now();
+    let mut elections = Vec::new();
+    for (_, _, code) in &scopes {
+        for e in stars_repo::elections_within(&state.pool, code).await? {
+            if elections.iter().any(|c: &ElectionAdminCard| c.id == e.id) {
+                continue;
+            }
+            let (votes_cast, voters) = stars_repo::totals(&state.pool, e.id).await?;
+            let nominations = stars_repo::nominations(&state.pool, e.id)
+                .await?
+                .into_iter()
+                .map(|n| NominationItem {
+                    id: n.id,
+                    name: n.name,
+                    intro: n.intro,
+                    status: n.status,
+                    reason: n.reason,
+                    service_hours: hours(n.service_minutes),
+                    votes: n.votes,
+                })
+                .collect();
+            let day = |end: i64| format_local_date(end - 1);
+            elections.push(ElectionAdminCard {
+                id: e.id,
+                version: e.version,
+                phase: phase_of(&e, t),
+                title: e.title,
+                scope_name: e.scope_name,
+                stars: e.stars,
+                votes_per_voter: e.votes_per_voter,
+                min_service_hours: e.min_service_hours,
+                live_tally: e.live_tally,
+                nomination_from: format_local_date(e.nomination_start),
+                nomination_to: day(e.nomination_end),
+                voting_from: format_local_date(e.voting_start),
+                voting_to: day(e.voting_end),
+                notice_to: day(e.notice_end),
+                votes_cast,
+                voters,
+                nominations,
+            });
+        }
+    }
+    Ok(ElectionsAdminView { scopes: scopes.into_iter().map(|(id, name, _)| (id, name)).collect(), elections })
+}
+
+#[cfg(feature = "ssr")]
+fn draft_msg(problem: DraftProblem) -> Msg {
+    match problem {
+        DraftProblem::Title => Msg::ErrTitleLength,
+        DraftProblem::Stars | DraftProblem::VotesPerVoter | DraftProblem::MinHours => Msg::ErrNumberRange,
+        DraftProblem::Date => Msg::ErrBadDate,
+        DraftProblem::Order => Msg::ErrElectionDates,
+    }
+}
+
+/// 发起评选: a new election over the admin's community or subdistrict.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "create_election")]
+pub async fn create_election(
+    title: String,
+    scope: i64,
+    stars: String,
+    votes_per_voter: String,
+    nomination_from: String,
+    nomination_to: String,
+    voting_from: String,
+    voting_to: String,
+    notice_to: String,
+    #[server(default)] live_tally: Option<String>,
+    min_service_hours: String,
+) -> Result<i64, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let Some(scope_role) = user
+        .roles
+        .iter()
+        .find(|r| r.node_id == scope && matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin))
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let draft = validate_draft(&DraftInput {
+        title: &title,
+        stars: &stars,
+        votes_per_voter: &votes_per_voter,
+        nomination_from: &nomination_from,
+        nomination_to: &nomination_to,
+        voting_from: &voting_from,
+        voting_to: &voting_to,
+        notice_to: &notice_to,
+        live_tally: live_tally.is_some(),
+        min_service_hours: &min_service_hours,
+    })
+    .map_err(|problems| {
+        AppError::Invalid(
+            problems.into_iter().map(|(f, p)| FieldError { field: f.into(), msg: draft_msg(p) }).collect(),
+        )
+    })?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let id = stars_repo::insert_election(&mut tx, &draft, scope, user.account_id).await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "create_election",
+            object_kind: "star_election",
+            object_id: Some(id),
+            node_id: Some(scope_role.node_id),
+            after_json: Some(
+                serde_json::json!({
+                    "title": draft.title, "stars": draft.stars, "votes_per_voter": draft.votes_per_voter,
+                    "voting_start": draft.voting_start, "voting_end": draft.voting_end,
+                    "live_tally": draft.live_tally, "min_service_hours": draft.min_service_hours,
+                })
+                .to_string(),
+            ),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Election, Some(id));
+    ctx::redirect_form("/admin/elections");
+    Ok(id)
+}
+
+/// Loads an election the user runs, inside the transaction; records and returns a refusal otherwise.
+#[cfg(feature = "ssr")]
+async fn election_run_by(
+    tx: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+    id: i64,
+) -> Result<stars_repo::ElectionFull, AppError> {
+    let e = stars_repo::election(tx, id).await?.ok_or(AppError::NotFound)?;
+    if !runs_elections_in(user, &e.scope_code) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(e)
+}
+
+/// Records a refused change to an election in the audit log, committed on its own.
+#[cfg(feature = "ssr")]
+async fn audit_refusal(
+    state: &crate::state::AppState,
+    user: &SessionUser,
+    action: &'static str,
+    id: i64,
+    err: &AppError,
+) -> Result<(), AppError> {
+    let mut tx = begin_immediate(&state.pool).await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action,
+            object_kind: "star_election",
+            object_id: Some(id),
+            refused: true,
+            detail: format!("{:?}", err.msg()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// 现在开始投票: opens voting now (closing nominations), only before voting has opened.
+#[server(endpoint = "open_voting")]
+pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let e = election_run_by(&mut tx, &user, id).await?;
+    let refusal = if e.voting_start <= t {
+        Some(AppError::Conflict(Msg::ErrVotingOpened))
+    } else if !stars_repo::open_voting(&mut tx, id, version, t).await? {
+        Some(AppError::Conflict(Msg::ErrStale))
+    } else {
+        None
+    };
+    if let Some(err) = refusal {
+        drop(tx);
+        audit_refusal(&state, &user, "open_voting", id, &err).await?;
+        return Err(err);
+    }
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "open_voting",
+            object_kind: "star_election",
+            object_id: Some(id),
+            node_id: Some(e.scope_node_id),
+            before_json: Some(serde_json::json!({ "voting_start": e.voting_start }).to_string()),
+            after_json: Some(serde_json::json!({ "voting_start": t }).to_string()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Election, Some(id));
+    ctx::redirect_form("/admin/elections");
+    Ok(())
+}
+
+/// 延长投票: the one change allowed once voting has opened; the notice period moves with it.
+#[server(endpoint = "extend_voting")]
+pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let Some(new_end) = parse_local_date(&voting_to).map(|t| t + 86_400) else {
+        return Err(AppError::field("voting_to", Msg::ErrBadDate));
+    };
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let e = election_run_by(&mut tx, &user, id).await?;
+    let refusal = if !may_extend(t, e.voting_end, new_end) {
+        Some(AppError::Conflict(Msg::ErrCloseNotLater))
+    } else if !stars_repo::extend_voting(&mut tx, id, version, new_end, t).await? {
+        Some(AppError::Conflict(Msg::ErrStale))
+    } else {
+        None
+    };
+    if let Some(err) = refusal {
+        drop(tx);
+        audit_refusal(&state, &user, "extend_voting", id, &err).await?;
+        return Err(err);
+    }
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "extend_voting",
+            object_kind: "star_election",
+            object_id: Some(id),
+            node_id: Some(e.scope_node_id),
+            before_json: Some(
+                serde_json::json!({ "voting_end": e.voting_end, "notice_end": e.notice_end }).to_string(),
+            ),
+            after_json: Some(
+                serde_json::json!({ "voting_end": new_end, "notice_end": e.notice_end + (new_end - e.voting_end) })
+                    .to_string(),
+            ),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Election, Some(id));
+    ctx::redirect_form("/admin/elections");
+    Ok(())
+}
+
+/// 报名 / 提名: with no phone, the viewer nominates themselves during the nomination
+/// period; an admin of the area nominates a volunteer by phone until voting opens.
+#[server(endpoint = "nominate")]
+pub async fn nominate(
+    election: i64,
+    #[server(default)] phone: String,
+    #[server(default)] intro: String,
+) -> Result<i64, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let intro = intro.trim().to_string();
+    if intro.chars().count() > 500 {
+        return Err(AppError::field("intro", Msg::ErrTooLong));
+    }
+    let by_admin = !phone.trim().is_empty();
+    let phone = if by_admin {
+        Some(PhoneNumber::parse(&phone).map_err(|_| AppError::field("phone", Msg::ErrPhoneMalformed))?)
+    } else {
+        None
+    };
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let e = stars_repo::election(&mut tx, election).await?.ok_or(AppError::NotFound)?;
+    let p = phase_of(&e, t);
+    let person = match &phone {
+        Some(phone) => {
+            if !runs_elections_in(&user, &e.scope_code) {
+                return Err(AppError::Forbidden);
+            }
+            if !matches!(p, Phase::Upcoming | Phase::Nominating | Phase::Preparing) {
+                return Err(AppError::Conflict(Msg::ErrVotingOpened));
+            }
+            let (person, _) = orders_repo::person_by_phone(&mut tx, phone.as_str())
+                .await?
+                .ok_or_else(|| AppError::field("phone", Msg::ErrNoSuchVolunteer))?;
+            person
+        }
+        None => {
+            if p != Phase::Nominating {
+                return Err(AppError::Conflict(Msg::ErrNotNominating));
+            }
+            user.person_id
+        }
+    };
+    // Only volunteers whose service area lies in the election's area stand.
+    let serves_here = orders_repo::volunteer_area(&mut tx, person)
+        .await?
+        .is_some_and(|area| crate::domain::grid::is_within(&area, &e.scope_code));
+    if !serves_here {
+        return Err(if by_admin {
+            AppError::field("phone", Msg::ErrNotVolunteerHere)
+        } else {
+            AppError::Conflict(Msg::ErrNotVolunteerHere)
+        });
+    }
+    let id = stars_repo::nominate(&mut tx, election, person, user.account_id, &intro, t)
+        .await?
+        .ok_or(AppError::Conflict(Msg::ErrAlreadyNominated))?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: if by_admin { "nominate" } else { "nominate_self" },
+            object_kind: "nomination",
+            object_id: Some(id),
+            node_id: Some(e.scope_node_id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Election, Some(election));
+    ctx::redirect_form(if by_admin { "/admin/elections" } else { "/stars" });
+    Ok(id)
+}
+
+/// 审核: approve (only at or above the minimum confirmed hours) or reject with a reason.
+#[server(endpoint = "decide_nomination")]
+pub async fn decide_nomination(id: i64, decision: String, #[server(default)] reason: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let approve = match decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let reason = reason.trim().to_string();
+    if reason.chars().count() > 200 {
+        return Err(AppError::field("reason", Msg::ErrTooLong));
+    }
+    if !approve && reason.is_empty() {
+        return Err(AppError::field("reason", Msg::ErrReasonRequired));
+    }
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let (election, person, status) = stars_repo::nomination(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let e = election_run_by(&mut tx, &user, election).await?;
+    let minutes = stars_repo::service_minutes(&mut tx, person).await?;
+    let refusal = if status != "pending" {
+        Some(Msg::ErrAlreadyDecided)
+    } else if t >= e.voting_end {
+        Some(Msg::ErrNotVoting)
+    } else if approve && minutes < e.min_service_hours * 60 {
+        Some(Msg::ErrBelowMinHours)
+    } else {
+        None
+    };
+    if let Some(msg) = refusal {
+        drop(tx);
+        audit_refusal(&state, &user, "decide_nomination", election, &AppError::Conflict(msg)).await?;
+        return Err(AppError::Conflict(msg));
+    }
+    if !stars_repo::decide(&mut tx, id, approve, (!reason.is_empty()).then_some(reason.as_str()), user.account_id, t)
+        .await?
+    {
+        return Err(AppError::Conflict(Msg::ErrAlreadyDecided));
+    }
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: if approve { "approve_nomination" } else { "reject_nomination" },
+            object_kind: "nomination",
+            object_id: Some(id),
+            node_id: Some(e.scope_node_id),
+            before_json: Some(serde_json::json!({ "status": status }).to_string()),
+            after_json: Some(
+                serde_json::json!({ "status": if approve { "approved" } else { "rejected" } }).to_string(),
+            ),
+            detail: reason,
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Election, Some(election));
+    ctx::redirect_form("/admin/elections");
+    Ok(())
+}
+
+/// The election and its tally as CSV for the admins who run it: counts per candidate,
+/// never a voter.
+#[cfg(feature = "ssr")]
+pub async fn tally_csv(state: &crate::state::AppState, user: &SessionUser, id: i64) -> Result<String, AppError> {
+    use crate::domain::csv::row;
+    let mut conn = state.pool.acquire().await?;
+    let e = election_run_by(&mut conn, user, id).await?;
+    drop(conn);
+    let t = now();
+    let (votes_cast, voters) = stars_repo::totals(&state.pool, id).await?;
+    let ranks: std::collections::HashMap<i64, i64> =
+        stars_repo::stars_of(&state.pool, id).await?.into_iter().map(|(n, _, _, rank)| (n, rank)).collect();
+    let mut out = String::from("\u{feff}");
+    out += &row(&["评选", "范围", "阶段", "名额", "每人票数", "投票开始", "投票截止", "总票数", "投票人数"]);
+    out += &row(&[
+        e.title.clone(),
+        e.scope_name.clone(),
+        crate::pages::stars::phase_label(phase_of(&e, t)).text(crate::i18n::Locale::default()).to_string(),
+        e.stars.to_string(),
+        e.votes_per_voter.to_string(),
+        format_local_date(e.voting_start),
+        format_local_date(e.voting_end - 1),
+        votes_cast.to_string(),
+        voters.to_string(),
+    ]);
+    out += "\r\n";
+    out += &row(&["候选人", "状态", "票数", "确认服务时长（小时）", "当选名次"]);
+    for n in stars_repo::nominations(&state.pool, id).await? {
+        out += &row(&[
+            n.name,
+            n.status,
+            n.votes.to_string(),
+            format!("{:.1}", hours(n.service_minutes)),
+            ranks.get(&n.id).map(|r| r.to_string()).unwrap_or_default(),
+        ]);
+    }
+    Ok(out)
+}
