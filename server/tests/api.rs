@@ -1531,3 +1531,232 @@ async fn ten_thousand_mixed_votes_at_once_count_exactly_the_distinct_valid_ones(
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'cast_vote'").await, results.len() as i64);
     assert!(accepted.len() > 400, "the mix should accept many votes, got {}", accepted.len());
 }
+
+// ---------------------------------------------------------------------------------------
+// Running an election.
+
+fn local_day(offset_days: i64) -> String {
+    app::domain::time::format_local_date(app::repo::now() + offset_days * 86_400)
+}
+
+impl TestApp {
+    /// 祖望社区's node id (the community admin 13800000004's area).
+    async fn zuwang(&self) -> String {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE name = '祖望社区'")
+            .fetch_one(&self.pool)
+            .await
+            .expect("祖望社区");
+        id.to_string()
+    }
+
+    /// Creates an election over 祖望社区 whose nominations are open today; voting from tomorrow.
+    async fn create_election(&self, admin: &Client, min_hours: &str) -> (StatusCode, String) {
+        let scope = self.zuwang().await;
+        let (today, tomorrow, later, notice) = (local_day(0), local_day(1), local_day(10), local_day(17));
+        let form = [
+            ("title", "祖望社区2027年度志愿服务之星"),
+            ("scope", scope.as_str()),
+            ("stars", "3"),
+            ("votes_per_voter", "3"),
+            ("nomination_from", today.as_str()),
+            ("nomination_to", today.as_str()),
+            ("voting_from", tomorrow.as_str()),
+            ("voting_to", later.as_str()),
+            ("notice_to", notice.as_str()),
+            ("live_tally", "on"),
+            ("min_service_hours", min_hours),
+        ];
+        self.post(admin, "create_election", &form).await
+    }
+}
+
+#[tokio::test]
+async fn only_an_admin_of_the_area_creates_an_election_and_bad_fields_are_named() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    let (status, body) = app.create_election(&admin, "0").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id: i64 = body.trim().parse().expect("id");
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'create_election' AND outcome = 'ok'").await,
+        1,
+    );
+    let (status, body) = app
+        .post(
+            &admin,
+            "create_election",
+            &[
+                ("title", "x"),
+                ("scope", &app.zuwang().await),
+                ("stars", "0"),
+                ("votes_per_voter", "10"),
+                ("nomination_from", "2027-01-10"),
+                ("nomination_to", "2027-02-30"),
+                ("voting_from", "2027-01-05"),
+                ("voting_to", "2027-01-20"),
+                ("notice_to", "2027-01-27"),
+                ("min_service_hours", "-3"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["title", "stars", "nomination_to", "min_service_hours"] {
+        assert!(body.contains(&format!(r#""field":"{field}""#)), "{field} not named in {body}");
+    }
+    // A resident, and a community admin for the subdistrict around them, are refused.
+    let resident = app.signed_in("13800000001").await;
+    assert_eq!(app.create_election(&resident, "0").await.0, StatusCode::FORBIDDEN);
+    let street: i64 = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE name = '幸福街道'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("street");
+    let (status, _) = app.post(&admin, "create_election", &[("scope", &street.to_string())]).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::BAD_REQUEST, "{status}");
+    assert_eq!(app.count("SELECT count(*) FROM star_elections").await, 3, "only election {id} was added");
+}
+
+#[tokio::test]
+async fn once_voting_opens_only_a_later_close_is_accepted_and_every_change_is_audited() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    let id = app.create_election(&admin, "0").await.1;
+    let (status, body) = app.post(&admin, "open_voting", &[("id", &id), ("version", "1")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.post(&admin, "open_voting", &[("id", &id), ("version", "2")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrVotingOpened"), "{body}");
+    let earlier = local_day(3);
+    let (status, body) =
+        app.post(&admin, "extend_voting", &[("id", &id), ("version", "2"), ("voting_to", &earlier)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrCloseNotLater"), "{body}");
+    let later = local_day(20);
+    let (status, body) =
+        app.post(&admin, "extend_voting", &[("id", &id), ("version", "1"), ("voting_to", &later)]).await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrStale"), "an edit against an old version: {body}");
+    let (status, body) =
+        app.post(&admin, "extend_voting", &[("id", &id), ("version", "2"), ("voting_to", &later)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (span, notice): (i64, i64) =
+        sqlx::query_as("SELECT voting_end - voting_start, notice_end - voting_end FROM star_elections WHERE id = ?")
+            .bind(id.trim())
+            .fetch_one(&app.pool)
+            .await
+            .expect("election");
+    assert!(span > 19 * 86_400, "the close moved to {later}");
+    assert_eq!(notice, 7 * 86_400, "the notice period moves with the close");
+    let (status, _) = app
+        .post(
+            &app.signed_in("13800000001").await,
+            "extend_voting",
+            &[("id", &id), ("version", "3"), ("voting_to", &local_day(30))],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE object_kind = 'star_election' AND action IN ('open_voting', 'extend_voting') AND outcome = 'refused'").await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'extend_voting' AND outcome = 'ok' AND before_json LIKE '%voting_end%'").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn nominations_are_reviewed_and_the_minimum_hours_bar_approval() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    let election = app.create_election(&admin, "1000").await.1;
+    // An admin nominates a volunteer of the community; volunteers nominate themselves.
+    let (status, body) = app
+        .post(&admin, "nominate", &[("election", &election), ("phone", "13800000010"), ("intro", "每周帮老人理发")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let nomination = body.trim().to_string();
+    let volunteer = app.signed_in("13800000011").await;
+    let (status, body) = app.post(&volunteer, "nominate", &[("election", &election), ("intro", "我会修电器")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.post(&volunteer, "nominate", &[("election", &election)]).await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrAlreadyNominated"), "{body}");
+    let resident = app.signed_in("13800000001").await;
+    let (status, body) = app.post(&resident, "nominate", &[("election", &election)]).await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrNotVolunteerHere"), "{body}");
+    // 13800000020 serves another community.
+    let (status, body) = app.post(&admin, "nominate", &[("election", &election), ("phone", "13800000020")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Nobody has 1,000 confirmed hours; a rejection needs a reason.
+    let (status, body) = app.post(&admin, "decide_nomination", &[("id", &nomination), ("decision", "approve")]).await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrBelowMinHours"), "{body}");
+    let (status, _) = app.post(&admin, "decide_nomination", &[("id", &nomination), ("decision", "reject")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) =
+        app.post(&resident, "decide_nomination", &[("id", &nomination), ("decision", "reject"), ("reason", "x")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app
+        .post(&admin, "decide_nomination", &[("id", &nomination), ("decision", "reject"), ("reason", "服务时长不足")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.post(&admin, "decide_nomination", &[("id", &nomination), ("decision", "approve")]).await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrAlreadyDecided"), "{body}");
+    // Without the bar, approval works; the admin view shows counts and statuses.
+    sqlx::query("UPDATE star_elections SET min_service_hours = 0").execute(&app.pool).await.expect("q");
+    let own: i64 = sqlx::query_scalar("SELECT id FROM nominations WHERE intro = '我会修电器'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("own");
+    let (status, body) =
+        app.post(&admin, "decide_nomination", &[("id", &own.to_string()), ("decision", "approve")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, view) = app.post(&admin, "elections_admin", &[]).await;
+    assert!(view.contains("服务时长不足") && view.contains(r#""status":"approved""#), "{view}");
+}
+
+#[tokio::test]
+async fn a_finished_election_has_its_stars_a_badge_and_a_csv_without_voters() {
+    let app = TestApp::spawn().await;
+    // The seeded 2025 election closed a year ago with five stars fixed by the tie rule.
+    let ranked: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT nm.star_rank, nm.final_votes FROM nominations nm JOIN star_elections e ON e.id = nm.election_id
+         WHERE e.title = '2025年度志愿服务之星' AND nm.star_rank IS NOT NULL ORDER BY nm.star_rank",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("stars");
+    assert_eq!(ranked.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    assert!(ranked.windows(2).all(|w| w[0].1 >= w[1].1), "more votes rank first: {ranked:?}");
+    let (election, star_phone): (i64, String) = sqlx::query_as(
+        "SELECT e.id, p.phone FROM nominations nm JOIN star_elections e ON e.id = nm.election_id
+         JOIN people p ON p.id = nm.person_id WHERE e.title = '2025年度志愿服务之星' AND nm.star_rank = 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("star");
+    let star = app.signed_in(&star_phone).await;
+    let (_, me) = app.post(&star, "me_data", &[]).await;
+    assert!(me.contains("2025年度志愿服务之星"), "{me}");
+    // Anyone may see the results page of the finished election.
+    let (status, page) = app.get(&app.client(), &format!("/stars?election={election}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("当选名单") && page.contains("已公布"), "results shown");
+    // The subdistrict admin exports counts per candidate; no voter appears.
+    let admin = app.signed_in("13800000005").await;
+    let (status, csv) = app.get(&admin, &format!("/admin/elections/{election}/csv")).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert!(csv.contains("2025年度志愿服务之星") && csv.contains("候选人,状态,票数"), "{csv}");
+    assert!(!csv.contains("138000010"), "no resident phone in the export");
+    let voters: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT p.full_name FROM star_votes v JOIN accounts a ON a.id = v.voter_id JOIN people p ON p.id = a.person_id
+         WHERE v.election_id = ?1 AND p.id NOT IN (SELECT person_id FROM nominations WHERE election_id = ?1)",
+    )
+    .bind(election)
+    .fetch_all(&app.pool)
+    .await
+    .expect("voters");
+    assert!(!voters.is_empty());
+    assert!(voters.iter().all(|v| !csv.contains(v.as_str())), "no voter is named in the export");
+    // A community admin does not run the street's election; a visitor is asked to sign in.
+    let community = app.signed_in("13800000004").await;
+    assert_eq!(app.get(&community, &format!("/admin/elections/{election}/csv")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&app.client(), &format!("/admin/elections/{election}/csv")).await.0, StatusCode::UNAUTHORIZED);
+}
