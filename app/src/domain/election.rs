@@ -250,12 +250,12 @@ mod tests {
     #[test]
     fn every_bad_field_is_named() {
         let bad = DraftInput { title: " x ", stars: "0", votes_per_voter: "-1", min_service_hours: "lots", ..draft() };
-        let fields: Vec<_> = validate_draft(&bad).unwrap_err().into_iter().map(|(f, _)| f).collect();
+        let fields: Vec<_> = validate_draft(&bad).expect_err("refused").into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["title", "stars", "votes_per_voter", "min_service_hours"]);
         let unordered = DraftInput { voting_from: "2027-01-05", ..draft() };
-        assert_eq!(validate_draft(&unordered).unwrap_err(), [("voting_from", DraftProblem::Order)]);
+        assert_eq!(validate_draft(&unordered).expect_err("refused"), [("voting_from", DraftProblem::Order)]);
         let no_date = DraftInput { notice_to: "2027-02-30", ..draft() };
-        assert_eq!(validate_draft(&no_date).unwrap_err(), [("notice_to", DraftProblem::Date)]);
+        assert_eq!(validate_draft(&no_date).expect_err("refused"), [("notice_to", DraftProblem::Date)]);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Running a 志愿服务之星 election: community and subdistrict admins define it, open
 //! voting, extend the close; volunteers nominate themselves or are nominated; admins
 //! approve or reject. Every change is audited; the result is fixed at the close.
+// A form's fields are a server function's arguments (see orders.rs).
+#![allow(clippy::too_many_arguments)]
 use crate::dto::ElectionsAdminView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -124,7 +126,6 @@ fn draft_msg(problem: DraftProblem) -> Msg {
 }
 
 /// 发起评选: a new election over the admin's community or subdistrict.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "create_election")]
 pub async fn create_election(
     title: String,
