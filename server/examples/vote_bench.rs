@@ -10,11 +10,13 @@
 //!
 //! `cargo run --release -p server --example vote_bench -- [--server target/release/server]
 //!  [--seconds 5] [--rates 500,750,1000,1500,2000,3000,4000,5000,6000]`
+#[path = "../tests/common/mod.rs"]
+mod fixtures;
 #[path = "support/mod.rs"]
 mod support;
 
 use reqwest::{Client, StatusCode};
-use sqlx::{Connection, SqlitePool};
+use sqlx::Connection;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{constant_rate, open, pct, start_server, Tally};
@@ -44,55 +46,6 @@ fn args() -> Args {
     a
 }
 
-/// Adds `n` residents of 幸福街道 with a live session each; returns their cookies.
-async fn voters(pool: &SqlitePool, n: usize) -> Vec<String> {
-    let micro_grids: Vec<i64> = sqlx::query_scalar(
-        "SELECT m.id FROM grid_nodes m JOIN grid_nodes s ON m.code GLOB s.code || '*'
-         WHERE s.name = '幸福街道' AND m.level = 'micro_grid'",
-    )
-    .fetch_all(pool)
-    .await
-    .expect("micro-grids");
-    let mut tx = pool.begin().await.expect("tx");
-    let mut cookies = Vec::with_capacity(n);
-    for i in 0..n {
-        let phone = (15_000_000_000u64 + i as u64).to_string();
-        let micro = micro_grids[i % micro_grids.len()];
-        let person: i64 =
-            sqlx::query_scalar("INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id")
-                .bind(format!("压测居民{i}"))
-                .bind(&phone)
-                .bind(micro)
-                .fetch_one(&mut *tx)
-                .await
-                .expect("person");
-        let account: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, 'unused') RETURNING id",
-        )
-        .bind(person)
-        .bind(&phone)
-        .fetch_one(&mut *tx)
-        .await
-        .expect("account");
-        sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'resident', ?)")
-            .bind(account)
-            .bind(micro)
-            .execute(&mut *tx)
-            .await
-            .expect("role");
-        let token = app::auth::new_token();
-        sqlx::query("INSERT INTO sessions (token_hash, account_id, expires_at) VALUES (?, ?, unixepoch() + 86400)")
-            .bind(app::auth::token_hash(&token))
-            .bind(account)
-            .execute(&mut *tx)
-            .await
-            .expect("session");
-        cookies.push(format!("gs_session={token}"));
-    }
-    tx.commit().await.expect("commit");
-    cookies
-}
-
 struct Step {
     offered: u64,
     tally: Tally,
@@ -117,13 +70,7 @@ async fn run_mode(a: &Args, dir: &std::path::Path, name: &str, batch: &str) -> (
     let env = [("GRIDSTATION_VOTE_BATCH", batch), ("GRIDSTATION_VOTES_PER_IP_PER_MINUTE", "100000000")];
     let (_server, base) = start_server(&a.server, &db, &env).await;
     let pool = open(&db).await;
-    let candidates: Vec<i64> = sqlx::query_scalar(
-        "SELECT n.id FROM nominations n JOIN star_elections e ON e.id = n.election_id
-         WHERE n.status = 'approved' AND e.voting_start <= unixepoch() AND e.voting_end > unixepoch() ORDER BY n.id",
-    )
-    .fetch_all(&pool)
-    .await
-    .expect("candidates");
+    let candidates = fixtures::running_candidates(&pool).await;
     let quota: i64 = sqlx::query_scalar(
         "SELECT votes_per_voter FROM star_elections WHERE voting_start <= unixepoch() AND voting_end > unixepoch()",
     )
@@ -132,7 +79,9 @@ async fn run_mode(a: &Args, dir: &std::path::Path, name: &str, batch: &str) -> (
     .expect("quota");
     let per_voter = (quota as usize).min(candidates.len());
     let total: u64 = a.rates.iter().map(|r| r * a.seconds).sum();
-    let cookies = Arc::new(voters(&pool, (total as usize).div_ceil(per_voter)).await);
+    let voters =
+        fixtures::residents_with_sessions(&pool, "幸福街道", (total as usize).div_ceil(per_voter), 15_000_000_000);
+    let cookies = Arc::new(voters.await.into_iter().map(|(_, cookie)| cookie).collect::<Vec<_>>());
     let candidates = Arc::new(candidates);
     let client = Client::builder().pool_max_idle_per_host(512).build().expect("client");
     let mut steps = Vec::new();

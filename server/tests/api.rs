@@ -1,4 +1,6 @@
 //! Integration tests: the real router on 127.0.0.1:0 with a fresh SQLite file each.
+mod common;
+
 use app::live::Topic;
 use futures::StreamExt;
 use reqwest::{Client, StatusCode};
@@ -1227,13 +1229,7 @@ const RUNNING_VOTES: &str = "SELECT count(*) FROM star_votes WHERE election_id I
 impl TestApp {
     /// The approved nominations of the seeded running election, in id order.
     async fn nominations(&self) -> Vec<i64> {
-        sqlx::query_scalar(
-            "SELECT n.id FROM nominations n JOIN star_elections e ON e.id = n.election_id
-             WHERE n.status = 'approved' AND e.voting_end > unixepoch() ORDER BY n.id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .expect("q")
+        common::running_candidates(&self.pool).await
     }
 }
 
@@ -1316,59 +1312,17 @@ async fn votes_from_outside_the_area_or_outside_the_period_are_refused() {
 }
 
 impl TestApp {
-    /// `n` new residents of micro-grids inside the area named `area`, each with a live
-    /// session made the way sign-in makes one (only the token's hash is stored).
+    /// `n` new residents of `area` with live sessions: (account id, a client carrying the cookie).
     async fn residents_with_sessions(&self, area: &str, n: usize, first_phone: u64) -> Vec<(i64, Client)> {
-        let micro_grids: Vec<i64> = sqlx::query_scalar(
-            "SELECT m.id FROM grid_nodes m JOIN grid_nodes a ON m.code GLOB a.code || '*'
-             WHERE a.name = ? AND m.level = 'micro_grid' ORDER BY m.id",
-        )
-        .bind(area)
-        .fetch_all(&self.pool)
-        .await
-        .expect("micro-grids");
-        assert!(!micro_grids.is_empty(), "no micro-grid in {area}");
-        let mut out = Vec::with_capacity(n);
-        let mut tx = self.pool.begin().await.expect("tx");
-        for i in 0..n {
-            let phone = (first_phone + i as u64).to_string();
-            let micro = micro_grids[i % micro_grids.len()];
-            let person: i64 = sqlx::query_scalar(
-                "INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id",
-            )
-            .bind(format!("投票居民{i}"))
-            .bind(&phone)
-            .bind(micro)
-            .fetch_one(&mut *tx)
+        common::residents_with_sessions(&self.pool, area, n, first_phone)
             .await
-            .expect("person");
-            let account: i64 = sqlx::query_scalar(
-                "INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, 'unused') RETURNING id",
-            )
-            .bind(person)
-            .bind(&phone)
-            .fetch_one(&mut *tx)
-            .await
-            .expect("account");
-            sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'resident', ?)")
-                .bind(account)
-                .bind(micro)
-                .execute(&mut *tx)
-                .await
-                .expect("role");
-            let token = app::auth::new_token();
-            sqlx::query("INSERT INTO sessions (token_hash, account_id, expires_at) VALUES (?, ?, unixepoch() + 3600)")
-                .bind(app::auth::token_hash(&token))
-                .bind(account)
-                .execute(&mut *tx)
-                .await
-                .expect("session");
-            let mut headers = reqwest::header::HeaderMap::new();
-            headers.insert(reqwest::header::COOKIE, format!("gs_session={token}").parse().expect("header"));
-            out.push((account, Client::builder().default_headers(headers).build().expect("client")));
-        }
-        tx.commit().await.expect("commit");
-        out
+            .into_iter()
+            .map(|(account, cookie)| {
+                let mut headers = reqwest::header::HeaderMap::new();
+                headers.insert(reqwest::header::COOKIE, cookie.parse().expect("header"));
+                (account, Client::builder().default_headers(headers).build().expect("client"))
+            })
+            .collect()
     }
 }
 

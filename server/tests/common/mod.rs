@@ -1,0 +1,67 @@
+//! Fixtures shared by the integration tests and the benchmarks.
+#![allow(dead_code)]
+use sqlx::SqlitePool;
+
+/// Adds `n` residents of micro-grids inside the area named `area`, each with a live
+/// session made the way sign-in makes one (only the token's hash is stored). Returns
+/// (account id, `Cookie` header value) per resident.
+pub async fn residents_with_sessions(pool: &SqlitePool, area: &str, n: usize, first_phone: u64) -> Vec<(i64, String)> {
+    let micro_grids: Vec<i64> = sqlx::query_scalar(
+        "SELECT m.id FROM grid_nodes m JOIN grid_nodes a ON m.code GLOB a.code || '*'
+         WHERE a.name = ? AND m.level = 'micro_grid' ORDER BY m.id",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await
+    .expect("micro-grids");
+    assert!(!micro_grids.is_empty(), "no micro-grid in {area}");
+    let mut out = Vec::with_capacity(n);
+    let mut tx = pool.begin().await.expect("tx");
+    for i in 0..n {
+        let phone = (first_phone + i as u64).to_string();
+        let micro = micro_grids[i % micro_grids.len()];
+        let person: i64 =
+            sqlx::query_scalar("INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id")
+                .bind(format!("测试居民{i}"))
+                .bind(&phone)
+                .bind(micro)
+                .fetch_one(&mut *tx)
+                .await
+                .expect("person");
+        let account: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, 'unused') RETURNING id",
+        )
+        .bind(person)
+        .bind(&phone)
+        .fetch_one(&mut *tx)
+        .await
+        .expect("account");
+        sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'resident', ?)")
+            .bind(account)
+            .bind(micro)
+            .execute(&mut *tx)
+            .await
+            .expect("role");
+        let token = app::auth::new_token();
+        sqlx::query("INSERT INTO sessions (token_hash, account_id, expires_at) VALUES (?, ?, unixepoch() + 86400)")
+            .bind(app::auth::token_hash(&token))
+            .bind(account)
+            .execute(&mut *tx)
+            .await
+            .expect("session");
+        out.push((account, format!("gs_session={token}")));
+    }
+    tx.commit().await.expect("commit");
+    out
+}
+
+/// The approved candidates of the election that is open for voting now.
+pub async fn running_candidates(pool: &SqlitePool) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT n.id FROM nominations n JOIN star_elections e ON e.id = n.election_id
+         WHERE n.status = 'approved' AND e.voting_start <= unixepoch() AND e.voting_end > unixepoch() ORDER BY n.id",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("candidates")
+}
