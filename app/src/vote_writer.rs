@@ -182,6 +182,7 @@ async fn write_one(
         voting_end: f.voting_end,
         approved: f.approved,
         in_scope: vote.voter_areas.iter().any(|a| crate::domain::grid::is_within(a, &f.scope_code)),
+        already_voted: stars_repo::has_voted(&mut *conn, f.election_id, vote.voter, vote.nomination).await?,
         used: count,
         quota: f.votes_per_voter,
     };
@@ -194,6 +195,7 @@ async fn write_one(
         Err(VoteRefusal::NotVoting) => Outcome::Refused(Msg::ErrNotVoting),
         Err(VoteRefusal::NotApproved) => Outcome::Refused(Msg::ErrNotApproved),
         Err(VoteRefusal::OutOfScope) => Outcome::Refused(Msg::ErrOutOfScope),
+        Err(VoteRefusal::AlreadyVoted) => Outcome::Refused(Msg::ErrAlreadyVoted),
         Err(VoteRefusal::QuotaUsed) => Outcome::Refused(Msg::ErrQuotaUsed),
     };
     used.entry((f.election_id, vote.voter)).or_insert(count);

@@ -6,6 +6,7 @@ pub enum VoteRefusal {
     NotVoting,
     NotApproved,
     OutOfScope,
+    AlreadyVoted,
     QuotaUsed,
 }
 
@@ -17,6 +18,8 @@ pub struct VoteAttempt {
     pub voting_end: i64,
     pub approved: bool,
     pub in_scope: bool,
+    /// The voter already voted for this candidate.
+    pub already_voted: bool,
     pub used: i64,
     pub quota: i64,
 }
@@ -30,6 +33,10 @@ pub fn check_vote(a: VoteAttempt) -> Result<(), VoteRefusal> {
     }
     if !a.approved {
         return Err(VoteRefusal::NotApproved);
+    }
+    // A repeat is named as such even when the quota is used up.
+    if a.already_voted {
+        return Err(VoteRefusal::AlreadyVoted);
     }
     if a.used >= a.quota {
         return Err(VoteRefusal::QuotaUsed);
@@ -201,7 +208,16 @@ mod tests {
     use super::*;
 
     fn ok() -> VoteAttempt {
-        VoteAttempt { now: 100, voting_start: 50, voting_end: 200, approved: true, in_scope: true, used: 3, quota: 10 }
+        VoteAttempt {
+            now: 100,
+            voting_start: 50,
+            voting_end: 200,
+            approved: true,
+            in_scope: true,
+            already_voted: false,
+            used: 3,
+            quota: 10,
+        }
     }
 
     #[test]
@@ -222,6 +238,7 @@ mod tests {
         assert_eq!(check_vote(VoteAttempt { approved: false, ..ok() }), Err(VoteRefusal::NotApproved));
         assert_eq!(check_vote(VoteAttempt { used: 10, ..ok() }), Err(VoteRefusal::QuotaUsed));
         assert_eq!(check_vote(VoteAttempt { used: 9, ..ok() }), Ok(()));
+        assert_eq!(check_vote(VoteAttempt { already_voted: true, used: 10, ..ok() }), Err(VoteRefusal::AlreadyVoted));
     }
 
     fn draft() -> DraftInput<'static> {

@@ -78,7 +78,7 @@ fn Election(
                 <dd>{format_local_date(e.voting_start)} " – " {format_local_date(e.voting_end - 1)}</dd>
             </dl>
             {(e.may_vote && e.voting_open).then(|| view! {
-                <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " <strong>{e.remaining}</strong> " " {tr(Msg::Votes)}</p>
+                <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " {e.remaining} " " {tr(Msg::Votes)}</p>
             })}
             {(e.tally_hidden && !closed).then(|| view! { <p class="muted">{tr(Msg::TallyAfterClose)}</p> })}
             <p class="muted small">{tr(Msg::TieRule)}</p>
@@ -140,7 +140,7 @@ fn Election(
 fn Candidate(c: CandidateCard, voted: bool, can_vote: bool, vote: ServerAction<CastVote>) -> impl IntoView {
     let id = c.nomination_id.to_string();
     view! {
-        <li class="card candidate">
+        <li class="card candidate" data-nomination=c.nomination_id.to_string()>
             <div class="candidate-head">
                 <h3>{c.name}</h3>
                 {c.votes.map(|v| view! { <span class="votes">{v} " " {tr(Msg::Votes)}</span> })}

@@ -95,6 +95,22 @@ pub async fn votes_by(conn: &mut sqlx::SqliteConnection, election_id: i64, voter
         .await
 }
 
+pub async fn has_voted(
+    conn: &mut sqlx::SqliteConnection,
+    election_id: i64,
+    voter: i64,
+    nomination_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM star_votes WHERE election_id = ? AND voter_id = ? AND nomination_id = ?)",
+    )
+    .bind(election_id)
+    .bind(voter)
+    .bind(nomination_id)
+    .fetch_one(&mut *conn)
+    .await
+}
+
 /// Records the vote unless this voter already voted for this candidate; returns whether it is new.
 pub async fn insert_vote(
     conn: &mut sqlx::SqliteConnection,
