@@ -331,7 +331,7 @@ messages! {
     Search => ("搜索", "Search"),
     TieRule => ("票数相同时，确认服务时长多者在前；仍相同时，报名早者在前。", "On equal votes, more confirmed service hours first; then the earlier nomination."),
     ElectedStars => ("当选名单", "Elected"),
-    PastElections => ("往届评选", "Past elections"),
+    PastElections => ("其他评选", "Other elections"),
     Rank => ("第", "No."),
     TallyAfterClose => ("票数将在投票结束后公布", "The tally is published when voting closes"),
     NominationReceived => ("报名已提交，等待审核", "Nomination received; awaiting review"),
