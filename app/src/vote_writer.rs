@@ -9,7 +9,7 @@ use crate::i18n::Msg;
 use crate::live::{Bus, Topic};
 use crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, stars_repo};
 use sqlx::{SqliteConnection, SqlitePool};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -137,29 +137,58 @@ enum Outcome {
 /// The facts of one nomination a vote needs, looked up once per batch.
 type Facts = Option<stars_repo::VoteFacts>;
 
-/// Checks and records `votes` in one transaction, in order; commits before returning.
+/// What the batch knows about one voter in one election: the candidates voted for so far.
+type Voted = HashMap<(i64, i64), HashSet<i64>>;
+
+/// Checks `votes` in order against the database and the votes before them in the batch,
+/// then records the accepted votes and every attempt's audit row with a few multi-row
+/// statements, and commits before returning.
 async fn write_batch(pool: &SqlitePool, votes: &[VoteRequest]) -> Result<Vec<Outcome>, sqlx::Error> {
     let mut tx = begin_immediate(pool).await?;
     // The clock is read under the write lock: a vote written after the close is refused
     // even if it was sent before, so the result fixed at the close stays complete.
     let now = crate::repo::now();
     let mut facts: HashMap<i64, Facts> = HashMap::new();
-    let mut used: HashMap<(i64, i64), i64> = HashMap::new();
+    let mut voted: Voted = HashMap::new();
+    let mut accepted = Vec::new();
+    let mut audits = Vec::with_capacity(votes.len());
     let mut outcomes = Vec::with_capacity(votes.len());
     for vote in votes {
-        outcomes.push(write_one(&mut tx, vote, now, &mut facts, &mut used).await?);
+        let (outcome, election) = check_one(&mut tx, vote, now, &mut facts, &mut voted).await?;
+        if let Outcome::Counted(election) = outcome {
+            accepted.push((election, vote.voter, vote.nomination));
+        }
+        // The audit row names the election, never the candidate: nobody can list who voted for whom.
+        audits.push(AuditEntry {
+            actor_id: Some(vote.voter),
+            action: "cast_vote",
+            object_kind: "star_election",
+            object_id: election,
+            refused: !matches!(outcome, Outcome::Counted(_)),
+            detail: match outcome {
+                Outcome::Refused(msg) => format!("{msg:?}"),
+                Outcome::Unknown => "NotFound".into(),
+                _ => String::new(),
+            },
+            ip: Some(vote.ip.clone()),
+            ..Default::default()
+        });
+        outcomes.push(outcome);
     }
+    stars_repo::insert_votes(&mut tx, &accepted, now).await?;
+    audit_repo::record_many(&mut tx, &audits).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
 
-async fn write_one(
+/// The outcome of one vote and the election it was for.
+async fn check_one(
     conn: &mut SqliteConnection,
     vote: &VoteRequest,
     now: i64,
     facts: &mut HashMap<i64, Facts>,
-    used: &mut HashMap<(i64, i64), i64>,
-) -> Result<Outcome, sqlx::Error> {
+    voted: &mut Voted,
+) -> Result<(Outcome, Option<i64>), sqlx::Error> {
     let f = match facts.get(&vote.nomination) {
         Some(f) => f.clone(),
         None => {
@@ -168,65 +197,33 @@ async fn write_one(
             f
         }
     };
-    let Some(f) = f else {
-        audit(conn, vote, None, Some("NotFound")).await?;
-        return Ok(Outcome::Unknown);
-    };
-    let count = match used.get(&(f.election_id, vote.voter)) {
-        Some(n) => *n,
-        None => stars_repo::votes_by(&mut *conn, f.election_id, vote.voter).await?,
-    };
+    let Some(f) = f else { return Ok((Outcome::Unknown, None)) };
+    let key = (f.election_id, vote.voter);
+    if !voted.contains_key(&key) {
+        let before = stars_repo::voted_for(&mut *conn, f.election_id, vote.voter).await?;
+        voted.insert(key, before.into_iter().collect());
+    }
+    let mine = voted.entry(key).or_default();
     let attempt = VoteAttempt {
         now,
         voting_start: f.voting_start,
         voting_end: f.voting_end,
         approved: f.approved,
         in_scope: vote.voter_areas.iter().any(|a| crate::domain::grid::is_within(a, &f.scope_code)),
-        already_voted: stars_repo::has_voted(&mut *conn, f.election_id, vote.voter, vote.nomination).await?,
-        used: count,
+        already_voted: mine.contains(&vote.nomination),
+        used: mine.len() as i64,
         quota: f.votes_per_voter,
     };
     let outcome = match check_vote(attempt) {
-        Ok(()) if stars_repo::insert_vote(&mut *conn, f.election_id, vote.voter, vote.nomination, now).await? => {
-            used.insert((f.election_id, vote.voter), count + 1);
+        Ok(()) => {
+            mine.insert(vote.nomination);
             Outcome::Counted(f.election_id)
         }
-        Ok(()) => Outcome::Refused(Msg::ErrAlreadyVoted),
         Err(VoteRefusal::NotVoting) => Outcome::Refused(Msg::ErrNotVoting),
         Err(VoteRefusal::NotApproved) => Outcome::Refused(Msg::ErrNotApproved),
         Err(VoteRefusal::OutOfScope) => Outcome::Refused(Msg::ErrOutOfScope),
         Err(VoteRefusal::AlreadyVoted) => Outcome::Refused(Msg::ErrAlreadyVoted),
         Err(VoteRefusal::QuotaUsed) => Outcome::Refused(Msg::ErrQuotaUsed),
     };
-    used.entry((f.election_id, vote.voter)).or_insert(count);
-    let refusal = match outcome {
-        Outcome::Refused(msg) => Some(format!("{msg:?}")),
-        _ => None,
-    };
-    audit(conn, vote, Some(f.election_id), refusal.as_deref()).await?;
-    Ok(outcome)
-}
-
-/// The audit row names the election, never the candidate: nobody can list who voted for whom.
-async fn audit(
-    conn: &mut SqliteConnection,
-    vote: &VoteRequest,
-    election: Option<i64>,
-    refusal: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    audit_repo::record(
-        conn,
-        AuditEntry {
-            actor_id: Some(vote.voter),
-            action: "cast_vote",
-            object_kind: "star_election",
-            object_id: election,
-            refused: refusal.is_some(),
-            detail: refusal.unwrap_or_default().to_string(),
-            ip: Some(vote.ip.clone()),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(())
+    Ok((outcome, Some(f.election_id)))
 }

@@ -87,48 +87,35 @@ pub async fn vote_facts(
     .await
 }
 
-pub async fn votes_by(conn: &mut sqlx::SqliteConnection, election_id: i64, voter: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM star_votes WHERE election_id = ? AND voter_id = ?")
+/// The candidates a voter has voted for in an election.
+pub async fn voted_for(
+    conn: &mut sqlx::SqliteConnection,
+    election_id: i64,
+    voter: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT nomination_id FROM star_votes WHERE election_id = ? AND voter_id = ?")
         .bind(election_id)
         .bind(voter)
-        .fetch_one(&mut *conn)
+        .fetch_all(&mut *conn)
         .await
 }
 
-pub async fn has_voted(
+/// Records checked votes, (election, voter, nomination), with one statement per 300. A
+/// repeat violates the uniqueness constraint and fails the whole transaction.
+pub async fn insert_votes(
     conn: &mut sqlx::SqliteConnection,
-    election_id: i64,
-    voter: i64,
-    nomination_id: i64,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM star_votes WHERE election_id = ? AND voter_id = ? AND nomination_id = ?)",
-    )
-    .bind(election_id)
-    .bind(voter)
-    .bind(nomination_id)
-    .fetch_one(&mut *conn)
-    .await
-}
-
-/// Records the vote unless this voter already voted for this candidate; returns whether it is new.
-pub async fn insert_vote(
-    conn: &mut sqlx::SqliteConnection,
-    election_id: i64,
-    voter: i64,
-    nomination_id: i64,
+    votes: &[(i64, i64, i64)],
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO star_votes (election_id, voter_id, nomination_id, cast_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    )
-    .bind(election_id)
-    .bind(voter)
-    .bind(nomination_id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+) -> Result<(), sqlx::Error> {
+    for chunk in votes.chunks(300) {
+        let mut insert =
+            sqlx::QueryBuilder::new("INSERT INTO star_votes (election_id, voter_id, nomination_id, cast_at) ");
+        insert.push_values(chunk, |mut row, (election, voter, nomination)| {
+            row.push_bind(*election).push_bind(*voter).push_bind(*nomination).push_bind(now);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// The nominations this voter voted for (shown to the voter only).
