@@ -9,6 +9,7 @@ use crate::i18n::Msg;
 use crate::live::{Bus, Topic};
 use crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, stars_repo};
 use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -199,11 +200,12 @@ async fn check_one(
     };
     let Some(f) = f else { return Ok((Outcome::Unknown, None)) };
     let key = (f.election_id, vote.voter);
-    if !voted.contains_key(&key) {
-        let before = stars_repo::voted_for(&mut *conn, f.election_id, vote.voter).await?;
-        voted.insert(key, before.into_iter().collect());
-    }
-    let mine = voted.entry(key).or_default();
+    let mine = match voted.entry(key) {
+        Entry::Occupied(known) => known.into_mut(),
+        Entry::Vacant(new) => {
+            new.insert(stars_repo::voted_for(&mut *conn, f.election_id, vote.voter).await?.into_iter().collect())
+        }
+    };
     let attempt = VoteAttempt {
         now,
         voting_start: f.voting_start,
