@@ -295,6 +295,7 @@ messages! {
     DisputedOrders => ("居民有异议的服务", "Services the resident disputed"),
     Previous => ("上一页", "Previous"),
     ElectionsAdmin => ("评选管理", "Elections"),
+    EditElection => ("修改评选", "Edit election"),
     NewElection => ("发起评选", "New election"),
     ElectionTitle => ("评选名称", "Title"),
     ElectionScope => ("评选范围", "Area"),

@@ -1714,3 +1714,56 @@ async fn a_finished_election_has_its_stars_a_badge_and_a_csv_without_voters() {
     assert_eq!(app.get(&community, &format!("/admin/elections/{election}/csv")).await.0, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&app.client(), &format!("/admin/elections/{election}/csv")).await.0, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_election_is_edited_until_voting_opens_and_of_two_edits_at_once_one_wins() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    let id = app.create_election(&admin, "0").await.1;
+    let (tomorrow, later, notice) = (local_day(1), local_day(12), local_day(19));
+    let edit = |title: &'static str, version: &'static str| {
+        let form = vec![
+            ("id", id.clone()),
+            ("version", version.to_string()),
+            ("title", title.to_string()),
+            ("stars", "5".into()),
+            ("votes_per_voter", "5".into()),
+            ("nomination_from", local_day(0)),
+            ("nomination_to", local_day(0)),
+            ("voting_from", tomorrow.clone()),
+            ("voting_to", later.clone()),
+            ("notice_to", notice.clone()),
+            ("min_service_hours", "2".into()),
+        ];
+        let (client, url) = (admin.clone(), format!("{}/api/edit_election", app.base));
+        async move {
+            let res = client.post(url).form(&form).send().await.expect("post");
+            let status = res.status();
+            (status, res.text().await.expect("body"))
+        }
+    };
+    // Two admins' edits made against version 1 at the same moment: one wins, one is told.
+    let (a, b) = tokio::join!(edit("祖望社区邻里之星", "1"), edit("祖望社区服务之星", "1"));
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
+    assert!([&a.1, &b.1].iter().any(|body| body.contains("ErrStale")));
+    let (title, stars, live): (String, i64, bool) =
+        sqlx::query_as("SELECT title, stars, live_tally FROM star_elections WHERE id = ?")
+            .bind(id.trim())
+            .fetch_one(&app.pool)
+            .await
+            .expect("election");
+    assert!(title == "祖望社区邻里之星" || title == "祖望社区服务之星");
+    assert_eq!((stars, live), (5, false), "the whole definition changed, live tally unticked");
+    // Once voting is open, no edit is accepted.
+    let (status, body) = app.post(&admin, "open_voting", &[("id", &id), ("version", "2")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = edit("改名", "3").await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrVotingOpened"), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'edit_election' AND outcome = 'ok'").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'edit_election' AND outcome = 'refused'").await,
+        2
+    );
+}

@@ -9,7 +9,7 @@ use crate::i18n::Msg;
 use crate::live::{use_live, Topic};
 use crate::pages::stars::phase_label;
 use crate::server_fns::elections::{
-    elections_admin, CreateElection, DecideNomination, ExtendVoting, Nominate, OpenVoting,
+    elections_admin, CreateElection, DecideNomination, EditElection, ExtendVoting, Nominate, OpenVoting,
 };
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
@@ -32,6 +32,7 @@ struct Actions {
     extend: ServerAction<ExtendVoting>,
     nominate: ServerAction<Nominate>,
     decide: ServerAction<DecideNomination>,
+    edit: ServerAction<EditElection>,
 }
 
 #[component]
@@ -43,6 +44,7 @@ fn Elections() -> impl IntoView {
         extend: ServerAction::new(),
         nominate: ServerAction::new(),
         decide: ServerAction::new(),
+        edit: ServerAction::new(),
     };
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let error = Signal::derive(move || {
@@ -55,6 +57,7 @@ fn Elections() -> impl IntoView {
             .or_else(|| actions.nominate.value().get().and_then(|r| r.err()))
             .or_else(|| actions.decide.value().get().and_then(|r| r.err()))
     });
+    let edit_error = Signal::derive(move || actions.edit.value().get().and_then(|r| r.err()));
     let data = Resource::new(
         move || {
             (
@@ -64,6 +67,7 @@ fn Elections() -> impl IntoView {
                 actions.extend.version().get(),
                 actions.nominate.version().get(),
                 actions.decide.version().get(),
+                actions.edit.version().get(),
             )
         },
         |_| elections_admin(),
@@ -76,33 +80,16 @@ fn Elections() -> impl IntoView {
                 match data.await {
                     Ok(view) => view! {
                         <ul class="elections">
-                            {view.elections.into_iter().map(|e| view! { <ElectionAdmin e actions error/> }).collect_view()}
+                            {view.elections.into_iter().map(|e| view! { <ElectionAdmin e actions error edit_error/> }).collect_view()}
                         </ul>
                         <section class="card">
                             <h2>{tr(Msg::NewElection)}</h2>
                             <ActionForm action=create attr:class="form">
-                                <label for="el-title">{tr(Msg::ElectionTitle)}</label>
-                                <input id="el-title" name="title" required minlength="2" maxlength="60"/>
-                                <FieldMsg error=create_error field="title"/>
                                 <label for="el-scope">{tr(Msg::ElectionScope)}</label>
                                 <select id="el-scope" name="scope">
                                     {view.scopes.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                                 </select>
-                                <label for="el-stars">{tr(Msg::StarsCount)}</label>
-                                <input id="el-stars" name="stars" type="number" min="1" max="100" value="10" required/>
-                                <FieldMsg error=create_error field="stars"/>
-                                <label for="el-votes">{tr(Msg::VotesPerVoter)}</label>
-                                <input id="el-votes" name="votes_per_voter" type="number" min="1" max="100" value="10" required/>
-                                <FieldMsg error=create_error field="votes_per_voter"/>
-                                <DateField id="el-nf" name="nomination_from" label=Msg::NominationFrom error=create_error/>
-                                <DateField id="el-nt" name="nomination_to" label=Msg::NominationTo error=create_error/>
-                                <DateField id="el-vf" name="voting_from" label=Msg::VotingFrom error=create_error/>
-                                <DateField id="el-vt" name="voting_to" label=Msg::VotingTo error=create_error/>
-                                <DateField id="el-pt" name="notice_to" label=Msg::NoticeTo error=create_error/>
-                                <label for="el-min">{tr(Msg::MinHours)}</label>
-                                <input id="el-min" name="min_service_hours" type="number" min="0" max="10000" value="0" required/>
-                                <FieldMsg error=create_error field="min_service_hours"/>
-                                <label class="check"><input type="checkbox" name="live_tally" value="on" checked/> {tr(Msg::LiveTally)}</label>
+                                <ElectionFields prefix="el" values=None error=create_error/>
                                 <FormMsg error=create_error/>
                                 <button type="submit" class="btn primary">{tr(Msg::NewElection)}</button>
                             </ActionForm>
@@ -115,17 +102,46 @@ fn Elections() -> impl IntoView {
     }
 }
 
+/// The fields of an election's definition, empty (new) or filled from `values` (edit).
 #[component]
-fn DateField(
-    id: &'static str,
-    name: &'static str,
-    label: Msg,
+fn ElectionFields(
+    prefix: &'static str,
+    values: Option<ElectionAdminCard>,
     error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
+    let v = values.as_ref();
+    let text = |f: fn(&ElectionAdminCard) -> String, default: &str| v.map(f).unwrap_or_else(|| default.to_string());
+    let id = |name: &str| format!("{prefix}-{name}");
+    let number = |name: &'static str, label: Msg, value: String, min: &'static str| {
+        view! {
+            <label for=id(name)>{tr(label)}</label>
+            <input id=id(name) name=name type="number" min=min max="10000" value=value required/>
+            <FieldMsg error field=name/>
+        }
+    };
+    let date = |name: &'static str, label: Msg, value: String| {
+        view! {
+            <label for=id(name)>{tr(label)}</label>
+            <input id=id(name) name=name type="date" value=value required/>
+            <FieldMsg error field=name/>
+        }
+    };
     view! {
-        <label for=id>{tr(label)}</label>
-        <input id=id name=name type="date" required/>
-        <FieldMsg error field=name/>
+        <label for=id("title")>{tr(Msg::ElectionTitle)}</label>
+        <input id=id("title") name="title" required minlength="2" maxlength="60" value=text(|e| e.title.clone(), "")/>
+        <FieldMsg error field="title"/>
+        {number("stars", Msg::StarsCount, text(|e| e.stars.to_string(), "10"), "1")}
+        {number("votes_per_voter", Msg::VotesPerVoter, text(|e| e.votes_per_voter.to_string(), "10"), "1")}
+        {date("nomination_from", Msg::NominationFrom, text(|e| e.nomination_from.clone(), ""))}
+        {date("nomination_to", Msg::NominationTo, text(|e| e.nomination_to.clone(), ""))}
+        {date("voting_from", Msg::VotingFrom, text(|e| e.voting_from.clone(), ""))}
+        {date("voting_to", Msg::VotingTo, text(|e| e.voting_to.clone(), ""))}
+        {date("notice_to", Msg::NoticeTo, text(|e| e.notice_to.clone(), ""))}
+        {number("min_service_hours", Msg::MinHours, text(|e| e.min_service_hours.to_string(), "0"), "0")}
+        <label class="check">
+            <input type="checkbox" name="live_tally" value="on" checked=v.is_none_or(|e| e.live_tally)/>
+            {tr(Msg::LiveTally)}
+        </label>
     }
 }
 
@@ -134,10 +150,12 @@ fn ElectionAdmin(
     e: ElectionAdminCard,
     actions: Actions,
     error: Signal<Option<crate::error::AppError>>,
+    edit_error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let id = e.id.to_string();
     let version = e.version.to_string();
     let (open_id, open_version, nominate_id) = (id.clone(), version.clone(), id.clone());
+    let (edit_id, edit_version, values) = (id.clone(), version.clone(), e.clone());
     let before_voting = matches!(e.phase, Phase::Upcoming | Phase::Nominating | Phase::Preparing);
     let voting = e.phase == Phase::Voting;
     view! {
@@ -164,6 +182,18 @@ fn ElectionAdmin(
                     </ActionForm>
                 })}
             </p>
+            {before_voting.then(|| view! {
+                <details class="edit">
+                    <summary>{tr(Msg::EditElection)}</summary>
+                    <ActionForm action=actions.edit attr:class="form">
+                        <input type="hidden" name="id" value=edit_id/>
+                        <input type="hidden" name="version" value=edit_version/>
+                        <ElectionFields prefix="edit" values=Some(values) error=edit_error/>
+                        <FormMsg error=edit_error/>
+                        <button type="submit" class="btn primary">{tr(Msg::Save)}</button>
+                    </ActionForm>
+                </details>
+            })}
             {voting.then(|| view! {
                 <ActionForm action=actions.extend attr:class="form">
                     <input type="hidden" name="id" value=id/>

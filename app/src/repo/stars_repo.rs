@@ -213,6 +213,37 @@ pub async fn insert_election(
     .await
 }
 
+/// Replaces the definition of an election that has not opened voting yet, at `version`.
+pub async fn update_election(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    version: i64,
+    d: &crate::domain::election::ElectionDraft,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE star_elections SET title = ?, stars = ?, votes_per_voter = ?, nomination_start = ?, nomination_end = ?,
+            voting_start = ?, voting_end = ?, notice_end = ?, live_tally = ?, min_service_hours = ?, version = version + 1
+         WHERE id = ? AND version = ? AND voting_start > ?",
+    )
+    .bind(&d.title)
+    .bind(d.stars)
+    .bind(d.votes_per_voter)
+    .bind(d.nomination_start)
+    .bind(d.nomination_end)
+    .bind(d.voting_start)
+    .bind(d.voting_end)
+    .bind(d.notice_end)
+    .bind(d.live_tally)
+    .bind(d.min_service_hours)
+    .bind(id)
+    .bind(version)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Opens voting now, closing nominations; only before voting has opened and at `version`.
 pub async fn open_voting(
     conn: &mut sqlx::SqliteConnection,

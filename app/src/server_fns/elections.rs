@@ -125,6 +125,26 @@ fn draft_msg(problem: DraftProblem) -> Msg {
     }
 }
 
+#[cfg(feature = "ssr")]
+fn draft_of(input: &DraftInput<'_>) -> Result<crate::domain::election::ElectionDraft, AppError> {
+    validate_draft(input).map_err(|problems| {
+        AppError::Invalid(
+            problems.into_iter().map(|(f, p)| FieldError { field: f.into(), msg: draft_msg(p) }).collect(),
+        )
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn draft_json(d: &crate::domain::election::ElectionDraft) -> String {
+    serde_json::json!({
+        "title": d.title, "stars": d.stars, "votes_per_voter": d.votes_per_voter,
+        "nomination_start": d.nomination_start, "nomination_end": d.nomination_end,
+        "voting_start": d.voting_start, "voting_end": d.voting_end, "notice_end": d.notice_end,
+        "live_tally": d.live_tally, "min_service_hours": d.min_service_hours,
+    })
+    .to_string()
+}
+
 /// 发起评选: a new election over the admin's community or subdistrict.
 #[server(endpoint = "create_election")]
 pub async fn create_election(
@@ -176,14 +196,7 @@ pub async fn create_election(
             object_kind: "star_election",
             object_id: Some(id),
             node_id: Some(scope_role.node_id),
-            after_json: Some(
-                serde_json::json!({
-                    "title": draft.title, "stars": draft.stars, "votes_per_voter": draft.votes_per_voter,
-                    "voting_start": draft.voting_start, "voting_end": draft.voting_end,
-                    "live_tally": draft.live_tally, "min_service_hours": draft.min_service_hours,
-                })
-                .to_string(),
-            ),
+            after_json: Some(draft_json(&draft)),
             ..Default::default()
         },
     )
@@ -232,6 +245,81 @@ async fn audit_refusal(
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// 修改评选: the whole definition may change until voting opens; never after.
+#[server(endpoint = "edit_election")]
+pub async fn edit_election(
+    id: i64,
+    version: i64,
+    title: String,
+    stars: String,
+    votes_per_voter: String,
+    nomination_from: String,
+    nomination_to: String,
+    voting_from: String,
+    voting_to: String,
+    notice_to: String,
+    #[server(default)] live_tally: Option<String>,
+    min_service_hours: String,
+) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let draft = draft_of(&DraftInput {
+        title: &title,
+        stars: &stars,
+        votes_per_voter: &votes_per_voter,
+        nomination_from: &nomination_from,
+        nomination_to: &nomination_to,
+        voting_from: &voting_from,
+        voting_to: &voting_to,
+        notice_to: &notice_to,
+        live_tally: live_tally.is_some(),
+        min_service_hours: &min_service_hours,
+    })?;
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let e = election_run_by(&mut tx, &user, id).await?;
+    let refusal = if e.voting_start <= t {
+        Some(AppError::Conflict(Msg::ErrVotingOpened))
+    } else if draft.voting_start <= t {
+        Some(AppError::field("voting_from", Msg::ErrElectionDates))
+    } else if !stars_repo::update_election(&mut tx, id, version, &draft, t).await? {
+        Some(AppError::Conflict(Msg::ErrStale))
+    } else {
+        None
+    };
+    if let Some(err) = refusal {
+        drop(tx);
+        audit_refusal(&state, &user, "edit_election", id, &err).await?;
+        return Err(err);
+    }
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "edit_election",
+            object_kind: "star_election",
+            object_id: Some(id),
+            node_id: Some(e.scope_node_id),
+            before_json: Some(
+                serde_json::json!({
+                    "title": e.title, "stars": e.stars, "votes_per_voter": e.votes_per_voter,
+                    "nomination_start": e.nomination_start, "nomination_end": e.nomination_end,
+                    "voting_start": e.voting_start, "voting_end": e.voting_end, "notice_end": e.notice_end,
+                    "live_tally": e.live_tally, "min_service_hours": e.min_service_hours,
+                })
+                .to_string(),
+            ),
+            after_json: Some(draft_json(&draft)),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Election, Some(id));
+    ctx::redirect_form("/admin/elections");
     Ok(())
 }
 
