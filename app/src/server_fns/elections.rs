@@ -169,7 +169,7 @@ pub async fn create_election(
     else {
         return Err(AppError::Forbidden);
     };
-    let draft = validate_draft(&DraftInput {
+    let draft = draft_of(&DraftInput {
         title: &title,
         stars: &stars,
         votes_per_voter: &votes_per_voter,
@@ -180,12 +180,11 @@ pub async fn create_election(
         notice_to: &notice_to,
         live_tally: live_tally.is_some(),
         min_service_hours: &min_service_hours,
-    })
-    .map_err(|problems| {
-        AppError::Invalid(
-            problems.into_iter().map(|(f, p)| FieldError { field: f.into(), msg: draft_msg(p) }).collect(),
-        )
     })?;
+    // An election that would close before it is created helps nobody.
+    if draft.voting_end <= now() {
+        return Err(AppError::field("voting_to", Msg::ErrElectionDates));
+    }
     let mut tx = begin_immediate(&state.pool).await?;
     let id = stars_repo::insert_election(&mut tx, &draft, scope, user.account_id).await?;
     audit_repo::record(
