@@ -90,15 +90,21 @@ async fn run(pool: SqlitePool, bus: Bus, config: BatchConfig, mut receiver: mpsc
         let votes: Vec<VoteRequest> = batch.iter().map(|(v, _)| v.clone()).collect();
         let outcomes = match write_batch(&pool, &votes).await {
             Ok(outcomes) => outcomes,
-            // A database error rolls the whole batch back; then each vote gets its own
-            // transaction so one bad vote cannot fail its neighbours.
-            Err(e) => {
+            // The database could not even be locked (busy past the timeout): retrying vote
+            // by vote would wait that long again for each; answer the batch at once.
+            Err(BatchError::Begin(e)) => {
+                tracing::error!(error = %e, votes = votes.len(), "vote batch could not start");
+                vec![Outcome::Failed; votes.len()]
+            }
+            // A database error inside rolls the whole batch back; then each vote gets its
+            // own transaction so one bad vote cannot fail its neighbours.
+            Err(BatchError::Write(e)) => {
                 tracing::warn!(error = %e, votes = votes.len(), "vote batch rolled back; retrying one by one");
                 let mut each = Vec::with_capacity(votes.len());
                 for vote in &votes {
                     each.push(match write_batch(&pool, std::slice::from_ref(vote)).await {
                         Ok(mut one) => one.pop().unwrap_or(Outcome::Failed),
-                        Err(e) => {
+                        Err(BatchError::Begin(e) | BatchError::Write(e)) => {
                             tracing::error!(error = %e, "a vote could not be written");
                             Outcome::Failed
                         }
@@ -144,8 +150,20 @@ type Voted = HashMap<(i64, i64), HashSet<i64>>;
 /// Checks `votes` in order against the database and the votes before them in the batch,
 /// then records the accepted votes and every attempt's audit row with a few multi-row
 /// statements, and commits before returning.
-async fn write_batch(pool: &SqlitePool, votes: &[VoteRequest]) -> Result<Vec<Outcome>, sqlx::Error> {
-    let mut tx = begin_immediate(pool).await?;
+async fn write_batch(pool: &SqlitePool, votes: &[VoteRequest]) -> Result<Vec<Outcome>, BatchError> {
+    let mut tx = begin_immediate(pool).await.map_err(BatchError::Begin)?;
+    let outcomes = write_in(&mut tx, votes).await.map_err(BatchError::Write)?;
+    tx.commit().await.map_err(BatchError::Write)?;
+    Ok(outcomes)
+}
+
+/// Why a batch failed: the write lock could not be taken, or a statement or the commit failed.
+enum BatchError {
+    Begin(sqlx::Error),
+    Write(sqlx::Error),
+}
+
+async fn write_in(tx: &mut SqliteConnection, votes: &[VoteRequest]) -> Result<Vec<Outcome>, sqlx::Error> {
     // The clock is read under the write lock: a vote written after the close is refused
     // even if it was sent before, so the result fixed at the close stays complete.
     let now = crate::repo::now();
@@ -155,7 +173,7 @@ async fn write_batch(pool: &SqlitePool, votes: &[VoteRequest]) -> Result<Vec<Out
     let mut audits = Vec::with_capacity(votes.len());
     let mut outcomes = Vec::with_capacity(votes.len());
     for vote in votes {
-        let (outcome, election) = check_one(&mut tx, vote, now, &mut facts, &mut voted).await?;
+        let (outcome, election) = check_one(&mut *tx, vote, now, &mut facts, &mut voted).await?;
         if let Outcome::Counted(election) = outcome {
             accepted.push((election, vote.voter, vote.nomination));
         }
@@ -176,9 +194,8 @@ async fn write_batch(pool: &SqlitePool, votes: &[VoteRequest]) -> Result<Vec<Out
         });
         outcomes.push(outcome);
     }
-    stars_repo::insert_votes(&mut tx, &accepted, now).await?;
-    audit_repo::record_many(&mut tx, &audits).await?;
-    tx.commit().await?;
+    stars_repo::insert_votes(&mut *tx, &accepted, now).await?;
+    audit_repo::record_many(&mut *tx, &audits).await?;
     Ok(outcomes)
 }
 

@@ -1664,6 +1664,16 @@ async fn nominations_are_reviewed_and_the_minimum_hours_bar_approval() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, view) = app.post(&admin, "elections_admin", &[]).await;
     assert!(view.contains("服务时长不足") && view.contains(r#""status":"approved""#), "{view}");
+    // An unknown number gets the same answer as a volunteer elsewhere: no probing who is registered.
+    let (_, unknown) = app.post(&admin, "nominate", &[("election", &election), ("phone", "13999999999")]).await;
+    let (_, elsewhere) = app.post(&admin, "nominate", &[("election", &election), ("phone", "13800000021")]).await;
+    assert!(unknown.contains("ErrNotVolunteerHere") && unknown == elsewhere, "{unknown} / {elsewhere}");
+    // Once voting opens the ballot is fixed: a pending nomination can no longer be approved.
+    let (_, late) = app.post(&admin, "nominate", &[("election", &election), ("phone", "13800000012")]).await;
+    let (status, body) = app.post(&admin, "open_voting", &[("id", &election), ("version", "1")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.post(&admin, "decide_nomination", &[("id", late.trim()), ("decision", "approve")]).await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrVotingOpened"), "{body}");
 }
 
 #[tokio::test]

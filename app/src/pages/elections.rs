@@ -25,62 +25,47 @@ pub fn ElectionsPage() -> impl IntoView {
     }
 }
 
-/// The actions of this page, shared by every election card.
-#[derive(Clone, Copy)]
-struct Actions {
-    open: ServerAction<OpenVoting>,
-    extend: ServerAction<ExtendVoting>,
-    nominate: ServerAction<Nominate>,
-    decide: ServerAction<DecideNomination>,
-    edit: ServerAction<EditElection>,
+/// After a successful run of `action`, bumps `refresh` so the page refetches (live
+/// events do the same; this covers a browser whose event stream is down).
+fn refresh_on_success<S>(action: ServerAction<S>, refresh: RwSignal<u64>)
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            refresh.update(|n| *n += 1);
+        }
+    });
+}
+
+/// The error of an action's last run, whatever it returns.
+fn error_of<S>(action: ServerAction<S>) -> Signal<Option<crate::error::AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
 #[component]
 fn Elections() -> impl IntoView {
     let live = use_live();
     let create = ServerAction::<CreateElection>::new();
-    let actions = Actions {
-        open: ServerAction::new(),
-        extend: ServerAction::new(),
-        nominate: ServerAction::new(),
-        decide: ServerAction::new(),
-        edit: ServerAction::new(),
-    };
-    let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
-    let error = Signal::derive(move || {
-        actions
-            .open
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| actions.extend.value().get().and_then(|r| r.err()))
-            .or_else(|| actions.nominate.value().get().and_then(|r| r.err()))
-            .or_else(|| actions.decide.value().get().and_then(|r| r.err()))
-    });
-    let edit_error = Signal::derive(move || actions.edit.value().get().and_then(|r| r.err()));
+    let refresh = RwSignal::new(0u64);
+    let create_error = error_of(create);
     let data = Resource::new(
-        move || {
-            (
-                live.version(Topic::Election),
-                create.version().get(),
-                actions.open.version().get(),
-                actions.extend.version().get(),
-                actions.nominate.version().get(),
-                actions.decide.version().get(),
-                actions.edit.version().get(),
-            )
-        },
+        move || (live.version(Topic::Election), create.version().get(), refresh.get()),
         |_| elections_admin(),
     );
     view! {
         <header class="page-head"><h1>{tr(Msg::ElectionsAdmin)}</h1></header>
-        <FormMsg error/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(view) => view! {
                         <ul class="elections">
-                            {view.elections.into_iter().map(|e| view! { <ElectionAdmin e actions error edit_error/> }).collect_view()}
+                            {view.elections.into_iter().map(|e| view! { <ElectionAdmin e refresh/> }).collect_view()}
                         </ul>
                         <section class="card">
                             <h2>{tr(Msg::NewElection)}</h2>
@@ -89,7 +74,7 @@ fn Elections() -> impl IntoView {
                                 <select id="el-scope" name="scope">
                                     {view.scopes.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                                 </select>
-                                <ElectionFields prefix="el" values=None error=create_error/>
+                                <ElectionFields prefix="el".to_string() values=None error=create_error/>
                                 <FormMsg error=create_error/>
                                 <button type="submit" class="btn primary">{tr(Msg::NewElection)}</button>
                             </ActionForm>
@@ -105,7 +90,7 @@ fn Elections() -> impl IntoView {
 /// The fields of an election's definition, empty (new) or filled from `values` (edit).
 #[component]
 fn ElectionFields(
-    prefix: &'static str,
+    prefix: String,
     values: Option<ElectionAdminCard>,
     error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
@@ -145,13 +130,38 @@ fn ElectionFields(
     }
 }
 
+/// The actions of one election card.
+#[derive(Clone, Copy)]
+struct Actions {
+    open: ServerAction<OpenVoting>,
+    extend: ServerAction<ExtendVoting>,
+    nominate: ServerAction<Nominate>,
+    approve: ServerAction<DecideNomination>,
+    reject: ServerAction<DecideNomination>,
+    edit: ServerAction<EditElection>,
+}
+
 #[component]
-fn ElectionAdmin(
-    e: ElectionAdminCard,
-    actions: Actions,
-    error: Signal<Option<crate::error::AppError>>,
-    edit_error: Signal<Option<crate::error::AppError>>,
-) -> impl IntoView {
+fn ElectionAdmin(e: ElectionAdminCard, refresh: RwSignal<u64>) -> impl IntoView {
+    // Each card has its own actions, so an error shows on the card it belongs to.
+    let actions = Actions {
+        open: ServerAction::new(),
+        extend: ServerAction::new(),
+        nominate: ServerAction::new(),
+        approve: ServerAction::new(),
+        reject: ServerAction::new(),
+        edit: ServerAction::new(),
+    };
+    refresh_on_success(actions.open, refresh);
+    refresh_on_success(actions.extend, refresh);
+    refresh_on_success(actions.nominate, refresh);
+    refresh_on_success(actions.approve, refresh);
+    refresh_on_success(actions.reject, refresh);
+    refresh_on_success(actions.edit, refresh);
+    let (open_error, extend_error, nominate_error) =
+        (error_of(actions.open), error_of(actions.extend), error_of(actions.nominate));
+    let (approve_error, reject_error, edit_error) =
+        (error_of(actions.approve), error_of(actions.reject), error_of(actions.edit));
     let id = e.id.to_string();
     let version = e.version.to_string();
     let (open_id, open_version, nominate_id) = (id.clone(), version.clone(), id.clone());
@@ -182,13 +192,14 @@ fn ElectionAdmin(
                     </ActionForm>
                 })}
             </p>
+            <FormMsg error=open_error/>
             {before_voting.then(|| view! {
                 <details class="edit">
                     <summary>{tr(Msg::EditElection)}</summary>
                     <ActionForm action=actions.edit attr:class="form">
                         <input type="hidden" name="id" value=edit_id/>
                         <input type="hidden" name="version" value=edit_version/>
-                        <ElectionFields prefix="edit" values=Some(values) error=edit_error/>
+                        <ElectionFields prefix=format!("edit-{}", e.id) values=Some(values) error=edit_error/>
                         <FormMsg error=edit_error/>
                         <button type="submit" class="btn primary">{tr(Msg::Save)}</button>
                     </ActionForm>
@@ -200,7 +211,8 @@ fn ElectionAdmin(
                     <input type="hidden" name="version" value=version/>
                     <label for=format!("extend-{}", e.id)>{tr(Msg::NewClose)}</label>
                     <input id=format!("extend-{}", e.id) name="voting_to" type="date" required/>
-                    <FieldMsg error field="voting_to"/>
+                    <FieldMsg error=extend_error field="voting_to"/>
+                    <FormMsg error=extend_error/>
                     <button type="submit" class="btn">{tr(Msg::ExtendVoting)}</button>
                 </ActionForm>
             })}
@@ -208,6 +220,7 @@ fn ElectionAdmin(
             <ul class="nominations">
                 {e.nominations.into_iter().map(|n| {
                     let nid = n.id.to_string();
+                    let (approve_id, reject_id, reason_id) = (nid.clone(), nid.clone(), format!("reason-{nid}"));
                     let pending = n.status == "pending";
                     let status = match n.status.as_str() {
                         "approved" => Msg::StatusApproved,
@@ -222,25 +235,39 @@ fn ElectionAdmin(
                             {n.reason.map(|r| view! { <span class="muted">" · " {r}</span> })}
                             {(!n.intro.is_empty()).then(|| view! { <p class="muted">{n.intro}</p> })}
                             {pending.then(|| view! {
-                                <ActionForm action=actions.decide attr:class="inline decide">
-                                    <input type="hidden" name="id" value=nid.clone()/>
-                                    <button type="submit" name="decision" value="approve" class="btn primary">{tr(Msg::Approve)}</button>
-                                    <label class="visually-hidden" for=format!("reason-{nid}")>{tr(Msg::Reason)}</label>
-                                    <input id=format!("reason-{nid}") name="reason" maxlength="200" placeholder=tr(Msg::Reason)/>
-                                    <button type="submit" name="decision" value="reject" class="btn">{tr(Msg::Reject)}</button>
-                                </ActionForm>
+                                // Two forms: Enter in the reason box can only reject.
+                                <div class="decide">
+                                    <ActionForm action=actions.approve attr:class="inline">
+                                        <input type="hidden" name="id" value=approve_id/>
+                                        <input type="hidden" name="decision" value="approve"/>
+                                        <button type="submit" class="btn primary">{tr(Msg::Approve)}</button>
+                                    </ActionForm>
+                                    <ActionForm action=actions.reject attr:class="inline">
+                                        <input type="hidden" name="id" value=reject_id/>
+                                        <input type="hidden" name="decision" value="reject"/>
+                                        <label class="visually-hidden" for=reason_id.clone()>{tr(Msg::Reason)}</label>
+                                        <input id=reason_id name="reason" maxlength="200" required placeholder=tr(Msg::Reason)/>
+                                        <button type="submit" class="btn">{tr(Msg::Reject)}</button>
+                                    </ActionForm>
+                                </div>
                             })}
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            <FormMsg error=approve_error/>
+            <FieldMsg error=reject_error field="reason"/>
+            <FormMsg error=reject_error/>
             {before_voting.then(|| view! {
                 <ActionForm action=actions.nominate attr:class="form">
                     <input type="hidden" name="election" value=nominate_id/>
                     <label for=format!("nominate-{}", e.id)>{tr(Msg::CandidatePhone)}</label>
                     <input id=format!("nominate-{}", e.id) name="phone" type="tel" inputmode="numeric" maxlength="20" required/>
+                    <FieldMsg error=nominate_error field="phone"/>
                     <label for=format!("nominate-intro-{}", e.id)>{tr(Msg::Intro)}</label>
                     <input id=format!("nominate-intro-{}", e.id) name="intro" maxlength="500"/>
+                    <FieldMsg error=nominate_error field="intro"/>
+                    <FormMsg error=nominate_error/>
                     <button type="submit" class="btn">{tr(Msg::Nominate)}</button>
                 </ActionForm>
             })}

@@ -274,7 +274,7 @@ pub async fn extend_voting(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE star_elections SET notice_end = notice_end + (?1 - voting_end), voting_end = ?1, version = version + 1
-         WHERE id = ?2 AND version = ?3 AND voting_end > ?4 AND ?1 > voting_end",
+         WHERE id = ?2 AND version = ?3 AND voting_end > ?4 AND ?1 > voting_end AND closed_at IS NULL",
     )
     .bind(new_end)
     .bind(id)

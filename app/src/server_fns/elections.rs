@@ -277,8 +277,9 @@ pub async fn edit_election(
         live_tally: live_tally.is_some(),
         min_service_hours: &min_service_hours,
     })?;
-    let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
+    // The clock is read under the write lock, like the vote writer's.
+    let t = now();
     let e = election_run_by(&mut tx, &user, id).await?;
     let refusal = if e.voting_start <= t {
         Some(AppError::Conflict(Msg::ErrVotingOpened))
@@ -327,8 +328,9 @@ pub async fn edit_election(
 pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
+    // The clock is read under the write lock, like the vote writer's.
+    let t = now();
     let e = election_run_by(&mut tx, &user, id).await?;
     let refusal = if e.voting_start <= t {
         Some(AppError::Conflict(Msg::ErrVotingOpened))
@@ -370,8 +372,9 @@ pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(
     let Some(new_end) = parse_local_date(&voting_to).map(|t| t + 86_400) else {
         return Err(AppError::field("voting_to", Msg::ErrBadDate));
     };
-    let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
+    // The clock is read under the write lock, like the vote writer's.
+    let t = now();
     let e = election_run_by(&mut tx, &user, id).await?;
     let refusal = if !may_extend(t, e.voting_end, new_end) {
         Some(AppError::Conflict(Msg::ErrCloseNotLater))
@@ -430,8 +433,9 @@ pub async fn nominate(
     } else {
         None
     };
-    let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
+    // The clock is read under the write lock, like the vote writer's.
+    let t = now();
     let e = stars_repo::election(&mut tx, election).await?.ok_or(AppError::NotFound)?;
     let p = phase_of(&e, t);
     let person = match &phone {
@@ -444,7 +448,8 @@ pub async fn nominate(
             }
             let (person, _) = orders_repo::person_by_phone(&mut tx, phone.as_str())
                 .await?
-                .ok_or_else(|| AppError::field("phone", Msg::ErrNoSuchVolunteer))?;
+                // The same answer as for a volunteer elsewhere: no probing who is registered.
+                .ok_or_else(|| AppError::field("phone", Msg::ErrNotVolunteerHere))?;
             person
         }
         None => {
@@ -503,13 +508,17 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
     if !approve && reason.is_empty() {
         return Err(AppError::field("reason", Msg::ErrReasonRequired));
     }
-    let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
+    // The clock is read under the write lock, like the vote writer's.
+    let t = now();
     let (election, person, status) = stars_repo::nomination(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let e = election_run_by(&mut tx, &user, election).await?;
     let minutes = stars_repo::service_minutes(&mut tx, person).await?;
     let refusal = if status != "pending" {
         Some(Msg::ErrAlreadyDecided)
+    } else if approve && t >= e.voting_start {
+        // The ballot is fixed once voting opens.
+        Some(Msg::ErrVotingOpened)
     } else if t >= e.voting_end {
         Some(Msg::ErrNotVoting)
     } else if approve && minutes < e.min_service_hours * 60 {
