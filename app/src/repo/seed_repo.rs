@@ -866,7 +866,8 @@ impl Seeder<'_> {
         .execute(&mut *self.conn)
         .await?;
         if e.resident_votes > 0 {
-            // Resident r votes for candidates r, r+7, r+14, ... (mod the number of candidates).
+            // Resident r's j-th vote goes to candidate (r(j+1) + j) mod (4 + r mod (n-3)): a
+            // skewed, repeatable spread, so the tally has leaders and a tail.
             sqlx::query(
                 "WITH c AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n
                             FROM nominations WHERE election_id = ?1),
@@ -876,7 +877,8 @@ impl Seeder<'_> {
                             WHERE m.code GLOB s.code || '*'),
                       j(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM j WHERE i + 1 < ?3)
                  INSERT OR IGNORE INTO star_votes (election_id, voter_id, nomination_id, cast_at)
-                 SELECT ?1, r.id, c.id, ?4 + r.k * 60 FROM r, j, c WHERE c.k = (r.k + j.i * 7) % c.n",
+                 SELECT ?1, r.id, c.id, ?4 + r.k * 60 FROM r, j, c
+                 WHERE c.k = (r.k * (j.i + 1) + j.i) % (4 + r.k % max(c.n - 3, 1))",
             )
             .bind(id)
             .bind(scope)
