@@ -347,3 +347,12 @@ pub struct BoardShared {
     pub grids: Vec<(i64, String, i64)>,
     pub more: bool,
 }
+
+/// A grid node found by search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridHit {
+    pub id: i64,
+    pub level: String,
+    pub code: String,
+    pub name: String,
+}

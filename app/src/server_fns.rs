@@ -4,6 +4,7 @@ pub mod auth;
 pub mod dispatch;
 pub mod elections;
 pub mod feed;
+pub mod grid;
 pub mod offers;
 pub mod orders;
 pub mod pages;

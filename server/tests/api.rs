@@ -1777,3 +1777,159 @@ async fn an_election_is_edited_until_voting_opens_and_of_two_edits_at_once_one_w
         2
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Editing the grid tree.
+
+impl TestApp {
+    /// (id, version, code) of the node named `name`.
+    async fn node(&self, name: &str) -> (i64, i64, String) {
+        sqlx::query_as("SELECT id, version, code FROM grid_nodes WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("node {name}: {e}"))
+    }
+}
+
+#[tokio::test]
+async fn renames_are_versioned_scoped_to_the_admins_area_and_one_of_two_at_once_wins() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    let (id, version, _) = app.node("向日葵微网格").await;
+    let (id, version) = (id.to_string(), version.to_string());
+    let rename = |client: &Client, name: &str, version: &str| {
+        let form = [("id", id.clone()), ("version", version.to_string()), ("name", name.to_string())];
+        let request = client.post(format!("{}/api/rename_node", app.base)).form(&form);
+        async move {
+            let res = request.send().await.expect("post");
+            let status = res.status();
+            (status, res.text().await.expect("body"))
+        }
+    };
+    // Who may: the community admin and the subdistrict admin above; not the grid leader,
+    // the resident, or the admin of another community.
+    for (phone, expected) in [
+        ("13800000003", StatusCode::FORBIDDEN),
+        ("13800000001", StatusCode::FORBIDDEN),
+        ("13800000007", StatusCode::FORBIDDEN),
+    ] {
+        let (status, body) = rename(&app.signed_in(phone).await, "越权改名", &version).await;
+        assert_eq!(status, expected, "{phone}: {body}");
+    }
+    let (status, body) = rename(&admin, "", &version).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Two admins rename against the same version at once: one wins, the other is told.
+    let street = app.signed_in("13800000005").await;
+    let (a, b) = tokio::join!(rename(&admin, "向日葵一组", &version), rename(&street, "向日葵二组", &version));
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
+    assert!([&a.1, &b.1].iter().any(|body| body.contains("ErrGridStale")));
+    let name: String = sqlx::query_scalar("SELECT name FROM grid_nodes WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("name");
+    assert!(name == "向日葵一组" || name == "向日葵二组", "{name}");
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'rename_node' AND outcome = 'ok' AND before_json LIKE '%向日葵微网格%'").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'rename_node' AND outcome = 'refused'").await,
+        4
+    );
+}
+
+#[tokio::test]
+async fn a_moved_micro_grid_takes_its_subtree_and_records_along_with_new_codes() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    let (micro, version, old_code) = app.node("向日葵微网格").await;
+    let (target, _, target_code) = app.node("祖望新村网格").await;
+    let subtree_before = app.count_in(&old_code).await;
+    let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM service_orders WHERE micro_grid_id = ?")
+        .bind(micro)
+        .fetch_one(&app.pool)
+        .await
+        .expect("orders");
+    let (status, body) = app
+        .post(
+            &admin,
+            "move_node",
+            &[("id", &micro.to_string()), ("version", &version.to_string()), ("parent", &target.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, new_version, new_code) = app.node("向日葵微网格").await;
+    assert_eq!(new_version, version + 1);
+    assert!(new_code.starts_with(&target_code) && new_code.len() == old_code.len(), "{new_code}");
+    assert_eq!(app.count_in(&new_code).await, subtree_before, "the whole subtree moved");
+    assert_eq!(app.count_in(&old_code).await, 0, "nothing left under the old code");
+    assert_eq!(app.count("SELECT count(*) - count(DISTINCT code) FROM grid_nodes").await, 0, "codes stay unique");
+    assert_eq!(
+        app.count("SELECT count(*) FROM grid_nodes c JOIN grid_nodes p ON p.id = c.parent_id WHERE substr(c.code, 1, length(p.code)) <> p.code").await,
+        0,
+        "every code still starts with its parent's"
+    );
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM service_orders WHERE micro_grid_id = ?")
+        .bind(micro)
+        .fetch_one(&app.pool)
+        .await
+        .expect("orders");
+    assert_eq!(after, orders, "orders stay with their micro-grid");
+    // An edit made against the old version is refused; so are impossible moves.
+    let (status, body) = app
+        .post(
+            &admin,
+            "move_node",
+            &[("id", &micro.to_string()), ("version", &version.to_string()), ("parent", &target.to_string())],
+        )
+        .await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrGridStale"), "{body}");
+    let (grid, grid_version, _) = app.node("祖望新村网格").await;
+    let (status, body) = app
+        .post(
+            &admin,
+            "move_node",
+            &[("id", &grid.to_string()), ("version", &grid_version.to_string()), ("parent", &micro.to_string())],
+        )
+        .await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrMoveIntoOwn"), "{body}");
+    let (community, _, _) = app.node("祖望社区").await;
+    let (status, body) = app
+        .post(
+            &admin,
+            "move_node",
+            &[("id", &micro.to_string()), ("version", &new_version.to_string()), ("parent", &community.to_string())],
+        )
+        .await;
+    assert!(status == StatusCode::CONFLICT && body.contains("ErrMoveTarget"), "{body}");
+    // Another community's grid is outside this admin's area.
+    let foreign: i64 = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE level = 'grid' AND name = '连心网格'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("foreign grid");
+    let (status, _) = app
+        .post(
+            &admin,
+            "move_node",
+            &[("id", &micro.to_string()), ("version", &new_version.to_string()), ("parent", &foreign.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Search finds the node by name and by code, inside the viewer's area only.
+    let (_, hits) = app.post(&admin, "grid_search", &[("q", "向日葵")]).await;
+    assert!(hits.contains(&new_code), "{hits}");
+    let (_, foreign_hits) = app.post(&admin, "grid_search", &[("q", "连心")]).await;
+    assert_eq!(foreign_hits, "[]");
+}
+
+impl TestApp {
+    /// Nodes whose code starts with `prefix`.
+    async fn count_in(&self, prefix: &str) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM grid_nodes WHERE code GLOB ? || '*'")
+            .bind(prefix)
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
+    }
+}

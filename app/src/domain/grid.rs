@@ -85,6 +85,44 @@ pub fn is_within(code: &str, scope_code: &str) -> bool {
     code.starts_with(scope_code)
 }
 
+/// Why a node cannot move under a new parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveRefusal {
+    /// The new parent is the node itself or one of its descendants.
+    IntoOwnSubtree,
+    /// The new parent is not of the level right above the node's.
+    WrongLevel,
+    /// The node is already there.
+    SameParent,
+}
+
+/// Whether the node (`level`, `code`, now under `parent_code`) may move under the node
+/// (`new_parent_level`, `new_parent_code`).
+pub fn check_move(
+    level: NodeLevel,
+    code: &str,
+    parent_code: &str,
+    new_parent_level: NodeLevel,
+    new_parent_code: &str,
+) -> Result<(), MoveRefusal> {
+    if is_within(new_parent_code, code) {
+        return Err(MoveRefusal::IntoOwnSubtree);
+    }
+    if new_parent_level.child() != Some(level) {
+        return Err(MoveRefusal::WrongLevel);
+    }
+    if new_parent_code == parent_code {
+        return Err(MoveRefusal::SameParent);
+    }
+    Ok(())
+}
+
+/// The code a node of the moved subtree gets: `old_prefix` (the moved node's old code)
+/// replaced by `new_prefix`. `None` for a code outside the subtree.
+pub fn recode(code: &str, old_prefix: &str, new_prefix: &str) -> Option<String> {
+    code.strip_prefix(old_prefix).map(|rest| format!("{new_prefix}{rest}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +146,44 @@ mod tests {
         assert!(is_within("32060200100301204", "320602001003"));
         assert!(is_within("320602001003", "320602001003"));
         assert!(!is_within("320602001004", "320602001003"));
+    }
+
+    #[test]
+    fn a_node_never_moves_under_itself_or_its_descendants_or_to_the_wrong_level() {
+        let grid = "320602001003012";
+        let micro = "32060200100301204";
+        // A grid cannot move under its own micro-grid, nor under itself.
+        assert_eq!(
+            check_move(NodeLevel::Grid, grid, "320602001003", NodeLevel::MicroGrid, micro),
+            Err(MoveRefusal::IntoOwnSubtree)
+        );
+        assert_eq!(
+            check_move(NodeLevel::Grid, grid, "320602001003", NodeLevel::Grid, grid),
+            Err(MoveRefusal::IntoOwnSubtree)
+        );
+        // A micro-grid moves under another grid, never under a community.
+        assert_eq!(check_move(NodeLevel::MicroGrid, micro, grid, NodeLevel::Grid, "320602001003013"), Ok(()));
+        assert_eq!(
+            check_move(NodeLevel::MicroGrid, micro, grid, NodeLevel::Community, "320602001004"),
+            Err(MoveRefusal::WrongLevel)
+        );
+        assert_eq!(check_move(NodeLevel::MicroGrid, micro, grid, NodeLevel::Grid, grid), Err(MoveRefusal::SameParent));
+        // A sibling whose code merely starts like ours is not a descendant.
+        assert_eq!(
+            check_move(NodeLevel::Grid, "320602001003001", "320602001003", NodeLevel::Community, "320602001004"),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_moved_subtree_keeps_its_shape_under_the_new_prefix() {
+        let old = "32060200100301204";
+        let new = "32060200100301307";
+        let subtree = [old, "32060200100301204001", "3206020010030120400102"];
+        let moved: Vec<_> = subtree.iter().map(|c| recode(c, old, new).expect("inside")).collect();
+        assert_eq!(moved, [new, "32060200100301307001", "3206020010030130700102"]);
+        assert!(moved.iter().all(|c| is_within(c, new)));
+        assert_eq!(recode("32060200100301205", old, new), None, "a sibling is not recoded");
     }
 
     #[test]

@@ -58,3 +58,118 @@ pub async fn code_of(pool: &SqlitePool, node_id: i64) -> Result<Option<String>, 
 pub async fn name_by_code(pool: &SqlitePool, code: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT name FROM grid_nodes WHERE code = ?").bind(code).fetch_optional(pool).await
 }
+
+// ---------------------------------------------------------------------------------------
+// Editing the tree. Every write is conditional on the node's version.
+
+/// A node as an edit needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EditNode {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub level: String,
+    pub code: String,
+    pub name: String,
+    pub version: i64,
+}
+
+pub async fn node_for_edit(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<EditNode>, sqlx::Error> {
+    sqlx::query_as("SELECT id, parent_id, level, code, name, version FROM grid_nodes WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Renames the node if it is still at `version`.
+pub async fn rename(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    version: i64,
+    name: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE grid_nodes SET name = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+    )
+    .bind(name)
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The next free sequence number for a child of the node with `parent_code`.
+pub async fn next_child_seq(
+    conn: &mut sqlx::SqliteConnection,
+    parent_id: i64,
+    parent_code: &str,
+) -> Result<u32, sqlx::Error> {
+    let max: Option<i64> = sqlx::query_scalar(
+        "SELECT max(CAST(substr(code, length(?) + 1) AS INTEGER)) FROM grid_nodes WHERE parent_id = ?",
+    )
+    .bind(parent_code)
+    .bind(parent_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(u32::try_from(max.unwrap_or(0) + 1).unwrap_or(u32::MAX))
+}
+
+/// Moves the node (if still at `version`) under `new_parent` and gives its whole subtree
+/// the new code prefix. Records (orders, 民情, elders) follow by id.
+pub async fn move_subtree(
+    conn: &mut sqlx::SqliteConnection,
+    node: &EditNode,
+    new_parent: i64,
+    new_code: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let moved = sqlx::query(
+        "UPDATE grid_nodes SET parent_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+    )
+    .bind(new_parent)
+    .bind(now)
+    .bind(node.id)
+    .bind(node.version)
+    .execute(&mut *conn)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Ok(false);
+    }
+    // The new prefix is a fresh child code, so no recoded row can collide with another.
+    sqlx::query("UPDATE grid_nodes SET code = ?1 || substr(code, length(?2) + 1) WHERE code GLOB ?2 || '*'")
+        .bind(new_code)
+        .bind(&node.code)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+/// Nodes inside `area` whose name contains `q` or whose code starts with it: (id, level, code, name).
+pub async fn search(
+    pool: &SqlitePool,
+    area: &str,
+    q: &str,
+    limit: i64,
+) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, level, code, name FROM grid_nodes
+         WHERE code GLOB ?1 || '*' AND (instr(name, ?2) > 0 OR substr(code, 1, length(?2)) = ?2)
+         ORDER BY length(code), code LIMIT ?3",
+    )
+    .bind(area)
+    .bind(q)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Nodes of `level` inside `area`, a new parent to choose: (id, name).
+pub async fn nodes_at_level(pool: &SqlitePool, area: &str, level: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM grid_nodes WHERE code GLOB ? || '*' AND level = ? ORDER BY code LIMIT 500")
+        .bind(area)
+        .bind(level)
+        .fetch_all(pool)
+        .await
+}

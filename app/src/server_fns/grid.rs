@@ -1,0 +1,169 @@
+//! Editing the grid tree: search, rename and move nodes. Community and subdistrict admins
+//! edit inside their area; grid staff below them read only. Every write is versioned and
+//! audited with before and after, and tells every open editor and board.
+use crate::dto::GridHit;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::domain::grid::{check_move, child_code, is_within, MoveRefusal, NodeLevel},
+    crate::domain::role::Role,
+    crate::i18n::Msg,
+    crate::live::Topic,
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, grid_repo, now},
+    crate::session::SessionUser,
+};
+
+/// Whether the user edits the grid at `code`: a community or subdistrict admin whose area contains it.
+#[cfg(feature = "ssr")]
+pub(crate) fn edits_grid(user: &SessionUser, code: &str) -> bool {
+    user.roles
+        .iter()
+        .any(|r| matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin) && is_within(code, &r.node_code))
+}
+
+/// 搜索: nodes of the viewer's staff area by name or code (at most 30).
+#[server(endpoint = "grid_search")]
+pub async fn grid_search(q: String) -> Result<Vec<GridHit>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?.clone();
+    let q: String = q.trim().chars().take(40).collect();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(grid_repo::search(&state.pool, &scope.node_code, &q, 30)
+        .await?
+        .into_iter()
+        .map(|(id, level, code, name)| GridHit { id, level, code, name })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+async fn audited_refusal(user: &SessionUser, id: i64, action: &'static str, err: AppError) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action,
+            object_kind: "grid_node",
+            object_id: Some(id),
+            refused: true,
+            detail: format!("{:?}", err.msg()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Err(err)
+}
+
+/// 改名: renames a node made against `version`; an edit against an older version is refused.
+#[server(endpoint = "rename_node")]
+pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let name = name.trim().to_string();
+    if !(1..=40).contains(&name.chars().count()) {
+        return Err(AppError::field("name", Msg::ErrNodeName));
+    }
+    let mut tx = begin_immediate(&state.pool).await?;
+    let t = now();
+    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if !edits_grid(&user, &node.code) {
+        drop(tx);
+        return audited_refusal(&user, id, "rename_node", AppError::Forbidden).await;
+    }
+    if !grid_repo::rename(&mut tx, id, version, &name, t).await? {
+        drop(tx);
+        return audited_refusal(&user, id, "rename_node", AppError::Conflict(Msg::ErrGridStale)).await;
+    }
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "rename_node",
+            object_kind: "grid_node",
+            object_id: Some(id),
+            node_id: Some(id),
+            before_json: Some(serde_json::json!({ "name": node.name, "version": node.version }).to_string()),
+            after_json: Some(serde_json::json!({ "name": name, "version": node.version + 1 }).to_string()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Grid, Some(id));
+    ctx::redirect_form(&format!("/admin?node={id}"));
+    Ok(())
+}
+
+/// 移动: moves a node (with its subtree, recoded) under another parent of the right level
+/// inside the admin's area; never under itself or its own descendants.
+#[server(endpoint = "move_node")]
+pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let t = now();
+    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let target =
+        grid_repo::node_for_edit(&mut tx, parent).await?.ok_or(AppError::field("parent", Msg::ErrMoveTarget))?;
+    if !edits_grid(&user, &node.code) || !edits_grid(&user, &target.code) {
+        drop(tx);
+        return audited_refusal(&user, id, "move_node", AppError::Forbidden).await;
+    }
+    let (Some(level), Some(target_level)) = (NodeLevel::parse(&node.level), NodeLevel::parse(&target.level)) else {
+        return Err(AppError::Internal);
+    };
+    let old_parent_code = match node.parent_id {
+        Some(p) => grid_repo::node_for_edit(&mut tx, p).await?.map(|n| n.code).unwrap_or_default(),
+        None => String::new(),
+    };
+    let refusal = match check_move(level, &node.code, &old_parent_code, target_level, &target.code) {
+        // Made against an older version of the node: nothing is overwritten silently.
+        _ if node.version != version => Some(Msg::ErrGridStale),
+        Ok(()) => None,
+        Err(MoveRefusal::IntoOwnSubtree) => Some(Msg::ErrMoveIntoOwn),
+        Err(MoveRefusal::WrongLevel | MoveRefusal::SameParent) => Some(Msg::ErrMoveTarget),
+    };
+    let seq = grid_repo::next_child_seq(&mut tx, target.id, &target.code).await?;
+    let new_code = child_code(&target.code, level, seq).map_err(|_| AppError::Conflict(Msg::ErrMoveTarget))?;
+    let refusal = match refusal {
+        Some(msg) => Some(msg),
+        None if !grid_repo::move_subtree(&mut tx, &node, target.id, &new_code, t).await? => Some(Msg::ErrGridStale),
+        None => None,
+    };
+    if let Some(msg) = refusal {
+        drop(tx);
+        return audited_refusal(&user, id, "move_node", AppError::Conflict(msg)).await;
+    }
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "move_node",
+            object_kind: "grid_node",
+            object_id: Some(id),
+            node_id: Some(id),
+            before_json: Some(
+                serde_json::json!({ "parent": node.parent_id, "code": node.code, "version": node.version }).to_string(),
+            ),
+            after_json: Some(
+                serde_json::json!({ "parent": target.id, "code": new_code, "version": node.version + 1 }).to_string(),
+            ),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Grid, Some(id));
+    // Boards group orders by micro-grid: they refetch too.
+    state.bus.publish(Topic::Orders, None);
+    ctx::redirect_form(&format!("/admin?node={id}"));
+    Ok(())
+}
