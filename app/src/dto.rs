@@ -193,6 +193,12 @@ pub struct MeView {
 pub struct AdminView {
     pub node: AreaSummary,
     pub children: Vec<AreaSummary>,
+    /// The node's version, which an edit is made against.
+    pub version: i64,
+    /// The viewer may rename and move this node (grid staff below admins read only).
+    pub may_edit: bool,
+    /// Where the node may move: nodes one level up inside the viewer's area, (id, name).
+    pub move_targets: Vec<(i64, String)>,
 }
 
 /// What the 我需要 form needs: a fresh idempotency key and the viewer's place.

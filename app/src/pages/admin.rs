@@ -1,9 +1,11 @@
 //! /admin: grid staff see their area with the sums of every area below it.
 use crate::components::{ErrorNotice, ErrorPage, Loading};
+use crate::components::{FieldMsg, FormMsg};
 use crate::domain::grid::NodeLevel;
 use crate::dto::AreaSummary;
 use crate::i18n::{level_label, Msg};
 use crate::live::{use_live, Topic};
+use crate::server_fns::grid::{grid_search, MoveNode, RenameNode};
 use crate::server_fns::pages::admin_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
@@ -28,7 +30,16 @@ fn AdminOverview() -> impl IntoView {
     let live = use_live();
     let query = use_query_map();
     let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<i64>().ok()));
-    let data = Resource::new(move || (node.get(), live.version(Topic::Grid)), |(n, _)| admin_data(n));
+    let rename = ServerAction::<RenameNode>::new();
+    let moving = ServerAction::<MoveNode>::new();
+    let rename_error = Signal::derive(move || rename.value().get().and_then(|r| r.err()));
+    let move_error = Signal::derive(move || moving.value().get().and_then(|r| r.err()));
+    let data = Resource::new(
+        move || (node.get(), live.version(Topic::Grid), rename.version().get(), moving.version().get()),
+        |(n, ..)| admin_data(n),
+    );
+    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let hits = Resource::new(move || (q.get(), live.version(Topic::Grid)), |(q, _)| grid_search(q));
     view! {
         <header class="page-head"><h1>{tr(Msg::AdminTitle)}</h1></header>
         <p class="admin-links">
@@ -36,14 +47,57 @@ fn AdminOverview() -> impl IntoView {
             <A href="/admin/pairings" attr:class="btn">{tr(Msg::PairingsTitle)}</A>
             {viewer_runs_elections.then(|| view! { <A href="/admin/elections" attr:class="btn">{tr(Msg::ElectionsAdmin)}</A> })}
         </p>
+        <form method="get" action="/admin" class="search" role="search">
+            <label for="grid-search" class="visually-hidden">{tr(Msg::GridSearch)}</label>
+            <input id="grid-search" type="search" name="q" maxlength="40" placeholder=tr(Msg::GridSearch) value=move || q.get()/>
+            <button type="submit" class="btn">{tr(Msg::Search)}</button>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match hits.await {
+                    Ok(list) if !list.is_empty() => view! {
+                        <ul class="card hits">
+                            {list.into_iter().map(|h| { let level = level_name(&h.level); view! {
+                                <li><A href=format!("/admin?node={}", h.id)><span class="muted">{level}</span> " " {h.name}</A>
+                                " " <span class="muted small">{h.code}</span></li>
+                            }}).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(admin) => view! {
-                        <section class="card">
-                            <p class="muted">{tr(Msg::MyArea)} " · " {level_name(&admin.node.level)} " · " {admin.node.code.clone()}</p>
+                        <section class="card" data-version=admin.version.to_string()>
+                            <p class="muted">{tr(Msg::MyArea)} " · " {level_name(&admin.node.level)} " · " <span class="code">{admin.node.code.clone()}</span></p>
                             <h2>{admin.node.name.clone()}</h2>
                             <Sums area=admin.node.clone()/>
+                            {admin.may_edit.then(|| { let id = admin.node.id.to_string(); let version = admin.version.to_string(); let (id2, version2) = (id.clone(), version.clone()); let name = admin.node.name.clone(); let targets = admin.move_targets.clone(); view! {
+                                <ActionForm action=rename attr:class="form inline">
+                                    <input type="hidden" name="id" value=id/>
+                                    <input type="hidden" name="version" value=version/>
+                                    <label for="node-name" class="visually-hidden">{tr(Msg::Rename)}</label>
+                                    <input id="node-name" name="name" value=name maxlength="40" required/>
+                                    <button type="submit" class="btn">{tr(Msg::Rename)}</button>
+                                </ActionForm>
+                                <FieldMsg error=rename_error field="name"/>
+                                <FormMsg error=rename_error/>
+                                {(!targets.is_empty()).then(|| view! {
+                                    <ActionForm action=moving attr:class="form inline">
+                                        <input type="hidden" name="id" value=id2/>
+                                        <input type="hidden" name="version" value=version2/>
+                                        <label for="move-to">{tr(Msg::MoveTo)}</label>
+                                        <select id="move-to" name="parent">
+                                            {targets.into_iter().map(|(t, n)| view! { <option value=t.to_string()>{n}</option> }).collect_view()}
+                                        </select>
+                                        <button type="submit" class="btn">{tr(Msg::Move)}</button>
+                                    </ActionForm>
+                                    <FormMsg error=move_error/>
+                                })}
+                            }})}
                         </section>
                         {(!admin.children.is_empty()).then(|| view! {
                             <h2 class="section-title">{tr(Msg::SubAreas)}</h2>
