@@ -362,3 +362,18 @@ pub struct GridHit {
     pub code: String,
     pub name: String,
 }
+
+/// One line of `/admin/audit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// `2026-11-25 21:14` in China time.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub node: String,
+    pub node_code: String,
+    pub refused: bool,
+    pub before: String,
+    pub after: String,
+    pub detail: String,
+}

@@ -1,5 +1,6 @@
 //! One file per route.
 pub mod admin;
+pub mod audit;
 pub mod board;
 pub mod elections;
 pub mod feed;

@@ -61,6 +61,13 @@ describe("live grid administration", () => {
     assert.equal(name, "向日葵联合微网格");
     await stale.screenshot({ path: path.join(SCREENSHOT_DIR, "grid-stale-refused.png"), fullPage: true });
 
+    // The audit page lists both edits with before and after, filtered by the node.
+    await community.goto(`/admin/audit?node=${encodeURIComponent("向日葵")}`);
+    await c.locator("li", { hasText: "move_node" }).first().waitFor();
+    await c.locator("li", { hasText: "rename_node" }).first().waitFor();
+    assert.ok((await c.locator("ul.audit li").count()) >= 3, "rename, move and the refused stale rename");
+    await community.screenshot("grid-audit");
+
     community.assertNoErrors();
     street.assertNoErrors();
     await community.close();

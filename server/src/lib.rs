@@ -134,6 +134,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/healthz", get(move || healthz(health_state.clone())))
         .route("/api/events", get(move || std::future::ready(sse::events(&live_state.bus))))
         .route("/admin/elections/{id}/csv", get(election_csv).with_state(state.clone()))
+        .route("/admin/audit/csv", get(audit_csv).with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -160,6 +161,42 @@ async fn election_csv(
                 (header::CACHE_CONTROL, "no-store".to_string()),
             ],
             csv,
+        )
+            .into_response(),
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, err.message(viewer.locale)).into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct AuditFilters {
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    node: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// 导出 CSV of the audit log of the admin's area, with the page's filters.
+async fn audit_csv(
+    State(state): State<AppState>,
+    axum::extract::Query(f): axum::extract::Query<AuditFilters>,
+    axum::Extension(RequestViewer(viewer)): axum::Extension<RequestViewer>,
+) -> Response {
+    let Some(user) = viewer.user else { return StatusCode::UNAUTHORIZED.into_response() };
+    match app::server_fns::grid::audit_lines(&state, &user, &f.person, &f.node, &f.from, &f.to).await {
+        Ok(lines) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            app::server_fns::grid::audit_csv(&lines),
         )
             .into_response(),
         Err(err) => {

@@ -1933,3 +1933,43 @@ impl TestApp {
             .expect("count")
     }
 }
+
+#[tokio::test]
+async fn the_audit_page_lists_edits_in_the_area_filtered_and_as_csv() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    let (id, version, _) = app.node("红领微网格").await;
+    let (status, body) = app
+        .post(
+            &admin,
+            "rename_node",
+            &[("id", &id.to_string()), ("version", &version.to_string()), ("name", "红领先锋微网格")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let today = local_day(0);
+    let (status, lines) = app.post(&admin, "audit_data", &[("node", "红领"), ("from", &today), ("to", &today)]).await;
+    assert_eq!(status, StatusCode::OK, "{lines}");
+    assert!(
+        lines.contains("rename_node") && lines.contains("红领微网格") && lines.contains("红领先锋微网格"),
+        "{lines}"
+    );
+    let (_, none) = app.post(&admin, "audit_data", &[("node", "红领"), ("to", "2020-01-01")]).await;
+    assert_eq!(none, "[]");
+    let (status, _) = app.post(&admin, "audit_data", &[("from", "yesterday")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The street admin sees it too; a grid leader does not see the audit at all.
+    let (_, street) = app.post(&app.signed_in("13800000005").await, "audit_data", &[("person", "")]).await;
+    assert!(street.contains("红领先锋微网格"), "{street}");
+    let (status, _) = app.post(&app.signed_in("13800000003").await, "audit_data", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, csv) = app.get(&admin, "/admin/audit/csv?node=%E7%BA%A2%E9%A2%86").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains("rename_node") && csv.contains("红领先锋微网格"), "{csv}");
+    // Votes are never listed.
+    let voter = app.signed_in("13800000001").await;
+    let candidate = app.nominations().await[0].to_string();
+    assert_eq!(app.post(&voter, "cast_vote", &[("nomination", &candidate)]).await.0, StatusCode::OK);
+    let (_, all) = app.post(&app.signed_in("13800000005").await, "audit_data", &[]).await;
+    assert!(!all.contains("cast_vote"), "{all}");
+}

@@ -65,6 +65,12 @@ pub fn format_local_date(unix: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Unix time → `2026-11-26 09:30` in China.
+pub fn format_local_datetime(unix: i64) -> String {
+    let secs = (unix + CST).rem_euclid(DAY);
+    format!("{} {:02}:{:02}", format_local_date(unix), secs / 3600, secs % 3600 / 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +96,6 @@ mod tests {
             assert_eq!(format_local_date(t), date);
             assert_eq!(format_local_date(t + DAY - 1), date, "the last second of {date}");
         }
+        assert_eq!(format_local_datetime(1_795_395_600 + 30 * 60), "2026-11-23 09:30");
     }
 }

@@ -46,6 +46,7 @@ fn AdminOverview() -> impl IntoView {
             <A href="/admin/queue" attr:class="btn">{tr(Msg::LeaderQueue)}</A>
             <A href="/admin/pairings" attr:class="btn">{tr(Msg::PairingsTitle)}</A>
             {viewer_runs_elections.then(|| view! { <A href="/admin/elections" attr:class="btn">{tr(Msg::ElectionsAdmin)}</A> })}
+            {viewer_runs_elections.then(|| view! { <A href="/admin/audit" attr:class="btn">{tr(Msg::AuditTitle)}</A> })}
         </p>
         <form method="get" action="/admin" class="search" role="search">
             <label for="grid-search" class="visually-hidden">{tr(Msg::GridSearch)}</label>
