@@ -52,6 +52,7 @@ async fn audited_refusal(user: &SessionUser, id: i64, action: &'static str, err:
             action,
             object_kind: "grid_node",
             object_id: Some(id),
+            node_id: Some(id),
             refused: true,
             detail: format!("{:?}", err.msg()),
             ..Default::default()
