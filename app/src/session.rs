@@ -43,6 +43,21 @@ impl SessionUser {
         self.roles.iter().any(|r| r.role.is_staff() && crate::domain::grid::is_within(code, &r.node_code))
     }
 
+    /// Community and subdistrict admins: they run elections and edit the grid of their area.
+    pub fn is_area_admin(&self) -> bool {
+        self.area_admin_scopes().next().is_some()
+    }
+
+    /// The areas the user administers (community or subdistrict admin roles).
+    pub fn area_admin_scopes(&self) -> impl Iterator<Item = &RoleScope> {
+        self.roles.iter().filter(|r| matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin))
+    }
+
+    /// Whether the user administers an area containing the node with `code`.
+    pub fn administers(&self, code: &str) -> bool {
+        self.area_admin_scopes().any(|r| crate::domain::grid::is_within(code, &r.node_code))
+    }
+
     /// The widest staff scope held, if any.
     pub fn widest_staff_scope(&self) -> Option<&RoleScope> {
         self.roles.iter().filter(|r| r.role.is_staff()).max_by_key(|r| r.role)

@@ -24,9 +24,7 @@ pub fn AdminPage() -> impl IntoView {
 
 #[component]
 fn AdminOverview() -> impl IntoView {
-    let viewer_runs_elections = use_viewer().user.is_some_and(|u| {
-        u.has_role(crate::domain::role::Role::CommunityAdmin) || u.has_role(crate::domain::role::Role::SubdistrictAdmin)
-    });
+    let viewer_runs_elections = use_viewer().user.is_some_and(|u| u.is_area_admin());
     let live = use_live();
     let query = use_query_map();
     let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<i64>().ok()));

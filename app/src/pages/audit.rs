@@ -2,7 +2,6 @@
 //! filtered by person, node and dates (a GET form, so it works without JavaScript) and
 //! exported as CSV with the same filters.
 use crate::components::{ErrorNotice, ErrorPage, Loading};
-use crate::domain::role::Role;
 use crate::i18n::Msg;
 use crate::server_fns::grid::audit_data;
 use crate::{tr, use_viewer};
@@ -13,9 +12,7 @@ use leptos_router::hooks::use_query_map;
 pub fn AuditPage() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),
-        Some(user) if !(user.has_role(Role::CommunityAdmin) || user.has_role(Role::SubdistrictAdmin)) => {
-            view! { <ErrorPage status=403/> }.into_any()
-        }
+        Some(user) if !user.is_area_admin() => view! { <ErrorPage status=403/> }.into_any(),
         Some(_) => view! { <Audit/> }.into_any(),
     }
 }

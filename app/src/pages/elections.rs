@@ -3,7 +3,6 @@
 //! who voted for whom) and export the tally.
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::domain::election::Phase;
-use crate::domain::role::Role;
 use crate::dto::ElectionAdminCard;
 use crate::i18n::Msg;
 use crate::live::{use_live, Topic};
@@ -18,9 +17,7 @@ use leptos::prelude::*;
 pub fn ElectionsPage() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),
-        Some(user) if !(user.has_role(Role::CommunityAdmin) || user.has_role(Role::SubdistrictAdmin)) => {
-            view! { <ErrorPage status=403/> }.into_any()
-        }
+        Some(user) if !user.is_area_admin() => view! { <ErrorPage status=403/> }.into_any(),
         Some(_) => view! { <Elections/> }.into_any(),
     }
 }

@@ -12,7 +12,6 @@ use {
     super::ctx,
     crate::domain::election::{may_extend, phase, validate_draft, DraftInput, DraftProblem, Phase},
     crate::domain::phone::PhoneNumber,
-    crate::domain::role::Role,
     crate::domain::time::{format_local_date, parse_local_date},
     crate::dto::{ElectionAdminCard, NominationItem},
     crate::error::FieldError,
@@ -21,16 +20,6 @@ use {
     crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, stars_repo},
     crate::session::SessionUser,
 };
-
-/// Whether the user runs elections over the area `code`: a community or subdistrict admin
-/// whose area contains it.
-#[cfg(feature = "ssr")]
-pub(crate) fn runs_elections_in(user: &SessionUser, code: &str) -> bool {
-    user.roles.iter().any(|r| {
-        matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin)
-            && crate::domain::grid::is_within(code, &r.node_code)
-    })
-}
 
 #[cfg(feature = "ssr")]
 pub(crate) fn phase_of(e: &stars_repo::ElectionFull, now: i64) -> Phase {
@@ -60,12 +49,8 @@ fn hours(minutes: i64) -> f64 {
 pub async fn elections_admin() -> Result<ElectionsAdminView, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    let scopes: Vec<_> = user
-        .roles
-        .iter()
-        .filter(|r| matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin))
-        .map(|r| (r.node_id, r.node_name.clone(), r.node_code.clone()))
-        .collect();
+    let scopes: Vec<_> =
+        user.area_admin_scopes().map(|r| (r.node_id, r.node_name.clone(), r.node_code.clone())).collect();
     if scopes.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -162,11 +147,7 @@ pub async fn create_election(
 ) -> Result<i64, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    let Some(scope_role) = user
-        .roles
-        .iter()
-        .find(|r| r.node_id == scope && matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin))
-    else {
+    let Some(scope_role) = user.area_admin_scopes().find(|r| r.node_id == scope) else {
         return Err(AppError::Forbidden);
     };
     let draft = draft_of(&DraftInput {
@@ -214,7 +195,7 @@ async fn election_run_by(
     id: i64,
 ) -> Result<stars_repo::ElectionFull, AppError> {
     let e = stars_repo::election(tx, id).await?.ok_or(AppError::NotFound)?;
-    if !runs_elections_in(user, &e.scope_code) {
+    if !user.administers(&e.scope_code) {
         return Err(AppError::Forbidden);
     }
     Ok(e)
@@ -440,7 +421,7 @@ pub async fn nominate(
     let p = phase_of(&e, t);
     let person = match &phone {
         Some(phone) => {
-            if !runs_elections_in(&user, &e.scope_code) {
+            if !user.administers(&e.scope_code) {
                 return Err(AppError::Forbidden);
             }
             if !matches!(p, Phase::Upcoming | Phase::Nominating | Phase::Preparing) {

@@ -8,21 +8,12 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
-    crate::domain::grid::{check_move, child_code, is_within, MoveRefusal, NodeLevel},
-    crate::domain::role::Role,
+    crate::domain::grid::{check_move, child_code, MoveRefusal, NodeLevel},
     crate::i18n::Msg,
     crate::live::Topic,
     crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, grid_repo, now},
     crate::session::SessionUser,
 };
-
-/// Whether the user edits the grid at `code`: a community or subdistrict admin whose area contains it.
-#[cfg(feature = "ssr")]
-pub(crate) fn edits_grid(user: &SessionUser, code: &str) -> bool {
-    user.roles
-        .iter()
-        .any(|r| matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin) && is_within(code, &r.node_code))
-}
 
 /// 搜索: nodes of the viewer's staff area by name or code (at most 30).
 #[server(endpoint = "grid_search")]
@@ -75,7 +66,7 @@ pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppE
     let mut tx = begin_immediate(&state.pool).await?;
     let t = now();
     let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if !edits_grid(&user, &node.code) {
+    if !user.administers(&node.code) {
         drop(tx);
         return audited_refusal(&user, id, "rename_node", AppError::Forbidden).await;
     }
@@ -114,7 +105,7 @@ pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppErro
     let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let target =
         grid_repo::node_for_edit(&mut tx, parent).await?.ok_or(AppError::field("parent", Msg::ErrMoveTarget))?;
-    if !edits_grid(&user, &node.code) || !edits_grid(&user, &target.code) {
+    if !user.administers(&node.code) || !user.administers(&target.code) {
         drop(tx);
         return audited_refusal(&user, id, "move_node", AppError::Forbidden).await;
     }
@@ -180,14 +171,7 @@ pub async fn audit_lines(
     to: &str,
 ) -> Result<Vec<crate::dto::AuditLine>, AppError> {
     use crate::domain::time::{format_local_datetime, parse_local_date};
-    let area = user
-        .roles
-        .iter()
-        .filter(|r| matches!(r.role, Role::CommunityAdmin | Role::SubdistrictAdmin))
-        .max_by_key(|r| r.role)
-        .ok_or(AppError::Forbidden)?
-        .node_code
-        .clone();
+    let area = user.area_admin_scopes().max_by_key(|r| r.role).ok_or(AppError::Forbidden)?.node_code.clone();
     let bad_date = |text: &str| !text.trim().is_empty() && parse_local_date(text).is_none();
     for (field, text) in [("from", from), ("to", to)] {
         if bad_date(text) {

@@ -337,14 +337,14 @@ pub async fn admin_data(node: Option<i64>) -> Result<AdminView, AppError> {
     let mut conn = state.pool.acquire().await?;
     let edit = grid_repo::node_for_edit(&mut conn, node).await?.ok_or(AppError::NotFound)?;
     drop(conn);
-    let may_edit = super::grid::edits_grid(&user, &code);
+    let may_edit = user.administers(&code);
     let parent_level = crate::domain::grid::NodeLevel::ALL
         .into_iter()
         .find(|l| l.child().map(|c| c.as_str()) == Some(edit.level.as_str()));
     let move_targets = match (may_edit, parent_level) {
         (true, Some(level)) => {
             let mut targets = Vec::new();
-            for r in user.roles.iter().filter(|r| super::grid::edits_grid(&user, &r.node_code)) {
+            for r in user.area_admin_scopes() {
                 for t in grid_repo::nodes_at_level(&state.pool, &r.node_code, level.as_str()).await? {
                     if Some(t.0) != edit.parent_id && !targets.contains(&t) {
                         targets.push(t);
