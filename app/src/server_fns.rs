@@ -65,6 +65,37 @@ pub(crate) mod ctx {
         }
     }
 
+    /// Records a refused request in the audit log (its own transaction, after the
+    /// request's own was rolled back) and hands the error back to be answered.
+    pub async fn refused(
+        state: &AppState,
+        user: &SessionUser,
+        action: &'static str,
+        object: (&'static str, i64),
+        node_id: Option<i64>,
+        err: AppError,
+    ) -> AppError {
+        let entry = crate::repo::audit_repo::AuditEntry {
+            actor_id: Some(user.account_id),
+            action,
+            object_kind: object.0,
+            object_id: Some(object.1),
+            node_id,
+            refused: true,
+            detail: format!("{:?}", err.msg()),
+            ..Default::default()
+        };
+        let recorded = async {
+            let mut tx = crate::repo::begin_immediate(&state.pool).await?;
+            crate::repo::audit_repo::record(&mut tx, entry).await?;
+            tx.commit().await
+        };
+        if let Err(e) = recorded.await {
+            tracing::error!(error = %e, action, "recording a refusal failed");
+        }
+        err
+    }
+
     /// The area a viewer looks at by default: their community (or widest staff scope).
     pub fn default_area(viewer: &Viewer) -> String {
         let Some(user) = &viewer.user else { return String::new() };

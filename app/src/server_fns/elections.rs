@@ -201,33 +201,6 @@ async fn election_run_by(
     Ok(e)
 }
 
-/// Records a refused change to an election in the audit log, committed on its own.
-#[cfg(feature = "ssr")]
-async fn audit_refusal(
-    state: &crate::state::AppState,
-    user: &SessionUser,
-    action: &'static str,
-    id: i64,
-    err: &AppError,
-) -> Result<(), AppError> {
-    let mut tx = begin_immediate(&state.pool).await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action,
-            object_kind: "star_election",
-            object_id: Some(id),
-            refused: true,
-            detail: format!("{:?}", err.msg()),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// 修改评选: the whole definition may change until voting opens; never after.
 #[server(endpoint = "edit_election")]
 pub async fn edit_election(
@@ -273,8 +246,7 @@ pub async fn edit_election(
     };
     if let Some(err) = refusal {
         drop(tx);
-        audit_refusal(&state, &user, "edit_election", id, &err).await?;
-        return Err(err);
+        return Err(ctx::refused(&state, &user, "edit_election", ("star_election", id), None, err).await);
     }
     audit_repo::record(
         &mut tx,
@@ -322,8 +294,7 @@ pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
     };
     if let Some(err) = refusal {
         drop(tx);
-        audit_refusal(&state, &user, "open_voting", id, &err).await?;
-        return Err(err);
+        return Err(ctx::refused(&state, &user, "open_voting", ("star_election", id), None, err).await);
     }
     audit_repo::record(
         &mut tx,
@@ -366,8 +337,7 @@ pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(
     };
     if let Some(err) = refusal {
         drop(tx);
-        audit_refusal(&state, &user, "extend_voting", id, &err).await?;
-        return Err(err);
+        return Err(ctx::refused(&state, &user, "extend_voting", ("star_election", id), None, err).await);
     }
     audit_repo::record(
         &mut tx,
@@ -509,8 +479,15 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
     };
     if let Some(msg) = refusal {
         drop(tx);
-        audit_refusal(&state, &user, "decide_nomination", election, &AppError::Conflict(msg)).await?;
-        return Err(AppError::Conflict(msg));
+        return Err(ctx::refused(
+            &state,
+            &user,
+            "decide_nomination",
+            ("star_election", election),
+            None,
+            AppError::Conflict(msg),
+        )
+        .await);
     }
     if !stars_repo::decide(&mut tx, id, approve, (!reason.is_empty()).then_some(reason.as_str()), user.account_id, t)
         .await?

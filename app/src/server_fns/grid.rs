@@ -32,28 +32,6 @@ pub async fn grid_search(q: String) -> Result<Vec<GridHit>, AppError> {
         .collect())
 }
 
-#[cfg(feature = "ssr")]
-async fn audited_refusal(user: &SessionUser, id: i64, action: &'static str, err: AppError) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action,
-            object_kind: "grid_node",
-            object_id: Some(id),
-            node_id: Some(id),
-            refused: true,
-            detail: format!("{:?}", err.msg()),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Err(err)
-}
-
 /// 改名: renames a node made against `version`; an edit against an older version is refused.
 #[server(endpoint = "rename_node")]
 pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppError> {
@@ -68,11 +46,19 @@ pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppE
     let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if !user.administers(&node.code) {
         drop(tx);
-        return audited_refusal(&user, id, "rename_node", AppError::Forbidden).await;
+        return Err(ctx::refused(&state, &user, "rename_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
     }
     if !grid_repo::rename(&mut tx, id, version, &name, t).await? {
         drop(tx);
-        return audited_refusal(&user, id, "rename_node", AppError::Conflict(Msg::ErrGridStale)).await;
+        return Err(ctx::refused(
+            &state,
+            &user,
+            "rename_node",
+            ("grid_node", id),
+            Some(id),
+            AppError::Conflict(Msg::ErrGridStale),
+        )
+        .await);
     }
     audit_repo::record(
         &mut tx,
@@ -107,7 +93,7 @@ pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppErro
         grid_repo::node_for_edit(&mut tx, parent).await?.ok_or(AppError::field("parent", Msg::ErrMoveTarget))?;
     if !user.administers(&node.code) || !user.administers(&target.code) {
         drop(tx);
-        return audited_refusal(&user, id, "move_node", AppError::Forbidden).await;
+        return Err(ctx::refused(&state, &user, "move_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
     }
     let (Some(level), Some(target_level)) = (NodeLevel::parse(&node.level), NodeLevel::parse(&target.level)) else {
         return Err(AppError::Internal);
@@ -132,7 +118,9 @@ pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppErro
     };
     if let Some(msg) = refusal {
         drop(tx);
-        return audited_refusal(&user, id, "move_node", AppError::Conflict(msg)).await;
+        return Err(
+            ctx::refused(&state, &user, "move_node", ("grid_node", id), Some(id), AppError::Conflict(msg)).await
+        );
     }
     audit_repo::record(
         &mut tx,
