@@ -155,6 +155,11 @@ impl OrderStatus {
     }
 }
 
+/// Service minutes as hours with one decimal, as every record shows them.
+pub fn hours(minutes: i64) -> f64 {
+    (minutes as f64 / 6.0).round() / 10.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

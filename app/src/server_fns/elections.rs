@@ -40,11 +40,6 @@ pub async fn close_elections(state: &crate::state::AppState) -> Result<(), sqlx:
     Ok(())
 }
 
-#[cfg(feature = "ssr")]
-fn hours(minutes: i64) -> f64 {
-    (minutes as f64 / 6.0).round() / 10.0
-}
-
 #[server(endpoint = "elections_admin")]
 pub async fn elections_admin() -> Result<ElectionsAdminView, AppError> {
     let state = ctx::state()?;
@@ -71,7 +66,7 @@ pub async fn elections_admin() -> Result<ElectionsAdminView, AppError> {
                     intro: n.intro,
                     status: n.status,
                     reason: n.reason,
-                    service_hours: hours(n.service_minutes),
+                    service_hours: crate::domain::order::hours(n.service_minutes),
                     votes: n.votes,
                 })
                 .collect();
@@ -549,7 +544,7 @@ pub async fn tally_csv(state: &crate::state::AppState, user: &SessionUser, id: i
             n.name,
             n.status,
             n.votes.to_string(),
-            format!("{:.1}", hours(n.service_minutes)),
+            format!("{:.1}", crate::domain::order::hours(n.service_minutes)),
             ranks.get(&n.id).map(|r| r.to_string()).unwrap_or_default(),
         ]);
     }

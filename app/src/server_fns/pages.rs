@@ -254,7 +254,7 @@ pub async fn stars_data(
             name: c.name,
             intro: c.intro,
             micro_grid: c.micro_grid,
-            service_hours: (c.service_minutes as f64 / 6.0).round() / 10.0,
+            service_hours: crate::domain::order::hours(c.service_minutes),
             orders_completed: c.orders_completed,
             avg_rating: c.avg_rating.map(|r| (r * 10.0).round() / 10.0),
             sections: c.sections.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),

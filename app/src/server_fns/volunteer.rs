@@ -25,7 +25,7 @@ pub async fn volunteer_profile() -> Result<VolunteerProfileView, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
     let row = accounts_repo::volunteer(&state.pool, user.person_id).await?.ok_or(AppError::NotFound)?;
-    let hours = (row.minutes as f64 / 6.0).round() / 10.0;
+    let hours = crate::domain::order::hours(row.minutes);
     Ok(VolunteerProfileView {
         skills: row.skills.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
         availability: row.availability as u32,
