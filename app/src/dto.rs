@@ -16,6 +16,8 @@ pub struct AreaSummary {
     pub open_orders: i64,
     pub leaders: Option<String>,
     pub station: Option<String>,
+    /// The version an edit (a drag to a new parent) is made against.
+    pub version: i64,
 }
 
 /// The numbers on the home page for an area.
@@ -199,6 +201,16 @@ pub struct AdminView {
     pub may_edit: bool,
     /// Where the node may move: nodes one level up inside the viewer's area, (id, name).
     pub move_targets: Vec<(i64, String)>,
+    /// The node above, to go up: (id, name).
+    pub parent: Option<(i64, String)>,
+    /// Nodes of the same level in the community (or area) to merge into: (id, name).
+    pub merge_targets: Vec<(i64, String)>,
+    /// Whether the node holds nothing (no child nodes, people or records): it can simply go.
+    pub empty: bool,
+    /// Grid leaders and members on the node: (assignment id, role, name).
+    pub staff: Vec<(i64, String, String)>,
+    /// People of the community who can be made staff here: (account id, "name 138****0001").
+    pub people: Vec<(i64, String)>,
 }
 
 /// What the 我需要 form needs: a fresh idempotency key and the viewer's place.

@@ -111,6 +111,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/pairings") ssr=SsrMode::Async view=pages::pairings::PairingsPage/>
                         <Route path=path!("/admin/elections") ssr=SsrMode::Async view=pages::elections::ElectionsPage/>
                         <Route path=path!("/admin/audit") ssr=SsrMode::Async view=pages::audit::AuditPage/>
+                        <Route path=path!("/admin/grids") ssr=SsrMode::Async view=pages::admin::AdminPage/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=pages::admin::AdminPage/>
                         <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::LoginPage/>
                         <Route path=path!("/signup") ssr=SsrMode::Async view=pages::login::SignupPage/>

@@ -12,10 +12,13 @@ pub enum Topic {
     Election,
     Sentiment,
     Notices,
+    /// Who has which part of the grid editor open (正在编辑).
+    Presence,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 5] = [Topic::Orders, Topic::Grid, Topic::Election, Topic::Sentiment, Topic::Notices];
+    pub const ALL: [Topic; 6] =
+        [Topic::Orders, Topic::Grid, Topic::Election, Topic::Sentiment, Topic::Notices, Topic::Presence];
 }
 
 /// One hint: something about `topic` (and object `id`) changed.
@@ -73,7 +76,7 @@ mod bus {
 /// Per-topic version signals in the browser; pages key their resources on them.
 #[derive(Clone, Copy)]
 pub struct LiveVersions {
-    versions: [RwSignal<u64>; 5],
+    versions: [RwSignal<u64>; 6],
     pub connected: RwSignal<bool>,
     /// The sequence number of the latest event seen, so refetches can ask the server
     /// for data at least that new.

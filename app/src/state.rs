@@ -43,6 +43,7 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub board_cache: Arc<BoardCache>,
     pub votes: Arc<crate::vote_writer::VoteWriter>,
+    pub presence: Arc<Presence>,
 }
 
 /// The public part of the board per area and filters, shared by every viewer for a
@@ -100,7 +101,55 @@ impl AppState {
             settings: Arc::new(settings),
             limiter: Arc::new(RateLimiter::default()),
             board_cache: Arc::new(BoardCache::new()),
+            presence: Arc::new(Presence::default()),
         }
+    }
+}
+
+/// Who has the grid editor open where (正在编辑): an open editor checks in every few
+/// seconds; an entry not renewed for `Presence::TTL` is gone.
+#[derive(Default)]
+pub struct Presence {
+    editors: Mutex<HashMap<i64, Editor>>,
+}
+
+struct Editor {
+    name: String,
+    code: String,
+    seen: Instant,
+}
+
+impl Presence {
+    pub const TTL: Duration = Duration::from_secs(45);
+
+    /// Records that `account` looks at the node with `code`. True when that is news to
+    /// the others (they joined or moved to another node), so editors should be told.
+    pub fn check_in(&self, account: i64, name: &str, code: &str) -> bool {
+        let mut editors = self.editors.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        editors.retain(|_, e| now.duration_since(e.seen) < Self::TTL);
+        let news = editors.get(&account).is_none_or(|e| e.code != code);
+        editors.insert(account, Editor { name: name.to_string(), code: code.to_string(), seen: now });
+        news
+    }
+
+    /// Names of the others looking at the same subtree: the node, an area inside it or
+    /// an area containing it.
+    pub fn others(&self, account: i64, code: &str) -> Vec<String> {
+        let editors = self.editors.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let mut names: Vec<String> = editors
+            .iter()
+            .filter(|(id, e)| {
+                **id != account
+                    && now.duration_since(e.seen) < Self::TTL
+                    && (e.code.starts_with(code) || code.starts_with(&e.code))
+            })
+            .map(|(_, e)| e.name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     }
 }
 

@@ -1,11 +1,17 @@
-//! /admin: grid staff see their area with the sums of every area below it.
-use crate::components::{ErrorNotice, ErrorPage, Loading};
-use crate::components::{FieldMsg, FormMsg};
+//! /admin and /admin/grids: the grid editor. Grid staff see their area as a tree with the
+//! sums of every area below; community and subdistrict admins edit it together, live.
+//! On a phone a node is tapped and edited from its sheet; on a desktop it can also be
+//! dragged onto a new parent.
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::domain::grid::NodeLevel;
-use crate::dto::AreaSummary;
+use crate::dto::{AdminView, AreaSummary};
+use crate::error::AppError;
 use crate::i18n::{level_label, Msg};
-use crate::live::{use_live, Topic};
-use crate::server_fns::grid::{grid_search, MoveNode, RenameNode};
+use crate::live::{use_live, LiveVersions, Topic};
+use crate::server_fns::grid::{
+    grid_children, grid_presence, grid_search, AssignStaff, CreateNode, DeleteNode, MergeNode, MoveNode, RemoveStaff,
+    RenameNode, SplitNode, UndoGridEdit,
+};
 use crate::server_fns::pages::admin_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
@@ -18,35 +24,98 @@ pub fn AdminPage() -> impl IntoView {
     match viewer.user {
         None => view! { <ErrorPage status=401/> }.into_any(),
         Some(user) if !user.is_staff() => view! { <ErrorPage status=403/> }.into_any(),
-        Some(_) => view! { <AdminOverview/> }.into_any(),
+        Some(_) => view! { <GridEditor/> }.into_any(),
     }
 }
 
+/// The node being dragged on a desktop: (id, version, level).
+#[derive(Clone, Copy)]
+struct Dragging(RwSignal<Option<(i64, i64, NodeLevel)>>);
+
+/// Every edit the page can make; one set per page so any form refreshes the data.
+#[derive(Clone, Copy)]
+struct Edits {
+    rename: ServerAction<RenameNode>,
+    moving: ServerAction<MoveNode>,
+    create: ServerAction<CreateNode>,
+    delete: ServerAction<DeleteNode>,
+    merge: ServerAction<MergeNode>,
+    split: ServerAction<SplitNode>,
+    assign: ServerAction<AssignStaff>,
+    remove: ServerAction<RemoveStaff>,
+    undo: ServerAction<UndoGridEdit>,
+}
+
+impl Edits {
+    fn new() -> Self {
+        Self {
+            rename: ServerAction::new(),
+            moving: ServerAction::new(),
+            create: ServerAction::new(),
+            delete: ServerAction::new(),
+            merge: ServerAction::new(),
+            split: ServerAction::new(),
+            assign: ServerAction::new(),
+            remove: ServerAction::new(),
+            undo: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever any edit finishes.
+    fn versions(&self) -> [usize; 9] {
+        [
+            self.rename.version().get(),
+            self.moving.version().get(),
+            self.create.version().get(),
+            self.delete.version().get(),
+            self.merge.version().get(),
+            self.split.version().get(),
+            self.assign.version().get(),
+            self.remove.version().get(),
+            self.undo.version().get(),
+        ]
+    }
+}
+
+fn error_of(value: MappedSignal<Option<Result<(), AppError>>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
 #[component]
-fn AdminOverview() -> impl IntoView {
+fn GridEditor() -> impl IntoView {
     let viewer_runs_elections = use_viewer().user.is_some_and(|u| u.is_area_admin());
     let live = use_live();
     let query = use_query_map();
     let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<i64>().ok()));
-    let rename = ServerAction::<RenameNode>::new();
-    let moving = ServerAction::<MoveNode>::new();
-    let rename_error = Signal::derive(move || rename.value().get().and_then(|r| r.err()));
-    let move_error = Signal::derive(move || moving.value().get().and_then(|r| r.err()));
-    let data = Resource::new(
-        move || (node.get(), live.version(Topic::Grid), rename.version().get(), moving.version().get()),
-        |(n, ..)| admin_data(n),
-    );
+    let edits = Edits::new();
+    provide_context(edits);
+    provide_context(Dragging(RwSignal::new(None)));
+    // The admin's unsent rename: (the version it was started against, the text). A live
+    // update never replaces what is being typed; sending it against an older version is
+    // refused and shows the current value beside it.
+    let draft = RwSignal::new(None::<(i64, String)>);
+    Effect::new(move |_| {
+        node.track();
+        draft.set(None);
+    });
+    Effect::new(move |_| {
+        if matches!(edits.rename.value().get(), Some(Ok(()))) {
+            draft.set(None);
+        }
+    });
+    let data =
+        Resource::new(move || (node.get(), live.version(Topic::Grid), edits.versions()), |(n, ..)| admin_data(n));
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let hits = Resource::new(move || (q.get(), live.version(Topic::Grid)), |(q, _)| grid_search(q));
     view! {
-        <header class="page-head"><h1>{tr(Msg::AdminTitle)}</h1></header>
+        <header class="page-head"><h1>{tr(Msg::GridEditor)}</h1></header>
         <p class="admin-links">
             <A href="/admin/queue" attr:class="btn">{tr(Msg::LeaderQueue)}</A>
             <A href="/admin/pairings" attr:class="btn">{tr(Msg::PairingsTitle)}</A>
             {viewer_runs_elections.then(|| view! { <A href="/admin/elections" attr:class="btn">{tr(Msg::ElectionsAdmin)}</A> })}
             {viewer_runs_elections.then(|| view! { <A href="/admin/audit" attr:class="btn">{tr(Msg::AuditTitle)}</A> })}
         </p>
-        <form method="get" action="/admin" class="search" role="search">
+        <form method="get" action="/admin/grids" class="search" role="search">
             <label for="grid-search" class="visually-hidden">{tr(Msg::GridSearch)}</label>
             <input id="grid-search" type="search" name="q" maxlength="40" placeholder=tr(Msg::GridSearch) value=move || q.get()/>
             <button type="submit" class="btn">{tr(Msg::Search)}</button>
@@ -57,7 +126,7 @@ fn AdminOverview() -> impl IntoView {
                     Ok(list) if !list.is_empty() => view! {
                         <ul class="card hits">
                             {list.into_iter().map(|h| { let level = level_name(&h.level); view! {
-                                <li><A href=format!("/admin?node={}", h.id)><span class="muted">{level}</span> " " {h.name}</A>
+                                <li><A href=format!("/admin/grids?node={}", h.id)><span class="muted">{level}</span> " " {h.name}</A>
                                 " " <span class="muted small">{h.code}</span></li>
                             }}).collect_view()}
                         </ul>
@@ -69,55 +138,356 @@ fn AdminOverview() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(admin) => view! {
-                        <section class="card" data-version=admin.version.to_string()>
-                            <p class="muted">{tr(Msg::MyArea)} " · " {level_name(&admin.node.level)} " · " <span class="code">{admin.node.code.clone()}</span></p>
-                            <h2>{admin.node.name.clone()}</h2>
-                            <Sums area=admin.node.clone()/>
-                            {admin.may_edit.then(|| { let id = admin.node.id.to_string(); let version = admin.version.to_string(); let (id2, version2) = (id.clone(), version.clone()); let name = admin.node.name.clone(); let targets = admin.move_targets.clone(); view! {
-                                <ActionForm action=rename attr:class="form inline">
-                                    <input type="hidden" name="id" value=id/>
-                                    <input type="hidden" name="version" value=version/>
-                                    <label for="node-name" class="visually-hidden">{tr(Msg::Rename)}</label>
-                                    <input id="node-name" name="name" value=name maxlength="40" required/>
-                                    <button type="submit" class="btn">{tr(Msg::Rename)}</button>
-                                </ActionForm>
-                                <FieldMsg error=rename_error field="name"/>
-                                <FormMsg error=rename_error/>
-                                {(!targets.is_empty()).then(|| view! {
-                                    <ActionForm action=moving attr:class="form inline">
-                                        <input type="hidden" name="id" value=id2/>
-                                        <input type="hidden" name="version" value=version2/>
-                                        <label for="move-to">{tr(Msg::MoveTo)}</label>
-                                        <select id="move-to" name="parent">
-                                            {targets.into_iter().map(|(t, n)| view! { <option value=t.to_string()>{n}</option> }).collect_view()}
-                                        </select>
-                                        <button type="submit" class="btn">{tr(Msg::Move)}</button>
-                                    </ActionForm>
-                                    <FormMsg error=move_error/>
-                                })}
-                            }})}
-                        </section>
-                        {(!admin.children.is_empty()).then(|| view! {
-                            <h2 class="section-title">{tr(Msg::SubAreas)}</h2>
-                            <ul class="areas">
-                                {admin.children.into_iter().map(|c| { let id = c.id; let level = level_name(&c.level); let name = c.name.clone(); view! {
-                                    <li class="card area">
-                                        <A href=format!("/admin?node={id}")>
-                                            <span class="muted">{level}</span> " " <strong>{name}</strong>
-                                        </A>
-                                        {c.leaders.clone().map(|l| view! { <p class="muted">{tr(Msg::Leader)} ": " {l}</p> })}
-                                        {c.station.clone().map(|s| view! { <p class="muted">{tr(Msg::Station)} ": " {s}</p> })}
-                                        <Sums area=c/>
-                                    </li>
-                                }}).collect_view()}
-                            </ul>
-                        })}
-                    }.into_any(),
+                    Ok(admin) => view! { <NodeView admin draft live/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The node in focus: its card, its edit sheet and the tree below it.
+#[component]
+fn NodeView(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, live: LiveVersions) -> impl IntoView {
+    let id = admin.node.id;
+    let may_edit = admin.may_edit;
+    let children = admin.children.clone();
+    view! {
+        <section class="card node" data-version=admin.version.to_string()>
+            {admin.parent.clone().map(|(p, name)| view! {
+                <p class="up"><A href=format!("/admin/grids?node={p}")>"↑ " {name}</A></p>
+            })}
+            <p class="muted">{tr(Msg::MyArea)} " · " {level_name(&admin.node.level)} " · " <span class="code">{admin.node.code.clone()}</span></p>
+            <h2>{admin.node.name.clone()}</h2>
+            <Presence node=id live/>
+            <Sums area=admin.node.clone()/>
+            <Staff staff=admin.staff.clone() may_edit/>
+            {admin.node.station.clone().map(|s| view! { <p class="muted">{tr(Msg::Station)} ": " {s}</p> })}
+            {may_edit.then(|| view! { <EditSheet admin=admin.clone() draft/> })}
+        </section>
+        {(!children.is_empty()).then(|| view! {
+            <h2 class="section-title">{tr(Msg::SubAreas)}</h2>
+            {may_edit.then(|| view! { <p class="muted small desktop-only">{tr(Msg::DragHint)}</p> })}
+            <ul class="areas tree">
+                {children.into_iter().map(|c| view! { <TreeItem area=c may_edit/> }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+/// 正在编辑: the other admins with this subtree open. Checks in every 15 s and when
+/// someone arrives or leaves for another node.
+#[component]
+fn Presence(node: i64, live: LiveVersions) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(handle) =
+            set_interval_with_handle(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(15))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let others = Resource::new(move || (node, live.version(Topic::Presence), tick.get()), |(n, ..)| grid_presence(n));
+    view! {
+        <Transition fallback=|| ()>
+            {move || others.get().and_then(|r| r.ok()).filter(|names| !names.is_empty()).map(|names| view! {
+                <p class="presence" role="status">{tr(Msg::EditingNow)} ": " {names.join("、")}</p>
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Staff(staff: Vec<(i64, String, String)>, may_edit: bool) -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let remove_error = error_of(edits.remove.value());
+    let role_name = |role: &str| if role == "grid_leader" { tr(Msg::GridLeader) } else { tr(Msg::GridMembers) };
+    (!staff.is_empty()).then(|| {
+        view! {
+            <ul class="staff">
+                {staff.into_iter().map(|(assignment, role, name)| view! {
+                    <li>
+                        <span class="muted">{role_name(&role)}</span> " " {name.clone()}
+                        {may_edit.then(|| view! {
+                            <ActionForm action=edits.remove attr:class="inline">
+                                <input type="hidden" name="assignment" value=assignment.to_string()/>
+                                <button type="submit" class="btn small" aria-label=format!("{} {name}", tr(Msg::RemoveStaff))>{tr(Msg::RemoveStaff)}</button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <FormMsg error=remove_error/>
+        }
+    })
+}
+
+/// Every edit of the node, in one sheet that opens from the node's card.
+#[component]
+fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>) -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let (id, version) = (admin.node.id, admin.version);
+    let current = admin.node.name.clone();
+    let level = NodeLevel::parse(&admin.node.level);
+    let rename_error = error_of(edits.rename.value());
+    let stale = move || matches!(rename_error.get(), Some(AppError::Conflict(Msg::ErrGridStale)));
+    let shown_version = move || draft.with(|d| d.as_ref().map(|d| d.0)).unwrap_or(version).to_string();
+    let shown_name = {
+        let current = current.clone();
+        move || draft.with(|d| d.as_ref().map(|d| d.1.clone())).unwrap_or_else(|| current.clone())
+    };
+    let redo = {
+        let node = admin.node.id;
+        move |_| {
+            if let Some((_, name)) = draft.get_untracked() {
+                edits.rename.dispatch(RenameNode { id: node, version, name });
+            }
+        }
+    };
+    let child_level = level.and_then(|l| l.child());
+    let buildings: Vec<(i64, String)> = admin
+        .children
+        .iter()
+        .filter(|c| c.level == NodeLevel::Building.as_str())
+        .map(|c| (c.id, c.name.clone()))
+        .collect();
+    let leader_level = match level {
+        Some(NodeLevel::Grid) => Some(Msg::AssignLeader),
+        Some(NodeLevel::MicroGrid) => Some(Msg::AddMember),
+        _ => None,
+    };
+    view! {
+        <details class="action-sheet edit-sheet">
+            <summary class="btn">{tr(Msg::EditActions)}</summary>
+            <div class="sheet-body">
+                <ActionForm action=edits.rename attr:class="form inline">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="version" prop:value=shown_version/>
+                    <label for="node-name" class="visually-hidden">{tr(Msg::Rename)}</label>
+                    <input id="node-name" name="name" maxlength="40" required prop:value=shown_name
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            draft.update(|d| match d {
+                                Some(d) => d.1 = text,
+                                None => *d = Some((version, text)),
+                            });
+                        }/>
+                    <button type="submit" class="btn">{tr(Msg::Rename)}</button>
+                </ActionForm>
+                <FieldMsg error=rename_error field="name"/>
+                <FormMsg error=rename_error/>
+                {move || (stale() && draft.with(|d| d.is_some())).then(|| view! {
+                    <div class="conflict" role="alert">
+                        <p>{tr(Msg::CurrentValue)} ": " <strong>{current.clone()}</strong></p>
+                        <p>{tr(Msg::YourEdit)} ": " <strong>{draft.get().map(|d| d.1).unwrap_or_default()}</strong></p>
+                        <button type="button" class="btn primary" on:click=redo.clone()>{tr(Msg::RedoEdit)}</button>
+                    </div>
+                })}
+                <MoveForm id version targets=admin.move_targets.clone()/>
+                {child_level.map(|_| view! { <CreateForm parent=id/> })}
+                {(level == Some(NodeLevel::MicroGrid) && buildings.len() > 1).then(|| view! { <SplitForm id version buildings/> })}
+                {leader_level.filter(|_| !admin.people.is_empty()).map(|label| view! { <AssignForm node=id label people=admin.people.clone()/> })}
+                <MergeForms id version empty=admin.empty targets=admin.merge_targets.clone() has_parent=admin.parent.is_some()/>
+                <UndoForm/>
+            </div>
+        </details>
+    }
+}
+
+#[component]
+fn MoveForm(id: i64, version: i64, targets: Vec<(i64, String)>) -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let error = error_of(edits.moving.value());
+    (!targets.is_empty()).then(|| {
+        view! {
+            <ActionForm action=edits.moving attr:class="form inline">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <label for="move-to">{tr(Msg::MoveTo)}</label>
+                <select id="move-to" name="parent">
+                    {targets.into_iter().map(|(t, n)| view! { <option value=t.to_string()>{n}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="btn">{tr(Msg::Move)}</button>
+            </ActionForm>
+            <FormMsg error/>
+        }
+    })
+}
+
+#[component]
+fn CreateForm(parent: i64) -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let error = error_of(edits.create.value());
+    view! {
+        <ActionForm action=edits.create attr:class="form inline">
+            <input type="hidden" name="parent" value=parent.to_string()/>
+            <label for="child-name">{tr(Msg::AddChild)}</label>
+            <input id="child-name" name="name" maxlength="40" required/>
+            <button type="submit" class="btn">{tr(Msg::AddChild)}</button>
+        </ActionForm>
+        <FieldMsg error field="name"/>
+        <FormMsg error/>
+    }
+}
+
+#[component]
+fn SplitForm(id: i64, version: i64, buildings: Vec<(i64, String)>) -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let error = error_of(edits.split.value());
+    view! {
+        <ActionForm action=edits.split attr:class="form">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="version" value=version.to_string()/>
+            <fieldset>
+                <legend>{tr(Msg::SplitNode)} " · " {tr(Msg::SplitPick)}</legend>
+                {buildings.into_iter().map(|(b, name)| view! {
+                    <label class="check"><input type="checkbox" name="buildings[]" value=b.to_string()/> {name}</label>
+                }).collect_view()}
+            </fieldset>
+            <FieldMsg error field="buildings"/>
+            <label for="split-name">{tr(Msg::SplitName)}</label>
+            <input id="split-name" name="name" maxlength="40" required/>
+            <FieldMsg error field="name"/>
+            <FormMsg error/>
+            <button type="submit" class="btn">{tr(Msg::SplitNode)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn AssignForm(node: i64, label: Msg, people: Vec<(i64, String)>) -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let error = error_of(edits.assign.value());
+    view! {
+        <ActionForm action=edits.assign attr:class="form inline">
+            <input type="hidden" name="node" value=node.to_string()/>
+            <label for="staff-person">{tr(label)}</label>
+            <select id="staff-person" name="account">
+                {people.into_iter().map(|(a, name)| view! { <option value=a.to_string()>{name}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="btn">{tr(Msg::Assign)}</button>
+        </ActionForm>
+        <FieldMsg error field="account"/>
+        <FormMsg error/>
+    }
+}
+
+/// Merge into a node of the same level; delete (an empty node simply, a node with
+/// contents by naming where they go).
+#[component]
+fn MergeForms(id: i64, version: i64, empty: bool, targets: Vec<(i64, String)>, has_parent: bool) -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let merge_error = error_of(edits.merge.value());
+    let delete_error = error_of(edits.delete.value());
+    let options = move |targets: Vec<(i64, String)>| {
+        targets.into_iter().map(|(t, n)| view! { <option value=t.to_string()>{n}</option> }).collect_view()
+    };
+    let merge_targets = targets.clone();
+    has_parent.then(move || {
+        view! {
+            {(!merge_targets.is_empty()).then(|| view! {
+                <ActionForm action=edits.merge attr:class="form inline">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="version" value=version.to_string()/>
+                    <label for="merge-into">{tr(Msg::MergeInto)}</label>
+                    <select id="merge-into" name="into">{options(merge_targets.clone())}</select>
+                    <button type="submit" class="btn">{tr(Msg::Merge)}</button>
+                </ActionForm>
+                <FieldMsg error=merge_error field="into"/>
+                <FormMsg error=merge_error/>
+            })}
+            <ActionForm action=edits.delete attr:class="form inline danger">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                {(!empty && !targets.is_empty()).then(|| view! {
+                    <label for="delete-into">{tr(Msg::DeleteInto)}</label>
+                    <select id="delete-into" name="into">{options(targets)}</select>
+                })}
+                <button type="submit" class="btn">{tr(Msg::DeleteNode)}</button>
+            </ActionForm>
+            <FieldMsg error=delete_error field="into"/>
+            <FormMsg error=delete_error/>
+        }
+    })
+}
+
+#[component]
+fn UndoForm() -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let error = error_of(edits.undo.value());
+    view! {
+        <ActionForm action=edits.undo attr:class="form inline">
+            <button type="submit" class="btn">{tr(Msg::UndoLast)}</button>
+        </ActionForm>
+        <FormMsg error/>
+    }
+}
+
+/// One node of the tree: a link to its page, its sums, and (with JavaScript) a button
+/// that expands its children in place. Admins can drag it onto a new parent.
+#[component]
+fn TreeItem(area: AreaSummary, may_edit: bool) -> impl IntoView {
+    let edits = expect_context::<Edits>();
+    let Dragging(dragging) = expect_context::<Dragging>();
+    let (id, version) = (area.id, area.version);
+    let level = NodeLevel::parse(&area.level);
+    let open = RwSignal::new(false);
+    let live = use_live();
+    let kids = Resource::new(
+        move || (open.get(), edits.versions(), live.version(Topic::Grid)),
+        move |(open, ..)| async move {
+            if open {
+                grid_children(id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
+    let has_children = level.is_some_and(|l| l.child().is_some());
+    // A drop is welcome when the dragged node belongs one level below this one.
+    let accepts = move || dragging.get().is_some_and(|(d, _, dl)| d != id && level.and_then(|l| l.child()) == Some(dl));
+    let name = area.name.clone();
+    let label = name.clone();
+    let level_text = level_name(&area.level);
+    view! {
+        <li class="card area" class:drop-ok=accepts draggable=may_edit.then_some("true")
+            on:dragstart=move |ev| {
+                ev.stop_propagation();
+                if let Some(l) = level {
+                    dragging.set(Some((id, version, l)));
+                }
+            }
+            on:dragend=move |_| dragging.set(None)
+            on:dragover=move |ev| if accepts() { ev.prevent_default(); ev.stop_propagation(); }
+            on:drop=move |ev| {
+                ev.prevent_default();
+                ev.stop_propagation();
+                if let (true, Some((node, version, _))) = (accepts(), dragging.get_untracked()) {
+                    edits.moving.dispatch(MoveNode { id: node, version, parent: id });
+                }
+                dragging.set(None);
+            }>
+            <A href=format!("/admin/grids?node={id}")>
+                <span class="muted">{level_text}</span> " " <strong>{name}</strong>
+            </A>
+            {has_children.then(|| view! {
+                <button type="button" class="btn small expand" aria-expanded=move || open.get().to_string()
+                    aria-label=move || format!("{} {label}", tr(if open.get() { Msg::Collapse } else { Msg::Expand }))
+                    on:click=move |_| open.update(|o| *o = !*o)>
+                    {move || if open.get() { "−" } else { "+" }}
+                </button>
+            })}
+            {area.leaders.clone().map(|l| view! { <p class="muted">{tr(Msg::Leader)} ": " {l}</p> })}
+            {area.station.clone().map(|s| view! { <p class="muted">{tr(Msg::Station)} ": " {s}</p> })}
+            <Sums area=area.clone()/>
+            <Transition fallback=|| ()>
+                {move || kids.get().and_then(|r| r.ok()).filter(|k| !k.is_empty()).map(|k| view! {
+                    <ul class="tree">
+                        {k.into_iter().map(|c| view! { <TreeItem area=c may_edit/> }.into_any()).collect_view()}
+                    </ul>
+                })}
+            </Transition>
+        </li>
     }
 }
 

@@ -111,3 +111,36 @@ pub async fn list_in_area(
     .fetch_all(pool)
     .await
 }
+
+/// The account's latest grid edit not undone yet: (audit id, action, object id, before, after).
+pub async fn last_grid_edit(
+    conn: &mut SqliteConnection,
+    account: i64,
+) -> Result<Option<(i64, String, Option<i64>, Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.action, a.object_id, a.before_json, a.after_json FROM audit_log a
+         WHERE a.actor_id = ? AND a.outcome = 'ok'
+           AND a.action IN ('rename_node', 'move_node', 'create_node', 'delete_node', 'merge_node', 'split_node',
+                            'assign_staff', 'remove_staff')
+           AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.object_kind = 'audit' AND u.object_id = a.id
+                           AND u.action = 'undo_edit' AND u.outcome = 'ok')
+         ORDER BY a.id DESC LIMIT 1",
+    )
+    .bind(account)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Whether a grid edit after audit row `since` (other than one undone since) touched `node`.
+pub async fn node_changed_since(conn: &mut SqliteConnection, node: i64, since: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM audit_log a WHERE a.id > ?2 AND a.outcome = 'ok' AND (a.object_id = ?1 OR a.node_id = ?1)
+           AND a.action IN ('rename_node', 'move_node', 'create_node', 'delete_node', 'merge_node', 'split_node')
+           AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.object_kind = 'audit' AND u.object_id = a.id
+                           AND u.action = 'undo_edit' AND u.outcome = 'ok'))",
+    )
+    .bind(node)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await
+}

@@ -730,11 +730,12 @@ impl Seeder<'_> {
             .await?;
         // Finished orders give every volunteer a service record: hours, count, rating.
         let mut n = 0usize;
-        for (v, (volunteer, micro)) in volunteers.iter().enumerate() {
+        for (v, (volunteer, _)) in volunteers.iter().enumerate() {
             let rounds = 1 + (volunteers.len() - v) % 4;
             for r in 0..rounds {
                 let f = &city.finished_orders[(v + r) % city.finished_orders.len()];
-                let (person, _, building) = residents[(v * 5 + r * 2) % residents.len()];
+                // The order sits where the resident lives.
+                let (person, micro, building) = residents[(v * 5 + r * 2) % residents.len()];
                 let account = account_of(&mut *self.conn, person).await?;
                 let created = t0 - 86_400 * (10 + (n as i64 * 3) % 200);
                 let confirmed = created + 86_400;

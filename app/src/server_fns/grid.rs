@@ -76,7 +76,7 @@ pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppE
     .await?;
     tx.commit().await?;
     state.bus.publish(Topic::Grid, Some(id));
-    ctx::redirect_form(&format!("/admin?node={id}"));
+    ctx::redirect_form(&format!("/admin/grids?node={id}"));
     Ok(())
 }
 
@@ -144,7 +144,7 @@ pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppErro
     state.bus.publish(Topic::Grid, Some(id));
     // Boards group orders by micro-grid: they refetch too.
     state.bus.publish(Topic::Orders, None);
-    ctx::redirect_form(&format!("/admin?node={id}"));
+    ctx::redirect_form(&format!("/admin/grids?node={id}"));
     Ok(())
 }
 
@@ -219,4 +219,433 @@ pub fn audit_csv(lines: &[crate::dto::AuditLine]) -> String {
         ]);
     }
     out
+}
+
+/// A node name as typed: trimmed, 1 to 40 characters.
+#[cfg(feature = "ssr")]
+fn node_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim().to_string();
+    if (1..=40).contains(&name.chars().count()) {
+        Ok(name)
+    } else {
+        Err(AppError::field("name", Msg::ErrNodeName))
+    }
+}
+
+/// Writes the audit row of a successful grid edit.
+#[cfg(feature = "ssr")]
+async fn audited(
+    tx: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+    action: &'static str,
+    (object_id, node_id): (i64, i64),
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), AppError> {
+    audit_repo::record(
+        tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action,
+            object_kind: "grid_node",
+            object_id: Some(object_id),
+            node_id: Some(node_id),
+            before_json: before.map(|v| v.to_string()),
+            after_json: after.map(|v| v.to_string()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells editors and boards that the tree changed.
+#[cfg(feature = "ssr")]
+fn tell(state: &crate::state::AppState, node: i64) {
+    state.bus.publish(Topic::Grid, Some(node));
+    // Boards group orders by micro-grid: they refetch too.
+    state.bus.publish(Topic::Orders, None);
+}
+
+/// 添加下级: a new child of `parent` with the next free code.
+#[server(endpoint = "create_node")]
+pub async fn create_node(parent: i64, name: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let name = node_name(&name)?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let t = now();
+    let parent_node = grid_repo::node_for_edit(&mut tx, parent).await?.ok_or(AppError::NotFound)?;
+    if !user.administers(&parent_node.code) {
+        drop(tx);
+        return Err(ctx::refused(
+            &state,
+            &user,
+            "create_node",
+            ("grid_node", parent),
+            Some(parent),
+            AppError::Forbidden,
+        )
+        .await);
+    }
+    let Some(level) = NodeLevel::parse(&parent_node.level).and_then(|l| l.child()) else {
+        return Err(AppError::Conflict(Msg::ErrNoChildLevel));
+    };
+    let seq = grid_repo::next_child_seq(&mut tx, parent, &parent_node.code).await?;
+    let code = child_code(&parent_node.code, level, seq).map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
+    let id = grid_repo::insert_node(&mut tx, parent, level.as_str(), &code, &name, i64::from(seq), t).await?;
+    let after =
+        serde_json::json!({ "name": name, "parent": parent, "code": code, "level": level.as_str(), "version": 1 });
+    audited(&mut tx, &user, "create_node", (id, id), None, Some(after)).await?;
+    tx.commit().await?;
+    tell(&state, parent);
+    ctx::redirect_form(&format!("/admin/grids?node={parent}"));
+    Ok(())
+}
+
+/// 删除: an empty node goes; a node holding buildings, residents or records needs `into`,
+/// a node of the same level that takes them (the same as merging it there).
+#[server(endpoint = "delete_node")]
+pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<i64>) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if !user.administers(&node.code) || node.parent_id.is_none() {
+        drop(tx);
+        return Err(ctx::refused(&state, &user, "delete_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
+    }
+    if let Some(into) = into {
+        drop(tx);
+        return merge(&state, &user, "delete_node", id, version, into).await;
+    }
+    let parent = node.parent_id.unwrap_or_default();
+    let refusal = if node.version != version {
+        Some(Msg::ErrGridStale)
+    } else if !grid_repo::contents(&mut tx, id).await?.is_empty() {
+        Some(Msg::ErrNodeNotEmpty)
+    } else if !grid_repo::delete_node(&mut tx, id, version).await? {
+        Some(Msg::ErrGridStale)
+    } else {
+        None
+    };
+    if let Some(msg) = refusal {
+        drop(tx);
+        return Err(
+            ctx::refused(&state, &user, "delete_node", ("grid_node", id), Some(id), AppError::Conflict(msg)).await
+        );
+    }
+    sqlx::query("UPDATE audit_log SET node_id = ? WHERE node_id = ?").bind(parent).bind(id).execute(&mut *tx).await?;
+    let before = serde_json::json!({ "name": node.name, "code": node.code, "parent": parent, "level": node.level,
+                                     "version": node.version });
+    audited(&mut tx, &user, "delete_node", (id, parent), Some(before), None).await?;
+    tx.commit().await?;
+    tell(&state, parent);
+    ctx::redirect_form(&format!("/admin/grids?node={parent}"));
+    Ok(())
+}
+
+/// 合并: the node (made against `version`) goes into `into`, a node of the same level
+/// in the admin's area; its buildings, residents, orders, 民情 and elders go along.
+#[server(endpoint = "merge_node")]
+pub async fn merge_node(id: i64, version: i64, into: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    merge(&state, &user, "merge_node", id, version, into).await
+}
+
+#[cfg(feature = "ssr")]
+async fn merge(
+    state: &crate::state::AppState,
+    user: &SessionUser,
+    action: &'static str,
+    id: i64,
+    version: i64,
+    into: i64,
+) -> Result<(), AppError> {
+    use crate::repo::grid_repo::MergeRefusal;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let t = now();
+    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let target = grid_repo::node_for_edit(&mut tx, into).await?.ok_or(AppError::field("into", Msg::ErrMergeTarget))?;
+    if !user.administers(&node.code) || !user.administers(&target.code) || node.parent_id.is_none() {
+        drop(tx);
+        return Err(ctx::refused(state, user, action, ("grid_node", id), Some(id), AppError::Forbidden).await);
+    }
+    let refusal = if target.level != node.level || target.id == node.id {
+        Some(Msg::ErrMergeTarget)
+    } else if node.version != version {
+        Some(Msg::ErrGridStale)
+    } else {
+        match grid_repo::merge_into(&mut tx, &node, &target, t).await? {
+            Ok(()) => None,
+            Err(MergeRefusal::Stale) => Some(Msg::ErrGridStale),
+            Err(MergeRefusal::Collision) => Some(Msg::ErrMergeCollision),
+            Err(MergeRefusal::Full) => Some(Msg::ErrNodeFull),
+        }
+    };
+    if let Some(msg) = refusal {
+        drop(tx);
+        return Err(ctx::refused(state, user, action, ("grid_node", id), Some(id), AppError::Conflict(msg)).await);
+    }
+    grid_repo::bump(&mut tx, target.id, target.version, t).await?;
+    let before =
+        serde_json::json!({ "name": node.name, "code": node.code, "level": node.level, "version": node.version });
+    let after = serde_json::json!({ "into": target.id, "into_name": target.name, "version": target.version + 1 });
+    audited(&mut tx, user, action, (id, target.id), Some(before), Some(after)).await?;
+    tx.commit().await?;
+    tell(state, target.id);
+    ctx::redirect_form(&format!("/admin/grids?node={}", target.id));
+    Ok(())
+}
+
+/// 拆分: a micro-grid (made against `version`) gives the chosen buildings to a new
+/// micro-grid `name` beside it; their residents, orders, 民情 and elders go along.
+#[server(endpoint = "split_node")]
+pub async fn split_node(
+    id: i64,
+    version: i64,
+    name: String,
+    #[server(default)] buildings: Vec<String>,
+) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let name = node_name(&name)?;
+    let mut chosen = Vec::new();
+    for b in &buildings {
+        let b = b.trim().parse::<i64>().map_err(|_| AppError::field("buildings", Msg::ErrSplitBuildings))?;
+        if !chosen.contains(&b) {
+            chosen.push(b);
+        }
+    }
+    let mut tx = begin_immediate(&state.pool).await?;
+    let t = now();
+    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if !user.administers(&node.code) {
+        drop(tx);
+        return Err(ctx::refused(&state, &user, "split_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
+    }
+    let children = grid_repo::children_of(&mut tx, id).await?;
+    let refusal = if node.level != NodeLevel::MicroGrid.as_str() {
+        Some(AppError::Conflict(Msg::ErrSplitLevel))
+    } else if chosen.is_empty()
+        || chosen.len() >= children.len()
+        || !chosen.iter().all(|b| children.iter().any(|c| c.0 == *b))
+    {
+        Some(AppError::field("buildings", Msg::ErrSplitBuildings))
+    } else if !grid_repo::bump(&mut tx, id, version, t).await? {
+        Some(AppError::Conflict(Msg::ErrGridStale))
+    } else {
+        None
+    };
+    if let Some(err) = refusal {
+        drop(tx);
+        return Err(ctx::refused(&state, &user, "split_node", ("grid_node", id), Some(id), err).await);
+    }
+    let parent =
+        grid_repo::node_for_edit(&mut tx, node.parent_id.unwrap_or_default()).await?.ok_or(AppError::Internal)?;
+    let seq = grid_repo::next_child_seq(&mut tx, parent.id, &parent.code).await?;
+    let code = child_code(&parent.code, NodeLevel::MicroGrid, seq).map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
+    let new_id =
+        grid_repo::insert_node(&mut tx, parent.id, NodeLevel::MicroGrid.as_str(), &code, &name, i64::from(seq), t)
+            .await?;
+    for (b, _, b_code, _) in children.iter().filter(|c| chosen.contains(&c.0)) {
+        grid_repo::reparent(&mut tx, *b, b_code, NodeLevel::Building, (new_id, &code), t).await?;
+    }
+    grid_repo::follow_buildings(&mut tx, &chosen, new_id).await?;
+    let before = serde_json::json!({ "name": node.name, "buildings": children.iter().map(|c| c.0).collect::<Vec<_>>(),
+                                     "version": version });
+    let after = serde_json::json!({ "new": new_id, "name": name, "code": code, "buildings": chosen,
+                                    "version": version + 1 });
+    audited(&mut tx, &user, "split_node", (id, id), Some(before), Some(after)).await?;
+    tx.commit().await?;
+    tell(&state, id);
+    ctx::redirect_form(&format!("/admin/grids?node={}", parent.id));
+    Ok(())
+}
+
+/// 指定: makes a person of the community the grid leader of a grid (replacing the
+/// current one) or a member of a micro-grid.
+#[server(endpoint = "assign_staff")]
+pub async fn assign_staff(node: i64, account: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let target = grid_repo::node_for_edit(&mut tx, node).await?.ok_or(AppError::NotFound)?;
+    if !user.administers(&target.code) {
+        drop(tx);
+        return Err(
+            ctx::refused(&state, &user, "assign_staff", ("grid_node", node), Some(node), AppError::Forbidden).await
+        );
+    }
+    let role = match NodeLevel::parse(&target.level) {
+        Some(NodeLevel::Grid) => "grid_leader",
+        Some(NodeLevel::MicroGrid) => "micro_grid_member",
+        _ => return Err(AppError::Conflict(Msg::ErrStaffLevel)),
+    };
+    let community = crate::domain::grid::community_prefix(&target.code).to_string();
+    if !grid_repo::lives_in(&mut tx, account, &community).await? {
+        return Err(AppError::field("account", Msg::ErrStaffPerson));
+    }
+    let mut replaced = Vec::new();
+    if role == "grid_leader" {
+        for (assignment, holder, held, _) in grid_repo::staff_of(&mut tx, node).await? {
+            if held == "grid_leader" && holder != account {
+                grid_repo::revoke(&mut tx, assignment).await?;
+                replaced.push(holder);
+            }
+        }
+    }
+    let assignment = grid_repo::grant(&mut tx, account, role, node, user.account_id).await?;
+    let before = serde_json::json!({ "replaced": replaced });
+    let after = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
+    audited(&mut tx, &user, "assign_staff", (node, node), Some(before), Some(after)).await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Grid, Some(node));
+    ctx::redirect_form(&format!("/admin/grids?node={node}"));
+    Ok(())
+}
+
+/// 撤下: ends a grid leader's or member's assignment.
+#[server(endpoint = "remove_staff")]
+pub async fn remove_staff(assignment: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut tx = begin_immediate(&state.pool).await?;
+    let (account, role, node, code) = grid_repo::assignment(&mut tx, assignment).await?.ok_or(AppError::NotFound)?;
+    if !user.administers(&code) || !matches!(role.as_str(), "grid_leader" | "micro_grid_member") {
+        drop(tx);
+        return Err(
+            ctx::refused(&state, &user, "remove_staff", ("grid_node", node), Some(node), AppError::Forbidden).await
+        );
+    }
+    grid_repo::revoke(&mut tx, assignment).await?;
+    let before = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
+    audited(&mut tx, &user, "remove_staff", (node, node), Some(before), None).await?;
+    tx.commit().await?;
+    state.bus.publish(Topic::Grid, Some(node));
+    ctx::redirect_form(&format!("/admin/grids?node={node}"));
+    Ok(())
+}
+
+/// 撤销: undoes the admin's own latest grid edit if nobody changed the node since.
+/// Renames, moves, additions and staff changes can be undone; splits, merges and
+/// deletions cannot (they are audited with everything needed to redo them by hand).
+#[server(endpoint = "undo_grid_edit")]
+pub async fn undo_grid_edit() -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    if !user.is_area_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = begin_immediate(&state.pool).await?;
+    let t = now();
+    let (audit_id, action, object, before, after) =
+        audit_repo::last_grid_edit(&mut tx, user.account_id).await?.ok_or(AppError::Conflict(Msg::ErrNothingToUndo))?;
+    let object = object.unwrap_or_default();
+    let json = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
+    let (before, after) = (json(&before).unwrap_or_default(), json(&after).unwrap_or_default());
+    let node = grid_repo::node_for_edit(&mut tx, object).await?;
+    // Undo acts only inside the admin's area as it is now.
+    if node.as_ref().is_some_and(|n| !user.administers(&n.code)) {
+        return Err(AppError::Forbidden);
+    }
+    // Nobody (the admin included) changed the node since, apart from edits undone already.
+    let untouched = match &node {
+        Some(n) => !audit_repo::node_changed_since(&mut tx, n.id, audit_id).await?,
+        None => false,
+    };
+    let undone = match (action.as_str(), &node) {
+        ("rename_node", Some(n)) if untouched => {
+            let old = before["name"].as_str().unwrap_or(&n.name).to_string();
+            grid_repo::rename(&mut tx, n.id, n.version, &old, t).await?
+        }
+        ("move_node", Some(n)) if untouched => {
+            let back = grid_repo::node_for_edit(&mut tx, before["parent"].as_i64().unwrap_or_default()).await?;
+            match (back, NodeLevel::parse(&n.level)) {
+                (Some(back), Some(level)) if user.administers(&back.code) => {
+                    grid_repo::reparent(&mut tx, n.id, &n.code, level, (back.id, &back.code), t).await?.is_some()
+                }
+                _ => false,
+            }
+        }
+        ("create_node", Some(n)) if untouched && grid_repo::contents(&mut tx, n.id).await?.is_empty() => {
+            grid_repo::delete_node(&mut tx, n.id, n.version).await?
+        }
+        ("assign_staff", _) => {
+            grid_repo::revoke(&mut tx, after["assignment"].as_i64().unwrap_or_default()).await?;
+            for holder in before["replaced"].as_array().into_iter().flatten().filter_map(|v| v.as_i64()) {
+                grid_repo::grant(&mut tx, holder, "grid_leader", object, user.account_id).await?;
+            }
+            true
+        }
+        ("remove_staff", _) => {
+            let (account, role) = (before["account"].as_i64().unwrap_or_default(), before["role"].as_str());
+            grid_repo::grant(&mut tx, account, role.unwrap_or("micro_grid_member"), object, user.account_id).await?;
+            true
+        }
+        ("split_node" | "merge_node" | "delete_node", _) => return Err(AppError::Conflict(Msg::ErrUndoKind)),
+        _ => false,
+    };
+    if !undone {
+        drop(tx);
+        return Err(ctx::refused(
+            &state,
+            &user,
+            "undo_edit",
+            ("audit", audit_id),
+            None,
+            AppError::Conflict(Msg::ErrUndoStale),
+        )
+        .await);
+    }
+    let node_id = node.as_ref().map(|n| n.id).filter(|_| action != "create_node").or(before["parent"].as_i64());
+    let node_id = node_id.or(after["parent"].as_i64());
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "undo_edit",
+            object_kind: "audit",
+            object_id: Some(audit_id),
+            node_id,
+            before_json: Some(after.to_string()),
+            after_json: Some(before.to_string()),
+            detail: action.clone(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tell(&state, node_id.unwrap_or(object));
+    ctx::redirect_form(&format!("/admin/grids?node={}", node_id.unwrap_or(object)));
+    Ok(())
+}
+
+/// 正在编辑: checks the viewer in at `node` in the editor and returns the names of the
+/// other admins looking at the same subtree.
+#[server(endpoint = "grid_presence")]
+pub async fn grid_presence(node: i64) -> Result<Vec<String>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let code = grid_repo::code_of(&state.pool, node).await?.ok_or(AppError::NotFound)?;
+    if !user.staff_scope_covers(&code) {
+        return Err(AppError::Forbidden);
+    }
+    if state.presence.check_in(user.account_id, &user.name, &code) {
+        state.bus.publish(Topic::Presence, Some(node));
+    }
+    Ok(state.presence.others(user.account_id, &code))
+}
+
+/// The children of a node with their sums, for expanding the tree in place.
+#[server(endpoint = "grid_children")]
+pub async fn grid_children(node: i64) -> Result<Vec<crate::dto::AreaSummary>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let code = grid_repo::code_of(&state.pool, node).await?.ok_or(AppError::NotFound)?;
+    if !user.staff_scope_covers(&code) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(grid_repo::area_overview(&state.pool, node).await?.map(|(_, children)| children).unwrap_or_default())
 }
