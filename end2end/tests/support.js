@@ -113,13 +113,13 @@ export async function waitHydrated(page) {
  * Collects every page error and console error in `phone.errors`.
  * With JavaScript enabled, `goto` and `reload` also wait for hydration.
  */
-export async function newPhone(browser, { javaScriptEnabled = true } = {}) {
+export async function newPhone(browser, { javaScriptEnabled = true, desktop = false } = {}) {
+  const screen = desktop
+    ? { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false }
+    : { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
   const context = await browser.newContext({
     baseURL: BASE_URL,
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
+    ...screen,
     locale: "zh-CN",
     javaScriptEnabled,
   });

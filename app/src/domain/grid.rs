@@ -123,6 +123,39 @@ pub fn recode(code: &str, old_prefix: &str, new_prefix: &str) -> Option<String> 
     code.strip_prefix(old_prefix).map(|rest| format!("{new_prefix}{rest}"))
 }
 
+/// Why a micro-grid cannot be split as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitRefusal {
+    /// Only micro-grids are split (into two micro-grids).
+    NotMicroGrid,
+    /// No building was chosen, or every one was: both halves need a building.
+    BadChoice,
+    /// A chosen building is not in this micro-grid.
+    NotAChild,
+}
+
+/// Whether the node of `level` with the buildings `children` may give `chosen` to a new
+/// micro-grid beside it.
+pub fn check_split(level: NodeLevel, children: &[i64], chosen: &[i64]) -> Result<(), SplitRefusal> {
+    if level != NodeLevel::MicroGrid {
+        return Err(SplitRefusal::NotMicroGrid);
+    }
+    if !chosen.iter().all(|b| children.contains(b)) {
+        return Err(SplitRefusal::NotAChild);
+    }
+    let distinct = chosen.iter().enumerate().filter(|(i, b)| !chosen[..*i].contains(b)).count();
+    if distinct == 0 || distinct >= children.len() {
+        return Err(SplitRefusal::BadChoice);
+    }
+    Ok(())
+}
+
+/// Whether the node (`level`, `code`) may be merged into (`into_level`, `into_code`): the
+/// same level, and not itself.
+pub fn may_merge(level: NodeLevel, code: &str, into_level: NodeLevel, into_code: &str) -> bool {
+    level == into_level && code != into_code && level != NodeLevel::Subdistrict
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +217,28 @@ mod tests {
         assert_eq!(moved, [new, "32060200100301307001", "3206020010030130700102"]);
         assert!(moved.iter().all(|c| is_within(c, new)));
         assert_eq!(recode("32060200100301205", old, new), None, "a sibling is not recoded");
+    }
+
+    #[test]
+    fn a_split_keeps_at_least_one_building_on_each_side() {
+        let children = [11, 12, 13];
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[12]), Ok(()));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[12, 13]), Ok(()));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[]), Err(SplitRefusal::BadChoice));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[11, 12, 13]), Err(SplitRefusal::BadChoice));
+        // The same building twice is still one building.
+        assert_eq!(check_split(NodeLevel::MicroGrid, &[11, 12], &[12, 12]), Ok(()));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[99]), Err(SplitRefusal::NotAChild));
+        assert_eq!(check_split(NodeLevel::Grid, &children, &[12]), Err(SplitRefusal::NotMicroGrid));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &[11], &[11]), Err(SplitRefusal::BadChoice));
+    }
+
+    #[test]
+    fn merges_join_two_different_nodes_of_one_level() {
+        assert!(may_merge(NodeLevel::MicroGrid, "32060200100301204", NodeLevel::MicroGrid, "32060200100301205"));
+        assert!(!may_merge(NodeLevel::MicroGrid, "32060200100301204", NodeLevel::MicroGrid, "32060200100301204"));
+        assert!(!may_merge(NodeLevel::MicroGrid, "32060200100301204", NodeLevel::Grid, "320602001003012"));
+        assert!(!may_merge(NodeLevel::Subdistrict, "320602001", NodeLevel::Subdistrict, "320602002"));
     }
 
     #[test]

@@ -94,6 +94,8 @@ fn GridEditor() -> impl IntoView {
     // update never replaces what is being typed; sending it against an older version is
     // refused and shows the current value beside it.
     let draft = RwSignal::new(None::<(i64, String)>);
+    // The edit sheet stays open across live updates.
+    let sheet = RwSignal::new(false);
     Effect::new(move |_| {
         node.track();
         draft.set(None);
@@ -138,7 +140,7 @@ fn GridEditor() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(admin) => view! { <NodeView admin draft live/> }.into_any(),
+                    Ok(admin) => view! { <NodeView admin draft sheet live/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -148,7 +150,12 @@ fn GridEditor() -> impl IntoView {
 
 /// The node in focus: its card, its edit sheet and the tree below it.
 #[component]
-fn NodeView(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, live: LiveVersions) -> impl IntoView {
+fn NodeView(
+    admin: AdminView,
+    draft: RwSignal<Option<(i64, String)>>,
+    sheet: RwSignal<bool>,
+    live: LiveVersions,
+) -> impl IntoView {
     let id = admin.node.id;
     let may_edit = admin.may_edit;
     let children = admin.children.clone();
@@ -163,7 +170,7 @@ fn NodeView(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, live: Live
             <Sums area=admin.node.clone()/>
             <Staff staff=admin.staff.clone() may_edit/>
             {admin.node.station.clone().map(|s| view! { <p class="muted">{tr(Msg::Station)} ": " {s}</p> })}
-            {may_edit.then(|| view! { <EditSheet admin=admin.clone() draft/> })}
+            {may_edit.then(|| view! { <EditSheet admin=admin.clone() draft sheet/> })}
         </section>
         {(!children.is_empty()).then(|| view! {
             <h2 class="section-title">{tr(Msg::SubAreas)}</h2>
@@ -224,7 +231,7 @@ fn Staff(staff: Vec<(i64, String, String)>, may_edit: bool) -> impl IntoView {
 
 /// Every edit of the node, in one sheet that opens from the node's card.
 #[component]
-fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>) -> impl IntoView {
+fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, sheet: RwSignal<bool>) -> impl IntoView {
     let edits = expect_context::<Edits>();
     let (id, version) = (admin.node.id, admin.version);
     let current = admin.node.name.clone();
@@ -257,8 +264,11 @@ fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>) -> impl I
         _ => None,
     };
     view! {
-        <details class="action-sheet edit-sheet">
-            <summary class="btn">{tr(Msg::EditActions)}</summary>
+        <details class="action-sheet edit-sheet" prop:open=move || sheet.get()>
+            <summary class="btn" on:click=move |ev| {
+                ev.prevent_default();
+                sheet.update(|open| *open = !*open);
+            }>{tr(Msg::EditActions)}</summary>
             <div class="sheet-body">
                 <ActionForm action=edits.rename attr:class="form inline">
                     <input type="hidden" name="id" value=id.to_string()/>
@@ -280,7 +290,7 @@ fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>) -> impl I
                     <div class="conflict" role="alert">
                         <p>{tr(Msg::CurrentValue)} ": " <strong>{current.clone()}</strong></p>
                         <p>{tr(Msg::YourEdit)} ": " <strong>{draft.get().map(|d| d.1).unwrap_or_default()}</strong></p>
-                        <button type="button" class="btn primary" on:click=redo.clone()>{tr(Msg::RedoEdit)}</button>
+                        <button type="button" class="btn primary" on:click=redo>{tr(Msg::RedoEdit)}</button>
                     </div>
                 })}
                 <MoveForm id version targets=admin.move_targets.clone()/>

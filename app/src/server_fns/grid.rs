@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
-    crate::domain::grid::{check_move, child_code, MoveRefusal, NodeLevel},
+    crate::domain::grid::{check_move, check_split, child_code, may_merge, MoveRefusal, NodeLevel, SplitRefusal},
     crate::i18n::Msg,
     crate::live::Topic,
     crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, grid_repo, now},
@@ -372,7 +372,8 @@ async fn merge(
         drop(tx);
         return Err(ctx::refused(state, user, action, ("grid_node", id), Some(id), AppError::Forbidden).await);
     }
-    let refusal = if target.level != node.level || target.id == node.id {
+    let level_of = |n: &grid_repo::EditNode| NodeLevel::parse(&n.level).unwrap_or(NodeLevel::Subdistrict);
+    let refusal = if !may_merge(level_of(&node), &node.code, level_of(&target), &target.code) {
         Some(Msg::ErrMergeTarget)
     } else if node.version != version {
         Some(Msg::ErrGridStale)
@@ -426,13 +427,13 @@ pub async fn split_node(
         return Err(ctx::refused(&state, &user, "split_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
     }
     let children = grid_repo::children_of(&mut tx, id).await?;
-    let refusal = if node.level != NodeLevel::MicroGrid.as_str() {
-        Some(AppError::Conflict(Msg::ErrSplitLevel))
-    } else if chosen.is_empty()
-        || chosen.len() >= children.len()
-        || !chosen.iter().all(|b| children.iter().any(|c| c.0 == *b))
-    {
-        Some(AppError::field("buildings", Msg::ErrSplitBuildings))
+    let buildings: Vec<i64> = children.iter().map(|c| c.0).collect();
+    let level = NodeLevel::parse(&node.level).ok_or(AppError::Internal)?;
+    let refusal = if let Err(why) = check_split(level, &buildings, &chosen) {
+        Some(match why {
+            SplitRefusal::NotMicroGrid => AppError::Conflict(Msg::ErrSplitLevel),
+            SplitRefusal::BadChoice | SplitRefusal::NotAChild => AppError::field("buildings", Msg::ErrSplitBuildings),
+        })
     } else if !grid_repo::bump(&mut tx, id, version, t).await? {
         Some(AppError::Conflict(Msg::ErrGridStale))
     } else {
