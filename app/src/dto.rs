@@ -15,6 +15,8 @@ pub struct AreaSummary {
     pub living_alone: i64,
     pub open_orders: i64,
     pub leaders: Option<String>,
+    /// 微网格员 of the node.
+    pub members: Option<String>,
     pub station: Option<String>,
     /// The version an edit (a drag to a new parent) is made against.
     pub version: i64,

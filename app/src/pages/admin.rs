@@ -488,6 +488,7 @@ fn TreeItem(area: AreaSummary, may_edit: bool) -> impl IntoView {
                 </button>
             })}
             {area.leaders.clone().map(|l| view! { <p class="muted">{tr(Msg::Leader)} ": " {l}</p> })}
+            {area.members.clone().map(|m| view! { <p class="muted">{tr(Msg::GridMembers)} ": " {m}</p> })}
             {area.station.clone().map(|s| view! { <p class="muted">{tr(Msg::Station)} ": " {s}</p> })}
             <Sums area=area.clone()/>
             <Transition fallback=|| ()>

@@ -50,7 +50,7 @@ fn Audit() -> impl IntoView {
                         <ul class="audit">
                             {lines.into_iter().map(|l| view! {
                                 <li class="card" class:refused=l.refused>
-                                    <p class="muted">{l.at} " · " {l.actor} " · " <code>{l.action}</code>
+                                    <p class="muted">{l.at} " · " {l.actor} " · " {action_label(&l.action).map(tr)} " " <code>{l.action}</code>
                                         {l.refused.then(|| view! { " · " <span class="tag">{tr(Msg::Refused)}</span> })}</p>
                                     <p><strong>{l.node}</strong> " " <span class="muted small">{l.node_code}</span></p>
                                     {(!l.before.is_empty()).then(|| view! { <p class="small">{tr(Msg::Before)} ": " <code>{l.before}</code></p> })}
@@ -75,4 +75,20 @@ fn js_like_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The name of a grid edit in the viewer's language (other actions show their id only).
+fn action_label(action: &str) -> Option<Msg> {
+    Some(match action {
+        "rename_node" => Msg::Rename,
+        "move_node" => Msg::Move,
+        "create_node" => Msg::AddChild,
+        "delete_node" => Msg::DeleteNode,
+        "merge_node" => Msg::Merge,
+        "split_node" => Msg::SplitNode,
+        "assign_staff" => Msg::Assign,
+        "remove_staff" => Msg::RemoveStaff,
+        "undo_edit" => Msg::Undone,
+        _ => return None,
+    })
 }

@@ -28,6 +28,8 @@ const SUMMARY_COLUMNS: &str = "c.id, c.level, c.code, c.name,
     (SELECT count(*) FROM service_orders o JOIN grid_nodes n ON n.id = o.micro_grid_id WHERE o.status = 'open' AND n.code GLOB c.code || '*') AS open_orders,
     (SELECT group_concat(p.full_name, '、') FROM role_assignments r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = a.person_id
        WHERE r.node_id = c.id AND r.role IN ('grid_leader', 'community_admin', 'subdistrict_admin')) AS leaders,
+    (SELECT group_concat(p.full_name, '、') FROM role_assignments r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = a.person_id
+       WHERE r.node_id = c.id AND r.role = 'micro_grid_member') AS members,
     (SELECT s.name FROM stations s WHERE s.node_id = c.id ORDER BY s.id LIMIT 1) AS station,
     c.version";
 
