@@ -32,6 +32,10 @@ pub fn AdminPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Dragging(RwSignal<Option<(i64, i64, NodeLevel)>>);
 
+/// The nodes expanded in place; they stay expanded when a live update redraws the tree.
+#[derive(Clone, Copy)]
+struct Expanded(RwSignal<std::collections::HashSet<i64>>);
+
 /// Every edit the page can make; one set per page so any form refreshes the data.
 #[derive(Clone, Copy)]
 struct Edits {
@@ -44,21 +48,47 @@ struct Edits {
     assign: ServerAction<AssignStaff>,
     remove: ServerAction<RemoveStaff>,
     undo: ServerAction<UndoGridEdit>,
+    /// The error of each edit's last submission, made once for the page (the forms come
+    /// and go with every live update; these do not).
+    errors: EditErrors,
+}
+
+#[derive(Clone, Copy)]
+struct EditErrors {
+    rename: Signal<Option<AppError>>,
+    moving: Signal<Option<AppError>>,
+    create: Signal<Option<AppError>>,
+    delete: Signal<Option<AppError>>,
+    merge: Signal<Option<AppError>>,
+    split: Signal<Option<AppError>>,
+    assign: Signal<Option<AppError>>,
+    remove: Signal<Option<AppError>>,
+    undo: Signal<Option<AppError>>,
 }
 
 impl Edits {
     fn new() -> Self {
-        Self {
-            rename: ServerAction::new(),
-            moving: ServerAction::new(),
-            create: ServerAction::new(),
-            delete: ServerAction::new(),
-            merge: ServerAction::new(),
-            split: ServerAction::new(),
-            assign: ServerAction::new(),
-            remove: ServerAction::new(),
-            undo: ServerAction::new(),
-        }
+        let rename = ServerAction::new();
+        let moving = ServerAction::new();
+        let create = ServerAction::new();
+        let delete = ServerAction::new();
+        let merge = ServerAction::new();
+        let split = ServerAction::new();
+        let assign = ServerAction::new();
+        let remove = ServerAction::new();
+        let undo = ServerAction::new();
+        let errors = EditErrors {
+            rename: error_of(rename),
+            moving: error_of(moving),
+            create: error_of(create),
+            delete: error_of(delete),
+            merge: error_of(merge),
+            split: error_of(split),
+            assign: error_of(assign),
+            remove: error_of(remove),
+            undo: error_of(undo),
+        };
+        Self { rename, moving, create, delete, merge, split, assign, remove, undo, errors }
     }
 
     /// Changes whenever any edit finishes.
@@ -77,8 +107,11 @@ impl Edits {
     }
 }
 
-fn error_of(value: MappedSignal<Option<Result<(), AppError>>>) -> Signal<Option<AppError>> {
-    Signal::derive(move || value.get().and_then(|r| r.err()))
+fn error_of<A>(action: ServerAction<A>) -> Signal<Option<AppError>>
+where
+    A: server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
 #[component]
@@ -90,6 +123,7 @@ fn GridEditor() -> impl IntoView {
     let edits = Edits::new();
     provide_context(edits);
     provide_context(Dragging(RwSignal::new(None)));
+    provide_context(Expanded(RwSignal::new(Default::default())));
     // The admin's unsent rename: (the version it was started against, the text). A live
     // update never replaces what is being typed; sending it against an older version is
     // refused and shows the current value beside it.
@@ -197,7 +231,7 @@ fn Presence(node: i64, live: LiveVersions) -> impl IntoView {
     let others = Resource::new(move || (node, live.version(Topic::Presence), tick.get()), |(n, ..)| grid_presence(n));
     view! {
         <Transition fallback=|| ()>
-            {move || others.get().and_then(|r| r.ok()).filter(|names| !names.is_empty()).map(|names| view! {
+            {move || others.try_get().flatten().and_then(|r| r.ok()).filter(|names| !names.is_empty()).map(|names| view! {
                 <p class="presence" role="status">{tr(Msg::EditingNow)} ": " {names.join("、")}</p>
             })}
         </Transition>
@@ -207,7 +241,7 @@ fn Presence(node: i64, live: LiveVersions) -> impl IntoView {
 #[component]
 fn Staff(staff: Vec<(i64, String, String)>, may_edit: bool) -> impl IntoView {
     let edits = expect_context::<Edits>();
-    let remove_error = error_of(edits.remove.value());
+    let remove_error = edits.errors.remove;
     let role_name = |role: &str| if role == "grid_leader" { tr(Msg::GridLeader) } else { tr(Msg::GridMembers) };
     (!staff.is_empty()).then(|| {
         view! {
@@ -236,7 +270,7 @@ fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, sheet: Rw
     let (id, version) = (admin.node.id, admin.version);
     let current = admin.node.name.clone();
     let level = NodeLevel::parse(&admin.node.level);
-    let rename_error = error_of(edits.rename.value());
+    let rename_error = edits.errors.rename;
     let stale = move || matches!(rename_error.get(), Some(AppError::Conflict(Msg::ErrGridStale)));
     let shown_version = move || draft.with(|d| d.as_ref().map(|d| d.0)).unwrap_or(version).to_string();
     let shown_name = {
@@ -307,7 +341,7 @@ fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, sheet: Rw
 #[component]
 fn MoveForm(id: i64, version: i64, targets: Vec<(i64, String)>) -> impl IntoView {
     let edits = expect_context::<Edits>();
-    let error = error_of(edits.moving.value());
+    let error = edits.errors.moving;
     (!targets.is_empty()).then(|| {
         view! {
             <ActionForm action=edits.moving attr:class="form inline">
@@ -327,7 +361,7 @@ fn MoveForm(id: i64, version: i64, targets: Vec<(i64, String)>) -> impl IntoView
 #[component]
 fn CreateForm(parent: i64) -> impl IntoView {
     let edits = expect_context::<Edits>();
-    let error = error_of(edits.create.value());
+    let error = edits.errors.create;
     view! {
         <ActionForm action=edits.create attr:class="form inline">
             <input type="hidden" name="parent" value=parent.to_string()/>
@@ -343,7 +377,7 @@ fn CreateForm(parent: i64) -> impl IntoView {
 #[component]
 fn SplitForm(id: i64, version: i64, buildings: Vec<(i64, String)>) -> impl IntoView {
     let edits = expect_context::<Edits>();
-    let error = error_of(edits.split.value());
+    let error = edits.errors.split;
     view! {
         <ActionForm action=edits.split attr:class="form">
             <input type="hidden" name="id" value=id.to_string()/>
@@ -367,7 +401,7 @@ fn SplitForm(id: i64, version: i64, buildings: Vec<(i64, String)>) -> impl IntoV
 #[component]
 fn AssignForm(node: i64, label: Msg, people: Vec<(i64, String)>) -> impl IntoView {
     let edits = expect_context::<Edits>();
-    let error = error_of(edits.assign.value());
+    let error = edits.errors.assign;
     view! {
         <ActionForm action=edits.assign attr:class="form inline">
             <input type="hidden" name="node" value=node.to_string()/>
@@ -387,8 +421,8 @@ fn AssignForm(node: i64, label: Msg, people: Vec<(i64, String)>) -> impl IntoVie
 #[component]
 fn MergeForms(id: i64, version: i64, empty: bool, targets: Vec<(i64, String)>, has_parent: bool) -> impl IntoView {
     let edits = expect_context::<Edits>();
-    let merge_error = error_of(edits.merge.value());
-    let delete_error = error_of(edits.delete.value());
+    let merge_error = edits.errors.merge;
+    let delete_error = edits.errors.delete;
     let options = move |targets: Vec<(i64, String)>| {
         targets.into_iter().map(|(t, n)| view! { <option value=t.to_string()>{n}</option> }).collect_view()
     };
@@ -424,7 +458,7 @@ fn MergeForms(id: i64, version: i64, empty: bool, targets: Vec<(i64, String)>, h
 #[component]
 fn UndoForm() -> impl IntoView {
     let edits = expect_context::<Edits>();
-    let error = error_of(edits.undo.value());
+    let error = edits.errors.undo;
     view! {
         <ActionForm action=edits.undo attr:class="form inline">
             <button type="submit" class="btn">{tr(Msg::UndoLast)}</button>
@@ -441,11 +475,20 @@ fn TreeItem(area: AreaSummary, may_edit: bool) -> impl IntoView {
     let Dragging(dragging) = expect_context::<Dragging>();
     let (id, version) = (area.id, area.version);
     let level = NodeLevel::parse(&area.level);
-    let open = RwSignal::new(false);
-    let live = use_live();
+    let Expanded(expanded) = expect_context::<Expanded>();
+    let open = Memo::new(move |_| expanded.with(|e| e.contains(&id)));
+    let toggle = move |_| {
+        expanded.update(|e| {
+            if !e.remove(&id) {
+                e.insert(id);
+            }
+        })
+    };
+    // The whole tree is drawn anew after every edit or live update, so a node fetches its
+    // children once, when it is drawn open or opened.
     let kids = Resource::new(
-        move || (open.get(), edits.versions(), live.version(Topic::Grid)),
-        move |(open, ..)| async move {
+        move || open.get(),
+        move |open| async move {
             if open {
                 grid_children(id).await
             } else {
@@ -483,7 +526,7 @@ fn TreeItem(area: AreaSummary, may_edit: bool) -> impl IntoView {
             {has_children.then(|| view! {
                 <button type="button" class="btn small expand" aria-expanded=move || open.get().to_string()
                     aria-label=move || format!("{} {label}", tr(if open.get() { Msg::Collapse } else { Msg::Expand }))
-                    on:click=move |_| open.update(|o| *o = !*o)>
+                    on:click=toggle>
                     {move || if open.get() { "−" } else { "+" }}
                 </button>
             })}
@@ -492,7 +535,7 @@ fn TreeItem(area: AreaSummary, may_edit: bool) -> impl IntoView {
             {area.station.clone().map(|s| view! { <p class="muted">{tr(Msg::Station)} ": " {s}</p> })}
             <Sums area=area.clone()/>
             <Transition fallback=|| ()>
-                {move || kids.get().and_then(|r| r.ok()).filter(|k| !k.is_empty()).map(|k| view! {
+                {move || kids.try_get().flatten().and_then(|r| r.ok()).filter(|k| !k.is_empty()).map(|k| view! {
                     <ul class="tree">
                         {k.into_iter().map(|c| view! { <TreeItem area=c may_edit/> }.into_any()).collect_view()}
                     </ul>
