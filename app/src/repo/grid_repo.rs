@@ -20,12 +20,21 @@ pub async fn is_micro_grid(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Err
         .await
 }
 
+/// The sums of a node's subtree. The subtree is a range of codes (every code is digits, so
+/// the codes starting with `c.code` lie between it and `c.code || ':'`); the range lets each
+/// sum walk the code index from the subtree's nodes to their records (CROSS JOIN keeps that
+/// order) instead of scanning every record of the city per node. The GLOB keeps it exact.
 const SUMMARY_COLUMNS: &str = "c.id, c.level, c.code, c.name,
-    (SELECT count(*) FROM households h JOIN grid_nodes n ON n.id = h.node_id WHERE n.code GLOB c.code || '*') AS households,
-    (SELECT count(*) FROM people p JOIN grid_nodes n ON n.id = p.micro_grid_id WHERE n.code GLOB c.code || '*') AS residents,
-    (SELECT coalesce(sum(h.over_sixty), 0) FROM households h JOIN grid_nodes n ON n.id = h.node_id WHERE n.code GLOB c.code || '*') AS over_sixty,
-    (SELECT count(*) FROM elder_profiles e JOIN grid_nodes n ON n.id = e.micro_grid_id WHERE e.living_alone = 1 AND n.code GLOB c.code || '*') AS living_alone,
-    (SELECT count(*) FROM service_orders o JOIN grid_nodes n ON n.id = o.micro_grid_id WHERE o.status = 'open' AND n.code GLOB c.code || '*') AS open_orders,
+    (SELECT count(*) FROM grid_nodes n CROSS JOIN households h ON h.node_id = n.id
+       WHERE n.code >= c.code AND n.code < c.code || ':' AND n.code GLOB c.code || '*') AS households,
+    (SELECT count(*) FROM grid_nodes n CROSS JOIN people p ON p.micro_grid_id = n.id
+       WHERE n.code >= c.code AND n.code < c.code || ':' AND n.code GLOB c.code || '*') AS residents,
+    (SELECT coalesce(sum(h.over_sixty), 0) FROM grid_nodes n CROSS JOIN households h ON h.node_id = n.id
+       WHERE n.code >= c.code AND n.code < c.code || ':' AND n.code GLOB c.code || '*') AS over_sixty,
+    (SELECT count(*) FROM grid_nodes n CROSS JOIN elder_profiles e ON e.micro_grid_id = n.id
+       WHERE e.living_alone = 1 AND n.code >= c.code AND n.code < c.code || ':' AND n.code GLOB c.code || '*') AS living_alone,
+    (SELECT count(*) FROM grid_nodes n CROSS JOIN service_orders o ON o.micro_grid_id = n.id AND o.status = 'open'
+       WHERE n.code >= c.code AND n.code < c.code || ':' AND n.code GLOB c.code || '*') AS open_orders,
     (SELECT group_concat(p.full_name, '、') FROM role_assignments r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = a.person_id
        WHERE r.node_id = c.id AND r.role IN ('grid_leader', 'community_admin', 'subdistrict_admin')) AS leaders,
     (SELECT group_concat(p.full_name, '、') FROM role_assignments r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = a.person_id

@@ -122,3 +122,44 @@ pub async fn start_server(bin: &str, db: &std::path::Path, env: &[(&str, &str)])
     }
     (process, base)
 }
+
+/// A client with its own cookie jar, signed in as `phone` over HTTP the way the login form does.
+pub async fn signed_in_client(base: &str, phone: &str, password: &str) -> Client {
+    let client = Client::builder().cookie_store(true).pool_max_idle_per_host(64).build().expect("client");
+    let res = client
+        .post(format!("{base}/api/login"))
+        .form(&[("phone", phone), ("password", password)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), StatusCode::OK, "sign-in of {phone}");
+    client
+}
+
+/// Sorts `latencies` and gives (p50, p99, max) in milliseconds.
+pub fn summary(latencies: &mut [Duration]) -> (f64, f64, f64) {
+    latencies.sort();
+    let max = latencies.last().map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
+    (pct(latencies, 0.5), pct(latencies, 0.99), max)
+}
+
+/// What the numbers were measured on: cores, CPU model, UTC date.
+pub fn machine_facts() -> String {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    format!("{cores} cores ({cpu}), {date}")
+}
