@@ -2147,6 +2147,15 @@ async fn create_split_merge_and_delete_keep_codes_counts_and_records_consistent(
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(app.count_in(&created_code).await, 0);
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'create_node' AND outcome = 'ok' AND node_id = ?",
+            grid
+        )
+        .await,
+        1,
+        "a deleted node's history shows under its parent"
+    );
     // Delete with reassignment: 红领微网格's buildings, people and orders go to 向日葵微网格.
     let (red, red_version, _) = app.node("红领微网格").await;
     let red_orders = app.scalar("SELECT count(*) FROM service_orders WHERE micro_grid_id = ?", red).await;

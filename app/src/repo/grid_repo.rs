@@ -128,6 +128,23 @@ pub async fn next_child_seq(
     Ok(u32::try_from(max.unwrap_or(0) + 1).unwrap_or(u32::MAX))
 }
 
+/// Gives the node with code `old` and its whole subtree the prefix `new` (a fresh child
+/// code, so no recoded row can collide with another).
+async fn recode_subtree(conn: &mut sqlx::SqliteConnection, old: &str, new: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE grid_nodes SET code = ?1 || substr(code, length(?2) + 1) WHERE code GLOB ?2 || '*'")
+        .bind(new)
+        .bind(old)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The audit history of node `from` is shown under node `to` (it is going away).
+pub async fn move_history(conn: &mut sqlx::SqliteConnection, from: i64, to: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE audit_log SET node_id = ? WHERE node_id = ?").bind(to).bind(from).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Moves the node (if still at `version`) under `new_parent` and gives its whole subtree
 /// the new code prefix. Records (orders, 民情, elders) follow by id.
 pub async fn move_subtree(
@@ -149,12 +166,7 @@ pub async fn move_subtree(
     if moved.rows_affected() != 1 {
         return Ok(false);
     }
-    // The new prefix is a fresh child code, so no recoded row can collide with another.
-    sqlx::query("UPDATE grid_nodes SET code = ?1 || substr(code, length(?2) + 1) WHERE code GLOB ?2 || '*'")
-        .bind(new_code)
-        .bind(&node.code)
-        .execute(&mut *conn)
-        .await?;
+    recode_subtree(&mut *conn, &node.code, new_code).await?;
     Ok(true)
 }
 
@@ -316,11 +328,7 @@ pub async fn reparent(
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE grid_nodes SET code = ?1 || substr(code, length(?2) + 1) WHERE code GLOB ?2 || '*'")
-        .bind(&new_code)
-        .bind(code)
-        .execute(&mut *conn)
-        .await?;
+    recode_subtree(&mut *conn, code, &new_code).await?;
     Ok(Some(new_code))
 }
 
@@ -409,11 +417,7 @@ pub async fn merge_into(
         .await?;
     sqlx::query("DELETE FROM role_assignments WHERE node_id = ?").bind(from.id).execute(&mut *conn).await?;
     // The history of the absorbed node stays visible under the node that took it in.
-    sqlx::query("UPDATE audit_log SET node_id = ? WHERE node_id = ?")
-        .bind(into.id)
-        .bind(from.id)
-        .execute(&mut *conn)
-        .await?;
+    move_history(&mut *conn, from.id, into.id).await?;
     sqlx::query("DELETE FROM community_settings WHERE node_id = ?").bind(from.id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM grid_nodes WHERE id = ?").bind(from.id).execute(&mut *conn).await?;
     Ok(Ok(()))

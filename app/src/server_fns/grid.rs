@@ -320,6 +320,9 @@ pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<
         return merge(&state, &user, "delete_node", id, version, into).await;
     }
     let parent = node.parent_id.unwrap_or_default();
+    // Its history stays visible under the parent (deleting the node would unlink it); a
+    // refusal below rolls this back with the rest.
+    grid_repo::move_history(&mut tx, id, parent).await?;
     let refusal = if node.version != version {
         Some(Msg::ErrGridStale)
     } else if !grid_repo::contents(&mut tx, id).await?.is_empty() {
@@ -335,7 +338,6 @@ pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<
             ctx::refused(&state, &user, "delete_node", ("grid_node", id), Some(id), AppError::Conflict(msg)).await
         );
     }
-    sqlx::query("UPDATE audit_log SET node_id = ? WHERE node_id = ?").bind(parent).bind(id).execute(&mut *tx).await?;
     let before = serde_json::json!({ "name": node.name, "code": node.code, "parent": parent, "level": node.level,
                                      "version": node.version });
     audited(&mut tx, &user, "delete_node", (id, parent), Some(before), None).await?;
