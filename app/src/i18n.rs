@@ -404,6 +404,14 @@ messages! {
     ErrNotVolunteerHere => ("只有本评选范围内的志愿者可以参评", "Only volunteers registered in this area can stand"),
     ErrBelowMinHours => ("服务时长未达到本次评选的最低要求", "Below the minimum confirmed service hours"),
     ErrAlreadyDecided => ("这条报名已经审核过了", "This nomination was already decided"),
+
+    // -- 民情 (sentiment) --
+
+    // -- 独居老人关爱 and welfare checks (elders) --
+
+    // -- 指挥中心 (dashboard) --
+
+    // -- Open311 --
 }
 
 /// The localised label of a role.

@@ -1,0 +1,64 @@
+//! The test server: the real router on 127.0.0.1:0 with a fresh SQLite file, and a
+//! client that speaks to it the way a browser's forms do.
+#![allow(dead_code)]
+use reqwest::{Client, StatusCode};
+use server::{config::Config, Application};
+use sqlx::SqlitePool;
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: SqlitePool,
+    pub bus: app::live::Bus,
+    pub _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::spawn_in(dir).await
+    }
+
+    pub async fn spawn_in(dir: tempfile::TempDir) -> Self {
+        Self::spawn_with(dir, |_| ()).await
+    }
+
+    pub async fn spawn_with(dir: tempfile::TempDir, settings: impl FnOnce(&mut app::state::Settings)) -> Self {
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        let mut config = Config::from_env_and_args(["--addr".to_string(), "127.0.0.1:0".into()]).expect("config");
+        config.database_url = url;
+        settings(&mut config.settings);
+        let app = Application::build(config).await.expect("build");
+        let base = format!("http://{}", app.addr());
+        let pool = app.state().pool.clone();
+        let bus = app.state().bus.clone();
+        tokio::spawn(app.run_until_stopped(std::future::pending()));
+        Self { base, pool, bus, _dir: dir }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    }
+
+    pub async fn post(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let res = client.post(format!("{}/api/{endpoint}", self.base)).form(form).send().await.expect("post");
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> (StatusCode, String) {
+        let res = client.get(format!("{}{path}", self.base)).send().await.expect("get");
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+
+    pub async fn signed_in(&self, phone: &str) -> Client {
+        let client = self.client();
+        let (status, body) = self.post(&client, "login", &[("phone", phone), ("password", "gridstation")]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        client
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect("count")
+    }
+}
