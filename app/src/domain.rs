@@ -1,5 +1,6 @@
 //! Pure types and rules of the domain: no IO, unit-tested.
 pub mod csv;
+pub mod dashboard;
 pub mod election;
 pub mod grid;
 pub mod matching;

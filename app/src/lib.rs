@@ -106,12 +106,18 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/offers") ssr=SsrMode::Async view=pages::offers::OffersPage/>
                         <Route path=path!("/feed") ssr=SsrMode::Async view=pages::feed::FeedPage/>
                         <Route path=path!("/stars") ssr=SsrMode::Async view=pages::stars::StarsPage/>
+                        <Route path=path!("/sentiment") ssr=SsrMode::Async view=pages::sentiment::SentimentPage/>
+                        <Route path=path!("/sentiment/new") ssr=SsrMode::Async view=pages::sentiment::NewItemPage/>
+                        <Route path=path!("/sentiment/:id") ssr=SsrMode::Async view=pages::sentiment::ItemPage/>
                         <Route path=path!("/me") ssr=SsrMode::Async view=pages::me::MePage/>
+                        <Route path=path!("/elders") ssr=SsrMode::Async view=pages::elders::EldersPage/>
+                        <Route path=path!("/welfare") ssr=SsrMode::Async view=pages::welfare::WelfarePage/>
                         <Route path=path!("/admin/queue") ssr=SsrMode::Async view=pages::queue::LeaderQueuePage/>
                         <Route path=path!("/admin/pairings") ssr=SsrMode::Async view=pages::pairings::PairingsPage/>
                         <Route path=path!("/admin/elections") ssr=SsrMode::Async view=pages::elections::ElectionsPage/>
                         <Route path=path!("/admin/audit") ssr=SsrMode::Async view=pages::audit::AuditPage/>
                         <Route path=path!("/admin/grids") ssr=SsrMode::Async view=pages::admin::AdminPage/>
+                        <Route path=path!("/admin/dashboard") ssr=SsrMode::Async view=pages::dashboard::DashboardPage/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=pages::admin::AdminPage/>
                         <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::LoginPage/>
                         <Route path=path!("/signup") ssr=SsrMode::Async view=pages::login::SignupPage/>

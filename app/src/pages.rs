@@ -2,6 +2,8 @@
 pub mod admin;
 pub mod audit;
 pub mod board;
+pub mod dashboard;
+pub mod elders;
 pub mod elections;
 pub mod feed;
 pub mod home;
@@ -11,5 +13,7 @@ pub mod offers;
 pub mod order;
 pub mod pairings;
 pub mod queue;
+pub mod sentiment;
 pub mod stars;
 pub mod volunteer;
+pub mod welfare;

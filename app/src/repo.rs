@@ -3,11 +3,14 @@
 pub mod accounts_repo;
 pub mod audit_repo;
 pub mod board_repo;
+pub mod dashboard_repo;
 pub mod db;
+pub mod elders_repo;
 pub mod grid_repo;
 pub mod orders_repo;
 pub mod pairings_repo;
 pub mod seed_repo;
+pub mod sentiment_repo;
 pub mod sessions_repo;
 pub mod stars_repo;
 

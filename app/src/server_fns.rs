@@ -1,7 +1,9 @@
 //! Server functions, one file per resource. Each: viewer → authorise → validate →
 //! `BEGIN IMMEDIATE` → repo → audit → commit → publish → return.
 pub mod auth;
+pub mod dashboard;
 pub mod dispatch;
+pub mod elders;
 pub mod elections;
 pub mod feed;
 pub mod grid;
@@ -10,6 +12,7 @@ pub mod orders;
 pub mod pages;
 pub mod pairings;
 pub mod prefs;
+pub mod sentiment;
 pub mod volunteer;
 pub mod votes;
 

@@ -1,5 +1,6 @@
 //! The Grid Station server: builds the axum router around the Leptos app.
 pub mod config;
+pub mod photos;
 mod sse;
 
 use app::error::AppError;
@@ -103,6 +104,14 @@ async fn escalate_every(state: AppState, period: std::time::Duration) {
         if let Err(err) = app::server_fns::elections::close_elections(&state).await {
             tracing::error!(%err, "closing elections failed");
         }
+        match app::server_fns::sentiment::escalate_items(&state.pool, app::repo::now()).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(items = n, "escalated overdue 民情 items (督办)");
+                state.bus.publish(app::live::Topic::Sentiment, None);
+            }
+            Err(err) => tracing::error!(%err, "民情 escalation failed"),
+        }
         match escalate_once(&state).await {
             Ok(0) => {}
             Ok(n) => {
@@ -135,6 +144,14 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/api/events", get(move || std::future::ready(sse::events(&live_state.bus))))
         .route("/admin/elections/{id}/csv", get(election_csv).with_state(state.clone()))
         .route("/admin/audit/csv", get(audit_csv).with_state(state.clone()))
+        .route(
+            "/sentiment/{id}/photos",
+            axum::routing::post(photos::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_UPLOAD + 64 * 1024))
+                .with_state(state.clone()),
+        )
+        .route("/sentiment/photos/{id}", get(photos::show).with_state(state.clone()))
+        .route("/admin/dashboard/csv", get(dashboard_csv).with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -202,6 +219,38 @@ async fn audit_csv(
         Err(err) => {
             let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             (status, err.message(viewer.locale)).into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct DashboardTable {
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    table: String,
+}
+
+/// 导出 CSV of one table of the command centre (指挥中心), refused exactly as the page is.
+async fn dashboard_csv(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<DashboardTable>,
+    axum::Extension(RequestViewer(viewer)): axum::Extension<RequestViewer>,
+) -> Response {
+    let Some(user) = viewer.user else { return StatusCode::UNAUTHORIZED.into_response() };
+    match app::server_fns::dashboard::csv_export(&state, &user, &q.area, &q.table, viewer.locale).await {
+        Ok((name, csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, [(header::CACHE_CONTROL, "no-store")], err.message(viewer.locale)).into_response()
         }
     }
 }

@@ -117,12 +117,16 @@ impl StageAction {
     /// Who may take this step (besides the handler's own 处置 and the reporter's 上报).
     pub fn needs(self) -> Standing {
         match self {
-            StageAction::Report | StageAction::Handle | StageAction::Verify | StageAction::Rework | StageAction::Close => {
-                Standing::Member
-            }
-            StageAction::Accept | StageAction::Dispatch | StageAction::Void | StageAction::Park | StageAction::Resume => {
-                Standing::Leader
-            }
+            StageAction::Report
+            | StageAction::Handle
+            | StageAction::Verify
+            | StageAction::Rework
+            | StageAction::Close => Standing::Member,
+            StageAction::Accept
+            | StageAction::Dispatch
+            | StageAction::Void
+            | StageAction::Park
+            | StageAction::Resume => Standing::Leader,
         }
     }
 

@@ -26,6 +26,7 @@ fn Queue() -> impl IntoView {
     let disputed = Resource::new(move || live.version(Topic::Orders), |_| disputed_orders());
     view! {
         <header class="page-head"><h1>{tr(Msg::LeaderQueue)}</h1></header>
+        <crate::pages::elders::QueueElderAlerts/>
         <FormMsg error/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

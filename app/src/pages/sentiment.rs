@@ -1,0 +1,564 @@
+//! /sentiment (民情 list), /sentiment/new (记录民情 / 我要反映) and /sentiment/:id (one
+//! item through the closed loop, live).
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
+use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, StageAction, Warning};
+use crate::domain::time::format_local_date;
+use crate::error::AppError;
+use crate::i18n::{age_text, Msg};
+use crate::live::{use_live, Topic};
+use crate::server_fns::sentiment::{
+    item_detail, sentiment_form, sentiment_list, ConfirmItem, ConvertItem, FollowUpItem, ItemCard, ItemView,
+    RecheckItem, RecordItem, SentimentStep, SetWarning,
+};
+use crate::{tr, use_viewer};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn stage_label(stage: Stage) -> Msg {
+    match stage {
+        Stage::Collected => Msg::StageCollected,
+        Stage::Reported => Msg::StageReported,
+        Stage::Accepted => Msg::StageAccepted,
+        Stage::Dispatched => Msg::StageDispatched,
+        Stage::Handled => Msg::StageHandled,
+        Stage::Verified => Msg::StageVerified,
+        Stage::Closed => Msg::StageClosed,
+        Stage::Voided => Msg::StageVoided,
+        Stage::Parked => Msg::StageParked,
+    }
+}
+
+pub fn category_label(category: Category) -> Msg {
+    match category {
+        Category::Facility => Msg::CatFacility,
+        Category::Safety => Msg::CatSafety,
+        Category::Sanitation => Msg::CatSanitation,
+        Category::Dispute => Msg::CatDispute,
+        Category::IllegalBuilding => Msg::CatIllegalBuilding,
+        Category::Other => Msg::CatOther,
+    }
+}
+
+fn step_label(step: StageAction) -> Msg {
+    match step {
+        StageAction::Report => Msg::StepReport,
+        StageAction::Accept => Msg::StepAccept,
+        StageAction::Dispatch => Msg::StepDispatch,
+        StageAction::Handle => Msg::StepHandle,
+        StageAction::Verify => Msg::StepVerify,
+        StageAction::Rework => Msg::StepRework,
+        StageAction::Close => Msg::StepClose,
+        StageAction::Void => Msg::StepVoid,
+        StageAction::Park => Msg::StepPark,
+        StageAction::Resume => Msg::StepResume,
+    }
+}
+
+pub fn warning_label(w: Warning) -> Msg {
+    match w {
+        Warning::Green => Msg::WarningGreen,
+        Warning::Yellow => Msg::WarningYellow,
+        Warning::Red => Msg::WarningRed,
+    }
+}
+
+fn handler_label(h: HandlerKind) -> Msg {
+    match h {
+        HandlerKind::Volunteer => Msg::HandlerVolunteer,
+        HandlerKind::Property => Msg::HandlerProperty,
+        HandlerKind::Department => Msg::HandlerDepartment,
+    }
+}
+
+/// One item in a list: category, stage, warning and overdue flags, place, text.
+#[component]
+pub fn ItemCardView(item: ItemCard) -> impl IntoView {
+    let locale = use_viewer().locale;
+    view! {
+        <li class="order-card item-card" class:urgent=item.overdue>
+            <div class="order-meta">
+                <span class="tag">{tr(category_label(item.category))}</span>
+                <span class=format!("stage stage-{}", item.stage.as_str())>{tr(stage_label(item.stage))}</span>
+                {item.warning.filter(|_| item.kind == Kind::Dispute).map(|w| view! {
+                    <span class=format!("tag warning-{}", w.as_str())>{tr(warning_label(w))}</span>
+                })}
+                {item.overdue.then(|| view! { <span class="tag urgent">{tr(Msg::Overdue)}</span> })}
+                {item.recheck_due.then(|| view! { <span class="tag">{tr(Msg::RecheckDue)}</span> })}
+                <span class="age">{age_text(locale, item.age_secs)}</span>
+            </div>
+            <p class="order-title"><A href=format!("/sentiment/{}", item.id)>{item.description}</A></p>
+            <p class="order-place">{item.place}</p>
+        </li>
+    }
+}
+
+#[component]
+pub fn SentimentPage() -> impl IntoView {
+    let viewer = use_viewer();
+    if viewer.user.is_none() {
+        return view! { <ErrorPage status=401/> }.into_any();
+    }
+    let live = use_live();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| query.read().get("filter").unwrap_or_default());
+    let data = Resource::new(move || (filter.get(), live.version(Topic::Sentiment)), |(f, _)| sentiment_list(f));
+    let chips = [
+        ("", Msg::FilterOpen),
+        ("overdue", Msg::FilterOverdue),
+        ("recheck", Msg::FilterRecheck),
+        ("all", Msg::FilterAll),
+    ];
+    view! {
+        <header class="page-head">
+            <h1>{tr(Msg::SentimentLog)}</h1>
+            <A href="/sentiment/new" attr:class="btn primary">
+                {if viewer.user.as_ref().is_some_and(|u| u.is_staff()) { tr(Msg::RecordItem) } else { tr(Msg::ReportIssue) }}
+            </A>
+        </header>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) => view! {
+                        {list.is_staff.then(|| view! {
+                            <nav class="chips" aria-label=tr(Msg::AreaItems)>
+                                {chips.into_iter().map(|(value, label)| {
+                                    let href = if value.is_empty() { "/sentiment".to_string() } else { format!("/sentiment?filter={value}") };
+                                    let current = filter.get_untracked() == value;
+                                    view! { <a href=href class="chip" aria-current=current.then_some("page")>{tr(label)}</a> }
+                                }).collect_view()}
+                            </nav>
+                            <h2 class="section-title">{tr(Msg::AreaItems)}</h2>
+                            <ItemList items=list.area/>
+                        })}
+                        <h2 class="section-title">{tr(Msg::MyReports)}</h2>
+                        <ItemList items=list.mine/>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn ItemList(items: Vec<ItemCard>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="card muted">{tr(Msg::NoItems)}</p> }.into_any();
+    }
+    view! { <ul class="orders">{items.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul> }
+        .into_any()
+}
+
+/// 记录民情 (staff) / 我要反映 (residents): works without JavaScript.
+#[component]
+pub fn NewItemPage() -> impl IntoView {
+    if use_viewer().user.is_none() {
+        return view! { <ErrorPage status=401/> }.into_any();
+    }
+    let record = ServerAction::<RecordItem>::new();
+    let error = Signal::derive(move || record.value().get().and_then(|r| r.err()));
+    let form = Resource::new(|| (), |_| sentiment_form());
+    view! {
+        <section class="card">
+            <h1>{tr(Msg::RecordItem)}</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Ok(f) => view! {
+                            <ActionForm action=record attr:class="form">
+                                <label for="category">{tr(Msg::ItemCategory)}</label>
+                                <select id="category" name="category" required>
+                                    <option value="">{tr(Msg::ErrChooseCategory)}</option>
+                                    {Category::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{tr(category_label(c))}</option> }).collect_view()}
+                                </select>
+                                <FieldMsg error field="category"/>
+                                <label for="place">{tr(Msg::ItemPlace)}</label>
+                                <select id="place" name="place" required>
+                                    <option value="">{tr(Msg::ErrChoosePlace)}</option>
+                                    {f.places.into_iter().map(|(id, name)| view! {
+                                        <option value=id.to_string() selected=f.default_place == Some(id)>{name}</option>
+                                    }).collect_view()}
+                                </select>
+                                <FieldMsg error field="place"/>
+                                <label for="place_note">{tr(Msg::ItemPlaceNote)}</label>
+                                <input id="place_note" name="place_note" maxlength="100"/>
+                                <FieldMsg error field="place_note"/>
+                                <label for="description">{tr(Msg::ItemDescription)}</label>
+                                <textarea id="description" name="description" rows="4" required minlength="2" maxlength="2000"></textarea>
+                                <FieldMsg error field="description"/>
+                                {f.is_staff.then(|| view! {
+                                    <label for="parties">{tr(Msg::ItemParties)}</label>
+                                    <textarea id="parties" name="parties" rows="2" maxlength="1000"></textarea>
+                                    <FieldMsg error field="parties"/>
+                                    <label class="check"><input type="checkbox" name="inspection" value="1"/> {tr(Msg::ItemInspection)}</label>
+                                    <label for="checks">{tr(Msg::ItemChecklist)}</label>
+                                    <textarea id="checks" name="checks" rows="3" maxlength="2000"></textarea>
+                                    <FieldMsg error field="checks"/>
+                                    <label class="check"><input type="checkbox" name="report_now" value="1"/> {tr(Msg::ItemReportNow)}</label>
+                                })}
+                                {move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! {
+                                    <p class="form-error" role="alert">{tr(e.msg())}</p>
+                                })}
+                                <button type="submit" class="btn primary big">{tr(Msg::Submit)}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[derive(Clone, Copy)]
+struct ItemForms {
+    step: ServerAction<SentimentStep>,
+    confirm: ServerAction<ConfirmItem>,
+    warning: ServerAction<SetWarning>,
+    follow_up: ServerAction<FollowUpItem>,
+    recheck: ServerAction<RecheckItem>,
+    convert: ServerAction<ConvertItem>,
+    error: Signal<Option<AppError>>,
+}
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let live = use_live();
+    let forms = ItemForms {
+        step: ServerAction::new(),
+        confirm: ServerAction::new(),
+        warning: ServerAction::new(),
+        follow_up: ServerAction::new(),
+        recheck: ServerAction::new(),
+        convert: ServerAction::new(),
+        error: Signal::stored(None),
+    };
+    let f = forms;
+    let error = Signal::derive(move || {
+        let unit = |r: Option<Result<(), AppError>>| r.and_then(|r| r.err());
+        unit(f.step.value().get())
+            .or_else(|| unit(f.confirm.value().get()))
+            .or_else(|| unit(f.warning.value().get()))
+            .or_else(|| unit(f.follow_up.value().get()))
+            .or_else(|| unit(f.recheck.value().get()))
+            .or_else(|| f.convert.value().get().and_then(|r| r.err()))
+    });
+    let forms = ItemForms { error, ..forms };
+    let versions = move || {
+        f.step.version().get()
+            + f.confirm.version().get()
+            + f.warning.version().get()
+            + f.follow_up.version().get()
+            + f.recheck.version().get()
+    };
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(Ok(order)) = f.convert.value().get() {
+            let _ = window().location().assign(&format!("/orders/{order}"));
+        }
+    });
+    let data = Resource::new(
+        move || (id.get(), live.version(Topic::Sentiment), versions()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => item_detail(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(item) => view! { <ItemDetail item forms/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
+    let locale = use_viewer().locale;
+    let id = item.card.id.to_string();
+    let version = item.version.to_string();
+    let error = forms.error;
+    let stage = item.card.stage;
+    let verdict = match (item.card.stage, item.resident_resolved) {
+        (_, Some(true)) => Some((Msg::ResidentResolved, "ok")),
+        (_, Some(false)) => Some((Msg::ResidentNotResolved, "warn")),
+        (Stage::Closed, None) => Some((Msg::ClosedNotConfirmed, "")),
+        _ => None,
+    };
+    let hidden = {
+        let (id, version) = (id.clone(), version.clone());
+        move || view! { <input type="hidden" name="id" value=id.clone()/><input type="hidden" name="version" value=version.clone()/> }
+    };
+    view! {
+        <article class="card order-detail item-detail">
+            <div class="order-meta">
+                <span class="tag">{tr(category_label(item.card.category))}</span>
+                {item.card.warning.filter(|_| item.card.kind == Kind::Dispute).map(|w| view! {
+                    <span class=format!("tag warning-{}", w.as_str())>{tr(Msg::WarningLevel)} ": " {tr(warning_label(w))}</span>
+                })}
+                {item.card.overdue.then(|| view! { <span class="tag urgent">{tr(Msg::Overdue)}</span> })}
+                <span class="age">{age_text(locale, item.card.age_secs)}</span>
+            </div>
+            <h1>{item.card.description.clone()}</h1>
+            <ol class="loop" aria-label=tr(Msg::Timeline)>
+                {[Stage::Collected, Stage::Reported, Stage::Accepted, Stage::Dispatched, Stage::Handled, Stage::Verified, Stage::Closed]
+                    .into_iter()
+                    .map(|s| {
+                        let order = |x: Stage| [Stage::Collected, Stage::Reported, Stage::Accepted, Stage::Dispatched, Stage::Handled, Stage::Verified, Stage::Closed].iter().position(|y| *y == x);
+                        let done = matches!((order(s), order(stage)), (Some(a), Some(b)) if a <= b);
+                        view! { <li class:done=done aria-current=(s == stage).then_some("step")>{tr(stage_label(s))}</li> }
+                    })
+                    .collect_view()}
+            </ol>
+            <p class=format!("status stage-{}", stage.as_str()) role="status" aria-live="polite">{tr(stage_label(stage))}</p>
+            {verdict.map(|(m, class)| view! { <p class=format!("note {class}")>{tr(m)}</p> })}
+            <dl class="facts">
+                <dt>{tr(Msg::Place)}</dt>
+                <dd>{item.micro_grid.clone()} " · " {item.card.place.clone()} " " {item.place_note.clone()}</dd>
+                {item.reporter.clone().map(|r| view! { <dt>{tr(Msg::Requester)}</dt><dd>{r}</dd> })}
+                {item.handler_kind.map(|k| view! {
+                    <dt>{tr(Msg::HandlerKindLabel)}</dt>
+                    <dd>{tr(handler_label(k))} " · " {item.handler_name.clone().unwrap_or_default()}</dd>
+                })}
+                {item.deadline.map(|d| view! { <dt>{tr(Msg::Deadline)}</dt><dd>{format_local_date(d)}</dd> })}
+                {(item.card.escalation_level > 0).then(|| view! {
+                    <dt>{tr(Msg::Overdue)}</dt>
+                    <dd>{tr(if item.card.escalation_level > 1 { Msg::Escalated2 } else { Msg::Escalated1 })}</dd>
+                })}
+                {(item.rework_count > 0).then(|| view! { <dt>{tr(Msg::ReworkCount)}</dt><dd>{item.rework_count}</dd> })}
+                {item.resident_rating.map(|r| view! { <dt>{tr(Msg::Rating)}</dt><dd>{"★".repeat(r.clamp(0, 5) as usize)}</dd> })}
+                {item.order_id.map(|o| view! { <dt>{tr(Msg::LinkedOrder)}</dt><dd><A href=format!("/orders/{o}")>{format!("#{o}")}</A></dd> })}
+            </dl>
+            {(!item.parties.is_empty()).then(|| view! {
+                <h2>{tr(Msg::Parties)}</h2>
+                <ul class="plain">{item.parties.clone().into_iter().map(|(n, c)| view! { <li>{n} " " {c.unwrap_or_default()}</li> }).collect_view()}</ul>
+            })}
+            {(!item.checks.is_empty()).then(|| view! {
+                <h2>{tr(Msg::Checklist)}</h2>
+                <ul class="plain checklist">{item.checks.clone().into_iter().map(|(_, label, passed)| view! {
+                    <li>{match passed { Some(true) => "✓ ", Some(false) => "✗ ", None => "· " }} {label}</li>
+                }).collect_view()}</ul>
+            })}
+            {(!item.photos.is_empty()).then(|| view! {
+                <div class="photos">{item.photos.iter().map(|p| view! {
+                    <a href=format!("/sentiment/photos/{p}")><img src=format!("/sentiment/photos/{p}") alt=tr(Msg::Photos) loading="lazy" width="160" height="120"/></a>
+                }).collect_view()}</div>
+            })}
+            {item.may_add_photo.then(|| view! {
+                <form class="form inline" method="post" enctype="multipart/form-data" action=format!("/sentiment/{}/photos", item.card.id)>
+                    <label for="photo">{tr(Msg::AddPhoto)}</label>
+                    <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" required/>
+                    <button type="submit" class="btn small">{tr(Msg::Upload)}</button>
+                </form>
+            })}
+            <FormMsg error/>
+            <div class="actions">
+                {item.steps.iter().map(|s| step_form(*s, &item, forms, hidden.clone())).collect_view()}
+                {item.may_confirm.then(|| {
+                    let h = hidden.clone();
+                    view! {
+                        <ActionForm action=forms.confirm attr:class="form confirm">
+                            {h()}
+                            <fieldset class="choice">
+                                <legend>{tr(Msg::ConfirmFix)}</legend>
+                                <label><input type="radio" name="resolved" value="yes" checked=true/> {tr(Msg::ConfirmResolvedYes)}</label>
+                                <label><input type="radio" name="resolved" value="no"/> {tr(Msg::ConfirmResolvedNo)}</label>
+                            </fieldset>
+                            <fieldset class="stars-input">
+                                <legend>{tr(Msg::RatingLabel)}</legend>
+                                {(1..=5).rev().map(|n| view! {
+                                    <label><input type="radio" name="rating" value=n.to_string() checked=n == 5/> {"★".repeat(n)}</label>
+                                }).collect_view()}
+                            </fieldset>
+                            <label for="confirm-comment">{tr(Msg::Comment)}</label>
+                            <input id="confirm-comment" name="comment" maxlength="500"/>
+                            <button type="submit" class="btn primary big">{tr(Msg::Submit)}</button>
+                        </ActionForm>
+                    }
+                })}
+                {item.may_set_warning.then(|| {
+                    let h = hidden.clone();
+                    let current = item.card.warning;
+                    view! {
+                        <details class="action-sheet">
+                            <summary class="btn">{tr(Msg::SetWarning)}</summary>
+                            <ActionForm action=forms.warning attr:class="form">
+                                {h()}
+                                <fieldset class="choice">
+                                    <legend>{tr(Msg::WarningLevel)}</legend>
+                                    {Warning::ALL.into_iter().map(|w| view! {
+                                        <label><input type="radio" name="level" value=w.as_str() checked=current == Some(w)/> {tr(warning_label(w))}</label>
+                                    }).collect_view()}
+                                </fieldset>
+                                <label for="warning-note">{tr(Msg::FeedbackNote)}</label>
+                                <input id="warning-note" name="note" maxlength="1000"/>
+                                <button type="submit" class="btn">{tr(Msg::SetWarning)}</button>
+                            </ActionForm>
+                        </details>
+                    }
+                })}
+                {item.may_follow_up.then(|| {
+                    let h = hidden.clone();
+                    view! {
+                        <details class="action-sheet">
+                            <summary class="btn">{tr(Msg::AddFollowUp)}</summary>
+                            <ActionForm action=forms.follow_up attr:class="form">
+                                {h()}
+                                <label for="follow-note">{tr(Msg::FollowUp)}</label>
+                                <textarea id="follow-note" name="note" rows="2" maxlength="1000" required></textarea>
+                                <FieldMsg error field="note"/>
+                                <button type="submit" class="btn">{tr(Msg::AddFollowUp)}</button>
+                            </ActionForm>
+                        </details>
+                    }
+                })}
+                {item.may_recheck.then(|| {
+                    let h = hidden.clone();
+                    view! {
+                        <ActionForm action=forms.recheck attr:class="form">
+                            {h()}
+                            <fieldset class="choice">
+                                <legend>{tr(Msg::Recheck)}</legend>
+                                <label><input type="radio" name="result" value="pass" checked=true/> {tr(Msg::RecheckPass)}</label>
+                                <label><input type="radio" name="result" value="fail"/> {tr(Msg::RecheckFail)}</label>
+                            </fieldset>
+                            <label for="recheck-note">{tr(Msg::FeedbackNote)}</label>
+                            <input id="recheck-note" name="note" maxlength="1000"/>
+                            <button type="submit" class="btn primary">{tr(Msg::Recheck)}</button>
+                        </ActionForm>
+                    }
+                })}
+                {item.may_convert.then(|| {
+                    let h = hidden.clone();
+                    view! {
+                        <ActionForm action=forms.convert>
+                            {h()}
+                            <button type="submit" class="btn">{tr(Msg::ConvertToOrder)}</button>
+                        </ActionForm>
+                    }
+                })}
+            </div>
+        </article>
+        <section class="card">
+            <h2>{tr(Msg::Timeline)}</h2>
+            <ol class="history">
+                {item.timeline.into_iter().map(|l| {
+                    let what = match l.kind.as_str() {
+                        "follow_up" => tr(Msg::FollowUp),
+                        "warning" => tr(Msg::WarningLevel),
+                        "escalation" => tr(Msg::Overdue),
+                        "recheck" => tr(Msg::Recheck),
+                        "confirm" => tr(Msg::ConfirmFix),
+                        "order" => tr(Msg::LinkedOrder),
+                        _ => tr(stage_label(l.to)),
+                    };
+                    view! {
+                        <li>
+                            <strong>{what}</strong>
+                            " " <span class="muted">{l.actor.unwrap_or_default()} " · " {age_text(locale, (item.now - l.at).max(0))}</span>
+                            {(!l.note.is_empty()).then(|| view! { <p>{l.note}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+fn step_form<H, V>(step: StageAction, item: &ItemView, f: ItemForms, hidden: H) -> AnyView
+where
+    H: Fn() -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let label = tr(step_label(step));
+    let name = step.as_str();
+    let primary = matches!(
+        step,
+        StageAction::Report | StageAction::Accept | StageAction::Handle | StageAction::Verify | StageAction::Close
+    );
+    let class = if primary { "btn primary big" } else { "btn" };
+    match step {
+        StageAction::Dispatch => {
+            let volunteers = item.volunteers.clone();
+            view! {
+                <ActionForm action=f.step attr:class="form dispatch">
+                    {hidden()}
+                    <input type="hidden" name="step" value=name/>
+                    <fieldset class="choice">
+                        <legend>{tr(Msg::HandlerKindLabel)}</legend>
+                        {HandlerKind::ALL.into_iter().map(|k| view! {
+                            <label><input type="radio" name="handler_kind" value=k.as_str() checked=k == HandlerKind::Property/> {tr(handler_label(k))}</label>
+                        }).collect_view()}
+                    </fieldset>
+                    <FieldMsg error=f.error field="handler_kind"/>
+                    <label for="handler-volunteer">{tr(Msg::HandlerVolunteer)}</label>
+                    <select id="handler-volunteer" name="handler_volunteer">
+                        <option value="">"—"</option>
+                        {volunteers.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                    </select>
+                    <label for="handler-name">{tr(Msg::HandlerNameLabel)}</label>
+                    <input id="handler-name" name="handler" maxlength="80"/>
+                    <FieldMsg error=f.error field="handler"/>
+                    <label for="days">{tr(Msg::DeadlineDays)}</label>
+                    <input id="days" name="days" type="number" inputmode="numeric" min="1" max="90" value="3" required/>
+                    <FieldMsg error=f.error field="days"/>
+                    <button type="submit" class="btn primary big">{label}</button>
+                </ActionForm>
+            }
+            .into_any()
+        }
+        StageAction::Verify if !item.checks.is_empty() => {
+            let checks = item.checks.clone();
+            view! {
+                <ActionForm action=f.step attr:class="form">
+                    {hidden()}
+                    <input type="hidden" name="step" value=name/>
+                    <fieldset class="choice">
+                        <legend>{tr(Msg::Checklist)}</legend>
+                        {checks.into_iter().map(|(id, l, _)| view! {
+                            <label><input type="checkbox" name="passed[]" value=id.to_string() checked=true/> {l}</label>
+                        }).collect_view()}
+                    </fieldset>
+                    <button type="submit" class=class>{label}</button>
+                </ActionForm>
+            }
+            .into_any()
+        }
+        _ if step.needs_note() => {
+            let field = format!("note-{name}");
+            view! {
+                <details class="action-sheet" open=step == StageAction::Handle>
+                    <summary class=class>{label}</summary>
+                    <ActionForm action=f.step attr:class="form">
+                        {hidden()}
+                        <input type="hidden" name="step" value=name/>
+                        <label for=field.clone()>{tr(Msg::FeedbackNote)}</label>
+                        <textarea id=field name="note" rows="2" maxlength="1000" required></textarea>
+                        <FieldMsg error=f.error field="note"/>
+                        <button type="submit" class="btn primary">{label}</button>
+                    </ActionForm>
+                </details>
+            }
+            .into_any()
+        }
+        _ => view! {
+            <ActionForm action=f.step>
+                {hidden()}
+                <input type="hidden" name="step" value=name/>
+                <button type="submit" class=class>{label}</button>
+            </ActionForm>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,61 @@
+//! /welfare: a relative who cannot reach an elder asks the grid for a welfare check
+//! (public, no account), and gets a confirmation with a reference number.
+use crate::components::{FieldMsg, FormMsg};
+use crate::i18n::Msg;
+use crate::server_fns::elders::RequestWelfareCheck;
+use crate::tr;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn WelfarePage() -> impl IntoView {
+    let query = use_query_map();
+    let request = ServerAction::<RequestWelfareCheck>::new();
+    let error = Signal::derive(move || request.value().get().and_then(|r| r.err()));
+    // Plain forms come back redirected to ?ref=N; the hydrated app may also see the value.
+    let sent = Signal::derive(move || {
+        query
+            .read()
+            .get("ref")
+            .and_then(|r| r.parse::<i64>().ok())
+            .or_else(|| request.value().get().and_then(|r| r.ok()))
+    });
+    view! {
+        <header class="page-head"><h1>{tr(Msg::WelfareTitle)}</h1></header>
+        {move || match sent.get() {
+            Some(id) => view! {
+                <section class="card welfare-sent" role="status">
+                    <h2>{tr(Msg::WelfareSent)}</h2>
+                    <p class="welfare-ref">{tr(Msg::WelfareReference)} " " <strong>{format!("#{id}")}</strong></p>
+                    <p>{tr(Msg::WelfareSentHint)}</p>
+                    <p><A href="/welfare">{tr(Msg::WelfareAnother)}</A></p>
+                </section>
+            }
+            .into_any(),
+            None => view! {
+                <section class="card welfare-form">
+                    <p>{tr(Msg::WelfareIntro)}</p>
+                    <ActionForm action=request attr:class="form">
+                        <label for="welfare-elder">{tr(Msg::WelfareElderName)}</label>
+                        <input id="welfare-elder" name="elder_name" required maxlength="40" autocomplete="off"/>
+                        <FieldMsg error field="elder_name"/>
+                        <label for="welfare-building">{tr(Msg::WelfareBuilding)}</label>
+                        <input id="welfare-building" name="building" required maxlength="100"/>
+                        <FieldMsg error field="building"/>
+                        <label for="welfare-phone">{tr(Msg::WelfarePhone)}</label>
+                        <input id="welfare-phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" required maxlength="20"/>
+                        <FieldMsg error field="phone"/>
+                        <p class="muted">{tr(Msg::WelfarePrivacy)}</p>
+                        <label for="welfare-note">{tr(Msg::WelfareNote)}</label>
+                        <textarea id="welfare-note" name="note" rows="3" maxlength="500"></textarea>
+                        <FieldMsg error field="note"/>
+                        <FormMsg error/>
+                        <button type="submit" class="btn primary big">{tr(Msg::WelfareSubmit)}</button>
+                    </ActionForm>
+                </section>
+            }
+            .into_any(),
+        }}
+    }
+}
