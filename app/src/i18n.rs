@@ -424,6 +424,7 @@ messages! {
     ItemChecklist => ("检查项目（每行一项）", "Checklist (one point per line)"),
     ItemParties => ("当事人（每行一位：姓名 电话）", "Parties (one per line: name phone)"),
     ItemReportNow => ("立即上报网格长", "Report to the grid leader now"),
+    ItemResidentPhone => ("反映人手机号（居民口头反映时填写，办结后请其确认）", "Resident's phone (when a resident told you; they confirm the fix)"),
     StageCollected => ("采集", "Collected"),
     StageReported => ("上报", "Reported"),
     StageAccepted => ("立案", "Accepted"),
@@ -646,6 +647,25 @@ messages! {
     DashUnknownArea => ("没有这个区域（指挥中心按街道、社区、网格、微网格统计）", "No such area (the command centre covers subdistricts, communities, grids and micro-grids)"),
 
     // -- Open311 --
+    Open311Title => ("Open311 接口", "Open311 API"),
+    Open311Intro => ("现有的 Open311 工具可以通过 GeoReport v2 接口读取和上报本区域的民情。每个密钥只能访问签发它的区域，随时可以吊销。", "Existing Open311 tools can read and report this area's community issues through the GeoReport v2 API. Each key only opens the area it was issued for and can be revoked at any time."),
+    Open311Endpoints => ("接口地址（只支持 JSON）", "Endpoints (JSON only)"),
+    Open311EpServices => ("类别列表（无需密钥）", "categories (no key needed)"),
+    Open311EpList => ("查询民情：api_key 必填；可按 service_request_id、service_code、status、start_date、end_date 筛选，默认近90天，最多1000条", "list items: api_key required; filter by service_request_id, service_code, status, start_date, end_date; last 90 days by default, at most 1000"),
+    Open311EpPost => ("上报民情（表单提交）：api_key、service_code、description、address_string（楼栋或“楼栋 单元”）", "report an item (form post): api_key, service_code, description, address_string (a building or \"building unit\")"),
+    Open311EpOne => ("查询一条民情", "one item"),
+    Open311Status => ("办结、作废为 closed，其余为 open；status_notes 写明所在环节", "closed and voided items are closed, all others open; status_notes names the stage"),
+    Open311Label => ("密钥用途", "What the key is for"),
+    Open311Issue => ("签发密钥", "Issue a key"),
+    Open311NewKey => ("新密钥只显示这一次，请立即复制并妥善保存：", "The new key is shown only this once. Copy it now and keep it safe:"),
+    Open311Keys => ("已签发的密钥", "Issued keys"),
+    Open311NoKeys => ("还没有签发密钥", "No keys issued yet"),
+    Open311Revoke => ("吊销", "Revoke"),
+    Open311Revoked => ("已吊销", "Revoked"),
+    Open311Issued => ("签发于", "Issued"),
+    Open311Area => ("区域", "Area"),
+    Open311Received => ("已收到，网格员会尽快受理", "Received: grid staff will take it up soon"),
+    Open311ErrLabel => ("请填写密钥用途（1–60字）", "Say what the key is for (1–60 characters)"),
 }
 
 /// The localised label of a role.

@@ -118,6 +118,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/audit") ssr=SsrMode::Async view=pages::audit::AuditPage/>
                         <Route path=path!("/admin/grids") ssr=SsrMode::Async view=pages::admin::AdminPage/>
                         <Route path=path!("/admin/dashboard") ssr=SsrMode::Async view=pages::dashboard::DashboardPage/>
+                        <Route path=path!("/admin/open311") ssr=SsrMode::Async view=pages::open311::Open311Page/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=pages::admin::AdminPage/>
                         <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::LoginPage/>
                         <Route path=path!("/signup") ssr=SsrMode::Async view=pages::login::SignupPage/>

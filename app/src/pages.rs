@@ -10,6 +10,7 @@ pub mod home;
 pub mod login;
 pub mod me;
 pub mod offers;
+pub mod open311;
 pub mod order;
 pub mod pairings;
 pub mod queue;

@@ -8,6 +8,7 @@ pub mod elections;
 pub mod feed;
 pub mod grid;
 pub mod offers;
+pub mod open311;
 pub mod orders;
 pub mod pages;
 pub mod pairings;

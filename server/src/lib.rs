@@ -1,5 +1,6 @@
 //! The Grid Station server: builds the axum router around the Leptos app.
 pub mod config;
+pub mod open311;
 pub mod photos;
 mod sse;
 
@@ -151,6 +152,14 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
                 .with_state(state.clone()),
         )
         .route("/sentiment/photos/{id}", get(photos::show).with_state(state.clone()))
+        .route("/open311/v2/services.json", get(open311::services))
+        .route("/open311/v2/services/{file}", get(open311::service_definition))
+        .route(
+            "/open311/v2/requests.json",
+            get(open311::requests).post(open311::create_request).with_state(state.clone()),
+        )
+        .route("/open311/v2/requests/{file}", get(open311::request).with_state(state.clone()))
+        .route("/open311/v2/{file}", get(open311::other).post(open311::other))
         .route("/admin/dashboard/csv", get(dashboard_csv).with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();

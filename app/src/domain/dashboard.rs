@@ -137,6 +137,8 @@ const LEFT: i64 = 32;
 const RIGHT: i64 = 8;
 const TOP: i64 = 24;
 const BOTTOM: i64 = 22;
+/// Bar colours when the page's stylesheet is absent (the stylesheet sets the same).
+const COLOURS: [&str; 3] = ["#b91c1c", "#2563eb", "#15803d"];
 
 /// A grouped bar chart as an SVG element: one group per label (week), one bar per series,
 /// a value axis with gridlines and a legend. `id` makes the title and description
@@ -163,8 +165,8 @@ pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], serie
     while tick <= top {
         let y = y_of(tick);
         svg += &format!(
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>\
-             <text class=\"tick\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>",
+            "<line class=\"grid\" stroke=\"#e5e7eb\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>\
+             <text class=\"tick\" font-size=\"10\" fill=\"#4b5563\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{tick}</text>",
             W - RIGHT,
             LEFT - 4,
             y + 3.5
@@ -177,7 +179,8 @@ pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], serie
             let v = one.values.get(g).copied().unwrap_or(0);
             let (x, y) = (x0 + bar_w * s as f64, y_of(v));
             svg += &format!(
-                "<rect class=\"bar s{s}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{} {}: {v}</title></rect>",
+                "<rect class=\"bar s{s}\" fill=\"{}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{} {}: {v}</title></rect>",
+                COLOURS[s % COLOURS.len()],
                 (bar_w - 1.0).max(0.5),
                 (TOP + plot_h) as f64 - y,
                 escape(label),
@@ -187,7 +190,7 @@ pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], serie
         // Every other label, so that twelve weeks fit on a phone.
         if g % 2 == 1 || labels.len() <= 6 {
             svg += &format!(
-                "<text class=\"label\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                "<text class=\"label\" font-size=\"10\" fill=\"#4b5563\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 LEFT as f64 + group_w * (g as f64 + 0.5),
                 H - 6,
                 escape(label)
@@ -197,8 +200,9 @@ pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], serie
     let mut x = LEFT;
     for (s, one) in series.iter().enumerate() {
         svg += &format!(
-            "<rect class=\"bar s{s}\" x=\"{x}\" y=\"6\" width=\"10\" height=\"10\"/>\
-             <text class=\"legend\" x=\"{}\" y=\"15\">{}</text>",
+            "<rect class=\"bar s{s}\" fill=\"{}\" x=\"{x}\" y=\"6\" width=\"10\" height=\"10\"/>\
+             <text class=\"legend\" font-size=\"10\" x=\"{}\" y=\"15\">{}</text>",
+            COLOURS[s % COLOURS.len()],
             x + 14,
             escape(one.name)
         );
@@ -281,8 +285,8 @@ mod tests {
         assert!(svg.contains("<title id=\"orders-t\">每周下单与完成 &lt;近12周&gt;</title>"));
         assert!(svg.contains("<desc id=\"orders-d\">柱高为件数</desc>"));
         // 24 bars and 2 legend swatches.
-        assert_eq!(svg.matches("<rect class=\"bar s0\"").count(), 13);
-        assert_eq!(svg.matches("<rect class=\"bar s1\"").count(), 13);
+        assert_eq!(svg.matches("<rect class=\"bar s0\" fill=\"#b91c1c\"").count(), 13);
+        assert_eq!(svg.matches("<rect class=\"bar s1\" fill=\"#2563eb\"").count(), 13);
         assert!(svg.contains("<title>W12 下单: 12</title>"));
         assert!(svg.ends_with("</svg>"));
         // The tallest bar reaches the top of the axis (15: steps of 5).

@@ -144,7 +144,7 @@ fn Register(
             </section>
         })}
         {(overdue > 0).then(|| view! {
-            <p class="note warn overdue-count" role="status">{overdue} {sep(locale)} {tr(Msg::EldersOverdueCount)}</p>
+            <p class="note warn overdue-count" role="status">{format!("{overdue}{}{}", sep(locale), tr(Msg::EldersOverdueCount))}</p>
         })}
         <FormMsg error/>
         <ErrorFields error fields=&["note", "outcome", "health_notes", "contact_name", "contact_phone", "every_days", "heat_alert_every_days"]/>

@@ -196,6 +196,9 @@ pub fn NewItemPage() -> impl IntoView {
                                     <label for="checks">{tr(Msg::ItemChecklist)}</label>
                                     <textarea id="checks" name="checks" rows="3" maxlength="2000"></textarea>
                                     <FieldMsg error field="checks"/>
+                                    <label for="resident_phone">{tr(Msg::ItemResidentPhone)}</label>
+                                    <input id="resident_phone" name="resident_phone" type="tel" inputmode="numeric" maxlength="20"/>
+                                    <FieldMsg error field="resident_phone"/>
                                     <label class="check"><input type="checkbox" name="report_now" value="1"/> {tr(Msg::ItemReportNow)}</label>
                                 })}
                                 {move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! {

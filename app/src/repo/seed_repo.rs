@@ -169,6 +169,18 @@ struct SentimentSeed {
     warning_level: Option<String>,
     description: String,
     reporter: String,
+    /// How long ago it was recorded (days); by default one day per item in the list.
+    days_ago: Option<f64>,
+    /// (kind, name) of the handler once dispatched.
+    handler: Option<(String, String)>,
+    /// The reporter's verdict after closure.
+    resolved: Option<bool>,
+    #[serde(default)]
+    parties: Vec<String>,
+    #[serde(default)]
+    checks: Vec<String>,
+    #[serde(default)]
+    place_note: String,
 }
 
 fn report_kind() -> String {
@@ -257,6 +269,8 @@ impl Seeder<'_> {
         // Finished elections get their stars fixed as the server would at the close.
         crate::repo::stars_repo::close_due(&mut *self.conn, t0).await?;
         self.sentiment(&city.sentiment, t0).await?;
+        self.sentiment_history(t0).await?;
+        self.elder_visits(t0).await?;
         for post in &city.feed {
             let node = self.node(&post.community)?;
             sqlx::query("INSERT INTO feed_posts (node_id, kind, body, created_at) VALUES (?, ?, ?, ?)")
@@ -903,36 +917,349 @@ impl Seeder<'_> {
                 .bind(&item.reporter)
                 .fetch_optional(&mut *self.conn)
                 .await?;
-            let created = t0 - 86_400 * (i as i64 + 1);
-            let closed = (item.stage == "closed").then_some(created + 86_400 / 2);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO sentiment_items (kind, category, micro_grid_id, building_id, description, reporter_id, stage, warning_level, deadline, closed_at, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            )
-            .bind(&item.kind)
-            .bind(&item.category)
-            .bind(micro)
-            .bind(building)
-            .bind(&item.description)
-            .bind(reporter)
-            .bind(&item.stage)
-            .bind(&item.warning_level)
-            .bind(created + 3 * 86_400)
-            .bind(closed)
-            .bind(created)
-            .bind(created)
-            .fetch_one(&mut *self.conn)
-            .await?;
-            sqlx::query("INSERT INTO sentiment_stages (item_id, to_stage, actor_id, at) VALUES (?, ?, ?, ?)")
-                .bind(id)
-                .bind(&item.stage)
-                .bind(reporter)
-                .bind(created)
-                .execute(&mut *self.conn)
-                .await?;
+            let days = item.days_ago.unwrap_or(i as f64 + 1.0);
+            let spec = ItemSpec {
+                kind: &item.kind,
+                category: &item.category,
+                micro_grid: micro,
+                building,
+                place_note: &item.place_note,
+                description: &item.description,
+                reporter,
+                stage: &item.stage,
+                warning: item.warning_level.as_deref(),
+                handler: item.handler.as_ref().map(|(k, n)| (k.as_str(), n.as_str())),
+                resolved: item.resolved,
+                rating: item.resolved.map(|r| if r { 5 } else { 2 }),
+                rework: false,
+                created: t0 - (days * 86_400.0) as i64,
+                now: t0,
+            };
+            let id = self.seed_item(&spec).await?;
+            for party in &item.parties {
+                let (name, contact) = match party.split_once(' ') {
+                    Some((n, c)) => (n, Some(c)),
+                    None => (party.as_str(), None),
+                };
+                sqlx::query("INSERT INTO dispute_parties (item_id, name, contact) VALUES (?, ?, ?)")
+                    .bind(id)
+                    .bind(name)
+                    .bind(contact)
+                    .execute(&mut *self.conn)
+                    .await?;
+            }
+            for check in &item.checks {
+                sqlx::query("INSERT INTO inspection_checks (item_id, label) VALUES (?, ?)")
+                    .bind(id)
+                    .bind(check)
+                    .execute(&mut *self.conn)
+                    .await?;
+            }
         }
         Ok(())
     }
+
+    /// Twelve weeks of 民情 in the micro-grids that have staff, most closed, some
+    /// confirmed by residents and some not, a few voided or still open, so the
+    /// command centre's charts have shape.
+    async fn sentiment_history(&mut self, t0: i64) -> Result<(), SeedError> {
+        const TEMPLATES: [(&str, &str); 12] = [
+            ("facility", "楼道灯不亮"),
+            ("facility", "单元门禁损坏"),
+            ("sanitation", "垃圾桶满溢，气味大"),
+            ("safety", "电动车在楼道充电"),
+            ("facility", "电梯按钮失灵"),
+            ("sanitation", "绿化带里有建筑垃圾"),
+            ("safety", "消防通道堆放杂物"),
+            ("other", "流浪猫较多，有居民担心"),
+            ("illegal_building", "一楼私搭雨棚"),
+            ("facility", "屋顶渗水"),
+            ("sanitation", "楼道小广告多"),
+            ("dispute", "楼上楼下噪音纠纷"),
+        ];
+        let places: Vec<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT m.id, b.id, b.name,
+                    (SELECT r.account_id FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
+                     WHERE r.role IN ('micro_grid_member', 'grid_leader') AND substr(m.code, 1, length(n.code)) = n.code
+                     ORDER BY r.role DESC LIMIT 1)
+             FROM grid_nodes m JOIN grid_nodes b ON b.parent_id = m.id AND b.level = 'building'
+             WHERE m.level = 'micro_grid' ORDER BY b.code",
+        )
+        .fetch_all(&mut *self.conn)
+        .await?;
+        let places: Vec<_> = places.into_iter().filter(|p| p.3.is_some()).collect();
+        let mut n = 0usize;
+        for week in 0..12i64 {
+            for (k, (micro, building, name, staff)) in places.iter().enumerate() {
+                if (k + week as usize) % 3 == 2 {
+                    continue;
+                }
+                n += 1;
+                let (category, what) = TEMPLATES[n % TEMPLATES.len()];
+                let created = t0 - week * 7 * 86_400 - ((n * 7919) % (6 * 86_400)) as i64 - 86_400;
+                let age_days = (t0 - created) / 86_400;
+                let stage = match (age_days, n % 10) {
+                    (_, 9) => "voided",
+                    (0..=2, 0..=3) => "reported",
+                    (0..=2, _) => "accepted",
+                    (3..=6, 0..=2) => "dispatched",
+                    (3..=6, 3) => "handled",
+                    _ => "closed",
+                };
+                let resolved = (stage == "closed").then_some(n % 6 != 0).filter(|_| n % 5 != 0);
+                let description = format!("{name}{what}");
+                let spec = ItemSpec {
+                    kind: if category == "dispute" { "dispute" } else { "report" },
+                    category,
+                    micro_grid: *micro,
+                    building: Some(*building),
+                    place_note: "",
+                    description: &description,
+                    reporter: *staff,
+                    stage,
+                    warning: (category == "dispute").then_some(if n % 4 == 0 { "yellow" } else { "green" }),
+                    handler: Some(if n % 3 == 0 {
+                        ("department", "城管中队")
+                    } else {
+                        ("property", "物业服务中心")
+                    }),
+                    resolved,
+                    rating: resolved.map(|r| if r { 4 + (n % 2) as i64 } else { 2 }),
+                    rework: n % 7 == 0,
+                    created,
+                    now: t0,
+                };
+                self.seed_item(&spec).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One item walked through the loop up to its stage, each step timed and signed:
+    /// the reporter collects and reports, the grid leader accepts and dispatches, the
+    /// handler's feedback comes a day later, a member verifies and closes. A dispatched
+    /// item past its deadline carries the 督办 the server would have made.
+    async fn seed_item(&mut self, it: &ItemSpec<'_>) -> Result<i64, SeedError> {
+        const PATH: [&str; 7] = ["collected", "reported", "accepted", "dispatched", "handled", "verified", "closed"];
+        const OFFSETS: [i64; 7] = [0, 3600, 3 * 3600, 5 * 3600, 29 * 3600, 33 * 3600, 35 * 3600];
+        let code: String = sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?")
+            .bind(it.micro_grid)
+            .fetch_one(&mut *self.conn)
+            .await?;
+        let leader: Option<i64> = sqlx::query_scalar(
+            "SELECT r.account_id FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
+             WHERE r.role IN ('grid_leader', 'community_admin') AND substr(?, 1, length(n.code)) = n.code
+             ORDER BY r.role DESC LIMIT 1",
+        )
+        .bind(&code)
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        let leader = leader.or(it.reporter);
+        let (reached, tail) = match it.stage {
+            "voided" => (1, Some("voided")),
+            "parked" => (2, Some("parked")),
+            s => (PATH.iter().position(|p| *p == s).ok_or_else(|| SeedError::Bad(format!("stage {s}")))?, None),
+        };
+        let at = |step: usize| (it.created + OFFSETS[step]).min(it.now - 60);
+        let dispatched = (reached >= 3 && tail.is_none()).then(|| at(3));
+        let deadline = dispatched.map(|d| d + 3 * 86_400);
+        let handled = (reached >= 4 && tail.is_none()).then(|| at(4));
+        let closed = (reached == 6).then(|| at(6));
+        let level = match (reached, deadline) {
+            (3, Some(d)) if it.now > d + 2 * 86_400 => 2,
+            (3, Some(d)) if it.now > d => 1,
+            _ => 0,
+        };
+        let (handler_kind, handler_name) = match (dispatched, it.handler) {
+            (Some(_), Some((k, n))) => (Some(k), Some(n)),
+            (Some(_), None) => (Some("property"), Some("物业服务中心")),
+            _ => (None, None),
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sentiment_items (kind, category, micro_grid_id, building_id, place_note, description, reporter_id,
+                 stage, handler_kind, handler_name, deadline, escalation_level, escalated_at, warning_level, handled_at,
+                 closed_at, rework_count, resident_confirmed_at, resident_resolved, resident_rating, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(it.kind)
+        .bind(it.category)
+        .bind(it.micro_grid)
+        .bind(it.building)
+        .bind(it.place_note)
+        .bind(it.description)
+        .bind(it.reporter)
+        .bind(tail.unwrap_or(PATH[reached]))
+        .bind(handler_kind)
+        .bind(handler_name)
+        .bind(deadline)
+        .bind(level)
+        .bind((level > 0).then(|| deadline.unwrap_or(0) + 60))
+        .bind(it.warning)
+        .bind(handled)
+        .bind(closed)
+        .bind(i64::from(it.rework && reached >= 4))
+        .bind(closed.filter(|_| it.resolved.is_some()).map(|c| (c + 86_400).min(it.now - 30)))
+        .bind(it.resolved.filter(|_| closed.is_some()))
+        .bind(it.rating.filter(|_| closed.is_some() && it.resolved.is_some()))
+        .bind(it.created)
+        .bind(closed.or(handled).or(dispatched).unwrap_or(it.created))
+        .fetch_one(&mut *self.conn)
+        .await?;
+        let mut lines: Vec<(Option<&str>, &str, Option<i64>, String, &str, i64)> = Vec::new();
+        for step in 0..=reached {
+            let actor = if matches!(step, 2 | 3) { leader } else { it.reporter };
+            let note = match step {
+                3 => format!(
+                    "{} · {}",
+                    handler_name.unwrap_or(""),
+                    crate::domain::time::format_local_date(deadline.unwrap_or(0))
+                ),
+                4 => "已处理完毕".to_string(),
+                _ => String::new(),
+            };
+            lines.push((step.checked_sub(1).map(|p| PATH[p]), PATH[step], actor, note, "stage", at(step)));
+        }
+        if let Some(tail) = tail {
+            let note = if tail == "voided" { "重复上报" } else { "等待维修资金审批" };
+            lines.push((Some(PATH[reached]), tail, leader, note.into(), "stage", at(reached + 1)));
+        }
+        if level > 0 {
+            let d = deadline.unwrap_or(0);
+            lines.push((None, "dispatched", None, "督办：已超期，提交网格长".into(), "escalation", d + 60));
+            if level > 1 {
+                lines.push((
+                    None,
+                    "dispatched",
+                    None,
+                    "督办：超期两天以上，提交社区".into(),
+                    "escalation",
+                    d + 2 * 86_400 + 60,
+                ));
+            }
+        }
+        if let (Some(c), Some(resolved)) = (closed, it.resolved) {
+            let note = if resolved { "修好了，谢谢" } else { "过几天又坏了" };
+            lines.push((None, "closed", it.reporter, note.into(), "confirm", (c + 86_400).min(it.now - 30)));
+        }
+        for (from, to, actor, note, kind, at) in lines {
+            sqlx::query(
+                "INSERT INTO sentiment_stages (item_id, from_stage, to_stage, actor_id, note, kind, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .bind(actor)
+            .bind(note)
+            .bind(kind)
+            .bind(at)
+            .execute(&mut *self.conn)
+            .await?;
+        }
+        Ok(id)
+    }
+
+    /// Elders living alone in 朝晖社区 and 祖望社区 (the register grows to at least four
+    /// per community from its residents over sixty), with twelve weeks of visits by
+    /// the grid's staff; every third elder's last visit is overdue.
+    async fn elder_visits(&mut self, t0: i64) -> Result<(), SeedError> {
+        let this_year = 1970 + t0 / 31_556_952;
+        for community in ["新城桥街道/朝晖社区", "幸福街道/祖望社区"] {
+            let node = self.node(community)?;
+            let code: String = sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?")
+                .bind(node)
+                .fetch_one(&mut *self.conn)
+                .await?;
+            let registered: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM elder_profiles e JOIN grid_nodes m ON m.id = e.micro_grid_id
+                 WHERE substr(m.code, 1, length(?1)) = ?1",
+            )
+            .bind(&code)
+            .fetch_one(&mut *self.conn)
+            .await?;
+            sqlx::query(
+                "INSERT INTO elder_profiles (person_id, micro_grid_id, living_alone, health_notes)
+                 SELECT p.id, p.micro_grid_id, 1, '独居，患有慢性病'
+                 FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id
+                 WHERE substr(m.code, 1, length(?1)) = ?1 AND p.birth_year <= ?2
+                   AND p.id NOT IN (SELECT person_id FROM elder_profiles)
+                 ORDER BY p.birth_year, p.id LIMIT ?3",
+            )
+            .bind(&code)
+            .bind(this_year - 60)
+            .bind((4 - registered).max(0))
+            .execute(&mut *self.conn)
+            .await?;
+        }
+        sqlx::query("INSERT OR IGNORE INTO visit_plans (elder_id, every_days) SELECT person_id, 7 FROM elder_profiles")
+            .execute(&mut *self.conn)
+            .await?;
+        let elders: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT e.person_id, m.code, v.every_days FROM elder_profiles e
+             JOIN grid_nodes m ON m.id = e.micro_grid_id JOIN visit_plans v ON v.elder_id = e.person_id
+             ORDER BY e.person_id",
+        )
+        .fetch_all(&mut *self.conn)
+        .await?;
+        for (i, (elder, code, every)) in elders.into_iter().enumerate() {
+            let visitor: Option<i64> = sqlx::query_scalar(
+                "SELECT r.account_id FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
+                 WHERE r.role IN ('micro_grid_member', 'grid_leader', 'community_admin')
+                   AND substr(?, 1, length(n.code)) = n.code
+                 ORDER BY r.role LIMIT 1",
+            )
+            .bind(&code)
+            .fetch_optional(&mut *self.conn)
+            .await?;
+            let Some(visitor) = visitor else { continue };
+            sqlx::query("UPDATE visit_plans SET visitor_id = ? WHERE elder_id = ?")
+                .bind(visitor)
+                .bind(elder)
+                .execute(&mut *self.conn)
+                .await?;
+            // Overdue elders were last seen a plan period and a half ago.
+            let last = if i % 3 == 0 { t0 - every * 86_400 * 3 / 2 } else { t0 - 86_400 * (1 + i as i64 % 3) };
+            let mut at = last;
+            let mut k = 0;
+            while at > t0 - 84 * 86_400 {
+                let (outcome, note) = match k % 13 {
+                    5 => ("needs_help", "想请人帮忙买药"),
+                    _ => ("safe", "精神状态不错，血压正常"),
+                };
+                sqlx::query(
+                    "INSERT INTO visit_logs (elder_id, visitor_id, outcome, note, visited_at) VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(elder)
+                .bind(visitor)
+                .bind(outcome)
+                .bind(note)
+                .bind(at)
+                .execute(&mut *self.conn)
+                .await?;
+                at -= every * 86_400;
+                k += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One seeded 民情 item.
+struct ItemSpec<'a> {
+    kind: &'a str,
+    category: &'a str,
+    micro_grid: i64,
+    building: Option<i64>,
+    place_note: &'a str,
+    description: &'a str,
+    reporter: Option<i64>,
+    stage: &'a str,
+    warning: Option<&'a str>,
+    handler: Option<(&'a str, &'a str)>,
+    resolved: Option<bool>,
+    rating: Option<i64>,
+    rework: bool,
+    created: i64,
+    now: i64,
 }
 
 async fn account_of(conn: &mut SqliteConnection, person: i64) -> Result<i64, sqlx::Error> {

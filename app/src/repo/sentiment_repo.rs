@@ -549,3 +549,14 @@ pub async fn name_of_account(conn: &mut SqliteConnection, account: i64) -> Resul
         .fetch_optional(&mut *conn)
         .await
 }
+
+/// The account and micro-grid code of the resident with this phone number.
+pub async fn resident_account(conn: &mut SqliteConnection, phone: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, m.code FROM accounts a JOIN people p ON p.id = a.person_id JOIN grid_nodes m ON m.id = p.micro_grid_id
+         WHERE a.phone = ? AND a.disabled_at IS NULL",
+    )
+    .bind(phone)
+    .fetch_optional(&mut *conn)
+    .await
+}

@@ -185,6 +185,7 @@ pub async fn record_item(
     #[server(default)] parties: String,
     #[server(default)] checks: String,
     #[server(default)] report_now: Option<String>,
+    #[server(default)] resident_phone: String,
 ) -> Result<i64, AppError> {
     use crate::error::FieldError;
     let state = ctx::state()?;
@@ -233,6 +234,17 @@ pub async fn record_item(
     {
         errors.push(FieldError { field: "checks".into(), msg: Msg::ErrChecklist });
     }
+    let resident_phone = match resident_phone.trim() {
+        "" => None,
+        p if user.is_staff() => match crate::domain::phone::PhoneNumber::parse(p) {
+            Ok(phone) => Some(phone),
+            Err(_) => {
+                errors.push(FieldError { field: "resident_phone".into(), msg: Msg::ErrPhoneMalformed });
+                None
+            }
+        },
+        _ => return Err(AppError::Forbidden),
+    };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -253,13 +265,29 @@ pub async fn record_item(
     }
     let staff = standing(&user, &place.micro_grid_code) >= Standing::Member;
     let stage = if staff && report_now.is_none() { Stage::Collected } else { Stage::Reported };
+    // A resident who told a member what they saw is the item's reporter: they are asked
+    // to confirm the fix. Unknown and foreign numbers answer alike.
+    let reporter = match &resident_phone {
+        None => user.account_id,
+        Some(phone) => {
+            let found = sentiment_repo::resident_account(&mut tx, phone.as_str()).await?;
+            match found.filter(|(_, area)| staff && user.staff_scope_covers(area)) {
+                Some((account, _)) => account,
+                None => {
+                    drop(tx);
+                    let err = AppError::field("resident_phone", Msg::ErrNoSuchResident);
+                    return Err(ctx::refused(&state, &user, "record_item", ("grid_node", place_id), None, err).await);
+                }
+            }
+        }
+    };
     let new = NewItem {
         kind: kind.as_str(),
         category: category.as_str(),
         place: &place,
         place_note: &place_note,
         description: &description,
-        reporter_id: Some(user.account_id),
+        reporter_id: Some(reporter),
         stage: stage.as_str(),
         source: "app",
         parties: &parties,

@@ -1,0 +1,168 @@
+//! Open311 GeoReport v2 keys: an area admin issues a key for their area (the plain key is
+//! shown once and only its hash is kept), lists and revokes them. The endpoints that use
+//! the keys are plain axum handlers in the server crate; what they read and write is in
+//! [`repo`].
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::domain::time::format_local_datetime,
+    crate::i18n::Msg,
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now},
+    crate::session::{RoleScope, SessionUser},
+};
+
+/// One key as the admin page lists it (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyView {
+    pub id: i64,
+    pub label: String,
+    pub area: String,
+    pub created: String,
+    pub revoked: Option<String>,
+}
+
+/// The /admin/open311 page: the keys of the admin's areas, and a key issued just now by
+/// a plain form post (handed over once through a short-lived cookie, then forgotten).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeysView {
+    pub area: String,
+    pub keys: Vec<ApiKeyView>,
+    pub new_key: Option<String>,
+}
+
+/// The cookie that carries a new key from the form post to the page, once.
+#[cfg(feature = "ssr")]
+const NEW_KEY_COOKIE: &str = "gs_open311_key";
+#[cfg(feature = "ssr")]
+const PAGE: &str = "/admin/open311";
+
+/// The widest area the user administers (a subdistrict before a community).
+#[cfg(feature = "ssr")]
+fn admin_scope(user: &SessionUser) -> Option<&RoleScope> {
+    user.area_admin_scopes().max_by_key(|r| r.role)
+}
+
+#[cfg(feature = "ssr")]
+fn new_key_cookie(value: &str, max_age: i64, secure: bool) -> String {
+    let mut c = format!("{NEW_KEY_COOKIE}={value}; Path={PAGE}; Max-Age={max_age}; SameSite=Strict; HttpOnly");
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// 签发密钥: a community or subdistrict admin issues a key for their widest area. Returns
+/// the plain key, which is shown once; only its hash is stored.
+#[server(endpoint = "issue_api_key")]
+pub async fn issue_api_key(label: String) -> Result<String, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let Some(scope) = admin_scope(&user).cloned() else {
+        return Err(ctx::refused(&state, &user, "issue_api_key", ("api_key", 0), None, AppError::Forbidden).await);
+    };
+    let label = label.trim().to_string();
+    if !(1..=60).contains(&label.chars().count()) {
+        return Err(AppError::field("label", Msg::Open311ErrLabel));
+    }
+    let key = crate::auth::new_token();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let id = repo::insert_key(&mut tx, scope.node_id, &label, &crate::auth::token_hash(&key), user.account_id, now())
+        .await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "issue_api_key",
+            object_kind: "api_key",
+            object_id: Some(id),
+            node_id: Some(scope.node_id),
+            after_json: Some(serde_json::json!({ "label": label, "area": scope.node_name }).to_string()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    // Without WASM the form post is answered with a redirect, so the key rides along to
+    // the page in a cookie that only that page receives and that the page clears.
+    if ctx::parts().is_ok_and(|p| ctx::is_plain_form(&p)) {
+        ctx::set_cookie(new_key_cookie(&key, 120, state.settings.secure_cookies));
+        ctx::redirect_form(PAGE);
+    }
+    Ok(key)
+}
+
+/// 吊销: revokes a key of the admin's area; the key stops working at once.
+#[server(endpoint = "revoke_api_key")]
+pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let Some(key) = repo::key(&mut tx, id).await? else { return Err(AppError::NotFound) };
+    if !user.administers(&key.node_code) {
+        drop(tx);
+        let err = AppError::Forbidden;
+        return Err(ctx::refused(&state, &user, "revoke_api_key", ("api_key", id), Some(key.node_id), err).await);
+    }
+    if key.revoked_at.is_none() {
+        repo::revoke(&mut tx, id, t).await?;
+        audit_repo::record(
+            &mut tx,
+            AuditEntry {
+                actor_id: Some(user.account_id),
+                action: "revoke_api_key",
+                object_kind: "api_key",
+                object_id: Some(id),
+                node_id: Some(key.node_id),
+                before_json: Some(serde_json::json!({ "label": key.label, "revoked": false }).to_string()),
+                after_json: Some(serde_json::json!({ "revoked": true }).to_string()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    ctx::redirect_form(PAGE);
+    Ok(())
+}
+
+/// The keys of the admin's areas, newest first.
+#[server(endpoint = "api_keys")]
+pub async fn api_keys() -> Result<ApiKeysView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let Some(scope) = admin_scope(&user).cloned() else { return Err(AppError::Forbidden) };
+    let mut keys = Vec::new();
+    for area in user.area_admin_scopes() {
+        for row in repo::keys_in(&state.pool, &area.node_code).await? {
+            if keys.iter().any(|k: &ApiKeyView| k.id == row.id) {
+                continue;
+            }
+            keys.push(ApiKeyView {
+                id: row.id,
+                label: row.label,
+                area: row.node_name,
+                created: format_local_datetime(row.created_at),
+                revoked: row.revoked_at.map(format_local_datetime),
+            });
+        }
+    }
+    keys.sort_by(|a, b| b.id.cmp(&a.id));
+    let new_key = ctx::parts().ok().and_then(|p| {
+        let header = p.headers.get(http::header::COOKIE)?.to_str().ok()?;
+        crate::session::cookie_value(header, NEW_KEY_COOKIE)
+            .filter(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(str::to_string)
+    });
+    if new_key.is_some() {
+        ctx::set_cookie(new_key_cookie("", 0, state.settings.secure_cookies));
+    }
+    Ok(ApiKeysView { area: scope.node_name, keys, new_key })
+}

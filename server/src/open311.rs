@@ -1,0 +1,680 @@
+//! Open311 GeoReport v2 over the 民情 log: the six categories are the services, items are
+//! the service requests. JSON only. Reading and writing requests needs an API key that an
+//! area admin issued (/admin/open311); a key opens only its own area. Stages map to
+//! `open`/`closed` (办结 and 作废 are closed), with the stage in Chinese in `status_notes`.
+//! Errors are answered the GeoReport way: an array of `{code, description}`.
+use app::domain::privacy::{mask_name, mask_phone};
+use app::domain::sentiment::{Category, HandlerKind, Kind, Stage};
+use app::domain::time::{format_local_date, parse_local_date};
+use app::i18n::{Locale, Msg};
+use app::pages::sentiment::{category_label, stage_label};
+use app::repo::sentiment_repo::{self, NewItem};
+use app::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now};
+use app::server_fns::open311::repo::{self, KeyRow, RequestFilter, RequestRow};
+use app::state::AppState;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+/// China Standard Time, the offset every datetime is given in.
+const CST: i64 = 8 * 3600;
+const DAY: i64 = 86_400;
+/// Without dates, requests of the last 90 days; never more than 1000 at once.
+const DEFAULT_DAYS: i64 = 90;
+const MAX_REQUESTS: i64 = 1000;
+
+/// A GeoReport error, answered as `[{"code": 400, "description": "..."}]` with that status.
+#[derive(Debug)]
+pub struct Open311Error {
+    status: StatusCode,
+    description: String,
+}
+
+impl Open311Error {
+    fn new(status: StatusCode, description: impl Into<String>) -> Self {
+        Self { status, description: description.into() }
+    }
+
+    fn bad(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, description)
+    }
+
+    fn not_found(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, description)
+    }
+
+    fn unavailable(err: sqlx::Error) -> Self {
+        tracing::error!(%err, "open311: database error");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "暂时无法处理，请稍后重试 (temporarily unavailable, try again later)",
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: u16,
+    description: &'a str,
+}
+
+impl IntoResponse for Open311Error {
+    fn into_response(self) -> Response {
+        let body = [ErrorBody { code: self.status.as_u16(), description: &self.description }];
+        (self.status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+    }
+}
+
+fn json<T: Serialize>(value: T) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], Json(value)).into_response()
+}
+
+/// One service (a 民情 category) as `services.json` lists it.
+#[derive(Debug, Serialize)]
+pub struct Service {
+    pub service_code: &'static str,
+    pub service_name: &'static str,
+    pub description: &'static str,
+    pub metadata: bool,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub keywords: &'static str,
+    pub group: &'static str,
+}
+
+fn describe(category: Category) -> (&'static str, &'static str) {
+    match category {
+        Category::Facility => ("小区公共设施损坏或故障，如电梯、路灯、水管、门禁", "电梯,路灯,水管,门禁,维修"),
+        Category::Safety => ("消防、用电、高空坠物等安全隐患", "消防,用电,燃气,高空坠物,隐患"),
+        Category::Sanitation => ("垃圾、污水、楼道杂物等环境卫生问题", "垃圾,污水,楼道,卫生,绿化"),
+        Category::Dispute => ("邻里、物业等矛盾纠纷，由网格员调解", "邻里,纠纷,调解,物业"),
+        Category::IllegalBuilding => ("私搭乱建、违章搭建", "违建,搭建,彩钢棚,占用"),
+        Category::Other => ("其他需要网格处理的民情", "其他,建议,求助"),
+    }
+}
+
+pub fn services_list() -> Vec<Service> {
+    Category::ALL
+        .into_iter()
+        .map(|c| {
+            let (description, keywords) = describe(c);
+            Service {
+                service_code: c.as_str(),
+                service_name: category_label(c).text(Locale::Zh),
+                description,
+                metadata: false,
+                kind: "realtime",
+                keywords,
+                group: "民情",
+            }
+        })
+        .collect()
+}
+
+/// `GET /open311/v2/services.json`: the categories (public, like the form that offers them).
+pub async fn services() -> Response {
+    json(services_list())
+}
+
+/// `GET /open311/v2/services/{code}.json`: no service has extra attributes (`metadata`
+/// is false), so a definition is the code and an empty attribute list.
+pub async fn service_definition(Path(file): Path<String>) -> Response {
+    let code = match json_name(&file) {
+        Ok(code) => code,
+        Err(err) => return err.into_response(),
+    };
+    match Category::parse(code) {
+        Some(c) => json(serde_json::json!({ "service_code": c.as_str(), "attributes": [] })),
+        None => {
+            Open311Error::not_found(format!("没有这个 service_code：{code} (unknown service_code)")).into_response()
+        }
+    }
+}
+
+/// Any other resource or format under /open311/v2.
+pub async fn other(Path(file): Path<String>) -> Response {
+    match json_name(&file) {
+        Ok(_) => Open311Error::not_found("没有这个接口 (no such resource)").into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// `name.json` → `name`; other formats are refused clearly.
+fn json_name(file: &str) -> Result<&str, Open311Error> {
+    if let Some(name) = file.strip_suffix(".json") {
+        return Ok(name);
+    }
+    let format = file.rsplit_once('.').map(|(_, f)| f).unwrap_or("");
+    Err(Open311Error::bad(format!(
+        "只支持 JSON，请用 .json 结尾的地址 (only JSON is supported: use the .json resource, not .{format})"
+    )))
+}
+
+/// A service request as GeoReport v2 gives it. Unknown fields are null.
+#[derive(Debug, Serialize)]
+pub struct ServiceRequest {
+    pub service_request_id: String,
+    pub status: &'static str,
+    pub status_notes: String,
+    pub service_name: &'static str,
+    pub service_code: &'static str,
+    pub description: String,
+    pub agency_responsible: Option<String>,
+    pub service_notice: Option<String>,
+    pub requested_datetime: String,
+    pub updated_datetime: String,
+    pub expected_datetime: Option<String>,
+    pub address: String,
+    pub address_id: Option<String>,
+    pub zipcode: Option<String>,
+    pub lat: Option<f64>,
+    pub long: Option<f64>,
+    pub media_url: Option<String>,
+}
+
+/// 办结 and 作废 are `closed`; every other stage is `open`.
+pub fn status_of(stage: Stage) -> &'static str {
+    if stage.is_final() {
+        "closed"
+    } else {
+        "open"
+    }
+}
+
+/// The stage in Chinese, with who handles it and by when (派遣), or why (作废, 挂账),
+/// or what was done (处置).
+pub fn status_notes(stage: Stage, handler: Option<&str>, deadline: Option<i64>, note: &str) -> String {
+    let label = stage_label(stage).text(Locale::Zh);
+    let note = note.trim();
+    match stage {
+        Stage::Dispatched => {
+            let mut out = label.to_string();
+            if let Some(handler) = handler.filter(|h| !h.is_empty()) {
+                out.push('：');
+                out.push_str(handler);
+            }
+            if let Some(deadline) = deadline {
+                out.push_str(if out.len() > label.len() { "，" } else { "：" });
+                out.push_str("期限 ");
+                out.push_str(&format_local_date(deadline));
+            }
+            out
+        }
+        Stage::Voided | Stage::Parked | Stage::Handled if !note.is_empty() => format!("{label}：{note}"),
+        _ => label.to_string(),
+    }
+}
+
+/// Unix seconds → `2026-12-04T09:30:00+08:00`.
+pub fn w3c(t: i64) -> String {
+    let secs = (t + CST).rem_euclid(DAY);
+    format!("{}T{:02}:{:02}:{:02}+08:00", format_local_date(t), secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+/// A W3C datetime (`2026-12-04T09:30:00+08:00`, `…Z`, with or without seconds or a
+/// fraction) or a plain date (midnight in China) → unix seconds. Without an offset, China.
+pub fn parse_w3c(input: &str) -> Option<i64> {
+    let input = input.trim();
+    let Some((date, rest)) = input.split_once('T') else { return parse_local_date(input) };
+    let midnight_utc = parse_local_date(date)? + CST;
+    // A `+` sent unencoded in a query string arrives as a space.
+    let rest = rest.replace(' ', "+");
+    let (time, offset) = if let Some(time) = rest.strip_suffix('Z').or_else(|| rest.strip_suffix('z')) {
+        (time, 0)
+    } else if let Some(i) = rest.rfind(['+', '-']) {
+        let (time, tz) = rest.split_at(i);
+        let sign = if tz.starts_with('-') { -1 } else { 1 };
+        let tz = &tz[1..];
+        let (hh, mm) = tz.split_once(':').or_else(|| (tz.len() == 4).then(|| tz.split_at(2)))?;
+        let (hh, mm) = (hh.parse::<i64>().ok()?, mm.parse::<i64>().ok()?);
+        if !(0..=14).contains(&hh) || !(0..60).contains(&mm) {
+            return None;
+        }
+        (time, sign * (hh * 3600 + mm * 60))
+    } else {
+        (rest.as_str(), CST)
+    };
+    let time = time.split_once('.').map(|(t, _)| t).unwrap_or(time);
+    let mut parts = time.split(':');
+    let hh = parts.next()?.parse::<i64>().ok()?;
+    let mm = parts.next()?.parse::<i64>().ok()?;
+    let ss = parts.next().map(|s| s.parse::<i64>().ok()).unwrap_or(Some(0))?;
+    if parts.next().is_some() || !(0..24).contains(&hh) || !(0..60).contains(&mm) || !(0..=60).contains(&ss) {
+        return None;
+    }
+    Some(midnight_utc + hh * 3600 + mm * 60 + ss - offset)
+}
+
+fn to_request(row: RequestRow) -> Option<ServiceRequest> {
+    let stage = Stage::parse(&row.stage)?;
+    let category = Category::parse(&row.category)?;
+    // A volunteer is a resident: outside tools see only the surname.
+    let handler = row.handler_name.as_deref().filter(|h| !h.is_empty()).map(|h| {
+        match row.handler_kind.as_deref().and_then(HandlerKind::parse) {
+            Some(HandlerKind::Volunteer) => mask_name(h),
+            _ => h.to_string(),
+        }
+    });
+    let handled = matches!(stage, Stage::Dispatched | Stage::Handled | Stage::Verified | Stage::Closed);
+    let address = match (&row.building, &row.unit) {
+        (Some(b), Some(u)) => format!("{b} {u}"),
+        (Some(b), None) => b.clone(),
+        _ => row.micro_grid.clone(),
+    };
+    Some(ServiceRequest {
+        service_request_id: row.id.to_string(),
+        status: status_of(stage),
+        status_notes: status_notes(stage, handler.as_deref(), row.deadline, row.stage_note.as_deref().unwrap_or("")),
+        service_name: category_label(category).text(Locale::Zh),
+        service_code: category.as_str(),
+        description: row.description,
+        agency_responsible: handler.filter(|_| handled),
+        service_notice: None,
+        requested_datetime: w3c(row.created_at),
+        updated_datetime: w3c(row.closed_at.filter(|_| stage == Stage::Closed).unwrap_or(row.updated_at)),
+        expected_datetime: row.deadline.filter(|_| !stage.is_final()).map(w3c),
+        address,
+        address_id: row.unit_id.or(row.building_id).map(|id| id.to_string()),
+        zipcode: None,
+        lat: None,
+        long: None,
+        media_url: None,
+    })
+}
+
+/// The unrevoked key sent, or 403.
+async fn authenticate(state: &AppState, key: Option<&str>) -> Result<KeyRow, Open311Error> {
+    let forbidden = |what: &str| Open311Error::new(StatusCode::FORBIDDEN, what);
+    let key = key.map(str::trim).filter(|k| !k.is_empty());
+    let Some(key) = key else { return Err(forbidden("需要 api_key (api_key required)")) };
+    if key.len() > 128 {
+        return Err(forbidden("api_key 无效或已吊销 (invalid or revoked api_key)"));
+    }
+    let hash = app::auth::token_hash(key);
+    match repo::live_key(&state.pool, &hash).await.map_err(Open311Error::unavailable)? {
+        Some(row) => Ok(row),
+        None => {
+            tracing::warn!("open311: refused an unknown or revoked api_key");
+            Err(forbidden("api_key 无效或已吊销 (invalid or revoked api_key)"))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    api_key: Option<String>,
+    service_request_id: Option<String>,
+    service_code: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    status: Option<String>,
+}
+
+fn some(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The filter a query asks for; `now` is the end of the default window.
+fn filter_of(p: &ListParams, t: i64) -> Result<RequestFilter, Open311Error> {
+    if let Some(ids) = some(&p.service_request_id) {
+        let ids: Option<Vec<i64>> =
+            ids.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse().ok()).collect();
+        let ids = ids.filter(|ids| !ids.is_empty() && ids.len() as i64 <= MAX_REQUESTS);
+        let ids =
+            ids.ok_or_else(|| Open311Error::bad("service_request_id 应为逗号分隔的编号 (comma-separated ids)"))?;
+        return Ok(RequestFilter {
+            ids: Some(ids),
+            from: i64::MIN,
+            to: i64::MAX,
+            limit: MAX_REQUESTS,
+            ..Default::default()
+        });
+    }
+    let category = match some(&p.service_code) {
+        Some(code) => Some(
+            Category::parse(code)
+                .ok_or_else(|| Open311Error::bad(format!("没有这个 service_code：{code} (unknown service_code)")))?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let open = match some(&p.status) {
+        None => None,
+        Some(s) => {
+            let mut open = false;
+            let mut closed = false;
+            for part in s.split(',').map(str::trim) {
+                match part {
+                    "open" => open = true,
+                    "closed" => closed = true,
+                    _ => return Err(Open311Error::bad("status 应为 open 或 closed (status is open or closed)")),
+                }
+            }
+            if open && closed {
+                None
+            } else {
+                Some(open)
+            }
+        }
+    };
+    let date = |field: &str, v: &Option<String>| -> Result<Option<i64>, Open311Error> {
+        some(v)
+            .map(|s| {
+                parse_w3c(s).ok_or_else(|| {
+                    Open311Error::bad(format!(
+                        "{field} 应为 W3C 日期时间，如 2026-12-01T00:00:00+08:00 ({field} must be a W3C datetime)"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    let start = date("start_date", &p.start_date)?;
+    let end = date("end_date", &p.end_date)?;
+    let to = end.unwrap_or(i64::MAX);
+    let from = start.unwrap_or_else(|| end.unwrap_or(t) - DEFAULT_DAYS * DAY);
+    if from > to {
+        return Err(Open311Error::bad("start_date 晚于 end_date (start_date is after end_date)"));
+    }
+    Ok(RequestFilter { ids: None, category, open, from, to, limit: MAX_REQUESTS })
+}
+
+/// `GET /open311/v2/requests.json`: the items of the key's area that match.
+pub async fn requests(State(state): State<AppState>, query: Result<Query<ListParams>, QueryRejection>) -> Response {
+    let Ok(Query(params)) = query else {
+        return Open311Error::bad("无法解析查询参数 (malformed query)").into_response();
+    };
+    match list(&state, &params).await {
+        Ok(list) => json(list),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn list(state: &AppState, params: &ListParams) -> Result<Vec<ServiceRequest>, Open311Error> {
+    let key = authenticate(state, params.api_key.as_deref()).await?;
+    let filter = filter_of(params, now())?;
+    let rows = repo::requests_in(&state.pool, &key.node_code, &filter).await.map_err(Open311Error::unavailable)?;
+    Ok(rows.into_iter().filter_map(to_request).collect())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct KeyParam {
+    api_key: Option<String>,
+}
+
+/// `GET /open311/v2/requests/{id}.json`: one item of the key's area, in an array.
+pub async fn request(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    query: Result<Query<KeyParam>, QueryRejection>,
+) -> Response {
+    let one = async {
+        let id = json_name(&file)?;
+        let Ok(Query(q)) = query else { return Err(Open311Error::bad("无法解析查询参数 (malformed query)")) };
+        let key = authenticate(&state, q.api_key.as_deref()).await?;
+        let id = id.parse::<i64>().map_err(|_| Open311Error::not_found("没有这条民情 (no such service request)"))?;
+        let filter =
+            RequestFilter { ids: Some(vec![id]), from: i64::MIN, to: i64::MAX, limit: 1, ..Default::default() };
+        let rows = repo::requests_in(&state.pool, &key.node_code, &filter).await.map_err(Open311Error::unavailable)?;
+        let list: Vec<_> = rows.into_iter().filter_map(to_request).collect();
+        if !list.is_empty() {
+            return Ok(list);
+        }
+        // Every code lies inside the empty prefix: does the item exist elsewhere?
+        let anywhere = repo::requests_in(&state.pool, "", &filter).await.map_err(Open311Error::unavailable)?;
+        if anywhere.is_empty() {
+            Err(Open311Error::not_found("没有这条民情 (no such service request)"))
+        } else {
+            Err(Open311Error::new(StatusCode::FORBIDDEN, "这条民情不在此 api_key 的区域内 (not in this key's area)"))
+        }
+    };
+    match one.await {
+        Ok(list) => json(list),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// The form a GeoReport client posts.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewRequest {
+    api_key: Option<String>,
+    service_code: Option<String>,
+    description: Option<String>,
+    address_string: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    lat: Option<String>,
+    long: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Created {
+    pub service_request_id: String,
+    pub service_notice: String,
+    pub account_id: Option<String>,
+}
+
+/// `POST /open311/v2/requests.json`: reports an item (上报) at a building of the key's area.
+pub async fn create_request(State(state): State<AppState>, form: Result<Form<NewRequest>, FormRejection>) -> Response {
+    let Ok(Form(form)) = form else {
+        return Open311Error::bad("请以 application/x-www-form-urlencoded 表单提交 (post a urlencoded form)")
+            .into_response();
+    };
+    match create(&state, &form).await {
+        Ok(created) => json([created]),
+        Err(err) => err.into_response(),
+    }
+}
+
+fn optional_text(field: &str, value: &Option<String>, max: usize) -> Result<String, Open311Error> {
+    let value = value.as_deref().unwrap_or("").trim();
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(Open311Error::bad(format!("{field} 太长或含有控制字符 ({field} is too long or malformed)")));
+    }
+    Ok(value.to_string())
+}
+
+async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311Error> {
+    let key = authenticate(state, form.api_key.as_deref()).await?;
+    let code =
+        some(&form.service_code).ok_or_else(|| Open311Error::bad("需要 service_code (service_code required)"))?;
+    let category = Category::parse(code)
+        .ok_or_else(|| Open311Error::bad(format!("没有这个 service_code：{code} (unknown service_code)")))?;
+    let description = form.description.as_deref().unwrap_or("").trim().to_string();
+    if !(2..=2000).contains(&description.chars().count()) {
+        return Err(Open311Error::bad("description 应为 2–2000 字 (description must be 2 to 2000 characters)"));
+    }
+    for (field, value) in [("lat", &form.lat), ("long", &form.long)] {
+        if let Some(v) = some(value) {
+            let ok =
+                v.parse::<f64>().is_ok_and(|x| x.is_finite() && x.abs() <= if field == "lat" { 90.0 } else { 180.0 });
+            if !ok {
+                return Err(Open311Error::bad(format!("{field} 不是有效的坐标 ({field} is not a valid coordinate)")));
+            }
+        }
+    }
+    let name = [optional_text("first_name", &form.first_name, 20)?, optional_text("last_name", &form.last_name, 20)?]
+        .join(" ")
+        .trim()
+        .to_string();
+    let phone = optional_text("phone", &form.phone, 20)?;
+    let email = optional_text("email", &form.email, 100)?;
+    let address = some(&form.address_string).ok_or_else(|| {
+        Open311Error::bad("需要 address_string：楼栋名，或“楼栋 单元” (address_string required: a building name)")
+    })?;
+    if address.chars().count() > 100 {
+        return Err(Open311Error::bad("address_string 太长 (address_string is too long)"));
+    }
+    let outside = || {
+        Open311Error::bad(format!(
+            "address_string 不是{}内的楼栋或单元：{address} (not a building or unit in this key's area)",
+            key.node_name
+        ))
+    };
+
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await.map_err(Open311Error::unavailable)?;
+    let node = resolve_address(&mut tx, &key.node_code, address).await?.ok_or_else(outside)?;
+    let place = sentiment_repo::place(&mut tx, node).await.map_err(Open311Error::unavailable)?.ok_or_else(outside)?;
+    if !app::domain::grid::is_within(&place.micro_grid_code, &key.node_code) {
+        return Err(outside());
+    }
+    let kind = if category == Category::Dispute { Kind::Dispute } else { Kind::Report };
+    let new = NewItem {
+        kind: kind.as_str(),
+        category: category.as_str(),
+        place: &place,
+        place_note: "",
+        description: &description,
+        reporter_id: None,
+        stage: Stage::Reported.as_str(),
+        source: "open311",
+        parties: &[],
+        checks: &[],
+        now: t,
+    };
+    let id = sentiment_repo::insert(&mut tx, &new, None).await.map_err(Open311Error::unavailable)?;
+    // Who to call back, for grid staff: on the item's timeline, never in the audit log.
+    let contact = [
+        (!name.is_empty()).then(|| format!("联系人 {name}")),
+        (!phone.is_empty()).then(|| format!("电话 {phone}")),
+        (!email.is_empty()).then(|| format!("邮箱 {email}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
+    let mut note = format!("经 Open311（{}）上报", key.label);
+    if !contact.is_empty() {
+        note.push_str("；");
+        note.push_str(&contact.join("，"));
+    }
+    let stage = Stage::Reported.as_str();
+    sentiment_repo::add_line(&mut tx, id, Some(stage), stage, None, &note, "follow_up", t)
+        .await
+        .map_err(Open311Error::unavailable)?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: None,
+            action: "open311_request",
+            object_kind: "sentiment_item",
+            object_id: Some(id),
+            node_id: Some(place.micro_grid_id),
+            after_json: Some(
+                serde_json::json!({
+                    "kind": kind.as_str(), "category": category.as_str(), "stage": stage, "source": "open311",
+                    "api_key_id": key.id,
+                })
+                .to_string(),
+            ),
+            detail: format!(
+                "Open311 {}{}",
+                key.label,
+                if phone.is_empty() { String::new() } else { format!("；电话 {}", mask_phone(&phone)) }
+            ),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(Open311Error::unavailable)?;
+    tx.commit().await.map_err(Open311Error::unavailable)?;
+    state.bus.publish(app::live::Topic::Sentiment, Some(id));
+    Ok(Created {
+        service_request_id: id.to_string(),
+        service_notice: Msg::Open311Received.text(Locale::Zh).to_string(),
+        account_id: None,
+    })
+}
+
+/// A building (by its exact name) or a unit (the building's name, then the unit's) inside
+/// the area. Two buildings of one name in the area make the address ambiguous: refused.
+async fn resolve_address(
+    conn: &mut sqlx::SqliteConnection,
+    area: &str,
+    address: &str,
+) -> Result<Option<i64>, Open311Error> {
+    let candidates = repo::buildings_starting(conn, area, address).await.map_err(Open311Error::unavailable)?;
+    for (i, (id, name)) in candidates.iter().enumerate() {
+        let Some(rest) = address.strip_prefix(name.as_str()).map(str::trim) else { continue };
+        let next_same = candidates.get(i + 1).is_some_and(|(_, n)| n == name);
+        let prev_same = i > 0 && candidates[i - 1].1 == *name;
+        if rest.is_empty() {
+            if next_same || prev_same {
+                return Err(Open311Error::bad(format!(
+                    "区域内有多个“{name}”，请写明单元 (more than one building of that name in this area)"
+                )));
+            }
+            return Ok(Some(*id));
+        }
+        if let Some(unit) = repo::unit_named(conn, *id, rest).await.map_err(Open311Error::unavailable)? {
+            return Ok(Some(unit));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_are_w3c_in_china_and_parse_back() {
+        // 2026-11-23 09:00 CST is 01:00 UTC.
+        let t = 1_795_395_600;
+        assert_eq!(w3c(t), "2026-11-23T09:00:00+08:00");
+        assert_eq!(parse_w3c("2026-11-23T09:00:00+08:00"), Some(t));
+        assert_eq!(parse_w3c("2026-11-23T01:00:00Z"), Some(t));
+        assert_eq!(parse_w3c("2026-11-22T20:00:00-05:00"), Some(t));
+        assert_eq!(parse_w3c("2026-11-23T09:00:00 08:00"), Some(t), "an unencoded +");
+        assert_eq!(parse_w3c("2026-11-23T09:00:00.250+0800"), Some(t));
+        assert_eq!(parse_w3c("2026-11-23T09:00"), Some(t));
+        assert_eq!(parse_w3c("2026-11-23"), Some(t - 9 * 3600));
+        for bad in ["", "yesterday", "2026-11-23T25:00:00Z", "2026-02-30", "2026-11-23T09:00:00+99:00"] {
+            assert_eq!(parse_w3c(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn closed_and_voided_are_closed_every_other_stage_is_open() {
+        for stage in Stage::ALL {
+            let expected = if matches!(stage, Stage::Closed | Stage::Voided) { "closed" } else { "open" };
+            assert_eq!(status_of(stage), expected, "{stage:?}");
+        }
+    }
+
+    #[test]
+    fn status_notes_name_the_stage_the_handler_and_the_reason() {
+        let deadline = 1_795_395_600 + 11 * DAY;
+        assert_eq!(status_notes(Stage::Closed, Some("锦园物业"), None, ""), "办结");
+        assert_eq!(status_notes(Stage::Reported, None, None, ""), "上报");
+        assert_eq!(
+            status_notes(Stage::Dispatched, Some("锦园物业"), Some(deadline), "返工原因"),
+            "派遣：锦园物业，期限 2026-12-04"
+        );
+        assert_eq!(status_notes(Stage::Dispatched, None, Some(deadline), ""), "派遣：期限 2026-12-04");
+        assert_eq!(status_notes(Stage::Voided, None, None, " 重复上报 "), "作废：重复上报");
+        assert_eq!(status_notes(Stage::Voided, None, None, ""), "作废");
+        assert_eq!(status_notes(Stage::Parked, None, None, "等待资金"), "挂账：等待资金");
+    }
+
+    #[test]
+    fn every_category_is_a_realtime_service_with_a_chinese_name() {
+        let list = services_list();
+        assert_eq!(list.len(), 6);
+        let names: Vec<_> = list.iter().map(|s| s.service_name).collect();
+        assert_eq!(names, ["设施故障", "安全隐患", "环境卫生", "矛盾纠纷", "违章搭建", "其他"]);
+        assert!(list.iter().all(|s| !s.metadata && s.kind == "realtime"));
+    }
+
+    #[test]
+    fn only_json_is_spoken() {
+        assert_eq!(json_name("services.json").ok(), Some("services"));
+        assert!(json_name("services.xml").is_err());
+        assert!(json_name("services").is_err());
+    }
+}
