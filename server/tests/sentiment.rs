@@ -700,3 +700,42 @@ async fn bad_input_to_record_an_item_is_named_field_by_field_and_writes_nothing(
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT count(*) FROM sentiment_items").await, before + 1);
 }
+
+#[tokio::test]
+async fn a_member_names_the_resident_who_told_her_and_only_residents_of_her_area() {
+    let app = TestApp::spawn().await;
+    let member = app.signed_in(MEMBER).await;
+    let resident = app.signed_in(RESIDENT).await;
+    let place = node(&app, "幸福锦园4号楼").await;
+    let base = [("category", "facility"), ("place", place.as_str()), ("description", "单元门闭门器坏了")];
+    let with = |phone: &'static str| {
+        let mut form = base.to_vec();
+        form.push(("resident_phone", phone));
+        form
+    };
+    let before = app.count("SELECT count(*) FROM sentiment_items").await;
+    // 李建国 lives in 朝晖社区, outside her area; a malformed number is named as such.
+    let (status, body) = app.post(&member, "record_item", &with("13800000009")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("ErrNoSuchResident"), "{body}");
+    let (status, body) = app.post(&member, "record_item", &with("12345")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("ErrPhoneMalformed"), "{body}");
+    // Residents report for themselves only.
+    assert_eq!(app.post(&resident, "record_item", &with("13800000002")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) FROM sentiment_items").await, before);
+    let id = record(&app, &member, &with(RESIDENT)).await;
+    let (reporter, actor): (String, String) = sqlx::query_as(
+        "SELECT a.phone, (SELECT b.phone FROM sentiment_stages l JOIN accounts b ON b.id = l.actor_id WHERE l.item_id = s.id)
+         FROM sentiment_items s JOIN accounts a ON a.id = s.reporter_id WHERE s.id = ?",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("item");
+    assert_eq!((reporter.as_str(), actor.as_str()), (RESIDENT, MEMBER), "the resident reports, the member recorded");
+    let (status, body) = app.post(&resident, "sentiment_home", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.post(&resident, "item_detail", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "the resident sees the item they raised: {body}");
+}

@@ -565,3 +565,44 @@ where
         .into_any(),
     }
 }
+
+/// The home page's 民情 card: red disputes at the top for staff, with the open and
+/// overdue counts; a resident's closed reports waiting for their verdict.
+#[component]
+pub fn SentimentHomeSection() -> impl IntoView {
+    let live = use_live();
+    let data =
+        Resource::new(move || live.version(Topic::Sentiment), |_| crate::server_fns::sentiment::sentiment_home());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(home) = data.await else { return ().into_any() };
+                view! {
+                    <section class="card sentiment-home">
+                        <h2>{tr(Msg::Sentiment)} " " <A href="/sentiment" attr:class="more">{tr(Msg::SeeAll)}</A></h2>
+                        {(!home.red.is_empty()).then(|| view! {
+                            <h3 class="warn">{tr(Msg::WarningRed)} " · " {tr(Msg::CatDispute)}</h3>
+                            <ul class="orders">{home.red.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
+                        })}
+                        {home.is_staff.then(|| view! {
+                            <div class="stats">
+                                <div class="stat"><strong>{home.open}</strong><span>{tr(Msg::FilterOpen)}</span></div>
+                                <div class="stat"><a href="/sentiment?filter=overdue"><strong>{home.overdue}</strong><span>{tr(Msg::FilterOverdue)}</span></a></div>
+                            </div>
+                        })}
+                        {(!home.to_confirm.is_empty()).then(|| view! {
+                            <h3>{tr(Msg::ConfirmFix)}</h3>
+                            <ul class="orders">{home.to_confirm.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
+                        })}
+                        <p>
+                            <A href="/sentiment/new" attr:class="btn">
+                                {if home.is_staff { tr(Msg::RecordItem) } else { tr(Msg::ReportIssue) }}
+                            </A>
+                        </p>
+                    </section>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -938,3 +938,42 @@ pub async fn photo_for(
     }
     Ok((mime, bytes))
 }
+
+/// What the home page shows of 民情: for staff, red disputes first and the open and
+/// overdue counts of their area; for everyone, their closed reports awaiting their verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentimentHomeView {
+    pub red: Vec<ItemCard>,
+    pub open: i64,
+    pub overdue: i64,
+    pub to_confirm: Vec<ItemCard>,
+    pub is_staff: bool,
+}
+
+#[server(endpoint = "sentiment_home")]
+pub async fn sentiment_home() -> Result<SentimentHomeView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let t = now();
+    let (red, open, overdue) = match user.widest_staff_scope() {
+        Some(scope) => {
+            let open = sentiment_repo::list_in(&state.pool, &scope.node_code, ListFilter::Open, 500).await?;
+            let red = open
+                .iter()
+                .filter(|r| r.kind == "dispute" && r.warning_level.as_deref() == Some("red"))
+                .filter_map(|r| card(r, t))
+                .collect();
+            let cards: Vec<ItemCard> = open.iter().filter_map(|r| card(r, t)).collect();
+            let overdue = cards.iter().filter(|c| c.overdue).count() as i64;
+            (red, cards.len() as i64, overdue)
+        }
+        None => (Vec::new(), 0, 0),
+    };
+    let to_confirm = sentiment_repo::reported_by(&state.pool, user.account_id, 50)
+        .await?
+        .iter()
+        .filter(|r| r.stage == "closed" && r.resident_confirmed_at.is_none())
+        .filter_map(|r| card(r, t))
+        .collect();
+    Ok(SentimentHomeView { red, open, overdue, to_confirm, is_staff: user.is_staff() })
+}

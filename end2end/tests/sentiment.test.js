@@ -1,0 +1,124 @@
+// 民情 end to end on phones: one item through the whole closed loop by four people —
+// the micro-grid member records what a resident told her, the grid leader accepts and
+// dispatches it to a volunteer, the volunteer reports it handled, the member verifies
+// and closes it, and the resident confirms the fix.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { LoginPage, launch, newPhone, queryDb } from "./support.js";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function signedInPhone(number) {
+  const phone = await newPhone(browser);
+  await new LoginPage(phone).signIn(number);
+  return phone;
+}
+
+const stageShown = (page, label) => page.getByRole("status").filter({ hasText: label }).waitFor();
+const submit = (page, label) => page.locator("form button[type=submit]", { hasText: label }).first().click();
+
+describe("民情 closed loop", () => {
+  test("member records, leader dispatches, volunteer handles, member verifies and closes, resident confirms", async () => {
+    const text = `4号楼单元门闭门器坏了 ${Date.now()}`;
+
+    const member = await signedInPhone("13800000006");
+    await member.goto("/sentiment/new");
+    let page = member.page;
+    await page.getByLabel("类别").selectOption("facility");
+    await page.getByLabel("地点（楼栋、单元）").selectOption({ label: "幸福锦园4号楼" });
+    await page.getByLabel("具体位置（可选）").fill("一单元门口");
+    await page.getByLabel("情况描述").fill(text);
+    await page.getByLabel(/反映人手机号/).fill("13800000001");
+    await page.getByLabel("立即上报网格长").check();
+    await member.screenshot("sentiment-new-phone");
+    await page.getByRole("button", { name: "提交", exact: true }).click();
+    await page.waitForURL((url) => /^\/sentiment\/\d+$/.test(url.pathname));
+    const path = new URL(page.url()).pathname;
+    const id = Number(path.split("/").pop());
+    await stageShown(page, "上报");
+
+    const leader = await signedInPhone("13800000003");
+    await leader.goto(path);
+    page = leader.page;
+    await page.getByRole("button", { name: "立案", exact: true }).click();
+    await stageShown(page, "立案");
+    await page.locator("input[name=handler_kind][value=volunteer]").check();
+    await page.locator("#handler-volunteer").selectOption({ label: "张志强" });
+    await page.getByLabel("处置期限（天）").fill("2");
+    await leader.screenshot("sentiment-dispatch-phone");
+    await submit(page, "派遣");
+    await stageShown(page, "派遣");
+    await page.getByText("张志强").first().waitFor();
+
+    const volunteer = await signedInPhone("13800000002");
+    await volunteer.goto(path);
+    page = volunteer.page;
+    await page.getByLabel("说明（处置反馈、原因）").fill("已更换闭门器，门能自动关上了");
+    await submit(page, "处置完成");
+    await stageShown(page, "处置");
+
+    await member.goto(path);
+    page = member.page;
+    await page.getByRole("button", { name: "核验通过", exact: true }).click();
+    await stageShown(page, "核验");
+    await page.getByRole("button", { name: "办结", exact: true }).click();
+    await stageShown(page, "办结");
+    await page.getByText("已办结，待居民确认").waitFor();
+
+    const resident = await signedInPhone("13800000001");
+    // The home page asks the resident for a verdict on the closed item.
+    await resident.goto("/");
+    await resident.page.getByRole("link", { name: text }).click();
+    await resident.page.waitForURL((url) => url.pathname === path);
+    await resident.page.waitForFunction(() => document.body?.dataset.hydrated === "true");
+    page = resident.page;
+    await page.getByLabel("已解决", { exact: true }).check();
+    await page.getByLabel("★★★★★", { exact: true }).check();
+    await submit(page, "提交");
+    await page.getByText("居民确认已解决").waitFor();
+    await resident.screenshot("sentiment-confirmed-phone");
+
+    // The timeline has every step with its actor, and the item both facts.
+    const lines = queryDb(
+      "SELECT l.to_stage, l.kind, p.full_name FROM sentiment_stages l LEFT JOIN accounts a ON a.id = l.actor_id " +
+        "LEFT JOIN people p ON p.id = a.person_id WHERE l.item_id = ? ORDER BY l.id",
+      id,
+    );
+    assert.deepEqual(lines, [
+      ["reported", "stage", "孙丽"],
+      ["accepted", "stage", "陈骏"],
+      ["dispatched", "stage", "陈骏"],
+      ["handled", "stage", "张志强"],
+      ["verified", "stage", "孙丽"],
+      ["closed", "stage", "孙丽"],
+      ["closed", "confirm", "王秀英"],
+    ]);
+    const [[stage, resolved, rating, reporter]] = queryDb(
+      "SELECT s.stage, s.resident_resolved, s.resident_rating, a.phone FROM sentiment_items s " +
+        "JOIN accounts a ON a.id = s.reporter_id WHERE s.id = ?",
+      id,
+    );
+    assert.deepEqual([stage, resolved, rating, reporter], ["closed", 1, 5, "13800000001"]);
+    for (const phone of [member, leader, volunteer, resident]) {
+      phone.assertNoErrors();
+      await phone.close();
+    }
+  });
+
+  test("a red dispute is at the top of the community admin's home page", async () => {
+    const admin = await signedInPhone("13800000004");
+    await admin.goto("/");
+    const card = admin.page.locator(".sentiment-home");
+    await card.getByText("8号楼楼上楼下因装修噪音多次争吵").waitFor();
+    await card.locator(".tag.warning-red").first().waitFor();
+    await admin.screenshot("sentiment-home-admin-phone");
+    admin.assertNoErrors();
+    await admin.close();
+  });
+});
