@@ -550,7 +550,7 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
     .collect::<Vec<_>>();
     let mut note = format!("经 Open311（{}）上报", key.label);
     if !contact.is_empty() {
-        note.push_str("；");
+        note.push('；');
         note.push_str(&contact.join("，"));
     }
     let stage = Stage::Reported.as_str();

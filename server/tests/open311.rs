@@ -212,7 +212,7 @@ async fn requests_filter_by_service_code_status_and_dates() {
     assert!(listed("start_date=2026-01-01T00:00:00Z".into()).await.contains(&id));
     assert!(!listed("start_date=2099-01-01T00:00:00%2B08:00".into()).await.contains(&id));
     assert!(!listed("end_date=2001-01-01T00:00:00Z&start_date=2000-01-01T00:00:00Z".into()).await.contains(&id));
-    assert_eq!(listed(format!("service_request_id={id}&service_code=safety")).await, [id.clone()]);
+    assert_eq!(listed(format!("service_request_id={id}&service_code=safety")).await, vec![id.as_str()]);
 
     // The seeded closed sanitation item of 幸福锦园4号楼 is in the area; 学士府's are not.
     let closed = listed("status=closed&start_date=2000-01-01".into()).await;

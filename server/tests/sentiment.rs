@@ -82,7 +82,13 @@ async fn step_ok(app: &TestApp, client: &Client, id: i64, name: &str, extra: &[(
     assert_eq!(status, StatusCode::OK, "{name}: {body}");
 }
 
-async fn lines(app: &TestApp, id: i64) -> Vec<(Option<String>, String, String, Option<String>, String)> {
+/// (who, step, extra fields, expected status, expected message key).
+type RefusalCase<'a> = (&'a Client, &'a str, Vec<(&'a str, &'a str)>, StatusCode, &'a str);
+
+/// (from stage, to stage, kind, actor name, note) of each timeline line.
+type Line = (Option<String>, String, String, Option<String>, String);
+
+async fn lines(app: &TestApp, id: i64) -> Vec<Line> {
     sqlx::query_as(
         "SELECT l.from_stage, l.to_stage, l.kind, p.full_name, l.note FROM sentiment_stages l
          LEFT JOIN accounts a ON a.id = l.actor_id LEFT JOIN people p ON p.id = a.person_id
@@ -216,7 +222,7 @@ async fn every_refusal_is_a_clear_4xx_that_changes_nothing_and_is_audited() {
     let place = node(&app, "幸福锦园4号楼").await;
     let id = record(&app, &resident, &[("category", "safety"), ("place", &place), ("description", "消防栓漏水")]).await;
     let before = item(&app, id).await.version;
-    let cases: Vec<(&Client, &str, Vec<(&str, &str)>, StatusCode, &str)> = vec![
+    let cases: Vec<RefusalCase> = vec![
         (&resident, "accept", vec![], StatusCode::FORBIDDEN, "Forbidden"),
         (&member, "accept", vec![], StatusCode::FORBIDDEN, "Forbidden"),
         (&foreign, "accept", vec![], StatusCode::FORBIDDEN, "Forbidden"),

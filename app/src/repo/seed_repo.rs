@@ -1006,7 +1006,7 @@ impl Seeder<'_> {
                     (3..=6, 3) => "handled",
                     _ => "closed",
                 };
-                let resolved = (stage == "closed").then_some(n % 6 != 0).filter(|_| n % 5 != 0);
+                let resolved = (stage == "closed").then_some(!n.is_multiple_of(6)).filter(|_| !n.is_multiple_of(5));
                 let description = format!("{name}{what}");
                 let spec = ItemSpec {
                     kind: if category == "dispute" { "dispute" } else { "report" },
@@ -1017,15 +1017,15 @@ impl Seeder<'_> {
                     description: &description,
                     reporter: *staff,
                     stage,
-                    warning: (category == "dispute").then_some(if n % 4 == 0 { "yellow" } else { "green" }),
-                    handler: Some(if n % 3 == 0 {
+                    warning: (category == "dispute").then_some(if n.is_multiple_of(4) { "yellow" } else { "green" }),
+                    handler: Some(if n.is_multiple_of(3) {
                         ("department", "城管中队")
                     } else {
                         ("property", "物业服务中心")
                     }),
                     resolved,
                     rating: resolved.map(|r| if r { 4 + (n % 2) as i64 } else { 2 }),
-                    rework: n % 7 == 0,
+                    rework: n.is_multiple_of(7),
                     created,
                     now: t0,
                 };
@@ -1105,8 +1105,8 @@ impl Seeder<'_> {
         .bind(closed.or(handled).or(dispatched).unwrap_or(it.created))
         .fetch_one(&mut *self.conn)
         .await?;
-        let mut lines: Vec<(Option<&str>, &str, Option<i64>, String, &str, i64)> = Vec::new();
-        for step in 0..=reached {
+        let mut lines: Vec<SeedLine> = Vec::new();
+        for (step, stage) in PATH.iter().enumerate().take(reached + 1) {
             let actor = if matches!(step, 2 | 3) { leader } else { it.reporter };
             let note = match step {
                 3 => format!(
@@ -1117,7 +1117,7 @@ impl Seeder<'_> {
                 4 => "已处理完毕".to_string(),
                 _ => String::new(),
             };
-            lines.push((step.checked_sub(1).map(|p| PATH[p]), PATH[step], actor, note, "stage", at(step)));
+            lines.push((step.checked_sub(1).map(|p| PATH[p]), stage, actor, note, "stage", at(step)));
         }
         if let Some(tail) = tail {
             let note = if tail == "voided" { "重复上报" } else { "等待维修资金审批" };
@@ -1217,7 +1217,7 @@ impl Seeder<'_> {
                 .execute(&mut *self.conn)
                 .await?;
             // Overdue elders were last seen a plan period and a half ago.
-            let last = if i % 3 == 0 { t0 - every * 86_400 * 3 / 2 } else { t0 - 86_400 * (1 + i as i64 % 3) };
+            let last = if i.is_multiple_of(3) { t0 - every * 86_400 * 3 / 2 } else { t0 - 86_400 * (1 + i as i64 % 3) };
             let mut at = last;
             let mut k = 0;
             while at > t0 - 84 * 86_400 {
@@ -1242,6 +1242,9 @@ impl Seeder<'_> {
         Ok(())
     }
 }
+
+/// One line of a seeded item's timeline: (from, to, actor, note, kind, at).
+type SeedLine<'a> = (Option<&'a str>, &'a str, Option<i64>, String, &'a str, i64);
 
 /// One seeded 民情 item.
 struct ItemSpec<'a> {

@@ -154,7 +154,7 @@ pub async fn api_keys() -> Result<ApiKeysView, AppError> {
             });
         }
     }
-    keys.sort_by(|a, b| b.id.cmp(&a.id));
+    keys.sort_by_key(|k| std::cmp::Reverse(k.id));
     let new_key = ctx::parts().ok().and_then(|p| {
         let header = p.headers.get(http::header::COOKIE)?.to_str().ok()?;
         crate::session::cookie_value(header, NEW_KEY_COOKIE)
