@@ -506,6 +506,7 @@ messages! {
     ErrPhotoCount => ("每条民情最多3张照片", "At most 3 photos per item"),
 
     // -- 独居老人关爱 and welfare checks (elders) --
+    WelfareLink => ("家中老人联系不上？请网格上门看看", "Cannot reach an elderly relative? Ask the grid to check on them"),
     EldersTitle => ("独居老人关爱", "Elder care"),
     EldersRegister => ("关爱对象名册", "Care register"),
     EldersOverdueCount => ("位老人探访已逾期", "elders are overdue for a visit"),

@@ -1,7 +1,8 @@
 // 民情 end to end on phones: one item through the whole closed loop by four people —
 // the micro-grid member records what a resident told her, the grid leader accepts and
 // dispatches it to a volunteer, the volunteer reports it handled, the member verifies
-// and closes it, and the resident confirms the fix.
+// and closes it, and the resident confirms the fix. Then the welfare check: a son who
+// cannot reach his father asks from the public page, the grid leader goes and reports.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { LoginPage, launch, newPhone, queryDb } from "./support.js";
@@ -120,5 +121,57 @@ describe("民情 closed loop", () => {
     await admin.screenshot("sentiment-home-admin-phone");
     admin.assertNoErrors();
     await admin.close();
+  });
+});
+
+describe("welfare check", () => {
+  test("a relative asks without an account and the grid leader sees it at once with the phone, goes and reports", async () => {
+    const note = `从中午起一直没接电话 ${Date.now()}`;
+    const relative = await newPhone(browser);
+    await relative.goto("/");
+    await relative.page.getByRole("link", { name: "家中老人联系不上？请网格上门看看" }).click();
+    await relative.page.waitForURL((url) => url.pathname === "/welfare");
+    await relative.page.waitForFunction(() => document.body?.dataset.hydrated === "true");
+    const page = relative.page;
+    await page.getByLabel("老人姓名").fill("李建国");
+    await page.getByLabel("小区和楼栋（如：朝晖花园10号楼）").fill("朝晖花园10号楼");
+    await page.getByLabel("您的手机号").fill("13900000009");
+    await page.getByLabel("补充说明（可选）").fill(note);
+    await page.getByRole("button", { name: "请网格员上门看看" }).click();
+    await page.getByText("已收到您的请求").waitFor();
+    await relative.screenshot("welfare-sent-phone");
+    const [[id, status, grid]] = queryDb(
+      "SELECT w.id, w.status, m.name FROM welfare_checks w JOIN grid_nodes m ON m.id = w.micro_grid_id WHERE w.note = ?",
+      note,
+    );
+    assert.equal(status, "open");
+    assert.equal(grid, "连心微网格");
+    await page.getByText(`#${id}`).waitFor();
+
+    // 陈骏骏, the grid leader of 连心网格, has it at the top of his queue with the phone.
+    const leader = await signedInPhone("13800000007");
+    await leader.goto("/admin/queue");
+    const checks = leader.page.locator(".welfare-checks");
+    const entry = checks.locator("li", { hasText: note });
+    await entry.waitFor();
+    await entry.getByRole("link", { name: "13900000009" }).waitFor();
+    await leader.screenshot("welfare-queue-phone");
+    await entry.getByRole("button", { name: "我去看看" }).click();
+    await checks.locator("li", { hasText: note }).getByRole("button", { name: "已确认平安" }).click();
+    await checks.locator("li", { hasText: note }).waitFor({ state: "detached" });
+    const [[done, by]] = queryDb(
+      "SELECT w.status, a.phone FROM welfare_checks w JOIN accounts a ON a.id = w.handled_by WHERE w.id = ?",
+      id,
+    );
+    assert.deepEqual([done, by], ["done", "13800000007"]);
+
+    // The public page never showed the phone back, and a resident does not see the queue.
+    const resident = await signedInPhone("13800000009");
+    const response = await resident.goto("/admin/queue");
+    assert.equal(response.status(), 403);
+    relative.assertNoErrors();
+    leader.assertNoErrors();
+    resident.assertNoErrors({ expectedStatuses: [403] });
+    for (const phone of [relative, leader, resident]) await phone.close();
   });
 });

@@ -147,6 +147,8 @@ fn GridEditor() -> impl IntoView {
         <header class="page-head"><h1>{tr(Msg::GridEditor)}</h1></header>
         <p class="admin-links">
             <A href="/admin/dashboard" attr:class="btn">{tr(Msg::DashTitle)}</A>
+            <A href="/sentiment" attr:class="btn">{tr(Msg::SentimentLog)}</A>
+            <A href="/elders" attr:class="btn">{tr(Msg::EldersTitle)}</A>
             <A href="/admin/queue" attr:class="btn">{tr(Msg::LeaderQueue)}</A>
             <A href="/admin/pairings" attr:class="btn">{tr(Msg::PairingsTitle)}</A>
             {viewer_runs_elections.then(|| view! { <A href="/admin/elections" attr:class="btn">{tr(Msg::ElectionsAdmin)}</A> })}

@@ -22,6 +22,7 @@ pub fn HomePage() -> impl IntoView {
             <h1>{greeting}</h1>
             <p class="tagline">{tr(Msg::Tagline)}</p>
         </header>
+        <p class="welfare-link"><A href="/welfare">{tr(Msg::WelfareLink)}</A></p>
         {viewer.user.is_some().then(|| view! { <crate::pages::sentiment::SentimentHomeSection/> })}
         {viewer.user.as_ref().is_some_and(|u| u.is_staff()).then(|| view! { <crate::pages::elders::OverdueVisitsSection/> })}
         <Suspense fallback=Loading>

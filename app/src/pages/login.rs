@@ -27,6 +27,7 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
             <p class="hint">{tr(Msg::SignInHint)}</p>
             <p>{tr(Msg::NoAccountYet)} " " <A href="/signup">{tr(Msg::SignUp)}</A></p>
+            <p><A href="/welfare">{tr(Msg::WelfareLink)}</A></p>
         </section>
     }
 }
