@@ -408,6 +408,7 @@ messages! {
     // -- 民情 (sentiment) --
     Sentiment => ("民情", "Public sentiment"),
     SentimentLog => ("民情记录", "Sentiment log"),
+    ItemReporter => ("反映人", "Reported by"),
     RecordItem => ("记录民情", "Record an item"),
     ReportIssue => ("我要反映", "Report a problem"),
     ItemCategory => ("类别", "Category"),
@@ -494,6 +495,7 @@ messages! {
     ErrPartiesFormat => ("当事人最多10位，每行一位：姓名 电话", "Up to 10 parties, one per line: name phone"),
     ErrChecklist => ("巡查请填写1到20个检查项目，每行一项", "An inspection needs 1 to 20 checklist points, one per line"),
     ErrItemChanged => ("这条民情刚刚有了变化，请刷新后再试", "This item has just changed; please reload and try again"),
+    ErrConvertNeedsResident => ("只有居民反映的问题才能转为服务订单（请在记录时填写反映人手机号）", "Only a resident's report can become a service order (give the resident's phone when recording)"),
     ErrOwnWork => ("处置人不能核验自己的工作", "The handler cannot verify their own work"),
     ErrChooseHandler => ("请选择处置人", "Please choose who handles it"),
     ErrDeadlineDays => ("期限请填1到90天", "The deadline must be 1 to 90 days"),

@@ -77,6 +77,15 @@ describe("live grid administration", () => {
     assert.ok((await c.locator("ul.audit li").count()) >= 4, "two renames, the move and the refused stale rename");
     await community.screenshot("grid-audit");
 
+    // Put the micro-grid back under 幸福锦园网格, so later tests find its grid leader.
+    await community.goto(`/admin/grids?node=${id}`);
+    await c.locator("summary", { hasText: "编辑" }).click();
+    await c.getByLabel("移动到").selectOption({ label: "幸福锦园网格" });
+    await c.getByRole("button", { name: "移动", exact: true }).click();
+    await c.locator("section .code", { hasNotText: newCode }).first().waitFor();
+    const [[parent]] = queryDb("SELECT p.name FROM grid_nodes n JOIN grid_nodes p ON p.id = n.parent_id WHERE n.id = ?", id);
+    assert.equal(parent, "幸福锦园网格");
+
     community.assertNoErrors();
     street.assertNoErrors({ expectedStatuses: [409] });
     await community.close();

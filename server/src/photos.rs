@@ -59,6 +59,10 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Response {
     let Some(user) = viewer.user.clone() else { return refuse(AppError::Unauthorized, &viewer) };
+    // Refuse before reading and decoding anything: decoding is the expensive part.
+    if let Err(err) = app::server_fns::sentiment::may_add_photo(&state, &user, id).await {
+        return refuse(err, &viewer);
+    }
     let mut file = None;
     loop {
         match form.next_field().await {

@@ -283,7 +283,7 @@ async fn missing_revoked_and_foreign_keys_are_refused_and_nothing_is_written() {
     assert_eq!(status, StatusCode::OK, "{list}");
     assert!(!ids(&list).contains(&id));
     let (status, body) = get_json(&app, &format!("/open311/v2/requests/{id}.json?api_key={foreign}")).await;
-    assert_error(status, &body, StatusCode::FORBIDDEN);
+    assert_error(status, &body, StatusCode::NOT_FOUND);
     let theirs = [
         ("api_key", foreign.as_str()),
         ("service_code", "facility"),

@@ -301,13 +301,17 @@ async fn failed_verification_sends_the_item_back_to_the_handler_and_is_counted()
     step_ok(&app, &leader, id, "dispatch", &[("handler_kind", "property"), ("handler", "锦园物业"), ("days", "2")])
         .await;
     step_ok(&app, &member, id, "handle", &[("note", "物业反馈已更换灯泡")]).await;
-    let (status, _) = step(&app, &member, id, "rework", &[]).await;
+    // She recorded the property company's feedback: someone else verifies it.
+    let (status, body) = step(&app, &member, id, "verify", &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrOwnWork"), "{body}");
+    let (status, _) = step(&app, &leader, id, "rework", &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "返工 needs a reason");
-    step_ok(&app, &member, id, "rework", &[("note", "三楼仍然不亮")]).await;
+    step_ok(&app, &leader, id, "rework", &[("note", "三楼仍然不亮")]).await;
     let back = item(&app, id).await;
     assert_eq!((back.stage.as_str(), back.rework_count, back.handled_at), ("dispatched", 1, None));
     step_ok(&app, &member, id, "handle", &[("note", "更换了线路")]).await;
-    step_ok(&app, &member, id, "verify", &[]).await;
+    step_ok(&app, &leader, id, "verify", &[]).await;
     step_ok(&app, &member, id, "close", &[]).await;
     assert_eq!(item(&app, id).await.rework_count, 1);
     // Parked items resume; voided ones stay voided.
@@ -376,6 +380,17 @@ async fn overdue_items_escalate_to_the_leader_then_the_community_on_a_moved_cloc
     escalate(deadline + 30 * 86_400).await;
     assert_eq!(item(&app, id).await.escalation_level, 2, "level 2 is the top");
     assert_eq!(notices("sentiment_escalation", COMMUNITY_ADMIN, id).await, 1);
+    // A report nobody accepts is escalated too, two days after it was reported.
+    let waiting = record(
+        &app,
+        &member,
+        &[("category", "other"), ("place", &place), ("description", "无人立案的反映"), ("report_now", "1")],
+    )
+    .await;
+    let accept_by = item(&app, waiting).await.deadline.expect("acceptance deadline");
+    assert!((accept_by - app::repo::now() - 2 * 86_400).abs() < 60);
+    escalate(accept_by + 60).await;
+    assert_eq!(item(&app, waiting).await.escalation_level, 1);
     // The overdue list shows it; handling stops the clock, re-dispatch resets the level.
     let (status, body) = app.post(&leader, "sentiment_list", &[("filter", "overdue")]).await;
     assert_eq!(status, StatusCode::OK);
@@ -494,7 +509,7 @@ async fn inspections_check_their_list_and_are_rechecked_after_the_deadline() {
         .await;
     step_ok(&app, &member, id, "handle", &[("note", "已更换灭火器，清理出口")]).await;
     let (first, second) = (checks[0].to_string(), checks[1].to_string());
-    step_ok(&app, &member, id, "verify", &[("passed[]", &first), ("passed[]", &second)]).await;
+    step_ok(&app, &leader, id, "verify", &[("passed[]", &first), ("passed[]", &second)]).await;
     let passed: Vec<Option<bool>> =
         sqlx::query_scalar("SELECT passed FROM inspection_checks WHERE item_id = ? ORDER BY id")
             .bind(id)
@@ -572,6 +587,16 @@ async fn an_item_a_volunteer_can_help_with_becomes_one_order_on_the_board() {
     let version = item(&app, id).await.version.to_string();
     let again = [("id", id_s.as_str()), ("version", version.as_str())];
     assert_eq!(app.post(&member, "convert_item", &again).await.0, StatusCode::CONFLICT);
+    assert_eq!(app.count("SELECT count(*) FROM service_orders WHERE idempotency_key LIKE 'sentiment-%'").await, 1);
+    // An item the member recorded herself has no resident to serve: refused, nothing placed.
+    let own =
+        record(&app, &member, &[("category", "facility"), ("place", &place), ("description", "楼道灯不亮")]).await;
+    let version = item(&app, own).await.version.to_string();
+    let own_s = own.to_string();
+    let (status, body) =
+        app.post(&member, "convert_item", &[("id", own_s.as_str()), ("version", version.as_str())]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrConvertNeedsResident"), "{body}");
     assert_eq!(app.count("SELECT count(*) FROM service_orders WHERE idempotency_key LIKE 'sentiment-%'").await, 1);
 }
 

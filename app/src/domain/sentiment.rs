@@ -277,6 +277,8 @@ pub struct ItemFacts {
     pub kind: Kind,
     pub is_reporter: bool,
     pub is_handler: bool,
+    /// The viewer recorded the latest 处置 (for a property company or department).
+    pub recorded_handling: bool,
     pub standing: Standing,
     pub resident_confirmed: bool,
     pub has_order: bool,
@@ -304,7 +306,7 @@ impl ItemFacts {
         if !allowed {
             return Err(ItemRefusal::NotAllowed);
         }
-        if matches!(action, StageAction::Verify | StageAction::Rework) && self.is_handler {
+        if matches!(action, StageAction::Verify | StageAction::Rework) && (self.is_handler || self.recorded_handling) {
             return Err(ItemRefusal::OwnWork);
         }
         self.stage.after(action).ok_or(ItemRefusal::WrongStage)
@@ -362,6 +364,9 @@ pub fn valid_deadline_days(days: i64) -> bool {
     (1..=90).contains(&days)
 }
 
+/// A reported item waits this long to be accepted (立案) before 督办 starts.
+pub const ACCEPT_WITHIN_SECS: i64 = 2 * 86_400;
+
 /// 回头看: an inspection is re-checked this long after its rectification deadline.
 pub const RECHECK_AFTER_SECS: i64 = 7 * 86_400;
 
@@ -406,6 +411,7 @@ mod tests {
             kind: Kind::Report,
             is_reporter: false,
             is_handler: false,
+            recorded_handling: false,
             standing,
             resident_confirmed: false,
             has_order: false,
@@ -468,6 +474,11 @@ mod tests {
         own.is_handler = true;
         assert_eq!(own.check(A::Verify), Err(ItemRefusal::OwnWork));
         assert_eq!(own.check(A::Rework), Err(ItemRefusal::OwnWork));
+        // A member who recorded a property company's 处置 cannot verify it either.
+        let mut recorder = facts(S::Handled, Standing::Member);
+        recorder.recorded_handling = true;
+        assert_eq!(recorder.check(A::Verify), Err(ItemRefusal::OwnWork));
+        assert_eq!(facts(S::Handled, Standing::Member).check(A::Verify), Ok(S::Verified));
         assert_eq!(facts(S::Handled, Standing::Member).check(A::Accept), Err(ItemRefusal::NotAllowed));
         assert_eq!(facts(S::Closed, Standing::Leader).check(A::Void), Err(ItemRefusal::WrongStage));
     }

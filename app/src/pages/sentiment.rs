@@ -329,7 +329,7 @@ fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
             <dl class="facts">
                 <dt>{tr(Msg::Place)}</dt>
                 <dd>{item.micro_grid.clone()} " · " {item.card.place.clone()} " " {item.place_note.clone()}</dd>
-                {item.reporter.clone().map(|r| view! { <dt>{tr(Msg::Requester)}</dt><dd>{r}</dd> })}
+                {item.reporter.clone().map(|r| view! { <dt>{tr(Msg::ItemReporter)}</dt><dd>{r}</dd> })}
                 {item.handler_kind.map(|k| view! {
                     <dt>{tr(Msg::HandlerKindLabel)}</dt>
                     <dd>{tr(handler_label(k))} " · " {item.handler_name.clone().unwrap_or_default()}</dd>

@@ -57,8 +57,8 @@ pub struct NewItem<'a> {
 pub async fn insert(conn: &mut SqliteConnection, item: &NewItem<'_>, actor: Option<i64>) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO sentiment_items (kind, category, micro_grid_id, building_id, unit_id, place_note, description,
-                                      reporter_id, stage, source, warning_level, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                      reporter_id, stage, source, warning_level, deadline, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(item.kind)
     .bind(item.category)
@@ -71,6 +71,7 @@ pub async fn insert(conn: &mut SqliteConnection, item: &NewItem<'_>, actor: Opti
     .bind(item.stage)
     .bind(item.source)
     .bind((item.kind == "dispute").then_some("green"))
+    .bind((item.stage == "reported").then_some(item.now + crate::domain::sentiment::ACCEPT_WITHIN_SECS))
     .bind(item.now)
     .bind(item.now)
     .fetch_one(&mut *conn)
@@ -157,6 +158,8 @@ pub struct ItemRow {
     pub version: i64,
     pub created_at: i64,
     pub source: String,
+    /// Who recorded the latest 处置.
+    pub handled_by: Option<i64>,
 }
 
 const ITEM_COLUMNS: &str = "s.id, s.kind, s.category, s.stage, s.micro_grid_id, m.code AS micro_grid_code,
@@ -164,7 +167,9 @@ const ITEM_COLUMNS: &str = "s.id, s.kind, s.category, s.stage, s.micro_grid_id, 
     s.reporter_id, a.person_id AS reporter_person, p.full_name AS reporter_name, s.handler_kind, s.handler_name,
     s.handler_id, s.deadline, s.escalation_level, s.warning_level, s.recheck_due_at, s.recheck_done_at, s.closed_at,
     s.handled_at, s.rework_count, s.resident_confirmed_at, s.resident_resolved, s.resident_rating, s.order_id,
-    s.version, s.created_at, s.source
+    s.version, s.created_at, s.source,
+    (SELECT l.actor_id FROM sentiment_stages l WHERE l.item_id = s.id AND l.kind = 'stage' AND l.to_stage = 'handled'
+     ORDER BY l.id DESC LIMIT 1) AS handled_by
     FROM sentiment_items s
     JOIN grid_nodes m ON m.id = s.micro_grid_id
     LEFT JOIN grid_nodes b ON b.id = s.building_id
@@ -241,10 +246,21 @@ pub async fn reported_by(pool: &SqlitePool, account: i64, limit: i64) -> Result<
 #[derive(Debug, Clone, Copy)]
 pub enum Patch<'a> {
     None,
-    Dispatch { handler_kind: &'a str, handler_name: &'a str, handler_id: Option<i64>, deadline: i64 },
+    /// 上报: the acceptance deadline starts.
+    Report {
+        deadline: i64,
+    },
+    Dispatch {
+        handler_kind: &'a str,
+        handler_name: &'a str,
+        handler_id: Option<i64>,
+        deadline: i64,
+    },
     Handle,
     Rework,
-    Close { recheck_due_at: Option<i64> },
+    Close {
+        recheck_due_at: Option<i64>,
+    },
 }
 
 /// Moves an item from `from` to `to` if nobody moved it first (same stage and version).
@@ -259,6 +275,7 @@ pub async fn transition(
 ) -> Result<bool, sqlx::Error> {
     let (what, kind, name, handler, time): (&str, Option<&str>, Option<&str>, Option<i64>, Option<i64>) = match patch {
         Patch::None => ("none", None, None, None, None),
+        Patch::Report { deadline } => ("report", None, None, None, Some(deadline)),
         Patch::Dispatch { handler_kind, handler_name, handler_id, deadline } => {
             ("dispatch", Some(handler_kind), Some(handler_name), handler_id, Some(deadline))
         }
@@ -271,7 +288,7 @@ pub async fn transition(
             handler_kind = CASE ?6 WHEN 'dispatch' THEN ?7 ELSE handler_kind END,
             handler_name = CASE ?6 WHEN 'dispatch' THEN ?8 ELSE handler_name END,
             handler_id = CASE ?6 WHEN 'dispatch' THEN ?9 ELSE handler_id END,
-            deadline = CASE ?6 WHEN 'dispatch' THEN ?10 ELSE deadline END,
+            deadline = CASE ?6 WHEN 'dispatch' THEN ?10 WHEN 'report' THEN ?10 ELSE deadline END,
             escalation_level = CASE ?6 WHEN 'dispatch' THEN 0 ELSE escalation_level END,
             escalated_at = CASE ?6 WHEN 'dispatch' THEN NULL ELSE escalated_at END,
             handled_at = CASE ?6 WHEN 'handle' THEN ?1 WHEN 'rework' THEN NULL ELSE handled_at END,
@@ -477,7 +494,8 @@ pub async fn staff_over(conn: &mut SqliteConnection, code: &str, roles: &[&str])
     for role in roles {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT r.account_id FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
-             WHERE r.role = ? AND substr(?, 1, length(n.code)) = n.code",
+             JOIN accounts a ON a.id = r.account_id
+             WHERE r.role = ? AND substr(?, 1, length(n.code)) = n.code AND a.disabled_at IS NULL",
         )
         .bind(role)
         .bind(code)
@@ -524,7 +542,8 @@ pub async fn volunteers_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, St
 pub async fn volunteer_within(conn: &mut SqliteConnection, account: i64, area: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
-                        WHERE r.account_id = ?2 AND r.role IN ('volunteer', 'grid_leader')
+                        JOIN accounts a ON a.id = r.account_id
+                        WHERE r.account_id = ?2 AND r.role IN ('volunteer', 'grid_leader') AND a.disabled_at IS NULL
                           AND n.code >= ?1 AND n.code < ?1 || ':')",
     )
     .bind(area)

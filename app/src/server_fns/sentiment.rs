@@ -113,6 +113,7 @@ fn facts_of(user: &SessionUser, row: &ItemRow) -> Result<ItemFacts, AppError> {
         kind: Kind::parse(&row.kind).ok_or(AppError::Internal)?,
         is_reporter: row.reporter_id == Some(user.account_id),
         is_handler: row.handler_id == Some(user.account_id),
+        recorded_handling: row.handled_by == Some(user.account_id),
         standing: standing(user, &row.micro_grid_code),
         resident_confirmed: row.resident_confirmed_at.is_some(),
         has_order: row.order_id.is_some(),
@@ -375,9 +376,10 @@ pub async fn item_detail(id: i64) -> Result<ItemView, AppError> {
             Some(LineView {
                 from: l.from_stage.as_deref().and_then(Stage::parse),
                 to: Stage::parse(&l.to_stage)?,
-                kind: l.kind,
                 actor: if staff { l.actor } else { l.actor.map(|a| mask_name(&a)) },
-                note: l.note,
+                // Follow-ups may name parties or hold a caller's contact: staff only.
+                note: if staff || l.kind != "follow_up" { l.note } else { String::new() },
+                kind: l.kind,
                 at: l.at,
             })
         })
@@ -574,6 +576,7 @@ pub async fn sentiment_step(
                 handler_id: patch.2,
                 deadline: patch.3,
             },
+            StageAction::Report => Patch::Report { deadline: t + crate::domain::sentiment::ACCEPT_WITHIN_SECS },
             StageAction::Handle => Patch::Handle,
             StageAction::Rework => Patch::Rework,
             StageAction::Close => Patch::Close {
@@ -655,7 +658,7 @@ pub async fn set_warning(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     let level = Warning::parse(level.trim()).ok_or(AppError::field("level", Msg::ErrChooseWarning))?;
-    let note = text(&note, "note", 0..=1000, Msg::ErrTooLong)?;
+    let note = text(&note, "note", 0..=990, Msg::ErrTooLong)?;
     let (state, viewer, t, mut tx) = begin().await?;
     let user = &viewer;
     let result = async {
@@ -724,7 +727,7 @@ pub async fn recheck_item(
         "fail" => false,
         _ => return Err(AppError::field("result", Msg::ErrChooseResolved)),
     };
-    let note = text(&note, "note", 0..=1000, Msg::ErrTooLong)?;
+    let note = text(&note, "note", 0..=990, Msg::ErrTooLong)?;
     if !passed && note.is_empty() {
         return Err(AppError::field("note", Msg::ErrReasonRequired));
     }
@@ -804,8 +807,13 @@ pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
             });
         }
         let category = Category::parse(&row.category).ok_or(AppError::Internal)?;
-        let requester = row.reporter_person.unwrap_or(user.person_id);
+        // The order is the resident's: it carries their home and phone to the volunteer.
+        // Items with no resident behind them (staff's own, Open311) are refused.
+        let Some(requester) = row.reporter_person.filter(|p| *p != user.person_id) else {
+            return Err(AppError::Conflict(Msg::ErrConvertNeedsResident));
+        };
         let title: String = row.description.chars().take(60).collect();
+        let description: String = row.description.chars().take(1000).collect();
         let title = if title.chars().count() < 2 { format!("民情：{title}") } else { title };
         let key = format!("sentiment-{id}");
         let new = crate::repo::orders_repo::NewOrder {
@@ -815,7 +823,7 @@ pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
             idempotency_key: &key,
             section: category.section().as_str(),
             title: &title,
-            description: &row.description,
+            description: &description,
             urgency: "normal",
             window_start: None,
             window_end: None,
@@ -920,6 +928,24 @@ pub async fn add_photo(
     }
     .await;
     settle(state, user, tx, ("add_photo", id), result).await
+}
+
+/// Whether the user may add a photo to the item now (checked before any decoding).
+#[cfg(feature = "ssr")]
+pub async fn may_add_photo(state: &crate::state::AppState, user: &SessionUser, id: i64) -> Result<(), AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let row = sentiment_repo::item(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let facts = facts_of(user, &row)?;
+    if facts.standing < Standing::Member && !facts.is_reporter {
+        return Err(AppError::Forbidden);
+    }
+    if facts.stage.is_final() {
+        return Err(AppError::Conflict(Msg::ErrItemChanged));
+    }
+    if sentiment_repo::photo_count(&mut conn, id).await? >= 3 {
+        return Err(AppError::Conflict(Msg::ErrPhotoCount));
+    }
+    Ok(())
 }
 
 /// A photo's type and bytes, for whoever may see its item.
