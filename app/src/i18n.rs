@@ -445,6 +445,7 @@ messages! {
     StepVoid => ("作废", "Void"),
     StepPark => ("挂账", "Park"),
     StepResume => ("恢复办理", "Resume"),
+    StepReopen => ("没修好，重新反映", "Not fixed: reopen"),
     HandlerKindLabel => ("处置人", "Handler"),
     HandlerVolunteer => ("志愿者", "Volunteer"),
     HandlerProperty => ("物业公司", "Property company"),
@@ -603,15 +604,6 @@ messages! {
     DashStage => ("环节", "Stage"),
     DashStageKey => ("环节代码", "Stage key"),
     DashCount => ("件数", "Count"),
-    DashStageCollected => ("采集", "Collected"),
-    DashStageReported => ("上报", "Reported"),
-    DashStageAccepted => ("立案", "Accepted"),
-    DashStageDispatched => ("派遣", "Dispatched"),
-    DashStageHandled => ("处置", "Handled"),
-    DashStageVerified => ("核验", "Verified"),
-    DashStageClosed => ("办结", "Closed"),
-    DashStageVoided => ("作废", "Voided"),
-    DashStageParked => ("挂起", "Parked"),
     DashOnTime => ("按时处置率", "Handled on time"),
     DashClosure => ("办结率", "Closure rate"),
     DashResolution => ("居民确认解决率", "Resident-confirmed resolution"),
@@ -716,6 +708,22 @@ pub fn status_label(status: crate::domain::order::OrderStatus) -> Msg {
         S::AwaitingConfirmation => Msg::StatusAwaiting,
         S::Completed => Msg::StatusCompleted,
         S::Cancelled => Msg::StatusCancelled,
+    }
+}
+
+/// The label of a 民情 stage (采集 … 办结, 作废, 挂账).
+pub fn stage_label(stage: crate::domain::sentiment::Stage) -> Msg {
+    use crate::domain::sentiment::Stage;
+    match stage {
+        Stage::Collected => Msg::StageCollected,
+        Stage::Reported => Msg::StageReported,
+        Stage::Accepted => Msg::StageAccepted,
+        Stage::Dispatched => Msg::StageDispatched,
+        Stage::Handled => Msg::StageHandled,
+        Stage::Verified => Msg::StageVerified,
+        Stage::Closed => Msg::StageClosed,
+        Stage::Voided => Msg::StageVoided,
+        Stage::Parked => Msg::StageParked,
     }
 }
 

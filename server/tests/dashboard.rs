@@ -636,9 +636,10 @@ async fn the_figures_walk_the_indexes_of_the_area() {
             rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
         }
     };
-    let range = "n.code >= ?1 AND n.code < ?1 || ':' AND n.code GLOB ?1 || '*'";
+    // The repository's own range and order join, so a regression there shows here.
+    let range = app::repo::dashboard_repo::RANGE;
     for (table, join) in [
-        ("o", "service_orders o ON o.status IN ('open','taken','in_service','awaiting_confirmation','completed','cancelled') AND o.micro_grid_id = n.id"),
+        ("o", app::repo::dashboard_repo::ORDERS_OF_NODE),
         ("s", "sentiment_items s ON s.micro_grid_id = n.id"),
         ("e", "elder_profiles e ON e.micro_grid_id = n.id"),
     ] {

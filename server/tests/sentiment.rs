@@ -146,6 +146,11 @@ async fn a_residents_report_runs_the_whole_loop_through_four_roles() {
     assert_eq!(closed.stage, "closed");
     assert!(closed.closed_at.is_some());
     assert_eq!(closed.resident_resolved, None, "closed is not yet confirmed");
+    assert_eq!(
+        app.count("SELECT count(*) FROM notifications WHERE kind = 'sentiment_closed' AND account_id = (SELECT id FROM accounts WHERE phone = '13800000001')").await,
+        1,
+        "the reporter is asked for a verdict"
+    );
     // The reporter says it is not really fixed: both facts are kept.
     let version = closed.version.to_string();
     let id_s = id.to_string();
@@ -186,6 +191,23 @@ async fn a_residents_report_runs_the_whole_loop_through_four_roles() {
     assert_eq!(timeline[3].4, "已联系电梯公司更换导轨");
     assert_eq!(timeline[6].2, "confirm");
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'sentiment_step' AND outcome = 'ok'").await, 6);
+    // Not fixed: only the reporter reopens it, with a reason; the loop starts again and the
+    // earlier closure and verdict stay in the timeline.
+    let (status, _) = step(&app, &member, id, "reopen", &[("note", "还是响")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = step(&app, &resident, id, "reopen", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is needed");
+    step_ok(&app, &resident, id, "reopen", &[("note", "电梯还是有异响")]).await;
+    let reopened = item(&app, id).await;
+    assert_eq!(
+        (reopened.stage.as_str(), reopened.closed_at, reopened.resident_resolved, reopened.escalation_level),
+        ("reported", None, None, 0)
+    );
+    assert!(reopened.deadline.is_some_and(|d| d > app::repo::now()), "a new acceptance deadline");
+    let timeline = lines(&app, id).await;
+    let last = timeline.last().expect("line");
+    assert_eq!((last.0.as_deref(), last.1.as_str(), last.4.as_str()), (Some("closed"), "reported", "电梯还是有异响"));
+    step_ok(&app, &leader, id, "accept", &[]).await;
 }
 
 #[tokio::test]

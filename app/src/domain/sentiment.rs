@@ -27,6 +27,8 @@ pub enum StageAction {
     Void,
     Park,
     Resume,
+    /// The reporter says the closed item is not fixed: back to 上报.
+    Reopen,
 }
 
 impl Stage {
@@ -71,6 +73,7 @@ impl Stage {
             (S::Handled, A::Verify) => Some(S::Verified),
             (S::Handled, A::Rework) => Some(S::Dispatched),
             (S::Verified, A::Close) => Some(S::Closed),
+            (S::Closed, A::Reopen) => Some(S::Reported),
             (S::Closed | S::Voided, _) => None,
             (_, A::Void) => Some(S::Voided),
             (S::Parked, A::Resume) => Some(S::Accepted),
@@ -82,7 +85,7 @@ impl Stage {
 }
 
 impl StageAction {
-    pub const ALL: [StageAction; 10] = [
+    pub const ALL: [StageAction; 11] = [
         StageAction::Report,
         StageAction::Accept,
         StageAction::Dispatch,
@@ -93,6 +96,7 @@ impl StageAction {
         StageAction::Void,
         StageAction::Park,
         StageAction::Resume,
+        StageAction::Reopen,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +111,7 @@ impl StageAction {
             StageAction::Void => "void",
             StageAction::Park => "park",
             StageAction::Resume => "resume",
+            StageAction::Reopen => "reopen",
         }
     }
 
@@ -127,12 +132,17 @@ impl StageAction {
             | StageAction::Void
             | StageAction::Park
             | StageAction::Resume => Standing::Leader,
+            // Only the reporter (checked in `ItemFacts::check`); no staff standing does.
+            StageAction::Reopen => Standing::None,
         }
     }
 
     /// Steps that must say why (返工, 作废, 挂账) or what was done (处置).
     pub fn needs_note(self) -> bool {
-        matches!(self, StageAction::Handle | StageAction::Rework | StageAction::Void | StageAction::Park)
+        matches!(
+            self,
+            StageAction::Handle | StageAction::Rework | StageAction::Void | StageAction::Park | StageAction::Reopen
+        )
     }
 }
 
@@ -301,6 +311,7 @@ impl ItemFacts {
         let allowed = match action {
             StageAction::Report => self.is_reporter || self.standing >= Standing::Member,
             StageAction::Handle => self.is_handler || self.standing >= Standing::Member,
+            StageAction::Reopen => self.is_reporter,
             other => self.standing >= other.needs(),
         };
         if !allowed {
@@ -430,6 +441,7 @@ mod tests {
             (S::Verified, A::Close, S::Closed),
             (S::Parked, A::Resume, S::Accepted),
             (S::Parked, A::Void, S::Voided),
+            (S::Closed, A::Reopen, S::Reported),
         ];
         let mut moves = 0;
         for stage in S::ALL {
@@ -444,13 +456,13 @@ mod tests {
                 moves += usize::from(expected.is_some());
             }
         }
-        // 7 forward/rework moves + resume + 7 voids + 6 parks.
-        assert_eq!(moves, 8 + 7 + 6);
+        // 7 forward/rework moves + resume + reopen + 7 voids + 6 parks.
+        assert_eq!(moves, 9 + 7 + 6);
     }
 
     #[test]
     fn members_record_and_verify_leaders_accept_dispatch_void_and_park() {
-        for action in A::ALL {
+        for action in A::ALL.into_iter().filter(|a| *a != A::Reopen) {
             let stage = S::ALL.into_iter().find(|s| s.after(action).is_some()).expect("some stage allows it");
             let none = facts(stage, Standing::None).check(action);
             let member = facts(stage, Standing::Member).check(action);
@@ -481,6 +493,17 @@ mod tests {
         assert_eq!(facts(S::Handled, Standing::Member).check(A::Verify), Ok(S::Verified));
         assert_eq!(facts(S::Handled, Standing::Member).check(A::Accept), Err(ItemRefusal::NotAllowed));
         assert_eq!(facts(S::Closed, Standing::Leader).check(A::Void), Err(ItemRefusal::WrongStage));
+    }
+
+    #[test]
+    fn only_the_reporter_reopens_a_closed_item() {
+        let mut f = facts(S::Closed, Standing::Leader);
+        assert_eq!(f.check(A::Reopen), Err(ItemRefusal::NotAllowed));
+        f.is_reporter = true;
+        assert_eq!(f.check(A::Reopen), Ok(S::Reported));
+        let mut open = facts(S::Handled, Standing::None);
+        open.is_reporter = true;
+        assert_eq!(open.check(A::Reopen), Err(ItemRefusal::WrongStage));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, StageAction, Warning};
 use crate::domain::time::format_local_date;
 use crate::error::AppError;
-use crate::i18n::{age_text, Msg};
+use crate::i18n::{age_text, stage_label, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::sentiment::{
     item_detail, sentiment_form, sentiment_list, ConfirmItem, ConvertItem, FollowUpItem, ItemCard, ItemView,
@@ -14,20 +14,6 @@ use crate::{tr, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-pub fn stage_label(stage: Stage) -> Msg {
-    match stage {
-        Stage::Collected => Msg::StageCollected,
-        Stage::Reported => Msg::StageReported,
-        Stage::Accepted => Msg::StageAccepted,
-        Stage::Dispatched => Msg::StageDispatched,
-        Stage::Handled => Msg::StageHandled,
-        Stage::Verified => Msg::StageVerified,
-        Stage::Closed => Msg::StageClosed,
-        Stage::Voided => Msg::StageVoided,
-        Stage::Parked => Msg::StageParked,
-    }
-}
 
 pub fn category_label(category: Category) -> Msg {
     match category {
@@ -52,6 +38,7 @@ fn step_label(step: StageAction) -> Msg {
         StageAction::Void => Msg::StepVoid,
         StageAction::Park => Msg::StepPark,
         StageAction::Resume => Msg::StepResume,
+        StageAction::Reopen => Msg::StepReopen,
     }
 }
 

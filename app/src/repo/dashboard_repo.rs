@@ -8,11 +8,11 @@ use crate::domain::dashboard::{period_start, WEEK, WEEKS};
 use sqlx::SqlitePool;
 
 /// The subtree of `?1`: its nodes, found on the code index.
-const RANGE: &str = "n.code >= ?1 AND n.code < ?1 || ':' AND n.code GLOB ?1 || '*'";
+pub const RANGE: &str = "n.code >= ?1 AND n.code < ?1 || ':' AND n.code GLOB ?1 || '*'";
 
 /// Every status, so that the orders of a micro-grid are found on the
 /// (status, micro_grid_id, ...) index instead of by scanning.
-const ORDERS_OF_NODE: &str = "service_orders o ON o.status IN \
+pub const ORDERS_OF_NODE: &str = "service_orders o ON o.status IN \
     ('open','taken','in_service','awaiting_confirmation','completed','cancelled') AND o.micro_grid_id = n.id";
 
 /// A node of the grid with its parent, as the dashboard names it.

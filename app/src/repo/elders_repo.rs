@@ -41,7 +41,7 @@ const ELDER_SELECT: &str = "SELECT e.person_id, p.full_name, p.birth_year, e.mic
 /// The register of an area (a node code), by micro-grid and name.
 pub async fn register_in(pool: &SqlitePool, area: &str) -> Result<Vec<ElderRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{ELDER_SELECT} WHERE m.code GLOB ? || '*' ORDER BY m.code, p.full_name, e.person_id LIMIT 1000"
+        "{ELDER_SELECT} WHERE m.code >= ?1 AND m.code < ?1 || ':' ORDER BY m.code, p.full_name, e.person_id LIMIT 1000"
     )))
     .bind(area)
     .fetch_all(pool)
@@ -65,7 +65,7 @@ pub async fn candidates_in(
     sqlx::query_as(
         "SELECT p.id, p.full_name, p.birth_year, b.name FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id
          LEFT JOIN grid_nodes b ON b.id = p.building_id
-         WHERE m.code GLOB ?1 || '*' AND p.birth_year <= ?2
+         WHERE m.code >= ?1 AND m.code < ?1 || ':' AND p.birth_year <= ?2
            AND NOT EXISTS (SELECT 1 FROM elder_profiles e WHERE e.person_id = p.id)
          ORDER BY p.birth_year, p.full_name LIMIT 200",
     )
@@ -224,7 +224,7 @@ pub async fn communities_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, S
     sqlx::query_as(
         "SELECT c.id, c.name, c.code, coalesce(cs.heat_alert, 0) FROM grid_nodes c
          LEFT JOIN community_settings cs ON cs.node_id = c.id
-         WHERE c.level = 'community' AND c.code GLOB ? || '*' ORDER BY c.code LIMIT 200",
+         WHERE c.level = 'community' AND c.code >= ?1 AND c.code < ?1 || ':' ORDER BY c.code LIMIT 200",
     )
     .bind(area)
     .fetch_all(pool)

@@ -250,6 +250,11 @@ pub enum Patch<'a> {
     Report {
         deadline: i64,
     },
+    /// The reporter reopens a closed item: closure and verdict are cleared (the timeline
+    /// keeps both), the acceptance deadline starts again.
+    Reopen {
+        deadline: i64,
+    },
     Dispatch {
         handler_kind: &'a str,
         handler_name: &'a str,
@@ -276,6 +281,7 @@ pub async fn transition(
     let (what, kind, name, handler, time): (&str, Option<&str>, Option<&str>, Option<i64>, Option<i64>) = match patch {
         Patch::None => ("none", None, None, None, None),
         Patch::Report { deadline } => ("report", None, None, None, Some(deadline)),
+        Patch::Reopen { deadline } => ("reopen", None, None, None, Some(deadline)),
         Patch::Dispatch { handler_kind, handler_name, handler_id, deadline } => {
             ("dispatch", Some(handler_kind), Some(handler_name), handler_id, Some(deadline))
         }
@@ -288,13 +294,16 @@ pub async fn transition(
             handler_kind = CASE ?6 WHEN 'dispatch' THEN ?7 ELSE handler_kind END,
             handler_name = CASE ?6 WHEN 'dispatch' THEN ?8 ELSE handler_name END,
             handler_id = CASE ?6 WHEN 'dispatch' THEN ?9 ELSE handler_id END,
-            deadline = CASE ?6 WHEN 'dispatch' THEN ?10 WHEN 'report' THEN ?10 ELSE deadline END,
-            escalation_level = CASE ?6 WHEN 'dispatch' THEN 0 ELSE escalation_level END,
-            escalated_at = CASE ?6 WHEN 'dispatch' THEN NULL ELSE escalated_at END,
+            deadline = CASE ?6 WHEN 'dispatch' THEN ?10 WHEN 'report' THEN ?10 WHEN 'reopen' THEN ?10 ELSE deadline END,
+            escalation_level = CASE ?6 WHEN 'dispatch' THEN 0 WHEN 'reopen' THEN 0 ELSE escalation_level END,
+            escalated_at = CASE ?6 WHEN 'dispatch' THEN NULL WHEN 'reopen' THEN NULL ELSE escalated_at END,
+            resident_confirmed_at = CASE ?6 WHEN 'reopen' THEN NULL ELSE resident_confirmed_at END,
+            resident_resolved = CASE ?6 WHEN 'reopen' THEN NULL ELSE resident_resolved END,
+            resident_rating = CASE ?6 WHEN 'reopen' THEN NULL ELSE resident_rating END,
             handled_at = CASE ?6 WHEN 'handle' THEN ?1 WHEN 'rework' THEN NULL ELSE handled_at END,
             rework_count = rework_count + (?6 = 'rework'),
-            closed_at = CASE ?6 WHEN 'close' THEN ?1 ELSE closed_at END,
-            recheck_due_at = CASE ?6 WHEN 'close' THEN ?10 ELSE recheck_due_at END
+            closed_at = CASE ?6 WHEN 'close' THEN ?1 WHEN 'reopen' THEN NULL ELSE closed_at END,
+            recheck_due_at = CASE ?6 WHEN 'close' THEN ?10 WHEN 'reopen' THEN NULL ELSE recheck_due_at END
          WHERE id = ?3 AND stage = ?4 AND version = ?5",
     )
     .bind(now)

@@ -310,17 +310,7 @@ async fn figures_by_group(
 
 /// The label of a 民情 stage as stored.
 pub fn stage_msg(stage: &str) -> Msg {
-    match stage {
-        "collected" => Msg::DashStageCollected,
-        "reported" => Msg::DashStageReported,
-        "accepted" => Msg::DashStageAccepted,
-        "dispatched" => Msg::DashStageDispatched,
-        "handled" => Msg::DashStageHandled,
-        "verified" => Msg::DashStageVerified,
-        "closed" => Msg::DashStageClosed,
-        "voided" => Msg::DashStageVoided,
-        _ => Msg::DashStageParked,
-    }
+    crate::domain::sentiment::Stage::parse(stage).map(crate::i18n::stage_label).unwrap_or(Msg::DashNone)
 }
 
 /// The label of a grid level as stored.

@@ -577,6 +577,7 @@ pub async fn sentiment_step(
                 deadline: patch.3,
             },
             StageAction::Report => Patch::Report { deadline: t + crate::domain::sentiment::ACCEPT_WITHIN_SECS },
+            StageAction::Reopen => Patch::Reopen { deadline: t + crate::domain::sentiment::ACCEPT_WITHIN_SECS },
             StageAction::Handle => Patch::Handle,
             StageAction::Rework => Patch::Rework,
             StageAction::Close => Patch::Close {
@@ -597,6 +598,23 @@ pub async fn sentiment_step(
         };
         sentiment_repo::add_line(&mut tx, id, Some(&row.stage), to.as_str(), Some(user.account_id), &line, "stage", t)
             .await?;
+        // The reporter is asked for their verdict once the item is closed.
+        if let (StageAction::Close, Some(reporter)) = (action, row.reporter_id) {
+            if reporter != user.account_id {
+                let body = format!(
+                    "您反映的问题已办结，请确认是否解决：{}",
+                    row.description.chars().take(40).collect::<String>()
+                );
+                sentiment_repo::notify_account(
+                    &mut tx,
+                    reporter,
+                    "sentiment_closed",
+                    &body,
+                    &format!("/sentiment/{id}"),
+                )
+                .await?;
+            }
+        }
         if let (StageAction::Dispatch, Some(account)) = (action, patch.2) {
             let body = format!("民情派遣：{}", row.description.chars().take(60).collect::<String>());
             sentiment_repo::notify_account(&mut tx, account, "sentiment_dispatch", &body, &format!("/sentiment/{id}"))
