@@ -261,18 +261,6 @@ pub async fn set_heat_alert(
     Ok(())
 }
 
-/// The accounts of the grid leaders whose scope covers the node with `code`.
-pub async fn leaders_covering(conn: &mut SqliteConnection, code: &str) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT ra.account_id FROM role_assignments ra JOIN grid_nodes n ON n.id = ra.node_id
-         JOIN accounts a ON a.id = ra.account_id
-         WHERE ra.role = 'grid_leader' AND a.disabled_at IS NULL AND ?1 GLOB n.code || '*'",
-    )
-    .bind(code)
-    .fetch_all(&mut *conn)
-    .await
-}
-
 /// One in-app notice per account.
 pub async fn notify_accounts(
     conn: &mut SqliteConnection,

@@ -570,7 +570,7 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<(), 
     let visit =
         elders_repo::insert_visit(&mut tx, elder, user.account_id, outcome.as_str(), &note, order_id, t).await?;
     let leaders = if outcome == VisitOutcome::Emergency {
-        let leaders = elders_repo::leaders_covering(&mut tx, &row.micro_grid_code).await?;
+        let leaders = crate::repo::sentiment_repo::staff_over(&mut tx, &row.micro_grid_code, &["grid_leader"]).await?;
         elders_repo::notify_accounts(
             &mut tx,
             &leaders,
@@ -727,7 +727,7 @@ pub async fn request_welfare_check(
     .await?;
     let leaders = match micro_grid_id {
         Some(m) => match elders_repo::node_code(&mut tx, m).await? {
-            Some(code) => elders_repo::leaders_covering(&mut tx, &code).await?,
+            Some(code) => crate::repo::sentiment_repo::staff_over(&mut tx, &code, &["grid_leader"]).await?,
             None => Vec::new(),
         },
         None => Vec::new(),
