@@ -50,6 +50,7 @@ echo "run.sh: starting server on $BASE_URL (database $TMP/e2e.db)"
     LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
     LEPTOS_ENV=PROD \
     GRIDSTATION_LOGIN_PER_IP_PER_MINUTE=1000 \
+    GRIDSTATION_API_PER_IP_PER_MINUTE=1000000 \
     "$SERVER" --addr "127.0.0.1:$PORT"
 ) >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!

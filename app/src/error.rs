@@ -20,6 +20,9 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// Refused before anything ran, with the reason (a request from another site...).
+    #[error("denied: {0:?}")]
+    Denied(Msg),
     #[error("wrong phone number or password")]
     BadCredentials,
     #[error("too many requests")]
@@ -52,6 +55,7 @@ impl AppError {
             AppError::NotFound => Msg::ErrNotFound,
             AppError::Unauthorized => Msg::ErrUnauthorized,
             AppError::Forbidden => Msg::ErrForbidden,
+            AppError::Denied(msg) => *msg,
             AppError::BadCredentials => Msg::ErrBadCredentials,
             AppError::RateLimited => Msg::ErrRateLimited,
             AppError::Invalid(_) => Msg::ErrInvalid,
@@ -79,7 +83,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthorized | AppError::BadCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Denied(_) => 403,
             AppError::RateLimited => 429,
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,

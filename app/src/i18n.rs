@@ -102,6 +102,30 @@ messages! {
     ErrRateLimited => ("尝试次数过多，请一分钟后再试", "Too many attempts; please try again in a minute"),
     ErrUnauthorized => ("请先登录", "Please sign in first"),
     ErrForbidden => ("没有权限", "You do not have permission"),
+    AccountsTitle => ("账号管理", "Accounts"),
+    AccountsHint => (
+        "按姓名或手机号查找本辖区的账号。停用后，该账号在所有设备上立即退出登录，也不能再登录。",
+        "Find an account of your area by name or phone number. A disabled account is signed out on every device at once and cannot sign in."
+    ),
+    AccountsSearch => ("姓名或手机号（可输入后4位）", "Name or phone number (or its last 4 digits)"),
+    AccountsNone => ("没有找到账号", "No account found"),
+    AccountDisabledTag => ("已停用", "Disabled"),
+    AccountActiveTag => ("正常", "Active"),
+    AccountReason => ("原因", "Reason"),
+    AccountDisable => ("停用账号", "Disable account"),
+    AccountEnable => ("恢复账号", "Re-enable account"),
+    ChangePassword => ("修改密码", "Change password"),
+    ChangePasswordHint => (
+        "修改后，其他设备上的登录会全部退出。",
+        "After the change, every other device is signed out."
+    ),
+    CurrentPassword => ("原密码", "Current password"),
+    NewPassword => ("新密码（至少8位）", "New password (at least 8 characters)"),
+    PasswordChanged => ("密码已修改，其他设备已退出登录", "Password changed; other devices are signed out"),
+    ErrCrossSite => (
+        "这个请求不是从网格驿站的页面发出的，已拒绝。请回到网格驿站重新操作。",
+        "This request did not come from a Grid Station page and was refused. Please go back to Grid Station and try again."
+    ),
     ErrForbiddenHint => ("这个页面只对网格工作人员开放。", "This page is for grid staff only."),
     ErrNotFound => ("页面不存在", "Page not found"),
     ErrNotFoundHint => ("您要找的内容不存在或已被删除。", "What you are looking for does not exist or was removed."),
@@ -114,6 +138,8 @@ messages! {
     ErrPhoneMalformed => ("手机号格式不正确，应为11位手机号码", "Enter an 11-digit mainland mobile number"),
     ErrPasswordShort => ("密码至少需要8位", "The password needs at least 8 characters"),
     ErrPasswordLong => ("密码不能超过128位", "The password can have at most 128 characters"),
+    ErrPasswordSame => ("新密码不能和原密码相同", "The new password must differ from the current one"),
+    ErrWrongPassword => ("原密码不正确", "The current password is wrong"),
     ErrPasswordCommon => ("这个密码太常见，请换一个", "This password is too common; choose another"),
     ErrPhoneTaken => ("该手机号已注册，请直接登录", "This phone number is already registered; please sign in"),
     ErrNoSuchMicroGrid => ("请选择有效的微网格", "Choose a valid micro-grid"),

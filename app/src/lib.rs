@@ -33,8 +33,28 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// Content-Security-Policy for everything but pages: nothing runs, nothing frames us.
+pub const CSP_DEFAULT: &str = "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'self'";
+
+/// Content-Security-Policy of a page: the app's own scripts and WASM, the inline
+/// hydration scripts carrying this response's nonce, and nothing else inline.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 /// The HTML document rendered by the server around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(value) = http::HeaderValue::from_str(&page_csp(&nonce)) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     let viewer = initial_viewer();
     // JSON inside <script>: `<` is escaped so no name can close the element.
     let json = serde_json::to_string(&viewer).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
@@ -116,6 +136,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/pairings") ssr=SsrMode::Async view=pages::pairings::PairingsPage/>
                         <Route path=path!("/admin/elections") ssr=SsrMode::Async view=pages::elections::ElectionsPage/>
                         <Route path=path!("/admin/audit") ssr=SsrMode::Async view=pages::audit::AuditPage/>
+                        <Route path=path!("/admin/accounts") ssr=SsrMode::Async view=pages::accounts::AccountsPage/>
                         <Route path=path!("/admin/grids") ssr=SsrMode::Async view=pages::admin::AdminPage/>
                         <Route path=path!("/admin/dashboard") ssr=SsrMode::Async view=pages::dashboard::DashboardPage/>
                         <Route path=path!("/admin/open311") ssr=SsrMode::Async view=pages::open311::Open311Page/>

@@ -1,4 +1,5 @@
 //! One file per route.
+pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod board;

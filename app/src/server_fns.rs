@@ -1,5 +1,6 @@
 //! Server functions, one file per resource. Each: viewer → authorise → validate →
 //! `BEGIN IMMEDIATE` → repo → audit → commit → publish → return.
+pub mod accounts;
 pub mod auth;
 pub mod dashboard;
 pub mod dispatch;
@@ -16,6 +17,10 @@ pub mod prefs;
 pub mod sentiment;
 pub mod volunteer;
 pub mod votes;
+
+/// Response header a server function sets when it wrote its own audit row for a refusal;
+/// the server's error middleware removes it and does not write a second one.
+pub const AUDITED_HEADER: &str = "x-gs-audited";
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
@@ -96,6 +101,12 @@ pub(crate) mod ctx {
         };
         if let Err(e) = recorded.await {
             tracing::error!(error = %e, action, "recording a refusal failed");
+        }
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.insert_header(
+                http::HeaderName::from_static(super::AUDITED_HEADER),
+                http::HeaderValue::from_static("1"),
+            );
         }
         err
     }

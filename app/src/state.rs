@@ -16,6 +16,9 @@ pub struct Settings {
     pub login_per_ip_per_minute: usize,
     pub votes_per_account_per_minute: usize,
     pub votes_per_ip_per_minute: usize,
+    /// Every API call (server functions, uploads, Open311) per IP per minute. Generous:
+    /// a whole estate may share one carrier-grade NAT address.
+    pub api_per_ip_per_minute: usize,
     /// How votes are grouped into transactions.
     pub vote_batch: crate::vote_writer::BatchConfig,
 }
@@ -30,6 +33,7 @@ impl Default for Settings {
             login_per_ip_per_minute: 30,
             votes_per_account_per_minute: 30,
             votes_per_ip_per_minute: 300,
+            api_per_ip_per_minute: 1200,
             vote_batch: Default::default(),
         }
     }

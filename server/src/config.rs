@@ -8,6 +8,15 @@ pub struct Config {
     pub addr: SocketAddr,
     pub database_url: String,
     pub settings: Settings,
+    /// Scheduled online backups, when `GRIDSTATION_BACKUP_EVERY_MINUTES` is set.
+    pub backup: Option<BackupSchedule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BackupSchedule {
+    pub dir: std::path::PathBuf,
+    pub every: Duration,
+    pub keep: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +60,9 @@ impl Config {
         if let Some(n) = env_number("GRIDSTATION_VOTES_PER_IP_PER_MINUTE")? {
             settings.votes_per_ip_per_minute = n as usize;
         }
+        if let Some(n) = env_number("GRIDSTATION_API_PER_IP_PER_MINUTE")? {
+            settings.api_per_ip_per_minute = n as usize;
+        }
         if let Some(n) = env_number("GRIDSTATION_VOTE_BATCH")? {
             settings.vote_batch.max_batch = n as usize;
         }
@@ -58,12 +70,28 @@ impl Config {
             settings.vote_batch.window = Duration::from_millis(ms);
         }
         settings.secure_cookies = std::env::var("GRIDSTATION_SECURE_COOKIES").is_ok_and(|v| v == "1");
-        Ok(Self {
-            addr,
-            database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into()),
-            settings,
-        })
+        let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+        let backup = match env_number("GRIDSTATION_BACKUP_EVERY_MINUTES")? {
+            Some(minutes) => Some(BackupSchedule {
+                dir: backup_dir(&database_url),
+                every: Duration::from_secs(minutes * 60),
+                keep: env_number("GRIDSTATION_BACKUP_KEEP")?.unwrap_or(24) as usize,
+            }),
+            None => None,
+        };
+        Ok(Self { addr, database_url, settings, backup })
     }
+}
+
+/// `GRIDSTATION_BACKUP_DIR`, else `backups/` beside the database file.
+pub fn backup_dir(database_url: &str) -> std::path::PathBuf {
+    if let Ok(dir) = std::env::var("GRIDSTATION_BACKUP_DIR") {
+        return dir.into();
+    }
+    crate::backup::database_path(database_url)
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("backups")))
+        .unwrap_or_else(|| "backups".into())
 }
 
 fn env_number(key: &'static str) -> Result<Option<u64>, ConfigError> {

@@ -1,14 +1,14 @@
 //! The Grid Station server: builds the axum router around the Leptos app.
+pub mod backup;
 pub mod config;
+pub mod guard;
 pub mod open311;
 pub mod photos;
 mod sse;
 
-use app::error::AppError;
 use app::session::Viewer;
 use app::state::AppState;
 use app::{shell, App, RequestViewer};
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -43,6 +43,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    backup: Option<config::BackupSchedule>,
 }
 
 impl Application {
@@ -63,7 +64,7 @@ impl Application {
         let leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
         let router = router(state.clone(), leptos_options);
         let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
-        Ok(Self { listener, router, state })
+        Ok(Self { listener, router, state, backup: config.backup })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -80,10 +81,17 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let escalator = tokio::spawn(escalate_every(self.state.clone(), std::time::Duration::from_secs(30)));
+        let backups = self.backup.map(|b| {
+            tracing::info!(dir = %b.dir.display(), minutes = b.every.as_secs() / 60, keep = b.keep, "scheduled backups on");
+            tokio::spawn(backup::every(self.state.pool.clone(), b.dir, b.every, b.keep))
+        });
         let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         escalator.abort();
+        if let Some(backups) = backups {
+            backups.abort();
+        }
         served
     }
 }
@@ -167,8 +175,13 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(leptos_options)
-        .layer(middleware::from_fn(api_error_status))
-        .layer(middleware::from_fn_with_state(state, resolve_viewer))
+        // Outermost last: headers on everything, the budget before any database work,
+        // the viewer, then the same-origin rule and the error statuses around the app.
+        .layer(middleware::from_fn_with_state(state.clone(), guard::api_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), resolve_viewer))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::api_budget))
+        .layer(middleware::from_fn_with_state(state, guard::security_headers))
         .layer(CompressionLayer::new())
 }
 
@@ -305,22 +318,4 @@ async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next)
     };
     parts.extensions.insert(RequestViewer(viewer));
     next.run(Request::from_parts(parts, body)).await
-}
-
-/// Server functions answer errors with 500 by default; give each `AppError` its own
-/// status (400 for undecodable input, 401, 403, 404, 409, 422, 429) so that only real
-/// internal errors are 5xx.
-async fn api_error_status(req: Request, next: Next) -> Response {
-    let is_api = req.uri().path().starts_with("/api/");
-    let res = next.run(req).await;
-    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
-    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        parts.headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }

@@ -1,13 +1,23 @@
 //! `server [--addr HOST:PORT]`: serves Grid Station on the embedded SQLite database.
+//! `server backup [DIR]`: an online backup of `DATABASE_URL` into DIR (default: `backups/`
+//! beside the database), checked with `PRAGMA integrity_check`.
+//! `server restore FILE`: puts a checked backup in place of the database (server stopped).
 use server::{config::Config, Application};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .init();
-    let config = match Config::from_env_and_args(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("backup") => return backup(args.get(1)).await,
+        Some("restore") => return restore(args.get(1)).await,
+        _ => {}
+    }
+    let config = match Config::from_env_and_args(args) {
         Ok(config) => config,
         Err(err) => {
             tracing::error!("{err}");
@@ -37,6 +47,42 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("server stopped: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| server::config::DEFAULT_DATABASE_URL.into())
+}
+
+async fn backup(dir: Option<&String>) -> std::process::ExitCode {
+    let url = database_url();
+    let dir = dir.map(std::path::PathBuf::from).unwrap_or_else(|| server::config::backup_dir(&url));
+    match server::backup::backup_url(&url, &dir).await {
+        Ok(file) => {
+            println!("{}", file.display());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => {
+            tracing::error!("backup failed: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn restore(file: Option<&String>) -> std::process::ExitCode {
+    let Some(file) = file else {
+        tracing::error!("usage: server restore FILE   (stop the server first)");
+        return std::process::ExitCode::from(2);
+    };
+    match server::backup::restore(std::path::Path::new(file), &database_url()).await {
+        Ok(target) => {
+            println!("restored {file} into {}", target.display());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => {
+            tracing::error!("restore failed: {err}");
             std::process::ExitCode::FAILURE
         }
     }

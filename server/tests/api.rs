@@ -1262,7 +1262,7 @@ impl TestApp {
             .await
             .into_iter()
             .map(|(account, cookie)| {
-                let mut headers = reqwest::header::HeaderMap::new();
+                let mut headers = test_app::same_origin_headers();
                 headers.insert(reqwest::header::COOKIE, cookie.parse().expect("header"));
                 (account, Client::builder().default_headers(headers).build().expect("client"))
             })

@@ -105,7 +105,7 @@ async fn staff(app: &TestApp, phone: &str, roles: &[(&str, i64)]) -> Client {
         .execute(&app.pool)
         .await
         .expect("session");
-    let mut headers = reqwest::header::HeaderMap::new();
+    let mut headers = test_app::same_origin_headers();
     headers.insert(reqwest::header::COOKIE, format!("gs_session={token}").parse().expect("cookie"));
     Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }

@@ -32,6 +32,7 @@ async fn start(db: &std::path::Path) -> (Server, String) {
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
         .env("RUST_LOG", "warn")
         .env("GRIDSTATION_VOTES_PER_IP_PER_MINUTE", "1000000")
+        .env("GRIDSTATION_API_PER_IP_PER_MINUTE", "1000000")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -76,7 +77,7 @@ async fn every_acknowledged_vote_survives_a_sigkill() {
                 .map(|k| {
                     let (account, cookie) = voters_now[(k / 10) % voters_now.len()].clone();
                     let nomination = candidates_now[k % 10];
-                    let request = client.post(format!("{base}/api/cast_vote")).header("cookie", cookie);
+                    let request = client.post(format!("{base}/api/cast_vote")).header("cookie", cookie).header("sec-fetch-site", "same-origin");
                     let acked = acked.clone();
                     async move {
                         let sent = request.form(&[("nomination", nomination.to_string())]).send().await;

@@ -153,6 +153,7 @@ fn GridEditor() -> impl IntoView {
             <A href="/admin/pairings" attr:class="btn">{tr(Msg::PairingsTitle)}</A>
             {viewer_runs_elections.then(|| view! { <A href="/admin/elections" attr:class="btn">{tr(Msg::ElectionsAdmin)}</A> })}
             {viewer_runs_elections.then(|| view! { <A href="/admin/audit" attr:class="btn">{tr(Msg::AuditTitle)}</A> })}
+            {viewer_runs_elections.then(|| view! { <A href="/admin/accounts" attr:class="btn">{tr(Msg::AccountsTitle)}</A> })}
             {viewer_runs_elections.then(|| view! { <A href="/admin/open311" attr:class="btn">{tr(Msg::Open311Title)}</A> })}
         </p>
         <form method="get" action="/admin/grids" class="search" role="search">

@@ -1,6 +1,7 @@
 //! /me: the person's account, roles and settings (language, elder mode, sign-out).
-use crate::components::{reload_on_success, ErrorNotice, Loading};
+use crate::components::{action_error, reload_on_success, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::i18n::{role_label, Msg};
+use crate::server_fns::accounts::ChangePassword;
 use crate::server_fns::auth::Logout;
 use crate::server_fns::pages::me_data;
 use crate::server_fns::prefs::{SetElderMode, SetLocale};
@@ -65,7 +66,33 @@ pub fn MePage() -> impl IntoView {
     view! {
         {account}
         {volunteer.then(|| view! { <crate::pages::volunteer::VolunteerCard/> })}
+        {viewer.user.is_some().then(|| view! { <PasswordCard/> })}
         <Settings/>
+    }
+}
+
+/// 修改密码: the current password and a new one; every other device is signed out.
+#[component]
+fn PasswordCard() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let error = action_error(change);
+    let done = move || change.value().get().is_some_and(|r| r.is_ok());
+    view! {
+        <section class="card">
+            <h2>{tr(Msg::ChangePassword)}</h2>
+            <p class="muted small">{tr(Msg::ChangePasswordHint)}</p>
+            <ActionForm action=change attr:class="form">
+                <label for="current_password">{tr(Msg::CurrentPassword)}</label>
+                <input id="current_password" name="current_password" type="password" autocomplete="current-password" required maxlength="128"/>
+                <FieldMsg error field="current_password"/>
+                <label for="new_password">{tr(Msg::NewPassword)}</label>
+                <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
+                <FieldMsg error field="new_password"/>
+                <FormMsg error/>
+                {move || done().then(|| view! { <p class="notice" role="status">{tr(Msg::PasswordChanged)}</p> })}
+                <button type="submit" class="btn">{tr(Msg::ChangePassword)}</button>
+            </ActionForm>
+        </section>
     }
 }
 

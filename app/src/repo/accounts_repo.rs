@@ -224,3 +224,89 @@ pub async fn save_volunteer(
     }
     Ok(true)
 }
+
+/// An account as the account administration page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub account_id: i64,
+    pub full_name: String,
+    pub phone: String,
+    pub area: Option<String>,
+    pub disabled: bool,
+}
+
+/// Accounts whose home micro-grid or any role lies in the area with `code`, matching a
+/// name fragment or a phone number (whole, or its last digits). At most 50.
+pub async fn search_in_area(pool: &SqlitePool, code: &str, query: &str) -> Result<Vec<AccountRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id AS account_id, p.full_name, a.phone, g.name AS area, a.disabled_at IS NOT NULL AS disabled
+         FROM accounts a JOIN people p ON p.id = a.person_id LEFT JOIN grid_nodes g ON g.id = p.micro_grid_id
+         WHERE (instr(p.full_name, ?2) > 0 OR a.phone = ?2 OR (length(?2) >= 4 AND a.phone LIKE '%' || ?2))
+           AND ((g.code >= ?1 AND g.code < ?1 || ':')
+                OR EXISTS (SELECT 1 FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
+                           WHERE r.account_id = a.id AND n.code >= ?1 AND n.code < ?1 || ':'))
+         ORDER BY p.full_name, a.id LIMIT 50",
+    )
+    .bind(code)
+    .bind(query)
+    .fetch_all(pool)
+    .await
+}
+
+/// The codes of every area an account is tied to: its home micro-grid and each role's node.
+pub async fn tied_codes(conn: &mut SqliteConnection, account_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT g.code FROM accounts a JOIN people p ON p.id = a.person_id JOIN grid_nodes g ON g.id = p.micro_grid_id
+         WHERE a.id = ?1
+         UNION
+         SELECT n.code FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id WHERE r.account_id = ?1",
+    )
+    .bind(account_id)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Disables (now) or re-enables an account when it is not in that state already.
+/// Returns whether anything changed.
+pub async fn set_disabled(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    disabled: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let sql = if disabled {
+        "UPDATE accounts SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL"
+    } else {
+        "UPDATE accounts SET disabled_at = NULL WHERE id = ?1 AND disabled_at IS NOT NULL AND ?2 IS NOT NULL"
+    };
+    Ok(sqlx::query(sql).bind(account_id).bind(now).execute(&mut *conn).await?.rows_affected() == 1)
+}
+
+/// The stored password hash of a live account.
+pub async fn password_hash(conn: &mut SqliteConnection, account_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = ? AND disabled_at IS NULL")
+        .bind(account_id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Replaces the password hash, only if it is still the one the caller verified against.
+pub async fn set_password(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    old_hash: &str,
+    new_hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE accounts SET password_hash = ?3, password_changed_at = ?4 WHERE id = ?1 AND password_hash = ?2",
+    )
+    .bind(account_id)
+    .bind(old_hash)
+    .bind(new_hash)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1)
+}

@@ -136,12 +136,7 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
         }
     };
     if let Err(e) = password::check_new_password(&password) {
-        let msg = match e {
-            password::PasswordError::TooShort => Msg::ErrPasswordShort,
-            password::PasswordError::TooLong => Msg::ErrPasswordLong,
-            password::PasswordError::TooCommon => Msg::ErrPasswordCommon,
-        };
-        errors.push(FieldError { field: "password".into(), msg });
+        errors.push(FieldError { field: "password".into(), msg: super::accounts::password_msg(e) });
     }
     let micro_grid = match micro_grid.trim().parse::<i64>() {
         Ok(id) if crate::repo::grid_repo::is_micro_grid(&state.pool, id).await? => Some(id),

@@ -26,6 +26,8 @@ impl TestApp {
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let mut config = Config::from_env_and_args(["--addr".to_string(), "127.0.0.1:0".into()]).expect("config");
         config.database_url = url;
+        // One test client makes thousands of calls from 127.0.0.1; the budget has its own test.
+        config.settings.api_per_ip_per_minute = 1_000_000;
         settings(&mut config.settings);
         let app = Application::build(config).await.expect("build");
         let base = format!("http://{}", app.addr());
@@ -35,7 +37,19 @@ impl TestApp {
         Self { base, pool, bus, _dir: dir }
     }
 
+    /// A browser-like client: keeps cookies, does not follow redirects, and says its
+    /// requests come from the app's own pages (as a browser's `Sec-Fetch-Site` does).
     pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .default_headers(same_origin_headers())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// A client like `client()` that does not claim to be same-origin (curl, a foreign page).
+    pub fn bare_client(&self) -> Client {
         Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
     }
 
@@ -61,4 +75,11 @@ impl TestApp {
     pub async fn count(&self, sql: &'static str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect("count")
     }
+}
+
+/// What a browser sends with a request from one of the app's own pages.
+pub fn same_origin_headers() -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("sec-fetch-site", reqwest::header::HeaderValue::from_static("same-origin"));
+    headers
 }

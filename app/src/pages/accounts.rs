@@ -1,0 +1,77 @@
+//! /admin/accounts: an area admin finds an account by name or phone and disables it (all
+//! its sessions end at once) or re-enables it. A GET search form and ActionForms, so it
+//! works before the WASM arrives.
+use crate::components::{action_error, reload_on_success, ErrorNotice, ErrorPage, FieldMsg, Loading};
+use crate::i18n::Msg;
+use crate::server_fns::accounts::{account_search, AccountLine, SetAccountDisabled};
+use crate::{tr, use_viewer};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    match use_viewer().user {
+        None => view! { <ErrorPage status=401/> }.into_any(),
+        Some(user) if !user.is_area_admin() => view! { <ErrorPage status=403/> }.into_any(),
+        Some(_) => view! { <Accounts/> }.into_any(),
+    }
+}
+
+#[component]
+fn Accounts() -> impl IntoView {
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let data = Resource::new(move || q.get(), account_search);
+    view! {
+        <header class="page-head"><h1>{tr(Msg::AccountsTitle)}</h1></header>
+        <p class="muted">{tr(Msg::AccountsHint)}</p>
+        <form method="get" action="/admin/accounts" class="card form" role="search">
+            <label for="accounts-q">{tr(Msg::AccountsSearch)}</label>
+            <input id="accounts-q" name="q" maxlength="40" value=move || q.get()/>
+            <button type="submit" class="btn primary">{tr(Msg::Filter)}</button>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(lines) if lines.is_empty() && !q.get_untracked().is_empty() => {
+                        view! { <p class="card muted">{tr(Msg::AccountsNone)}</p> }.into_any()
+                    }
+                    Ok(lines) => view! {
+                        <ul class="accounts">{lines.into_iter().map(|l| view! { <AccountItem line=l/> }).collect_view()}</ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountItem(line: AccountLine) -> impl IntoView {
+    let action = ServerAction::<SetAccountDisabled>::new();
+    reload_on_success(action, None);
+    let error = action_error(action);
+    let reason_id = format!("reason-{}", line.account_id);
+    let state = if line.disabled { tr(Msg::AccountDisabledTag) } else { tr(Msg::AccountActiveTag) };
+    view! {
+        <li class="card" class:refused=line.disabled>
+            <p><strong>{line.name.clone()}</strong> " " <span class="muted">{line.phone_masked.clone()}</span></p>
+            <p class="muted small">{line.area.clone()} " · " <span class="tag">{state}</span></p>
+            {line.may_change.then(|| view! {
+                <ActionForm action=action attr:class="form">
+                    <input type="hidden" name="account" value=line.account_id.to_string()/>
+                    <input type="hidden" name="disabled" value=if line.disabled { "0" } else { "1" }/>
+                    <label for=reason_id.clone()>{tr(Msg::AccountReason)}</label>
+                    <input id=reason_id name="reason" maxlength="200" required=!line.disabled/>
+                    <FieldMsg error field="reason"/>
+                    {move || error.get().filter(|e| e.field_msg("reason").is_none()).map(|e| view! {
+                        <p class="form-error" role="alert">{tr(e.msg())}</p>
+                    })}
+                    <button type="submit" class="btn" class:danger=!line.disabled>
+                        {tr(if line.disabled { Msg::AccountEnable } else { Msg::AccountDisable })}
+                    </button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}

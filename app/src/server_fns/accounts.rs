@@ -1,0 +1,203 @@
+//! Account safety: a person changes their own password; an area admin disables or
+//! re-enables an account in their area. Both end every session of that account.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::auth as a,
+    crate::domain::password,
+    crate::domain::privacy::mask_phone,
+    crate::error::FieldError,
+    crate::i18n::Msg,
+    crate::repo::{accounts_repo, audit_repo, audit_repo::AuditEntry, begin_immediate, now, sessions_repo},
+    std::time::Duration,
+};
+
+/// One account found by an area admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountLine {
+    pub account_id: i64,
+    pub name: String,
+    pub phone_masked: String,
+    pub area: String,
+    pub disabled: bool,
+    /// Whether this admin may disable or re-enable it (not themselves, not above them).
+    pub may_change: bool,
+}
+
+/// The message for a refused new password.
+#[cfg(feature = "ssr")]
+pub fn password_msg(e: password::PasswordError) -> Msg {
+    match e {
+        password::PasswordError::TooShort => Msg::ErrPasswordShort,
+        password::PasswordError::TooLong => Msg::ErrPasswordLong,
+        password::PasswordError::TooCommon => Msg::ErrPasswordCommon,
+    }
+}
+
+/// Changes the signed-in person's password. The current one must be given (and counts
+/// against the sign-in limit); every session of the account ends, and this browser gets
+/// a fresh one so the person stays signed in here.
+#[server(endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let parts = ctx::parts()?;
+    let ip = a::client_ip(&parts);
+    if current_password.is_empty() || current_password.len() > 1024 {
+        return Err(AppError::field("current_password", Msg::ErrBadCredentials));
+    }
+    if let Err(e) = password::check_new_password(&new_password) {
+        return Err(AppError::Invalid(vec![FieldError { field: "new_password".into(), msg: password_msg(e) }]));
+    }
+    if new_password == current_password {
+        return Err(AppError::field("new_password", Msg::ErrPasswordSame));
+    }
+    let key = format!("password:acct:{}", user.account_id);
+    if !state.limiter.check(&key, state.settings.login_per_account_per_minute, Duration::from_secs(60)) {
+        return Err(AppError::RateLimited);
+    }
+    let stored = {
+        let mut conn = state.pool.acquire().await?;
+        accounts_repo::password_hash(&mut conn, user.account_id).await?
+    };
+    let Some(stored) = stored else { return Err(AppError::Unauthorized) };
+    if !a::verify_password(current_password, stored.clone()).await {
+        let err = AppError::field("current_password", Msg::ErrWrongPassword);
+        ctx::refused(&state, &user, "password_change_refused", ("account", user.account_id), None, err.clone()).await;
+        return Err(err);
+    }
+    let new_hash = a::hash_password(new_password).await?;
+    let now = now();
+    let absolute = state.settings.session_absolute.as_secs() as i64;
+    let token = a::new_token();
+    let mut tx = begin_immediate(&state.pool).await?;
+    // Conditional on the hash verified above: a concurrent change wins once.
+    if !accounts_repo::set_password(&mut tx, user.account_id, &stored, &new_hash, now).await? {
+        return Err(AppError::Conflict(Msg::ErrItemChanged));
+    }
+    let ended = sessions_repo::delete_for_account(&mut tx, user.account_id).await?;
+    let agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    sessions_repo::create(&mut tx, &a::token_hash(&token), user.account_id, now, now + absolute, agent).await?;
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "password_changed",
+            object_kind: "account",
+            object_id: Some(user.account_id),
+            detail: format!("{ended} sessions ended"),
+            ip: Some(ip),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.limiter.reset(&key);
+    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, state.settings.secure_cookies));
+    tracing::info!(account = user.account_id, ended, "password changed; other sessions ended");
+    ctx::redirect_form("/me");
+    Ok(())
+}
+
+/// Accounts in the admin's areas matching a name or phone number.
+#[server(endpoint = "account_search")]
+pub async fn account_search(query: String) -> Result<Vec<AccountLine>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    if !user.is_area_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let query = query.trim();
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    if query.chars().count() > 40 {
+        return Err(AppError::field("query", Msg::ErrTooLong));
+    }
+    let mut lines: Vec<AccountLine> = Vec::new();
+    for scope in user.area_admin_scopes() {
+        for row in accounts_repo::search_in_area(&state.pool, &scope.node_code, query).await? {
+            if lines.iter().any(|l| l.account_id == row.account_id) {
+                continue;
+            }
+            let mut conn = state.pool.acquire().await?;
+            let codes = accounts_repo::tied_codes(&mut conn, row.account_id).await?;
+            lines.push(AccountLine {
+                account_id: row.account_id,
+                name: row.full_name,
+                phone_masked: mask_phone(&row.phone),
+                area: row.area.unwrap_or_default(),
+                disabled: row.disabled,
+                may_change: row.account_id != user.account_id && codes.iter().all(|c| user.administers(c)),
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// Disables (`disabled = "1"`) or re-enables (`"0"`) an account. Only an admin of an area
+/// holding every place the account is tied to (home and roles), never their own account.
+/// Disabling ends all its sessions at once.
+#[server(endpoint = "set_account_disabled")]
+pub async fn set_account_disabled(account: i64, disabled: String, reason: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let disabled = match disabled.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let reason = reason.trim().to_string();
+    if disabled && reason.is_empty() {
+        return Err(AppError::field("reason", Msg::ErrRequired));
+    }
+    if reason.chars().count() > 200 {
+        return Err(AppError::field("reason", Msg::ErrTooLong));
+    }
+    if !user.is_area_admin() {
+        return Err(ctx::refused(
+            &state,
+            &user,
+            "account_disable_refused",
+            ("account", account),
+            None,
+            AppError::Forbidden,
+        )
+        .await);
+    }
+    let mut tx = begin_immediate(&state.pool).await?;
+    let codes = accounts_repo::tied_codes(&mut tx, account).await?;
+    let exists = !codes.is_empty() || accounts_repo::password_hash(&mut tx, account).await?.is_some();
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    if account == user.account_id || !codes.iter().all(|c| user.administers(c)) {
+        drop(tx);
+        let err = AppError::Forbidden;
+        return Err(ctx::refused(&state, &user, "account_disable_refused", ("account", account), None, err).await);
+    }
+    if !accounts_repo::set_disabled(&mut tx, account, disabled, now()).await? {
+        return Err(AppError::Conflict(Msg::ErrItemChanged));
+    }
+    let ended = if disabled { sessions_repo::delete_for_account(&mut tx, account).await? } else { 0 };
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: if disabled { "account_disabled" } else { "account_enabled" },
+            object_kind: "account",
+            object_id: Some(account),
+            detail: format!("{reason} ({ended} sessions ended)"),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(account, disabled, ended, by = user.account_id, "account state changed");
+    ctx::redirect_form("/admin/accounts");
+    Ok(())
+}
