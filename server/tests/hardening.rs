@@ -541,3 +541,82 @@ async fn the_server_makes_scheduled_backups_when_asked() {
     assert!(seen.contains("scheduled backups on") && seen.contains("keep=3"), "{seen}");
     assert!(seen.contains(&backups.display().to_string()), "backups beside the database by default: {seen}");
 }
+
+/// Records every row written to any table but the bookkeeping ones (sessions slide on
+/// each visit; refusals go to the audit log).
+async fn watch_changes(app: &TestApp) {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+         AND name NOT IN ('_sqlx_migrations', 'sessions', 'audit_log')",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("tables");
+    sqlx::query("CREATE TABLE watched_changes (tbl TEXT NOT NULL, op TEXT NOT NULL)")
+        .execute(&app.pool)
+        .await
+        .expect("changes table");
+    for t in tables {
+        for op in ["INSERT", "UPDATE", "DELETE"] {
+            let sql = format!(
+                "CREATE TRIGGER watch_{t}_{op} AFTER {op} ON \"{t}\" BEGIN \
+                 INSERT INTO watched_changes VALUES ('{t}', '{op}'); END"
+            );
+            // Table names come from sqlite_master of the test's own database.
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&app.pool).await.expect("trigger");
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_get_request_changes_anything() {
+    let app = TestApp::spawn().await;
+    let order = app.count("SELECT max(id) FROM service_orders").await;
+    let item = app.count("SELECT max(id) FROM sentiment_items").await;
+    let election = app.count("SELECT max(id) FROM star_elections").await;
+    // Every page route of the app (read from its route list) plus the plain GET endpoints.
+    let source = include_str!("../../app/src/lib.rs");
+    let mut paths: Vec<String> = source
+        .split("path!(\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|p| {
+            p.replace("/orders/:id", &format!("/orders/{order}"))
+                .replace("/sentiment/:id", &format!("/sentiment/{item}"))
+        })
+        .collect();
+    assert!(paths.len() >= 20, "{paths:?}");
+    paths.extend([
+        format!("/admin/elections/{election}/csv"),
+        "/admin/audit/csv".into(),
+        "/admin/dashboard/csv?table=children".into(),
+        "/open311/v2/services.json".into(),
+        "/open311/v2/requests.json".into(),
+        "/healthz".into(),
+        "/api/login".into(),
+        "/api/place_order?section=daily_life&title=GET请求&description=x&urgency=normal&idempotency_key=get-get-get"
+            .into(),
+        "/api/logout".into(),
+    ]);
+    watch_changes(&app).await;
+    let mut visits = 0;
+    for phone in
+        [None, Some(RESIDENT), Some("13800000002"), Some(LEADER), Some(COMMUNITY_ADMIN), Some(SUBDISTRICT_ADMIN)]
+    {
+        let client = match phone {
+            Some(phone) => app.signed_in(phone).await,
+            None => app.client(),
+        };
+        for path in &paths {
+            let res = client.get(format!("{}{path}", app.base)).send().await.expect("get");
+            assert!(!res.status().is_server_error(), "{path} as {phone:?}: {}", res.status());
+            visits += 1;
+        }
+        // Signing in wrote a session and an audit row only; no watched table changed.
+        let changes: Vec<(String, String)> =
+            sqlx::query_as("SELECT tbl, op FROM watched_changes").fetch_all(&app.pool).await.expect("changes");
+        assert!(changes.is_empty(), "GET requests as {phone:?} changed rows: {changes:?}");
+    }
+    assert!(visits >= 6 * 29);
+    assert_eq!(app.count("SELECT count(*) FROM service_orders WHERE title = 'GET请求'").await, 0);
+}
