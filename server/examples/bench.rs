@@ -79,7 +79,7 @@ async fn add_open_orders(pool: &SqlitePool, n: usize, tag: &str) -> Vec<i64> {
 }
 
 async fn sign_in(base: &str, phone: &str) -> Client {
-    let client = Client::builder().cookie_store(true).pool_max_idle_per_host(64).build().expect("client");
+    let client = support::browser_like().cookie_store(true).pool_max_idle_per_host(64).build().expect("client");
     let res = client
         .post(format!("{base}/api/login"))
         .form(&[("phone", phone), ("password", "gridstation")])

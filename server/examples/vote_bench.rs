@@ -15,7 +15,7 @@ mod fixtures;
 #[path = "support/mod.rs"]
 mod support;
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use sqlx::Connection;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -83,7 +83,7 @@ async fn run_mode(a: &Args, dir: &std::path::Path, name: &str, batch: &str) -> (
         fixtures::residents_with_sessions(&pool, "幸福街道", (total as usize).div_ceil(per_voter), 15_000_000_000);
     let cookies = Arc::new(voters.await.into_iter().map(|(_, cookie)| cookie).collect::<Vec<_>>());
     let candidates = Arc::new(candidates);
-    let client = Client::builder().pool_max_idle_per_host(512).build().expect("client");
+    let client = support::browser_like().pool_max_idle_per_host(512).build().expect("client");
     let mut steps = Vec::new();
     let mut sent = 0usize;
     for &rate in &a.rates {

@@ -104,6 +104,7 @@ pub async fn start_server(bin: &str, db: &std::path::Path, env: &[(&str, &str)])
         .env("LEPTOS_ENV", "PROD")
         .env("RUST_LOG", "warn")
         .env("GRIDSTATION_LOGIN_PER_IP_PER_MINUTE", "100000")
+        .env("GRIDSTATION_API_PER_IP_PER_MINUTE", "100000000")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
     for (k, v) in env {
@@ -125,7 +126,7 @@ pub async fn start_server(bin: &str, db: &std::path::Path, env: &[(&str, &str)])
 
 /// A client with its own cookie jar, signed in as `phone` over HTTP the way the login form does.
 pub async fn signed_in_client(base: &str, phone: &str, password: &str) -> Client {
-    let client = Client::builder().cookie_store(true).pool_max_idle_per_host(64).build().expect("client");
+    let client = browser_like().cookie_store(true).pool_max_idle_per_host(64).build().expect("client");
     let res = client
         .post(format!("{base}/api/login"))
         .form(&[("phone", phone), ("password", password)])
@@ -162,4 +163,12 @@ pub fn machine_facts() -> String {
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
     format!("{cores} cores ({cpu}), {date}")
+}
+
+/// A client builder that sends what a browser sends from the app's own pages
+/// (`Sec-Fetch-Site: same-origin`), which the server requires of every POST.
+pub fn browser_like() -> reqwest::ClientBuilder {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("sec-fetch-site", reqwest::header::HeaderValue::from_static("same-origin"));
+    Client::builder().default_headers(headers)
 }
