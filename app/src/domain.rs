@@ -9,6 +9,8 @@ pub mod pairing;
 pub mod password;
 pub mod phone;
 pub mod privacy;
+#[cfg(test)]
+mod props;
 pub mod role;
 pub mod sentiment;
 pub mod time;

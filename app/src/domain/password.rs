@@ -68,7 +68,10 @@ pub fn check_new_password(password: &str) -> Result<(), PasswordError> {
         return Err(PasswordError::TooLong);
     }
     let lower = password.to_lowercase();
-    let one_repeated_char = lower.chars().all(|c| lower.starts_with(c));
+    // Character by character: lower-casing the whole string makes İ two characters and a
+    // final Σ a ς, so "İİİİİİİİ" would pass as varied.
+    let first = password.chars().next().map(|c| c.to_lowercase().to_string());
+    let one_repeated_char = password.chars().all(|c| Some(c.to_lowercase().to_string()) == first);
     if one_repeated_char || COMMON.contains(&lower.as_str()) {
         return Err(PasswordError::TooCommon);
     }
@@ -90,6 +93,8 @@ mod tests {
         assert_eq!(check_new_password("12345678"), Err(PasswordError::TooCommon));
         assert_eq!(check_new_password("PassWord"), Err(PasswordError::TooCommon));
         assert_eq!(check_new_password("zzzzzzzzzz"), Err(PasswordError::TooCommon));
+        assert_eq!(check_new_password("İİİİİİİİ"), Err(PasswordError::TooCommon));
+        assert_eq!(check_new_password("ΣΣΣΣΣΣΣΣ"), Err(PasswordError::TooCommon));
     }
 
     #[test]
