@@ -23,7 +23,9 @@ fn key_authenticated(path: &str) -> bool {
 
 /// Whether a request counts against the per-IP API budget.
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/") || key_authenticated(path) || path.starts_with("/sentiment/")
+    path.starts_with("/api/")
+        || key_authenticated(path)
+        || (path.starts_with("/sentiment/") && path.contains("/photos"))
 }
 
 fn client_ip(req: &Request) -> String {
@@ -189,6 +191,13 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn the_api_budget_counts_calls_not_pages() {
+        assert!(is_api("/api/take_order") && is_api("/open311/v2/requests.json"));
+        assert!(is_api("/sentiment/12/photos") && is_api("/sentiment/photos/3"));
+        assert!(!is_api("/sentiment") && !is_api("/sentiment/12") && !is_api("/board") && !is_api("/pkg/app.wasm"));
     }
 
     #[test]
