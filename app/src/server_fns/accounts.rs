@@ -175,7 +175,8 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
     if !exists {
         return Err(AppError::NotFound);
     }
-    if account == user.account_id || !codes.iter().all(|c| user.administers(c)) {
+    // An account tied to no area (no home, no role) is no admin's: `all` of nothing must not pass.
+    if account == user.account_id || codes.is_empty() || !codes.iter().all(|c| user.administers(c)) {
         drop(tx);
         let err = AppError::Forbidden;
         return Err(ctx::refused(&state, &user, "account_disable_refused", ("account", account), None, err).await);
