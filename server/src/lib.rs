@@ -121,6 +121,9 @@ async fn escalate_every(state: AppState, period: std::time::Duration) {
             }
             Err(err) => tracing::error!(%err, "民情 escalation failed"),
         }
+        if let Err(err) = purge_sessions(&state).await {
+            tracing::error!(%err, "purging ended sessions failed");
+        }
         match escalate_once(&state).await {
             Ok(0) => {}
             Ok(n) => {
@@ -130,6 +133,15 @@ async fn escalate_every(state: AppState, period: std::time::Duration) {
             Err(err) => tracing::error!(%err, "escalation failed"),
         }
     }
+}
+
+/// Deletes sessions past their idle or absolute limit (they are refused anyway).
+async fn purge_sessions(state: &AppState) -> Result<u64, sqlx::Error> {
+    let idle = state.settings.session_idle.as_secs() as i64;
+    let mut tx = app::repo::begin_immediate(&state.pool).await?;
+    let n = app::repo::sessions_repo::delete_expired(&mut tx, app::repo::now(), idle).await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 pub async fn escalate_once(state: &AppState) -> Result<u64, sqlx::Error> {
