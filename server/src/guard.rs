@@ -88,9 +88,14 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
         return matches!(site, "same-origin" | "none");
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
-    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
-    let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
-    authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
+    let Some(authority) = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")) else {
+        return false;
+    };
+    // Behind a reverse proxy the browser's host arrives as X-Forwarded-Host.
+    ["x-forwarded-host", "host"]
+        .iter()
+        .filter_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+        .any(|host| authority.eq_ignore_ascii_case(host))
 }
 
 /// Refuses state-changing requests from other sites with a clear 403 (and an audit row).
@@ -211,6 +216,9 @@ mod tests {
         assert!(!is_same_origin(&headers(&[("origin", "http://evil.example"), ("host", "grid.example")])));
         assert!(!is_same_origin(&headers(&[("origin", "null"), ("host", "grid.example")])));
         assert!(!is_same_origin(&headers(&[("host", "grid.example")])), "neither header: not from our pages");
+        let proxied =
+            [("origin", "https://grid.example"), ("host", "127.0.0.1:3000"), ("x-forwarded-host", "grid.example")];
+        assert!(is_same_origin(&headers(&proxied)));
     }
 
     #[test]
