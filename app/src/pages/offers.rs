@@ -82,7 +82,7 @@ fn Offer(offer: OfferCard, book: ServerAction<BookOffer>, key: String, signed_in
                 <span class=format!("tag section-{}", offer.section.as_str())>{tr(section_label(offer.section))}</span>
                 <span class="age">{offer.area}</span>
             </div>
-            <h3>{offer.title}</h3>
+            <h2>{offer.title}</h2>
             <p class="muted">{tr(Msg::Volunteer)} ": " {offer.volunteer_name} " · " {offer.schedule}</p>
             {(!offer.description.is_empty()).then(|| view! { <p>{offer.description}</p> })}
             {(signed_in && !offer.own).then(|| view! {

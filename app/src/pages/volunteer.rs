@@ -39,7 +39,7 @@ pub fn VolunteerCard() -> impl IntoView {
                             <fieldset>
                                 <legend>{tr(Msg::Availability)}</legend>
                                 <table class="availability">
-                                    <thead><tr><th></th>{PARTS.iter().map(|m| view! { <th scope="col">{tr(*m)}</th> }).collect_view()}</tr></thead>
+                                    <thead><tr><td></td>{PARTS.iter().map(|m| view! { <th scope="col">{tr(*m)}</th> }).collect_view()}</tr></thead>
                                     <tbody>
                                         {DAYS.iter().enumerate().map(|(d, day)| view! {
                                             <tr>
