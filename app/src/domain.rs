@@ -13,4 +13,5 @@ pub mod privacy;
 mod props;
 pub mod role;
 pub mod sentiment;
+pub mod text;
 pub mod time;

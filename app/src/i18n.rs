@@ -135,6 +135,10 @@ messages! {
     ErrInvalid => ("请检查填写的内容", "Please check what you entered"),
     ErrRequired => ("此项必填", "This field is required"),
     ErrTooLong => ("内容太长了", "This is too long"),
+    ErrControlChars => (
+        "不能包含控制字符（如空字符），请删掉后重试",
+        "Remove the control characters (such as NUL) and try again"
+    ),
     ErrPhoneMalformed => ("手机号格式不正确，应为11位手机号码", "Enter an 11-digit mainland mobile number"),
     ErrPasswordShort => ("密码至少需要8位", "The password needs at least 8 characters"),
     ErrPasswordLong => ("密码不能超过128位", "The password can have at most 128 characters"),

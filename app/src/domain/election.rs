@@ -48,6 +48,8 @@ pub fn check_vote(a: VoteAttempt) -> Result<(), VoteRefusal> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DraftProblem {
     Title,
+    /// A control character (a NUL...) in the title.
+    Control,
     Stars,
     VotesPerVoter,
     MinHours,
@@ -93,6 +95,8 @@ pub fn validate_draft(input: &DraftInput<'_>) -> Result<ElectionDraft, Vec<(&'st
     let title = input.title.trim().to_string();
     if !(2..=60).contains(&title.chars().count()) {
         problems.push(("title", DraftProblem::Title));
+    } else if crate::domain::text::has_control(&title) {
+        problems.push(("title", DraftProblem::Control));
     }
     let number = |text: &str, range: std::ops::RangeInclusive<i64>| {
         text.trim().parse::<i64>().ok().filter(|n| range.contains(n))

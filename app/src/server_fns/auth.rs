@@ -127,6 +127,8 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
         errors.push(FieldError { field: "full_name".into(), msg: Msg::ErrRequired });
     } else if name.chars().count() > 40 {
         errors.push(FieldError { field: "full_name".into(), msg: Msg::ErrTooLong });
+    } else if crate::domain::text::has_control(&name) {
+        errors.push(FieldError { field: "full_name".into(), msg: Msg::ErrControlChars });
     }
     let phone = match PhoneNumber::parse(&phone) {
         Ok(p) => Some(p),

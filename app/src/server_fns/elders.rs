@@ -308,10 +308,14 @@ fn validate_fields(
     let health_notes = health_notes.trim().to_string();
     if health_notes.chars().count() > 1000 {
         field("health_notes", Msg::ErrTooLong);
+    } else if crate::domain::text::has_control(&health_notes) {
+        field("health_notes", Msg::ErrControlChars);
     }
     let contact_name = Some(contact_name.trim().to_string()).filter(|n| !n.is_empty());
     if contact_name.as_ref().is_some_and(|n| n.chars().count() > 40) {
         field("contact_name", Msg::ErrContactName);
+    } else if contact_name.as_deref().is_some_and(crate::domain::text::has_control) {
+        field("contact_name", Msg::ErrControlChars);
     }
     let contact_phone = match contact_phone.trim() {
         "" => None,
@@ -524,6 +528,9 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<(), 
     if note.chars().count() > 1000 {
         return Err(AppError::field("note", Msg::ErrTooLong));
     }
+    if crate::domain::text::has_control(&note) {
+        return Err(AppError::field("note", Msg::ErrControlChars));
+    }
     let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
     let row = elders_repo::elder(&mut tx, elder).await?.ok_or(AppError::NotFound)?;
@@ -688,10 +695,14 @@ pub async fn request_welfare_check(
     let elder_name = elder_name.trim().to_string();
     if !(1..=40).contains(&elder_name.chars().count()) {
         field("elder_name", Msg::ErrElderName);
+    } else if crate::domain::text::has_control(&elder_name) {
+        field("elder_name", Msg::ErrControlChars);
     }
     let building = building.trim().to_string();
     if !(1..=100).contains(&building.chars().count()) {
         field("building", Msg::ErrBuildingNote);
+    } else if crate::domain::text::has_control(&building) {
+        field("building", Msg::ErrControlChars);
     }
     let phone = PhoneNumber::parse(&phone).ok();
     if phone.is_none() {
@@ -700,6 +711,8 @@ pub async fn request_welfare_check(
     let note = note.trim().to_string();
     if note.chars().count() > 500 {
         field("note", Msg::ErrTooLong);
+    } else if crate::domain::text::has_control(&note) {
+        field("note", Msg::ErrControlChars);
     }
     let (Some(phone), true) = (phone, errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
     let ip = crate::auth::client_ip(&parts);
@@ -871,6 +884,9 @@ pub async fn finish_welfare_check(id: i64, outcome: String, note: String) -> Res
     let note = note.trim();
     if note.chars().count() > 400 {
         return Err(AppError::field("note", Msg::ErrTooLong));
+    }
+    if crate::domain::text::has_control(note) {
+        return Err(AppError::field("note", Msg::ErrControlChars));
     }
     let label = label.text(crate::i18n::Locale::Zh);
     let outcome_note = if note.is_empty() { label.to_string() } else { format!("{label}：{note}") };

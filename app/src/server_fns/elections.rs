@@ -99,6 +99,7 @@ pub async fn elections_admin() -> Result<ElectionsAdminView, AppError> {
 fn draft_msg(problem: DraftProblem) -> Msg {
     match problem {
         DraftProblem::Title => Msg::ErrTitleLength,
+        DraftProblem::Control => Msg::ErrControlChars,
         DraftProblem::Stars | DraftProblem::VotesPerVoter | DraftProblem::MinHours => Msg::ErrNumberRange,
         DraftProblem::Date => Msg::ErrBadDate,
         DraftProblem::Order => Msg::ErrElectionDates,
@@ -373,6 +374,9 @@ pub async fn nominate(
     if intro.chars().count() > 500 {
         return Err(AppError::field("intro", Msg::ErrTooLong));
     }
+    if crate::domain::text::has_control(&intro) {
+        return Err(AppError::field("intro", Msg::ErrControlChars));
+    }
     let by_admin = !phone.trim().is_empty();
     let phone = if by_admin {
         Some(PhoneNumber::parse(&phone).map_err(|_| AppError::field("phone", Msg::ErrPhoneMalformed))?)
@@ -450,6 +454,9 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
     let reason = reason.trim().to_string();
     if reason.chars().count() > 200 {
         return Err(AppError::field("reason", Msg::ErrTooLong));
+    }
+    if crate::domain::text::has_control(&reason) {
+        return Err(AppError::field("reason", Msg::ErrControlChars));
     }
     if !approve && reason.is_empty() {
         return Err(AppError::field("reason", Msg::ErrReasonRequired));

@@ -50,6 +50,7 @@ fn post_body(body: &str) -> Result<String, AppError> {
     match body.chars().count() {
         0 => Err(AppError::field("body", Msg::ErrRequired)),
         n if n > 500 => Err(AppError::field("body", Msg::ErrTooLong)),
+        _ if crate::domain::text::has_control(body) => Err(AppError::field("body", Msg::ErrControlChars)),
         _ => Ok(body.to_string()),
     }
 }

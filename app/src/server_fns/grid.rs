@@ -37,10 +37,7 @@ pub async fn grid_search(q: String) -> Result<Vec<GridHit>, AppError> {
 pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    let name = name.trim().to_string();
-    if !(1..=40).contains(&name.chars().count()) {
-        return Err(AppError::field("name", Msg::ErrNodeName));
-    }
+    let name = node_name(&name)?;
     let mut tx = begin_immediate(&state.pool).await?;
     let t = now();
     let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -225,10 +222,12 @@ pub fn audit_csv(lines: &[crate::dto::AuditLine]) -> String {
 #[cfg(feature = "ssr")]
 fn node_name(name: &str) -> Result<String, AppError> {
     let name = name.trim().to_string();
-    if (1..=40).contains(&name.chars().count()) {
-        Ok(name)
-    } else {
+    if !(1..=40).contains(&name.chars().count()) {
         Err(AppError::field("name", Msg::ErrNodeName))
+    } else if crate::domain::text::has_control(&name) {
+        Err(AppError::field("name", Msg::ErrControlChars))
+    } else {
+        Ok(name)
     }
 }
 

@@ -57,6 +57,8 @@ fn text_field(errors: &mut Vec<FieldError>, field: &str, value: &str, min: usize
         });
     } else if n > max {
         errors.push(FieldError { field: field.into(), msg: Msg::ErrTooLong });
+    } else if crate::domain::text::has_control(&value) {
+        errors.push(FieldError { field: field.into(), msg: Msg::ErrControlChars });
     }
     value
 }
@@ -111,6 +113,9 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
     let note = note.trim().to_string();
     if note.chars().count() > 1000 {
         return Err(AppError::field("note", Msg::ErrTooLong));
+    }
+    if crate::domain::text::has_control(&note) {
+        return Err(AppError::field("note", Msg::ErrControlChars));
     }
     let key = idempotency_key.trim().to_string();
     if !(8..=64).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {

@@ -71,6 +71,9 @@ pub async fn issue_api_key(label: String) -> Result<String, AppError> {
     if !(1..=60).contains(&label.chars().count()) {
         return Err(AppError::field("label", Msg::Open311ErrLabel));
     }
+    if crate::domain::text::has_control(&label) {
+        return Err(AppError::field("label", Msg::ErrControlChars));
+    }
     let key = crate::auth::new_token();
     let mut tx = begin_immediate(&state.pool).await?;
     let id = repo::insert_key(&mut tx, scope.node_id, &label, &crate::auth::token_hash(&key), user.account_id, now())

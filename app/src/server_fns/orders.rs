@@ -65,10 +65,14 @@ pub async fn place_order(
     let title = title.trim().to_string();
     if !(2..=60).contains(&title.chars().count()) {
         field("title", Msg::ErrTitleLength);
+    } else if crate::domain::text::has_control(&title) {
+        field("title", Msg::ErrControlChars);
     }
     let description = description.trim().to_string();
     if description.chars().count() > 1000 {
         field("description", Msg::ErrTooLong);
+    } else if crate::domain::text::has_control(&description) {
+        field("description", Msg::ErrControlChars);
     }
     let urgency = Urgency::parse(&urgency).unwrap_or(Urgency::Normal);
     let parse_opt = |v: &Option<String>| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -312,6 +316,9 @@ fn reason(text: &str) -> Result<String, AppError> {
     if text.chars().count() > 500 {
         return Err(AppError::field("reason", Msg::ErrTooLong));
     }
+    if crate::domain::text::has_control(text) {
+        return Err(AppError::field("reason", Msg::ErrControlChars));
+    }
     Ok(text.to_string())
 }
 
@@ -347,6 +354,9 @@ pub async fn confirm_order(id: i64, rating: String, comment: String) -> Result<(
     if comment.chars().count() > 500 {
         return Err(AppError::field("comment", Msg::ErrTooLong));
     }
+    if crate::domain::text::has_control(comment) {
+        return Err(AppError::field("comment", Msg::ErrControlChars));
+    }
     act(id, OrderAction::Confirm, comment, 0, rating).await
 }
 
@@ -361,6 +371,9 @@ pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
     let reason = reason.trim();
     if reason.chars().count() > 500 {
         return Err(AppError::field("reason", Msg::ErrTooLong));
+    }
+    if crate::domain::text::has_control(reason) {
+        return Err(AppError::field("reason", Msg::ErrControlChars));
     }
     act(id, OrderAction::Cancel, reason, 0, 0).await
 }

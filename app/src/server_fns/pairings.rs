@@ -93,6 +93,8 @@ pub async fn create_pairing(
     let title = title.trim().to_string();
     if !(2..=60).contains(&title.chars().count()) {
         errors.push(FieldError { field: "title".into(), msg: Msg::ErrTitleLength });
+    } else if crate::domain::text::has_control(&title) {
+        errors.push(FieldError { field: "title".into(), msg: Msg::ErrControlChars });
     }
     let weekday = weekday.parse::<i64>().ok().filter(|d| (0..=6).contains(d));
     let part = part.parse::<i64>().ok().filter(|p| (0..=2).contains(p));

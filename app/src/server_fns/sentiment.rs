@@ -144,10 +144,12 @@ fn card(row: &ItemRow, t: i64) -> Option<ItemCard> {
 #[cfg(feature = "ssr")]
 fn text(value: &str, field: &str, range: std::ops::RangeInclusive<usize>, msg: Msg) -> Result<String, AppError> {
     let value = value.trim();
-    if range.contains(&value.chars().count()) {
-        Ok(value.to_string())
-    } else {
+    if !range.contains(&value.chars().count()) {
         Err(AppError::field(field, msg))
+    } else if crate::domain::text::has_control(value) {
+        Err(AppError::field(field, Msg::ErrControlChars))
+    } else {
+        Ok(value.to_string())
     }
 }
 
@@ -228,12 +230,19 @@ pub async fn record_item(
         || parties.iter().any(|(n, c)| n.chars().count() > 40 || c.as_ref().is_some_and(|c| c.chars().count() > 40))
     {
         errors.push(FieldError { field: "parties".into(), msg: Msg::ErrPartiesFormat });
+    } else if parties
+        .iter()
+        .any(|(n, c)| crate::domain::text::has_control(n) || c.as_deref().is_some_and(crate::domain::text::has_control))
+    {
+        errors.push(FieldError { field: "parties".into(), msg: Msg::ErrControlChars });
     }
     let checks = if kind == Kind::Inspection { lines(&checks) } else { Vec::new() };
     if kind == Kind::Inspection
         && (checks.is_empty() || checks.len() > 20 || checks.iter().any(|c| c.chars().count() > 100))
     {
         errors.push(FieldError { field: "checks".into(), msg: Msg::ErrChecklist });
+    } else if checks.iter().any(|c| crate::domain::text::has_control(c)) {
+        errors.push(FieldError { field: "checks".into(), msg: Msg::ErrControlChars });
     }
     let resident_phone = match resident_phone.trim() {
         "" => None,

@@ -67,6 +67,9 @@ pub async fn save_volunteer_profile(
     if intro.chars().count() > 500 {
         return Err(AppError::field("intro", Msg::ErrTooLong));
     }
+    if crate::domain::text::has_control(intro) {
+        return Err(AppError::field("intro", Msg::ErrControlChars));
+    }
     let mut tx = begin_immediate(&state.pool).await?;
     if !accounts_repo::save_volunteer(&mut tx, user.person_id, &sections, availability, intro).await? {
         return Err(AppError::Forbidden);
