@@ -144,8 +144,19 @@ pub async fn api_errors(State(state): State<AppState>, req: Request, next: Next)
     }
     let ip = client_ip(&req);
     let actor = req.extensions().get::<RequestViewer>().and_then(|v| v.0.user.as_ref().map(|u| u.account_id));
+    let headers = req.headers().clone();
     let mut res = next.run(req).await;
     let audited = res.headers_mut().remove(AUDITED_HEADER).is_some();
+    if res.status() == StatusCode::METHOD_NOT_ALLOWED {
+        // Server functions take POST only; the router answers another method with an empty
+        // 405. Say why, the way every other refused call does.
+        let mut refused = refusal(&headers, AppError::BadRequest);
+        *refused.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        if let Some(allow) = res.headers().get(header::ALLOW) {
+            refused.headers_mut().insert(header::ALLOW, allow.clone());
+        }
+        return refused;
+    }
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return res;
     }

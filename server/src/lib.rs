@@ -9,6 +9,7 @@ mod sse;
 use app::session::Viewer;
 use app::state::AppState;
 use app::{shell, App, RequestViewer};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -197,13 +198,23 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(CompressionLayer::new())
 }
 
+/// A CSV export refused: its status and the message, as plain text.
+fn csv_refusal(err: app::error::AppError, locale: app::i18n::Locale) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CACHE_CONTROL, "no-store")], err.message(locale)).into_response()
+}
+
 /// 导出 CSV of an election's tally, for the admins who run it.
 async fn election_csv(
     State(state): State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<i64>,
+    id: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
     axum::Extension(RequestViewer(viewer)): axum::Extension<RequestViewer>,
 ) -> Response {
-    let Some(user) = viewer.user else { return StatusCode::UNAUTHORIZED.into_response() };
+    let Some(user) = viewer.user else { return csv_refusal(app::error::AppError::Unauthorized, viewer.locale) };
+    let id = match photos::path_id(id) {
+        Ok(id) => id,
+        Err(err) => return csv_refusal(err, viewer.locale),
+    };
     match app::server_fns::elections::tally_csv(&state, &user, id).await {
         Ok(csv) => (
             [
@@ -214,10 +225,7 @@ async fn election_csv(
             csv,
         )
             .into_response(),
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, err.message(viewer.locale)).into_response()
-        }
+        Err(err) => csv_refusal(err, viewer.locale),
     }
 }
 
@@ -236,10 +244,14 @@ struct AuditFilters {
 /// 导出 CSV of the audit log of the admin's area, with the page's filters.
 async fn audit_csv(
     State(state): State<AppState>,
-    axum::extract::Query(f): axum::extract::Query<AuditFilters>,
+    query: Result<axum::extract::Query<AuditFilters>, QueryRejection>,
     axum::Extension(RequestViewer(viewer)): axum::Extension<RequestViewer>,
 ) -> Response {
-    let Some(user) = viewer.user else { return StatusCode::UNAUTHORIZED.into_response() };
+    let Some(user) = viewer.user else { return csv_refusal(app::error::AppError::Unauthorized, viewer.locale) };
+    // A filter given twice, nested or not UTF-8.
+    let Ok(axum::extract::Query(f)) = query else {
+        return csv_refusal(app::error::AppError::BadRequest, viewer.locale);
+    };
     match app::server_fns::grid::audit_lines(&state, &user, &f.person, &f.node, &f.from, &f.to).await {
         Ok(lines) => (
             [
@@ -250,10 +262,7 @@ async fn audit_csv(
             app::server_fns::grid::audit_csv(&lines),
         )
             .into_response(),
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, err.message(viewer.locale)).into_response()
-        }
+        Err(err) => csv_refusal(err, viewer.locale),
     }
 }
 
@@ -268,10 +277,13 @@ struct DashboardTable {
 /// 导出 CSV of one table of the command centre (指挥中心), refused exactly as the page is.
 async fn dashboard_csv(
     State(state): State<AppState>,
-    axum::extract::Query(q): axum::extract::Query<DashboardTable>,
+    query: Result<axum::extract::Query<DashboardTable>, QueryRejection>,
     axum::Extension(RequestViewer(viewer)): axum::Extension<RequestViewer>,
 ) -> Response {
-    let Some(user) = viewer.user else { return StatusCode::UNAUTHORIZED.into_response() };
+    let Some(user) = viewer.user else { return csv_refusal(app::error::AppError::Unauthorized, viewer.locale) };
+    let Ok(axum::extract::Query(q)) = query else {
+        return csv_refusal(app::error::AppError::BadRequest, viewer.locale);
+    };
     match app::server_fns::dashboard::csv_export(&state, &user, &q.area, &q.table, viewer.locale).await {
         Ok((name, csv)) => (
             [
@@ -282,10 +294,7 @@ async fn dashboard_csv(
             csv,
         )
             .into_response(),
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CACHE_CONTROL, "no-store")], err.message(viewer.locale)).into_response()
-        }
+        Err(err) => csv_refusal(err, viewer.locale),
     }
 }
 

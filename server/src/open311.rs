@@ -13,7 +13,7 @@ use app::repo::sentiment_repo::{self, NewItem};
 use app::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now};
 use app::server_fns::open311::repo::{self, KeyRow, RequestFilter, RequestRow};
 use app::state::AppState;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -122,8 +122,8 @@ pub async fn services() -> Response {
 
 /// `GET /open311/v2/services/{code}.json`: no service has extra attributes (`metadata`
 /// is false), so a definition is the code and an empty attribute list.
-pub async fn service_definition(Path(file): Path<String>) -> Response {
-    let code = match json_name(&file) {
+pub async fn service_definition(file: Result<Path<String>, PathRejection>) -> Response {
+    let code = match path_file(&file).and_then(json_name) {
         Ok(code) => code,
         Err(err) => return err.into_response(),
     };
@@ -136,10 +136,18 @@ pub async fn service_definition(Path(file): Path<String>) -> Response {
 }
 
 /// Any other resource or format under /open311/v2.
-pub async fn other(Path(file): Path<String>) -> Response {
-    match json_name(&file) {
+pub async fn other(file: Result<Path<String>, PathRejection>) -> Response {
+    match path_file(&file).and_then(json_name) {
         Ok(_) => Open311Error::not_found("没有这个接口 (no such resource)").into_response(),
         Err(err) => err.into_response(),
+    }
+}
+
+/// The last segment of the path, refused clearly when it is not UTF-8.
+fn path_file(file: &Result<Path<String>, PathRejection>) -> Result<&str, Open311Error> {
+    match file {
+        Ok(Path(file)) => Ok(file),
+        Err(_) => Err(Open311Error::bad("地址含有无效字符 (the resource name is not valid UTF-8)")),
     }
 }
 
@@ -409,11 +417,11 @@ pub struct KeyParam {
 /// `GET /open311/v2/requests/{id}.json`: one item of the key's area, in an array.
 pub async fn request(
     State(state): State<AppState>,
-    Path(file): Path<String>,
+    file: Result<Path<String>, PathRejection>,
     query: Result<Query<KeyParam>, QueryRejection>,
 ) -> Response {
     let one = async {
-        let id = json_name(&file)?;
+        let id = path_file(&file).and_then(json_name)?;
         let Ok(Query(q)) = query else { return Err(Open311Error::bad("无法解析查询参数 (malformed query)")) };
         let key = authenticate(&state, q.api_key.as_deref()).await?;
         let id = id.parse::<i64>().map_err(|_| Open311Error::not_found("没有这条民情 (no such service request)"))?;
@@ -484,6 +492,9 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
     let description = form.description.as_deref().unwrap_or("").trim().to_string();
     if !(2..=2000).contains(&description.chars().count()) {
         return Err(Open311Error::bad("description 应为 2–2000 字 (description must be 2 to 2000 characters)"));
+    }
+    if app::domain::text::has_control(&description) {
+        return Err(Open311Error::bad("description 含有控制字符 (description has control characters)"));
     }
     for (field, value) in [("lat", &form.lat), ("long", &form.long)] {
         if let Some(v) = some(value) {

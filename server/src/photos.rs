@@ -4,6 +4,8 @@
 use app::error::AppError;
 use app::state::AppState;
 use app::RequestViewer;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -51,18 +53,32 @@ fn refuse(err: AppError, viewer: &app::session::Viewer) -> Response {
     (status, [(header::CACHE_CONTROL, "no-store")], msg.text(viewer.locale)).into_response()
 }
 
+/// An item or photo id from the path: anything but a number (text, a number past i64,
+/// bytes that are not UTF-8) names nothing.
+pub fn path_id(id: Result<Path<String>, PathRejection>) -> Result<i64, AppError> {
+    id.ok().and_then(|Path(id)| id.parse::<i64>().ok()).ok_or(AppError::NotFound)
+}
+
 /// `POST /sentiment/{id}/photos`: one file in the field `photo`; back to the item.
 pub async fn upload(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    id: Result<Path<String>, PathRejection>,
     Extension(RequestViewer(viewer)): Extension<RequestViewer>,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let Some(user) = viewer.user.clone() else { return refuse(AppError::Unauthorized, &viewer) };
+    let id = match path_id(id) {
+        Ok(id) => id,
+        Err(err) => return refuse(err, &viewer),
+    };
     // Refuse before reading and decoding anything: decoding is the expensive part.
     if let Err(err) = app::server_fns::sentiment::may_add_photo(&state, &user, id).await {
         return refuse(err, &viewer);
     }
+    // Not a multipart form (no boundary, another content type): not a photo.
+    let Ok(mut form) = form else {
+        return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer);
+    };
     let mut file = None;
     loop {
         match form.next_field().await {
@@ -97,10 +113,19 @@ pub async fn upload(
 /// `GET /sentiment/photos/{id}`.
 pub async fn show(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Extension(RequestViewer(viewer)): Extension<RequestViewer>,
+    id: Result<Path<String>, PathRejection>,
+    viewer: Option<Extension<RequestViewer>>,
 ) -> Response {
+    // The viewer is not resolved for a last path segment with a dot (a static file's
+    // name), and no photo id has one.
+    let Some(Extension(RequestViewer(viewer))) = viewer else {
+        return refuse(AppError::NotFound, &Default::default());
+    };
     let Some(user) = viewer.user.clone() else { return refuse(AppError::Unauthorized, &viewer) };
+    let id = match path_id(id) {
+        Ok(id) => id,
+        Err(err) => return refuse(err, &viewer),
+    };
     match app::server_fns::sentiment::photo_for(&state, &user, id).await {
         Ok((mime, bytes)) => {
             ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=86400".to_string())], bytes)
