@@ -37,6 +37,21 @@ use leptos_router::{
 pub const CSP_DEFAULT: &str = "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'self'";
 
+/// The nonce of one response, chosen by the server's header middleware before the page
+/// renders; the page's inline scripts carry it (`provide_request_nonce`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CspNonce(pub String);
+
+/// Makes Leptos put this request's nonce on the inline scripts it writes (the hydration
+/// script and the resolved data). Called in the routes' context, after Leptos provided
+/// its own random one, so the middleware's nonce wins and the header matches the page.
+#[cfg(feature = "ssr")]
+pub fn provide_request_nonce() {
+    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
 /// Content-Security-Policy of a page: the app's own scripts and WASM, the inline
 /// hydration scripts carrying this response's nonce, and nothing else inline.
 pub fn page_csp(nonce: &str) -> String {
@@ -49,12 +64,6 @@ pub fn page_csp(nonce: &str) -> String {
 
 /// The HTML document rendered by the server around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
-        if let Ok(value) = http::HeaderValue::from_str(&page_csp(&nonce)) {
-            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
     let viewer = initial_viewer();
     // JSON inside <script>: `<` is escaped so no name can close the element.
     let json = serde_json::to_string(&viewer).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");

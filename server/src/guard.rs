@@ -112,16 +112,25 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
     refusal(req.headers(), AppError::Denied(Msg::ErrCrossSite))
 }
 
-/// Security headers on every response. Pages get their own CSP with the nonce of their
-/// inline hydration script (set by the shell); everything else gets the strict default.
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// A fresh nonce per response: 128 random bits, hex.
+fn new_nonce() -> String {
+    app::auth::new_token()[..32].to_string()
+}
+
+/// Security headers on every response. The nonce is chosen here, before the page renders
+/// (Leptos writes it on its inline scripts, see `app::provide_request_nonce`), so an HTML
+/// response always gets the page policy with exactly that nonce; everything else gets the
+/// strict default.
+pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let tls = state.settings.secure_cookies
         || req.headers().get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let nonce = new_nonce();
+    req.extensions_mut().insert(app::CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(app::CSP_DEFAULT));
-    }
+    let html = h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let policy = if html { HeaderValue::from_str(&app::page_csp(&nonce)).ok() } else { None };
+    h.insert(header::CONTENT_SECURITY_POLICY, policy.unwrap_or(HeaderValue::from_static(app::CSP_DEFAULT)));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -157,7 +157,10 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            app::provide_request_nonce();
+        }
     };
     let live_state = state.clone();
     let health_state = state.clone();

@@ -143,6 +143,24 @@ async fn every_response_carries_security_headers_and_pages_a_nonce_policy() {
         assert!(!h.contains_key("x-gs-audited"), "the internal marker never leaves: {path}");
     }
 
+    // Under concurrent load every page, the 404 page included, carries a policy whose
+    // nonce is the one on its own scripts.
+    let admin = app.signed_in(COMMUNITY_ADMIN).await;
+    let pages = ["/", "/board", "/sentiment", "/admin/grids", "/admin/dashboard", "/no-such-page"];
+    let loads = (0..120).map(|i| {
+        let (client, url) = (admin.clone(), format!("{}{}", app.base, pages[i % pages.len()]));
+        async move {
+            let res = client.get(url.clone()).send().await.expect("page");
+            let csp = res.headers()["content-security-policy"].to_str().expect("csp").to_string();
+            (url, csp, res.text().await.expect("html"))
+        }
+    });
+    for (url, csp, html) in futures::future::join_all(loads).await {
+        let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next());
+        let nonce = nonce.unwrap_or_else(|| panic!("{url}: a page without the page policy: {csp}"));
+        assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{url}: the scripts carry another nonce");
+    }
+
     let tls = TestApp::spawn_with(tempfile::tempdir().expect("dir"), |s| s.secure_cookies = true).await;
     let res = tls.client().get(format!("{}/", tls.base)).send().await.expect("page");
     assert!(res.headers()["strict-transport-security"].to_str().expect("hsts").starts_with("max-age=31536000"));
