@@ -94,12 +94,7 @@ pub(crate) mod ctx {
             detail: format!("{:?}", err.msg()),
             ..Default::default()
         };
-        let recorded = async {
-            let mut tx = crate::repo::begin_immediate(&state.pool).await?;
-            crate::repo::audit_repo::record(&mut tx, entry).await?;
-            tx.commit().await
-        };
-        if let Err(e) = recorded.await {
+        if let Err(e) = crate::repo::audit_repo::record_alone(&state.pool, entry).await {
             tracing::error!(error = %e, action, "recording a refusal failed");
         }
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {

@@ -196,12 +196,7 @@ async fn record_refusal(state: &AppState, actor: Option<i64>, action: &'static s
         ip: Some(ip.to_string()),
         ..Default::default()
     };
-    let recorded = async {
-        let mut tx = app::repo::begin_immediate(&state.pool).await?;
-        app::repo::audit_repo::record(&mut tx, entry).await?;
-        tx.commit().await
-    };
-    if let Err(err) = recorded.await {
+    if let Err(err) = app::repo::audit_repo::record_alone(&state.pool, entry).await {
         tracing::error!(%err, action, "recording a refused request failed");
     }
 }

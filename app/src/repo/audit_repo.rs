@@ -37,6 +37,14 @@ pub async fn record(conn: &mut SqliteConnection, entry: AuditEntry<'_>) -> Resul
     Ok(id)
 }
 
+/// Records one row in its own `BEGIN IMMEDIATE` transaction: a refusal, written after the
+/// request's own transaction was rolled back (or never begun).
+pub async fn record_alone(pool: &sqlx::SqlitePool, entry: AuditEntry<'_>) -> Result<(), sqlx::Error> {
+    let mut tx = super::begin_immediate(pool).await?;
+    record(&mut tx, entry).await?;
+    tx.commit().await
+}
+
 /// Count of audit rows with an action (for tests and the admin overview).
 pub async fn count_action(conn: &mut SqliteConnection, action: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = ?").bind(action).fetch_one(&mut *conn).await
