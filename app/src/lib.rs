@@ -9,6 +9,7 @@ pub mod error;
 pub mod i18n;
 pub mod live;
 pub mod pages;
+pub mod routes;
 pub mod server_fns;
 pub mod session;
 
@@ -27,10 +28,10 @@ pub use server_fns::ctx::RequestViewer;
 use crate::i18n::Msg;
 use crate::session::Viewer;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// Content-Security-Policy for everything but pages: nothing runs, nothing frames us.
@@ -78,6 +79,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <script id="gs-viewer" type="application/json" inner_html=json></script>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -122,36 +124,35 @@ pub fn App() -> impl IntoView {
     provide_context(viewer);
     live::provide_live();
     view! {
-        <Stylesheet id="leptos" href="/pkg/gridstation.css"/>
         <Title text=title/>
         <Router>
             <div class="app">
                 <main class="page" id="main">
-                    <Routes fallback=|| view! { <components::ErrorPage status=404/> }>
-                        <Route path=path!("/") ssr=SsrMode::Async view=pages::home::HomePage/>
-                        <Route path=path!("/board") ssr=SsrMode::Async view=pages::board::BoardPage/>
-                        <Route path=path!("/board/new") ssr=SsrMode::Async view=pages::order::NewOrderPage/>
-                        <Route path=path!("/orders/:id") ssr=SsrMode::Async view=pages::order::OrderPage/>
-                        <Route path=path!("/offers") ssr=SsrMode::Async view=pages::offers::OffersPage/>
-                        <Route path=path!("/feed") ssr=SsrMode::Async view=pages::feed::FeedPage/>
-                        <Route path=path!("/stars") ssr=SsrMode::Async view=pages::stars::StarsPage/>
-                        <Route path=path!("/sentiment") ssr=SsrMode::Async view=pages::sentiment::SentimentPage/>
-                        <Route path=path!("/sentiment/new") ssr=SsrMode::Async view=pages::sentiment::NewItemPage/>
-                        <Route path=path!("/sentiment/:id") ssr=SsrMode::Async view=pages::sentiment::ItemPage/>
-                        <Route path=path!("/me") ssr=SsrMode::Async view=pages::me::MePage/>
-                        <Route path=path!("/elders") ssr=SsrMode::Async view=pages::elders::EldersPage/>
-                        <Route path=path!("/welfare") ssr=SsrMode::Async view=pages::welfare::WelfarePage/>
-                        <Route path=path!("/admin/queue") ssr=SsrMode::Async view=pages::queue::LeaderQueuePage/>
-                        <Route path=path!("/admin/pairings") ssr=SsrMode::Async view=pages::pairings::PairingsPage/>
-                        <Route path=path!("/admin/elections") ssr=SsrMode::Async view=pages::elections::ElectionsPage/>
-                        <Route path=path!("/admin/audit") ssr=SsrMode::Async view=pages::audit::AuditPage/>
-                        <Route path=path!("/admin/accounts") ssr=SsrMode::Async view=pages::accounts::AccountsPage/>
-                        <Route path=path!("/admin/grids") ssr=SsrMode::Async view=pages::admin::AdminPage/>
-                        <Route path=path!("/admin/dashboard") ssr=SsrMode::Async view=pages::dashboard::DashboardPage/>
-                        <Route path=path!("/admin/open311") ssr=SsrMode::Async view=pages::open311::Open311Page/>
-                        <Route path=path!("/admin") ssr=SsrMode::Async view=pages::admin::AdminPage/>
-                        <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::LoginPage/>
-                        <Route path=path!("/signup") ssr=SsrMode::Async view=pages::login::SignupPage/>
+                    <Routes fallback=|| view! { <components::ErrorPage status=404/> <routes::Interactive/> }>
+                        <Route path=path!("/") ssr=SsrMode::Async view={Lazy::<routes::Home>::new()}/>
+                        <Route path=path!("/board") ssr=SsrMode::Async view={Lazy::<routes::Board>::new()}/>
+                        <Route path=path!("/board/new") ssr=SsrMode::Async view={Lazy::<routes::NewOrder>::new()}/>
+                        <Route path=path!("/orders/:id") ssr=SsrMode::Async view={Lazy::<routes::Order>::new()}/>
+                        <Route path=path!("/offers") ssr=SsrMode::Async view={Lazy::<routes::Offers>::new()}/>
+                        <Route path=path!("/feed") ssr=SsrMode::Async view={Lazy::<routes::Feed>::new()}/>
+                        <Route path=path!("/stars") ssr=SsrMode::Async view={Lazy::<routes::Stars>::new()}/>
+                        <Route path=path!("/sentiment") ssr=SsrMode::Async view={Lazy::<routes::Sentiment>::new()}/>
+                        <Route path=path!("/sentiment/new") ssr=SsrMode::Async view={Lazy::<routes::NewSentiment>::new()}/>
+                        <Route path=path!("/sentiment/:id") ssr=SsrMode::Async view={Lazy::<routes::SentimentItem>::new()}/>
+                        <Route path=path!("/me") ssr=SsrMode::Async view={Lazy::<routes::Me>::new()}/>
+                        <Route path=path!("/elders") ssr=SsrMode::Async view={Lazy::<routes::Elders>::new()}/>
+                        <Route path=path!("/welfare") ssr=SsrMode::Async view={Lazy::<routes::Welfare>::new()}/>
+                        <Route path=path!("/admin/queue") ssr=SsrMode::Async view={Lazy::<routes::LeaderQueue>::new()}/>
+                        <Route path=path!("/admin/pairings") ssr=SsrMode::Async view={Lazy::<routes::Pairings>::new()}/>
+                        <Route path=path!("/admin/elections") ssr=SsrMode::Async view={Lazy::<routes::Elections>::new()}/>
+                        <Route path=path!("/admin/audit") ssr=SsrMode::Async view={Lazy::<routes::Audit>::new()}/>
+                        <Route path=path!("/admin/accounts") ssr=SsrMode::Async view={Lazy::<routes::Accounts>::new()}/>
+                        <Route path=path!("/admin/grids") ssr=SsrMode::Async view={Lazy::<routes::Admin>::new()}/>
+                        <Route path=path!("/admin/dashboard") ssr=SsrMode::Async view={Lazy::<routes::Dashboard>::new()}/>
+                        <Route path=path!("/admin/open311") ssr=SsrMode::Async view={Lazy::<routes::Open311>::new()}/>
+                        <Route path=path!("/admin") ssr=SsrMode::Async view={Lazy::<routes::Admin>::new()}/>
+                        <Route path=path!("/login") ssr=SsrMode::Async view={Lazy::<routes::Login>::new()}/>
+                        <Route path=path!("/signup") ssr=SsrMode::Async view={Lazy::<routes::Signup>::new()}/>
                     </Routes>
                 </main>
                 <components::TabBar/>

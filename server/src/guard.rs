@@ -142,6 +142,40 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
     res
 }
 
+/// How long a response may be kept: hashed assets (`/pkg/…` of a build with hashed file
+/// names) for a year and never revalidated, unhashed ones revalidated each time (the file
+/// handler answers `304` from `Last-Modified`), pages only by this browser and revalidated
+/// (they differ by viewer), other public files for a day. A policy set by the handler
+/// (e.g. `no-store` on errors and CSV exports) is kept.
+pub fn cache_policy(path: &str, status: StatusCode, html: bool, hashed_assets: bool) -> Option<&'static str> {
+    if !status.is_success() && status != StatusCode::NOT_MODIFIED {
+        return None;
+    }
+    if path.starts_with("/pkg/") {
+        Some(if hashed_assets { "public, max-age=31536000, immutable" } else { "public, no-cache" })
+    } else if html {
+        Some("private, no-cache")
+    } else if path.rsplit('/').next().is_some_and(|f| f.contains('.')) && !path.starts_with("/api/") {
+        Some("public, max-age=86400")
+    } else {
+        None
+    }
+}
+
+/// Adds [`cache_policy`]'s `Cache-Control` to responses that carry none.
+pub async fn cache_headers(hashed_assets: bool, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    if res.headers().contains_key(header::CACHE_CONTROL) {
+        return res;
+    }
+    let html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if let Some(policy) = cache_policy(&path, res.status(), html, hashed_assets) {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    res
+}
+
 /// Server functions answer errors with 500 by default; give each `AppError` its own
 /// status (400 for undecodable input, 401, 403, 404, 409, 422, 429) so that only real
 /// internal errors are 5xx. A refused authorisation (401, 403) or business rule (409)
@@ -243,5 +277,24 @@ mod tests {
         let en = refusal(&headers(&[("cookie", "gs_lang=en")]), AppError::RateLimited);
         assert_eq!(en.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(en.headers()[header::CONTENT_TYPE], "application/json");
+    }
+
+    #[test]
+    fn cache_policy_by_kind() {
+        let ok = StatusCode::OK;
+        assert_eq!(
+            cache_policy("/pkg/gridstation.abc123.wasm", ok, false, true),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert_eq!(cache_policy("/pkg/gridstation.wasm", ok, false, false), Some("public, no-cache"));
+        assert_eq!(
+            cache_policy("/pkg/gridstation.wasm", StatusCode::NOT_MODIFIED, false, false),
+            Some("public, no-cache")
+        );
+        assert_eq!(cache_policy("/pkg/missing.js", StatusCode::NOT_FOUND, false, true), None);
+        assert_eq!(cache_policy("/board", ok, true, true), Some("private, no-cache"));
+        assert_eq!(cache_policy("/favicon.svg", ok, false, true), Some("public, max-age=86400"));
+        assert_eq!(cache_policy("/api/take_order", ok, false, true), None);
+        assert_eq!(cache_policy("/api/events", ok, false, true), None);
     }
 }

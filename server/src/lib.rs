@@ -62,7 +62,10 @@ impl Application {
             tracing::error!(%err, "pairing schedules failed; retrying in the background");
         }
         let state = AppState::new(pool, config.settings.clone());
-        let leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
+        let mut leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
+        // cargo-leptos writes the asset hashes beside the binary when it hashed the names
+        // (`hash-files` in Cargo.toml); the page then links the hashed files.
+        leptos_options.hash_files |= hash_file_beside_binary(&leptos_options);
         let router = router(state.clone(), leptos_options);
         let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
         Ok(Self { listener, router, state, backup: config.backup })
@@ -155,6 +158,7 @@ pub async fn escalate_once(state: &AppState) -> Result<u64, sqlx::Error> {
 /// The whole HTTP surface: pages, server functions, the live channel, health, assets.
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
+    let hashed_assets = leptos_options.hash_files;
     let context = {
         let state = state.clone();
         move || {
@@ -198,6 +202,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), resolve_viewer))
         .layer(middleware::from_fn_with_state(state.clone(), guard::api_budget))
         .layer(middleware::from_fn_with_state(state, guard::security_headers))
+        .layer(middleware::from_fn(move |req, next| guard::cache_headers(hashed_assets, req, next)))
         .layer(CompressionLayer::new())
 }
 
@@ -299,6 +304,14 @@ async fn dashboard_csv(
             .into_response(),
         Err(err) => csv_refusal(err, viewer.locale),
     }
+}
+
+/// Whether cargo-leptos's hash file lies beside the running binary.
+fn hash_file_beside_binary(options: &LeptosOptions) -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+        .is_some_and(|file| file.is_file())
 }
 
 async fn healthz(state: AppState) -> Response {
