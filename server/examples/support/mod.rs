@@ -12,6 +12,13 @@ use tokio::sync::Mutex;
 
 pub struct ServerProcess(Child);
 
+impl ServerProcess {
+    /// The server's process id, to read its memory and CPU time from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
 impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -171,4 +178,17 @@ pub fn browser_like() -> reqwest::ClientBuilder {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("sec-fetch-site", reqwest::header::HeaderValue::from_static("same-origin"));
     Client::builder().default_headers(headers)
+}
+
+/// A `kB` line of `/proc/<pid>/status` (`VmRSS`, `VmHWM`) in bytes.
+pub fn proc_memory(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))?;
+    let kb: u64 = line[field.len() + 1..].trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Starts a new peak: sets `VmHWM` of `pid` to its current RSS. False where the kernel refuses.
+pub fn reset_peak_memory(pid: u32) -> bool {
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok()
 }
