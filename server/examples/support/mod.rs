@@ -31,6 +31,11 @@ pub fn free_port() -> u16 {
 }
 
 pub async fn open(path: &std::path::Path) -> SqlitePool {
+    open_with(path, 4).await
+}
+
+/// `open` with a pool of `max_connections` (1: every statement waits its turn, as one writer).
+pub async fn open_with(path: &std::path::Path, max_connections: u32) -> SqlitePool {
     let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
         .expect("url")
         .create_if_missing(true)
@@ -38,7 +43,7 @@ pub async fn open(path: &std::path::Path) -> SqlitePool {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-    SqlitePoolOptions::new().max_connections(4).connect_with(options).await.expect("open")
+    SqlitePoolOptions::new().max_connections(max_connections).connect_with(options).await.expect("open")
 }
 
 #[derive(Default)]
@@ -117,18 +122,70 @@ pub async fn start_server(bin: &str, db: &std::path::Path, env: &[(&str, &str)])
     for (k, v) in env {
         command.env(k, v);
     }
-    let process = ServerProcess(
-        command
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {bin}: {e} (build it with cargo leptos build --release)")),
-    );
+    let process = spawn_and_wait(command, &format!("{base}/healthz"))
+        .await
+        .unwrap_or_else(|e| panic!("cannot start {bin}: {e} (build it with cargo leptos build --release)"));
+    (process, base)
+}
+
+/// Spawns `command` and waits (up to a minute) until `health` answers 2xx.
+pub async fn spawn_and_wait(mut command: Command, health: &str) -> Result<ServerProcess, String> {
+    let mut process = ServerProcess(command.spawn().map_err(|e| e.to_string())?);
     let probe = Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !probe.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-        assert!(Instant::now() < deadline, "server did not start");
+    while !probe.get(health).send().await.is_ok_and(|r| r.status().is_success()) {
+        if let Ok(Some(status)) = process.0.try_wait() {
+            return Err(format!("exited with {status}"));
+        }
+        if Instant::now() >= deadline {
+            return Err("did not answer within a minute".into());
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    (process, base)
+    Ok(process)
+}
+
+/// Live sessions for `accounts`, made the way sign-in makes them (only the token's hash is
+/// stored), in one transaction; returns each one's `Cookie` header value.
+pub async fn sessions(pool: &SqlitePool, accounts: &[i64]) -> Vec<String> {
+    let mut tx = pool.begin().await.expect("tx");
+    let mut cookies = Vec::with_capacity(accounts.len());
+    for &account in accounts {
+        let token = app::auth::new_token();
+        sqlx::query("INSERT INTO sessions (token_hash, account_id, expires_at) VALUES (?, ?, unixepoch() + 86400)")
+            .bind(app::auth::token_hash(&token))
+            .bind(account)
+            .execute(&mut *tx)
+            .await
+            .expect("session");
+        cookies.push(format!("{}={token}", app::session::SESSION_COOKIE));
+    }
+    tx.commit().await.expect("commit");
+    cookies
+}
+
+/// CPU time (user + system) process `pid` has used so far, in clock ticks (1/100 s).
+pub fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name (in parentheses, maybe with spaces) come fields 3, 4, ...;
+    // utime and stime are fields 14 and 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+/// Waits until process `pid` is idle (under 5% of a core over half a second), at most
+/// `max`; returns how long it waited.
+pub async fn wait_until_idle(pid: u32, max: Duration) -> Duration {
+    let start = Instant::now();
+    while start.elapsed() < max {
+        let Some(before) = cpu_ticks(pid) else { break };
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let Some(after) = cpu_ticks(pid) else { break };
+        if after - before <= 2 {
+            break;
+        }
+    }
+    start.elapsed()
 }
 
 /// A client with its own cookie jar, signed in as `phone` over HTTP the way the login form does.
