@@ -13,7 +13,8 @@
 //! a share (`--slow`, percent) never read their socket at all. Those connect first, with a
 //! small receive buffer, and are fed orders until the server's TCP send queue to every one
 //! of them is stuck (flow control holds the server's writes back); only then do the readers
-//! connect and the measured orders start.
+//! connect and the measured orders start. Each phase starts its own server, warmed up with
+//! a few orders before anyone subscribes.
 //!
 //! `cargo run --release -p server --example fanout -- [--server target/release/server]
 //!  [--subscribers 5000] [--slow 10] [--rate 5] [--seconds 20] [--phases both|fast|slow]`
@@ -84,20 +85,15 @@ fn open_file_limits() -> Option<(Option<u64>, Option<u64>)> {
 
 /// Every subscriber is a socket here and one in the server, which inherits this process's
 /// limit: when the soft limit is too low, raise it with the shell's `ulimit` and start
-/// again (once).
-fn ensure_open_files(needed: u64) {
-    let Some((Some(soft), hard)) = open_file_limits() else { return };
-    if soft >= needed {
-        return;
-    }
+/// again (once). Returns how many files this process may open.
+fn ensure_open_files(needed: u64) -> Option<u64> {
+    let (soft, hard) = open_file_limits()?;
+    let soft = soft?;
     let target = hard.map_or(65536, |h| h.min(65536)).max(soft);
-    if target < needed || std::env::var_os("FANOUT_REEXEC").is_some() {
-        eprintln!(
-            "the open-file limit ({soft}, at most {target}) is below the {needed} needed: expect refused connections"
-        );
-        return;
+    if soft >= needed || target == soft || std::env::var_os("FANOUT_REEXEC").is_some() {
+        return Some(soft);
     }
-    let Ok(exe) = std::env::current_exe() else { return };
+    let Ok(exe) = std::env::current_exe() else { return Some(soft) };
     let err = Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -n {target} && exec \"$0\" \"$@\""))
@@ -106,7 +102,11 @@ fn ensure_open_files(needed: u64) {
         .env("FANOUT_REEXEC", "1")
         .exec();
     eprintln!("cannot raise the open-file limit: {err}");
+    Some(soft)
 }
+
+/// Sockets, files and pipes besides the subscribers, here and in the server.
+const SPARE_FILES: u64 = 512;
 
 /// Opens one event stream: its own TCP connection and a plain HTTP/1.1 GET.
 async fn open_stream(addr: SocketAddr, recv_buffer: Option<u32>) -> std::io::Result<TcpStream> {
@@ -381,6 +381,10 @@ async fn run_phase(a: &Args, dir: &std::path::Path, tag: &str, fast: usize, slow
     let (_process, server) = Server::start(a, dir, tag).await;
     let s = &server;
     let port = s.addr.port();
+    // A few orders first, so the measured ones do not pay for a cold start.
+    for i in 0..10 {
+        place_order(&s.resident, &s.base, format!("fanout-{tag}-warm-{i:02}")).await;
+    }
     let idle_rss = support::proc_memory(s.pid, "VmRSS");
     let peak_reset = support::reset_peak_memory(s.pid);
 
@@ -627,7 +631,13 @@ async fn run(a: Args) {
 }
 
 fn main() {
-    let a = args();
-    ensure_open_files(a.subscribers as u64 + 512);
+    let mut a = args();
+    if let Some(limit) = ensure_open_files(a.subscribers as u64 + SPARE_FILES) {
+        let fit = limit.saturating_sub(SPARE_FILES) as usize;
+        if a.subscribers > fit {
+            eprintln!("the open-file limit is {limit}: running with {fit} subscribers, not {}", a.subscribers);
+            a.subscribers = fit;
+        }
+    }
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(run(a));
 }
