@@ -81,6 +81,9 @@ pub struct LiveVersions {
     /// The sequence number of the latest event seen, so refetches can ask the server
     /// for data at least that new.
     pub last_seq: RwSignal<u64>,
+    /// Whether the browser opened the event stream yet (see [`start`]).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    started: StoredValue<bool>,
 }
 
 impl LiveVersions {
@@ -109,11 +112,26 @@ pub fn provide_live() -> LiveVersions {
         versions: std::array::from_fn(|_| RwSignal::new(0)),
         connected: RwSignal::new(false),
         last_seq: RwSignal::new(0),
+        started: StoredValue::new(false),
     };
     provide_context(live);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| client::connect(live));
     live
+}
+
+/// Opens the event stream once, after the first page has hydrated (called from that
+/// page's effect, `routes::Interactive`). Pages are lazy routes that hydrate when their
+/// code arrives; a live signal that changed before then (the stream opened, an event
+/// came in) would leave the server-rendered markup behind, because hydration takes the
+/// markup as it is.
+pub fn start() {
+    #[cfg(feature = "hydrate")]
+    {
+        let live = use_live();
+        if !live.started.get_value() {
+            live.started.set_value(true);
+            client::connect(live);
+        }
+    }
 }
 
 pub fn use_live() -> LiveVersions {

@@ -11,11 +11,13 @@ use crate::pages;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-/// Marks the document once a page's code has arrived and its view is interactive
-/// (`body[data-hydrated]`: tests wait for it, CSS may use it).
+/// Runs once a page's code has arrived and its view is hydrated: opens the live event
+/// stream (the first time) and marks the document interactive (`body[data-hydrated]`:
+/// tests wait for it, CSS may use it).
 #[component]
 pub fn Interactive() -> impl IntoView {
     Effect::new(|_| {
+        crate::live::start();
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
