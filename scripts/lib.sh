@@ -27,9 +27,9 @@ die() {
 # require_release_build: dies unless target/release/server and target/site/pkg exist.
 require_release_build() {
   [ -x "$ROOT/target/release/server" ] ||
-    die "$ROOT/target/release/server is missing: run 'cargo leptos build --release --precompress' first"
+    die "$ROOT/target/release/server is missing: run 'cargo leptos build --release --precompress --split' first"
   [ -d "$ROOT/target/site/pkg" ] ||
-    die "$ROOT/target/site/pkg is missing: run 'cargo leptos build --release --precompress' first"
+    die "$ROOT/target/site/pkg is missing: run 'cargo leptos build --release --precompress --split' first"
 }
 
 # start_release_server DIR: starts target/release/server with the site in target/site
