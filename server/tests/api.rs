@@ -690,13 +690,25 @@ async fn an_untaken_order_escalates_after_its_limit() {
     let id: i64 = body.trim().parse().expect("id");
     let state = app::state::AppState::new(app.pool.clone(), Default::default());
     assert_eq!(server::escalate_once(&state).await.expect("escalate"), 0, "not yet due");
+    // The order's community (its micro-grid's grandparent) allows urgent orders an hour.
     sqlx::query(
-        "UPDATE service_orders SET created_at = created_at - 31 * 60, updated_at = updated_at - 31 * 60 WHERE id = ?",
+        "UPDATE community_settings SET urgent_limit_minutes = 60 WHERE node_id =
+           (SELECT g.parent_id FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id
+            JOIN grid_nodes g ON g.id = m.parent_id WHERE o.id = ?)",
     )
     .bind(id)
     .execute(&app.pool)
     .await
     .expect("q");
+    let age_by = |minutes: i64| {
+        sqlx::query("UPDATE service_orders SET created_at = created_at - ?1 * 60, updated_at = updated_at - ?1 * 60 WHERE id = ?2")
+            .bind(minutes)
+            .bind(id)
+            .execute(&app.pool)
+    };
+    age_by(31).await.expect("q");
+    assert_eq!(server::escalate_once(&state).await.expect("escalate"), 0, "31 minutes is within the community's hour");
+    age_by(30).await.expect("q");
     assert_eq!(server::escalate_once(&state).await.expect("escalate"), 1);
     let reason: Option<String> = sqlx::query_scalar("SELECT escalation_reason FROM service_orders WHERE id = ?")
         .bind(id)

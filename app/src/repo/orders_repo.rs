@@ -244,7 +244,7 @@ pub async fn escalate_overdue(conn: &mut SqliteConnection, now: i64) -> Result<u
         "UPDATE service_orders SET escalated_at = ?1, escalation_reason = 'timeout'
          WHERE status = 'open' AND escalated_at IS NULL AND updated_at <= ?1 - 60 * coalesce(
            (SELECT CASE WHEN service_orders.urgency = 'urgent' THEN cs.urgent_limit_minutes ELSE cs.normal_limit_minutes END
-            FROM grid_nodes m JOIN grid_nodes c ON m.code GLOB c.code || '*' JOIN community_settings cs ON cs.node_id = c.id
+            FROM grid_nodes m JOIN grid_nodes g ON g.id = m.parent_id JOIN community_settings cs ON cs.node_id = g.parent_id
             WHERE m.id = service_orders.micro_grid_id),
            CASE WHEN service_orders.urgency = 'urgent' THEN 30 ELSE 1440 END)",
     )
