@@ -40,6 +40,37 @@ pub fn TabBar() -> impl IntoView {
     }
 }
 
+/// The query of the page's URL. Islands hydrate without the router, so in the browser it
+/// comes from the address bar (a page's query only changes by loading another page).
+pub fn use_query() -> Memo<leptos_router::params::ParamsMap> {
+    #[cfg(feature = "ssr")]
+    {
+        leptos_router::hooks::use_query_map()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use leptos_router::location::{BrowserUrl, LocationProvider};
+        Memo::new(|_| BrowserUrl::current().map(|url| url.search_params().clone()).unwrap_or_default())
+    }
+}
+
+/// The `:id` of the page's route (`/orders/:id`, `/sentiment/:id`); in the browser, the
+/// last segment of the path, for the same reason as [`use_query`].
+pub fn use_route_id() -> Memo<Option<String>> {
+    #[cfg(feature = "ssr")]
+    {
+        let params = leptos_router::hooks::use_params_map();
+        Memo::new(move |_| params.read().get("id"))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Memo::new(|_| {
+            let path = window().location().pathname().unwrap_or_default();
+            path.rsplit('/').next().filter(|id| !id.is_empty()).map(str::to_string)
+        })
+    }
+}
+
 /// Sets the HTTP status of the page being rendered on the server.
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
@@ -65,8 +96,8 @@ pub fn ErrorPage(status: u16) -> impl IntoView {
             <p class="error-code" aria-hidden="true">{status}</p>
             <h1>{tr(title)}</h1>
             <p>{tr(hint)}</p>
-            {(status == 401).then(|| view! { <p><A href="/login" attr:class="btn primary">{tr(Msg::SignIn)}</A></p> })}
-            <p><A href="/">{tr(Msg::BackHome)}</A></p>
+            {(status == 401).then(|| view! { <p><a href="/login" class="btn primary">{tr(Msg::SignIn)}</a></p> })}
+            <p><a href="/">{tr(Msg::BackHome)}</a></p>
         </section>
     }
 }
@@ -120,7 +151,7 @@ pub fn OrderCardView(order: OrderCard) -> impl IntoView {
                 {urgent.then(|| view! { <span class="tag urgent">{Msg::UrgencyUrgent.text(locale)}</span> })}
                 <span class="age">{age_text(locale, order.age_secs)}</span>
             </div>
-            <p class="order-title"><A href=format!("/orders/{}", order.id)>{order.title}</A></p>
+            <p class="order-title"><a href=format!("/orders/{}", order.id)>{order.title}</a></p>
             <p class="order-place">
                 {order.building.unwrap_or_default()} " · " {order.requester_masked}
             </p>

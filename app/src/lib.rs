@@ -7,6 +7,7 @@ pub mod domain;
 pub mod dto;
 pub mod error;
 pub mod i18n;
+pub mod islands;
 pub mod live;
 pub mod pages;
 pub mod routes;
@@ -31,7 +32,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 /// Content-Security-Policy for everything but pages: nothing runs, nothing frames us.
@@ -80,11 +81,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script id="gs-viewer" type="application/json" inner_html=json></script>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
+                <routes::Interactive/>
             </body>
         </html>
     }
@@ -107,8 +109,19 @@ fn initial_viewer() -> Viewer {
 }
 
 /// The viewer of this page (fixed for the page's life: sign-in and preference changes reload).
+/// On the server the app provides it; islands in the browser read it from the page once.
 pub fn use_viewer() -> Viewer {
-    use_context::<Viewer>().unwrap_or_default()
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<Viewer>().unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        thread_local! {
+            static VIEWER: Viewer = initial_viewer();
+        }
+        VIEWER.with(Clone::clone)
+    }
 }
 
 /// Text of a message in the viewer's language.
@@ -122,37 +135,36 @@ pub fn App() -> impl IntoView {
     let viewer = initial_viewer();
     let title = Msg::AppName.text(viewer.locale);
     provide_context(viewer);
-    live::provide_live();
     view! {
         <Title text=title/>
         <Router>
             <div class="app">
                 <main class="page" id="main">
-                    <Routes fallback=|| view! { <components::ErrorPage status=404/> <routes::Interactive/> }>
-                        <Route path=path!("/") ssr=SsrMode::Async view={Lazy::<routes::Home>::new()}/>
-                        <Route path=path!("/board") ssr=SsrMode::Async view={Lazy::<routes::Board>::new()}/>
-                        <Route path=path!("/board/new") ssr=SsrMode::Async view={Lazy::<routes::NewOrder>::new()}/>
-                        <Route path=path!("/orders/:id") ssr=SsrMode::Async view={Lazy::<routes::Order>::new()}/>
-                        <Route path=path!("/offers") ssr=SsrMode::Async view={Lazy::<routes::Offers>::new()}/>
-                        <Route path=path!("/feed") ssr=SsrMode::Async view={Lazy::<routes::Feed>::new()}/>
-                        <Route path=path!("/stars") ssr=SsrMode::Async view={Lazy::<routes::Stars>::new()}/>
-                        <Route path=path!("/sentiment") ssr=SsrMode::Async view={Lazy::<routes::Sentiment>::new()}/>
-                        <Route path=path!("/sentiment/new") ssr=SsrMode::Async view={Lazy::<routes::NewSentiment>::new()}/>
-                        <Route path=path!("/sentiment/:id") ssr=SsrMode::Async view={Lazy::<routes::SentimentItem>::new()}/>
-                        <Route path=path!("/me") ssr=SsrMode::Async view={Lazy::<routes::Me>::new()}/>
-                        <Route path=path!("/elders") ssr=SsrMode::Async view={Lazy::<routes::Elders>::new()}/>
-                        <Route path=path!("/welfare") ssr=SsrMode::Async view={Lazy::<routes::Welfare>::new()}/>
-                        <Route path=path!("/admin/queue") ssr=SsrMode::Async view={Lazy::<routes::LeaderQueue>::new()}/>
-                        <Route path=path!("/admin/pairings") ssr=SsrMode::Async view={Lazy::<routes::Pairings>::new()}/>
-                        <Route path=path!("/admin/elections") ssr=SsrMode::Async view={Lazy::<routes::Elections>::new()}/>
-                        <Route path=path!("/admin/audit") ssr=SsrMode::Async view={Lazy::<routes::Audit>::new()}/>
-                        <Route path=path!("/admin/accounts") ssr=SsrMode::Async view={Lazy::<routes::Accounts>::new()}/>
-                        <Route path=path!("/admin/grids") ssr=SsrMode::Async view={Lazy::<routes::Admin>::new()}/>
-                        <Route path=path!("/admin/dashboard") ssr=SsrMode::Async view={Lazy::<routes::Dashboard>::new()}/>
-                        <Route path=path!("/admin/open311") ssr=SsrMode::Async view={Lazy::<routes::Open311>::new()}/>
-                        <Route path=path!("/admin") ssr=SsrMode::Async view={Lazy::<routes::Admin>::new()}/>
-                        <Route path=path!("/login") ssr=SsrMode::Async view={Lazy::<routes::Login>::new()}/>
-                        <Route path=path!("/signup") ssr=SsrMode::Async view={Lazy::<routes::Signup>::new()}/>
+                    <Routes fallback=|| view! { <components::ErrorPage status=404/> }>
+                        <Route path=path!("/") ssr=SsrMode::Async view=routes::Home/>
+                        <Route path=path!("/board") ssr=SsrMode::Async view=routes::Board/>
+                        <Route path=path!("/board/new") ssr=SsrMode::Async view=routes::NewOrder/>
+                        <Route path=path!("/orders/:id") ssr=SsrMode::Async view=routes::Order/>
+                        <Route path=path!("/offers") ssr=SsrMode::Async view=routes::Offers/>
+                        <Route path=path!("/feed") ssr=SsrMode::Async view=routes::Feed/>
+                        <Route path=path!("/stars") ssr=SsrMode::Async view=routes::Stars/>
+                        <Route path=path!("/sentiment") ssr=SsrMode::Async view=routes::Sentiment/>
+                        <Route path=path!("/sentiment/new") ssr=SsrMode::Async view=routes::NewSentiment/>
+                        <Route path=path!("/sentiment/:id") ssr=SsrMode::Async view=routes::SentimentItem/>
+                        <Route path=path!("/me") ssr=SsrMode::Async view=routes::Me/>
+                        <Route path=path!("/elders") ssr=SsrMode::Async view=routes::Elders/>
+                        <Route path=path!("/welfare") ssr=SsrMode::Async view=routes::Welfare/>
+                        <Route path=path!("/admin/queue") ssr=SsrMode::Async view=routes::LeaderQueue/>
+                        <Route path=path!("/admin/pairings") ssr=SsrMode::Async view=routes::Pairings/>
+                        <Route path=path!("/admin/elections") ssr=SsrMode::Async view=routes::Elections/>
+                        <Route path=path!("/admin/audit") ssr=SsrMode::Async view=routes::Audit/>
+                        <Route path=path!("/admin/accounts") ssr=SsrMode::Async view=routes::Accounts/>
+                        <Route path=path!("/admin/grids") ssr=SsrMode::Async view=routes::Admin/>
+                        <Route path=path!("/admin/dashboard") ssr=SsrMode::Async view=routes::Dashboard/>
+                        <Route path=path!("/admin/open311") ssr=SsrMode::Async view=routes::Open311/>
+                        <Route path=path!("/admin") ssr=SsrMode::Async view=routes::Admin/>
+                        <Route path=path!("/login") ssr=SsrMode::Async view=routes::Login/>
+                        <Route path=path!("/signup") ssr=SsrMode::Async view=routes::Signup/>
                     </Routes>
                 </main>
                 <components::TabBar/>

@@ -19,6 +19,18 @@ pub enum Topic {
 impl Topic {
     pub const ALL: [Topic; 6] =
         [Topic::Orders, Topic::Grid, Topic::Election, Topic::Sentiment, Topic::Notices, Topic::Presence];
+
+    /// The topic's name, as the event stream and the pages' `data-live` regions spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::Orders => "orders",
+            Topic::Grid => "grid",
+            Topic::Election => "election",
+            Topic::Sentiment => "sentiment",
+            Topic::Notices => "notices",
+            Topic::Presence => "presence",
+        }
+    }
 }
 
 /// One hint: something about `topic` (and object `id`) changed.
@@ -106,23 +118,21 @@ impl LiveVersions {
     }
 }
 
-/// Provides the live context; in the browser also opens the event stream.
-pub fn provide_live() -> LiveVersions {
-    let live = LiveVersions {
-        versions: std::array::from_fn(|_| RwSignal::new(0)),
-        connected: RwSignal::new(false),
-        last_seq: RwSignal::new(0),
-        started: StoredValue::new(false),
-    };
-    provide_context(live);
-    live
+impl LiveVersions {
+    fn new() -> Self {
+        Self {
+            versions: std::array::from_fn(|_| RwSignal::new(0)),
+            connected: RwSignal::new(false),
+            last_seq: RwSignal::new(0),
+            started: StoredValue::new(false),
+        }
+    }
 }
 
-/// Opens the event stream once, after the first page has hydrated (called from that
-/// page's effect, `routes::Interactive`). Pages are lazy routes that hydrate when their
-/// code arrives; a live signal that changed before then (the stream opened, an event
-/// came in) would leave the server-rendered markup behind, because hydration takes the
-/// markup as it is.
+/// Opens the event stream once, after the page's islands have hydrated (called from the
+/// last island, `routes::Interactive`). A live signal that changed before an island
+/// hydrated (the stream opened, an event came in) would leave its server-rendered markup
+/// behind, because hydration takes the markup as it is.
 pub fn start() {
     #[cfg(feature = "hydrate")]
     {
@@ -134,14 +144,52 @@ pub fn start() {
     }
 }
 
+/// The number of the latest event when the page is rendered (0 outside a request).
+pub fn rendered_seq() -> u64 {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::state::AppState>().map(|state| state.bus.current()).unwrap_or(0)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        0
+    }
+}
+
+/// The live versions. In the browser there is one set for the page, shared by all its
+/// islands (they hydrate separately, with no common parent to provide it); on the server
+/// every request gets its own, which never change.
 pub fn use_live() -> LiveVersions {
-    use_context::<LiveVersions>().unwrap_or_else(provide_live)
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<LiveVersions>().unwrap_or_else(|| {
+            let live = LiveVersions::new();
+            provide_context(live);
+            live
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        thread_local! {
+            // Owned by a root of its own, kept for the page's life, so no island's
+            // cleanup disposes it.
+            static LIVE: (Owner, LiveVersions) = {
+                // `new_root` makes itself the current owner; inside `with` the island
+                // being hydrated (and its hydration context) is current again afterwards.
+                let root = || Owner::new_root(None);
+                let owner = Owner::current().map(|current| current.with(root)).unwrap_or_else(root);
+                let live = owner.with(LiveVersions::new);
+                (owner, live)
+            };
+        }
+        LIVE.with(|(_, live)| *live)
+    }
 }
 
 #[cfg(feature = "hydrate")]
 mod client {
     use super::{LiveEvent, LiveVersions};
-    use leptos::prelude::Set;
+    use leptos::prelude::{GetUntracked, Set};
     use std::cell::Cell;
     use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
@@ -153,7 +201,9 @@ mod client {
         let Ok(source) = web_sys::EventSource::new("/api/events") else {
             return;
         };
-        let last_seq = Rc::new(Cell::new(0u64));
+        // A page that was rendered at event N starts there (`islands::LiveRefresh`), so
+        // the hello finds nothing missed unless something happened since.
+        let last_seq = Rc::new(Cell::new(live.last_seq.get_untracked()));
 
         // The server opens every stream with a hello carrying its current sequence number
         // (and answers a lag with it too). After a fresh connection or a gap, every topic

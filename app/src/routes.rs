@@ -1,20 +1,40 @@
-//! Every page is a lazy route: its code is split out of the main WASM module and fetched
-//! (in parallel with the main module, from `<link rel="preload">` tags the server writes)
-//! only by the pages that need it, so a resident's first page loads the app shell and that
-//! page, not the whole app. On the server the routes render as before.
+//! The pages behind each route, and the island that ends every page.
 //!
-//! The splitting macros declare the chunk imports with `unsafe extern` blocks, hence the
-//! one `allow(unsafe_code)` in the crate; nothing here is hand-written unsafe code.
-#![allow(unsafe_code)]
-
+//! The app renders in islands mode: every page is HTML from the server, and only the parts
+//! that act in the browser hydrate. A resident's pages (`/`, `/board`, `/stars`) are
+//! server HTML with a few small islands (the live dot, the copy button, the live refresh);
+//! the other pages are one lazy island each, whose code is fetched only where it appears.
 use crate::pages;
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
 
-/// Runs once a page's code has arrived and its view is hydrated: opens the live event
-/// stream (the first time) and marks the document interactive (`body[data-hydrated]`:
-/// tests wait for it, CSS may use it).
-#[component]
+pub use pages::accounts::AccountsPage as Accounts;
+pub use pages::admin::AdminPage as Admin;
+pub use pages::audit::AuditPage as Audit;
+pub use pages::board::BoardPage as Board;
+pub use pages::dashboard::DashboardPage as Dashboard;
+pub use pages::elders::EldersPage as Elders;
+pub use pages::elections::ElectionsPage as Elections;
+pub use pages::feed::FeedPage as Feed;
+pub use pages::home::HomePage as Home;
+pub use pages::login::LoginPage as Login;
+pub use pages::login::SignupPage as Signup;
+pub use pages::me::MePage as Me;
+pub use pages::offers::OffersPage as Offers;
+pub use pages::open311::Open311Page as Open311;
+pub use pages::order::NewOrderPage as NewOrder;
+pub use pages::order::OrderPage as Order;
+pub use pages::pairings::PairingsPage as Pairings;
+pub use pages::queue::LeaderQueuePage as LeaderQueue;
+pub use pages::sentiment::ItemPage as SentimentItem;
+pub use pages::sentiment::NewItemPage as NewSentiment;
+pub use pages::sentiment::SentimentPage as Sentiment;
+pub use pages::stars::StarsPage as Stars;
+pub use pages::welfare::WelfarePage as Welfare;
+
+/// The last island of every page. Islands hydrate in document order, each lazy one after
+/// its code arrived, so when this one runs the page is interactive: it opens the live
+/// event stream and marks the document (`body[data-hydrated]`: tests wait for it).
+#[island]
 pub fn Interactive() -> impl IntoView {
     Effect::new(|_| {
         crate::live::start();
@@ -22,50 +42,4 @@ pub fn Interactive() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-}
-
-/// `lazy_page!(Route, page::Component)` declares `Route`, a lazy route showing the page.
-macro_rules! lazy_page {
-    ($($route:ident => $page:path),+ $(,)?) => {$(
-        #[doc = concat!("The lazy route of `", stringify!($page), "`.")]
-        pub struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(this: Self) -> AnyView {
-                let _ = this;
-                view! { {$page()} <Interactive/> }.into_any()
-            }
-        }
-    )+};
-}
-
-lazy_page! {
-    Home => pages::home::HomePage,
-    Board => pages::board::BoardPage,
-    NewOrder => pages::order::NewOrderPage,
-    Order => pages::order::OrderPage,
-    Offers => pages::offers::OffersPage,
-    Feed => pages::feed::FeedPage,
-    Stars => pages::stars::StarsPage,
-    Sentiment => pages::sentiment::SentimentPage,
-    NewSentiment => pages::sentiment::NewItemPage,
-    SentimentItem => pages::sentiment::ItemPage,
-    Me => pages::me::MePage,
-    Elders => pages::elders::EldersPage,
-    Welfare => pages::welfare::WelfarePage,
-    LeaderQueue => pages::queue::LeaderQueuePage,
-    Pairings => pages::pairings::PairingsPage,
-    Elections => pages::elections::ElectionsPage,
-    Audit => pages::audit::AuditPage,
-    Accounts => pages::accounts::AccountsPage,
-    Admin => pages::admin::AdminPage,
-    Dashboard => pages::dashboard::DashboardPage,
-    Open311 => pages::open311::Open311Page,
-    Login => pages::login::LoginPage,
-    Signup => pages::login::SignupPage,
 }

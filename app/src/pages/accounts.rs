@@ -1,14 +1,15 @@
 //! /admin/accounts: an area admin finds an account by name or phone and disables it (all
 //! its sessions end at once) or re-enables it. A GET search form and ActionForms, so it
 //! works before the WASM arrives.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{action_error, reload_on_success, ErrorNotice, ErrorPage, FieldMsg, Loading};
 use crate::i18n::Msg;
 use crate::server_fns::accounts::{account_search, AccountLine, SetAccountDisabled};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-#[component]
+#[island(lazy)]
 pub fn AccountsPage() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),
@@ -19,7 +20,7 @@ pub fn AccountsPage() -> impl IntoView {
 
 #[component]
 fn Accounts() -> impl IntoView {
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let data = Resource::new(move || q.get(), account_search);
     view! {

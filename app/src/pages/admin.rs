@@ -2,6 +2,8 @@
 //! sums of every area below; community and subdistrict admins edit it together, live.
 //! On a phone a node is tapped and edited from its sheet; on a desktop it can also be
 //! dragged onto a new parent.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::domain::grid::NodeLevel;
 use crate::dto::{AdminView, AreaSummary};
@@ -15,10 +17,8 @@ use crate::server_fns::grid::{
 use crate::server_fns::pages::admin_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
-#[component]
+#[island(lazy)]
 pub fn AdminPage() -> impl IntoView {
     let viewer = use_viewer();
     match viewer.user {
@@ -118,7 +118,7 @@ where
 fn GridEditor() -> impl IntoView {
     let viewer_runs_elections = use_viewer().user.is_some_and(|u| u.is_area_admin());
     let live = use_live();
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<i64>().ok()));
     let edits = Edits::new();
     provide_context(edits);
@@ -146,15 +146,15 @@ fn GridEditor() -> impl IntoView {
     view! {
         <header class="page-head"><h1>{tr(Msg::GridEditor)}</h1></header>
         <p class="admin-links">
-            <A href="/admin/dashboard" attr:class="btn">{tr(Msg::DashTitle)}</A>
-            <A href="/sentiment" attr:class="btn">{tr(Msg::SentimentLog)}</A>
-            <A href="/elders" attr:class="btn">{tr(Msg::EldersTitle)}</A>
-            <A href="/admin/queue" attr:class="btn">{tr(Msg::LeaderQueue)}</A>
-            <A href="/admin/pairings" attr:class="btn">{tr(Msg::PairingsTitle)}</A>
-            {viewer_runs_elections.then(|| view! { <A href="/admin/elections" attr:class="btn">{tr(Msg::ElectionsAdmin)}</A> })}
-            {viewer_runs_elections.then(|| view! { <A href="/admin/audit" attr:class="btn">{tr(Msg::AuditTitle)}</A> })}
-            {viewer_runs_elections.then(|| view! { <A href="/admin/accounts" attr:class="btn">{tr(Msg::AccountsTitle)}</A> })}
-            {viewer_runs_elections.then(|| view! { <A href="/admin/open311" attr:class="btn">{tr(Msg::Open311Title)}</A> })}
+            <a href="/admin/dashboard" class="btn">{tr(Msg::DashTitle)}</a>
+            <a href="/sentiment" class="btn">{tr(Msg::SentimentLog)}</a>
+            <a href="/elders" class="btn">{tr(Msg::EldersTitle)}</a>
+            <a href="/admin/queue" class="btn">{tr(Msg::LeaderQueue)}</a>
+            <a href="/admin/pairings" class="btn">{tr(Msg::PairingsTitle)}</a>
+            {viewer_runs_elections.then(|| view! { <a href="/admin/elections" class="btn">{tr(Msg::ElectionsAdmin)}</a> })}
+            {viewer_runs_elections.then(|| view! { <a href="/admin/audit" class="btn">{tr(Msg::AuditTitle)}</a> })}
+            {viewer_runs_elections.then(|| view! { <a href="/admin/accounts" class="btn">{tr(Msg::AccountsTitle)}</a> })}
+            {viewer_runs_elections.then(|| view! { <a href="/admin/open311" class="btn">{tr(Msg::Open311Title)}</a> })}
         </p>
         <form method="get" action="/admin/grids" class="search" role="search">
             <label for="grid-search" class="visually-hidden">{tr(Msg::GridSearch)}</label>
@@ -167,7 +167,7 @@ fn GridEditor() -> impl IntoView {
                     Ok(list) if !list.is_empty() => view! {
                         <ul class="card hits">
                             {list.into_iter().map(|h| { let level = level_name(&h.level); view! {
-                                <li><A href=format!("/admin/grids?node={}", h.id)><span class="muted">{level}</span> " " {h.name}</A>
+                                <li><a href=format!("/admin/grids?node={}", h.id)><span class="muted">{level}</span> " " {h.name}</a>
                                 " " <span class="muted small">{h.code}</span></li>
                             }}).collect_view()}
                         </ul>
@@ -201,7 +201,7 @@ fn NodeView(
     view! {
         <section class="card node" data-version=admin.version.to_string()>
             {admin.parent.clone().map(|(p, name)| view! {
-                <p class="up"><A href=format!("/admin/grids?node={p}")>"↑ " {name}</A></p>
+                <p class="up"><a href=format!("/admin/grids?node={p}")>"↑ " {name}</a></p>
             })}
             <p class="muted">{tr(Msg::MyArea)} " · " {level_name(&admin.node.level)} " · " <span class="code">{admin.node.code.clone()}</span></p>
             <h2>{admin.node.name.clone()}</h2>
@@ -233,13 +233,24 @@ fn Presence(node: i64, live: LiveVersions) -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let others = Resource::new(move || (node, live.version(Topic::Presence), tick.get()), |(n, ..)| grid_presence(n));
-    view! {
-        <Transition fallback=|| ()>
-            {move || others.try_get().flatten().and_then(|r| r.ok()).filter(|names| !names.is_empty()).map(|names| view! {
+    // Asked from the browser only, once the page is interactive: the check-in is this
+    // viewer's, and the server's page would otherwise not match the island's first view.
+    let others = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        let _ = (live.version(Topic::Presence), tick.get());
+        leptos::task::spawn_local(async move {
+            if let Ok(names) = grid_presence(node).await {
+                let _ = others.try_set(names);
+            }
+        });
+    });
+    move || {
+        let names = others.get();
+        (!names.is_empty()).then(|| {
+            view! {
                 <p class="presence" role="status">{tr(Msg::EditingNow)} ": " {names.join("、")}</p>
-            })}
-        </Transition>
+            }
+        })
     }
 }
 
@@ -525,9 +536,9 @@ fn TreeItem(area: AreaSummary, may_edit: bool) -> impl IntoView {
                 }
                 dragging.set(None);
             }>
-            <A href=format!("/admin/grids?node={id}")>
+            <a href=format!("/admin/grids?node={id}")>
                 <span class="muted">{level_text}</span> " " <strong>{name}</strong>
-            </A>
+            </a>
             {has_children.then(|| view! {
                 <button type="button" class="btn small expand" aria-expanded=move || open.get().to_string()
                     aria-label=move || format!("{} {label}", tr(if open.get() { Msg::Collapse } else { Msg::Expand }))

@@ -1,14 +1,15 @@
 //! /admin/audit: every edit inside the admin's area with who, when, what, before and after;
 //! filtered by person, node and dates (a GET form, so it works without JavaScript) and
 //! exported as CSV with the same filters.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, Loading};
 use crate::i18n::Msg;
 use crate::server_fns::grid::audit_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-#[component]
+#[island(lazy)]
 pub fn AuditPage() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),
@@ -19,7 +20,7 @@ pub fn AuditPage() -> impl IntoView {
 
 #[component]
 fn Audit() -> impl IntoView {
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     let filters = Memo::new(move |_| (param("person"), param("node"), param("from"), param("to")));
     let data = Resource::new(move || filters.get(), |(p, n, f, t)| audit_data(p, n, f, t));

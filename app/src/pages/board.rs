@@ -1,15 +1,14 @@
 //! /board: open needs of the viewer's area by section and urgency, live; 我需要; 适合我;
-//! a plain-text copy for the WeChat group.
+//! a plain-text copy for the WeChat group. Server HTML: the filters are links, 接受/婉拒 are
+//! plain forms, and the lists follow live events (`islands::LiveRefresh`).
 use crate::components::{ErrorNotice, Loading, OrderCardView};
 use crate::domain::order::{ServiceSection, Urgency};
 use crate::i18n::{section_label, Msg};
-use crate::live::{use_live, Topic};
+use crate::islands::{CopyButton, LiveDot, LiveRefresh};
 use crate::server_fns::dispatch::{my_dispatches, RespondDispatch};
 use crate::server_fns::pages::board_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 /// The board's filters, as the query string carries them.
 #[derive(Clone, Default, PartialEq)]
@@ -41,9 +40,8 @@ fn board_href(f: &Filters) -> String {
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
-    let live = use_live();
     let signed_in = use_viewer().user.is_some();
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let filters = Memo::new(move |_| {
         let q = query.read();
         Filters {
@@ -53,24 +51,17 @@ pub fn BoardPage() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     });
+    // A live refresh asks for data at least as new as the event it reacts to.
+    let seen = Memo::new(move |_| query.read().get("seen").and_then(|s| s.parse::<u64>().ok()).filter(|s| *s > 0));
     let data = Resource::new(
-        move || (filters.get(), live.version(Topic::Orders)),
-        move |(f, version)| {
-            // A live refetch asks for data at least as new as the event it reacts to.
-            let seen = (version > 0).then(|| live.last_seq.get_untracked()).filter(|s| *s > 0);
-            board_data(f.section, f.urgency, f.grid.and_then(|g| g.parse().ok()), Some(f.page), seen)
-        },
+        move || (filters.get(), seen.get()),
+        move |(f, seen)| board_data(f.section, f.urgency, f.grid.and_then(|g| g.parse().ok()), Some(f.page), seen),
     );
     let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
-    // The copy button needs the clipboard API, so it appears once the page is interactive;
-    // without JavaScript the text area below it is selectable by hand.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let copied = RwSignal::new(false);
     let respond = ServerAction::<RespondDispatch>::new();
     let respond_error = crate::components::action_error(respond);
     let dispatches = Resource::new(
-        move || (live.version(Topic::Orders), respond.version().get()),
+        || (),
         move |_| async move {
             if volunteer {
                 my_dispatches().await
@@ -82,13 +73,14 @@ pub fn BoardPage() -> impl IntoView {
     view! {
         <header class="page-head">
             <h1>{tr(Msg::TabBoard)}</h1>
-            <span class="live-dot" class:on=move || live.connected.get()>{tr(Msg::LiveUpdating)}</span>
+            <LiveDot label=tr(Msg::LiveUpdating).to_string()/>
         </header>
         <p class="two-areas">
             <a href=if signed_in { "/board/new" } else { "/login" } class="btn primary big">{tr(Msg::INeed)}</a>
             <a href="/offers" class="btn big">{tr(Msg::ICanHelp)}</a>
         </p>
         <crate::components::FormMsg error=respond_error/>
+        <div id="live-dispatches" data-live="orders">
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let list = dispatches.await.unwrap_or_default();
@@ -120,6 +112,8 @@ pub fn BoardPage() -> impl IntoView {
                 })
             })}
         </Suspense>
+        </div>
+        <div id="live-board" data-live="orders">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -151,28 +145,28 @@ pub fn BoardPage() -> impl IntoView {
                                 </section>
                             })}
                             <nav class="chips" aria-label=tr(Msg::Section)>
-                                <A href=with(&|n| n.section = None) attr:class=chip(f.section.is_none())>
+                                <a href=with(&|n| n.section = None) class=chip(f.section.is_none())>
                                     {tr(Msg::AllSections)} " " <span class="count">{total}</span>
-                                </A>
+                                </a>
                                 {board.counts.into_iter().map(|(s, n)| {
                                     let active = f.section.as_deref() == Some(s.as_str());
                                     view! {
-                                        <A href=with(&|n| n.section = Some(s.as_str().to_string())) attr:class=chip(active)>
+                                        <a href=with(&|n| n.section = Some(s.as_str().to_string())) class=chip(active)>
                                             {tr(section_label(s))} " " <span class="count">{n}</span>
-                                        </A>
+                                        </a>
                                     }
                                 }).collect_view()}
                             </nav>
                             <nav class="chips" aria-label=tr(Msg::UrgencyFilter)>
-                                <A href=with(&|n| n.urgency = None) attr:class=chip(f.urgency.is_none())>{tr(Msg::AllUrgencies)}</A>
-                                <A href=with(&|n| n.urgency = Some("urgent".into())) attr:class=chip(f.urgency.as_deref() == Some("urgent"))>{tr(Msg::UrgencyUrgent)}</A>
-                                <A href=with(&|n| n.urgency = Some("normal".into())) attr:class=chip(f.urgency.as_deref() == Some("normal"))>{tr(Msg::UrgencyNormal)}</A>
+                                <a href=with(&|n| n.urgency = None) class=chip(f.urgency.is_none())>{tr(Msg::AllUrgencies)}</a>
+                                <a href=with(&|n| n.urgency = Some("urgent".into())) class=chip(f.urgency.as_deref() == Some("urgent"))>{tr(Msg::UrgencyUrgent)}</a>
+                                <a href=with(&|n| n.urgency = Some("normal".into())) class=chip(f.urgency.as_deref() == Some("normal"))>{tr(Msg::UrgencyNormal)}</a>
                             </nav>
                             {(grid_chips.len() > 1).then(move || view! {
                                 <nav class="chips" aria-label=tr(Msg::LevelMicroGrid)>
-                                    <A href=all_grids.0 attr:class=all_grids.1>{tr(Msg::AllGrids)}</A>
+                                    <a href=all_grids.0 class=all_grids.1>{tr(Msg::AllGrids)}</a>
                                     {grid_chips.into_iter().map(|(href, class, name, n)| view! {
-                                        <A href=href attr:class=class>{name} " " <span class="count">{n}</span></A>
+                                        <a href=href class=class>{name} " " <span class="count">{n}</span></a>
                                     }).collect_view()}
                                 </nav>
                             })}
@@ -182,24 +176,12 @@ pub fn BoardPage() -> impl IntoView {
                                 view! { <ul class="orders" aria-label=tr(Msg::TabBoard)>{board.orders.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul> }.into_any()
                             }}
                             <p class="pager">
-                                {(f.page > 0).then(|| view! { <A href=with(&|n| n.page = f.page - 1) attr:class="btn">{tr(Msg::Previous)}</A> })}
-                                {board.more.then(|| view! { <A href=with(&|n| n.page = f.page + 1) attr:class="btn">{tr(Msg::More)}</A> })}
+                                {(f.page > 0).then(|| view! { <a href=with(&|n| n.page = f.page - 1) class="btn">{tr(Msg::Previous)}</a> })}
+                                {board.more.then(|| view! { <a href=with(&|n| n.page = f.page + 1) class="btn">{tr(Msg::More)}</a> })}
                             </p>
                             <details class="card copy">
                                 <summary>{tr(Msg::CopyList)}</summary>
-                                {
-                                    let text = board.copy_text.clone();
-                                    move || hydrated.get().then(|| {
-                                        let text = text.clone();
-                                        view! {
-                                            <button type="button" class="btn" on:click=move |_| {
-                                                copy_to_clipboard(&text);
-                                                copied.set(true);
-                                            }>{tr(Msg::CopyList)}</button>
-                                        }
-                                    })
-                                }
-                                {move || copied.get().then(|| view! { <p class="note" role="status">{tr(Msg::Copied)}</p> })}
+                                <CopyButton source="copy-text".to_string() label=tr(Msg::CopyList).to_string() done=tr(Msg::Copied).to_string()/>
                                 <label for="copy-text">{tr(Msg::CopyHint)}</label>
                                 <textarea id="copy-text" readonly rows="8">{board.copy_text}</textarea>
                             </details>
@@ -210,15 +192,7 @@ pub fn BoardPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </div>
+        <LiveRefresh seq=crate::live::rendered_seq()/>
     }
-}
-
-/// Puts the text on the clipboard (browser only).
-fn copy_to_clipboard(text: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().navigator().clipboard().write_text(text);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = text;
 }

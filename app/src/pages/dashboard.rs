@@ -3,6 +3,8 @@
 //! on the server with their numbers in a table, the child areas to drill down into, the
 //! red disputes and the overdue items; every table also as CSV. Refetches on every order
 //! and 民情 event. Everything is rendered on the server, so it reads without WASM.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, Loading};
 use crate::domain::dashboard::{bar_chart_svg, Series};
 use crate::domain::time::{format_local_date, format_local_datetime};
@@ -14,10 +16,8 @@ use crate::server_fns::dashboard::{
 };
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
-#[component]
+#[island(lazy)]
 pub fn DashboardPage() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),
@@ -29,7 +29,7 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn CommandCentre() -> impl IntoView {
     let live = use_live();
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let area = Memo::new(move |_| query.read().get("area").unwrap_or_default());
     let data = Resource::new(
         move || (area.get(), live.version(Topic::Orders), live.version(Topic::Sentiment)),
@@ -103,7 +103,7 @@ fn Figures(d: DashboardData) -> impl IntoView {
     view! {
         <div class="dash-head">
             {d.parent.clone().map(|p| view! {
-                <p class="up"><A href=format!("/admin/dashboard?area={}", p.code)>"↑ " {p.name}</A></p>
+                <p class="up"><a href=format!("/admin/dashboard?area={}", p.code)>"↑ " {p.name}</a></p>
             })}
             <h2 class="dash-area">
                 <span class="muted">{tr(level_msg(&d.area.level))}</span> " " {d.area.name.clone()}
@@ -228,7 +228,7 @@ fn Children(d: DashboardData) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">
-                        <A href=format!("/admin/dashboard?area={}", area.code)>{area.name}</A>
+                        <a href=format!("/admin/dashboard?area={}", area.code)>{area.name}</a>
                         <span class="muted small">{tr(level_msg(&area.level))}</span>
                     </th>
                     {cells.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}

@@ -2,6 +2,8 @@
 //! of three big buttons per elder, the add and edit forms and the heat-alert switch. Also
 //! the elder-care parts of other pages: overdue visits on the staff home page, and
 //! emergencies and welfare checks at the top of the leader's queue.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::error::AppError;
 use crate::i18n::{age_text, Locale, Msg};
@@ -12,7 +14,6 @@ use crate::server_fns::elders::{
 };
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 fn sep(locale: Locale) -> &'static str {
     if locale == Locale::En {
@@ -62,7 +63,7 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
-#[component]
+#[island(lazy)]
 pub fn EldersPage() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),
@@ -294,11 +295,10 @@ fn ElderItem(elder: ElderCard, forms: RegisterForms) -> impl IntoView {
     }
 }
 
-/// 待探访的老人 on the staff home page.
+/// 待探访的老人 on the staff home page (server HTML in one of its live regions).
 #[component]
 pub fn OverdueVisitsSection() -> impl IntoView {
-    let live = use_live();
-    let data = Resource::new(move || live.version(Topic::Notices), |_| overdue_visits());
+    let data = Resource::new(|| (), |_| overdue_visits());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -326,7 +326,7 @@ pub fn OverdueVisitsSection() -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }}
-                        <p><A href="/elders" attr:class="btn primary">{tr(Msg::GoToElders)}</A></p>
+                        <p><a href="/elders" class="btn primary">{tr(Msg::GoToElders)}</a></p>
                     </section>
                 })
             })}

@@ -1,6 +1,8 @@
 //! /admin/elections: community and subdistrict admins run 志愿服务之星 elections: define
 //! one, open voting, extend the close, nominate and review candidates, see counts (never
 //! who voted for whom) and export the tally.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::domain::election::Phase;
 use crate::dto::ElectionAdminCard;
@@ -13,7 +15,7 @@ use crate::server_fns::elections::{
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
-#[component]
+#[island(lazy)]
 pub fn ElectionsPage() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),

@@ -1,12 +1,12 @@
 //! /feed: 朋友圈, the community feed, newest first, paged, with likes.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, FieldMsg, Loading};
 use crate::i18n::{age_text, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::feed::{feed_data, LikePost, PostNews};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 fn kind_label(kind: &str) -> Msg {
     match kind {
@@ -16,11 +16,11 @@ fn kind_label(kind: &str) -> Msg {
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn FeedPage() -> impl IntoView {
     let live = use_live();
     let signed_in = use_viewer().user.is_some();
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let before = Memo::new(move |_| query.read().get("before").and_then(|b| b.parse::<i64>().ok()));
     let like = ServerAction::<LikePost>::new();
     let news = ServerAction::<PostNews>::new();
@@ -69,7 +69,7 @@ pub fn FeedPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                        {feed.next.map(|n| view! { <p><A href=format!("/feed?before={n}") attr:class="btn">{tr(Msg::Older)}</A></p> })}
+                        {feed.next.map(|n| view! { <p><a href=format!("/feed?before={n}") class="btn">{tr(Msg::Older)}</a></p> })}
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }

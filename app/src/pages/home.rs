@@ -1,17 +1,16 @@
 //! /: the viewer's station, the numbers of their area, the newest needs and the feed.
+//! Server HTML; its sections follow live events (`islands::LiveRefresh`).
 use crate::components::{ErrorNotice, Loading, OrderCardView};
 use crate::i18n::{age_text, Msg};
-use crate::live::{use_live, Topic};
+use crate::islands::LiveRefresh;
 use crate::server_fns::pages::home_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let viewer = use_viewer();
-    let live = use_live();
-    let data = Resource::new(move || live.version(Topic::Orders), |_| home_data());
+    let data = Resource::new(|| (), |_| home_data());
     let greeting = match &viewer.user {
         Some(user) => format!("{}，{}", tr(Msg::Hello), user.name),
         None => tr(Msg::Welcome).to_string(),
@@ -22,9 +21,14 @@ pub fn HomePage() -> impl IntoView {
             <h1>{greeting}</h1>
             <p class="tagline">{tr(Msg::Tagline)}</p>
         </header>
-        <p class="welfare-link"><A href="/welfare">{tr(Msg::WelfareLink)}</A></p>
-        {viewer.user.is_some().then(|| view! { <crate::pages::sentiment::SentimentHomeSection/> })}
-        {viewer.user.as_ref().is_some_and(|u| u.is_staff()).then(|| view! { <crate::pages::elders::OverdueVisitsSection/> })}
+        <p class="welfare-link"><a href="/welfare">{tr(Msg::WelfareLink)}</a></p>
+        {viewer.user.is_some().then(|| view! {
+            <div id="live-home-sentiment" data-live="sentiment"><crate::pages::sentiment::SentimentHomeSection/></div>
+        })}
+        {viewer.user.as_ref().is_some_and(|u| u.is_staff()).then(|| view! {
+            <div id="live-home-visits" data-live="notices"><crate::pages::elders::OverdueVisitsSection/></div>
+        })}
+        <div id="live-home" data-live="orders">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -51,10 +55,10 @@ pub fn HomePage() -> impl IntoView {
                                 } else {
                                     view! { <ul class="orders">{home.latest.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul> }.into_any()
                                 }}
-                                <p><A href="/board" attr:class="btn primary">{tr(Msg::GoToBoard)}</A></p>
+                                <p><a href="/board" class="btn primary">{tr(Msg::GoToBoard)}</a></p>
                             </section>
                             <section class="card">
-                                <h2>{tr(Msg::CommunityFeed)} " " <A href="/feed" attr:class="more">{tr(Msg::SeeAll)}</A></h2>
+                                <h2>{tr(Msg::CommunityFeed)} " " <a href="/feed" class="more">{tr(Msg::SeeAll)}</a></h2>
                                 <ul class="feed">
                                     {home.feed.into_iter().map(|f| view! {
                                         <li><p>{f.body}</p><p class="muted">{age_text(locale, f.age_secs)}</p></li>
@@ -68,5 +72,7 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </div>
+        <LiveRefresh seq=crate::live::rendered_seq()/>
     }
 }

@@ -1,12 +1,13 @@
 //! /login and /signup.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{action_error, reload_on_success, FieldMsg, FormMsg};
 use crate::i18n::Msg;
 use crate::server_fns::auth::{signup_choices, Login, Signup};
 use crate::tr;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-#[component]
+#[island(lazy)]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     reload_on_success(login, Some("/"));
@@ -26,13 +27,13 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="btn primary">{tr(Msg::SignIn)}</button>
             </ActionForm>
             <p class="hint">{tr(Msg::SignInHint)}</p>
-            <p>{tr(Msg::NoAccountYet)} " " <A href="/signup">{tr(Msg::SignUp)}</A></p>
-            <p><A href="/welfare">{tr(Msg::WelfareLink)}</A></p>
+            <p>{tr(Msg::NoAccountYet)} " " <a href="/signup">{tr(Msg::SignUp)}</a></p>
+            <p><a href="/welfare">{tr(Msg::WelfareLink)}</a></p>
         </section>
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn SignupPage() -> impl IntoView {
     let signup = ServerAction::<Signup>::new();
     reload_on_success(signup, Some("/"));
@@ -67,7 +68,7 @@ pub fn SignupPage() -> impl IntoView {
                 <FormMsg error/>
                 <button type="submit" class="btn primary">{tr(Msg::SignUp)}</button>
             </ActionForm>
-            <p>{tr(Msg::HaveAccount)} " " <A href="/login">{tr(Msg::SignIn)}</A></p>
+            <p>{tr(Msg::HaveAccount)} " " <a href="/login">{tr(Msg::SignIn)}</a></p>
         </section>
     }
 }

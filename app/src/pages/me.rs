@@ -1,4 +1,6 @@
 //! /me: the person's account, roles and settings (language, elder mode, sign-out).
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{action_error, reload_on_success, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::i18n::{role_label, Msg};
 use crate::server_fns::accounts::ChangePassword;
@@ -7,9 +9,8 @@ use crate::server_fns::pages::me_data;
 use crate::server_fns::prefs::{SetElderMode, SetLocale};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-#[component]
+#[island(lazy)]
 pub fn MePage() -> impl IntoView {
     let viewer = use_viewer();
     let account = match viewer.user.clone() {
@@ -57,7 +58,7 @@ pub fn MePage() -> impl IntoView {
             <section class="card">
                 <h1>{tr(Msg::NotSignedIn)}</h1>
                 <p>{tr(Msg::NotSignedInHint)}</p>
-                <p><A href="/login" attr:class="btn primary">{tr(Msg::SignIn)}</A></p>
+                <p><a href="/login" class="btn primary">{tr(Msg::SignIn)}</a></p>
             </section>
         }
         .into_any(),

@@ -1,4 +1,6 @@
 //! /offers: 我帮忙. Volunteers' standing offers, booked by residents; volunteers post new ones.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::dto::OfferCard;
 use crate::i18n::{section_label, Msg};
@@ -7,7 +9,7 @@ use crate::server_fns::offers::{offers_data, BookOffer, PostOffer};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
-#[component]
+#[island(lazy)]
 pub fn OffersPage() -> impl IntoView {
     let live = use_live();
     let signed_in = use_viewer().user.is_some();

@@ -1,12 +1,14 @@
 //! /admin/open311: Open311 GeoReport v2 keys of the admin's area: issue one (shown once),
 //! list them, revoke them; and what the endpoints are.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{action_error, ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::i18n::Msg;
 use crate::server_fns::open311::{api_keys, IssueApiKey, RevokeApiKey};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
-#[component]
+#[island(lazy)]
 pub fn Open311Page() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),

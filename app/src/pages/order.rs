@@ -1,4 +1,6 @@
 //! /orders/:id (one order, live) and /board/new (我需要).
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::domain::order::OrderAction;
 use crate::dto::OrderView;
@@ -11,12 +13,11 @@ use crate::server_fns::orders::{
 };
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-#[component]
+#[island(lazy)]
 pub fn OrderPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let route_id = crate::components::use_route_id();
+    let id = Memo::new(move |_| route_id.get().and_then(|s| s.parse::<i64>().ok()));
     let live = use_live();
     let take = ServerAction::<TakeOrder>::new();
     let release = ServerAction::<ReleaseOrder>::new();
@@ -216,7 +217,7 @@ fn button_form(button: OrderAction, id: &str, f: OrderForms) -> AnyView {
 
 /// 我需要: the order form. Works without JavaScript; a double tap sends the same
 /// idempotency key and creates one order.
-#[component]
+#[island(lazy)]
 pub fn NewOrderPage() -> impl IntoView {
     let viewer = use_viewer();
     if viewer.user.is_none() {

@@ -1,4 +1,6 @@
 //! /admin/pairings: 1+1 结对 of volunteers with residents on a weekly slot.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::i18n::{section_label, Msg};
 use crate::server_fns::pairings::{pairings_data, CreatePairing};
@@ -8,7 +10,7 @@ use leptos::prelude::*;
 const WEEKDAYS: [Msg; 7] = [Msg::Mon, Msg::Tue, Msg::Wed, Msg::Thu, Msg::Fri, Msg::Sat, Msg::Sun];
 const PARTS: [Msg; 3] = [Msg::Morning, Msg::Afternoon, Msg::Evening];
 
-#[component]
+#[island(lazy)]
 pub fn PairingsPage() -> impl IntoView {
     match use_viewer().user {
         None => view! { <ErrorPage status=401/> }.into_any(),

@@ -1,5 +1,7 @@
 //! /admin/queue: the grid leader's queue of escalated orders, with 指派 to a
 //! suggested volunteer.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{action_error, ErrorNotice, ErrorPage, FormMsg, Loading, OrderCardView};
 use crate::i18n::Msg;
 use crate::live::{use_live, Topic};
@@ -7,7 +9,7 @@ use crate::server_fns::dispatch::{disputed_orders, leader_queue, DispatchOrder};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
-#[component]
+#[island(lazy)]
 pub fn LeaderQueuePage() -> impl IntoView {
     let viewer = use_viewer();
     match viewer.user {

@@ -1,5 +1,7 @@
 //! /sentiment (民情 list), /sentiment/new (记录民情 / 我要反映) and /sentiment/:id (one
 //! item through the closed loop, live).
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, StageAction, Warning};
 use crate::domain::time::format_local_date;
@@ -12,8 +14,6 @@ use crate::server_fns::sentiment::{
 };
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub fn category_label(category: Category) -> Msg {
     match category {
@@ -74,20 +74,20 @@ pub fn ItemCardView(item: ItemCard) -> impl IntoView {
                 {item.recheck_due.then(|| view! { <span class="tag">{tr(Msg::RecheckDue)}</span> })}
                 <span class="age">{age_text(locale, item.age_secs)}</span>
             </div>
-            <p class="order-title"><A href=format!("/sentiment/{}", item.id)>{item.description}</A></p>
+            <p class="order-title"><a href=format!("/sentiment/{}", item.id)>{item.description}</a></p>
             <p class="order-place">{item.place}</p>
         </li>
     }
 }
 
-#[component]
+#[island(lazy)]
 pub fn SentimentPage() -> impl IntoView {
     let viewer = use_viewer();
     if viewer.user.is_none() {
         return view! { <ErrorPage status=401/> }.into_any();
     }
     let live = use_live();
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let filter = Memo::new(move |_| query.read().get("filter").unwrap_or_default());
     let data = Resource::new(move || (filter.get(), live.version(Topic::Sentiment)), |(f, _)| sentiment_list(f));
     let chips = [
@@ -99,9 +99,9 @@ pub fn SentimentPage() -> impl IntoView {
     view! {
         <header class="page-head">
             <h1>{tr(Msg::SentimentLog)}</h1>
-            <A href="/sentiment/new" attr:class="btn primary">
+            <a href="/sentiment/new" class="btn primary">
                 {if viewer.user.as_ref().is_some_and(|u| u.is_staff()) { tr(Msg::RecordItem) } else { tr(Msg::ReportIssue) }}
-            </A>
+            </a>
         </header>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -139,7 +139,7 @@ fn ItemList(items: Vec<ItemCard>) -> impl IntoView {
 }
 
 /// 记录民情 (staff) / 我要反映 (residents): works without JavaScript.
-#[component]
+#[island(lazy)]
 pub fn NewItemPage() -> impl IntoView {
     if use_viewer().user.is_none() {
         return view! { <ErrorPage status=401/> }.into_any();
@@ -214,10 +214,10 @@ struct ItemForms {
     error: Signal<Option<AppError>>,
 }
 
-#[component]
+#[island(lazy)]
 pub fn ItemPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let route_id = crate::components::use_route_id();
+    let id = Memo::new(move |_| route_id.get().and_then(|s| s.parse::<i64>().ok()));
     let live = use_live();
     let forms = ItemForms {
         step: ServerAction::new(),
@@ -328,7 +328,7 @@ fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
                 })}
                 {(item.rework_count > 0).then(|| view! { <dt>{tr(Msg::ReworkCount)}</dt><dd>{item.rework_count}</dd> })}
                 {item.resident_rating.map(|r| view! { <dt>{tr(Msg::Rating)}</dt><dd>{"★".repeat(r.clamp(0, 5) as usize)}</dd> })}
-                {item.order_id.map(|o| view! { <dt>{tr(Msg::LinkedOrder)}</dt><dd><A href=format!("/orders/{o}")>{format!("#{o}")}</A></dd> })}
+                {item.order_id.map(|o| view! { <dt>{tr(Msg::LinkedOrder)}</dt><dd><a href=format!("/orders/{o}")>{format!("#{o}")}</a></dd> })}
             </dl>
             {(!item.parties.is_empty()).then(|| view! {
                 <h2>{tr(Msg::Parties)}</h2>
@@ -554,19 +554,18 @@ where
 }
 
 /// The home page's 民情 card: red disputes at the top for staff, with the open and
-/// overdue counts; a resident's closed reports waiting for their verdict.
+/// overdue counts; a resident's closed reports waiting for their verdict. Server HTML in
+/// a live region of the home page.
 #[component]
 pub fn SentimentHomeSection() -> impl IntoView {
-    let live = use_live();
-    let data =
-        Resource::new(move || live.version(Topic::Sentiment), |_| crate::server_fns::sentiment::sentiment_home());
+    let data = Resource::new(|| (), |_| crate::server_fns::sentiment::sentiment_home());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(home) = data.await else { return ().into_any() };
                 view! {
                     <section class="card sentiment-home">
-                        <h2>{tr(Msg::Sentiment)} " " <A href="/sentiment" attr:class="more">{tr(Msg::SeeAll)}</A></h2>
+                        <h2>{tr(Msg::Sentiment)} " " <a href="/sentiment" class="more">{tr(Msg::SeeAll)}</a></h2>
                         {(!home.red.is_empty()).then(|| view! {
                             <h3 class="warn">{tr(Msg::WarningRed)} " · " {tr(Msg::CatDispute)}</h3>
                             <ul class="orders">{home.red.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
@@ -582,9 +581,9 @@ pub fn SentimentHomeSection() -> impl IntoView {
                             <ul class="orders">{home.to_confirm.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
                         })}
                         <p>
-                            <A href="/sentiment/new" attr:class="btn">
+                            <a href="/sentiment/new" class="btn">
                                 {if home.is_staff { tr(Msg::RecordItem) } else { tr(Msg::ReportIssue) }}
-                            </A>
+                            </a>
                         </p>
                     </section>
                 }

@@ -1,18 +1,18 @@
 //! /stars: the 志愿服务之星 election of the viewer's area: candidates with their real
 //! records, 投票, self-nomination while nominations are open, and the elected after the close.
+//! Server HTML: 投票 and 报名 are plain forms that come back to the page, and the election
+//! follows live events (`islands::LiveRefresh`), so a watcher sees the tally move.
 use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::domain::election::Phase;
 use crate::domain::time::format_local_date;
 use crate::dto::{CandidateCard, ElectionView};
 use crate::i18n::{section_label, Msg};
-use crate::live::{use_live, Topic};
+use crate::islands::LiveRefresh;
 use crate::server_fns::elections::Nominate;
 use crate::server_fns::pages::stars_data;
 use crate::server_fns::votes::CastVote;
 use crate::tr;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 pub fn phase_label(phase: Phase) -> Msg {
     match phase {
@@ -27,23 +27,25 @@ pub fn phase_label(phase: Phase) -> Msg {
 
 #[component]
 pub fn StarsPage() -> impl IntoView {
-    let live = use_live();
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let vote = ServerAction::<CastVote>::new();
     let nominate = ServerAction::<Nominate>::new();
     let error = action_error(vote);
     let nominate_error = Signal::derive(move || nominate.value().get().and_then(|r| r.err()));
+    // A self-nomination comes back to `?nominated=1`.
+    let nominated = query.read_untracked().get("nominated").is_some();
     let data = Resource::new(
         move || {
             let q = query.read();
-            let election = q.get("election").and_then(|e| e.parse::<i64>().ok());
-            (election, q.get("q"), live.version(Topic::Election), vote.version().get(), nominate.version().get())
+            (q.get("election").and_then(|e| e.parse::<i64>().ok()), q.get("q"))
         },
-        |(election, q, ..)| stars_data(election, q),
+        |(election, q)| stars_data(election, q),
     );
     view! {
         <header class="page-head"><h1>{tr(Msg::StarsTitle)}</h1></header>
         <FormMsg error/>
+        {nominated.then(|| view! { <p class="card ok" role="status">{tr(Msg::NominationReceived)}</p> })}
+        <div id="live-stars" data-live="election">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -53,6 +55,8 @@ pub fn StarsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </div>
+        <LiveRefresh seq=crate::live::rendered_seq()/>
     }
 }
 
@@ -102,9 +106,6 @@ fn Election(
                     <textarea id="nominate-intro" name="intro" maxlength="500" rows="3"></textarea>
                     <FieldMsg error=nominate_error field="intro"/>
                     <FormMsg error=nominate_error/>
-                    {move || nominate.value().get().and_then(|r| r.ok()).map(|_| view! {
-                        <p class="ok" role="status">{tr(Msg::NominationReceived)}</p>
-                    })}
                     <button type="submit" class="btn primary">{tr(Msg::NominateSelf)}</button>
                 </ActionForm>
             </section>
@@ -128,7 +129,7 @@ fn Election(
                 <h2>{tr(Msg::PastElections)}</h2>
                 <ul>
                     {e.others.into_iter().map(|(other, title)| view! {
-                        <li><A href=format!("/stars?election={other}")>{title}</A></li>
+                        <li><a href=format!("/stars?election={other}")>{title}</a></li>
                     }).collect_view()}
                 </ul>
             </section>

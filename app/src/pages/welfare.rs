@@ -1,16 +1,16 @@
 //! /welfare: a relative who cannot reach an elder asks the grid for a welfare check
 //! (public, no account), and gets a confirmation with a reference number.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{FieldMsg, FormMsg};
 use crate::i18n::Msg;
 use crate::server_fns::elders::RequestWelfareCheck;
 use crate::tr;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
-#[component]
+#[island(lazy)]
 pub fn WelfarePage() -> impl IntoView {
-    let query = use_query_map();
+    let query = crate::components::use_query();
     let request = ServerAction::<RequestWelfareCheck>::new();
     let error = Signal::derive(move || request.value().get().and_then(|r| r.err()));
     // Plain forms come back redirected to ?ref=N; the hydrated app may also see the value.
@@ -29,7 +29,7 @@ pub fn WelfarePage() -> impl IntoView {
                     <h2>{tr(Msg::WelfareSent)}</h2>
                     <p class="welfare-ref">{tr(Msg::WelfareReference)} " " <strong>{format!("#{id}")}</strong></p>
                     <p>{tr(Msg::WelfareSentHint)}</p>
-                    <p><A href="/welfare">{tr(Msg::WelfareAnother)}</A></p>
+                    <p><a href="/welfare">{tr(Msg::WelfareAnother)}</a></p>
                 </section>
             }
             .into_any(),

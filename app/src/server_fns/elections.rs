@@ -437,7 +437,10 @@ pub async fn nominate(
     .await?;
     tx.commit().await?;
     state.bus.publish(Topic::Election, Some(election));
-    ctx::redirect_form(if by_admin { "/admin/elections" } else { "/stars" });
+    // Self-nominated: back to the election, which then says the nomination was received.
+    let back =
+        if by_admin { "/admin/elections".to_string() } else { format!("/stars?election={election}&nominated=1") };
+    ctx::redirect_form(&back);
     Ok(id)
 }
 
