@@ -20,7 +20,7 @@ pub fn LiveRefresh(seq: u64) -> impl IntoView {
         if live.last_seq.get_untracked() < seq {
             live.last_seq.set(seq);
         }
-        Effect::new(move |previous: Option<[u64; 6]>| {
+        Effect::new(move |previous: Option<[u64; Topic::ALL.len()]>| {
             let now = Topic::ALL.map(|topic| live.version(topic));
             if let Some(previous) = previous {
                 let changed: Vec<Topic> = Topic::ALL

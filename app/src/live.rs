@@ -116,9 +116,7 @@ impl LiveVersions {
     fn index(topic: Topic) -> usize {
         Topic::ALL.iter().position(|t| *t == topic).unwrap_or(0)
     }
-}
 
-impl LiveVersions {
     fn new() -> Self {
         Self {
             versions: std::array::from_fn(|_| RwSignal::new(0)),
