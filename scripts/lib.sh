@@ -34,7 +34,7 @@ require_release_build() {
 
 # start_release_server DIR: starts target/release/server with the site in target/site
 # (LEPTOS_ENV=PROD) on a free port of 127.0.0.1 with a fresh SQLite database DIR/server.db,
-# which the server fills with the demo city on its first start; its output goes to
+# which the server fills with the demo city on its first start (GRIDSTATION_DEMO=1); its output goes to
 # DIR/server.log. Returns once GET /healthz answers 200 (dies after 60 s or when the server
 # exits). Sets SERVER_PID, BASE_URL and SERVER_DB. The per-IP login and API budgets are
 # raised, since every request of a test or a measurement comes from 127.0.0.1. Callers stop
@@ -52,8 +52,10 @@ start_release_server() {
       LEPTOS_SITE_ROOT=target/site \
       LEPTOS_SITE_ADDR="127.0.0.1:$port" \
       LEPTOS_ENV=PROD \
+      GRIDSTATION_DEMO=1 \
       GRIDSTATION_LOGIN_PER_IP_PER_MINUTE=1000 \
       GRIDSTATION_API_PER_IP_PER_MINUTE=1000000 \
+      GRIDSTATION_REFUSALS_PER_IP_PER_MINUTE=1000000 \
       "$ROOT/target/release/server" --addr "127.0.0.1:$port"
   ) >"$dir/server.log" 2>&1 &
   SERVER_PID=$!

@@ -78,25 +78,86 @@ pub fn cookie_prefs(parts: &Parts) -> (Option<crate::i18n::Locale>, Option<bool>
     (locale, elder)
 }
 
-/// The client's IP: the socket peer (a reverse proxy would set it via ConnectInfo too).
+/// Where a request came from, resolved once per request by the server's outermost layer
+/// and kept in the request's extensions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddr {
+    /// The client's IP, the key of the per-address limits.
+    pub ip: String,
+    /// The client reached us over TLS (directly, or through a trusted proxy that says so).
+    pub tls: bool,
+}
+
+/// The client's address: the socket peer; only when the peer is one of the configured
+/// reverse proxies, the address that proxy appended to `X-Forwarded-For` (the rightmost
+/// one that is not itself a trusted proxy: addresses further left are whatever the client
+/// claimed), and `X-Forwarded-Proto` for TLS. From anyone else these headers are ignored,
+/// or every client could pick its own rate-limit key.
+pub fn client_addr(
+    peer: Option<std::net::IpAddr>,
+    headers: &http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+    tls: bool,
+) -> ClientAddr {
+    let Some(peer) = peer else { return ClientAddr { ip: "unknown".into(), tls } };
+    if !trusted.contains(&peer) {
+        return ClientAddr { ip: peer.to_string(), tls };
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .collect::<Vec<_>>();
+    let ip = forwarded.iter().rev().find(|a| !trusted.contains(a)).copied().unwrap_or(peer);
+    let https = headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    ClientAddr { ip: ip.to_string(), tls: tls || https }
+}
+
+/// The client's IP as the server resolved it ([`client_addr`]).
 pub fn client_ip(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    parts.extensions.get::<ClientAddr>().map(|c| c.ip.clone()).unwrap_or_else(|| "unknown".into())
+}
+
+/// Whether cookies set in answer to this request must be `Secure`: served over TLS, as
+/// configured or as a trusted proxy reports.
+pub fn secure_request(parts: &Parts) -> bool {
+    parts.extensions.get::<ClientAddr>().is_some_and(|c| c.tls)
+}
+
+/// A live session: its account, the hash of its token and when it was last seen.
+pub struct LiveSession {
+    pub account_id: i64,
+    pub token_hash: String,
+    last_seen: i64,
+}
+
+/// The live session the request's cookie names, without sliding its idle timeout: an
+/// open live stream is not activity, so an unattended board still signs out.
+pub async fn live_session(state: &AppState, parts: &Parts) -> Result<Option<LiveSession>, AppError> {
+    let Some(token) = session_token(parts) else { return Ok(None) };
+    let hash = token_hash(&token);
+    Ok(session_by_hash(state, &hash).await?.map(|(account_id, last_seen)| LiveSession {
+        account_id,
+        token_hash: hash,
+        last_seen,
+    }))
+}
+
+/// The account and last-seen time of the session with `hash`, if it is still live (not
+/// expired, not idle too long, its account enabled).
+pub async fn session_by_hash(state: &AppState, hash: &str) -> Result<Option<(i64, i64)>, AppError> {
+    let idle = state.settings.session_idle.as_secs() as i64;
+    Ok(crate::repo::sessions_repo::find_live(&state.pool, hash, crate::repo::now(), idle).await?)
 }
 
 /// Resolves the session cookie to a user, sliding the idle timeout.
 pub async fn resolve_user(state: &AppState, parts: &Parts) -> Result<Option<SessionUser>, AppError> {
-    let Some(token) = session_token(parts) else { return Ok(None) };
-    let hash = token_hash(&token);
-    let now = crate::repo::now();
-    let idle = state.settings.session_idle.as_secs() as i64;
-    let Some((account_id, last_seen)) = crate::repo::sessions_repo::find_live(&state.pool, &hash, now, idle).await?
-    else {
+    let Some(LiveSession { account_id, token_hash: hash, last_seen }) = live_session(state, parts).await? else {
         return Ok(None);
     };
+    let now = crate::repo::now();
     // Sliding expiry, written at most once a minute per session.
     if now - last_seen >= 60 {
         let mut tx = crate::repo::begin_immediate(&state.pool).await?;
@@ -109,6 +170,23 @@ pub async fn resolve_user(state: &AppState, parts: &Parts) -> Result<Option<Sess
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_from_a_trusted_proxy() {
+        let proxy: std::net::IpAddr = "10.0.0.2".parse().expect("ip");
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().expect("header"));
+        headers.insert("x-forwarded-proto", "https".parse().expect("header"));
+        // Straight from a client: the headers are its own claims.
+        let direct = client_addr(Some("198.51.100.1".parse().expect("ip")), &headers, &[proxy], false);
+        assert_eq!(direct, ClientAddr { ip: "198.51.100.1".into(), tls: false });
+        // Through the proxy: the address it appended (the spoofed one on the left is ignored).
+        let proxied = client_addr(Some(proxy), &headers, &[proxy], false);
+        assert_eq!(proxied, ClientAddr { ip: "203.0.113.7".into(), tls: true });
+        // No trusted proxies configured: nothing forwarded is believed.
+        assert_eq!(client_addr(Some(proxy), &headers, &[], false).ip, "10.0.0.2");
+        assert!(client_addr(None, &headers, &[proxy], true).tls);
+    }
 
     #[test]
     fn tokens_are_long_random_and_only_their_hash_is_kept() {

@@ -133,6 +133,20 @@ pub fn FormMsg(error: Signal<Option<AppError>>) -> impl IntoView {
     move || error.get().map(|e| view! { <p class="form-error" role="alert">{tr(e.msg())}</p> })
 }
 
+/// A `<textarea>` holding `text`; every textarea with stored text goes through it. The
+/// renderer writes a textarea's children as raw text (the element's content is not
+/// parsed as markup, so it is neither escaped nor hydrated), which lets stored text
+/// that holds `</textarea>` close the element and inject markup. On the server the text
+/// is written escaped (the browser decodes character references inside a textarea); a
+/// textarea built in the browser gets it as a text node, which nothing parses.
+/// Attributes go on with `attr:` (`<TextArea text attr:id="intro" attr:name="intro"/>`).
+#[component]
+pub fn TextArea(#[prop(into)] text: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = crate::domain::text::escape_html(&text);
+    view! { <textarea>{text}</textarea> }
+}
+
 /// While data loads.
 #[component]
 pub fn Loading() -> impl IntoView {

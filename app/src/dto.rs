@@ -110,8 +110,11 @@ pub struct ElectionView {
     pub candidates: Vec<CandidateCard>,
     /// Whether voting is open now.
     pub voting_open: bool,
-    /// The viewer may vote in this election (registered in its area as resident or volunteer).
+    /// The viewer may vote in this election (registered in its area as resident or
+    /// volunteer, and verified).
     pub may_vote: bool,
+    /// The viewer is registered in the area but not yet verified: told how to get verified.
+    pub needs_verification: bool,
     /// The viewer's remaining votes, when they may vote.
     pub remaining: i64,
     /// Nominations the viewer voted for (theirs only).
@@ -253,6 +256,8 @@ pub struct OrderView {
     pub requester_masked: String,
     pub taker: Option<String>,
     pub contact: Option<OrderContact>,
+    /// For a taker who does not see the contact yet: seconds until they do.
+    pub contact_in_secs: Option<i64>,
     pub minutes_spent: Option<i64>,
     pub rating: Option<i64>,
     pub rating_comment: Option<String>,

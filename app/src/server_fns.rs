@@ -67,6 +67,12 @@ pub(crate) mod ctx {
         }
     }
 
+    /// Whether cookies set now must be `Secure` (the request came over TLS, directly or
+    /// through a trusted proxy, or the server is configured so).
+    pub fn secure_cookies() -> bool {
+        use_context::<Parts>().is_some_and(|p| crate::auth::secure_request(&p))
+    }
+
     pub fn set_cookie(value: String) {
         if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&value))
         {

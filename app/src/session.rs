@@ -23,6 +23,8 @@ pub struct SessionUser {
     pub roles: Vec<RoleScope>,
     pub micro_grid_id: Option<i64>,
     pub micro_grid_name: Option<String>,
+    /// Grid staff matched this person to a household: they may vote for 志愿服务之星.
+    pub verified: bool,
 }
 
 impl SessionUser {
@@ -113,6 +115,7 @@ mod tests {
                 .collect(),
             micro_grid_id: None,
             micro_grid_name: None,
+            verified: true,
         }
     }
 

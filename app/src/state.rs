@@ -12,6 +12,9 @@ pub struct Settings {
     pub session_absolute: Duration,
     /// Mark cookies `Secure` (set when served over TLS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed
+    /// (`GRIDSTATION_TRUSTED_PROXIES`, comma-separated IPs); nobody else's are.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub login_per_account_per_minute: usize,
     pub login_per_ip_per_minute: usize,
     pub votes_per_account_per_minute: usize,
@@ -19,6 +22,19 @@ pub struct Settings {
     /// Every API call (server functions, uploads, Open311) per IP per minute. Generous:
     /// a whole estate may share one carrier-grade NAT address.
     pub api_per_ip_per_minute: usize,
+    /// Refused requests (another site's post, a call without the right) per IP per minute;
+    /// past it the answer is 429 and nothing is written.
+    pub refusals_per_ip_per_minute: usize,
+    /// Refusals of visitors (no session) written to the audit log per minute, over the
+    /// whole server; the others go to the log only, so nobody can fill the audit log.
+    pub anonymous_refusals_logged_per_minute: usize,
+    /// Public welfare-check requests per IP per ten minutes, and per relative's phone per hour.
+    pub welfare_per_ip_per_10_minutes: usize,
+    pub welfare_per_phone_per_hour: usize,
+    /// Live streams (`/api/events`) open at once over the whole server, and per account
+    /// (a few phones and tabs).
+    pub max_streams: usize,
+    pub max_streams_per_account: usize,
     /// How votes are grouped into transactions.
     pub vote_batch: crate::vote_writer::BatchConfig,
 }
@@ -29,11 +45,18 @@ impl Default for Settings {
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
             login_per_account_per_minute: 5,
             login_per_ip_per_minute: 30,
             votes_per_account_per_minute: 30,
             votes_per_ip_per_minute: 300,
             api_per_ip_per_minute: 1200,
+            refusals_per_ip_per_minute: 60,
+            anonymous_refusals_logged_per_minute: 20,
+            welfare_per_ip_per_10_minutes: 5,
+            welfare_per_phone_per_hour: 3,
+            max_streams: 10_000,
+            max_streams_per_account: 6,
             vote_batch: Default::default(),
         }
     }

@@ -169,11 +169,12 @@ async fn write_in(tx: &mut SqliteConnection, votes: &[VoteRequest]) -> Result<Ve
     let now = crate::repo::now();
     let mut facts: HashMap<i64, Facts> = HashMap::new();
     let mut voted: Voted = HashMap::new();
+    let mut verified: HashMap<i64, bool> = HashMap::new();
     let mut accepted = Vec::new();
     let mut audits = Vec::with_capacity(votes.len());
     let mut outcomes = Vec::with_capacity(votes.len());
     for vote in votes {
-        let (outcome, election) = check_one(&mut *tx, vote, now, &mut facts, &mut voted).await?;
+        let (outcome, election) = check_one(&mut *tx, vote, now, &mut facts, &mut voted, &mut verified).await?;
         if let Outcome::Counted(election) = outcome {
             accepted.push((election, vote.voter, vote.nomination));
         }
@@ -206,6 +207,7 @@ async fn check_one(
     now: i64,
     facts: &mut HashMap<i64, Facts>,
     voted: &mut Voted,
+    verified: &mut HashMap<i64, bool>,
 ) -> Result<(Outcome, Option<i64>), sqlx::Error> {
     let f = match facts.get(&vote.nomination) {
         Some(f) => f.clone(),
@@ -223,12 +225,21 @@ async fn check_one(
             new.insert(stars_repo::voted_for(&mut *conn, f.election_id, vote.voter).await?.into_iter().collect())
         }
     };
+    let voter_verified = match verified.get(&vote.voter) {
+        Some(v) => *v,
+        None => {
+            let v = stars_repo::voter_verified(&mut *conn, vote.voter).await?;
+            verified.insert(vote.voter, v);
+            v
+        }
+    };
     let attempt = VoteAttempt {
         now,
         voting_start: f.voting_start,
         voting_end: f.voting_end,
         approved: f.approved,
         in_scope: vote.voter_areas.iter().any(|a| crate::domain::grid::is_within(a, &f.scope_code)),
+        verified: voter_verified,
         already_voted: mine.contains(&vote.nomination),
         used: mine.len() as i64,
         quota: f.votes_per_voter,
@@ -241,6 +252,7 @@ async fn check_one(
         Err(VoteRefusal::NotVoting) => Outcome::Refused(Msg::ErrNotVoting),
         Err(VoteRefusal::NotApproved) => Outcome::Refused(Msg::ErrNotApproved),
         Err(VoteRefusal::OutOfScope) => Outcome::Refused(Msg::ErrOutOfScope),
+        Err(VoteRefusal::Unverified) => Outcome::Refused(Msg::ErrVoterUnverified),
         Err(VoteRefusal::AlreadyVoted) => Outcome::Refused(Msg::ErrAlreadyVoted),
         Err(VoteRefusal::QuotaUsed) => Outcome::Refused(Msg::ErrQuotaUsed),
     };

@@ -60,19 +60,24 @@ describe("the order board", () => {
     await boardLink(other.page, title).waitFor({ timeout: 5_000 });
     console.log(`# order appeared on the open boards ${Date.now() - placedAt} ms after placing`);
 
-    // The volunteer takes it and sees the resident's contact details.
+    // The volunteer takes it; the resident's contact details appear once they start the
+    // service (a taker who only holds the order does not see them yet).
     await link.click();
     await volunteer.page.waitForURL((url) => url.pathname === orderPath);
     await volunteer.page.getByRole("button", { name: "接单", exact: true }).click();
     await volunteer.page.getByRole("status").filter({ hasText: "已接单" }).waitFor();
-    await volunteer.page.getByText("13800000001").waitFor();
     const takenAt = Date.now();
+    await volunteer.page.getByText("开始服务后，或接单满10分钟后").waitFor();
+    assert.equal(await volunteer.page.getByText("13800000001").count(), 0, "no contact before the taker keeps the order");
 
     // The resident's order page follows without a reload; the other board drops it.
     await resident.page.getByRole("status").filter({ hasText: "已接单" }).waitFor({ timeout: 5_000 });
     console.log(`# the resident saw 已接单 ${Date.now() - takenAt} ms after the take`);
     await poll("the taken order leaves the other board", async () => (await boardLink(other.page, title).count()) === 0, { timeout: 5_000 });
 
+    await volunteer.page.getByRole("button", { name: "开始服务", exact: true }).click();
+    await volunteer.page.getByRole("status").filter({ hasText: "服务中" }).waitFor();
+    await volunteer.page.getByText("13800000001").waitFor();
     await volunteer.screenshot("order-taken-js");
     await resident.screenshot("order-resident-js");
     for (const phone of [volunteer, other, resident]) {

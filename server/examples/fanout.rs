@@ -109,7 +109,7 @@ fn ensure_open_files(needed: u64) -> Option<u64> {
 const SPARE_FILES: u64 = 512;
 
 /// Opens one event stream: its own TCP connection and a plain HTTP/1.1 GET.
-async fn open_stream(addr: SocketAddr, recv_buffer: Option<u32>) -> std::io::Result<TcpStream> {
+async fn open_stream(addr: SocketAddr, cookie: &str, recv_buffer: Option<u32>) -> std::io::Result<TcpStream> {
     let socket = TcpSocket::new_v4()?;
     if let Some(size) = recv_buffer {
         socket.set_recv_buffer_size(size)?;
@@ -119,7 +119,7 @@ async fn open_stream(addr: SocketAddr, recv_buffer: Option<u32>) -> std::io::Res
     // What a browser's EventSource sends (the server must not compress the stream).
     let request = format!(
         "GET /api/events HTTP/1.1\r\nhost: {addr}\r\naccept: text/event-stream\r\ncache-control: no-cache\r\n\
-         accept-encoding: gzip, deflate, br, zstd\r\n\r\n"
+         accept-encoding: gzip, deflate, br, zstd\r\ncookie: {cookie}\r\n\r\n"
     );
     let mut sent = 0;
     while sent < request.len() {
@@ -347,16 +347,61 @@ struct Server {
     addr: SocketAddr,
     base: String,
     resident: Client,
+    /// One signed-in resident per subscriber (the stream needs a session; an account
+    /// may hold only a few streams).
+    cookies: Vec<String>,
+}
+
+/// `n` resident accounts of the demo city's first micro-grid with a live session each.
+async fn subscriber_cookies(db: &std::path::Path, n: usize) -> Vec<String> {
+    let pool = support::open(db).await;
+    let micro: i64 = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE level = 'micro_grid' ORDER BY id LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .expect("a micro-grid");
+    let mut tx = pool.begin().await.expect("tx");
+    let mut accounts = Vec::with_capacity(n);
+    for i in 0..n {
+        let phone = format!("137{:08}", i);
+        let person: i64 =
+            sqlx::query_scalar("INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id")
+                .bind(format!("订阅者{i}"))
+                .bind(&phone)
+                .bind(micro)
+                .fetch_one(&mut *tx)
+                .await
+                .expect("person");
+        let account: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, 'unused') RETURNING id",
+        )
+        .bind(person)
+        .bind(&phone)
+        .fetch_one(&mut *tx)
+        .await
+        .expect("account");
+        sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'resident', ?)")
+            .bind(account)
+            .bind(micro)
+            .execute(&mut *tx)
+            .await
+            .expect("role");
+        accounts.push(account);
+    }
+    tx.commit().await.expect("commit");
+    support::sessions(&pool, &accounts).await
 }
 
 impl Server {
     /// Starts the release server on a fresh database and signs a resident in.
     async fn start(a: &Args, dir: &std::path::Path, tag: &str) -> (support::ServerProcess, Server) {
-        let (process, base) = support::start_server(&a.server, &dir.join(format!("{tag}.db")), &[]).await;
+        let db = dir.join(format!("{tag}.db"));
+        let max_streams = (a.subscribers + 100).to_string();
+        let (process, base) = support::start_server(&a.server, &db, &[("GRIDSTATION_MAX_STREAMS", &max_streams)]).await;
         let addr = base.trim_start_matches("http://").parse().expect("server address");
         let resident = support::signed_in_client(&base, "13800000001", "gridstation").await;
+        let cookies = subscriber_cookies(&db, a.subscribers).await;
         let pid = process.pid();
-        (process, Server { pid, addr, base, resident })
+        (process, Server { pid, addr, base, resident, cookies })
     }
 }
 
@@ -390,8 +435,8 @@ async fn run_phase(a: &Args, dir: &std::path::Path, tag: &str, fast: usize, slow
 
     // Slow subscribers first: connected, never read, fed until the server's writes to them stall.
     let mut slow_streams = Vec::with_capacity(slow);
-    for _ in 0..slow {
-        match open_stream(s.addr, Some(a.slow_recv_buffer)).await {
+    for cookie in &s.cookies[fast..fast + slow] {
+        match open_stream(s.addr, cookie, Some(a.slow_recv_buffer)).await {
             Ok(stream) => slow_streams.push(stream),
             Err(e) => eprintln!("a slow subscriber could not connect: {e}"),
         }
@@ -431,11 +476,11 @@ async fn run_phase(a: &Args, dir: &std::path::Path, tag: &str, fast: usize, slow
     let started = Instant::now();
     let mut failures = 0;
     let mut first_failure = None;
-    for _ in 0..fast {
+    for cookie in &s.cookies[..fast] {
         while readers.len() > counters.hellos.load(Ordering::Relaxed) + 256 {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        match open_stream(s.addr, None).await {
+        match open_stream(s.addr, cookie, None).await {
             Ok(stream) => readers.push(tokio::spawn(read_events(stream, counters.clone(), stop_rx.clone()))),
             Err(e) => {
                 failures += 1;

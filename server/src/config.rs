@@ -10,6 +10,9 @@ pub struct Config {
     pub settings: Settings,
     /// Scheduled online backups, when `GRIDSTATION_BACKUP_EVERY_MINUTES` is set.
     pub backup: Option<BackupSchedule>,
+    /// Fill an empty database with the demo city (`GRIDSTATION_DEMO=1`; `scripts/serve`
+    /// and the tests ask for it). Without it an empty database starts empty.
+    pub seed_demo: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -27,6 +30,35 @@ pub enum ConfigError {
     UnknownArg(String),
     #[error("{0} must be a positive number")]
     BadNumber(&'static str),
+    #[error(
+        "DATABASE_URL {0} is not a database this server opens: use sqlite://path/to/file.db (PostgreSQL is not supported yet)"
+    )]
+    BadDatabaseUrl(String),
+    #[error("GRIDSTATION_TRUSTED_PROXIES: {0} is not an IP address")]
+    BadProxy(String),
+}
+
+/// Checks that `url` names a SQLite file (`sqlite://path`, `sqlite:path`, `sqlite::memory:`).
+/// Anything else (a PostgreSQL URL, a typo) must stop start-up: SQLite would otherwise
+/// take it as a file name and start on a new, empty file nobody knows about.
+pub fn check_database_url(url: &str) -> Result<(), ConfigError> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+    match path {
+        Some(p) if !p.is_empty() && !p.contains("://") => Ok(()),
+        _ => Err(ConfigError::BadDatabaseUrl(redact(url))),
+    }
+}
+
+/// A URL with any password replaced, fit for a log line.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user_info = &url[scheme + 3..at];
+            let user = user_info.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gridstation.db";
@@ -63,6 +95,12 @@ impl Config {
         if let Some(n) = env_number("GRIDSTATION_API_PER_IP_PER_MINUTE")? {
             settings.api_per_ip_per_minute = n as usize;
         }
+        if let Some(n) = env_number("GRIDSTATION_REFUSALS_PER_IP_PER_MINUTE")? {
+            settings.refusals_per_ip_per_minute = n as usize;
+        }
+        if let Some(n) = env_number("GRIDSTATION_MAX_STREAMS")? {
+            settings.max_streams = n as usize;
+        }
         if let Some(n) = env_number("GRIDSTATION_VOTE_BATCH")? {
             settings.vote_batch.max_batch = n as usize;
         }
@@ -70,7 +108,17 @@ impl Config {
             settings.vote_batch.window = Duration::from_millis(ms);
         }
         settings.secure_cookies = std::env::var("GRIDSTATION_SECURE_COOKIES").is_ok_and(|v| v == "1");
+        if let Ok(list) = std::env::var("GRIDSTATION_TRUSTED_PROXIES") {
+            settings.trusted_proxies = list
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| a.parse().map_err(|_| ConfigError::BadProxy(a.to_string())))
+                .collect::<Result<_, _>>()?;
+        }
         let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+        check_database_url(&database_url)?;
+        let seed_demo = std::env::var("GRIDSTATION_DEMO").is_ok_and(|v| v == "1");
         let backup = match env_number("GRIDSTATION_BACKUP_EVERY_MINUTES")? {
             Some(minutes) => Some(BackupSchedule {
                 dir: backup_dir(&database_url),
@@ -79,7 +127,7 @@ impl Config {
             }),
             None => None,
         };
-        Ok(Self { addr, database_url, settings, backup })
+        Ok(Self { addr, database_url, settings, backup, seed_demo })
     }
 }
 
@@ -117,6 +165,20 @@ pub fn ensure_db_dir(url: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_sqlite_urls_are_taken_and_a_refused_one_hides_its_password() {
+        for ok in ["sqlite://data/gridstation.db", "sqlite:///tmp/x.db", "sqlite:x.db", "sqlite::memory:"] {
+            assert!(check_database_url(ok).is_ok(), "{ok}");
+        }
+        for bad in
+            ["postgres://user@host/db", "postgresql://u:secret@h:5432/db", "mysql://h/db", "data/x.db", "sqlite://", ""]
+        {
+            assert!(check_database_url(bad).is_err(), "{bad}");
+        }
+        let err = check_database_url("postgres://grid:s3cret@db.example/grid").expect_err("refused").to_string();
+        assert!(err.contains("postgres://grid:***@db.example/grid") && !err.contains("s3cret"), "{err}");
+    }
 
     #[test]
     fn the_addr_argument_wins() {

@@ -1,6 +1,7 @@
 //! Request guards around the whole HTTP surface: the per-IP API budget, the same-origin
 //! rule for state-changing requests, security headers, and the audit row for every
 //! request a server function refused.
+use app::auth::ClientAddr;
 use app::error::AppError;
 use app::i18n::{Locale, Msg};
 use app::state::AppState;
@@ -29,7 +30,17 @@ fn is_api(path: &str) -> bool {
 }
 
 fn client_ip(req: &Request) -> String {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    req.extensions().get::<ClientAddr>().map(|c| c.ip.clone()).unwrap_or_else(|| "unknown".into())
+}
+
+/// The outermost layer: resolves where the request came from once ([`app::auth::client_addr`])
+/// for the limits, the audit log and the cookies' `Secure` flag.
+pub async fn client_address(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let settings = &state.settings;
+    let addr = app::auth::client_addr(peer, req.headers(), &settings.trusted_proxies, settings.secure_cookies);
+    req.extensions_mut().insert(addr);
+    next.run(req).await
 }
 
 fn locale_of(headers: &HeaderMap) -> Locale {
@@ -106,10 +117,47 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
     }
     let ip = client_ip(&req);
     let path = req.uri().path().to_string();
-    tracing::warn!(%path, %ip, "cross-site request refused");
     let viewer = req.extensions().get::<RequestViewer>().map(|v| v.0.clone()).unwrap_or_default();
-    record_refusal(&state, viewer.user.map(|u| u.account_id), "cross_site_refused", &path, &ip).await;
+    let actor = viewer.user.map(|u| u.account_id);
+    match refusal_cost(&state, actor, &ip) {
+        RefusalCost::OverBudget => {
+            tracing::warn!(%path, %ip, "cross-site request refused: refusal budget spent");
+            return refusal(req.headers(), AppError::RateLimited);
+        }
+        RefusalCost::Record => record_refusal(&state, actor, "cross_site_refused", &path, &ip).await,
+        RefusalCost::LogOnly => {}
+    }
+    tracing::warn!(%path, %ip, "cross-site request refused");
     refusal(req.headers(), AppError::Denied(Msg::ErrCrossSite))
+}
+
+/// What a refused request may cost the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefusalCost {
+    /// The IP has been refused too often this minute: answer 429, write nothing.
+    OverBudget,
+    /// Write the audit row.
+    Record,
+    /// A visitor's refusal beyond this minute's sample: the log line only.
+    LogOnly,
+}
+
+/// Every refusal counts against the per-IP refusal budget before anything is written; a
+/// signed-in person's refusal is always audited (their budget bounds it), a visitor's only
+/// within the server-wide sample, since an anonymous flood would otherwise write one
+/// durable row per request and hold the write lock from everyone else.
+fn refusal_cost(state: &AppState, actor: Option<i64>, ip: &str) -> RefusalCost {
+    let minute = Duration::from_secs(60);
+    let settings = &state.settings;
+    if !state.limiter.check(&format!("refused:ip:{ip}"), settings.refusals_per_ip_per_minute, minute) {
+        RefusalCost::OverBudget
+    } else if actor.is_some()
+        || state.limiter.check("refused:anonymous", settings.anonymous_refusals_logged_per_minute, minute)
+    {
+        RefusalCost::Record
+    } else {
+        RefusalCost::LogOnly
+    }
 }
 
 /// A fresh nonce per response: 128 random bits, hex.
@@ -122,8 +170,7 @@ fn new_nonce() -> String {
 /// response always gets the page policy with exactly that nonce; everything else gets the
 /// strict default.
 pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let tls = state.settings.secure_cookies
-        || req.headers().get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let tls = state.settings.secure_cookies || req.extensions().get::<ClientAddr>().is_some_and(|c| c.tls);
     let nonce = new_nonce();
     req.extensions_mut().insert(app::CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
@@ -210,7 +257,7 @@ pub async fn api_errors(State(state): State<AppState>, req: Request, next: Next)
         parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         let refused =
             matches!(err, AppError::Unauthorized | AppError::Forbidden | AppError::Denied(_) | AppError::Conflict(_));
-        if refused && !audited {
+        if refused && !audited && refusal_cost(&state, actor, &ip) == RefusalCost::Record {
             let detail = format!("{path}: {:?}", err.msg());
             record_refusal(&state, actor, "request_refused", &detail, &ip).await;
         }

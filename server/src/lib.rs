@@ -1,6 +1,8 @@
 //! The Grid Station server: builds the axum router around the Leptos app.
 pub mod backup;
 pub mod config;
+mod conn;
+pub mod first_admin;
 pub mod guard;
 pub mod open311;
 pub mod photos;
@@ -15,7 +17,6 @@ use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::Router;
 use config::Config;
 use leptos::prelude::*;
@@ -54,10 +55,18 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         config::ensure_db_dir(&config.database_url).map_err(StartError::DbDir)?;
         let pool = app::repo::db::connect(&config.database_url, 8).await?;
-        let password = app::repo::seed_repo::demo_password()?;
-        let hash = app::auth::hash_password(password).await.map_err(|e| StartError::Hash(e.to_string()))?;
-        if app::repo::seed_repo::seed_if_empty(&pool, &hash).await? {
-            tracing::info!("seeded the demo city");
+        if config.seed_demo {
+            let password = app::repo::seed_repo::demo_password()?;
+            let hash = app::auth::hash_password(password).await.map_err(|e| StartError::Hash(e.to_string()))?;
+            if app::repo::seed_repo::seed_if_empty(&pool, &hash).await? {
+                tracing::info!("seeded the demo city");
+            }
+        } else if app::repo::seed_repo::is_empty(&pool).await.map_err(app::repo::db::DbError::from)? {
+            tracing::warn!(
+                "the database is empty: create the first administrator with \
+                 `server create-admin PHONE NAME SUBDISTRICT-CODE SUBDISTRICT-NAME` \
+                 (password from GRIDSTATION_ADMIN_PASSWORD), or start with GRIDSTATION_DEMO=1 for the demo city"
+            );
         }
         if let Err(err) = app::server_fns::pairings::run_schedules(&pool, app::repo::now()).await {
             tracing::error!(%err, "pairing schedules failed; retrying in the background");
@@ -90,16 +99,7 @@ impl Application {
             tracing::info!(dir = %b.dir.display(), minutes = b.every.as_secs() / 60, keep = b.keep, "scheduled backups on");
             tokio::spawn(backup::every(self.state.pool.clone(), b.dir, b.every, b.keep))
         });
-        // No Nagle delay: a response written in two pieces (headers, then body) otherwise
-        // waits for the client's delayed ACK on a kept-alive connection (≈ 40 ms).
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::debug!(%err, "TCP_NODELAY not set");
-            }
-        });
-        let served = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = conn::serve(self.listener, self.router, shutdown).await;
         escalator.abort();
         if let Some(backups) = backups {
             backups.abort();
@@ -175,10 +175,14 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         }
     };
     let live_state = state.clone();
+    let streams = sse::Streams::new(state.settings.max_streams, state.settings.max_streams_per_account);
     let health_state = state.clone();
     Router::new()
         .route("/healthz", get(move || healthz(health_state.clone())))
-        .route("/api/events", get(move || std::future::ready(sse::events(&live_state.bus))))
+        .route(
+            "/api/events",
+            get(move |parts: axum::http::request::Parts| sse::subscribe(live_state.clone(), streams.clone(), parts)),
+        )
         .route("/admin/elections/{id}/csv", get(election_csv).with_state(state.clone()))
         .route("/admin/audit/csv", get(audit_csv).with_state(state.clone()))
         .route(
@@ -209,7 +213,8 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_viewer))
         .layer(middleware::from_fn_with_state(state.clone(), guard::api_budget))
-        .layer(middleware::from_fn_with_state(state, guard::security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::security_headers))
+        .layer(middleware::from_fn_with_state(state, guard::client_address))
         .layer(middleware::from_fn(move |req, next| guard::cache_headers(hashed_assets, req, next)))
         .layer(CompressionLayer::new())
 }

@@ -2,6 +2,8 @@
 //! `server backup [DIR]`: an online backup of `DATABASE_URL` into DIR (default: `backups/`
 //! beside the database), checked with `PRAGMA integrity_check`.
 //! `server restore FILE`: puts a checked backup in place of the database (server stopped).
+//! `server create-admin PHONE NAME SUBDISTRICT-CODE SUBDISTRICT-NAME`: the first
+//! administrator of an empty database (password from `GRIDSTATION_ADMIN_PASSWORD`).
 use server::{config::Config, Application};
 use tracing_subscriber::EnvFilter;
 
@@ -15,6 +17,7 @@ async fn main() -> std::process::ExitCode {
     match args.first().map(String::as_str) {
         Some("backup") => return backup(args.get(1)).await,
         Some("restore") => return restore(args.get(1)).await,
+        Some("create-admin") => return create_admin(&args[1..]).await,
         _ => {}
     }
     let config = match Config::from_env_and_args(args) {
@@ -84,6 +87,20 @@ async fn restore(file: Option<&String>) -> std::process::ExitCode {
         Err(err) => {
             tracing::error!("restore failed: {err}");
             std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn create_admin(args: &[String]) -> std::process::ExitCode {
+    let password = std::env::var("GRIDSTATION_ADMIN_PASSWORD").unwrap_or_default();
+    match server::first_admin::create(&database_url(), args, &password).await {
+        Ok(account) => {
+            tracing::info!(account, "first administrator created; sign in with the phone number and the password");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => {
+            tracing::error!("{err}");
+            std::process::ExitCode::from(2)
         }
     }
 }

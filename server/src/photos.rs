@@ -24,17 +24,42 @@ pub fn sniff(bytes: &[u8]) -> Option<image::ImageFormat> {
     }
 }
 
+/// The most pixels decoded: a 24-megapixel photo (a phone's normal mode takes 12). The
+/// file size says nothing about this: a 79 KB PNG can hold 9000 × 9000 pixels, which took
+/// about 420 MB to decode and convert.
+pub const MAX_PIXELS: u64 = 24_000_000;
+/// Photos decoded at once; the others wait their turn (each may need ~150 MB).
+const DECODES_AT_ONCE: usize = 2;
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODES_AT_ONCE);
+/// Uploads per account in ten minutes (three photos on each of several items).
+const UPLOADS_PER_ACCOUNT: usize = 15;
+
+/// Why a photo was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoRefusal {
+    /// Not a JPEG, PNG or WebP, or not decodable.
+    NotAnImage,
+    /// More than [`MAX_PIXELS`], judged from the header before anything is decoded.
+    TooManyPixels,
+}
+
 /// Decodes, shrinks and re-encodes a photo as JPEG (dropping any metadata, such as the
 /// GPS position of a phone photo). Returns the bytes and the new size.
-pub fn shrink(bytes: &[u8]) -> Option<(Vec<u8>, (u32, u32))> {
-    let format = sniff(bytes)?;
-    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+pub fn shrink(bytes: &[u8]) -> Result<(Vec<u8>, (u32, u32)), PhotoRefusal> {
+    let format = sniff(bytes).ok_or(PhotoRefusal::NotAnImage)?;
+    let reader = || image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let (w, h) = reader().into_dimensions().map_err(|_| PhotoRefusal::NotAnImage)?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(PhotoRefusal::TooManyPixels);
+    }
+    let mut reader = reader();
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(12_000);
     limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    // RGBA8 of the largest accepted photo, with room for the decoder's own buffers.
+    limits.max_alloc = Some(MAX_PIXELS * 4 + 16 * 1024 * 1024);
     reader.limits(limits);
-    let img = reader.decode().ok()?;
+    let img = reader.decode().map_err(|_| PhotoRefusal::NotAnImage)?;
     let img = if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
         img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
     } else {
@@ -43,8 +68,8 @@ pub fn shrink(bytes: &[u8]) -> Option<(Vec<u8>, (u32, u32))> {
     let rgb = img.to_rgb8();
     let mut out = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
-    rgb.write_with_encoder(encoder).ok()?;
-    Some((out, (rgb.width(), rgb.height())))
+    rgb.write_with_encoder(encoder).map_err(|_| PhotoRefusal::NotAnImage)?;
+    Ok((out, (rgb.width(), rgb.height())))
 }
 
 fn refuse(err: AppError, viewer: &app::session::Viewer) -> Response {
@@ -75,6 +100,10 @@ pub async fn upload(
     if let Err(err) = app::server_fns::sentiment::may_add_photo(&state, &user, id).await {
         return refuse(err, &viewer);
     }
+    let key = format!("photo:acct:{}", user.account_id);
+    if !state.limiter.check(&key, UPLOADS_PER_ACCOUNT, std::time::Duration::from_secs(600)) {
+        return refuse(AppError::RateLimited, &viewer);
+    }
     // Not a multipart form (no boundary, another content type): not a photo.
     let Ok(mut form) = form else {
         return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer);
@@ -100,9 +129,18 @@ pub async fn upload(
     if sniff(&bytes).is_none() {
         return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer);
     }
-    let shrunk = tokio::task::spawn_blocking(move || shrink(&bytes)).await.ok().flatten();
-    let Some((jpeg, size)) = shrunk else {
-        return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer);
+    let Ok(_turn) = DECODES.acquire().await else {
+        return refuse(AppError::Internal, &viewer);
+    };
+    let shrunk = tokio::task::spawn_blocking(move || shrink(&bytes)).await.unwrap_or(Err(PhotoRefusal::NotAnImage));
+    let (jpeg, size) = match shrunk {
+        Ok(done) => done,
+        Err(PhotoRefusal::TooManyPixels) => {
+            return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoPixels), &viewer)
+        }
+        Err(PhotoRefusal::NotAnImage) => {
+            return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer)
+        }
     };
     match app::server_fns::sentiment::add_photo(&state, &user, id, "image/jpeg", size, &jpeg).await {
         Ok(_) => Redirect::to(&format!("/sentiment/{id}")).into_response(),
@@ -159,6 +197,27 @@ mod tests {
     fn files_that_are_not_images_are_refused_whatever_their_name() {
         assert_eq!(sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), None);
         assert_eq!(sniff(b"GIF89a......"), None);
-        assert!(shrink(b"\x89PNG\r\n\x1a\nbroken").is_none());
+        assert_eq!(shrink(b"\x89PNG\r\n\x1a\nbroken"), Err(PhotoRefusal::NotAnImage));
+    }
+
+    /// Peak resident memory of this process so far (Linux), in KiB.
+    fn peak_kib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_small_file_of_too_many_pixels_is_refused_before_it_is_decoded() {
+        let bomb = include_bytes!("../tests/fixtures/bomb-9000x9000.png");
+        assert!(bomb.len() < 100 * 1024, "a small file: {} bytes", bomb.len());
+        let before = peak_kib();
+        assert_eq!(shrink(bomb), Err(PhotoRefusal::TooManyPixels));
+        let grown = peak_kib().saturating_sub(before);
+        eprintln!("9000 × 9000 PNG of {} bytes refused; peak RSS grew {grown} KiB", bomb.len());
+        assert!(grown < 16 * 1024, "peak RSS grew {grown} KiB");
     }
 }

@@ -81,6 +81,11 @@ const TABLE: &[(&str, Target, &str)] = &[
     ("set_account_disabled",   Foreign, "401 403 403 403 403 403 403"),
     ("set_account_disabled",   Other,   "401 403 403 403 403 403 403"),
     ("set_account_disabled",   Nowhere, "401 403 403 403 403 403 403"),
+    // Own: an unverified resident of 向日葵 and a household of its unit; Foreign: of 朝晖社区;
+    // Other: a resident of 向日葵 who also holds a role in 朝晖社区.
+    ("verify_resident",        Own,     "401 403 403 403 403 A   A  "),
+    ("verify_resident",        Foreign, "401 403 403 403 403 403 403"),
+    ("verify_resident",        Other,   "401 403 403 403 403 403 403"),
     // ---- auth.rs, prefs.rs and the public pages: open to everyone -----------------------
     ("login",                  Own,     "A   A   A   A   A   A   A  "),
     ("logout",                 Own,     "A   A   A   A   A   A   A  "),
@@ -163,7 +168,8 @@ const TABLE: &[(&str, Target, &str)] = &[
     // Other: a resident of 向日葵 with a volunteer of 朝晖社区.
     ("create_pairing",         Own,     "401 403 403 403 A   A   A  "),
     ("create_pairing",         Other,   "401 403 403 403 422 422 422"),
-    ("create_pairing",         Foreign, "401 403 403 403 403 403 403"),
+    // Foreign: a resident of 朝晖社区 answers like an unknown number (no phone-number oracle).
+    ("create_pairing",         Foreign, "401 403 403 403 422 422 422"),
     // ---- volunteer.rs -------------------------------------------------------------------
     ("volunteer_profile",      Own,     "401 404 A   404 A   404 404"),
     ("save_volunteer_profile", Own,     "401 403 A   403 A   403 403"),
@@ -360,7 +366,7 @@ const READS: &[&str] = &[
 ];
 
 /// The test binary's groups: each runs on its own fresh server.
-const ACCOUNTS: &[&str] = &["change_password", "account_search", "set_account_disabled"];
+const ACCOUNTS: &[&str] = &["change_password", "account_search", "set_account_disabled", "verify_resident"];
 const PUBLIC: &[&str] = &[
     "login",
     "logout",
@@ -968,13 +974,17 @@ impl<'a> World<'a> {
     }
 
     /// An open welfare check for the micro-grid `micro` (None: a building nobody matched).
+    /// A welfare check of `micro`, or without one (its building unknown) waiting for sorting
+    /// in the own community.
     async fn welfare(&self, micro: Option<i64>) -> (i64, String) {
         let name = format!("矩阵求助{}号", next());
+        let area = micro.is_none().then_some(self.community);
         let id = sqlx::query_scalar(
-            "INSERT INTO welfare_checks (micro_grid_id, elder_name, building_note, requester_phone)
-             VALUES (?, ?, '某小区某楼', '13912340000') RETURNING id",
+            "INSERT INTO welfare_checks (micro_grid_id, area_id, elder_name, building_note, requester_phone)
+             VALUES (?, ?, ?, '某小区某楼', '13912340000') RETURNING id",
         )
         .bind(micro)
+        .bind(area)
         .bind(&name)
         .fetch_one(self.pool())
         .await
@@ -1153,6 +1163,34 @@ impl<'a> World<'a> {
                     ("reason", "矩阵测试".into()),
                 ])
                 .watch("accounts", format!("id = {}", p.account))
+            }
+            ("verify_resident", _) => {
+                let p = match target {
+                    Other => {
+                        self.person_with(
+                            self.building,
+                            1970,
+                            &[("resident", self.micro), ("micro_grid_member", self.f_micro)],
+                        )
+                        .await
+                    }
+                    _ => self.resident(self.building_for(target, self.building)).await,
+                };
+                let building = self.scalar(&format!("SELECT building_id FROM people WHERE id = {}", p.id)).await;
+                let unit = self
+                    .scalar(&format!(
+                        "SELECT h.node_id FROM households h JOIN grid_nodes u ON u.id = h.node_id
+                         WHERE u.parent_id = {building} ORDER BY h.id LIMIT 1"
+                    ))
+                    .await;
+                let room: String =
+                    sqlx::query_scalar("SELECT room FROM households WHERE node_id = ? ORDER BY id LIMIT 1")
+                        .bind(unit)
+                        .fetch_one(self.pool())
+                        .await
+                        .expect("room");
+                Prep::form(&[("account", p.account.to_string()), ("unit", unit.to_string()), ("room", room)])
+                    .watch("accounts", format!("id = {}", p.account))
             }
             // ---- auth.rs, prefs.rs, public pages
             ("login", _) => Prep::form(&[("phone", who.phone().unwrap_or("13800000001")), ("password", "gridstation")]),
@@ -1536,7 +1574,7 @@ impl<'a> World<'a> {
                 match target {
                     Own => Prep::default().shows(name),
                     Foreign => Prep::default().leak(name),
-                    // Unmatched checks go to area admins only, not to a member or a leader.
+                    // Checks waiting for sorting in the community: its admins, not a member or a leader.
                     _ if matches!(who, Who::Member | Who::Leader) => Prep::default().leak(name),
                     _ => Prep::default().shows(name),
                 }

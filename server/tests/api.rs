@@ -355,7 +355,8 @@ async fn elder_mode_is_remembered_on_the_account() {
 #[tokio::test]
 async fn a_live_event_reaches_a_subscribed_client() {
     let app = TestApp::spawn().await;
-    let res = app.client().get(format!("{}/api/events", app.base)).send().await.expect("subscribe");
+    let viewer = app.signed_in("13800000001").await;
+    let res = viewer.get(format!("{}/api/events", app.base)).send().await.expect("subscribe");
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res
         .headers()
@@ -605,12 +606,79 @@ async fn room_and_phone_reach_only_the_taker_and_grid_staff() {
     assert!(!body.contains(phone));
     let (status, _) = app.post(&volunteer, "take_order", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::OK);
+    // Having taken it, not yet: the taker is told when the contact appears.
+    let (_, body) = detail(volunteer.clone()).await;
+    assert!(!body.contains(phone) && !body.contains("王秀英"), "{body}");
+    let view: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(view["contact_in_secs"], app::domain::order::CONTACT_HOLD_SECS);
+    // From 开始服务 (the order can no longer be released) the taker sees it.
+    let (status, _) = app.post(&volunteer, "start_service", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK);
     let (_, body) = detail(volunteer).await;
     assert!(body.contains(phone) && body.contains("王秀英"), "{body}");
     // Grid staff of the area see it too.
     let member = app.signed_in("13800000006").await;
     let (_, body) = detail(member).await;
     assert!(body.contains(phone));
+}
+
+#[tokio::test]
+async fn a_volunteer_cannot_harvest_contacts_by_taking_and_releasing() {
+    let app = TestApp::spawn().await;
+    let requester = app.signed_in("13800000001").await;
+    let volunteer = app.signed_in("13800000002").await;
+    let leader: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = '13800000003'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("id");
+    let notices = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM notifications WHERE account_id = ? AND kind = 'take_release_flagged'",
+        )
+        .bind(leader)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+    };
+    // Take, read, release, as fast as a script can: no contact, and the third release is
+    // reported to the grid leader.
+    let mut ids = Vec::new();
+    for n in 0..app::domain::order::RELEASES_PER_DAY + 1 {
+        ids.push(app.place_ok(&requester, &format!("harvest-{n:08}")).await.to_string());
+    }
+    for (n, id) in ids.iter().enumerate().take(app::domain::order::RELEASES_PER_DAY as usize) {
+        let (status, body) = app.post(&volunteer, "take_order", &[("id", id)]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, body) = app.post(&volunteer, "order_detail", &[("id", id)]).await;
+        assert!(!body.contains("13800000001") && !body.contains("王秀英"), "take {n}: {body}");
+        let (status, body) = app.post(&volunteer, "release_order", &[("id", id), ("reason", "临时有事")]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let expected = i64::from(n as i64 + 1 >= app::domain::order::RELEASES_FLAGGED_AT);
+        assert_eq!(notices().await, expected, "after release {}", n + 1);
+    }
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'take_release_flagged'").await, 1);
+    // After the day's releases, no more takes, with a message of its own; nothing changed.
+    let last = ids.last().expect("id");
+    let (status, body) = app.post(&volunteer, "take_order", &[("id", last)]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrTakesPaused"), "{body}");
+    let open: String = sqlx::query_scalar("SELECT status FROM service_orders WHERE id = ?")
+        .bind(last)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!(open, "open");
+
+    // Takes alone are limited too: another volunteer may take ten in an hour, not eleven.
+    let other = app.signed_in("13800000011").await;
+    for n in 0..app::domain::order::TAKES_PER_HOUR {
+        let id = app.place_ok(&requester, &format!("many-takes-{n:06}")).await.to_string();
+        let (status, body) = app.post(&other, "take_order", &[("id", &id)]).await;
+        assert_eq!(status, StatusCode::OK, "take {n}: {body}");
+    }
+    let (status, body) = app.post(&other, "take_order", &[("id", last)]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrTooManyTakes"), "{body}");
 }
 
 #[tokio::test]
@@ -997,8 +1065,10 @@ async fn a_pairing_creates_its_weekly_orders_once_per_slot() {
     let other_leader = app.signed_in("13800000007").await;
     let mut elsewhere = form;
     elsewhere[2] = ("section", "health");
-    let (status, _) = app.post(&other_leader, "create_pairing", &elsewhere).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "13800001000 lives outside 朝晖社区");
+    // A resident outside the leader's area answers like an unknown number (no oracle).
+    let (status, body) = app.post(&other_leader, "create_pairing", &elsewhere).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "13800001000 lives outside 朝晖社区: {body}");
+    assert!(body.contains("ErrNoSuchResident"), "{body}");
 }
 
 #[tokio::test]
@@ -1162,9 +1232,11 @@ async fn visitors_do_not_see_anyones_needs() {
 #[tokio::test]
 async fn a_new_live_stream_starts_with_the_current_sequence_number() {
     let app = TestApp::spawn().await;
+    let viewer = app.signed_in("13800000001").await;
+    let now = app.bus.current();
     app.bus.publish(Topic::Orders, Some(1));
     app.bus.publish(Topic::Orders, Some(2));
-    let res = app.client().get(format!("{}/api/events", app.base)).send().await.expect("subscribe");
+    let res = viewer.get(format!("{}/api/events", app.base)).send().await.expect("subscribe");
     let mut stream = res.bytes_stream();
     let first = tokio::time::timeout(Duration::from_secs(2), stream.next())
         .await
@@ -1172,7 +1244,7 @@ async fn a_new_live_stream_starts_with_the_current_sequence_number() {
         .expect("chunk")
         .expect("bytes");
     let text = String::from_utf8_lossy(&first);
-    assert!(text.contains(r#""seq":2,"topic":"orders","id":null"#), "{text}");
+    assert!(text.contains(&format!(r#""seq":{},"topic":"orders","id":null"#, now + 2)), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1234,6 +1306,121 @@ async fn a_voter_has_a_quota_of_votes_one_per_candidate() {
     }
     assert_eq!(app.count(RUNNING_VOTES).await, 3);
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'cast_vote' AND outcome = 'refused'").await, 1);
+}
+
+#[tokio::test]
+async fn a_vote_comes_only_from_an_account_grid_staff_matched_to_a_household() {
+    let app = TestApp::spawn().await;
+    let candidate = app.nominations().await[0].to_string();
+    let votes = || app.count("SELECT count(*) FROM star_votes");
+    let before = votes().await;
+    let micro: i64 = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE name = '向日葵微网格'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("micro-grid");
+    // Throwaway sign-ups post needs but move no candidate.
+    let mut fresh = Vec::new();
+    for n in 0..5 {
+        let client = app.client();
+        let phone = format!("1360000{n:04}");
+        let (status, body) = app
+            .post(
+                &client,
+                "signup",
+                &[
+                    ("full_name", &format!("新住户{n}")),
+                    ("phone", &phone),
+                    ("password", "Tianqing-Shui-42"),
+                    ("micro_grid", &micro.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = app.post(&client, "cast_vote", &[("nomination", &candidate)]).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.contains("ErrVoterUnverified"), "{body}");
+        fresh.push((client, phone));
+    }
+    assert_eq!(votes().await, before, "no unverified vote was counted");
+    let (client, phone) = &fresh[0];
+    app.place_ok(client, "unverified-0001").await;
+    // They see the election and are told how to get verified; 我的 says so too.
+    let (_, stars) = app.get(client, "/stars").await;
+    assert!(stars.contains("还没有核实住户") && stars.contains("网格服务驿站"), "{stars}");
+    let (_, me) = app.get(client, "/me").await;
+    assert!(me.contains("未核实住户"), "{me}");
+
+    let account: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+        .bind(phone)
+        .fetch_one(&app.pool)
+        .await
+        .expect("id");
+    let verified = || async {
+        sqlx::query_as::<_, (Option<i64>, Option<i64>, Option<i64>)>(
+            "SELECT a.verified_at, a.verified_by, p.household_id FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.id = ?",
+        )
+        .bind(account)
+        .fetch_one(&app.pool)
+        .await
+        .expect("row")
+    };
+    // The community admin finds the account, unverified, with its micro-grid's units to choose from.
+    let admin = app.signed_in("13800000004").await;
+    let (status, body) = app.post(&admin, "account_search", &[("query", "新住户0")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let lines: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let line = &lines[0];
+    assert_eq!((line["account_id"].as_i64(), line["verified"].as_bool()), (Some(account), Some(false)), "{lines}");
+    let unit = line["units"][0][0].as_i64().expect("a unit").to_string();
+    let id = account.to_string();
+
+    // A room the unit does not have, or a unit of another micro-grid: explained, nothing written.
+    let (status, body) =
+        app.post(&admin, "verify_resident", &[("account", &id), ("unit", &unit), ("room", "9909")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("ErrNoSuchHousehold"), "{body}");
+    let elsewhere: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM grid_nodes u JOIN grid_nodes b ON b.id = u.parent_id WHERE u.level = 'unit' AND b.parent_id <> ? LIMIT 1",
+    )
+    .bind(micro)
+    .fetch_one(&app.pool)
+    .await
+    .expect("unit");
+    let (status, _) = app
+        .post(&admin, "verify_resident", &[("account", &id), ("unit", &elsewhere.to_string()), ("room", "101")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Nobody verifies themselves or is verified by a neighbour.
+    let (status, _) = app.post(client, "verify_resident", &[("account", &id), ("unit", &unit), ("room", "101")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(verified().await, (None, None, None));
+
+    let (status, body) =
+        app.post(&admin, "verify_resident", &[("account", &id), ("unit", &unit), ("room", "101")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (at, by, household) = verified().await;
+    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = '13800000004'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("id");
+    assert!(at.is_some() && household.is_some(), "verified and placed in the household");
+    assert_eq!(by, Some(admin_id));
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'verify_resident' AND outcome = 'ok' AND after_json LIKE '%\"room\":\"101\"%'").await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'verify_resident' AND outcome = 'refused'").await,
+        1
+    );
+    // Verified: the vote counts, the page says so, and a second verification is refused.
+    let (status, body) = app.post(client, "cast_vote", &[("nomination", &candidate)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(votes().await, before + 1);
+    let (_, me) = app.get(client, "/me").await;
+    assert!(me.contains("已核实住户"), "{me}");
+    let (status, _) = app.post(&admin, "verify_resident", &[("account", &id), ("unit", &unit), ("room", "102")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
 }
 
 #[tokio::test]

@@ -289,6 +289,22 @@ async fn a_visit_needing_help_puts_an_urgent_order_for_the_elder_on_the_board() 
     assert_eq!(detail["on_behalf"], true);
     assert_eq!(detail["contact"]["name"], "测试老人丙");
 
+    // The visitor's note stays on the staff-only visit log: the public order says only that
+    // help is needed, on the board and on the order page a resident of the community opens.
+    let description: String = sqlx::query_scalar("SELECT description FROM service_orders WHERE id = ?")
+        .bind(order)
+        .fetch_one(&app.pool)
+        .await
+        .expect("description");
+    assert!(!description.contains("腿疼"), "{description}");
+    assert_eq!(description, app::i18n::Msg::VisitHelpOrderDescription.text(app::i18n::Locale::Zh));
+    let resident = app.signed_in(RESIDENT).await;
+    let (status, page) = app.get(&resident, &format!("/orders/{order}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("探访发现独居老人需要帮助") && !page.contains("腿疼"), "the note leaked to the order page");
+    let (_, board_page) = app.get(&resident, "/board").await;
+    assert!(!board_page.contains("腿疼"), "the note leaked to the board");
+
     // A safe visit creates no order; a double tap logs once.
     for _ in 0..2 {
         let (status, _) = app.post(&member, "log_visit", &[("elder", &id), ("outcome", "safe"), ("note", "")]).await;
@@ -329,7 +345,8 @@ async fn an_emergency_alerts_the_grid_leader_at_once() {
             .await
             .expect("count");
     assert_eq!(other, 0, "not the leaders of other grids");
-    assert_eq!(next_notice(&mut events).await.id, Some(elder));
+    // The live hint names no elder: every signed-in viewer receives it.
+    assert_eq!(next_notice(&mut events).await.id, None);
 
     let leader = app.signed_in(LEADER).await;
     let alerts = json(&app, &leader, "elder_alerts_data", &[]).await;
@@ -574,7 +591,7 @@ async fn a_relative_asks_for_a_welfare_check_and_the_grid_leader_handles_it() {
 }
 
 #[tokio::test]
-async fn a_welfare_check_with_a_bad_phone_is_refused_and_an_unknown_building_goes_to_the_community() {
+async fn a_welfare_check_with_a_bad_phone_is_refused_and_an_unknown_building_waits_in_its_area_for_sorting() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let (status, body) = app
@@ -612,24 +629,103 @@ async fn a_welfare_check_with_a_bad_phone_is_refused_and_an_unknown_building_goe
     assert!(html.contains("手机号格式不正确"), "{location}");
     assert_eq!(app.count("SELECT count(*) FROM welfare_checks").await, 0);
 
-    // A building nobody knows is still taken, for the community admins to place.
-    let (status, body) = app
-        .post(
-            &client,
-            "request_welfare_check",
-            &[("elder_name", "测试老人"), ("building", "不存在花园99号楼"), ("phone", "13912345679"), ("note", "")],
-        )
-        .await;
+    // An address that fits nowhere is refused with a request to name the estate: it is
+    // never sent to every admin of the city.
+    let unknown =
+        [("elder_name", "测试老人"), ("building", "不存在花园99号楼"), ("phone", "13912345679"), ("note", "")];
+    let (status, body) = app.post(&client, "request_welfare_check", &unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("ErrWelfarePlaceUnknown"), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM welfare_checks").await, 0);
+
+    // Reached from 祖望社区's link, it waits there for sorting (待分拣): its admins see it
+    // and may close it; the grid leader inside and another subdistrict's admin do not.
+    let community: String = sqlx::query_scalar("SELECT code FROM grid_nodes WHERE name = '祖望社区'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("code");
+    let mut from_link = unknown.to_vec();
+    from_link.push(("area", &community));
+    let (status, body) = app.post(&client, "request_welfare_check", &from_link).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let id: i64 = body.trim().parse().expect("id");
-    assert_eq!(app.count("SELECT count(*) FROM welfare_checks WHERE micro_grid_id IS NULL").await, 1);
+    let sees = |alerts: &Value| alerts["welfare"].as_array().expect("welfare").iter().find(|w| w["id"] == id).cloned();
     let admin = app.signed_in(COMMUNITY_ADMIN).await;
-    let alerts = json(&app, &admin, "elder_alerts_data", &[]).await;
-    let card = alerts["welfare"].as_array().expect("welfare").iter().find(|w| w["id"] == id).expect("seen").clone();
-    assert_eq!(card["micro_grid"], Value::Null);
+    let card = sees(&json(&app, &admin, "elder_alerts_data", &[]).await).expect("the community admin sees it");
+    assert_eq!((card["micro_grid"].clone(), card["triage"].clone()), (Value::from("祖望社区"), Value::Bool(true)));
+    let notified: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notifications WHERE kind = 'welfare_check' AND account_id = (SELECT id FROM accounts WHERE phone = ?)",
+    )
+    .bind(COMMUNITY_ADMIN)
+    .fetch_one(&app.pool)
+    .await
+    .expect("count");
+    assert_eq!(notified, 1, "the admin of the area is told");
     let leader = app.signed_in(LEADER).await;
-    let alerts = json(&app, &leader, "elder_alerts_data", &[]).await;
-    assert!(alerts["welfare"].as_array().expect("welfare").iter().all(|w| w["id"] != id));
+    assert!(sees(&json(&app, &leader, "elder_alerts_data", &[]).await).is_none());
+    let (status, _) = app.post(&leader, "start_welfare_check", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let elsewhere = app.signed_in(OTHER_LEADER).await;
+    let (status, _) = app.post(&elsewhere, "start_welfare_check", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "staff of another area may not close it");
+    let (status, body) = app.post(&admin, "start_welfare_check", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // An unknown building of a known estate goes to the estate's subdistrict.
+    let guessed = [("elder_name", "测试老人"), ("building", "幸福锦园99号楼"), ("phone", "13912345670"), ("note", "")];
+    let (status, body) = app.post(&client, "request_welfare_check", &guessed).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id: i64 = body.trim().parse().expect("id");
+    let area: String = sqlx::query_scalar(
+        "SELECT a.name FROM welfare_checks w JOIN grid_nodes a ON a.id = w.area_id WHERE w.id = ? AND w.micro_grid_id IS NULL",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("area");
+    assert_eq!(area, "幸福街道");
+    let sub = app.signed_in(SUBDISTRICT_ADMIN).await;
+    assert!(json(&app, &sub, "elder_alerts_data", &[]).await["welfare"]
+        .as_array()
+        .expect("welfare")
+        .iter()
+        .any(|w| w["id"] == id));
+}
+
+#[tokio::test]
+async fn welfare_requests_are_limited_per_address_and_per_phone() {
+    let app = TestApp::spawn_with(tempfile::tempdir().expect("tempdir"), |s| {
+        let d = app::state::Settings::default();
+        (s.welfare_per_ip_per_10_minutes, s.welfare_per_phone_per_hour) =
+            (d.welfare_per_ip_per_10_minutes, d.welfare_per_phone_per_hour);
+    })
+    .await;
+    let client = app.client();
+    let defaults = app::state::Settings::default();
+    let form = |phone: String| {
+        vec![
+            ("elder_name".to_string(), "李建国".to_string()),
+            ("building".to_string(), "朝晖花园10号楼".to_string()),
+            ("phone".to_string(), phone),
+            ("note".to_string(), String::new()),
+        ]
+    };
+    let post = |f: Vec<(String, String)>| {
+        let client = client.clone();
+        let url = format!("{}/api/request_welfare_check", app.base);
+        async move { client.post(url).form(&f).send().await.expect("post").status() }
+    };
+    // One phone: three an hour.
+    for _ in 0..defaults.welfare_per_phone_per_hour {
+        assert_eq!(post(form("13912340000".into())).await, StatusCode::OK);
+    }
+    assert_eq!(post(form("13912340000".into())).await, StatusCode::TOO_MANY_REQUESTS);
+    // One address: five in ten minutes, whatever the phone.
+    for n in defaults.welfare_per_phone_per_hour..defaults.welfare_per_ip_per_10_minutes {
+        assert_eq!(post(form(format!("139123411{n:02}"))).await, StatusCode::OK);
+    }
+    assert_eq!(post(form("13912349999".into())).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.count("SELECT count(*) FROM welfare_checks").await as usize, defaults.welfare_per_ip_per_10_minutes);
 }
 
 #[tokio::test]

@@ -188,17 +188,40 @@ async fn the_per_ip_api_budget_answers_429_in_chinese_and_runs_nothing() {
     assert_eq!(app.get(&client, "/login").await.0, StatusCode::OK);
 }
 
+/// A client whose requests reach the server through the trusted proxy at 127.0.0.1,
+/// which says they come from `ip`.
+fn from_address(ip: &'static str) -> Client {
+    let mut headers = test_app::same_origin_headers();
+    headers.insert("x-forwarded-for", reqwest::header::HeaderValue::from_static(ip));
+    Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
 #[tokio::test]
-async fn sign_in_is_limited_to_five_a_minute_per_account_from_any_address() {
-    let app = TestApp::spawn().await;
+async fn sign_in_tries_are_limited_per_account_and_address_and_nobody_locks_the_owner_out() {
+    let app = TestApp::spawn_with(tempfile::tempdir().expect("tempdir"), |s| {
+        s.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await;
+    let attacker = from_address("203.0.113.66");
     for i in 0..5 {
-        let (status, _) =
-            app.post(&app.client(), "login", &[("phone", LEADER), ("password", &format!("wrong-{i}"))]).await;
+        let (status, _) = app.post(&attacker, "login", &[("phone", LEADER), ("password", &format!("wrong-{i}"))]).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let (status, body) = app.post(&app.client(), "login", &[("phone", LEADER), ("password", "gridstation")]).await;
+    // The sixth try from the same address is refused, even with the right password…
+    let (status, body) = app.post(&attacker, "login", &[("phone", LEADER), ("password", "gridstation")]).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    let (status, _) = app.post(&app.client(), "login", &[("phone", RESIDENT), ("password", "gridstation")]).await;
+    // …but the owner, from their own phone, signs in: slowed down, not locked out.
+    let owner = from_address("198.51.100.3");
+    let started = std::time::Instant::now();
+    let (status, body) = app.post(&owner, "login", &[("phone", LEADER), ("password", "gridstation")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(started.elapsed() >= Duration::from_secs(2), "many tries on the account slow each next one");
+    let (status, _) = app.post(&attacker, "login", &[("phone", RESIDENT), ("password", "gridstation")]).await;
     assert_eq!(status, StatusCode::OK, "another account is not affected");
     let leaked =
         app.count("SELECT count(*) FROM audit_log WHERE detail LIKE '%wrong-%' OR detail LIKE '%13800000003%'");
@@ -363,9 +386,18 @@ async fn an_admin_disables_an_account_of_their_area_and_every_session_of_it_ends
         assert_eq!(app.post(client, "me_data", &[]).await.0, StatusCode::UNAUTHORIZED, "signed out everywhere");
     }
     assert!(session_hashes(&app, resident).await.is_empty());
+    // The right password on a disabled account answers like a wrong one (no oracle); the
+    // audit row says why.
     let (status, body) = app.post(&app.client(), "login", &[("phone", RESIDENT), ("password", "gridstation")]).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert!(body.contains("ErrAccountDisabled"), "{body}");
+    let (wrong, wrong_body) =
+        app.post(&app.client(), "login", &[("phone", RESIDENT), ("password", "nope-nope-1")]).await;
+    assert_eq!((status, body), (wrong, wrong_body));
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'login_failed' AND detail LIKE '%account disabled%'")
+            .await,
+        1
+    );
     assert_eq!(app.post(&admin, "set_account_disabled", &form).await.0, StatusCode::CONFLICT, "already disabled");
 
     let enable = [("account", id.as_str()), ("disabled", "0"), ("reason", "")];
@@ -637,4 +669,326 @@ async fn no_get_request_changes_anything() {
     }
     assert!(visits >= 6 * 29);
     assert_eq!(app.count("SELECT count(*) FROM service_orders WHERE title = 'GET请求'").await, 0);
+}
+
+/// Text that closes a textarea and opens an element: stored in every free-text field a page
+/// shows, it must come back as text, never as a `<b id=x>` element.
+const MARKUP: &str = "</textarea><b id=x>";
+
+#[tokio::test]
+async fn stored_text_that_closes_a_textarea_stays_text_on_every_page() {
+    let app = TestApp::spawn().await;
+    for sql in [
+        "UPDATE service_orders SET title = ?1, description = ?1",
+        "UPDATE elder_profiles SET health_notes = ?1",
+        "UPDATE volunteer_profiles SET intro = ?1",
+        "UPDATE nominations SET intro = ?1",
+        "UPDATE feed_posts SET body = ?1",
+        "UPDATE sentiment_items SET description = ?1",
+    ] {
+        sqlx::query(sql).bind(MARKUP).execute(&app.pool).await.expect(sql);
+    }
+    let order: i64 = app.count("SELECT min(id) FROM service_orders WHERE status = 'open'").await;
+    let item: i64 = app.count("SELECT min(id) FROM sentiment_items").await;
+    let mut pages: Vec<String> = [
+        "/",
+        "/board",
+        "/board/new",
+        "/offers",
+        "/feed",
+        "/stars",
+        "/sentiment",
+        "/sentiment/new",
+        "/me",
+        "/elders",
+        "/welfare",
+        "/admin/queue",
+        "/admin/pairings",
+        "/admin/elections",
+        "/admin/audit",
+        "/admin/accounts",
+        "/admin/grids",
+        "/admin/dashboard",
+        "/admin/open311",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    pages.push(format!("/orders/{order}"));
+    pages.push(format!("/sentiment/{item}"));
+
+    let escaped = "&lt;/textarea&gt;&lt;b id=x&gt;";
+    let mut textareas_with_the_text = Vec::new();
+    // The resident, the volunteer, a micro-grid member and both admins see every field between them.
+    for phone in [RESIDENT, "13800000002", "13800000006", LEADER, COMMUNITY_ADMIN, SUBDISTRICT_ADMIN] {
+        let client = app.signed_in(phone).await;
+        for page in &pages {
+            let (status, html) = app.get(&client, page).await;
+            assert!(status.as_u16() < 500, "{phone} {page}: {status}");
+            assert!(!html.contains("<b id=x>"), "{phone} {page}: the stored text became markup");
+            let mut rest = html.as_str();
+            while let Some(start) = rest.find("<textarea") {
+                let end = rest[start..].find("</textarea>").map_or(rest.len(), |e| start + e);
+                if rest[start..end].contains(escaped) {
+                    textareas_with_the_text.push(page.clone());
+                }
+                rest = &rest[end..];
+                rest = rest.strip_prefix("</textarea>").unwrap_or(rest);
+            }
+        }
+    }
+    // The three textareas that hold stored text were among the pages walked, with the text in them.
+    for page in ["/board", "/elders", "/me"] {
+        assert!(textareas_with_the_text.iter().any(|p| p == page), "{page}: no textarea held the stored text");
+    }
+}
+
+#[tokio::test]
+async fn an_anonymous_flood_of_refused_posts_writes_a_sample_and_then_gets_429() {
+    let defaults = app::state::Settings::default();
+    let app = TestApp::spawn_with(tempfile::tempdir().expect("tempdir"), |s| {
+        s.refusals_per_ip_per_minute = defaults.refusals_per_ip_per_minute;
+        s.anonymous_refusals_logged_per_minute = defaults.anonymous_refusals_logged_per_minute;
+    })
+    .await;
+    let rows = || app.count("SELECT count(*) FROM audit_log WHERE outcome = 'refused'");
+    let before = rows().await;
+    // 1,500 cross-site posts from one address, 50 at a time, as the attack sent them.
+    let client = app.bare_client();
+    let (mut forbidden, mut limited) = (0, 0);
+    for _ in 0..30 {
+        let sends = (0..50).map(|_| {
+            client.post(format!("{}/board", app.base)).header("origin", "http://evil.example").body("x=1").send()
+        });
+        for res in futures::future::join_all(sends).await {
+            match res.expect("post").status() {
+                StatusCode::FORBIDDEN => forbidden += 1,
+                StatusCode::TOO_MANY_REQUESTS => limited += 1,
+                other => panic!("unexpected {other}"),
+            }
+        }
+    }
+    let written = rows().await - before;
+    eprintln!("anonymous flood of 1,500 refused posts: {written} audit rows, {forbidden} × 403, {limited} × 429");
+    assert_eq!(forbidden, defaults.refusals_per_ip_per_minute, "the budget's refusals are answered 403");
+    assert_eq!(limited, 1_500 - defaults.refusals_per_ip_per_minute, "the rest get 429");
+    assert_eq!(written as usize, defaults.anonymous_refusals_logged_per_minute, "a sample, not a row per request");
+}
+
+#[tokio::test]
+async fn a_wrong_database_url_stops_start_up_and_an_empty_database_starts_empty() {
+    // A PostgreSQL URL (or any other scheme) is not taken as a SQLite file name.
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["--addr", "127.0.0.1:0"])
+        .current_dir(cwd.path())
+        .env("DATABASE_URL", "postgres://grid:s3cret@db.example/grid")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run the server binary");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("postgres://grid:***@db.example/grid") && text.contains("sqlite://"), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+    assert_eq!(std::fs::read_dir(cwd.path()).expect("dir").count(), 0, "no file was created");
+
+    // Without GRIDSTATION_DEMO an empty database starts empty…
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}/test.db", dir.path().display());
+    let app = TestApp::spawn_config(dir, |c| c.seed_demo = false).await;
+    assert_eq!(app.count("SELECT count(*) FROM grid_nodes").await, 0);
+    assert_eq!(app.count("SELECT count(*) FROM accounts").await, 0);
+    // …and `server create-admin` makes the first administrator, who signs in.
+    let password = "Qingshui-Admin-2026";
+    let create = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("create-admin")
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("GRIDSTATION_ADMIN_PASSWORD", password)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run the server binary")
+    };
+    let bad = create(&["12345", "周建华", "320602001", "幸福街道"]);
+    assert!(!bad.status.success());
+    let said = format!("{}{}", String::from_utf8_lossy(&bad.stdout), String::from_utf8_lossy(&bad.stderr));
+    assert!(said.contains("mobile number"), "{said}");
+    let ok = create(&["13900000001", "周建华", "320602001", "幸福街道"]);
+    assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
+    assert!(!create(&["13900000002", "李四", "320602001", "幸福街道"]).status.success(), "the code is taken");
+    let admin = app.client();
+    let (status, body) = app.post(&admin, "login", &[("phone", "13900000001"), ("password", password)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, page) = app.get(&admin, "/admin/grids").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("幸福街道"), "the admin sees their subdistrict");
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'create_first_admin'").await, 1);
+}
+
+#[tokio::test]
+async fn live_streams_need_a_session_and_are_capped_per_account_and_overall() {
+    let app = TestApp::spawn_with(tempfile::tempdir().expect("tempdir"), |s| {
+        s.max_streams = 8;
+        s.max_streams_per_account = 3;
+    })
+    .await;
+    let events = format!("{}/api/events", app.base);
+    // A visitor gets 401 and no stream.
+    let res = app.bare_client().get(&events).send().await.expect("get");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // One account: three streams, the fourth refused with 429.
+    let resident = app.signed_in(RESIDENT).await;
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        let res = resident.get(&events).send().await.expect("get");
+        assert_eq!(res.status(), StatusCode::OK);
+        open.push(res);
+    }
+    assert_eq!(resident.get(&events).send().await.expect("get").status(), StatusCode::TOO_MANY_REQUESTS);
+    // Eight in all over the server.
+    for phone in ["13800000002", "13800000006"] {
+        let client = app.signed_in(phone).await;
+        for _ in 0..3 {
+            let res = client.get(&events).send().await.expect("get");
+            if open.len() < 8 {
+                assert_eq!(res.status(), StatusCode::OK);
+                open.push(res);
+            } else {
+                assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the server-wide cap");
+            }
+        }
+    }
+    assert_eq!(open.len(), 8);
+    // A closed stream gives its place back (once the server notices: at the latest at the
+    // next keep-alive comment), and opening one is not activity: the idle timeout of the
+    // leader's session does not slide.
+    let again = app.signed_in(LEADER).await;
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = last_seen_at - 600
+         WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
+    )
+    .bind(LEADER)
+    .execute(&app.pool)
+    .await
+    .expect("age the session");
+    let seen = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT last_seen_at FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
+        )
+        .bind(LEADER)
+        .fetch_one(&app.pool)
+        .await
+        .expect("seen")
+    };
+    let before = seen().await;
+    drop(open.pop());
+    let reopened = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            let res = again.get(&events).send().await.expect("get");
+            if res.status() == StatusCode::OK {
+                return res;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert!(reopened.is_ok(), "the dropped stream's place was given back");
+    assert_eq!(seen().await, before, "opening the stream is not activity");
+}
+
+#[tokio::test]
+async fn a_connection_that_sends_half_a_request_header_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    tcp.write_all(b"GET /board HTTP/1.1\r\nhost: x\r\nx-slow: ").await.expect("write");
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 256];
+    // The server gives up on the header (hyper may answer 408 first) and closes.
+    let closed = tokio::time::timeout(Duration::from_secs(40), async {
+        loop {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    let waited = started.elapsed();
+    eprintln!("half a header: closed after {:.1} s", waited.as_secs_f64());
+    assert!(closed.is_ok(), "still open after 40 s");
+    assert!(waited >= Duration::from_secs(10), "not before the timeout ({waited:?})");
+    // An idle kept-alive connection is closed too.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n").await.expect("write");
+    let n = idle.read(&mut buf).await.expect("answer");
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    let closed = tokio::time::timeout(Duration::from_secs(40), async {
+        loop {
+            match idle.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "an idle kept-alive connection stays open");
+}
+
+#[tokio::test]
+async fn forwarded_headers_are_believed_only_from_a_trusted_proxy() {
+    let limited = |proxies: Vec<std::net::IpAddr>| {
+        move |s: &mut app::state::Settings| {
+            s.api_per_ip_per_minute = 3;
+            s.trusted_proxies = proxies;
+        }
+    };
+    let calls = |app: &TestApp, client: Client| {
+        let url = format!("{}/api/set_locale", app.base);
+        async move {
+            let mut statuses = Vec::new();
+            for _ in 0..4 {
+                statuses.push(client.post(&url).form(&[("locale", "zh-CN")]).send().await.expect("post").status());
+            }
+            statuses
+        }
+    };
+    let ok = StatusCode::OK;
+    let limited_out = StatusCode::TOO_MANY_REQUESTS;
+    // Behind a configured proxy each client has its own budget, and https reaches the cookie.
+    let proxied =
+        TestApp::spawn_with(tempfile::tempdir().expect("tempdir"), limited(vec!["127.0.0.1".parse().expect("ip")]))
+            .await;
+    assert_eq!(calls(&proxied, from_address("203.0.113.1")).await, [ok, ok, ok, limited_out]);
+    assert_eq!(calls(&proxied, from_address("203.0.113.2")).await, [ok, ok, ok, limited_out], "a budget of its own");
+    let login = |app: &TestApp, https: bool| {
+        let client = from_address("203.0.113.9");
+        let url = format!("{}/api/login", app.base);
+        async move {
+            let mut req = client.post(url).form(&[("phone", RESIDENT), ("password", "gridstation")]);
+            if https {
+                req = req.header("x-forwarded-proto", "https");
+            }
+            let res = req.send().await.expect("login");
+            let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            (res.status(), cookie, res.headers().contains_key("strict-transport-security"))
+        }
+    };
+    let (status, cookie, hsts) = login(&proxied, true).await;
+    assert_eq!(status, ok);
+    assert!(cookie.contains("Secure") && hsts, "TLS at the proxy: {cookie}");
+    let (_, cookie, hsts) = login(&proxied, false).await;
+    assert!(!cookie.contains("Secure") && !hsts, "plain HTTP at the proxy: {cookie}");
+
+    // Without trusted proxies the headers are the client's own claims: one shared budget,
+    // and no Secure cookie or HSTS because someone said https.
+    let direct = TestApp::spawn_with(tempfile::tempdir().expect("tempdir"), limited(Vec::new())).await;
+    let (status, cookie, hsts) = login(&direct, true).await;
+    assert_eq!(status, ok);
+    assert!(cookie.contains("gs_session") && !cookie.contains("Secure") && !hsts, "{cookie}");
+    // The sign-in used one call of the address's budget of three.
+    assert_eq!(calls(&direct, from_address("203.0.113.1")).await, [ok, ok, limited_out, limited_out]);
+    assert_eq!(calls(&direct, from_address("203.0.113.2")).await, [limited_out; 4], "a spoofed header buys nothing");
 }

@@ -36,6 +36,7 @@ async fn start(db: &std::path::Path) -> (Server, String) {
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
         .env("RUST_LOG", "warn")
+        .env("GRIDSTATION_DEMO", "1")
         .env("GRIDSTATION_VOTES_PER_IP_PER_MINUTE", "1000000")
         .env("GRIDSTATION_API_PER_IP_PER_MINUTE", "1000000")
         .stdout(Stdio::null())

@@ -702,6 +702,15 @@ async fn photos_are_checked_shrunk_and_shown_only_to_those_who_see_the_item() {
     let res = upload(&resident, b"<script>alert(1)</script>".to_vec(), "x.jpg").await.expect("upload");
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap_or_default().contains("JPEG"));
+    // A decompression bomb (79 KB, 9000 × 9000 pixels), three at once: each refused from
+    // its header, with a message, before anything is decoded.
+    let bomb = include_bytes!("fixtures/bomb-9000x9000.png").to_vec();
+    let bombs = (0..3).map(|_| upload(&resident, bomb.clone(), "bomb.png"));
+    for res in futures::future::join_all(bombs).await {
+        let res = res.expect("upload");
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.unwrap_or_default().contains("像素"));
+    }
     let res = upload(&foreign, png(10, 10), "a.png").await.expect("upload");
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     for _ in 0..2 {

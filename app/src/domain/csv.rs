@@ -11,7 +11,8 @@ pub fn row<S: AsRef<str>>(cells: &[S]) -> String {
 fn cell(value: &str) -> String {
     let value =
         if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
-    if value.contains([',', '"', '\n', '\r']) {
+    // `;` too: spreadsheets in many locales (and Excel set up so) split cells on it.
+    if value.contains([',', ';', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value
@@ -27,5 +28,6 @@ mod tests {
         assert_eq!(row(&["钱伟", "12", "3.5"]), "钱伟,12,3.5\r\n");
         assert_eq!(row(&["a,b", "say \"hi\""]), "\"a,b\",\"say \"\"hi\"\"\"\r\n");
         assert_eq!(row(&["=HYPERLINK(1)", "-1"]), "'=HYPERLINK(1),'-1\r\n");
+        assert_eq!(row(&["漏水;电梯", "x"]), "\"漏水;电梯\",x\r\n");
     }
 }

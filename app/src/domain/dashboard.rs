@@ -2,6 +2,7 @@
 //! numerator and a denominator (so an export shows what they are made of) and shown as
 //! a percent with one decimal, or "—" when nothing was counted. Charts are SVG strings
 //! drawn on the server from weekly series; no chart library reaches the browser.
+use super::text::escape_html;
 use serde::{Deserialize, Serialize};
 
 /// Weeks in the charts and in "the period" (completion, satisfaction, time to take).
@@ -116,21 +117,6 @@ pub fn axis(max: i64) -> (i64, i64) {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const W: i64 = 360;
 const H: i64 = 200;
 const LEFT: i64 = 32;
@@ -145,7 +131,7 @@ const COLOURS: [&str; 3] = ["#b91c1c", "#2563eb", "#15803d"];
 /// referable (`aria-labelledby`); `title` is the accessible name and `desc` says in words
 /// what the chart shows (the numbers themselves are in the table beside it).
 pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], series: &[Series<'_>]) -> String {
-    let id = escape(id);
+    let id = escape_html(id);
     let max = series.iter().flat_map(|s| s.values.iter().copied()).max().unwrap_or(0);
     let (top, step) = axis(max);
     let plot_w = W - LEFT - RIGHT;
@@ -158,8 +144,8 @@ pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], serie
     let mut svg = format!(
         "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" \
          xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        escape(title),
-        escape(desc)
+        escape_html(title),
+        escape_html(desc)
     );
     let mut tick = 0;
     while tick <= top {
@@ -183,8 +169,8 @@ pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], serie
                 COLOURS[s % COLOURS.len()],
                 (bar_w - 1.0).max(0.5),
                 (TOP + plot_h) as f64 - y,
-                escape(label),
-                escape(one.name)
+                escape_html(label),
+                escape_html(one.name)
             );
         }
         // Every other label, so that twelve weeks fit on a phone.
@@ -193,7 +179,7 @@ pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], serie
                 "<text class=\"label\" font-size=\"10\" fill=\"#4b5563\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 LEFT as f64 + group_w * (g as f64 + 0.5),
                 H - 6,
-                escape(label)
+                escape_html(label)
             );
         }
     }
@@ -204,7 +190,7 @@ pub fn bar_chart_svg(id: &str, title: &str, desc: &str, labels: &[String], serie
              <text class=\"legend\" font-size=\"10\" x=\"{}\" y=\"15\">{}</text>",
             COLOURS[s % COLOURS.len()],
             x + 14,
-            escape(one.name)
+            escape_html(one.name)
         );
         x += 14 + 12 * one.name.chars().count().max(4) as i64 + 12;
     }

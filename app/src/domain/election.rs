@@ -6,6 +6,8 @@ pub enum VoteRefusal {
     NotVoting,
     NotApproved,
     OutOfScope,
+    /// The voter's account was not matched by grid staff to a household of the area.
+    Unverified,
     AlreadyVoted,
     QuotaUsed,
 }
@@ -18,6 +20,9 @@ pub struct VoteAttempt {
     pub voting_end: i64,
     pub approved: bool,
     pub in_scope: bool,
+    /// Grid staff matched the voter to a household: a sign-up alone does not make a voter,
+    /// or twenty throwaway accounts would be twenty votes.
+    pub verified: bool,
     /// The voter already voted for this candidate.
     pub already_voted: bool,
     pub used: i64,
@@ -30,6 +35,9 @@ pub fn check_vote(a: VoteAttempt) -> Result<(), VoteRefusal> {
     }
     if !a.in_scope {
         return Err(VoteRefusal::OutOfScope);
+    }
+    if !a.verified {
+        return Err(VoteRefusal::Unverified);
     }
     if !a.approved {
         return Err(VoteRefusal::NotApproved);
@@ -218,6 +226,7 @@ mod tests {
             voting_end: 200,
             approved: true,
             in_scope: true,
+            verified: true,
             already_voted: false,
             used: 3,
             quota: 10,
@@ -240,6 +249,8 @@ mod tests {
     fn scope_approval_and_quota_are_each_enforced() {
         assert_eq!(check_vote(VoteAttempt { in_scope: false, ..ok() }), Err(VoteRefusal::OutOfScope));
         assert_eq!(check_vote(VoteAttempt { approved: false, ..ok() }), Err(VoteRefusal::NotApproved));
+        assert_eq!(check_vote(VoteAttempt { verified: false, ..ok() }), Err(VoteRefusal::Unverified));
+        assert_eq!(check_vote(VoteAttempt { verified: false, in_scope: false, ..ok() }), Err(VoteRefusal::OutOfScope));
         assert_eq!(check_vote(VoteAttempt { used: 10, ..ok() }), Err(VoteRefusal::QuotaUsed));
         assert_eq!(check_vote(VoteAttempt { used: 9, ..ok() }), Ok(()));
         assert_eq!(check_vote(VoteAttempt { already_voted: true, used: 10, ..ok() }), Err(VoteRefusal::AlreadyVoted));

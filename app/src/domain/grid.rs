@@ -271,3 +271,27 @@ mod prefix_tests {
         assert_eq!(community_prefix("320602001"), "320602001");
     }
 }
+
+/// The estate part of a building's name, without its number: "幸福锦园4号楼" → "幸福锦园",
+/// "朝晖花园10栋" → "朝晖花园", "学士府B座" → "学士府". Used to guess where a typed address
+/// lies when the building itself is not in the grid.
+pub fn estate_of(building: &str) -> &str {
+    let trimmed = building.trim_end_matches(|c: char| {
+        c.is_ascii_alphanumeric() || "号楼栋幢座单元#-－ ".contains(c) || c.is_whitespace()
+    });
+    trimmed.trim()
+}
+
+#[cfg(test)]
+mod estate_tests {
+    use super::estate_of;
+
+    #[test]
+    fn the_estate_is_the_name_without_its_building_number() {
+        assert_eq!(estate_of("幸福锦园4号楼"), "幸福锦园");
+        assert_eq!(estate_of("朝晖花园10栋"), "朝晖花园");
+        assert_eq!(estate_of("学士府B座"), "学士府");
+        assert_eq!(estate_of("千禧园 3幢"), "千禧园");
+        assert_eq!(estate_of("12号楼"), "");
+    }
+}

@@ -246,8 +246,56 @@ pub struct OrderFacts {
     pub requester_id: i64,
     pub placed_by: i64,
     pub taker_id: Option<i64>,
+    /// When the present taker took it (unix seconds).
+    pub taken_at: Option<i64>,
     /// The code of the order's micro-grid.
     pub area_code: String,
+}
+
+/// A taker sees the requester's room and phone once they keep the order: from 开始服务, or
+/// after holding it this long. Take → read → release, repeated, would otherwise harvest
+/// the contacts of every open order in the community.
+pub const CONTACT_HOLD_SECS: i64 = 10 * 60;
+
+impl OrderFacts {
+    /// Seconds until the taker sees the contact details (0: now; None: no taker holds it).
+    pub fn taker_contact_in(&self, now: i64) -> Option<i64> {
+        self.taker_id?;
+        Some(match self.status {
+            OrderStatus::Taken => (self.taken_at.unwrap_or(now) + CONTACT_HOLD_SECS - now).max(0),
+            _ => 0,
+        })
+    }
+}
+
+/// 接单 at most this many times an hour.
+pub const TAKES_PER_HOUR: i64 = 10;
+/// 退单 at most this many times a day; after that the grid leader releases the order.
+pub const RELEASES_PER_DAY: i64 = 5;
+/// The release that makes this many in a day is reported to the grid leaders.
+pub const RELEASES_FLAGGED_AT: i64 = 3;
+
+/// What a taker did lately, counted from the order history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TakerActivity {
+    pub takes_last_hour: i64,
+    pub releases_last_day: i64,
+}
+
+impl TakerActivity {
+    /// Whether a volunteer who did this may take one more order now.
+    pub fn may_take(&self) -> bool {
+        self.takes_last_hour < TAKES_PER_HOUR && self.releases_last_day < RELEASES_PER_DAY
+    }
+
+    pub fn may_release(&self) -> bool {
+        self.releases_last_day < RELEASES_PER_DAY
+    }
+
+    /// Whether the release about to be written should be reported to the grid leaders.
+    pub fn release_is_flagged(&self) -> bool {
+        self.releases_last_day + 1 == RELEASES_FLAGGED_AT
+    }
 }
 
 /// Why an action on an order was refused.
@@ -281,12 +329,13 @@ impl<'a> Actor<'a> {
         self.roles.iter().any(|(role, scope)| role.is_staff() && crate::domain::grid::is_within(area_code, scope))
     }
 
-    /// May see the room and phone: the requester, the taker and grid staff of the area.
-    pub fn may_see_contact(&self, order: &OrderFacts) -> bool {
+    /// May see the room and phone: the requester, grid staff of the area, and the taker
+    /// once they keep the order ([`CONTACT_HOLD_SECS`]).
+    pub fn may_see_contact(&self, order: &OrderFacts, now: i64) -> bool {
         order.requester_id == self.person_id
-            || order.taker_id == Some(self.person_id)
             || order.placed_by == self.account_id
             || self.is_staff_for(&order.area_code)
+            || (order.taker_id == Some(self.person_id) && order.taker_contact_in(now) == Some(0))
     }
 
     fn is_requester_side(&self, order: &OrderFacts) -> bool {
@@ -335,7 +384,14 @@ mod rule_tests {
     const OTHER: &str = "32060200200101201"; // another community
 
     fn order(status: OrderStatus, taker: Option<i64>) -> OrderFacts {
-        OrderFacts { status, requester_id: 1, placed_by: 101, taker_id: taker, area_code: GRID_A.into() }
+        OrderFacts {
+            status,
+            requester_id: 1,
+            placed_by: 101,
+            taker_id: taker,
+            taken_at: taker.map(|_| 0),
+            area_code: GRID_A.into(),
+        }
     }
 
     fn actor(person: i64, roles: &[(Role, String)]) -> Actor<'_> {
@@ -439,16 +495,45 @@ mod rule_tests {
 
     #[test]
     fn contact_details_reach_only_the_requester_the_taker_and_area_staff() {
+        // Taken at 0; by now the taker has kept it long enough.
+        let now = CONTACT_HOLD_SECS;
         let taken = order(OrderStatus::Taken, Some(2));
         let volunteer = [(Role::Volunteer, GRID_A.to_string())];
-        assert!(actor(2, &volunteer).may_see_contact(&taken));
-        assert!(!actor(3, &volunteer).may_see_contact(&taken));
+        assert!(actor(2, &volunteer).may_see_contact(&taken, now));
+        assert!(!actor(3, &volunteer).may_see_contact(&taken, now));
         let member = [(Role::MicroGridMember, GRID_A.to_string())];
-        assert!(actor(4, &member).may_see_contact(&taken));
+        assert!(actor(4, &member).may_see_contact(&taken, 0));
         let member_elsewhere = [(Role::MicroGridMember, GRID_B.to_string())];
-        assert!(!actor(4, &member_elsewhere).may_see_contact(&taken));
+        assert!(!actor(4, &member_elsewhere).may_see_contact(&taken, now));
         let resident = [(Role::Resident, GRID_A.to_string())];
-        assert!(actor(1, &resident).may_see_contact(&taken));
-        assert!(!actor(6, &resident).may_see_contact(&taken));
+        assert!(actor(1, &resident).may_see_contact(&taken, 0));
+        assert!(!actor(6, &resident).may_see_contact(&taken, now));
+    }
+
+    #[test]
+    fn a_taker_sees_the_contact_only_once_they_keep_the_order() {
+        let volunteer = [(Role::Volunteer, GRID_A.to_string())];
+        let taker = actor(2, &volunteer);
+        let taken = OrderFacts { taken_at: Some(1_000), ..order(OrderStatus::Taken, Some(2)) };
+        assert!(!taker.may_see_contact(&taken, 1_000));
+        assert_eq!(taken.taker_contact_in(1_000), Some(CONTACT_HOLD_SECS));
+        assert!(!taker.may_see_contact(&taken, 1_000 + CONTACT_HOLD_SECS - 1));
+        assert!(taker.may_see_contact(&taken, 1_000 + CONTACT_HOLD_SECS));
+        // 开始服务 commits the taker (an order in service cannot be released): at once.
+        let started = OrderFacts { status: OrderStatus::InService, ..taken.clone() };
+        assert!(taker.may_see_contact(&started, 1_000));
+        assert_eq!(order(OrderStatus::Open, None).taker_contact_in(1_000), None);
+    }
+
+    #[test]
+    fn takes_and_releases_are_limited_and_repeated_releases_are_flagged() {
+        let fresh = TakerActivity::default();
+        assert!(fresh.may_take() && fresh.may_release() && !fresh.release_is_flagged());
+        let busy = TakerActivity { takes_last_hour: TAKES_PER_HOUR, releases_last_day: 0 };
+        assert!(!busy.may_take() && busy.may_release());
+        let flagged = TakerActivity { takes_last_hour: 2, releases_last_day: RELEASES_FLAGGED_AT - 1 };
+        assert!(flagged.release_is_flagged() && flagged.may_take());
+        let stop = TakerActivity { takes_last_hour: 0, releases_last_day: RELEASES_PER_DAY };
+        assert!(!stop.may_take() && !stop.may_release() && !stop.release_is_flagged());
     }
 }

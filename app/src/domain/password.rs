@@ -1,4 +1,7 @@
-//! Password rules: at least 8 characters, not a common password.
+//! Password rules: at least 8 characters, not a common password. On the server a new
+//! password is also scored by zxcvbn against its lists of breached passwords, names and
+//! words (with the app's own name and demo password as known words): a password it
+//! finds guessable within a million tries (score 0 or 1) is refused.
 
 /// Why a new password was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,15 +75,43 @@ pub fn check_new_password(password: &str) -> Result<(), PasswordError> {
     // final Σ a ς, so "İİİİİİİİ" would pass as varied.
     let first = password.chars().next().map(|c| c.to_lowercase().to_string());
     let one_repeated_char = password.chars().all(|c| Some(c.to_lowercase().to_string()) == first);
-    if one_repeated_char || COMMON.contains(&lower.as_str()) {
+    if one_repeated_char || COMMON.contains(&lower.as_str()) || guessable(&lower) {
         return Err(PasswordError::TooCommon);
     }
     Ok(())
 }
 
+/// Words anyone trying passwords here would try first.
+#[cfg(feature = "ssr")]
+const KNOWN_WORDS: &[&str] = &["gridstation", "wanggeyizhan", "网格驿站", "nantong", "xingfu"];
+
+/// Whether zxcvbn finds `lower` (a lower-cased password) guessable within 10^6 tries.
+/// Lower-cased so the verdict never depends on letter case; only the first 64 characters
+/// are scored (the rest cannot make a password weaker, and scoring is superlinear).
+#[cfg(feature = "ssr")]
+fn guessable(lower: &str) -> bool {
+    let head: String = lower.chars().take(64).collect();
+    zxcvbn::zxcvbn(&head, KNOWN_WORDS).score() < zxcvbn::Score::Two
+}
+
+#[cfg(not(feature = "ssr"))]
+fn guessable(_lower: &str) -> bool {
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn breached_and_guessable_passwords_are_refused_and_strong_ones_pass() {
+        for weak in ["123456789a", "gridstation", "Gridstation2026", "wanggeyizhan1", "iloveyou2", "sunshine99"] {
+            assert_eq!(check_new_password(weak), Err(PasswordError::TooCommon), "{weak}");
+        }
+        for strong in ["Tianqing-Shui-42", "qingshui-admin-2026", "我家门前有两棵枣树"] {
+            assert_eq!(check_new_password(strong), Ok(()), "{strong}");
+        }
+    }
 
     #[test]
     fn short_passwords_are_refused() {

@@ -575,17 +575,19 @@ proptest! {
     }
 
     #[test]
-    fn a_vote_passes_only_inside_the_window_in_scope_approved_new_and_within_quota(
-        now in -5i64..15, start in -5i64..15, len in -2i64..10, flags in any::<(bool, bool, bool)>(), used in 0i64..6, quota in 0i64..6,
+    fn a_vote_passes_only_inside_the_window_in_scope_verified_approved_new_and_within_quota(
+        now in -5i64..15, start in -5i64..15, len in -2i64..10, flags in any::<(bool, bool, bool, bool)>(), used in 0i64..6, quota in 0i64..6,
     ) {
-        let (approved, in_scope, already_voted) = flags;
-        let a = VoteAttempt { now, voting_start: start, voting_end: start + len, approved, in_scope, already_voted, used, quota };
+        let (approved, in_scope, verified, already_voted) = flags;
+        let a = VoteAttempt { now, voting_start: start, voting_end: start + len, approved, in_scope, verified, already_voted, used, quota };
         let verdict = check_vote(a);
         let open = start <= now && now < start + len;
-        prop_assert_eq!(verdict.is_ok(), open && approved && in_scope && !already_voted && used < quota);
+        prop_assert_eq!(verdict.is_ok(), open && approved && in_scope && verified && !already_voted && used < quota);
         if !open {
             prop_assert_eq!(verdict, Err(VoteRefusal::NotVoting));
-        } else if in_scope && approved && already_voted {
+        } else if in_scope && !verified {
+            prop_assert_eq!(verdict, Err(VoteRefusal::Unverified));
+        } else if in_scope && verified && approved && already_voted {
             // A repeat is named as such even when the quota is used up.
             prop_assert_eq!(verdict, Err(VoteRefusal::AlreadyVoted));
         }
@@ -828,6 +830,7 @@ proptest! {
             requester_id: requester.person_id,
             placed_by,
             taker_id: None,
+            taken_at: None,
             area_code: AREA.to_string(),
         };
         let reachable_keys =
@@ -860,11 +863,13 @@ proptest! {
                             prop_assert!(person.covers(|r| r.can_take_orders()) || person.serves_community());
                             prop_assert!(!requester_side, "nobody serves an order they asked for or placed");
                             order.taker_id = Some(person.person_id);
+                            order.taken_at = Some(0);
                         }
                         OrderAction::Release | OrderAction::Start | OrderAction::Finish => {
                             prop_assert_eq!(order.taker_id, Some(person.person_id));
                             if action == OrderAction::Release {
                                 order.taker_id = None;
+                                order.taken_at = None;
                             }
                         }
                         OrderAction::Confirm | OrderAction::Dispute => {

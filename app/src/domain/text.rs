@@ -8,9 +8,35 @@ pub fn has_control(text: &str) -> bool {
     text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// `text` with the five characters that HTML gives a meaning escaped, so that it can be
+/// written into markup (text or a quoted attribute) and read back as the same text.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::has_control;
+    use super::{escape_html, has_control};
+
+    #[test]
+    fn escaped_text_cannot_close_the_element_it_is_written_into() {
+        let hostile = "</textarea><b id=x>&amp;\"'";
+        let escaped = escape_html(hostile);
+        assert_eq!(escaped, "&lt;/textarea&gt;&lt;b id=x&gt;&amp;amp;&quot;&#39;");
+        assert!(!escaped.contains('<') && !escaped.contains('"'));
+        assert_eq!(escape_html("楼道灯坏了\n第二行"), "楼道灯坏了\n第二行");
+    }
 
     #[test]
     fn control_characters_are_found_but_line_breaks_and_tabs_are_text() {

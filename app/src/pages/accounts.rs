@@ -5,7 +5,7 @@
 #![allow(unsafe_code)]
 use crate::components::{action_error, reload_on_success, ErrorNotice, ErrorPage, FieldMsg, Loading};
 use crate::i18n::Msg;
-use crate::server_fns::accounts::{account_search, AccountLine, SetAccountDisabled};
+use crate::server_fns::accounts::{account_search, AccountLine, SetAccountDisabled, VerifyResident};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
@@ -57,7 +57,11 @@ fn AccountItem(line: AccountLine) -> impl IntoView {
     view! {
         <li class="card" class:refused=line.disabled>
             <p><strong>{line.name.clone()}</strong> " " <span class="muted">{line.phone_masked.clone()}</span></p>
-            <p class="muted small">{line.area.clone()} " · " <span class="tag">{state}</span></p>
+            <p class="muted small">
+                {line.area.clone()} " · " <span class="tag">{state}</span> " "
+                <span class="tag" class:muted=!line.verified>{tr(if line.verified { Msg::VerifiedTag } else { Msg::UnverifiedTag })}</span>
+            </p>
+            {(!line.units.is_empty()).then(|| view! { <VerifyForm account=line.account_id units=line.units.clone()/> })}
             {line.may_change.then(|| view! {
                 <ActionForm action=action attr:class="form">
                     <input type="hidden" name="account" value=line.account_id.to_string()/>
@@ -74,5 +78,31 @@ fn AccountItem(line: AccountLine) -> impl IntoView {
                 </ActionForm>
             })}
         </li>
+    }
+}
+
+/// 核实住户: the unit (of the person's micro-grid) and room of their household.
+#[component]
+fn VerifyForm(account: i64, units: Vec<(i64, String)>) -> impl IntoView {
+    let action = ServerAction::<VerifyResident>::new();
+    reload_on_success(action, None);
+    let error = action_error(action);
+    let unit_id = format!("unit-{account}");
+    let room_id = format!("room-{account}");
+    view! {
+        <ActionForm action=action attr:class="form verify">
+            <input type="hidden" name="account" value=account.to_string()/>
+            <label for=unit_id.clone()>{tr(Msg::VerifyUnit)}</label>
+            <select id=unit_id name="unit" required>
+                {units.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+            </select>
+            <label for=room_id.clone()>{tr(Msg::VerifyRoom)}</label>
+            <input id=room_id name="room" maxlength="20" inputmode="numeric" required/>
+            <FieldMsg error field="room"/>
+            {move || error.get().filter(|e| e.field_msg("room").is_none()).map(|e| view! {
+                <p class="form-error" role="alert">{tr(e.msg())}</p>
+            })}
+            <button type="submit" class="btn primary">{tr(Msg::VerifyResident)}</button>
+        </ActionForm>
     }
 }

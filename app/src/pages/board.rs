@@ -1,7 +1,7 @@
 //! /board: open needs of the viewer's area by section and urgency, live; 我需要; 适合我;
 //! a plain-text copy for the WeChat group. Server HTML: the filters are links, 接受/婉拒 are
 //! plain forms, and the lists follow live events (`islands::LiveRefresh`).
-use crate::components::{ErrorNotice, Loading, OrderCardView};
+use crate::components::{ErrorNotice, Loading, OrderCardView, TextArea};
 use crate::domain::order::{ServiceSection, Urgency};
 use crate::i18n::{section_label, Msg};
 use crate::islands::{CopyButton, LiveDot, LiveRefresh};
@@ -183,7 +183,7 @@ pub fn BoardPage() -> impl IntoView {
                                 <summary>{tr(Msg::CopyList)}</summary>
                                 <CopyButton source="copy-text".to_string() label=tr(Msg::CopyList).to_string() done=tr(Msg::Copied).to_string()/>
                                 <label for="copy-text">{tr(Msg::CopyHint)}</label>
-                                <textarea id="copy-text" readonly rows="8">{board.copy_text}</textarea>
+                                <TextArea text=board.copy_text attr:id="copy-text" attr:readonly=true attr:rows="8"/>
                             </details>
                         }
                         .into_any()

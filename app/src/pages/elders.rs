@@ -4,7 +4,7 @@
 //! emergencies and welfare checks at the top of the leader's queue.
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, TextArea};
 use crate::error::AppError;
 use crate::i18n::{age_text, Locale, Msg};
 use crate::live::{use_live, Topic};
@@ -218,7 +218,7 @@ fn ElderFieldInputs(prefix: String, elder: Option<ElderCard>, error: Signal<Opti
             {tr(Msg::LivingAlone)}
         </label>
         <label for=id("notes")>{tr(Msg::HealthNotes)}</label>
-        <textarea id=id("notes") name="health_notes" rows="2" maxlength="1000">{notes}</textarea>
+        <TextArea text=notes attr:id=id("notes") attr:name="health_notes" attr:rows="2" attr:maxlength="1000"/>
         <FieldMsg error field="health_notes"/>
         <label for=id("contact-name")>{tr(Msg::EmergencyContactName)}</label>
         <input id=id("contact-name") name="contact_name" maxlength="40" value=contact_name/>
@@ -391,6 +391,7 @@ pub fn QueueElderAlerts() -> impl IntoView {
                                         <li class:in-progress=w.in_progress>
                                             <p>
                                                 <span class="tag urgent">{tr(Msg::UrgencyUrgent)}</span> " "
+                                                {w.triage.then(|| view! { <span class="tag">{tr(Msg::WelfareTriage)}</span> " " })}
                                                 <strong>{w.elder_name}</strong> " · " {w.building_note}
                                                 " " <span class="muted">{format!("#{}", w.id)}</span>
                                             </p>

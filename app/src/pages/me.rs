@@ -22,6 +22,11 @@ pub fn MePage() -> impl IntoView {
                 <section class="card">
                     <h1>{user.name.clone()}</h1>
                     <p class="muted">{user.phone_masked.clone()}</p>
+                    {if user.verified {
+                        view! { <p class="verified"><span class="tag">{tr(Msg::VerifiedResident)}</span></p> }.into_any()
+                    } else {
+                        view! { <p class="note">{tr(Msg::UnverifiedResident)}</p> }.into_any()
+                    }}
                     <h2>{tr(Msg::MyRoles)}</h2>
                     <ul class="roles">
                         {user.roles.iter().map(|r| view! {

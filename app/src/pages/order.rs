@@ -108,6 +108,7 @@ fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
                     {c.phone.map(|p| view! { <p><a href=format!("tel:{p}")>{p.clone()}</a></p> })}
                 </section>
             })}
+            {order.contact_in_secs.map(|_| view! { <p class="note">{tr(Msg::ContactAfterHold)}</p> })}
             {order.on_behalf.then(|| view! { <p class="note">{tr(Msg::OnBehalfNote)}</p> })}
             {order.escalated.then(|| view! { <p class="note warn">{tr(Msg::EscalatedNote)}</p> })}
             {(order.disputed && !order.status.is_final()).then(|| view! { <p class="note warn">{tr(Msg::DisputedNote)}</p> })}

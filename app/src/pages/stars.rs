@@ -84,6 +84,7 @@ fn Election(
             {(e.may_vote && e.voting_open).then(|| view! {
                 <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " {e.remaining} " " {tr(Msg::Votes)}</p>
             })}
+            {e.needs_verification.then(|| view! { <p class="note" role="status">{tr(Msg::VoterUnverifiedHint)}</p> })}
             {(e.tally_hidden && !closed).then(|| view! { <p class="muted">{tr(Msg::TallyAfterClose)}</p> })}
             <p class="muted small">{tr(Msg::TieRule)}</p>
         </section>

@@ -1,5 +1,5 @@
 //! The volunteer's card on /me: service record and the profile form.
-use crate::components::{FieldMsg, FormMsg, Loading};
+use crate::components::{FieldMsg, FormMsg, Loading, TextArea};
 use crate::i18n::{section_label, Msg};
 use crate::server_fns::volunteer::{volunteer_profile, SaveVolunteerProfile};
 use crate::tr;
@@ -57,7 +57,7 @@ pub fn VolunteerCard() -> impl IntoView {
                                 </table>
                             </fieldset>
                             <label for="intro">{tr(Msg::Intro)}</label>
-                            <textarea id="intro" name="intro" rows="2" maxlength="500">{p.intro.clone()}</textarea>
+                            <TextArea text=p.intro.clone() attr:id="intro" attr:name="intro" attr:rows="2" attr:maxlength="500"/>
                             <FieldMsg error field="intro"/>
                             <FormMsg error/>
                             {move || saved().then(|| view! { <p class="note">{tr(Msg::Saved)}</p> })}

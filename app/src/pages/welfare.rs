@@ -37,6 +37,9 @@ pub fn WelfarePage() -> impl IntoView {
                 <section class="card welfare-form">
                     <p>{tr(Msg::WelfareIntro)}</p>
                     <ActionForm action=request attr:class="form">
+                        // The area of the link the form was reached from (a station's poster,
+                        // a community's page): where a building the grid does not know waits.
+                        {query.read_untracked().get("area").map(|area| view! { <input type="hidden" name="area" value=area/> })}
                         <label for="welfare-elder">{tr(Msg::WelfareElderName)}</label>
                         <input id="welfare-elder" name="elder_name" required maxlength="40" autocomplete="off"/>
                         <FieldMsg error field="elder_name"/>

@@ -55,6 +55,53 @@ pub async fn create_resident(
     Ok(account)
 }
 
+/// The first administrator of a new installation: a subdistrict (the root of its grid)
+/// and an account holding `subdistrict_admin` over it. Returns the account id, or None
+/// when the code or the phone number is taken (nothing written).
+pub async fn create_first_admin(
+    conn: &mut SqliteConnection,
+    subdistrict: (&str, &str),
+    name: &str,
+    phone: &str,
+    password_hash: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let (code, subdistrict_name) = subdistrict;
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM grid_nodes WHERE code = ?) + (SELECT count(*) FROM people WHERE phone = ?)",
+    )
+    .bind(code)
+    .bind(phone)
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken > 0 {
+        return Ok(None);
+    }
+    let node: i64 =
+        sqlx::query_scalar("INSERT INTO grid_nodes (level, code, name) VALUES ('subdistrict', ?, ?) RETURNING id")
+            .bind(code)
+            .bind(subdistrict_name)
+            .fetch_one(&mut *conn)
+            .await?;
+    let person: i64 = sqlx::query_scalar("INSERT INTO people (full_name, phone) VALUES (?, ?) RETURNING id")
+        .bind(name)
+        .bind(phone)
+        .fetch_one(&mut *conn)
+        .await?;
+    let account: i64 =
+        sqlx::query_scalar("INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, ?) RETURNING id")
+            .bind(person)
+            .bind(phone)
+            .bind(password_hash)
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'subdistrict_admin', ?)")
+        .bind(account)
+        .bind(node)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Some(account))
+}
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     account_id: i64,
@@ -63,6 +110,7 @@ struct UserRow {
     phone: String,
     micro_grid_id: Option<i64>,
     micro_grid_name: Option<String>,
+    verified: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -76,7 +124,8 @@ struct RoleRow {
 /// Loads the user of an enabled account, with their roles and scopes.
 pub async fn load_user(pool: &SqlitePool, account_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
     let Some(row) = sqlx::query_as::<_, UserRow>(
-        "SELECT a.id AS account_id, p.id AS person_id, p.full_name, a.phone, p.micro_grid_id, g.name AS micro_grid_name
+        "SELECT a.id AS account_id, p.id AS person_id, p.full_name, a.phone, p.micro_grid_id, g.name AS micro_grid_name,
+                a.verified_at IS NOT NULL AS verified
          FROM accounts a JOIN people p ON p.id = a.person_id LEFT JOIN grid_nodes g ON g.id = p.micro_grid_id
          WHERE a.id = ? AND a.disabled_at IS NULL",
     )
@@ -106,6 +155,7 @@ pub async fn load_user(pool: &SqlitePool, account_id: i64) -> Result<Option<Sess
         roles,
         micro_grid_id: row.micro_grid_id,
         micro_grid_name: row.micro_grid_name,
+        verified: row.verified,
     }))
 }
 
@@ -233,13 +283,16 @@ pub struct AccountRow {
     pub phone: String,
     pub area: Option<String>,
     pub disabled: bool,
+    pub verified: bool,
+    pub micro_grid_id: Option<i64>,
 }
 
 /// Accounts whose home micro-grid or any role lies in the area with `code`, matching a
 /// name fragment or a phone number (whole, or its last digits). At most 50.
 pub async fn search_in_area(pool: &SqlitePool, code: &str, query: &str) -> Result<Vec<AccountRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT a.id AS account_id, p.full_name, a.phone, g.name AS area, a.disabled_at IS NOT NULL AS disabled
+        "SELECT a.id AS account_id, p.full_name, a.phone, g.name AS area, a.disabled_at IS NOT NULL AS disabled,
+                a.verified_at IS NOT NULL AS verified, p.micro_grid_id
          FROM accounts a JOIN people p ON p.id = a.person_id LEFT JOIN grid_nodes g ON g.id = p.micro_grid_id
          WHERE (instr(p.full_name, ?2) > 0 OR a.phone = ?2 OR (length(?2) >= 4 AND a.phone LIKE '%' || ?2))
            AND ((g.code >= ?1 AND g.code < ?1 || ':')
@@ -280,6 +333,89 @@ pub async fn set_disabled(
         "UPDATE accounts SET disabled_at = NULL WHERE id = ?1 AND disabled_at IS NOT NULL AND ?2 IS NOT NULL"
     };
     Ok(sqlx::query(sql).bind(account_id).bind(now).execute(&mut *conn).await?.rows_affected() == 1)
+}
+
+/// The units of a micro-grid's buildings, as "4号楼 · 1单元", for matching a person to a household.
+pub async fn units_of(pool: &SqlitePool, micro_grid: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, b.name || ' · ' || u.name FROM grid_nodes b JOIN grid_nodes u ON u.parent_id = b.id
+         WHERE b.parent_id = ? AND b.level = 'building' AND u.level = 'unit'
+         ORDER BY b.sort_order, b.id, u.sort_order, u.id",
+    )
+    .bind(micro_grid)
+    .fetch_all(pool)
+    .await
+}
+
+/// A household found by unit and room, with its building and micro-grid.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HouseholdPlace {
+    pub household_id: i64,
+    pub building_id: i64,
+    pub micro_grid_id: i64,
+    pub micro_grid_code: String,
+}
+
+pub async fn household_at(
+    conn: &mut SqliteConnection,
+    unit: i64,
+    room: &str,
+) -> Result<Option<HouseholdPlace>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT h.id AS household_id, b.id AS building_id, m.id AS micro_grid_id, m.code AS micro_grid_code
+         FROM households h JOIN grid_nodes u ON u.id = h.node_id JOIN grid_nodes b ON b.id = u.parent_id
+         JOIN grid_nodes m ON m.id = b.parent_id
+         WHERE h.node_id = ? AND h.room = ? AND u.level = 'unit' AND m.level = 'micro_grid'",
+    )
+    .bind(unit)
+    .bind(room)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The home micro-grid and household of an account's person, and whether it is verified.
+pub async fn home_of(
+    conn: &mut SqliteConnection,
+    account: i64,
+) -> Result<Option<(Option<i64>, Option<i64>, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.micro_grid_id, p.household_id, a.verified_at IS NOT NULL
+         FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.id = ?",
+    )
+    .bind(account)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Places an unverified account's person in a household and marks the account verified by
+/// `by`. Returns false when the account was verified meanwhile (nothing written).
+pub async fn verify(
+    conn: &mut SqliteConnection,
+    account: i64,
+    place: &HouseholdPlace,
+    by: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let marked =
+        sqlx::query("UPDATE accounts SET verified_at = ?, verified_by = ? WHERE id = ? AND verified_at IS NULL")
+            .bind(now)
+            .bind(by)
+            .bind(account)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if marked != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE people SET household_id = ?, building_id = ? WHERE id = (SELECT person_id FROM accounts WHERE id = ?)",
+    )
+    .bind(place.household_id)
+    .bind(place.building_id)
+    .bind(account)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
 }
 
 /// The stored password hash of a live account.

@@ -281,6 +281,53 @@ pub async fn notify_accounts(
     Ok(())
 }
 
+/// The subdistrict an address typed in free text most likely lies in, when its building is
+/// not in the grid: the one whose buildings' estate names ("幸福锦园" of "幸福锦园4号楼")
+/// appear in the text, the longest such name deciding. None when no estate or more than
+/// one subdistrict fits.
+pub async fn guess_subdistrict(conn: &mut SqliteConnection, text: &str) -> Result<Option<i64>, sqlx::Error> {
+    let buildings: Vec<(String, String)> = sqlx::query_as(
+        "SELECT b.name, b.code FROM grid_nodes b WHERE b.level = 'building' AND instr(?, substr(b.name, 1, 2)) > 0",
+    )
+    .bind(text)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut best: Option<(usize, String)> = None;
+    let mut tied = false;
+    for (name, code) in &buildings {
+        let estate = crate::domain::grid::estate_of(name);
+        let len = estate.chars().count();
+        if len < 2 || !text.contains(estate) {
+            continue;
+        }
+        let subdistrict = code.get(..crate::domain::grid::NodeLevel::Subdistrict.segment_width()).unwrap_or(code);
+        match &best {
+            Some((l, s)) if *l > len || (*l == len && s == subdistrict) => {}
+            Some((l, _)) if *l == len => tied = true,
+            _ => {
+                best = Some((len, subdistrict.to_string()));
+                tied = false;
+            }
+        }
+    }
+    let Some((_, code)) = best.filter(|_| !tied) else { return Ok(None) };
+    sqlx::query_scalar("SELECT id FROM grid_nodes WHERE code = ? AND level = 'subdistrict'")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// The node with `code`, when it is an area a welfare check can be routed to (a
+/// subdistrict, community, grid or micro-grid): its id and level.
+pub async fn area_by_code(conn: &mut SqliteConnection, code: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, level FROM grid_nodes WHERE code = ? AND level IN ('subdistrict','community','grid','micro_grid')",
+    )
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
 /// The micro-grid of the building named in free text: a building whose name equals the
 /// text, else whose name the text contains (the longest), else the only buildings whose
 /// names contain the text. None when nothing or more than one micro-grid fits.
@@ -334,6 +381,8 @@ pub async fn node_code(conn: &mut SqliteConnection, id: i64) -> Result<Option<St
 #[derive(Debug, Clone)]
 pub struct NewWelfareCheck<'a> {
     pub micro_grid_id: Option<i64>,
+    /// Where a check whose building was not found waits for sorting.
+    pub area_id: Option<i64>,
     pub elder_name: &'a str,
     pub building_note: &'a str,
     pub requester_phone: &'a str,
@@ -343,10 +392,11 @@ pub struct NewWelfareCheck<'a> {
 
 pub async fn insert_welfare(conn: &mut SqliteConnection, w: &NewWelfareCheck<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO welfare_checks (micro_grid_id, elder_name, building_note, requester_phone, note, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO welfare_checks (micro_grid_id, area_id, elder_name, building_note, requester_phone, note, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(w.micro_grid_id)
+    .bind(w.area_id)
     .bind(w.elder_name)
     .bind(w.building_note)
     .bind(w.requester_phone)
@@ -361,8 +411,12 @@ pub async fn insert_welfare(conn: &mut SqliteConnection, w: &NewWelfareCheck<'_>
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WelfareRow {
     pub id: i64,
+    /// The micro-grid, or for a check waiting to be sorted (待分拣) the area it waits in.
     pub micro_grid: Option<String>,
+    /// The code of that micro-grid or area: who may see and handle it.
     pub micro_grid_code: Option<String>,
+    /// Its building was not found in the grid: it waits in an area for sorting.
+    pub triage: bool,
     pub elder_name: String,
     pub building_note: String,
     pub requester_phone: String,
@@ -375,9 +429,11 @@ pub struct WelfareRow {
 /// Open and in-progress welfare checks, oldest first; the caller keeps those of its area.
 pub async fn welfare_not_done(pool: &SqlitePool) -> Result<Vec<WelfareRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT w.id, m.name AS micro_grid, m.code AS micro_grid_code, w.elder_name, w.building_note, w.requester_phone,
+        "SELECT w.id, coalesce(m.name, a.name) AS micro_grid, coalesce(m.code, a.code) AS micro_grid_code,
+                m.id IS NULL AS triage, w.elder_name, w.building_note, w.requester_phone,
                 w.note, w.status, hp.full_name AS handler, w.created_at
          FROM welfare_checks w LEFT JOIN grid_nodes m ON m.id = w.micro_grid_id
+         LEFT JOIN grid_nodes a ON a.id = w.area_id
          LEFT JOIN accounts ha ON ha.id = w.handled_by LEFT JOIN people hp ON hp.id = ha.person_id
          WHERE w.status IN ('open', 'in_progress') ORDER BY w.created_at, w.id LIMIT 500",
     )
@@ -385,14 +441,16 @@ pub async fn welfare_not_done(pool: &SqlitePool) -> Result<Vec<WelfareRow>, sqlx
     .await
 }
 
-/// A welfare check's state: (status, micro-grid code, handler account).
+/// A welfare check's state: (status, code of its micro-grid or triage area, handler
+/// account, that node's id).
 pub async fn welfare_facts(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<(String, Option<String>, Option<i64>, Option<i64>)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT w.status, m.code, w.handled_by, w.micro_grid_id FROM welfare_checks w
-         LEFT JOIN grid_nodes m ON m.id = w.micro_grid_id WHERE w.id = ?",
+        "SELECT w.status, coalesce(m.code, a.code), w.handled_by, coalesce(w.micro_grid_id, w.area_id)
+         FROM welfare_checks w LEFT JOIN grid_nodes m ON m.id = w.micro_grid_id
+         LEFT JOIN grid_nodes a ON a.id = w.area_id WHERE w.id = ?",
     )
     .bind(id)
     .fetch_optional(&mut *conn)

@@ -1,5 +1,5 @@
 //! Service orders: placing, conditional transitions, details and events.
-use crate::domain::order::{OrderFacts, OrderStatus};
+use crate::domain::order::{OrderFacts, OrderStatus, TakerActivity};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A new order as validated by the server function.
@@ -78,18 +78,35 @@ pub async fn add_event(
     Ok(())
 }
 
+/// The takes of the last hour and the releases of the last day by one account, from the
+/// order history (so the limits hold whichever server process answered).
+pub async fn taker_activity(conn: &mut SqliteConnection, account: i64, now: i64) -> Result<TakerActivity, sqlx::Error> {
+    let (takes_last_hour, releases_last_day): (i64, i64) = sqlx::query_as(
+        "SELECT coalesce(sum(CASE WHEN to_status = 'taken' AND at > ?2 THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN from_status = 'taken' AND to_status = 'open' THEN 1 ELSE 0 END), 0)
+         FROM order_events WHERE actor_id = ?1 AND at > ?3",
+    )
+    .bind(account)
+    .bind(now - 3_600)
+    .bind(now - 86_400)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(TakerActivity { takes_last_hour, releases_last_day })
+}
+
 #[derive(sqlx::FromRow)]
 struct FactsRow {
     status: String,
     requester_id: i64,
     placed_by: i64,
     taker_id: Option<i64>,
+    taken_at: Option<i64>,
     area_code: String,
 }
 
 pub async fn facts(conn: &mut SqliteConnection, id: i64) -> Result<Option<OrderFacts>, sqlx::Error> {
     let row: Option<FactsRow> = sqlx::query_as(
-        "SELECT o.status, o.requester_id, o.placed_by, o.taker_id, m.code AS area_code
+        "SELECT o.status, o.requester_id, o.placed_by, o.taker_id, o.taken_at, m.code AS area_code
          FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.id = ?",
     )
     .bind(id)
@@ -101,6 +118,7 @@ pub async fn facts(conn: &mut SqliteConnection, id: i64) -> Result<Option<OrderF
             requester_id: r.requester_id,
             placed_by: r.placed_by,
             taker_id: r.taker_id,
+            taken_at: r.taken_at,
             area_code: r.area_code,
         })
     }))

@@ -226,6 +226,12 @@ pub async fn seed_if_empty(pool: &SqlitePool, password_hash: &str) -> Result<boo
     Ok(true)
 }
 
+/// Whether the database holds no grid at all (a first start without the demo city).
+pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    let nodes: i64 = sqlx::query_scalar("SELECT count(*) FROM grid_nodes").fetch_one(pool).await?;
+    Ok(nodes == 0)
+}
+
 /// The seed file's password (all demo accounts share it).
 pub fn demo_password() -> Result<String, SeedError> {
     #[derive(Deserialize)]
@@ -435,13 +441,17 @@ impl Seeder<'_> {
         .bind(party_member)
         .fetch_one(&mut *self.conn)
         .await?;
-        let account: i64 =
-            sqlx::query_scalar("INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, ?) RETURNING id")
-                .bind(person)
-                .bind(phone)
-                .bind(self.hash)
-                .fetch_one(&mut *self.conn)
-                .await?;
+        // The demo city's people were placed in their households by grid staff: verified.
+        let account: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (person_id, phone, password_hash, verified_at)
+             VALUES (?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE unixepoch() END) RETURNING id",
+        )
+        .bind(person)
+        .bind(phone)
+        .bind(self.hash)
+        .bind(household)
+        .fetch_one(&mut *self.conn)
+        .await?;
         Ok((person, account))
     }
 

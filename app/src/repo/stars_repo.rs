@@ -100,6 +100,15 @@ pub async fn voted_for(
         .await
 }
 
+/// Whether grid staff have matched the account's person to a household (who may vote).
+pub async fn voter_verified(conn: &mut sqlx::SqliteConnection, account: i64) -> Result<bool, sqlx::Error> {
+    let at: Option<Option<i64>> = sqlx::query_scalar("SELECT verified_at FROM accounts WHERE id = ?")
+        .bind(account)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(at.flatten().is_some())
+}
+
 /// Records checked votes, (election, voter, nomination), with one statement per 300. A
 /// repeat violates the uniqueness constraint and fails the whole transaction.
 pub async fn insert_votes(

@@ -24,8 +24,13 @@ pub struct AccountLine {
     pub phone_masked: String,
     pub area: String,
     pub disabled: bool,
+    /// Grid staff matched the person to a household (a voter for 志愿服务之星).
+    pub verified: bool,
     /// Whether this admin may disable or re-enable it (not themselves, not above them).
     pub may_change: bool,
+    /// For an unverified account this admin may change: the units of its home micro-grid,
+    /// to match the person to a household (`verify_resident`).
+    pub units: Vec<(i64, String)>,
 }
 
 /// The message for a refused new password.
@@ -50,11 +55,11 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     if current_password.is_empty() || current_password.len() > 1024 {
         return Err(AppError::field("current_password", Msg::ErrBadCredentials));
     }
-    if let Err(e) = password::check_new_password(&new_password) {
-        return Err(AppError::Invalid(vec![FieldError { field: "new_password".into(), msg: password_msg(e) }]));
-    }
     if new_password == current_password {
         return Err(AppError::field("new_password", Msg::ErrPasswordSame));
+    }
+    if let Err(e) = password::check_new_password(&new_password) {
+        return Err(AppError::Invalid(vec![FieldError { field: "new_password".into(), msg: password_msg(e) }]));
     }
     let key = format!("password:acct:{}", user.account_id);
     if !state.limiter.check(&key, state.settings.login_per_account_per_minute, Duration::from_secs(60)) {
@@ -97,7 +102,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     .await?;
     tx.commit().await?;
     state.limiter.reset(&key);
-    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, state.settings.secure_cookies));
+    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, ctx::secure_cookies()));
     tracing::info!(account = user.account_id, ended, "password changed; other sessions ended");
     ctx::redirect_form("/me");
     Ok(())
@@ -126,13 +131,21 @@ pub async fn account_search(query: String) -> Result<Vec<AccountLine>, AppError>
             }
             let mut conn = state.pool.acquire().await?;
             let codes = accounts_repo::tied_codes(&mut conn, row.account_id).await?;
+            drop(conn);
+            let may_change = row.account_id != user.account_id && codes.iter().all(|c| user.administers(c));
+            let units = match row.micro_grid_id {
+                Some(micro) if may_change && !row.verified => accounts_repo::units_of(&state.pool, micro).await?,
+                _ => Vec::new(),
+            };
             lines.push(AccountLine {
                 account_id: row.account_id,
                 name: row.full_name,
                 phone_masked: mask_phone(&row.phone),
                 area: row.area.unwrap_or_default(),
                 disabled: row.disabled,
-                may_change: row.account_id != user.account_id && codes.iter().all(|c| user.administers(c)),
+                verified: row.verified,
+                may_change,
+                units,
             });
         }
     }
@@ -199,6 +212,72 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
     .await?;
     tx.commit().await?;
     tracing::info!(account, disabled, ended, by = user.account_id, "account state changed");
+    ctx::redirect_form("/admin/accounts");
+    Ok(())
+}
+
+/// 核实住户: an area admin matches an account's person to a household of its home
+/// micro-grid (unit and room), which makes the account a voter for 志愿服务之星. Only for
+/// accounts this admin may change (every place it is tied to lies in their area), never
+/// their own; audited with the household before and after.
+#[server(endpoint = "verify_resident")]
+pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let room = room.trim().to_string();
+    if room.is_empty() {
+        return Err(AppError::field("room", Msg::ErrRequired));
+    }
+    if room.chars().count() > 20 {
+        return Err(AppError::field("room", Msg::ErrTooLong));
+    }
+    if crate::domain::text::has_control(&room) {
+        return Err(AppError::field("room", Msg::ErrControlChars));
+    }
+    let object = ("account", account);
+    if !user.is_area_admin() {
+        return Err(ctx::refused(&state, &user, "verify_resident", object, None, AppError::Forbidden).await);
+    }
+    let t = now();
+    let mut tx = begin_immediate(&state.pool).await?;
+    let Some((home, household_before, verified)) = accounts_repo::home_of(&mut tx, account).await? else {
+        return Err(AppError::NotFound);
+    };
+    let codes = accounts_repo::tied_codes(&mut tx, account).await?;
+    if account == user.account_id || codes.is_empty() || !codes.iter().all(|c| user.administers(c)) {
+        drop(tx);
+        return Err(ctx::refused(&state, &user, "verify_resident", object, home, AppError::Forbidden).await);
+    }
+    if verified {
+        return Err(AppError::Conflict(Msg::ErrItemChanged));
+    }
+    // The household must be in the person's own micro-grid (and so in this admin's area).
+    let place = accounts_repo::household_at(&mut tx, unit, &room)
+        .await?
+        .filter(|p| Some(p.micro_grid_id) == home && user.administers(&p.micro_grid_code))
+        .ok_or_else(|| AppError::field("room", Msg::ErrNoSuchHousehold))?;
+    if !accounts_repo::verify(&mut tx, account, &place, user.account_id, t).await? {
+        return Err(AppError::Conflict(Msg::ErrItemChanged));
+    }
+    audit_repo::record(
+        &mut tx,
+        AuditEntry {
+            actor_id: Some(user.account_id),
+            action: "verify_resident",
+            object_kind: "account",
+            object_id: Some(account),
+            node_id: Some(place.micro_grid_id),
+            before_json: Some(serde_json::json!({ "household": household_before, "verified": false }).to_string()),
+            after_json: Some(
+                serde_json::json!({ "household": place.household_id, "unit": unit, "room": room, "verified": true })
+                    .to_string(),
+            ),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(account, by = user.account_id, "resident verified");
     ctx::redirect_form("/admin/accounts");
     Ok(())
 }

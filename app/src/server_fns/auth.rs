@@ -13,6 +13,10 @@ use {
     std::time::Duration,
 };
 
+/// How long a sign-in waits once the account has had many tries this minute.
+#[cfg(feature = "ssr")]
+const LOGIN_SLOWDOWN: Duration = Duration::from_secs(2);
+
 /// Signs in with a mainland mobile number and password.
 #[server(endpoint = "login")]
 pub async fn login(phone: String, password: String) -> Result<(), AppError> {
@@ -24,13 +28,23 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
         return Err(AppError::BadCredentials);
     }
     let minute = Duration::from_secs(60);
+    let settings = &state.settings;
+    // Tries are limited per account and address: someone guessing from one place is
+    // stopped there, while the owner signs in from their own phone. From everywhere at
+    // once the account's tries are only slowed, never refused, so nobody can lock anyone
+    // out by typing their number five times.
+    let pair_key = format!("login:acct:{}:ip:{ip}", phone.as_str());
     let account_key = format!("login:acct:{}", phone.as_str());
     let ip_key = format!("login:ip:{ip}");
-    if !state.limiter.check(&ip_key, state.settings.login_per_ip_per_minute, minute)
-        || !state.limiter.check(&account_key, state.settings.login_per_account_per_minute, minute)
+    if !state.limiter.check(&ip_key, settings.login_per_ip_per_minute, minute)
+        || !state.limiter.check(&pair_key, settings.login_per_account_per_minute, minute)
     {
         tracing::warn!(phone = %phone, %ip, "sign-in rate limited");
         return Err(AppError::RateLimited);
+    }
+    if !state.limiter.check(&account_key, settings.login_per_account_per_minute, minute) {
+        tracing::warn!(phone = %phone, %ip, "sign-in slowed: many tries on the account");
+        tokio::time::sleep(LOGIN_SLOWDOWN).await;
     }
     let row = accounts_repo::find_for_login(&state.pool, phone.as_str()).await?;
     let hash = row.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| a::dummy_hash().into());
@@ -39,6 +53,8 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
     let account = match row {
         Some(row) if verified && !row.disabled => row.account_id,
         other => {
+            // A disabled account answers like a wrong password: the answer must not say
+            // that the password was right. The audit row tells the admins.
             let disabled = other.as_ref().is_some_and(|r| r.disabled && verified);
             audit_repo::record(
                 &mut tx,
@@ -47,7 +63,7 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
                     action: "login_failed",
                     object_kind: "account",
                     refused: true,
-                    detail: format!("phone {phone}"),
+                    detail: format!("phone {phone}{}", if disabled { "; account disabled" } else { "" }),
                     ip: Some(ip),
                     ..Default::default()
                 },
@@ -55,7 +71,7 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
             .await?;
             tx.commit().await?;
             tracing::info!(phone = %phone, "sign-in refused");
-            return Err(if disabled { AppError::Conflict(Msg::ErrAccountDisabled) } else { AppError::BadCredentials });
+            return Err(AppError::BadCredentials);
         }
     };
     let token = a::new_token();
@@ -80,8 +96,8 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
     )
     .await?;
     tx.commit().await?;
-    state.limiter.reset(&account_key);
-    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, state.settings.secure_cookies));
+    state.limiter.reset(&pair_key);
+    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, ctx::secure_cookies()));
     tracing::info!(phone = %phone, account, "signed in");
     ctx::redirect_form("/");
     Ok(())
@@ -110,7 +126,7 @@ pub async fn logout() -> Result<(), AppError> {
         }
         tx.commit().await?;
     }
-    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, "", 0, true, state.settings.secure_cookies));
+    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, "", 0, true, ctx::secure_cookies()));
     ctx::redirect_form("/");
     Ok(())
 }
@@ -150,7 +166,7 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
     let (Some(phone), Some(micro_grid), true) = (phone, micro_grid, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    if !state.limiter.check(&format!("signup:ip:{ip}"), 10, Duration::from_secs(60)) {
+    if !state.limiter.check(&format!("signup:ip:{ip}"), 10, Duration::from_secs(600)) {
         return Err(AppError::RateLimited);
     }
     let hash = a::hash_password(password).await?;
@@ -178,7 +194,7 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
     )
     .await?;
     tx.commit().await?;
-    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, state.settings.secure_cookies));
+    ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, ctx::secure_cookies()));
     ctx::redirect_form("/");
     Ok(())
 }

@@ -128,6 +128,8 @@ pub struct WelfareCard {
     pub elder_name: String,
     pub building_note: String,
     pub micro_grid: Option<String>,
+    /// The building was not found: it waits in the area named by `micro_grid` for sorting.
+    pub triage: bool,
     pub requester_phone: String,
     pub note: String,
     pub in_progress: bool,
@@ -441,7 +443,8 @@ pub async fn add_elder(
     )
     .await?;
     tx.commit().await?;
-    state.bus.publish(Topic::Notices, Some(person));
+    // No person id on the live channel: every signed-in viewer receives it.
+    state.bus.publish(Topic::Notices, None);
     Ok(())
 }
 
@@ -512,7 +515,8 @@ pub async fn update_elder(
     )
     .await?;
     tx.commit().await?;
-    state.bus.publish(Topic::Notices, Some(person));
+    // No person id on the live channel: every signed-in viewer receives it.
+    state.bus.publish(Topic::Notices, None);
     Ok(())
 }
 
@@ -561,7 +565,9 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<(), 
                 idempotency_key: &key,
                 section: ServiceSection::TargetedAssistance.as_str(),
                 title: Msg::VisitHelpOrderTitle.text(zh),
-                description: &note,
+                // The board is public to the community; the visitor's note (health, where
+                // the key is) stays on the staff-only visit log.
+                description: Msg::VisitHelpOrderDescription.text(zh),
                 urgency: Urgency::Urgent.as_str(),
                 window_start: None,
                 window_end: None,
@@ -628,7 +634,8 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<(), 
     if let Some(id) = order_id {
         state.bus.publish(Topic::Orders, Some(id));
     }
-    state.bus.publish(Topic::Notices, Some(elder));
+    // No person id on the live channel: every signed-in viewer receives it.
+    state.bus.publish(Topic::Notices, None);
     Ok(())
 }
 
@@ -678,14 +685,19 @@ pub async fn set_heat_alert(community: i64, on: String) -> Result<(), AppError> 
 }
 
 /// A relative asks the grid to check on an elder (public: no account needed). The building
-/// is matched to the grid to find the micro-grid; its grid leaders are told at once.
-/// Answers with the reference number and, for plain forms, the confirmation page.
+/// is matched to the grid to find the micro-grid; its grid leaders are told at once. A
+/// building the grid does not know waits for sorting (待分拣) in the area the form was
+/// reached from (`area`, a grid code from the link), else in the subdistrict the address
+/// most likely lies in, seen only by that area's staff; an address that fits nowhere is
+/// refused with a request to name the estate. Answers with the reference number and, for
+/// plain forms, the confirmation page.
 #[server(endpoint = "request_welfare_check")]
 pub async fn request_welfare_check(
     elder_name: String,
     building: String,
     phone: String,
     note: String,
+    area: Option<String>,
 ) -> Result<i64, AppError> {
     let state = ctx::state()?;
     let parts = ctx::parts()?;
@@ -717,19 +729,37 @@ pub async fn request_welfare_check(
     let (Some(phone), true) = (phone, errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
     let ip = crate::auth::client_ip(&parts);
     let window = std::time::Duration::from_secs(600);
-    if !state.limiter.check(&format!("welfare:ip:{ip}"), 20, window)
-        || !state.limiter.check(&format!("welfare:phone:{}", phone.as_str()), 5, window)
+    let settings = &state.settings;
+    let hour = std::time::Duration::from_secs(3600);
+    if !state.limiter.check(&format!("welfare:phone:{}", phone.as_str()), settings.welfare_per_phone_per_hour, hour)
+        || !state.limiter.check(&format!("welfare:ip:{ip}"), settings.welfare_per_ip_per_10_minutes, window)
     {
         tracing::warn!(phone = %phone, %ip, "welfare checks rate limited");
         return Err(AppError::RateLimited);
     }
     let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
-    let micro_grid_id = elders_repo::match_building(&mut tx, &building).await?;
+    let mut micro_grid_id = elders_repo::match_building(&mut tx, &building).await?;
+    let mut area_id = None;
+    if micro_grid_id.is_none() {
+        let from_link = match area.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            Some(code) => elders_repo::area_by_code(&mut tx, code).await?,
+            None => None,
+        };
+        match from_link {
+            Some((id, level)) if level == "micro_grid" => micro_grid_id = Some(id),
+            Some((id, _)) => area_id = Some(id),
+            None => area_id = elders_repo::guess_subdistrict(&mut tx, &building).await?,
+        }
+        if micro_grid_id.is_none() && area_id.is_none() {
+            return Err(AppError::field("building", Msg::ErrWelfarePlaceUnknown));
+        }
+    }
     let id = elders_repo::insert_welfare(
         &mut tx,
         &elders_repo::NewWelfareCheck {
             micro_grid_id,
+            area_id,
             elder_name: &elder_name,
             building_note: &building,
             requester_phone: phone.as_str(),
@@ -738,9 +768,14 @@ pub async fn request_welfare_check(
         },
     )
     .await?;
-    let leaders = match micro_grid_id {
-        Some(m) => match elders_repo::node_code(&mut tx, m).await? {
-            Some(code) => crate::repo::sentiment_repo::staff_over(&mut tx, &code, &["grid_leader"]).await?,
+    // The micro-grid's leaders, or for sorting the admins over the area it waits in.
+    let (node, roles): (_, &[&str]) = match (micro_grid_id, area_id) {
+        (Some(m), _) => (Some(m), &["grid_leader"]),
+        (None, area) => (area, &["community_admin", "subdistrict_admin"]),
+    };
+    let leaders = match node {
+        Some(n) => match elders_repo::node_code(&mut tx, n).await? {
+            Some(code) => crate::repo::sentiment_repo::staff_over(&mut tx, &code, roles).await?,
             None => Vec::new(),
         },
         None => Vec::new(),
@@ -754,8 +789,14 @@ pub async fn request_welfare_check(
             action: "request_welfare_check",
             object_kind: "welfare_check",
             object_id: Some(id),
-            node_id: micro_grid_id,
-            detail: format!("phone {phone}; matched {}; leaders notified {}", micro_grid_id.is_some(), leaders.len()),
+            node_id: micro_grid_id.or(area_id),
+            detail: format!(
+                "phone {}; matched {}; waits for sorting {}; staff notified {}",
+                phone.masked(),
+                micro_grid_id.is_some(),
+                area_id.is_some(),
+                leaders.len()
+            ),
             ip: Some(ip),
             ..Default::default()
         },
@@ -767,13 +808,14 @@ pub async fn request_welfare_check(
     Ok(id)
 }
 
-/// Whether the user may handle a welfare check: staff covering its micro-grid, or any
-/// area admin when the building was not recognised.
+/// Whether the user may handle a welfare check: staff covering its micro-grid, or the
+/// area it waits in for sorting. One placed nowhere (made before checks were routed) is
+/// for subdistrict admins.
 #[cfg(feature = "ssr")]
 fn may_handle(user: &SessionUser, code: Option<&str>) -> bool {
     match code {
         Some(code) => user.staff_scope_covers(code),
-        None => user.is_area_admin(),
+        None => user.has_role(crate::domain::role::Role::SubdistrictAdmin),
     }
 }
 
@@ -809,6 +851,7 @@ pub async fn elder_alerts_data() -> Result<ElderAlerts, AppError> {
             elder_name: w.elder_name,
             building_note: w.building_note,
             micro_grid: w.micro_grid,
+            triage: w.triage,
             requester_phone: w.requester_phone,
             note: w.note,
             in_progress: w.status == "in_progress",

@@ -95,7 +95,7 @@ pub async fn issue_api_key(label: String) -> Result<String, AppError> {
     // Without WASM the form post is answered with a redirect, so the key rides along to
     // the page in a cookie that only that page receives and that the page clears.
     if ctx::parts().is_ok_and(|p| ctx::is_plain_form(&p)) {
-        ctx::set_cookie(new_key_cookie(&key, 120, state.settings.secure_cookies));
+        ctx::set_cookie(new_key_cookie(&key, 120, ctx::secure_cookies()));
         ctx::redirect_form(PAGE);
     }
     Ok(key)
@@ -165,7 +165,7 @@ pub async fn api_keys() -> Result<ApiKeysView, AppError> {
             .map(str::to_string)
     });
     if new_key.is_some() {
-        ctx::set_cookie(new_key_cookie("", 0, state.settings.secure_cookies));
+        ctx::set_cookie(new_key_cookie("", 0, ctx::secure_cookies()));
     }
     Ok(ApiKeysView { area: scope.node_name, keys, new_key })
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
-    crate::domain::order::{Actor, OrderAction, OrderStatus, Refusal, ServiceSection, Urgency},
+    crate::domain::order::{Actor, OrderAction, OrderStatus, Refusal, ServiceSection, Urgency, RELEASES_FLAGGED_AT},
     crate::domain::phone::PhoneNumber,
     crate::domain::privacy::mask_name,
     crate::domain::role::Role,
@@ -194,12 +194,14 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
     let same_community = user.roles.iter().any(|r| {
         crate::domain::grid::community_prefix(&r.node_code) == crate::domain::grid::community_prefix(&facts.area_code)
     });
-    let contact_allowed = actor.may_see_contact(&facts);
-    if !contact_allowed && !same_community {
+    let t = now();
+    let contact_allowed = actor.may_see_contact(&facts, t);
+    if !contact_allowed && !same_community && facts.taker_id != Some(user.person_id) {
         return Err(AppError::Forbidden);
     }
     let row = orders_repo::detail(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let t = now();
+    let contact_in_secs =
+        (!contact_allowed && facts.taker_id == Some(user.person_id)).then(|| facts.taker_contact_in(t)).flatten();
     let buttons = OrderAction::ALL.into_iter().filter(|action| actor.check(*action, &facts).is_ok()).collect();
     let events = orders_repo::events(&state.pool, id)
         .await?
@@ -226,6 +228,7 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
             room: row.room,
             phone: row.contact_phone,
         }),
+        contact_in_secs,
         minutes_spent: row.minutes_spent,
         rating: row.rating,
         rating_comment: row.rating_comment,
@@ -275,6 +278,39 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
             });
         }
     };
+    // Takes and releases are limited per volunteer, and a run of releases is reported to
+    // the grid leaders: taking orders only to read their contacts shows up there.
+    let mut flag_release = false;
+    if matches!(action, OrderAction::Take | OrderAction::Release) {
+        let activity = orders_repo::taker_activity(&mut tx, user.account_id, t).await?;
+        let refusal = match action {
+            OrderAction::Take if !activity.may_release() => Some(Msg::ErrTakesPaused),
+            OrderAction::Take if !activity.may_take() => Some(Msg::ErrTooManyTakes),
+            OrderAction::Release if !activity.may_release() => Some(Msg::ErrTooManyReleases),
+            _ => None,
+        };
+        if let Some(msg) = refusal {
+            audit_repo::record(
+                &mut tx,
+                AuditEntry {
+                    actor_id: Some(user.account_id),
+                    action: "order_refused",
+                    object_kind: "service_order",
+                    object_id: Some(id),
+                    refused: true,
+                    detail: format!(
+                        "{action_name}: rate limit ({} takes this hour, {} releases today)",
+                        activity.takes_last_hour, activity.releases_last_day
+                    ),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(AppError::Conflict(msg));
+        }
+        flag_release = action == OrderAction::Release && activity.release_is_flagged();
+    }
     let change = match action {
         OrderAction::Take => Change::Take { taker: user.person_id },
         OrderAction::Release => Change::Release,
@@ -302,6 +338,24 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
         },
     )
     .await?;
+    if flag_release {
+        let leaders = crate::repo::sentiment_repo::staff_over(&mut tx, &facts.area_code, &["grid_leader"]).await?;
+        let body = format!("{}{}", user.name, Msg::TakeReleaseFlagNotice.text(crate::i18n::Locale::Zh));
+        crate::repo::elders_repo::notify_accounts(&mut tx, &leaders, "take_release_flagged", &body, "/admin/audit")
+            .await?;
+        audit_repo::record(
+            &mut tx,
+            AuditEntry {
+                actor_id: Some(user.account_id),
+                action: "take_release_flagged",
+                object_kind: "account",
+                object_id: Some(user.account_id),
+                detail: format!("{} releases in a day; {} grid leaders told", RELEASES_FLAGGED_AT, leaders.len()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     state.bus.publish(Topic::Orders, Some(id));
     Ok(())

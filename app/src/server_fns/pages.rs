@@ -261,7 +261,9 @@ pub async fn stars_data(
             votes: show_votes.then_some(c.votes),
         })
         .collect();
-    let may_vote = viewer.user.as_ref().is_some_and(|u| super::votes::may_vote_in(u, &e.scope_code));
+    let in_scope = viewer.user.as_ref().is_some_and(|u| super::votes::registered_in(u, &e.scope_code));
+    let verified = viewer.user.as_ref().is_some_and(|u| u.verified);
+    let may_vote = in_scope && verified;
     let my_votes = match &viewer.user {
         Some(u) if may_vote => stars_repo::my_votes(&state.pool, e.id, u.account_id).await?,
         _ => Vec::new(),
@@ -293,6 +295,7 @@ pub async fn stars_data(
         candidates,
         voting_open: phase == Phase::Voting,
         may_vote,
+        needs_verification: in_scope && !verified && !closed,
         remaining: if may_vote { (e.votes_per_voter - my_votes.len() as i64).max(0) } else { 0 },
         my_votes,
         phase,

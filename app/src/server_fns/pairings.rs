@@ -110,8 +110,12 @@ pub async fn create_pairing(
     let (resident, resident_area) = orders_repo::person_by_phone(&mut tx, resident_phone.as_str())
         .await?
         .ok_or_else(|| AppError::field("resident_phone", Msg::ErrNoSuchResident))?;
+    // A number outside the viewer's area answers like an unknown one (audited), so this
+    // is no way to learn whether a number is registered somewhere else.
     if !scopes.iter().any(|s| crate::domain::grid::is_within(&resident_area, s)) {
-        return Err(AppError::Forbidden);
+        drop(tx);
+        let err = AppError::field("resident_phone", Msg::ErrNoSuchResident);
+        return Err(ctx::refused(&state, &user, "create_pairing", ("person", resident), None, err).await);
     }
     let (volunteer, _) = orders_repo::person_by_phone(&mut tx, volunteer_phone.as_str())
         .await?

@@ -22,7 +22,7 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
         accounts_repo::set_locale(&mut tx, user.account_id, locale).await?;
         tx.commit().await?;
     }
-    ctx::set_cookie(crate::auth::cookie(LOCALE_COOKIE, locale.tag(), ONE_YEAR, false, state.settings.secure_cookies));
+    ctx::set_cookie(crate::auth::cookie(LOCALE_COOKIE, locale.tag(), ONE_YEAR, false, ctx::secure_cookies()));
     Ok(())
 }
 
@@ -40,6 +40,6 @@ pub async fn set_elder_mode(on: String) -> Result<(), AppError> {
         tx.commit().await?;
     }
     let value = if on { "1" } else { "0" };
-    ctx::set_cookie(crate::auth::cookie(ELDER_COOKIE, value, ONE_YEAR, false, state.settings.secure_cookies));
+    ctx::set_cookie(crate::auth::cookie(ELDER_COOKIE, value, ONE_YEAR, false, ctx::secure_cookies()));
     Ok(())
 }

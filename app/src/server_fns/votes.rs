@@ -8,7 +8,7 @@ use {super::ctx, crate::domain::role::Role, crate::vote_writer::VoteRequest, std
 
 /// Whether the user is registered as a resident or volunteer inside the area `scope`.
 #[cfg(feature = "ssr")]
-pub(crate) fn may_vote_in(user: &crate::session::SessionUser, scope: &str) -> bool {
+pub(crate) fn registered_in(user: &crate::session::SessionUser, scope: &str) -> bool {
     user.roles.iter().any(|r| {
         matches!(r.role, Role::Resident | Role::Volunteer) && crate::domain::grid::is_within(&r.node_code, scope)
     })

@@ -23,12 +23,22 @@ impl TestApp {
     }
 
     pub async fn spawn_with(dir: tempfile::TempDir, settings: impl FnOnce(&mut app::state::Settings)) -> Self {
+        Self::spawn_config(dir, |config| settings(&mut config.settings)).await
+    }
+
+    /// The demo city on a fresh database, with `change` applied to the configuration last.
+    pub async fn spawn_config(dir: tempfile::TempDir, change: impl FnOnce(&mut Config)) -> Self {
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let mut config = Config::from_env_and_args(["--addr".to_string(), "127.0.0.1:0".into()]).expect("config");
         config.database_url = url;
-        // One test client makes thousands of calls from 127.0.0.1; the budget has its own test.
+        config.seed_demo = true;
+        // One test client makes thousands of calls from 127.0.0.1; the budgets have their own tests.
         config.settings.api_per_ip_per_minute = 1_000_000;
-        settings(&mut config.settings);
+        config.settings.refusals_per_ip_per_minute = 1_000_000;
+        config.settings.anonymous_refusals_logged_per_minute = 1_000_000;
+        config.settings.welfare_per_ip_per_10_minutes = 1_000_000;
+        config.settings.welfare_per_phone_per_hour = 1_000_000;
+        change(&mut config);
         let app = Application::build(config).await.expect("build");
         let base = format!("http://{}", app.addr());
         let pool = app.state().pool.clone();

@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 use sqlx::SqlitePool;
 
-/// Adds `n` residents of micro-grids inside the area named `area`, each with a live
-/// session made the way sign-in makes one (only the token's hash is stored). Returns
+/// Adds `n` residents of micro-grids inside the area named `area`, verified by grid staff
+/// (so they may vote), each with a live session made the way sign-in makes one (only the
+/// token's hash is stored). Returns
 /// (account id, `Cookie` header value) per resident.
 pub async fn residents_with_sessions(pool: &SqlitePool, area: &str, n: usize, first_phone: u64) -> Vec<(i64, String)> {
     let micro_grids: Vec<i64> = sqlx::query_scalar(
@@ -29,7 +30,8 @@ pub async fn residents_with_sessions(pool: &SqlitePool, area: &str, n: usize, fi
                 .await
                 .expect("person");
         let account: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, 'unused') RETURNING id",
+            "INSERT INTO accounts (person_id, phone, password_hash, verified_at) VALUES (?, ?, 'unused', unixepoch())
+             RETURNING id",
         )
         .bind(person)
         .bind(&phone)
