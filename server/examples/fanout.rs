@@ -18,6 +18,8 @@
 //!
 //! `cargo run --release -p server --example fanout -- [--server target/release/server]
 //!  [--subscribers 5000] [--slow 10] [--rate 5] [--seconds 20] [--phases both|fast|slow]`
+#[path = "../tests/common/mod.rs"]
+mod common;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -352,45 +354,6 @@ struct Server {
     cookies: Vec<String>,
 }
 
-/// `n` resident accounts of the demo city's first micro-grid with a live session each.
-async fn subscriber_cookies(db: &std::path::Path, n: usize) -> Vec<String> {
-    let pool = support::open(db).await;
-    let micro: i64 = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE level = 'micro_grid' ORDER BY id LIMIT 1")
-        .fetch_one(&pool)
-        .await
-        .expect("a micro-grid");
-    let mut tx = pool.begin().await.expect("tx");
-    let mut accounts = Vec::with_capacity(n);
-    for i in 0..n {
-        let phone = format!("137{:08}", i);
-        let person: i64 =
-            sqlx::query_scalar("INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id")
-                .bind(format!("订阅者{i}"))
-                .bind(&phone)
-                .bind(micro)
-                .fetch_one(&mut *tx)
-                .await
-                .expect("person");
-        let account: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, 'unused') RETURNING id",
-        )
-        .bind(person)
-        .bind(&phone)
-        .fetch_one(&mut *tx)
-        .await
-        .expect("account");
-        sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'resident', ?)")
-            .bind(account)
-            .bind(micro)
-            .execute(&mut *tx)
-            .await
-            .expect("role");
-        accounts.push(account);
-    }
-    tx.commit().await.expect("commit");
-    support::sessions(&pool, &accounts).await
-}
-
 impl Server {
     /// Starts the release server on a fresh database and signs a resident in.
     async fn start(a: &Args, dir: &std::path::Path, tag: &str) -> (support::ServerProcess, Server) {
@@ -399,7 +362,12 @@ impl Server {
         let (process, base) = support::start_server(&a.server, &db, &[("GRIDSTATION_MAX_STREAMS", &max_streams)]).await;
         let addr = base.trim_start_matches("http://").parse().expect("server address");
         let resident = support::signed_in_client(&base, "13800000001", "gridstation").await;
-        let cookies = subscriber_cookies(&db, a.subscribers).await;
+        let pool = support::open(&db).await;
+        let cookies = common::residents_with_sessions(&pool, "幸福街道", a.subscribers, 13_700_000_000)
+            .await
+            .into_iter()
+            .map(|(_, cookie)| cookie)
+            .collect();
         let pid = process.pid();
         (process, Server { pid, addr, base, resident, cookies })
     }

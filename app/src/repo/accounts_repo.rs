@@ -33,6 +33,19 @@ pub async fn create_resident(
     password_hash: &str,
     micro_grid_id: i64,
 ) -> Result<i64, sqlx::Error> {
+    let account = insert_person_with_account(conn, name, phone, password_hash, Some(micro_grid_id)).await?;
+    grant(conn, account, "resident", micro_grid_id).await?;
+    Ok(account)
+}
+
+/// A person (of `micro_grid_id`, if given) and their account; returns the account id.
+async fn insert_person_with_account(
+    conn: &mut SqliteConnection,
+    name: &str,
+    phone: &str,
+    password_hash: &str,
+    micro_grid_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     let person: i64 =
         sqlx::query_scalar("INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id")
             .bind(name)
@@ -40,19 +53,22 @@ pub async fn create_resident(
             .bind(micro_grid_id)
             .fetch_one(&mut *conn)
             .await?;
-    let account: i64 =
-        sqlx::query_scalar("INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, ?) RETURNING id")
-            .bind(person)
-            .bind(phone)
-            .bind(password_hash)
-            .fetch_one(&mut *conn)
-            .await?;
-    sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'resident', ?)")
+    sqlx::query_scalar("INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, ?) RETURNING id")
+        .bind(person)
+        .bind(phone)
+        .bind(password_hash)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+async fn grant(conn: &mut SqliteConnection, account: i64, role: &str, node: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, ?, ?)")
         .bind(account)
-        .bind(micro_grid_id)
+        .bind(role)
+        .bind(node)
         .execute(&mut *conn)
         .await?;
-    Ok(account)
+    Ok(())
 }
 
 /// The first administrator of a new installation: a subdistrict (the root of its grid)
@@ -82,23 +98,8 @@ pub async fn create_first_admin(
             .bind(subdistrict_name)
             .fetch_one(&mut *conn)
             .await?;
-    let person: i64 = sqlx::query_scalar("INSERT INTO people (full_name, phone) VALUES (?, ?) RETURNING id")
-        .bind(name)
-        .bind(phone)
-        .fetch_one(&mut *conn)
-        .await?;
-    let account: i64 =
-        sqlx::query_scalar("INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, ?) RETURNING id")
-            .bind(person)
-            .bind(phone)
-            .bind(password_hash)
-            .fetch_one(&mut *conn)
-            .await?;
-    sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, 'subdistrict_admin', ?)")
-        .bind(account)
-        .bind(node)
-        .execute(&mut *conn)
-        .await?;
+    let account = insert_person_with_account(conn, name, phone, password_hash, None).await?;
+    grant(conn, account, "subdistrict_admin", node).await?;
     Ok(Some(account))
 }
 

@@ -256,19 +256,8 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
     let to = match actor.check(action, &facts) {
         Ok(to) => to,
         Err(refusal) => {
-            audit_repo::record(
-                &mut tx,
-                AuditEntry {
-                    actor_id: Some(user.account_id),
-                    action: "order_refused",
-                    object_kind: "service_order",
-                    object_id: Some(id),
-                    refused: true,
-                    detail: format!("{action_name}: {refusal:?} in {}", facts.status.as_str()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let detail = format!("{action_name}: {refusal:?} in {}", facts.status.as_str());
+            record_refusal(&mut tx, user.account_id, id, detail).await?;
             tx.commit().await?;
             return Err(match (refusal, action) {
                 (Refusal::WrongState, OrderAction::Take) => AppError::Conflict(Msg::ErrOrderTaken),
@@ -290,22 +279,11 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
             _ => None,
         };
         if let Some(msg) = refusal {
-            audit_repo::record(
-                &mut tx,
-                AuditEntry {
-                    actor_id: Some(user.account_id),
-                    action: "order_refused",
-                    object_kind: "service_order",
-                    object_id: Some(id),
-                    refused: true,
-                    detail: format!(
-                        "{action_name}: rate limit ({} takes this hour, {} releases today)",
-                        activity.takes_last_hour, activity.releases_last_day
-                    ),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let detail = format!(
+                "{action_name}: rate limit ({} takes this hour, {} releases today)",
+                activity.takes_last_hour, activity.releases_last_day
+            );
+            record_refusal(&mut tx, user.account_id, id, detail).await?;
             tx.commit().await?;
             return Err(AppError::Conflict(msg));
         }
@@ -359,6 +337,26 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
     tx.commit().await?;
     state.bus.publish(Topic::Orders, Some(id));
     Ok(())
+}
+
+/// The audit row of an order action refused inside its transaction.
+#[cfg(feature = "ssr")]
+async fn record_refusal(
+    tx: &mut sqlx::SqliteConnection,
+    actor: i64,
+    order: i64,
+    detail: String,
+) -> Result<(), sqlx::Error> {
+    let entry = AuditEntry {
+        actor_id: Some(actor),
+        action: "order_refused",
+        object_kind: "service_order",
+        object_id: Some(order),
+        refused: true,
+        detail,
+        ..Default::default()
+    };
+    audit_repo::record(tx, entry).await.map(|_| ())
 }
 
 #[cfg(feature = "ssr")]
