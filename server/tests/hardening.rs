@@ -793,12 +793,13 @@ async fn a_wrong_database_url_stops_start_up_and_an_empty_database_starts_empty(
     assert_eq!(std::fs::read_dir(cwd.path()).expect("dir").count(), 0, "no file was created");
 
     // Without GRIDSTATION_DEMO an empty database starts empty…
+    let empty = TestApp::spawn_config(tempfile::tempdir().expect("tempdir"), |c| c.seed_demo = false).await;
+    assert_eq!(empty.count("SELECT count(*) FROM grid_nodes").await, 0);
+    assert_eq!(empty.count("SELECT count(*) FROM accounts").await, 0);
+    // …and `server create-admin` makes the first administrator, who signs in once the
+    // server starts on that database.
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}/test.db", dir.path().display());
-    let app = TestApp::spawn_config(dir, |c| c.seed_demo = false).await;
-    assert_eq!(app.count("SELECT count(*) FROM grid_nodes").await, 0);
-    assert_eq!(app.count("SELECT count(*) FROM accounts").await, 0);
-    // …and `server create-admin` makes the first administrator, who signs in.
     let password = "Qingshui-Admin-2026";
     let create = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_server"))
@@ -817,6 +818,7 @@ async fn a_wrong_database_url_stops_start_up_and_an_empty_database_starts_empty(
     let ok = create(&["13900000001", "周建华", "320602001", "幸福街道"]);
     assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
     assert!(!create(&["13900000002", "李四", "320602001", "幸福街道"]).status.success(), "the code is taken");
+    let app = TestApp::spawn_config(dir, |c| c.seed_demo = false).await;
     let admin = app.client();
     let (status, body) = app.post(&admin, "login", &[("phone", "13900000001"), ("password", password)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
