@@ -127,13 +127,17 @@ impl LiveVersions {
     }
 }
 
-/// Opens the event stream once, after the page's islands have hydrated (called from the
+/// Opens the event stream once, for a signed-in viewer, after the page's islands have hydrated (called from the
 /// last island, `routes::Interactive`). A live signal that changed before an island
 /// hydrated (the stream opened, an event came in) would leave its server-rendered markup
 /// behind, because hydration takes the markup as it is.
 pub fn start() {
     #[cfg(feature = "hydrate")]
     {
+        // The stream is for signed-in viewers only (a visitor would be answered 401).
+        if crate::use_viewer().user.is_none() {
+            return;
+        }
         let live = use_live();
         if !live.started.get_value() {
             live.started.set_value(true);
