@@ -1,4 +1,4 @@
-//! Access (issue 7): every server function that takes a principal or an object id, called
+//! Access: every server function that takes a principal or an object id, called
 //! by a visitor and by each of the six roles against an object of their own area, of a
 //! foreign area and someone else's object (IDOR), each cell asserting the exact answer.
 //!

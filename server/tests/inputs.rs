@@ -1,4 +1,4 @@
-//! Issue 7: every server function and every other endpoint, fed malformed, oversized,
+//! Every server function and every other endpoint, fed malformed, oversized,
 //! missing, wrong-type and hostile input, as a subdistrict admin, a resident and a
 //! visitor. Every answer is a 4xx with a clear message (or a 2xx for input that is
 //! hostile but valid, stored verbatim and shown escaped), never a 5xx, a dropped
