@@ -1,8 +1,8 @@
 //! Shared pieces of the pages.
 use crate::domain::order::Urgency;
-use crate::dto::OrderCard;
+use crate::dto::{MyOrderCard, MyOrdersView, OrderCard};
 use crate::error::AppError;
-use crate::i18n::{age_text, section_label, Msg};
+use crate::i18n::{age_text, next_step_label, section_label, status_label, Msg};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -170,6 +170,105 @@ pub fn OrderCardView(order: OrderCard) -> impl IntoView {
                 {order.building.unwrap_or_default()} " · " {order.requester_masked}
             </p>
         </li>
+    }
+}
+
+/// 我的订单: the needs the viewer posted and the orders they took, each with its status and
+/// what happens next (the viewer's own turn marked). `compact` (首页) lists only the
+/// unfinished ones and says nothing when there are none.
+#[component]
+pub fn MyOrders(mine: MyOrdersView, #[prop(optional)] compact: bool) -> impl IntoView {
+    let MyOrdersView { requested, taken, takes_orders } = mine;
+    let active = |list: &[MyOrderCard]| list.iter().filter(|o| !o.status.is_final()).count();
+    if compact && active(&requested) + active(&taken) == 0 {
+        return None;
+    }
+    let show_taken = takes_orders || !taken.is_empty();
+    let list = move |label: Msg, empty: Msg, orders: Vec<MyOrderCard>| {
+        let orders: Vec<MyOrderCard> = orders.into_iter().filter(|o| !compact || !o.status.is_final()).collect();
+        view! {
+            <h3>{tr(label)}</h3>
+            {if orders.is_empty() {
+                view! { <p class="muted">{tr(empty)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="my-orders" aria-label=tr(label)>
+                        {orders.into_iter().map(|o| view! { <MyOrderItem order=o/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        }
+    };
+    Some(view! {
+        <section class="card my-orders-card" id="my-orders" aria-labelledby="my-orders-title">
+            <h2 id="my-orders-title">{tr(Msg::MyOrders)}</h2>
+            {(!compact || active(&requested) > 0).then(|| list(Msg::MyRequested, Msg::NoMyRequested, requested))}
+            {(show_taken && (!compact || active(&taken) > 0)).then(|| list(Msg::MyTaken, Msg::NoMyTaken, taken))}
+            {compact.then(|| view! { <p><a href="/me#my-orders" class="more">{tr(Msg::SeeAll)}</a></p> })}
+        </section>
+    })
+}
+
+#[component]
+fn MyOrderItem(order: MyOrderCard) -> impl IntoView {
+    let locale = use_viewer().locale;
+    let todo = order.next.is_mine_to_do();
+    view! {
+        <li class="my-order" class:todo=todo class:finished=order.status.is_final()>
+            <div class="order-meta">
+                <span class=format!("tag section-{}", order.section.as_str())>{section_label(order.section).text(locale)}</span>
+                {(order.urgency == Urgency::Urgent).then(|| view! { <span class="tag urgent">{Msg::UrgencyUrgent.text(locale)}</span> })}
+                <span class=format!("status status-{}", order.status.as_str())>{status_label(order.status).text(locale)}</span>
+                <span class="age">{age_text(locale, order.age_secs)}</span>
+            </div>
+            <p class="order-title"><a href=format!("/orders/{}", order.id)>{order.title}</a></p>
+            <p class="next-step">
+                {todo.then(|| view! { <span class="tag todo">{Msg::ToDo.text(locale)}</span> " " })}
+                {next_step_label(order.next).text(locale)}
+                {order.taker.map(|t| view! { " · " {Msg::Taker.text(locale)} " " {t} })}
+            </p>
+        </li>
+    }
+}
+
+/// The key of a create form (see `domain::form_key`), rendered by the server for the page.
+/// Every tap of the same filled-in form sends the same key, so a double tap creates one
+/// object; once a submission came back and the person edits the form again (`edited`,
+/// from the form's inputs), the next submission is a new one with a key of its own.
+#[derive(Clone, Copy)]
+pub struct FormKeyState {
+    base: StoredValue<String>,
+    generation: RwSignal<usize>,
+    completed: Signal<usize>,
+}
+
+impl FormKeyState {
+    pub fn new<S, T>(base: String, action: ServerAction<S>) -> Self
+    where
+        S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+        T: Clone + Send + Sync + 'static,
+    {
+        Self {
+            base: StoredValue::new(base),
+            generation: RwSignal::new(0),
+            completed: Signal::derive(move || action.version().get()),
+        }
+    }
+
+    /// The person changed the form: after a finished submission, the next is a new one.
+    pub fn edited(&self) {
+        let completed = self.completed.get_untracked();
+        if self.generation.get_untracked() != completed {
+            self.generation.set(completed);
+        }
+    }
+
+    /// The hidden input carrying the key.
+    pub fn input(&self) -> impl IntoView {
+        let (base, generation) = (self.base, self.generation);
+        view! {
+            <input type="hidden" name="form_key" value=move || crate::domain::form_key::FormKey::nth(&base.read_value(), generation.get())/>
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 pub mod csv;
 pub mod dashboard;
 pub mod election;
+pub mod form_key;
 pub mod grid;
 pub mod matching;
 pub mod order;
@@ -13,5 +14,6 @@ pub mod privacy;
 mod props;
 pub mod role;
 pub mod sentiment;
+pub mod step;
 pub mod text;
 pub mod time;

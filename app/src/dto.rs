@@ -52,6 +52,31 @@ pub struct OrderCard {
     pub requester_masked: String,
 }
 
+/// One of the viewer's own orders (我的订单), with what happens next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyOrderCard {
+    pub id: i64,
+    pub section: crate::domain::order::ServiceSection,
+    pub urgency: crate::domain::order::Urgency,
+    pub status: crate::domain::order::OrderStatus,
+    pub title: String,
+    pub next: crate::domain::order::NextStep,
+    /// For the requester: who took it.
+    pub taker: Option<String>,
+    pub building: Option<String>,
+    /// Seconds since it last changed.
+    pub age_secs: i64,
+}
+
+/// 我的订单: the needs the viewer posted and the orders they took, unfinished first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyOrdersView {
+    pub requested: Vec<MyOrderCard>,
+    pub taken: Vec<MyOrderCard>,
+    /// Whether the viewer takes orders (volunteers, grid leaders): the taken list is shown.
+    pub takes_orders: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedItem {
     pub id: i64,
@@ -63,6 +88,8 @@ pub struct FeedItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HomeView {
     pub area_name: String,
+    /// The signed-in viewer's unfinished orders.
+    pub mine: Option<MyOrdersView>,
     pub station: Option<StationCard>,
     pub numbers: AreaNumbers,
     pub latest: Vec<OrderCard>,
@@ -234,6 +261,16 @@ pub struct OrderContact {
     pub phone: Option<String>,
 }
 
+/// For the requester: who took their order and how to reach them (the volunteer's
+/// number if they agreed to share it, and the station's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TakerContact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub station: Option<String>,
+    pub station_phone: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderEventView {
     pub status: crate::domain::order::OrderStatus,
@@ -255,7 +292,10 @@ pub struct OrderView {
     pub micro_grid: String,
     pub requester_masked: String,
     pub taker: Option<String>,
+    /// The requester's details, for the taker and grid staff.
     pub contact: Option<OrderContact>,
+    /// The taker's details, for the requester while the order is held.
+    pub taker_contact: Option<TakerContact>,
     /// For a taker who does not see the contact yet: seconds until they do.
     pub contact_in_secs: Option<i64>,
     pub minutes_spent: Option<i64>,
@@ -354,6 +394,8 @@ pub struct VolunteerProfileView {
     /// 21 bits: day * 3 + part, Monday morning first.
     pub availability: u32,
     pub intro: String,
+    /// Residents whose orders they take may see their mobile number.
+    pub shares_phone: bool,
     pub area: Option<String>,
     pub service_hours: f64,
     pub orders_completed: i64,

@@ -85,6 +85,8 @@ messages! {
 
     SignIn => ("登录", "Sign in"),
     SignUp => ("注册", "Sign up"),
+    WholeCity => ("全市", "The whole city"),
+    FiguresOf => ("数据范围：", "Figures for: "),
     SignOut => ("退出登录", "Sign out"),
     Phone => ("手机号", "Phone number"),
     Password => ("密码", "Password"),
@@ -161,6 +163,7 @@ messages! {
     NotSignedInHint => ("登录后可以发布需求、接单和投票。", "Sign in to post needs, take orders and vote."),
 
     Hello => ("您好", "Hello"),
+    GreetingComma => ("，", ", "),
     Welcome => ("欢迎来到网格驿站", "Welcome to Grid Station"),
     MyStation => ("我的驿站", "My station"),
     OpenHours => ("开放时间", "Opening hours"),
@@ -193,6 +196,7 @@ messages! {
 
     AdminTitle => ("网格管理", "Grid administration"),
     MyArea => ("管辖范围", "My area"),
+    MyAddress => ("我的住址", "My address"),
     Households => ("户数", "Households"),
     Residents => ("居民", "Residents"),
     OverSixty => ("60岁以上", "Over 60"),
@@ -254,6 +258,29 @@ messages! {
     ContactAfterHold => ("开始服务后，或接单满10分钟后，这里会显示居民的姓名、房号和电话。", "The resident's name, room and phone appear here once you start the service, or 10 minutes after taking the order."),
     Requester => ("求助人", "Requester"),
     Taker => ("接单人", "Taken by"),
+    OrderCancelledNotice => ("居民取消了您接的需求，原因：", "The resident cancelled the order you took. Reason: "),
+    CancelTakenHint => ("志愿者已接单，取消时请写明原因，我们会告诉志愿者。", "A volunteer has taken it: say why you cancel and we will tell them."),
+    ContactTaker => ("联系接单志愿者", "Contact the volunteer"),
+    CallVolunteer => ("打电话给志愿者", "Call the volunteer"),
+    CallStation => ("打电话给驿站", "Call the station"),
+    SharePhone => ("接单后，让下单居民看到我的手机号", "Let residents whose orders I take see my mobile number"),
+    MyOrders => ("我的订单", "My orders"),
+    MyRequested => ("我发布的需求", "Needs I posted"),
+    MyTaken => ("我接的单", "Orders I took"),
+    NoMyRequested => ("还没有发布过需求。", "You have not posted a need yet."),
+    NoMyTaken => ("还没有接过单。", "You have not taken an order yet."),
+    PostNeed => ("我需要", "I need help"),
+    NextAwaitTaker => ("等待志愿者接单", "Waiting for a volunteer"),
+    NextAwaitVisit => ("志愿者已接单，等待上门服务", "A volunteer took it and will come"),
+    NextBeingServed => ("服务进行中", "Being served"),
+    NextConfirmIt => ("服务已完成，请确认并评价", "Done: please confirm and rate"),
+    NextStartIt => ("到达后请点“开始服务”", "Tap “Start service” when you arrive"),
+    NextFinishIt => ("服务结束后请点“完成服务”", "Tap “Finish service” when done"),
+    NextAwaitConfirmation => ("等待居民确认", "Waiting for the resident to confirm"),
+    NextDone => ("已完成", "Completed"),
+    NextCancelled => ("已取消", "Cancelled"),
+    ToDo => ("待我处理", "Your turn"),
+    HandledByMe => ("交给我处置的民情", "Items handed to me"),
     History => ("进度", "History"),
     OnBehalfNote => ("由网格员代下单", "Placed by grid staff on the resident's behalf"),
     EscalatedNote => ("已超时未接单，已上报网格长", "Not taken in time; escalated to the grid leader"),
@@ -264,7 +291,6 @@ messages! {
     Copied => ("已复制，可粘贴到微信群", "Copied; paste it into the WeChat group"),
     CopyHint => ("复制下面的文字发到微信群：", "Copy this text into the WeChat group:"),
     SuitsMe => ("适合我", "Suits me"),
-    MyOrders => ("我的需求与服务", "My orders"),
     NoOrdersYet => ("还没有记录", "Nothing yet"),
     ViewOrder => ("查看", "View"),
     Minutes => ("分钟", "min"),
@@ -372,6 +398,10 @@ messages! {
     GridEditor => ("网格管理", "Grid editor"),
     AddChild => ("添加下级", "Add below"),
     DeleteNode => ("删除", "Delete"),
+    ConfirmDelete => ("确认删除", "Delete it"),
+    DeleteHint => ("删除后它的楼栋和记录并入所选节点；可用“撤销”恢复最近一次修改。", "Its buildings and records go to the node chosen; “Undo” restores the last change."),
+    MergeHint => ("合并后本节点的楼栋、居民和记录都并入所选节点。", "Its buildings, residents and records all go to the node chosen."),
+    ChooseTarget => ("请选择", "Choose"),
     DeleteInto => ("删除，内容并入", "Delete, moving its contents to"),
     MergeInto => ("合并到", "Merge into"),
     Merge => ("合并", "Merge"),
@@ -704,10 +734,15 @@ messages! {
     Open311Keys => ("已签发的密钥", "Issued keys"),
     Open311NoKeys => ("还没有签发密钥", "No keys issued yet"),
     Open311Revoke => ("吊销", "Revoke"),
+    Open311ConfirmRevoke => ("确认吊销", "Revoke it"),
+    Open311RevokeHint => ("吊销后，用这个密钥的系统会立即无法访问。", "Systems using this key lose access at once."),
     Open311Revoked => ("已吊销", "Revoked"),
     Open311Issued => ("签发于", "Issued"),
     Open311Area => ("区域", "Area"),
     Open311Received => ("已收到，网格员会尽快受理", "Received: grid staff will take it up soon"),
+    Open311Fingerprint => ("指纹", "Fingerprint"),
+    CopyKey => ("复制密钥", "Copy the key"),
+    KeyCopied => ("已复制", "Copied"),
     Open311ErrLabel => ("请填写密钥用途（1–60字）", "Say what the key is for (1–60 characters)"),
 }
 
@@ -744,6 +779,22 @@ pub fn section_label(section: crate::domain::order::ServiceSection) -> Msg {
         S::PolicyConsultation => Msg::SectionPolicy,
         S::TargetedAssistance => Msg::SectionAssistance,
         S::Environment => Msg::SectionEnvironment,
+    }
+}
+
+/// What happens next to one of the person's own orders.
+pub fn next_step_label(step: crate::domain::order::NextStep) -> Msg {
+    use crate::domain::order::NextStep as N;
+    match step {
+        N::AwaitTaker => Msg::NextAwaitTaker,
+        N::AwaitVisit => Msg::NextAwaitVisit,
+        N::BeingServed => Msg::NextBeingServed,
+        N::ConfirmIt => Msg::NextConfirmIt,
+        N::StartIt => Msg::NextStartIt,
+        N::FinishIt => Msg::NextFinishIt,
+        N::AwaitConfirmation => Msg::NextAwaitConfirmation,
+        N::Done => Msg::NextDone,
+        N::Cancelled => Msg::NextCancelled,
     }
 }
 

@@ -71,7 +71,7 @@ pub fn CopyButton(source: String, label: String, done: String) -> impl IntoView 
 }
 
 /// Puts the text of element `id` on the clipboard (browser only).
-fn copy_from(id: &str) {
+pub(crate) fn copy_from(id: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(text) = document().get_element_by_id(id).and_then(|el| el.text_content()) {
         let _ = window().navigator().clipboard().write_text(&text);

@@ -6,6 +6,7 @@ pub mod board_repo;
 pub mod dashboard_repo;
 pub mod db;
 pub mod elders_repo;
+pub mod form_keys_repo;
 pub mod grid_repo;
 pub mod orders_repo;
 pub mod pairings_repo;

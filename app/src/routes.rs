@@ -8,7 +8,6 @@ use crate::pages;
 use leptos::prelude::*;
 
 pub use pages::accounts::AccountsPage as Accounts;
-pub use pages::admin::AdminPage as Admin;
 pub use pages::audit::AuditPage as Audit;
 pub use pages::board::BoardPage as Board;
 pub use pages::dashboard::DashboardPage as Dashboard;
@@ -20,16 +19,50 @@ pub use pages::login::LoginPage as Login;
 pub use pages::login::SignupPage as Signup;
 pub use pages::me::MePage as Me;
 pub use pages::offers::OffersPage as Offers;
-pub use pages::open311::Open311Page as Open311;
 pub use pages::order::NewOrderPage as NewOrder;
 pub use pages::order::OrderPage as Order;
 pub use pages::pairings::PairingsPage as Pairings;
 pub use pages::queue::LeaderQueuePage as LeaderQueue;
 pub use pages::sentiment::ItemPage as SentimentItem;
-pub use pages::sentiment::NewItemPage as NewSentiment;
 pub use pages::sentiment::SentimentPage as Sentiment;
 pub use pages::stars::StarsPage as Stars;
-pub use pages::welfare::WelfarePage as Welfare;
+
+/// A fresh key for a create form the page renders (`domain::form_key`), made on the server
+/// and handed to the page's island as a prop, so the hydrated page keeps the same one.
+fn form_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server_fns::ctx::new_form_key()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
+
+/// /admin, /admin/grids: the grid editor (添加下级 is a create form).
+#[component]
+pub fn Admin() -> impl IntoView {
+    view! { <pages::admin::AdminPage form_key=form_key()/> }
+}
+
+/// /admin/open311 (签发密钥 is a create form).
+#[component]
+pub fn Open311() -> impl IntoView {
+    view! { <pages::open311::Open311Page form_key=form_key()/> }
+}
+
+/// /sentiment/new: 记录民情 / 我要反映.
+#[component]
+pub fn NewSentiment() -> impl IntoView {
+    view! { <pages::sentiment::NewItemPage form_key=form_key()/> }
+}
+
+/// /welfare: the public welfare-check request.
+#[component]
+pub fn Welfare() -> impl IntoView {
+    view! { <pages::welfare::WelfarePage form_key=form_key()/> }
+}
 
 /// The last island of every page. Islands hydrate in document order, each lazy one after
 /// its code arrived, so when this one runs the page is interactive: it opens the live

@@ -55,6 +55,20 @@ pub(crate) mod ctx {
         viewer().user.ok_or(AppError::Unauthorized)
     }
 
+    /// The key a create form was rendered with: none when the form sent none, refused
+    /// when it is malformed (no form of ours sends that).
+    pub fn form_key(text: &str) -> Result<Option<crate::domain::form_key::FormKey>, AppError> {
+        match text.trim() {
+            "" => Ok(None),
+            key => crate::domain::form_key::FormKey::parse(key).map(Some).ok_or(AppError::BadRequest),
+        }
+    }
+
+    /// A fresh key for a create form being rendered.
+    pub fn new_form_key() -> String {
+        crate::auth::new_token()[..32].to_string()
+    }
+
     /// Whether the request is a plain HTML form post (no WASM), which wants a 302.
     pub fn is_plain_form(parts: &Parts) -> bool {
         parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))

@@ -98,6 +98,8 @@ const TABLE: &[(&str, Target, &str)] = &[
     ("me_data",                Own,     "401 A   A   A   A   A   A  "),
     // ---- orders.rs ----------------------------------------------------------------------
     ("order_form",             Own,     "401 A   A   A   A   A   A  "),
+    // The viewer's own orders: nobody names someone else's.
+    ("my_orders",              Own,     "401 A   A   A   A   A   A  "),
     // Own: for oneself; Other: 代下单 for a resident of 向日葵; Foreign: for one of 朝晖.
     ("place_order",            Own,     "401 A   A   A   A   A   A  "),
     ("place_order",            Other,   "401 403 403 A   A   A   A  "),
@@ -337,6 +339,7 @@ const READS: &[&str] = &[
     "home_data",
     "me_data",
     "order_form",
+    "my_orders",
     "order_detail",
     "offers_data",
     "feed_data",
@@ -380,6 +383,7 @@ const PUBLIC: &[&str] = &[
 ];
 const ORDERS: &[&str] = &[
     "order_form",
+    "my_orders",
     "place_order",
     "order_detail",
     "take_order",
@@ -1208,9 +1212,10 @@ impl<'a> World<'a> {
             ]),
             ("set_locale", _) => Prep::form(&[("locale", "en")]),
             ("set_elder_mode", _) => Prep::form(&[("on", "1")]),
-            ("logout" | "signup_choices" | "home_data" | "me_data" | "order_form" | "sentiment_form", _) => {
-                Prep::default()
-            }
+            (
+                "logout" | "signup_choices" | "home_data" | "me_data" | "order_form" | "my_orders" | "sentiment_form",
+                _,
+            ) => Prep::default(),
             ("volunteer_profile", _) => Prep::default(),
             // ---- orders.rs
             ("place_order", _) => {

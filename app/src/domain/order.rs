@@ -141,6 +141,8 @@ impl OrderStatus {
         match (self, action) {
             (S::Open, A::Take) => Some(S::Taken),
             (S::Open, A::Cancel) => Some(S::Cancelled),
+            // Plans change after a volunteer took it too; the taker is told (with the reason).
+            (S::Taken, A::Cancel) => Some(S::Cancelled),
             (S::Taken, A::Release) => Some(S::Open),
             (S::Taken, A::Start) => Some(S::InService),
             (S::InService, A::Finish) => Some(S::AwaitingConfirmation),
@@ -152,6 +154,80 @@ impl OrderStatus {
 
     pub fn is_final(self) -> bool {
         matches!(self, OrderStatus::Completed | OrderStatus::Cancelled)
+    }
+}
+
+/// The last step written in an order's history.
+pub type LastStep = super::step::LastStep<OrderStatus>;
+
+impl OrderAction {
+    /// Whether `account` doing this now repeats their own step that was just written (a
+    /// double tap whose second request arrived after the first committed). Such a repeat
+    /// is answered as the success it was, and writes nothing.
+    pub fn repeats(self, account: i64, status: OrderStatus, last: Option<LastStep>) -> bool {
+        last.is_some_and(|l| l.repeated_by(account, status, |from| from.after(self)))
+    }
+
+    /// A cancellation after a volunteer took the order says why: they are told.
+    pub fn needs_reason(self, status: OrderStatus) -> bool {
+        matches!(self, OrderAction::Release | OrderAction::Dispute)
+            || (self == OrderAction::Cancel && status != OrderStatus::Open)
+    }
+}
+
+/// Which side of an order a person is on, for their own list (我的订单).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Side {
+    /// 我发布的需求: they asked for it (or staff placed it for them).
+    Requester,
+    /// 我接的单: they took it.
+    Taker,
+}
+
+/// What happens next to an order, as its owner's list says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NextStep {
+    /// 等待志愿者接单
+    AwaitTaker,
+    /// 志愿者已接单，等待上门
+    AwaitVisit,
+    /// 服务进行中
+    BeingServed,
+    /// 请确认完成并评价
+    ConfirmIt,
+    /// 请开始服务
+    StartIt,
+    /// 服务完成后请点完成服务
+    FinishIt,
+    /// 等待居民确认
+    AwaitConfirmation,
+    /// 已完成
+    Done,
+    /// 已取消
+    Cancelled,
+}
+
+impl NextStep {
+    pub fn of(side: Side, status: OrderStatus) -> NextStep {
+        use OrderStatus as S;
+        match (side, status) {
+            (_, S::Completed) => NextStep::Done,
+            (_, S::Cancelled) => NextStep::Cancelled,
+            (Side::Requester, S::Open) => NextStep::AwaitTaker,
+            (Side::Requester, S::Taken) => NextStep::AwaitVisit,
+            (Side::Requester, S::InService) => NextStep::BeingServed,
+            (Side::Requester, S::AwaitingConfirmation) => NextStep::ConfirmIt,
+            // A taker whose order went back to open no longer holds it; listed as waiting.
+            (Side::Taker, S::Open) => NextStep::AwaitTaker,
+            (Side::Taker, S::Taken) => NextStep::StartIt,
+            (Side::Taker, S::InService) => NextStep::FinishIt,
+            (Side::Taker, S::AwaitingConfirmation) => NextStep::AwaitConfirmation,
+        }
+    }
+
+    /// Whether the person themselves has to act (shown first, marked).
+    pub fn is_mine_to_do(self) -> bool {
+        matches!(self, NextStep::ConfirmIt | NextStep::StartIt | NextStep::FinishIt)
     }
 }
 
@@ -176,10 +252,58 @@ mod tests {
     }
 
     #[test]
-    fn only_an_open_order_can_be_taken_or_cancelled() {
+    fn only_an_open_order_can_be_taken_and_only_before_the_service_starts_cancelled() {
         for status in S::ALL {
             assert_eq!(status.after(A::Take).is_some(), status == S::Open, "{status:?}");
-            assert_eq!(status.after(A::Cancel).is_some(), status == S::Open, "{status:?}");
+            assert_eq!(status.after(A::Cancel).is_some(), matches!(status, S::Open | S::Taken), "{status:?}");
+        }
+    }
+
+    #[test]
+    fn a_repeat_of_ones_own_step_is_recognised_and_nothing_else_is() {
+        let took = LastStep { from: Some(S::Open), to: S::Taken, actor: 7 };
+        assert!(A::Take.repeats(7, S::Taken, Some(took)));
+        // Someone else's take is no repeat of mine: they were faster.
+        assert!(!A::Take.repeats(8, S::Taken, Some(took)));
+        // The order moved on since: not a repeat either.
+        assert!(!A::Take.repeats(7, S::InService, Some(took)));
+        // Taken and released by me, then 接单 again: a new take, not a repeat.
+        let released = LastStep { from: Some(S::Taken), to: S::Open, actor: 7 };
+        assert!(!A::Take.repeats(7, S::Open, Some(released)));
+        assert!(A::Release.repeats(7, S::Open, Some(released)));
+        let confirmed = LastStep { from: Some(S::AwaitingConfirmation), to: S::Completed, actor: 1 };
+        assert!(A::Confirm.repeats(1, S::Completed, Some(confirmed)));
+        assert!(!A::Dispute.repeats(1, S::Completed, Some(confirmed)));
+        let placed = LastStep { from: None, to: S::Open, actor: 1 };
+        assert!(!A::Cancel.repeats(1, S::Open, Some(placed)));
+        assert!(!A::Take.repeats(1, S::Open, None));
+    }
+
+    #[test]
+    fn cancelling_a_taken_order_and_every_release_or_dispute_need_a_reason() {
+        assert!(!A::Cancel.needs_reason(S::Open));
+        assert!(A::Cancel.needs_reason(S::Taken));
+        assert!(A::Release.needs_reason(S::Taken) && A::Dispute.needs_reason(S::AwaitingConfirmation));
+        assert!(!A::Take.needs_reason(S::Open));
+    }
+
+    #[test]
+    fn the_next_step_names_who_acts() {
+        assert_eq!(NextStep::of(Side::Requester, S::AwaitingConfirmation), NextStep::ConfirmIt);
+        assert_eq!(NextStep::of(Side::Taker, S::Taken), NextStep::StartIt);
+        assert_eq!(NextStep::of(Side::Taker, S::InService), NextStep::FinishIt);
+        assert_eq!(NextStep::of(Side::Requester, S::Taken), NextStep::AwaitVisit);
+        for side in [Side::Requester, Side::Taker] {
+            for status in S::ALL {
+                let step = NextStep::of(side, status);
+                assert_eq!(
+                    step.is_mine_to_do(),
+                    matches!(
+                        (side, status),
+                        (Side::Requester, S::AwaitingConfirmation) | (Side::Taker, S::Taken | S::InService)
+                    )
+                );
+            }
         }
     }
 
@@ -198,6 +322,7 @@ mod tests {
         let allowed = [
             (S::Open, A::Take, S::Taken),
             (S::Open, A::Cancel, S::Cancelled),
+            (S::Taken, A::Cancel, S::Cancelled),
             (S::Taken, A::Release, S::Open),
             (S::Taken, A::Start, S::InService),
             (S::InService, A::Finish, S::AwaitingConfirmation),
@@ -471,7 +596,7 @@ mod rule_tests {
     }
 
     #[test]
-    fn cancelling_is_for_the_requester_or_the_area_leaders_and_only_while_open() {
+    fn cancelling_is_for_the_requester_or_the_area_leaders_and_only_before_the_service_starts() {
         let resident = [(Role::Resident, GRID_A.to_string())];
         assert_eq!(
             actor(1, &resident).check(OrderAction::Cancel, &order(OrderStatus::Open, None)),
@@ -479,7 +604,17 @@ mod rule_tests {
         );
         assert_eq!(
             actor(1, &resident).check(OrderAction::Cancel, &order(OrderStatus::Taken, Some(2))),
+            Ok(OrderStatus::Cancelled)
+        );
+        assert_eq!(
+            actor(1, &resident).check(OrderAction::Cancel, &order(OrderStatus::InService, Some(2))),
             Err(Refusal::WrongState)
+        );
+        // The taker releases; they do not cancel someone else's need.
+        let volunteer = [(Role::Volunteer, GRID_A.to_string())];
+        assert_eq!(
+            actor(2, &volunteer).check(OrderAction::Cancel, &order(OrderStatus::Taken, Some(2))),
+            Err(Refusal::NotAllowed)
         );
         let leader = [(Role::GridLeader, "320602001001012".to_string())];
         assert_eq!(

@@ -717,9 +717,10 @@ proptest! {
 // The order state machine, run by random people
 
 /// The documented moves (OrderStatus::after's table, as the order page describes them).
-const ORDER_MOVES: [(OrderStatus, OrderAction, OrderStatus); 7] = [
+const ORDER_MOVES: [(OrderStatus, OrderAction, OrderStatus); 8] = [
     (OrderStatus::Open, OrderAction::Take, OrderStatus::Taken),
     (OrderStatus::Open, OrderAction::Cancel, OrderStatus::Cancelled),
+    (OrderStatus::Taken, OrderAction::Cancel, OrderStatus::Cancelled),
     (OrderStatus::Taken, OrderAction::Release, OrderStatus::Open),
     (OrderStatus::Taken, OrderAction::Start, OrderStatus::InService),
     (OrderStatus::InService, OrderAction::Finish, OrderStatus::AwaitingConfirmation),
@@ -900,8 +901,12 @@ proptest! {
                 prop_assert_eq!(&order, &before);
             }
             prop_assert!(reachable_keys.contains(&status_key(order.status)));
-            let held = !matches!(order.status, OrderStatus::Open | OrderStatus::Cancelled);
-            prop_assert_eq!(order.taker_id.is_some(), held, "a taker exactly while the order is held: {:?}", order);
+            // A cancelled order keeps the taker it had (they are told, and it stays in their list).
+            match order.status {
+                OrderStatus::Open => prop_assert!(order.taker_id.is_none(), "an open order has no taker: {:?}", order),
+                OrderStatus::Cancelled => {}
+                _ => prop_assert!(order.taker_id.is_some(), "a held order has its taker: {:?}", order),
+            }
             if let Some(taker) = order.taker_id {
                 prop_assert_ne!(taker, order.requester_id);
                 prop_assert!(people.iter().all(|p| p.person_id != taker || p.account_id != order.placed_by));

@@ -4,7 +4,7 @@
 //! dragged onto a new parent.
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormKeyState, FormMsg, Loading};
 use crate::domain::grid::NodeLevel;
 use crate::dto::{AdminView, AreaSummary};
 use crate::error::AppError;
@@ -19,12 +19,12 @@ use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
 #[island(lazy)]
-pub fn AdminPage() -> impl IntoView {
+pub fn AdminPage(form_key: String) -> impl IntoView {
     let viewer = use_viewer();
     match viewer.user {
         None => view! { <ErrorPage status=401/> }.into_any(),
         Some(user) if !user.is_staff() => view! { <ErrorPage status=403/> }.into_any(),
-        Some(_) => view! { <GridEditor/> }.into_any(),
+        Some(_) => view! { <GridEditor form_key/> }.into_any(),
     }
 }
 
@@ -48,6 +48,8 @@ struct Edits {
     assign: ServerAction<AssignStaff>,
     remove: ServerAction<RemoveStaff>,
     undo: ServerAction<UndoGridEdit>,
+    /// The key of the 添加下级 form.
+    create_key: FormKeyState,
     /// The error of each edit's last submission, made once for the page (the forms come
     /// and go with every live update; these do not).
     errors: EditErrors,
@@ -67,7 +69,7 @@ struct EditErrors {
 }
 
 impl Edits {
-    fn new() -> Self {
+    fn new(form_key: String) -> Self {
         let rename = ServerAction::new();
         let moving = ServerAction::new();
         let create = ServerAction::new();
@@ -88,7 +90,8 @@ impl Edits {
             remove: error_of(remove),
             undo: error_of(undo),
         };
-        Self { rename, moving, create, delete, merge, split, assign, remove, undo, errors }
+        let create_key = FormKeyState::new(form_key, create);
+        Self { rename, moving, create, delete, merge, split, assign, remove, undo, create_key, errors }
     }
 
     /// Changes whenever any edit finishes.
@@ -115,12 +118,12 @@ where
 }
 
 #[component]
-fn GridEditor() -> impl IntoView {
+fn GridEditor(form_key: String) -> impl IntoView {
     let viewer_runs_elections = use_viewer().user.is_some_and(|u| u.is_area_admin());
     let live = use_live();
     let query = crate::components::use_query();
     let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<i64>().ok()));
-    let edits = Edits::new();
+    let edits = Edits::new(form_key);
     provide_context(edits);
     provide_context(Dragging(RwSignal::new(None)));
     provide_context(Expanded(RwSignal::new(Default::default())));
@@ -347,7 +350,7 @@ fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, sheet: Rw
                 {child_level.map(|_| view! { <CreateForm parent=id/> })}
                 {(level == Some(NodeLevel::MicroGrid) && buildings.len() > 1).then(|| view! { <SplitForm id version buildings/> })}
                 {leader_level.filter(|_| !admin.people.is_empty()).map(|label| view! { <AssignForm node=id label people=admin.people.clone()/> })}
-                <MergeForms id version empty=admin.empty targets=admin.merge_targets.clone() has_parent=admin.parent.is_some()/>
+                <MergeForms id version empty=admin.empty targets=admin.merge_targets.clone() parent=admin.parent.as_ref().map(|p| p.0)/>
                 <UndoForm/>
             </div>
         </details>
@@ -364,7 +367,9 @@ fn MoveForm(id: i64, version: i64, targets: Vec<(i64, String)>) -> impl IntoView
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="version" value=version.to_string()/>
                 <label for="move-to">{tr(Msg::MoveTo)}</label>
-                <select id="move-to" name="parent">
+                // No target is chosen for the admin: a tap on 移动 alone moves nothing.
+                <select id="move-to" name="parent" required>
+                    <option value="" selected=true>{tr(Msg::ChooseTarget)}</option>
                     {targets.into_iter().map(|(t, n)| view! { <option value=t.to_string()>{n}</option> }).collect_view()}
                 </select>
                 <button type="submit" class="btn">{tr(Msg::Move)}</button>
@@ -379,8 +384,9 @@ fn CreateForm(parent: i64) -> impl IntoView {
     let edits = expect_context::<Edits>();
     let error = edits.errors.create;
     view! {
-        <ActionForm action=edits.create attr:class="form inline">
+        <ActionForm action=edits.create attr:class="form inline" on:input=move |_| edits.create_key.edited()>
             <input type="hidden" name="parent" value=parent.to_string()/>
+            {edits.create_key.input()}
             <label for="child-name">{tr(Msg::AddChild)}</label>
             <input id="child-name" name="name" maxlength="40" required/>
             <button type="submit" class="btn">{tr(Msg::AddChild)}</button>
@@ -435,10 +441,18 @@ fn AssignForm(node: i64, label: Msg, people: Vec<(i64, String)>) -> impl IntoVie
 /// Merge into a node of the same level; delete (an empty node simply, a node with
 /// contents by naming where they go).
 #[component]
-fn MergeForms(id: i64, version: i64, empty: bool, targets: Vec<(i64, String)>, has_parent: bool) -> impl IntoView {
+fn MergeForms(id: i64, version: i64, empty: bool, targets: Vec<(i64, String)>, parent: Option<i64>) -> impl IntoView {
     let edits = expect_context::<Edits>();
     let merge_error = edits.errors.merge;
     let delete_error = edits.errors.delete;
+    let has_parent = parent.is_some();
+    // The deleted node's page would be a 404: the editor goes on at its parent.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(parent)) = (edits.delete.value().get(), parent) {
+            let _ = window().location().assign(&format!("/admin/grids?node={parent}"));
+        }
+    });
     let options = move |targets: Vec<(i64, String)>| {
         targets.into_iter().map(|(t, n)| view! { <option value=t.to_string()>{n}</option> }).collect_view()
     };
@@ -450,21 +464,33 @@ fn MergeForms(id: i64, version: i64, empty: bool, targets: Vec<(i64, String)>, h
                     <input type="hidden" name="id" value=id.to_string()/>
                     <input type="hidden" name="version" value=version.to_string()/>
                     <label for="merge-into">{tr(Msg::MergeInto)}</label>
-                    <select id="merge-into" name="into">{options(merge_targets.clone())}</select>
+                    <select id="merge-into" name="into" required>
+                        <option value="" selected=true>{tr(Msg::ChooseTarget)}</option>
+                        {options(merge_targets.clone())}
+                    </select>
+                    <p class="hint">{tr(Msg::MergeHint)}</p>
                     <button type="submit" class="btn">{tr(Msg::Merge)}</button>
                 </ActionForm>
                 <FieldMsg error=merge_error field="into"/>
                 <FormMsg error=merge_error/>
             })}
-            <ActionForm action=edits.delete attr:class="form inline danger">
-                <input type="hidden" name="id" value=id.to_string()/>
-                <input type="hidden" name="version" value=version.to_string()/>
-                {(!empty && !targets.is_empty()).then(|| view! {
-                    <label for="delete-into">{tr(Msg::DeleteInto)}</label>
-                    <select id="delete-into" name="into">{options(targets)}</select>
-                })}
-                <button type="submit" class="btn">{tr(Msg::DeleteNode)}</button>
-            </ActionForm>
+            // Deleting is irreversible but for 撤销: it asks first.
+            <details class="action-sheet">
+                <summary class="btn danger">{tr(Msg::DeleteNode)}</summary>
+                <ActionForm action=edits.delete attr:class="form inline danger">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="version" value=version.to_string()/>
+                    {(!empty && !targets.is_empty()).then(|| view! {
+                        <label for="delete-into">{tr(Msg::DeleteInto)}</label>
+                        <select id="delete-into" name="into" required>
+                            <option value="" selected=true>{tr(Msg::ChooseTarget)}</option>
+                            {options(targets)}
+                        </select>
+                    })}
+                    <p class="hint">{tr(Msg::DeleteHint)}</p>
+                    <button type="submit" class="btn danger">{tr(Msg::ConfirmDelete)}</button>
+                </ActionForm>
+            </details>
             <FieldMsg error=delete_error field="into"/>
             <FormMsg error=delete_error/>
         }

@@ -78,6 +78,44 @@ struct RegisterForms {
     visit: ServerAction<LogVisit>,
     update: ServerAction<UpdateElder>,
     error: Signal<Option<AppError>>,
+    notes: VisitNotes,
+}
+
+/// The visit notes being typed, by elder. The register is redrawn whenever a visit is
+/// logged or a live event arrives; a card drawn anew takes its elder's note from here, so
+/// a note is never lost and never lands on another elder's card. A note is dropped once
+/// its visit is saved.
+#[derive(Clone, Copy)]
+struct VisitNotes {
+    notes: StoredValue<std::collections::HashMap<i64, String>>,
+    /// The elder whose visit form was sent last.
+    sent: StoredValue<Option<i64>>,
+}
+
+impl VisitNotes {
+    fn new(visit: ServerAction<LogVisit>) -> Self {
+        let this = Self { notes: StoredValue::new(Default::default()), sent: StoredValue::new(None) };
+        Effect::new(move |_| {
+            if let Some(Ok(())) = visit.value().get() {
+                if let Some(elder) = this.sent.get_value() {
+                    this.notes.update_value(|notes| {
+                        notes.remove(&elder);
+                    });
+                }
+            }
+        });
+        this
+    }
+
+    fn of(&self, elder: i64) -> String {
+        self.notes.with_value(|notes| notes.get(&elder).cloned().unwrap_or_default())
+    }
+
+    fn typed(&self, elder: i64, text: String) {
+        self.notes.update_value(|notes| {
+            notes.insert(elder, text);
+        });
+    }
 }
 
 #[component]
@@ -99,17 +137,19 @@ fn Elders() -> impl IntoView {
     );
     let add_error = error_of(add);
     let error = first_error(vec![error_of(visit), error_of(update), error_of(heat)]);
-    let forms = RegisterForms { visit, update, error };
+    let forms = RegisterForms { visit, update, error, notes: VisitNotes::new(visit) };
+    // A transition keeps the register on the page while it refetches, so the keyed rows
+    // are updated in place.
     view! {
         <header class="page-head"><h1>{tr(Msg::EldersTitle)}</h1></header>
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <Register data forms heat add add_error/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -154,9 +194,14 @@ fn Register(
             {if elders.is_empty() {
                 view! { <p class="card muted">{tr(Msg::NoElders)}</p> }.into_any()
             } else {
+                // Keyed: a note being typed stays with its elder when the list re-sorts.
                 view! {
                     <ul class="elders">
-                        {elders.into_iter().map(|e| view! { <ElderItem elder=e forms/> }).collect_view()}
+                        <For
+                            each=move || elders.clone()
+                            key=|e| (e.person_id, e.revision())
+                            children=move |e| view! { <ElderItem elder=e forms/> }
+                        />
                     </ul>
                 }.into_any()
             }}
@@ -238,6 +283,7 @@ fn ElderFieldInputs(prefix: String, elder: Option<ElderCard>, error: Signal<Opti
 #[component]
 fn ElderItem(elder: ElderCard, forms: RegisterForms) -> impl IntoView {
     let locale = use_viewer().locale;
+    let person = elder.person_id;
     let id = elder.person_id.to_string();
     let note_id = format!("visit-note-{id}");
     let place =
@@ -273,10 +319,17 @@ fn ElderItem(elder: ElderCard, forms: RegisterForms) -> impl IntoView {
                 {plan} " · " {last}
                 {last_outcome.map(|o| view! { " · " <span class=format!("outcome outcome-{}", o.as_str())>{tr(outcome_label(o))}</span> })}
             </p>
-            <ActionForm action=forms.visit attr:class="visit-form">
+            <ActionForm action=forms.visit attr:class="visit-form" on:submit=move |_| forms.notes.sent.set_value(Some(person))>
                 <input type="hidden" name="elder" value=visit_id/>
                 <label for=note_id.clone()>{tr(Msg::VisitNote)}</label>
-                <textarea id=note_id name="note" rows="2" maxlength="1000"></textarea>
+                <textarea
+                    id=note_id
+                    name="note"
+                    rows="2"
+                    maxlength="1000"
+                    prop:value=forms.notes.of(person)
+                    on:input=move |ev| forms.notes.typed(person, event_target_value(&ev))
+                ></textarea>
                 <div class="visit-buttons" role="group" aria-label=tr(Msg::LogVisit)>
                     <button type="submit" name="outcome" value="safe" class="btn big visit-safe">{tr(Msg::OutcomeSafe)}</button>
                     <button type="submit" name="outcome" value="needs_help" class="btn big visit-help">{tr(Msg::OutcomeNeedsHelp)}</button>

@@ -1,6 +1,6 @@
 //! /: the viewer's station, the numbers of their area, the newest needs and the feed.
 //! Server HTML; its sections follow live events (`islands::LiveRefresh`).
-use crate::components::{ErrorNotice, Loading, OrderCardView};
+use crate::components::{ErrorNotice, Loading, MyOrders, OrderCardView};
 use crate::i18n::{age_text, Msg};
 use crate::islands::LiveRefresh;
 use crate::server_fns::pages::home_data;
@@ -12,7 +12,7 @@ pub fn HomePage() -> impl IntoView {
     let viewer = use_viewer();
     let data = Resource::new(|| (), |_| home_data());
     let greeting = match &viewer.user {
-        Some(user) => format!("{}，{}", tr(Msg::Hello), user.name),
+        Some(user) => format!("{}{}{}", tr(Msg::Hello), tr(Msg::GreetingComma), user.name),
         None => tr(Msg::Welcome).to_string(),
     };
     view! {
@@ -20,6 +20,13 @@ pub fn HomePage() -> impl IntoView {
             <p class="brand">{tr(Msg::AppName)}</p>
             <h1>{greeting}</h1>
             <p class="tagline">{tr(Msg::Tagline)}</p>
+            {viewer.user.is_none().then(|| view! {
+                <p class="hero-actions">
+                    <a href="/login" class="btn">{tr(Msg::SignIn)}</a>
+                    " "
+                    <a href="/signup" class="btn">{tr(Msg::SignUp)}</a>
+                </p>
+            })}
         </header>
         <p class="welfare-link"><a href="/welfare">{tr(Msg::WelfareLink)}</a></p>
         {viewer.user.is_some().then(|| view! {
@@ -34,6 +41,7 @@ pub fn HomePage() -> impl IntoView {
                 match data.await {
                     Ok(home) => {
                         let locale = use_viewer().locale;
+                        let signed_in = use_viewer().user.is_some();
                         view! {
                             {home.station.map(|s| view! {
                                 <section class="card station">
@@ -43,28 +51,48 @@ pub fn HomePage() -> impl IntoView {
                                     <p class="muted">{tr(Msg::OpenHours)} ": " {s.open_hours}</p>
                                 </section>
                             })}
+                            {home.mine.map(|mine| view! { <MyOrders mine compact=true/> })}
+                            // Figures are of the viewer's own area (a member's micro-grid, a
+                            // resident's community), so the page says which.
+                            <p class="muted small figures-of">
+                                {tr(Msg::FiguresOf)}
+                                {if home.area_name.is_empty() { tr(Msg::WholeCity).to_string() } else { home.area_name.clone() }}
+                            </p>
                             <section class="stats" aria-label=home.area_name.clone()>
                                 <div class="stat"><strong>{home.numbers.open_orders}</strong><span>{tr(Msg::OpenOrdersNearby)}</span></div>
                                 <div class="stat"><strong>{home.numbers.volunteers}</strong><span>{tr(Msg::VolunteersNearby)}</span></div>
                                 <div class="stat"><strong>{home.numbers.service_minutes / 60}</strong><span>{tr(Msg::ServiceHoursTotal)}</span></div>
                             </section>
-                            <section class="card">
-                                <h2>{tr(Msg::OpenOrdersNearby)}</h2>
-                                {if home.latest.is_empty() {
-                                    view! { <p class="muted">{tr(Msg::NoOpenOrders)}</p> }.into_any()
-                                } else {
-                                    view! { <ul class="orders">{home.latest.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul> }.into_any()
-                                }}
-                                <p><a href="/board" class="btn primary">{tr(Msg::GoToBoard)}</a></p>
-                            </section>
-                            <section class="card">
-                                <h2>{tr(Msg::CommunityFeed)} " " <a href="/feed" class="more">{tr(Msg::SeeAll)}</a></h2>
-                                <ul class="feed">
-                                    {home.feed.into_iter().map(|f| view! {
-                                        <li><p>{f.body}</p><p class="muted">{age_text(locale, f.age_secs)}</p></li>
-                                    }).collect_view()}
-                                </ul>
-                            </section>
+                            {if signed_in {
+                                view! {
+                                    <section class="card">
+                                        <h2>{tr(Msg::OpenOrdersNearby)}</h2>
+                                        {if home.latest.is_empty() {
+                                            view! { <p class="muted">{tr(Msg::NoOpenOrders)}</p> }.into_any()
+                                        } else {
+                                            view! { <ul class="orders">{home.latest.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul> }.into_any()
+                                        }}
+                                        <p><a href="/board" class="btn primary">{tr(Msg::GoToBoard)}</a></p>
+                                    </section>
+                                    <section class="card">
+                                        <h2>{tr(Msg::CommunityFeed)} " " <a href="/feed" class="more">{tr(Msg::SeeAll)}</a></h2>
+                                        <ul class="feed">
+                                            {home.feed.into_iter().map(|f| view! {
+                                                <li><p>{f.body}</p><p class="muted">{age_text(locale, f.age_secs)}</p></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                }.into_any()
+                            } else {
+                                // Visitors see no one's needs: they are asked to sign in, not
+                                // sent to a board that would answer 401.
+                                view! {
+                                    <section class="card">
+                                        <p>{tr(Msg::NotSignedInHint)}</p>
+                                        <p><a href="/login" class="btn primary">{tr(Msg::SignIn)}</a></p>
+                                    </section>
+                                }.into_any()
+                            }}
                         }
                         .into_any()
                     }

@@ -1,10 +1,12 @@
 //! /me: the person's account, roles and settings (language, elder mode, sign-out).
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{action_error, reload_on_success, ErrorNotice, FieldMsg, FormMsg, Loading};
+use crate::components::{action_error, reload_on_success, ErrorNotice, FieldMsg, FormMsg, Loading, MyOrders};
 use crate::i18n::{role_label, Msg};
+use crate::live::{use_live, Topic};
 use crate::server_fns::accounts::ChangePassword;
 use crate::server_fns::auth::Logout;
+use crate::server_fns::orders::my_orders;
 use crate::server_fns::pages::me_data;
 use crate::server_fns::prefs::{SetElderMode, SetLocale};
 use crate::{tr, use_viewer};
@@ -15,6 +17,11 @@ pub fn MePage() -> impl IntoView {
     let viewer = use_viewer();
     let account = match viewer.user.clone() {
         Some(user) => {
+            let staff = user.is_staff();
+            // Volunteers see their record on the volunteer card below; a grid leader who
+            // takes orders sees it here. Residents have no service record.
+            let shows_record = user.roles.iter().any(|r| r.role.can_take_orders())
+                && !user.has_role(crate::domain::role::Role::Volunteer);
             let data = Resource::new(|| (), |_| me_data());
             let logout = ServerAction::<Logout>::new();
             reload_on_success(logout, Some("/"));
@@ -42,10 +49,12 @@ pub fn MePage() -> impl IntoView {
                                     })}
                                     <dl class="facts">
                                         <dt>{tr(Msg::Phone)}</dt><dd>{me.phone}</dd>
-                                        <dt>{tr(Msg::MyArea)}</dt>
+                                        <dt>{tr(if staff { Msg::MyArea } else { Msg::MyAddress })}</dt>
                                         <dd>{[me.community, me.micro_grid, me.building].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</dd>
-                                        <dt>{tr(Msg::ServiceHoursTotal)}</dt><dd>{format!("{:.1}", me.service_minutes as f64 / 60.0)}</dd>
-                                        <dt>{tr(Msg::OrdersCompleted)}</dt><dd>{me.orders_completed}</dd>
+                                        {shows_record.then(|| view! {
+                                            <dt>{tr(Msg::ServiceHoursTotal)}</dt><dd>{format!("{:.1}", me.service_minutes as f64 / 60.0)}</dd>
+                                            <dt>{tr(Msg::OrdersCompleted)}</dt><dd>{me.orders_completed}</dd>
+                                        })}
                                     </dl>
                                 }.into_any(),
                                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -71,9 +80,27 @@ pub fn MePage() -> impl IntoView {
     let volunteer = viewer.user.as_ref().is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
     view! {
         {account}
+        {viewer.user.is_some().then(|| view! { <MyOrdersCard/> })}
         {volunteer.then(|| view! { <crate::pages::volunteer::VolunteerCard/> })}
         {viewer.user.is_some().then(|| view! { <PasswordCard/> })}
         <Settings/>
+    }
+}
+
+/// 我的订单, following every change to orders live.
+#[component]
+fn MyOrdersCard() -> impl IntoView {
+    let live = use_live();
+    let mine = Resource::new(move || live.version(Topic::Orders), |_| my_orders());
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match mine.await {
+                    Ok(mine) => view! { <MyOrders mine/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

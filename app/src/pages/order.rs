@@ -2,7 +2,7 @@
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
 use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
-use crate::domain::order::OrderAction;
+use crate::domain::order::{OrderAction, OrderStatus};
 use crate::dto::OrderView;
 use crate::error::AppError;
 use crate::i18n::{age_text, section_label, status_label, Msg};
@@ -108,6 +108,17 @@ fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
                     {c.phone.map(|p| view! { <p><a href=format!("tel:{p}")>{p.clone()}</a></p> })}
                 </section>
             })}
+            {order.taker_contact.clone().map(|c| view! {
+                <section class="contact" aria-label=tr(Msg::ContactTaker)>
+                    <h2>{tr(Msg::ContactTaker)}</h2>
+                    <p>{tr(Msg::Taker)} " " {c.name}</p>
+                    {c.phone.map(|p| view! { <p><a class="btn" href=format!("tel:{p}")>{tr(Msg::CallVolunteer)} " " {p.clone()}</a></p> })}
+                    {c.station_phone.map(|p| view! {
+                        <p><a class="btn" href=format!("tel:{p}")>{tr(Msg::CallStation)} " " {p.clone()}</a></p>
+                        {c.station.map(|s| view! { <p class="muted small">{s}</p> })}
+                    })}
+                </section>
+            })}
             {order.contact_in_secs.map(|_| view! { <p class="note">{tr(Msg::ContactAfterHold)}</p> })}
             {order.on_behalf.then(|| view! { <p class="note">{tr(Msg::OnBehalfNote)}</p> })}
             {order.escalated.then(|| view! { <p class="note warn">{tr(Msg::EscalatedNote)}</p> })}
@@ -115,7 +126,7 @@ fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
             <FormMsg error/>
             {order.may_thank.then(|| view! { <ThankForm order=order.id/> })}
             <div class="actions">
-                {order.buttons.iter().map(|b| button_form(*b, &id, forms)).collect_view()}
+                {order.buttons.iter().map(|b| button_form(*b, &id, order.status, forms)).collect_view()}
             </div>
         </article>
         <section class="card">
@@ -133,7 +144,7 @@ fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
     }
 }
 
-fn button_form(button: OrderAction, id: &str, f: OrderForms) -> AnyView {
+fn button_form(button: OrderAction, id: &str, status: OrderStatus, f: OrderForms) -> AnyView {
     let id = id.to_string();
     match button {
         OrderAction::Take => view! {
@@ -206,8 +217,10 @@ fn button_form(button: OrderAction, id: &str, f: OrderForms) -> AnyView {
                 <summary class="btn">{tr(Msg::CancelOrder)}</summary>
                 <ActionForm action=f.cancel attr:class="form">
                     <input type="hidden" name="id" value=id/>
+                    {OrderAction::Cancel.needs_reason(status).then(|| view! { <p class="hint">{tr(Msg::CancelTakenHint)}</p> })}
                     <label for="cancel-reason">{tr(Msg::Reason)}</label>
-                    <input id="cancel-reason" name="reason" maxlength="500"/>
+                    <input id="cancel-reason" name="reason" maxlength="500" required=OrderAction::Cancel.needs_reason(status)/>
+                    <FieldMsg error=f.error field="reason"/>
                     <button type="submit" class="btn">{tr(Msg::CancelOrder)}</button>
                 </ActionForm>
             </details>

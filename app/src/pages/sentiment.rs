@@ -118,6 +118,10 @@ pub fn SentimentPage() -> impl IntoView {
                             <h2 class="section-title">{tr(Msg::AreaItems)}</h2>
                             <ItemList items=list.area/>
                         })}
+                        {(!list.handling.is_empty()).then(|| view! {
+                            <h2 class="section-title">{tr(Msg::HandledByMe)}</h2>
+                            <ItemList items=list.handling/>
+                        })}
                         <h2 class="section-title">{tr(Msg::MyReports)}</h2>
                         <ItemList items=list.mine/>
                     }.into_any(),
@@ -140,11 +144,12 @@ fn ItemList(items: Vec<ItemCard>) -> impl IntoView {
 
 /// 记录民情 (staff) / 我要反映 (residents): works without JavaScript.
 #[island(lazy)]
-pub fn NewItemPage() -> impl IntoView {
+pub fn NewItemPage(form_key: String) -> impl IntoView {
     if use_viewer().user.is_none() {
         return view! { <ErrorPage status=401/> }.into_any();
     }
     let record = ServerAction::<RecordItem>::new();
+    let key = crate::components::FormKeyState::new(form_key, record);
     let error = Signal::derive(move || record.value().get().and_then(|r| r.err()));
     let form = Resource::new(|| (), |_| sentiment_form());
     view! {
@@ -154,7 +159,8 @@ pub fn NewItemPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match form.await {
                         Ok(f) => view! {
-                            <ActionForm action=record attr:class="form">
+                            <ActionForm action=record attr:class="form" on:input=move |_| key.edited()>
+                                {key.input()}
                                 <label for="category">{tr(Msg::ItemCategory)}</label>
                                 <select id="category" name="category" required>
                                     <option value="">{tr(Msg::ErrChooseCategory)}</option>
@@ -575,6 +581,10 @@ pub fn SentimentHomeSection() -> impl IntoView {
                                 <div class="stat"><strong>{home.open}</strong><span>{tr(Msg::FilterOpen)}</span></div>
                                 <div class="stat"><a href="/sentiment?filter=overdue"><strong>{home.overdue}</strong><span>{tr(Msg::FilterOverdue)}</span></a></div>
                             </div>
+                        })}
+                        {(!home.to_handle.is_empty()).then(|| view! {
+                            <h3>{tr(Msg::HandledByMe)}</h3>
+                            <ul class="orders" aria-label=tr(Msg::HandledByMe)>{home.to_handle.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
                         })}
                         {(!home.to_confirm.is_empty()).then(|| view! {
                             <h3>{tr(Msg::ConfirmFix)}</h3>

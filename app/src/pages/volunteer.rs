@@ -59,6 +59,10 @@ pub fn VolunteerCard() -> impl IntoView {
                             <label for="intro">{tr(Msg::Intro)}</label>
                             <TextArea text=p.intro.clone() attr:id="intro" attr:name="intro" attr:rows="2" attr:maxlength="500"/>
                             <FieldMsg error field="intro"/>
+                            <label class="check">
+                                <input type="checkbox" name="shares_phone" value="1" checked=p.shares_phone/>
+                                {tr(Msg::SharePhone)}
+                            </label>
                             <FormMsg error/>
                             {move || saved().then(|| view! { <p class="note">{tr(Msg::Saved)}</p> })}
                             <button type="submit" class="btn primary">{tr(Msg::Save)}</button>

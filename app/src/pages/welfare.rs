@@ -2,16 +2,17 @@
 //! (public, no account), and gets a confirmation with a reference number.
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{FieldMsg, FormMsg};
+use crate::components::{FieldMsg, FormKeyState, FormMsg};
 use crate::i18n::Msg;
 use crate::server_fns::elders::RequestWelfareCheck;
 use crate::tr;
 use leptos::prelude::*;
 
 #[island(lazy)]
-pub fn WelfarePage() -> impl IntoView {
+pub fn WelfarePage(form_key: String) -> impl IntoView {
     let query = crate::components::use_query();
     let request = ServerAction::<RequestWelfareCheck>::new();
+    let key = FormKeyState::new(form_key, request);
     let error = Signal::derive(move || request.value().get().and_then(|r| r.err()));
     // Plain forms come back redirected to ?ref=N; the hydrated app may also see the value.
     let sent = Signal::derive(move || {
@@ -36,7 +37,8 @@ pub fn WelfarePage() -> impl IntoView {
             None => view! {
                 <section class="card welfare-form">
                     <p>{tr(Msg::WelfareIntro)}</p>
-                    <ActionForm action=request attr:class="form">
+                    <ActionForm action=request attr:class="form" on:input=move |_| key.edited()>
+                        {key.input()}
                         // The area of the link the form was reached from (a station's poster,
                         // a community's page): where a building the grid does not know waits.
                         {query.read_untracked().get("area").map(|area| view! { <input type="hidden" name="area" value=area/> })}

@@ -224,6 +224,7 @@ pub struct VolunteerRow {
     pub skills: Option<String>,
     pub availability: i64,
     pub intro: String,
+    pub shares_phone: bool,
     pub area: Option<String>,
     pub minutes: i64,
     pub completed: i64,
@@ -234,7 +235,7 @@ pub struct VolunteerRow {
 pub async fn volunteer(pool: &SqlitePool, person_id: i64) -> Result<Option<VolunteerRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id) AS skills,
-                v.availability, v.intro, n.name AS area,
+                v.availability, v.intro, v.shares_phone, n.name AS area,
                 coalesce((SELECT sum(minutes_spent) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed'), 0) AS minutes,
                 (SELECT count(*) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS completed,
                 (SELECT avg(rating) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS avg_rating,
@@ -252,12 +253,15 @@ pub async fn save_volunteer(
     skills: &[&str],
     availability: i64,
     intro: &str,
+    shares_phone: bool,
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query(
-        "UPDATE volunteer_profiles SET availability = ?, intro = ?, updated_at = unixepoch() WHERE person_id = ?",
+        "UPDATE volunteer_profiles SET availability = ?, intro = ?, shares_phone = ?, updated_at = unixepoch()
+         WHERE person_id = ?",
     )
     .bind(availability)
     .bind(intro)
+    .bind(shares_phone)
     .bind(person_id)
     .execute(&mut *conn)
     .await?

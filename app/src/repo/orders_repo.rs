@@ -1,5 +1,5 @@
 //! Service orders: placing, conditional transitions, details and events.
-use crate::domain::order::{OrderFacts, OrderStatus, TakerActivity};
+use crate::domain::order::{LastStep, OrderFacts, OrderStatus, TakerActivity};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A new order as validated by the server function.
@@ -124,6 +124,23 @@ pub async fn facts(conn: &mut SqliteConnection, id: i64) -> Result<Option<OrderF
     }))
 }
 
+/// The newest step of the order's history.
+pub async fn last_step(conn: &mut SqliteConnection, id: i64) -> Result<Option<LastStep>, sqlx::Error> {
+    let row: Option<(Option<String>, String, Option<i64>)> = sqlx::query_as(
+        "SELECT from_status, to_status, actor_id FROM order_events WHERE order_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.and_then(|(from, to, actor)| {
+        Some(LastStep {
+            from: from.as_deref().and_then(OrderStatus::parse),
+            to: OrderStatus::parse(&to)?,
+            actor: actor?,
+        })
+    }))
+}
+
 /// What a transition writes besides the status.
 #[derive(Debug, Clone, Copy)]
 pub enum Change<'a> {
@@ -224,6 +241,27 @@ pub async fn detail(pool: &SqlitePool, id: i64) -> Result<Option<DetailRow>, sql
     .await
 }
 
+/// How the requester reaches the order's taker: (taker's name, their number if they agreed
+/// to share it, the nearest station above the order's micro-grid and its number).
+pub async fn taker_contact(
+    pool: &SqlitePool,
+    id: i64,
+) -> Result<Option<(String, Option<String>, Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.full_name, CASE WHEN v.shares_phone = 1 THEN t.phone END,
+                (SELECT s.name FROM stations s JOIN grid_nodes n ON n.id = s.node_id
+                 WHERE m.code GLOB n.code || '*' ORDER BY length(n.code) DESC, s.id LIMIT 1),
+                (SELECT s.phone FROM stations s JOIN grid_nodes n ON n.id = s.node_id
+                 WHERE m.code GLOB n.code || '*' ORDER BY length(n.code) DESC, s.id LIMIT 1)
+         FROM service_orders o JOIN people t ON t.id = o.taker_id JOIN grid_nodes m ON m.id = o.micro_grid_id
+         LEFT JOIN volunteer_profiles v ON v.person_id = t.id
+         WHERE o.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
 /// The order's history: (status, actor name, note, at).
 pub async fn events(pool: &SqlitePool, id: i64) -> Result<Vec<(String, Option<String>, String, i64)>, sqlx::Error> {
     sqlx::query_as(
@@ -244,13 +282,51 @@ pub async fn person_by_phone(conn: &mut SqliteConnection, phone: &str) -> Result
         .await
 }
 
-/// Orders the person asked for or took, newest first: (id, title, status, is_taker).
-pub async fn mine(pool: &SqlitePool, person_id: i64) -> Result<Vec<(i64, String, String, bool)>, sqlx::Error> {
+/// One of a person's own orders, for their list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MineRow {
+    pub id: i64,
+    pub title: String,
+    pub section: String,
+    pub status: String,
+    pub urgency: String,
+    pub updated_at: i64,
+    /// Whether the person holds it as the taker (else they asked for it or placed it).
+    pub is_taker: bool,
+    pub taker_name: Option<String>,
+    pub building: Option<String>,
+}
+
+/// Orders the person asked for, placed for someone (代下单) or holds as the taker: the
+/// unfinished ones all, then the newest `finished` finished ones of each side; newest
+/// change first.
+pub async fn mine(
+    pool: &SqlitePool,
+    person_id: i64,
+    account_id: i64,
+    finished: i64,
+) -> Result<Vec<MineRow>, sqlx::Error> {
+    // One indexed lookup per side instead of an OR that scans the table.
     sqlx::query_as(
-        "SELECT id, title, status, taker_id = ?1 FROM service_orders WHERE requester_id = ?1 OR taker_id = ?1
-         ORDER BY updated_at DESC LIMIT 50",
+        "WITH ids AS (
+           SELECT id FROM service_orders WHERE requester_id = ?1
+           UNION SELECT id FROM service_orders WHERE placed_by = ?2
+           UNION SELECT id FROM service_orders WHERE taker_id = ?1
+         ), ranked AS (
+           SELECT o.*, row_number() OVER (
+             PARTITION BY o.status IN ('completed', 'cancelled'), coalesce(o.taker_id = ?1, 0)
+             ORDER BY o.updated_at DESC, o.id DESC) AS n
+           FROM service_orders o JOIN ids ON ids.id = o.id
+         )
+         SELECT r.id, r.title, r.section, r.status, r.urgency, r.updated_at,
+                coalesce(r.taker_id = ?1, 0) AS is_taker, t.full_name AS taker_name, b.name AS building
+         FROM ranked r LEFT JOIN people t ON t.id = r.taker_id LEFT JOIN grid_nodes b ON b.id = r.building_id
+         WHERE r.status NOT IN ('completed', 'cancelled') OR r.n <= ?3
+         ORDER BY r.updated_at DESC, r.id DESC",
     )
     .bind(person_id)
+    .bind(account_id)
+    .bind(finished)
     .fetch_all(pool)
     .await
 }

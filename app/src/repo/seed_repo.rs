@@ -65,6 +65,9 @@ struct StationSeed {
     name: String,
     address: String,
     open_hours: String,
+    /// The station's landline, for residents to call.
+    #[serde(default)]
+    phone: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -348,12 +351,13 @@ impl Seeder<'_> {
                         self.paths.insert(m_path.clone(), (m_id, m_code.clone()));
                         if let Some(station) = &micro.station {
                             sqlx::query(
-                                "INSERT INTO stations (node_id, name, address, open_hours) VALUES (?, ?, ?, ?)",
+                                "INSERT INTO stations (node_id, name, address, open_hours, phone) VALUES (?, ?, ?, ?, ?)",
                             )
                             .bind(m_id)
                             .bind(&station.name)
                             .bind(&station.address)
                             .bind(&station.open_hours)
+                            .bind(&station.phone)
                             .execute(&mut *self.conn)
                             .await?;
                         }

@@ -122,6 +122,28 @@ pub async fn add_line(
     Ok(())
 }
 
+/// The newest line of an item's timeline when it is a stage change (a note, a warning or a
+/// follow-up since then is not a step anyone could be repeating).
+pub async fn last_step(
+    conn: &mut SqliteConnection,
+    item: i64,
+) -> Result<Option<crate::domain::step::LastStep<crate::domain::sentiment::Stage>>, sqlx::Error> {
+    use crate::domain::sentiment::Stage;
+    let row: Option<(Option<String>, String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT from_stage, to_stage, actor_id, kind FROM sentiment_stages WHERE item_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(item)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.filter(|r| r.3 == "stage").and_then(|(from, to, actor, _)| {
+        Some(crate::domain::step::LastStep {
+            from: from.as_deref().and_then(Stage::parse),
+            to: Stage::parse(&to)?,
+            actor: actor?,
+        })
+    }))
+}
+
 /// What the rules need to know about an item.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ItemRow {
@@ -235,6 +257,19 @@ pub async fn list_in(
 pub async fn reported_by(pool: &SqlitePool, account: i64, limit: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {ITEM_COLUMNS} WHERE s.reporter_id = ? ORDER BY s.created_at DESC, s.id DESC LIMIT ?"
+    )))
+    .bind(account)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Items handed to an account to handle (a volunteer named at 派遣): open ones first, then
+/// the newest.
+pub async fn handled_by(pool: &SqlitePool, account: i64, limit: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ITEM_COLUMNS} WHERE s.handler_id = ?
+         ORDER BY s.stage IN ('closed', 'voided'), s.deadline, s.id DESC LIMIT ?"
     )))
     .bind(account)
     .bind(limit)

@@ -205,5 +205,9 @@ pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppEr
     .await?;
     tx.commit().await?;
     state.bus.publish(Topic::Orders, Some(order_id));
+    // Accepted, the order is the volunteer's next job: open it.
+    if accept {
+        ctx::redirect_form(&format!("/orders/{order_id}"));
+    }
     Ok(())
 }

@@ -15,14 +15,14 @@ use {
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, elders_repo, now, orders_repo},
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, elders_repo, form_keys_repo, now, orders_repo},
     crate::session::SessionUser,
 };
 
 const DAY: i64 = 86_400;
 
 /// The outcome of a visit: 平安, 需要帮助, 紧急.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum VisitOutcome {
     Safe,
     NeedsHelp,
@@ -80,8 +80,25 @@ pub struct ElderCard {
     /// The period in force now (days).
     pub period_days: i64,
     pub last_visit_age_secs: Option<i64>,
+    /// When the last visit was logged (unix seconds): a new visit changes the card.
+    pub last_visit_at: Option<i64>,
     pub last_outcome: Option<VisitOutcome>,
     pub overdue: bool,
+}
+
+impl ElderCard {
+    /// A fingerprint of what the card shows, apart from the ages that grow by the second:
+    /// the register keys its rows on it, so a row is drawn anew (its note box emptied) only
+    /// when its own elder changed, and a row being typed in moves with its elder.
+    pub fn revision(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (self.person_id, &self.name, self.age, &self.micro_grid, &self.building, self.living_alone).hash(&mut h);
+        (&self.health_notes, &self.contact_name, &self.contact_phone, self.every_days).hash(&mut h);
+        (self.heat_alert_every_days, self.heat_alert, self.period_days, self.last_visit_at).hash(&mut h);
+        (self.last_outcome, self.overdue).hash(&mut h);
+        h.finish()
+    }
 }
 
 /// A resident of the viewer's area who may be added to the register.
@@ -204,6 +221,7 @@ fn card_of(row: elders_repo::ElderRow, t: i64) -> ElderCard {
         heat_alert: row.heat_alert,
         period_days,
         last_visit_age_secs: row.last_visit_at.map(|at| (t - at).max(0)),
+        last_visit_at: row.last_visit_at,
         last_outcome: row.last_outcome.as_deref().and_then(VisitOutcome::parse),
         overdue: is_overdue(row.last_visit_at, t, period_days),
     }
@@ -557,7 +575,7 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<(), 
     let zh = crate::i18n::Locale::Zh;
     let order_id = match outcome {
         VisitOutcome::NeedsHelp => {
-            let key = format!("visit-{}", &crate::auth::new_token()[..32]);
+            let key = format!("visit-{}", ctx::new_form_key());
             let new = orders_repo::NewOrder {
                 requester_id: elder,
                 placed_by: user.account_id,
@@ -698,10 +716,14 @@ pub async fn request_welfare_check(
     phone: String,
     note: String,
     area: Option<String>,
+    #[server(default)] form_key: String,
 ) -> Result<i64, AppError> {
     let state = ctx::state()?;
     let parts = ctx::parts()?;
     let viewer = ctx::viewer();
+    let form_key = ctx::form_key(&form_key)?;
+    // A visitor's form is keyed under actor 0: its random key is all that ties it.
+    let actor = viewer.user.as_ref().map_or(0, |u| u.account_id);
     let mut errors = Vec::new();
     let mut field = |f: &str, msg: Msg| errors.push(FieldError { field: f.into(), msg });
     let elder_name = elder_name.trim().to_string();
@@ -739,6 +761,10 @@ pub async fn request_welfare_check(
     }
     let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
+    if let Some(id) = form_keys_repo::seen(&mut tx, "request_welfare_check", actor, form_key.as_ref()).await? {
+        leptos_axum::redirect(&format!("/welfare?ref={id}"));
+        return Ok(id);
+    }
     let mut micro_grid_id = elders_repo::match_building(&mut tx, &building).await?;
     let mut area_id = None;
     if micro_grid_id.is_none() {
@@ -780,6 +806,7 @@ pub async fn request_welfare_check(
         },
         None => Vec::new(),
     };
+    form_keys_repo::remember(&mut tx, "request_welfare_check", actor, form_key.as_ref(), id, t).await?;
     let body = Msg::WelfareCheckNotice.text(crate::i18n::Locale::Zh);
     elders_repo::notify_accounts(&mut tx, &leaders, "welfare_check", body, "/admin/queue").await?;
     audit_repo::record(

@@ -11,7 +11,7 @@ use {
     crate::domain::grid::{check_move, check_split, child_code, may_merge, MoveRefusal, NodeLevel, SplitRefusal},
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, grid_repo, now},
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, form_keys_repo, grid_repo, now},
     crate::session::SessionUser,
 };
 
@@ -268,12 +268,17 @@ fn tell(state: &crate::state::AppState, node: i64) {
 
 /// 添加下级: a new child of `parent` with the next free code.
 #[server(endpoint = "create_node")]
-pub async fn create_node(parent: i64, name: String) -> Result<(), AppError> {
+pub async fn create_node(parent: i64, name: String, #[server(default)] form_key: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
     let name = node_name(&name)?;
+    let form_key = ctx::form_key(&form_key)?;
     let mut tx = begin_immediate(&state.pool).await?;
     let t = now();
+    if form_keys_repo::seen(&mut tx, "create_node", user.account_id, form_key.as_ref()).await?.is_some() {
+        ctx::redirect_form(&format!("/admin/grids?node={parent}"));
+        return Ok(());
+    }
     let parent_node = grid_repo::node_for_edit(&mut tx, parent).await?.ok_or(AppError::NotFound)?;
     if !user.administers(&parent_node.code) {
         drop(tx);
@@ -293,6 +298,7 @@ pub async fn create_node(parent: i64, name: String) -> Result<(), AppError> {
     let seq = grid_repo::next_child_seq(&mut tx, parent, &parent_node.code).await?;
     let code = child_code(&parent_node.code, level, seq).map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
     let id = grid_repo::insert_node(&mut tx, parent, level.as_str(), &code, &name, i64::from(seq), t).await?;
+    form_keys_repo::remember(&mut tx, "create_node", user.account_id, form_key.as_ref(), id, t).await?;
     let after =
         serde_json::json!({ "name": name, "parent": parent, "code": code, "level": level.as_str(), "version": 1 });
     audited(&mut tx, &user, "create_node", (id, id), None, Some(after)).await?;

@@ -42,7 +42,7 @@ pub async fn offers_data() -> Result<OffersView, AppError> {
     Ok(OffersView {
         offers,
         may_post: viewer.user.as_ref().is_some_and(|u| u.has_role(Role::Volunteer)),
-        booking_key: crate::auth::new_token()[..32].to_string(),
+        booking_key: ctx::new_form_key(),
     })
 }
 
@@ -117,10 +117,7 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
     if crate::domain::text::has_control(&note) {
         return Err(AppError::field("note", Msg::ErrControlChars));
     }
-    let key = idempotency_key.trim().to_string();
-    if !(8..=64).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(AppError::BadRequest);
-    }
+    let key = ctx::form_key(&idempotency_key)?.ok_or(AppError::BadRequest)?;
     let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
     let (volunteer, section, title, offer_area) =
@@ -138,7 +135,7 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
         requester_id: user.person_id,
         placed_by: user.account_id,
         on_behalf: false,
-        idempotency_key: &key,
+        idempotency_key: key.as_str(),
         section: &section,
         title: &title,
         description: &note,

@@ -14,7 +14,7 @@ use {
     super::ctx,
     crate::domain::time::format_local_datetime,
     crate::i18n::Msg,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now},
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, form_keys_repo, now},
     crate::session::{RoleScope, SessionUser},
 };
 
@@ -26,6 +26,8 @@ pub struct ApiKeyView {
     pub area: String,
     pub created: String,
     pub revoked: Option<String>,
+    /// The first characters of the key's hash: tells two keys of the same label apart.
+    pub fingerprint: String,
 }
 
 /// The /admin/open311 page: the keys of the admin's areas, and a key issued just now by
@@ -61,9 +63,10 @@ fn new_key_cookie(value: &str, max_age: i64, secure: bool) -> String {
 /// 签发密钥: a community or subdistrict admin issues a key for their widest area. Returns
 /// the plain key, which is shown once; only its hash is stored.
 #[server(endpoint = "issue_api_key")]
-pub async fn issue_api_key(label: String) -> Result<String, AppError> {
+pub async fn issue_api_key(label: String, #[server(default)] form_key: String) -> Result<String, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
+    let form_key = ctx::form_key(&form_key)?;
     let Some(scope) = admin_scope(&user).cloned() else {
         return Err(ctx::refused(&state, &user, "issue_api_key", ("api_key", 0), None, AppError::Forbidden).await);
     };
@@ -75,9 +78,17 @@ pub async fn issue_api_key(label: String) -> Result<String, AppError> {
         return Err(AppError::field("label", Msg::ErrControlChars));
     }
     let key = crate::auth::new_token();
+    let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
-    let id = repo::insert_key(&mut tx, scope.node_id, &label, &crate::auth::token_hash(&key), user.account_id, now())
-        .await?;
+    // A repeat of a form that already issued its key: the plain key was shown once and is
+    // not kept, so the answer is empty and the page keeps showing the first one.
+    if form_keys_repo::seen(&mut tx, "issue_api_key", user.account_id, form_key.as_ref()).await?.is_some() {
+        ctx::redirect_form(PAGE);
+        return Ok(String::new());
+    }
+    let id =
+        repo::insert_key(&mut tx, scope.node_id, &label, &crate::auth::token_hash(&key), user.account_id, t).await?;
+    form_keys_repo::remember(&mut tx, "issue_api_key", user.account_id, form_key.as_ref(), id, t).await?;
     audit_repo::record(
         &mut tx,
         AuditEntry {
@@ -154,6 +165,7 @@ pub async fn api_keys() -> Result<ApiKeysView, AppError> {
                 area: row.node_name,
                 created: format_local_datetime(row.created_at),
                 revoked: row.revoked_at.map(format_local_datetime),
+                fingerprint: row.key_hash.chars().take(8).collect(),
             });
         }
     }

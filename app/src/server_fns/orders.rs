@@ -1,7 +1,7 @@
 //! 我需要 and 接单: placing orders and moving them through their life cycle.
 // `place_order` takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
-use crate::dto::{OrderFormView, OrderView};
+use crate::dto::{MyOrdersView, OrderFormView, OrderView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -34,11 +34,7 @@ pub async fn order_form() -> Result<OrderFormView, AppError> {
         .await?
         .map(|p| [p.micro_grid, p.building].into_iter().flatten().collect::<Vec<_>>().join(" · "))
         .filter(|p| !p.is_empty());
-    Ok(OrderFormView {
-        idempotency_key: crate::auth::new_token()[..32].to_string(),
-        place,
-        may_place_on_behalf: user.is_staff(),
-    })
+    Ok(OrderFormView { idempotency_key: ctx::new_form_key(), place, may_place_on_behalf: user.is_staff() })
 }
 
 /// 我需要: places an order for the viewer (or, for grid staff, for a resident by phone:
@@ -93,10 +89,7 @@ pub async fn place_order(
             field("window_end", Msg::ErrWindow);
         }
     }
-    let key = idempotency_key.trim().to_string();
-    if !(8..=64).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(AppError::BadRequest);
-    }
+    let key = ctx::form_key(&idempotency_key)?.ok_or(AppError::BadRequest)?;
     let on_behalf = match on_behalf_phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(p) => match PhoneNumber::parse(p) {
@@ -144,7 +137,7 @@ pub async fn place_order(
         requester_id: requester,
         placed_by: user.account_id,
         on_behalf: on_behalf.is_some(),
-        idempotency_key: &key,
+        idempotency_key: key.as_str(),
         section: section.as_str(),
         title: &title,
         description: &description,
@@ -177,6 +170,53 @@ pub async fn place_order(
     Ok(id)
 }
 
+/// 我的订单: the viewer's own needs and the orders they took, each with its next step.
+#[server(endpoint = "my_orders")]
+pub async fn my_orders() -> Result<MyOrdersView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    my_orders_of(&state.pool, &user, 10).await
+}
+
+/// The viewer's orders: every unfinished one and the newest `finished` finished ones of
+/// each side (home shows none of those, 我的 a few).
+#[cfg(feature = "ssr")]
+pub(crate) async fn my_orders_of(
+    pool: &sqlx::SqlitePool,
+    user: &SessionUser,
+    finished: i64,
+) -> Result<MyOrdersView, AppError> {
+    use crate::domain::order::{NextStep, Side};
+    use crate::dto::MyOrderCard;
+    let t = now();
+    let mut view =
+        MyOrdersView { takes_orders: user.roles.iter().any(|r| r.role.can_take_orders()), ..Default::default() };
+    for row in orders_repo::mine(pool, user.person_id, user.account_id, finished).await? {
+        let (Some(section), Some(urgency), Some(status)) =
+            (ServiceSection::parse(&row.section), Urgency::parse(&row.urgency), OrderStatus::parse(&row.status))
+        else {
+            continue;
+        };
+        let side = if row.is_taker { Side::Taker } else { Side::Requester };
+        let card = MyOrderCard {
+            id: row.id,
+            section,
+            urgency,
+            status,
+            title: row.title,
+            next: NextStep::of(side, status),
+            taker: if side == Side::Requester { row.taker_name } else { None },
+            building: row.building,
+            age_secs: (t - row.updated_at).max(0),
+        };
+        match side {
+            Side::Requester => view.requested.push(card),
+            Side::Taker => view.taken.push(card),
+        }
+    }
+    Ok(view)
+}
+
 /// One order as the viewer may see it, with the buttons they may press.
 #[server(endpoint = "order_detail")]
 pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
@@ -200,6 +240,15 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
         return Err(AppError::Forbidden);
     }
     let row = orders_repo::detail(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    // The requester reaches whoever holds their order; nobody else sees the taker's number.
+    let held = matches!(facts.status, OrderStatus::Taken | OrderStatus::InService | OrderStatus::AwaitingConfirmation);
+    let taker_contact = if requester_side && held {
+        orders_repo::taker_contact(&state.pool, id).await?.map(|(name, phone, station, station_phone)| {
+            crate::dto::TakerContact { name, phone, station, station_phone }
+        })
+    } else {
+        None
+    };
     let contact_in_secs =
         (!contact_allowed && facts.taker_id == Some(user.person_id)).then(|| facts.taker_contact_in(t)).flatten();
     let buttons = OrderAction::ALL.into_iter().filter(|action| actor.check(*action, &facts).is_ok()).collect();
@@ -223,7 +272,10 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
         micro_grid: row.micro_grid,
         requester_masked: mask_name(&row.requester_name),
         taker: row.taker_name,
-        contact: contact_allowed.then_some(OrderContact {
+        taker_contact,
+        // The requester knows their own details; the taker and staff (also one who placed
+        // it for them) need them.
+        contact: (contact_allowed && facts.requester_id != user.person_id).then_some(OrderContact {
             name: row.requester_name,
             room: row.room,
             phone: row.contact_phone,
@@ -253,6 +305,12 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
     let mut tx = begin_immediate(&state.pool).await?;
     let facts = orders_repo::facts(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let action_name = format!("{action:?}").to_lowercase();
+    if action.repeats(user.account_id, facts.status, orders_repo::last_step(&mut tx, id).await?) {
+        return Ok(());
+    }
+    if action.needs_reason(facts.status) && note.is_empty() {
+        return Err(AppError::field("reason", Msg::ErrReasonRequired));
+    }
     let to = match actor.check(action, &facts) {
         Ok(to) => to,
         Err(refusal) => {
@@ -316,6 +374,11 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
         },
     )
     .await?;
+    // A volunteer whose order is cancelled hears it from the app, with the reason.
+    if let (OrderAction::Cancel, Some(taker)) = (action, facts.taker_id) {
+        let body = format!("{}{note}", Msg::OrderCancelledNotice.text(crate::i18n::Locale::Zh));
+        orders_repo::notify(&mut tx, taker, "order_cancelled", &body, &format!("/orders/{id}")).await?;
+    }
     if flag_release {
         let leaders = crate::repo::sentiment_repo::staff_over(&mut tx, &facts.area_code, &["grid_leader"]).await?;
         let body = format!("{}{}", user.name, Msg::TakeReleaseFlagNotice.text(crate::i18n::Locale::Zh));
@@ -418,6 +481,8 @@ pub async fn dispute_order(id: i64, reason: String) -> Result<(), AppError> {
     act(id, OrderAction::Dispute, &reason, 0, 0).await
 }
 
+/// 取消: before anyone took it, with an optional reason; once taken, with a reason the
+/// volunteer is told.
 #[server(endpoint = "cancel_order")]
 pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
     let reason = reason.trim();

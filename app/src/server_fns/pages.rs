@@ -65,8 +65,13 @@ pub async fn home_data() -> Result<HomeView, AppError> {
             .map(|(id, kind, body, at)| FeedItem { id, kind, body, age_secs: (t - at).max(0) })
             .collect()
     };
+    let mine = match &viewer.user {
+        Some(user) => Some(super::orders::my_orders_of(&state.pool, user, 0).await?),
+        None => None,
+    };
     Ok(HomeView {
         area_name: area_name(&state.pool, &area).await?,
+        mine,
         station,
         numbers: board_repo::area_numbers(&state.pool, &area).await?,
         latest,

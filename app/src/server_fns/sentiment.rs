@@ -15,7 +15,7 @@ use {
     crate::i18n::Msg,
     crate::live::Topic,
     crate::repo::sentiment_repo::{self, ItemRow, ListFilter, NewItem, Patch, Touch},
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now},
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, form_keys_repo, now},
     crate::session::SessionUser,
 };
 
@@ -48,6 +48,8 @@ pub struct ItemCard {
 pub struct SentimentListView {
     pub area: Vec<ItemCard>,
     pub mine: Vec<ItemCard>,
+    /// Items handed to the viewer to handle (交给我处置).
+    pub handling: Vec<ItemCard>,
     pub is_staff: bool,
 }
 
@@ -189,10 +191,12 @@ pub async fn record_item(
     #[server(default)] checks: String,
     #[server(default)] report_now: Option<String>,
     #[server(default)] resident_phone: String,
+    #[server(default)] form_key: String,
 ) -> Result<i64, AppError> {
     use crate::error::FieldError;
     let state = ctx::state()?;
     let user = ctx::require_user()?;
+    let form_key = ctx::form_key(&form_key)?;
     let mut errors = Vec::new();
     let category = Category::parse(category.trim());
     if category.is_none() {
@@ -265,6 +269,10 @@ pub async fn record_item(
     };
     let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
+    if let Some(id) = form_keys_repo::seen(&mut tx, "record_item", user.account_id, form_key.as_ref()).await? {
+        leptos_axum::redirect(&format!("/sentiment/{id}"));
+        return Ok(id);
+    }
     let place = sentiment_repo::place(&mut tx, place_id).await?.ok_or(AppError::field("place", Msg::ErrChoosePlace))?;
     let own_area = record_area(&user).is_some_and(|area| crate::domain::grid::is_within(&place.micro_grid_code, &area));
     if !own_area {
@@ -305,6 +313,7 @@ pub async fn record_item(
         now: t,
     };
     let id = sentiment_repo::insert(&mut tx, &new, Some(user.account_id)).await?;
+    form_keys_repo::remember(&mut tx, "record_item", user.account_id, form_key.as_ref(), id, t).await?;
     audit_repo::record(
         &mut tx,
         AuditEntry {
@@ -335,6 +344,7 @@ pub async fn sentiment_list(#[server(default)] filter: String) -> Result<Sentime
     let user = ctx::require_user()?;
     let t = now();
     let mine = sentiment_repo::reported_by(&state.pool, user.account_id, 50).await?;
+    let handling = sentiment_repo::handled_by(&state.pool, user.account_id, 50).await?;
     let area = match user.widest_staff_scope() {
         Some(scope) => {
             let filter = match filter.as_str() {
@@ -353,6 +363,7 @@ pub async fn sentiment_list(#[server(default)] filter: String) -> Result<Sentime
     Ok(SentimentListView {
         area: area.iter().filter_map(|r| card(r, t)).collect(),
         mine: mine.iter().filter_map(|r| card(r, t)).collect(),
+        handling: handling.iter().filter_map(|r| card(r, t)).collect(),
         is_staff: user.is_staff(),
     })
 }
@@ -447,6 +458,25 @@ async fn load(
         return Err(AppError::Conflict(Msg::ErrItemChanged));
     }
     Ok((row, facts))
+}
+
+/// Whether this step, sent against `version`, repeats the viewer's own step that made the
+/// item's next version (a double tap): it is answered as the success it was.
+#[cfg(feature = "ssr")]
+async fn repeats_own_step(
+    tx: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+    id: i64,
+    version: i64,
+    action: StageAction,
+) -> Result<bool, AppError> {
+    let Some(row) = sentiment_repo::item(tx, id).await? else { return Ok(false) };
+    if version.checked_add(1) != Some(row.version) {
+        return Ok(false);
+    }
+    let last = sentiment_repo::last_step(tx, id).await?;
+    Ok(Stage::parse(&row.stage)
+        .is_some_and(|stage| last.is_some_and(|l| l.repeated_by(user.account_id, stage, |from| from.after(action)))))
 }
 
 /// Ends a checked change: commits and tells live pages, or rolls back and audits the
@@ -559,6 +589,9 @@ pub async fn sentiment_step(
     let (state, viewer, t, mut tx) = begin().await?;
     let user = &viewer;
     let result = async {
+        if repeats_own_step(&mut tx, user, id, version, action).await? {
+            return Ok(());
+        }
         let (row, facts) = load(&mut tx, user, id, version).await?;
         let to = facts.check(action).map_err(refusal)?;
         let patch = match (action, &dispatch) {
@@ -1000,6 +1033,8 @@ pub struct SentimentHomeView {
     pub open: i64,
     pub overdue: i64,
     pub to_confirm: Vec<ItemCard>,
+    /// Open items handed to the viewer to handle.
+    pub to_handle: Vec<ItemCard>,
     pub is_staff: bool,
 }
 
@@ -1028,5 +1063,11 @@ pub async fn sentiment_home() -> Result<SentimentHomeView, AppError> {
         .filter(|r| r.stage == "closed" && r.resident_confirmed_at.is_none())
         .filter_map(|r| card(r, t))
         .collect();
-    Ok(SentimentHomeView { red, open, overdue, to_confirm, is_staff: user.is_staff() })
+    let to_handle = sentiment_repo::handled_by(&state.pool, user.account_id, 20)
+        .await?
+        .iter()
+        .filter(|r| r.stage == Stage::Dispatched.as_str())
+        .filter_map(|r| card(r, t))
+        .collect();
+    Ok(SentimentHomeView { red, open, overdue, to_confirm, to_handle, is_staff: user.is_staff() })
 }

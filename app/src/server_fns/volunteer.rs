@@ -30,6 +30,7 @@ pub async fn volunteer_profile() -> Result<VolunteerProfileView, AppError> {
         skills: row.skills.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
         availability: row.availability as u32,
         intro: row.intro,
+        shares_phone: row.shares_phone,
         area: row.area,
         service_hours: hours,
         orders_completed: row.completed,
@@ -39,12 +40,14 @@ pub async fn volunteer_profile() -> Result<VolunteerProfileView, AppError> {
     })
 }
 
-/// Saves skills (`skills[]`), weekly slots (`slots[]`, 0–20) and the introduction.
+/// Saves skills (`skills[]`), weekly slots (`slots[]`, 0–20), the introduction and
+/// whether residents whose orders they take may see their number (`shares_phone=1`).
 #[server(endpoint = "save_volunteer_profile")]
 pub async fn save_volunteer_profile(
     #[server(default)] skills: Vec<String>,
     #[server(default)] slots: Vec<String>,
     intro: String,
+    #[server(default)] shares_phone: Option<String>,
 ) -> Result<(), AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
@@ -70,8 +73,13 @@ pub async fn save_volunteer_profile(
     if crate::domain::text::has_control(intro) {
         return Err(AppError::field("intro", Msg::ErrControlChars));
     }
+    let shares_phone = match shares_phone.as_deref() {
+        None | Some("" | "0") => false,
+        Some("1") => true,
+        Some(_) => return Err(AppError::BadRequest),
+    };
     let mut tx = begin_immediate(&state.pool).await?;
-    if !accounts_repo::save_volunteer(&mut tx, user.person_id, &sections, availability, intro).await? {
+    if !accounts_repo::save_volunteer(&mut tx, user.person_id, &sections, availability, intro, shares_phone).await? {
         return Err(AppError::Forbidden);
     }
     audit_repo::record(
@@ -81,7 +89,10 @@ pub async fn save_volunteer_profile(
             action: "save_volunteer_profile",
             object_kind: "person",
             object_id: Some(user.person_id),
-            after_json: Some(serde_json::json!({ "skills": sections, "availability": availability }).to_string()),
+            after_json: Some(
+                serde_json::json!({ "skills": sections, "availability": availability, "shares_phone": shares_phone })
+                    .to_string(),
+            ),
             ..Default::default()
         },
     )
