@@ -311,11 +311,10 @@ describe("Open311 keys", () => {
       await admin.page.getByRole("button", { name: "复制密钥" }).waitFor();
       await poll("the label is cleared after issuing", async () => (await label.inputValue()) === "");
     }
-    const prints = await admin.page
-      .locator("ul.open311-keys li", { hasText: "12345热线对接" })
-      .locator("code")
-      .allInnerTexts();
-    assert.equal(prints.length, 2, "both keys listed");
+    // The list refetches after each key; both are on it once it has.
+    const listed = admin.page.locator("ul.open311-keys li", { hasText: "12345热线对接" }).locator("code");
+    await poll("both keys listed", async () => (await listed.count()) === 2);
+    const prints = await listed.allInnerTexts();
     assert.notEqual(prints[0], prints[1], "their fingerprints differ");
     await admin.screenshot("open311-two-keys");
     admin.assertNoErrors();
