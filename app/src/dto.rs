@@ -429,12 +429,12 @@ pub struct GridHit {
 pub struct AuditLine {
     /// `2026-11-25 21:14` in China time.
     pub at: String,
-    pub actor: String,
+    /// `None`: nobody signed in (a relative's welfare request, a sign-up) or the system.
+    pub actor: Option<String>,
     pub action: String,
     pub node: String,
     pub node_code: String,
     pub refused: bool,
-    pub before: String,
-    pub after: String,
+    pub changes: Vec<crate::domain::audit::Change>,
     pub detail: String,
 }

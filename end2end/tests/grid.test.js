@@ -72,9 +72,13 @@ describe("live grid administration", () => {
 
     // The audit page lists both edits with before and after, filtered by the node.
     await community.goto(`/admin/audit?node=${encodeURIComponent("向日葵")}`);
-    await c.locator("li", { hasText: "move_node" }).first().waitFor();
-    await c.locator("li", { hasText: "rename_node" }).first().waitFor();
-    assert.ok((await c.locator("ul.audit li").count()) >= 4, "two renames, the move and the refused stale rename");
+    // Each entry is a sentence in the reader's language with its changes in words.
+    await c.locator("ul.audit > li", { hasText: "移到新的上级下" }).first().waitFor();
+    await c.locator("ul.audit > li", { hasText: /将「向日葵.*」改名/ }).first().waitFor();
+    await c.locator("ul.audit > li", { hasText: "名称：向日葵联合微网格 → 向日葵旧名" }).first().waitFor();
+    assert.ok((await c.locator("ul.audit > li").count()) >= 4, "two renames, the move and the refused stale rename");
+    const auditText = await c.locator("ul.audit").innerText();
+    assert.ok(!auditText.includes("{") && !auditText.includes("rename_node"), "no JSON or action codes");
     await community.screenshot("grid-audit");
 
     // Put the micro-grid back under 幸福锦园网格, so later tests find its grid leader.

@@ -280,7 +280,7 @@ async fn audit_csv(
                 (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            app::server_fns::grid::audit_csv(&lines),
+            app::pages::audit::audit_csv(&lines, viewer.locale),
         )
             .into_response(),
         Err(err) => csv_refusal(err, viewer.locale),

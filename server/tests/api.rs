@@ -2118,6 +2118,9 @@ async fn the_audit_page_lists_edits_in_the_area_filtered_and_as_csv() {
     let (status, csv) = app.get(&admin, "/admin/audit/csv?node=%E7%BA%A2%E9%A2%86").await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains("rename_node") && csv.contains("红领先锋微网格"), "{csv}");
+    // Each row reads as a sentence with its changes in words, not JSON.
+    assert!(csv.contains("将「红领先锋微网格」改名") && csv.contains("名称：红领微网格 → 红领先锋微网格"), "{csv}");
+    assert!(!csv.contains("\"version\""), "{csv}");
     // Votes are never listed.
     let voter = app.signed_in("13800000001").await;
     let candidate = app.nominations().await[0].to_string();

@@ -171,13 +171,12 @@ pub async fn audit_lines(
         .into_iter()
         .map(|r| crate::dto::AuditLine {
             at: format_local_datetime(r.at),
-            actor: r.actor.unwrap_or_default(),
+            actor: r.actor,
+            changes: crate::domain::audit::changes(r.before_json.as_deref(), r.after_json.as_deref()),
             action: r.action,
             node: r.node.unwrap_or_default(),
             node_code: r.node_code.unwrap_or_default(),
             refused: r.outcome == "refused",
-            before: r.before_json.unwrap_or_default(),
-            after: r.after_json.unwrap_or_default(),
             detail: r.detail,
         })
         .collect())
@@ -194,28 +193,6 @@ pub async fn audit_data(
     let state = ctx::state()?;
     let user = ctx::require_user()?;
     audit_lines(&state, &user, &person, &node, &from, &to).await
-}
-
-/// The same lines as CSV.
-#[cfg(feature = "ssr")]
-pub fn audit_csv(lines: &[crate::dto::AuditLine]) -> String {
-    use crate::domain::csv::row;
-    let mut out = String::from("\u{feff}");
-    out += &row(&["时间", "操作人", "操作", "节点", "编码", "结果", "修改前", "修改后", "说明"]);
-    for l in lines {
-        out += &row(&[
-            l.at.as_str(),
-            l.actor.as_str(),
-            l.action.as_str(),
-            l.node.as_str(),
-            l.node_code.as_str(),
-            if l.refused { "refused" } else { "ok" },
-            l.before.as_str(),
-            l.after.as_str(),
-            l.detail.as_str(),
-        ]);
-    }
-    out
 }
 
 /// A node name as typed: trimmed, 1 to 40 characters.
