@@ -251,6 +251,20 @@ pub struct OrderFormView {
     pub idempotency_key: String,
     pub place: Option<String>,
     pub may_place_on_behalf: bool,
+    /// For grid staff: the people of their area, to place an order for (代下单).
+    pub residents: Vec<ResidentChoice>,
+    /// For grid staff: the units of their area, "幸福锦园 · 4号楼 · 1单元".
+    pub units: Vec<(i64, String)>,
+}
+
+/// A resident staff can place an order for: picked by name and home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentChoice {
+    pub person_id: i64,
+    pub name: String,
+    /// "4号楼 1单元 302".
+    pub place: String,
+    pub has_phone: bool,
 }
 
 /// Room and phone: only for the requester, the taker and grid staff of the area.

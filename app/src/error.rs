@@ -49,6 +49,18 @@ impl AppError {
         AppError::Invalid(vec![FieldError { field: field.into(), msg }])
     }
 
+    /// The field errors of several checks together, to answer them all at once.
+    pub fn field_errors<T>(results: &[&Result<T, AppError>]) -> Vec<FieldError> {
+        results
+            .iter()
+            .filter_map(|r| match r {
+                Err(AppError::Invalid(errors)) => Some(errors.iter().cloned()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
     /// The headline message for this error.
     pub fn msg(&self) -> Msg {
         match self {

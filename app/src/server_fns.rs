@@ -25,6 +25,7 @@ pub const AUDITED_HEADER: &str = "x-gs-audited";
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
     use crate::error::AppError;
+    use crate::i18n::Msg;
     use crate::session::{SessionUser, Viewer};
     use crate::state::AppState;
     use http::request::Parts;
@@ -53,6 +54,24 @@ pub(crate) mod ctx {
 
     pub fn require_user() -> Result<SessionUser, AppError> {
         viewer().user.ok_or(AppError::Unauthorized)
+    }
+
+    /// Free text as typed: trimmed, its length in characters within `range` (else `msg` on
+    /// `field`), no control characters.
+    pub fn field_text(
+        value: &str,
+        field: &str,
+        range: std::ops::RangeInclusive<usize>,
+        msg: Msg,
+    ) -> Result<String, AppError> {
+        let value = value.trim();
+        if !range.contains(&value.chars().count()) {
+            Err(AppError::field(field, msg))
+        } else if crate::domain::text::has_control(value) {
+            Err(AppError::field(field, Msg::ErrControlChars))
+        } else {
+            Ok(value.to_string())
+        }
     }
 
     /// The key a create form was rendered with: none when the form sent none, refused

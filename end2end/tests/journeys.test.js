@@ -355,3 +355,39 @@ describe("grid editor", () => {
     await admin.close();
   });
 });
+
+describe("代下单 for a resident without a phone", () => {
+  for (const javaScriptEnabled of [true, false]) {
+    test(`staff register her by name and room and place her need at her home (${javaScriptEnabled ? "hydrated" : "no JavaScript"})`, async () => {
+      const member = await signedInPhone("13800000006", javaScriptEnabled);
+      const { page } = member;
+      const name = `无手机阿婆${Date.now() % 100000}`;
+      await member.goto("/board/new");
+      await page.locator("summary", { hasText: "居民没有手机" }).click();
+      await page.getByLabel("居民姓名").fill(name);
+      await page.getByLabel("楼栋单元").selectOption({ index: 1 });
+      await page.getByLabel("房号").fill("1203");
+      await page.getByRole("button", { name: "登记并选择该居民", exact: true }).click();
+      // Back on 我需要 with her chosen, her home in the choice.
+      await page.waitForURL((url) => url.searchParams.has("for"));
+      const picker = page.getByLabel("代居民下单：选择居民（可选）");
+      await poll("she is chosen", async () => (await picker.locator("option:checked").textContent()).includes(name));
+      assert.match(await picker.locator("option:checked").textContent(), /1203（无手机）/);
+      const title = `代下单买药 ${Date.now()}`;
+      await page.getByLabel("服务板块").selectOption("health");
+      await page.getByLabel("标题").fill(title);
+      await page.getByRole("button", { name: "提交", exact: true }).click();
+      await page.waitForURL((url) => /^\/orders\/\d+$/.test(url.pathname));
+      await page.getByText("由网格员代下单").waitFor();
+      const [[requester, room, phone, building, home]] = queryDb(
+        `SELECT p.full_name, o.room, o.contact_phone, o.building_id, p.building_id
+         FROM service_orders o JOIN people p ON p.id = o.requester_id WHERE o.title = ?`,
+        title,
+      );
+      assert.deepEqual([requester, room, phone, building], [name, "1203", "13800000006", home]);
+      await member.screenshot(`on-behalf-phoneless-${javaScriptEnabled ? "js" : "nojs"}`);
+      member.assertNoErrors();
+      await member.close();
+    });
+  }
+});

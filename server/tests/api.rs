@@ -712,6 +712,90 @@ async fn grid_staff_place_orders_on_behalf_of_residents_and_it_is_audited() {
 }
 
 #[tokio::test]
+async fn staff_register_a_resident_without_a_phone_and_place_their_order_at_their_home() {
+    let app = TestApp::spawn().await;
+    let member = app.signed_in("13800000006").await;
+    // The form offers the people of the member's area by name, building and room, and its units.
+    let (status, body) = app.post(&member, "order_form", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let form: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let unit = form["units"][0][0].as_i64().expect("a unit of the area");
+    assert!(form["units"][0][1].as_str().is_some_and(|l| l.contains("单元")), "{body}");
+    assert!(form["residents"].as_array().is_some_and(|r| r.len() > 5), "{body}");
+    // Bad input is explained per field and writes nothing; a unit outside the area is refused.
+    let people = app.count("SELECT count(*) FROM people").await;
+    let (status, body) =
+        app.post(&member, "register_resident", &[("name", " "), ("unit", &unit.to_string()), ("room", "")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("ErrResidentName") && body.contains("ErrRoom"), "{body}");
+    let foreign: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM grid_nodes u JOIN grid_nodes c ON u.code GLOB c.code || '*'
+         WHERE u.level = 'unit' AND c.name = '朝晖社区' LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("a foreign unit");
+    let (status, body) = app
+        .post(&member, "register_resident", &[("name", "李阿婆"), ("unit", &foreign.to_string()), ("room", "101")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("ErrChooseUnit"), "{body}");
+    let resident = app.signed_in("13800000001").await;
+    let (status, _) = app
+        .post(&resident, "register_resident", &[("name", "李阿婆"), ("unit", &unit.to_string()), ("room", "101")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) FROM people").await, people, "nothing written");
+
+    // Registered once however often the form is sent; audited once.
+    let form = [("name", "李阿婆"), ("unit", &unit.to_string()), ("room", "1203")];
+    let (status, first) = app.post(&member, "register_resident", &form).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (_, again) = app.post(&member, "register_resident", &form).await;
+    assert_eq!(first, again, "the same name in the same room is the same person");
+    let person: i64 = first.trim().parse().expect("id");
+    assert_eq!(app.count("SELECT count(*) FROM people WHERE full_name = '李阿婆' AND phone IS NULL").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'register_resident' AND outcome = 'ok'").await,
+        1
+    );
+
+    // She is offered on the form, and her order is placed at her home, reached through the member.
+    let (_, body) = app.post(&member, "order_form", &[]).await;
+    assert!(body.contains("李阿婆") && body.contains("1203"), "{body}");
+    let (status, body) = app.place(&member, "for-phoneless-01", &[("on_behalf_person", &person.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (requester, on_behalf, room, phone, building): (i64, bool, String, Option<String>, Option<i64>) = sqlx::query_as(
+        "SELECT requester_id, on_behalf, room, contact_phone, building_id FROM service_orders WHERE idempotency_key = 'for-phoneless-01'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("order");
+    let home: Option<i64> = sqlx::query_scalar("SELECT building_id FROM people WHERE id = ?")
+        .bind(person)
+        .fetch_one(&app.pool)
+        .await
+        .expect("home");
+    assert_eq!((requester, on_behalf, room.as_str(), phone.as_deref()), (person, true, "1203", Some("13800000006")));
+    assert_eq!(building, home, "the service place is her building, not the member's");
+    // Someone outside the member's area, or a malformed choice, is refused with a reason.
+    let outsider: i64 = sqlx::query_scalar(
+        "SELECT p.id FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id JOIN grid_nodes c ON m.code GLOB c.code || '*'
+         WHERE c.name = '朝晖社区' LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("outsider");
+    for choice in [outsider.to_string(), "abc".to_string()] {
+        let (status, body) = app.place(&member, "for-phoneless-02", &[("on_behalf_person", &choice)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("ErrChooseResident"), "{body}");
+    }
+    let (status, _) = app.place(&resident, "for-phoneless-03", &[("on_behalf_person", &person.to_string())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn bad_order_input_is_explained_field_by_field() {
     let app = TestApp::spawn().await;
     let resident = app.signed_in("13800000001").await;

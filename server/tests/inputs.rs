@@ -358,6 +358,8 @@ struct Fixtures {
     micro2: i64,
     building: i64,
     building2: i64,
+    /// A unit of `building`.
+    unit: i64,
     /// Empty micro-grids made for renaming and moving, deleting, and merging.
     spare_nodes: [i64; 3],
     spare_account: i64,
@@ -420,6 +422,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         micro2: scalar(app, &node("32060200100100102")).await,
         building: scalar(app, &node("32060200100100101001")).await,
         building2: scalar(app, &node("32060200100100102001")).await,
+        unit: scalar(app, "SELECT id FROM grid_nodes WHERE level = 'unit' AND code GLOB '32060200100100101001*' ORDER BY code LIMIT 1").await,
         volunteer_person: scalar(app, &format!("SELECT person_id FROM accounts WHERE phone = '{VOLUNTEER}'")).await,
         open_order: scalar(app, &in_area("service_orders", "t.status = 'open'")).await,
         completed_order: scalar(app, &in_area("service_orders", "t.status = 'completed'")).await,
@@ -803,6 +806,9 @@ impl<'a> Walker<'a> {
             ("revoke_api_key", "id") => id(f.revocable_key),
             ("place_order", "urgency") | ("board_data", "urgency") => one("normal"),
             ("place_order", "on_behalf_phone") => one(RESIDENT),
+            ("register_resident", "name") => one("无手机的老人"),
+            ("register_resident", "unit") => id(f.unit),
+            ("register_resident", "room") => one("101"),
             (
                 "order_detail" | "take_order" | "release_order" | "start_service" | "finish_service" | "confirm_order"
                 | "dispute_order" | "cancel_order" | "dispatch_order",
@@ -856,7 +862,7 @@ impl<'a> Walker<'a> {
             | ("feed_data", "before")
             | ("delete_node", "into")
             | ("board_data", "seen")
-            | ("place_order", "window_start" | "window_end")
+            | ("place_order", "window_start" | "window_end" | "on_behalf_person")
             | ("record_item", "inspection" | "report_now")
             | ("create_election" | "edit_election", "live_tally") => match p.ty {
                 Ty::Str => one(""),

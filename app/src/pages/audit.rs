@@ -171,6 +171,7 @@ fn action_msg(action: &str) -> Option<Msg> {
         "dispatch_declined" => Msg::AuditDispatchDeclined,
         "book_offer" => Msg::AuditBookOffer,
         "create_pairing" => Msg::AuditCreatePairing,
+        "register_resident" => Msg::AuditRegisterResident,
         _ => return None,
     })
 }

@@ -240,11 +240,13 @@ pub fn NewOrderPage() -> impl IntoView {
     let place = ServerAction::<PlaceOrder>::new();
     let error = Signal::derive(move || place.value().get().and_then(|r| r.err()));
     let form = Resource::new(|| (), |_| order_form());
+    // `?for=12`: the resident just registered (or picked elsewhere) comes chosen.
+    let chosen = crate::components::use_query().get_untracked().get("for").unwrap_or_default();
     view! {
         <section class="card">
             <h1>{tr(Msg::NewOrderTitle)}</h1>
             <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
+                {move || { let chosen = chosen.clone(); Suspend::new(async move {
                     match form.await {
                         Ok(f) => view! {
                             <ActionForm action=place attr:class="form">
@@ -277,23 +279,82 @@ pub fn NewOrderPage() -> impl IntoView {
                                 <p class="muted">{tr(Msg::Place)} ": " {f.place.unwrap_or_default()}</p>
                                 <p class="hint">{tr(Msg::PlaceHint)}</p>
                                 {f.may_place_on_behalf.then(|| view! {
-                                    <label for="on_behalf_phone">{tr(Msg::OnBehalfPhone)}</label>
-                                    <input id="on_behalf_phone" name="on_behalf_phone" type="tel" inputmode="numeric" maxlength="20"/>
-                                    <FieldMsg error field="on_behalf_phone"/>
+                                    <fieldset class="on-behalf">
+                                        <label for="on_behalf_person">{tr(Msg::OnBehalfPerson)}</label>
+                                        <ResidentPicker residents=f.residents.clone() chosen=chosen.clone()/>
+                                        <FieldMsg error field="on_behalf_person"/>
+                                        <p class="hint">{tr(Msg::OnBehalfPlaceHint)}</p>
+                                        <label for="on_behalf_phone">{tr(Msg::OnBehalfPhone)}</label>
+                                        <input id="on_behalf_phone" name="on_behalf_phone" type="tel" inputmode="numeric" maxlength="20"/>
+                                        <FieldMsg error field="on_behalf_phone"/>
+                                    </fieldset>
                                 })}
                                 {move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! {
                                     <p class="form-error" role="alert">{tr(e.msg())}</p>
                                 })}
                                 <button type="submit" class="btn primary big">{tr(Msg::Submit)}</button>
                             </ActionForm>
+                            {(f.may_place_on_behalf && !f.units.is_empty()).then(|| view! { <RegisterResident units=f.units/> })}
                         }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }
     .into_any()
+}
+
+/// The residents of the staff's area by building, unit and room (a select, so it works
+/// without JavaScript and phones show their own searchable list).
+#[component]
+fn ResidentPicker(residents: Vec<crate::dto::ResidentChoice>, chosen: String) -> impl IntoView {
+    let no_phone = tr(Msg::NoPhoneTag);
+    view! {
+        <select id="on_behalf_person" name="on_behalf_person">
+            <option value="">{tr(Msg::OnBehalfSelf)}</option>
+            {residents.into_iter().map(|r| {
+                let id = r.person_id.to_string();
+                let selected = id == chosen;
+                let label = format!("{} · {}{}", r.name, r.place, if r.has_phone { String::new() } else { format!("（{no_phone}）") });
+                view! { <option value=id selected=selected>{label}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// 登记居民: a resident without a phone, by name, unit and room; back here with them chosen.
+#[component]
+fn RegisterResident(units: Vec<(i64, String)>) -> impl IntoView {
+    let register = ServerAction::<crate::server_fns::orders::RegisterResident>::new();
+    let error = Signal::derive(move || register.value().get().and_then(|r| r.err()));
+    // With JavaScript the new resident is chosen by reloading with `?for=`.
+    Effect::new(move |_| {
+        if let Some(Ok(person)) = register.value().get() {
+            let _ = window().location().set_href(&format!("/board/new?for={person}"));
+        }
+    });
+    view! {
+        <details class="register-resident" open=move || error.get().is_some()>
+            <summary>{tr(Msg::RegisterResident)}</summary>
+            <p class="hint">{tr(Msg::RegisterResidentHint)}</p>
+            <ActionForm action=register attr:class="form">
+                <label for="register-name">{tr(Msg::ResidentName)}</label>
+                <input id="register-name" name="name" required maxlength="40" autocomplete="off"/>
+                <FieldMsg error field="name"/>
+                <label for="register-unit">{tr(Msg::UnitLabel)}</label>
+                <select id="register-unit" name="unit" required>
+                    {units.into_iter().map(|(id, label)| view! { <option value=id.to_string()>{label}</option> }).collect_view()}
+                </select>
+                <FieldMsg error field="unit"/>
+                <label for="register-room">{tr(Msg::RoomLabel)}</label>
+                <input id="register-room" name="room" required maxlength="20" autocomplete="off"/>
+                <FieldMsg error field="room"/>
+                <FormMsg error/>
+                <button type="submit" class="btn">{tr(Msg::RegisterAndChoose)}</button>
+            </ActionForm>
+        </details>
+    }
 }
 
 /// After a confirmed service: a thank-you for the 朋友圈.

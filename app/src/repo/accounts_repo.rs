@@ -451,3 +451,101 @@ pub async fn set_password(
     .rows_affected()
         == 1)
 }
+
+/// A person of an area as staff pick them for 代下单: by name, building, unit and room.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ResidentRow {
+    pub person_id: i64,
+    pub name: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub has_phone: bool,
+}
+
+/// The people living in `area` (accounts or not), by building, unit and room, at most 500.
+pub async fn residents_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<ResidentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id AS person_id, p.full_name AS name, coalesce(b.name, '') AS building,
+                coalesce(u.name, '') AS unit, coalesce(h.room, '') AS room, p.phone IS NOT NULL AS has_phone
+         FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id
+         LEFT JOIN grid_nodes b ON b.id = p.building_id
+         LEFT JOIN households h ON h.id = p.household_id LEFT JOIN grid_nodes u ON u.id = h.node_id
+         WHERE m.code GLOB ?1 || '*'
+         ORDER BY b.sort_order, b.id, u.sort_order, u.id, h.room, p.full_name, p.id LIMIT 500",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}
+
+/// The units of every building in `area`, as "幸福锦园 · 4号楼 · 1单元".
+pub async fn units_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, m.name || ' · ' || b.name || ' · ' || u.name
+         FROM grid_nodes m JOIN grid_nodes b ON b.parent_id = m.id JOIN grid_nodes u ON u.parent_id = b.id
+         WHERE m.code GLOB ?1 || '*' AND m.level = 'micro_grid' AND b.level = 'building' AND u.level = 'unit'
+         ORDER BY m.code, b.sort_order, b.id, u.sort_order, u.id",
+    )
+    .bind(area)
+    .fetch_all(pool)
+    .await
+}
+
+/// The grid code of the micro-grid a person lives in.
+pub async fn home_code(conn: &mut SqliteConnection, person: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT m.code FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id WHERE p.id = ?")
+        .bind(person)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// The unit's place (its building and micro-grid) when it is a unit.
+pub async fn unit_place(conn: &mut SqliteConnection, unit: i64) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.id, m.id, m.code FROM grid_nodes u JOIN grid_nodes b ON b.id = u.parent_id
+         JOIN grid_nodes m ON m.id = b.parent_id
+         WHERE u.id = ? AND u.level = 'unit' AND b.level = 'building' AND m.level = 'micro_grid'",
+    )
+    .bind(unit)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// A resident without a phone or an account (an elder staff place orders for), in the
+/// household at `unit`/`room` (created when the room is new). The same name in the same
+/// household is the same person: returns `(person id, created)`.
+pub async fn register_phoneless(
+    conn: &mut SqliteConnection,
+    name: &str,
+    unit: i64,
+    room: &str,
+    (building_id, micro_grid_id): (i64, i64),
+) -> Result<(i64, bool), sqlx::Error> {
+    let household: i64 = sqlx::query_scalar(
+        "INSERT INTO households (node_id, room) VALUES (?, ?)
+         ON CONFLICT (node_id, room) DO UPDATE SET room = excluded.room RETURNING id",
+    )
+    .bind(unit)
+    .bind(room)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM people WHERE household_id = ? AND full_name = ?")
+        .bind(household)
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok((id, false));
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO people (full_name, household_id, micro_grid_id, building_id) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(name)
+    .bind(household)
+    .bind(micro_grid_id)
+    .bind(building_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((id, true))
+}

@@ -33,7 +33,8 @@ pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Opt
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO service_orders (requester_id, placed_by, on_behalf, idempotency_key, section, title, description, urgency,
            window_start, window_end, micro_grid_id, building_id, room, contact_phone, created_at, updated_at)
-         SELECT p.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, p.micro_grid_id, p.building_id, coalesce(h.room, ''), p.phone, ?, ?
+         SELECT p.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, p.micro_grid_id, p.building_id, coalesce(h.room, ''),
+                coalesce(p.phone, (SELECT a.phone FROM accounts a WHERE a.id = ?)), ?, ?
          FROM people p LEFT JOIN households h ON h.id = p.household_id
          WHERE p.id = ? AND p.micro_grid_id IS NOT NULL
          RETURNING id",
@@ -47,6 +48,8 @@ pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Opt
     .bind(o.urgency)
     .bind(o.window_start)
     .bind(o.window_end)
+    // A resident without a phone is reached through the staff member who placed it.
+    .bind(o.placed_by)
     .bind(o.now)
     .bind(o.now)
     .bind(o.requester_id)

@@ -25,16 +25,91 @@ fn roles_of(user: &SessionUser) -> Vec<(Role, String)> {
     user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect()
 }
 
-/// A fresh idempotency key and the viewer's place, for the 我需要 form.
+/// A fresh idempotency key and the viewer's place, for the 我需要 form; for grid staff also
+/// the residents of their area to place an order for (代下单) and its units, where a
+/// resident without a phone is registered.
 #[server(endpoint = "order_form")]
 pub async fn order_form() -> Result<OrderFormView, AppError> {
+    use crate::repo::accounts_repo;
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    let place = crate::repo::accounts_repo::own_profile(&state.pool, user.person_id)
+    let place = accounts_repo::own_profile(&state.pool, user.person_id)
         .await?
         .map(|p| [p.micro_grid, p.building].into_iter().flatten().collect::<Vec<_>>().join(" · "))
         .filter(|p| !p.is_empty());
-    Ok(OrderFormView { idempotency_key: ctx::new_form_key(), place, may_place_on_behalf: user.is_staff() })
+    let (residents, units) = match user.widest_staff_scope() {
+        Some(scope) => (
+            accounts_repo::residents_in_area(&state.pool, &scope.node_code)
+                .await?
+                .into_iter()
+                .filter(|r| r.person_id != user.person_id)
+                .map(|r| crate::dto::ResidentChoice {
+                    person_id: r.person_id,
+                    name: r.name,
+                    place: [r.building, r.unit, r.room]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    has_phone: r.has_phone,
+                })
+                .collect(),
+            accounts_repo::units_in_area(&state.pool, &scope.node_code).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(OrderFormView {
+        idempotency_key: ctx::new_form_key(),
+        place,
+        may_place_on_behalf: user.is_staff(),
+        residents,
+        units,
+    })
+}
+
+/// 登记居民: grid staff record a resident who has no phone (so no account) in a household
+/// of their area, to place orders for them. The same name in the same room is the same
+/// person, so a double tap records one. Audited; lands back on 我需要 with them chosen.
+#[server(endpoint = "register_resident")]
+pub async fn register_resident(name: String, unit: i64, room: String) -> Result<i64, AppError> {
+    use crate::repo::accounts_repo;
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    if !user.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let name = ctx::field_text(&name, "name", 1..=40, Msg::ErrResidentName);
+    let room = ctx::field_text(&room, "room", 1..=20, Msg::ErrRoom);
+    let errors = AppError::field_errors(&[&name, &room]);
+    let (Ok(name), Ok(room)) = (name, room) else { return Err(AppError::Invalid(errors)) };
+    let mut tx = begin_immediate(&state.pool).await?;
+    let Some((building, micro_grid, code)) =
+        accounts_repo::unit_place(&mut tx, unit).await?.filter(|(_, _, code)| user.staff_scope_covers(code))
+    else {
+        drop(tx);
+        return Err(AppError::field("unit", Msg::ErrChooseUnit));
+    };
+    let (person, created) =
+        accounts_repo::register_phoneless(&mut tx, &name, unit, &room, (building, micro_grid)).await?;
+    if created {
+        audit_repo::record(
+            &mut tx,
+            AuditEntry {
+                actor_id: Some(user.account_id),
+                action: "register_resident",
+                object_kind: "person",
+                object_id: Some(person),
+                node_id: Some(micro_grid),
+                after_json: Some(serde_json::json!({ "name": name, "unit": unit, "room": room }).to_string()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(person, by = user.account_id, created, area = %code, "phone-less resident registered");
+    ctx::redirect_form(&format!("/board/new?for={person}"));
+    Ok(person)
 }
 
 /// 我需要: places an order for the viewer (or, for grid staff, for a resident by phone:
@@ -49,6 +124,7 @@ pub async fn place_order(
     window_end: Option<String>,
     idempotency_key: String,
     on_behalf_phone: Option<String>,
+    on_behalf_person: Option<String>,
 ) -> Result<i64, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
@@ -100,18 +176,37 @@ pub async fn place_order(
             }
         },
     };
+    let chosen = match on_behalf_person.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(p) => match p.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                field("on_behalf_person", Msg::ErrChooseResident);
+                None
+            }
+        },
+    };
     let Some(section) = section else { return Err(AppError::Invalid(errors)) };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    if (chosen.is_some() || on_behalf.is_some()) && !user.is_staff() {
+        return Err(AppError::Forbidden);
+    }
     let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
-    let requester = match &on_behalf {
-        None => user.person_id,
-        Some(phone) => {
-            if !user.is_staff() {
-                return Err(AppError::Forbidden);
+    let requester = match (&on_behalf, chosen) {
+        // A resident picked by name, building and room from the staff's own area.
+        (_, Some(person)) => {
+            let code = crate::repo::accounts_repo::home_code(&mut tx, person).await?;
+            if !code.is_some_and(|c| user.staff_scope_covers(&c)) {
+                drop(tx);
+                return Err(AppError::field("on_behalf_person", Msg::ErrChooseResident));
             }
+            person
+        }
+        (None, None) => user.person_id,
+        (Some(phone), None) => {
             // Unknown and outside-my-area numbers answer alike, so this is no phone-number oracle.
             let found = orders_repo::person_by_phone(&mut tx, phone.as_str()).await?;
             let Some((person, _)) = found.filter(|(_, area)| user.staff_scope_covers(area)) else {
@@ -136,7 +231,7 @@ pub async fn place_order(
     let new = orders_repo::NewOrder {
         requester_id: requester,
         placed_by: user.account_id,
-        on_behalf: on_behalf.is_some(),
+        on_behalf: requester != user.person_id,
         idempotency_key: key.as_str(),
         section: section.as_str(),
         title: &title,
@@ -153,7 +248,7 @@ pub async fn place_order(
             &mut tx,
             AuditEntry {
                 actor_id: Some(user.account_id),
-                action: if on_behalf.is_some() { "place_order_on_behalf" } else { "place_order" },
+                action: if requester != user.person_id { "place_order_on_behalf" } else { "place_order" },
                 object_kind: "service_order",
                 object_id: Some(id),
                 after_json: Some(serde_json::json!({ "section": section.as_str(), "urgency": urgency.as_str(), "requester": requester }).to_string()),

@@ -143,18 +143,6 @@ fn card(row: &ItemRow, t: i64) -> Option<ItemCard> {
     })
 }
 
-#[cfg(feature = "ssr")]
-fn text(value: &str, field: &str, range: std::ops::RangeInclusive<usize>, msg: Msg) -> Result<String, AppError> {
-    let value = value.trim();
-    if !range.contains(&value.chars().count()) {
-        Err(AppError::field(field, msg))
-    } else if crate::domain::text::has_control(value) {
-        Err(AppError::field(field, Msg::ErrControlChars))
-    } else {
-        Ok(value.to_string())
-    }
-}
-
 /// The places the viewer may record an item about: their staff area, or their own micro-grid.
 #[cfg(feature = "ssr")]
 fn record_area(user: &SessionUser) -> Option<String> {
@@ -206,13 +194,9 @@ pub async fn record_item(
     if place_id.is_none() {
         errors.push(FieldError { field: "place".into(), msg: Msg::ErrChoosePlace });
     }
-    let place_note = text(&place_note, "place_note", 0..=100, Msg::ErrTooLong);
-    let description = text(&description, "description", 2..=2000, Msg::ErrDescriptionLength);
-    for (field, r) in [("place_note", &place_note), ("description", &description)] {
-        if let Err(e) = r {
-            errors.push(FieldError { field: field.into(), msg: e.field_msg(field).unwrap_or(Msg::ErrInvalid) });
-        }
-    }
+    let place_note = ctx::field_text(&place_note, "place_note", 0..=100, Msg::ErrTooLong);
+    let description = ctx::field_text(&description, "description", 2..=2000, Msg::ErrDescriptionLength);
+    errors.extend(AppError::field_errors(&[&place_note, &description]));
     let kind = match (category, inspection.is_some() && user.is_staff()) {
         (Some(Category::Dispute), _) => Kind::Dispute,
         (_, true) => Kind::Inspection,
@@ -564,7 +548,7 @@ pub async fn sentiment_step(
     #[server(default)] passed: Vec<String>,
 ) -> Result<(), AppError> {
     let action = StageAction::parse(step.trim()).ok_or(AppError::BadRequest)?;
-    let note = text(&note, "note", 0..=1000, Msg::ErrTooLong)?;
+    let note = ctx::field_text(&note, "note", 0..=1000, Msg::ErrTooLong)?;
     if action.needs_note() && note.is_empty() {
         return Err(AppError::field("note", Msg::ErrReasonRequired));
     }
@@ -580,7 +564,7 @@ pub async fn sentiment_step(
                 let account = account.map_err(|_| AppError::field("handler", Msg::ErrChooseHandler))?;
                 Some((kind, None, Some(account), days))
             }
-            _ => Some((kind, Some(text(&handler, "handler", 1..=80, Msg::ErrHandlerName)?), None, days)),
+            _ => Some((kind, Some(ctx::field_text(&handler, "handler", 1..=80, Msg::ErrHandlerName)?), None, days)),
         }
     } else {
         None
@@ -687,7 +671,7 @@ pub async fn confirm_item(
     };
     let rating = rating.trim().parse::<i64>().ok().filter(|r| (1..=5).contains(r));
     let rating = rating.ok_or(AppError::field("rating", Msg::ErrRating))?;
-    let comment = text(&comment, "comment", 0..=500, Msg::ErrTooLong)?;
+    let comment = ctx::field_text(&comment, "comment", 0..=500, Msg::ErrTooLong)?;
     let (state, viewer, t, mut tx) = begin().await?;
     let user = &viewer;
     let result = async {
@@ -718,7 +702,7 @@ pub async fn set_warning(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     let level = Warning::parse(level.trim()).ok_or(AppError::field("level", Msg::ErrChooseWarning))?;
-    let note = text(&note, "note", 0..=990, Msg::ErrTooLong)?;
+    let note = ctx::field_text(&note, "note", 0..=990, Msg::ErrTooLong)?;
     let (state, viewer, t, mut tx) = begin().await?;
     let user = &viewer;
     let result = async {
@@ -748,7 +732,7 @@ pub async fn set_warning(
 /// 跟进: staff add a follow-up record (a visit to the parties of a dispute, a call...).
 #[server(endpoint = "follow_up_item")]
 pub async fn follow_up_item(id: i64, version: i64, note: String) -> Result<(), AppError> {
-    let note = text(&note, "note", 1..=1000, Msg::ErrFollowUpText)?;
+    let note = ctx::field_text(&note, "note", 1..=1000, Msg::ErrFollowUpText)?;
     let (state, viewer, t, mut tx) = begin().await?;
     let user = &viewer;
     let result = async {
@@ -787,7 +771,7 @@ pub async fn recheck_item(
         "fail" => false,
         _ => return Err(AppError::field("result", Msg::ErrChooseResolved)),
     };
-    let note = text(&note, "note", 0..=990, Msg::ErrTooLong)?;
+    let note = ctx::field_text(&note, "note", 0..=990, Msg::ErrTooLong)?;
     if !passed && note.is_empty() {
         return Err(AppError::field("note", Msg::ErrReasonRequired));
     }
