@@ -124,6 +124,11 @@ pub fn use_viewer() -> Viewer {
     }
 }
 
+/// What the viewer typed into `field` of a form refused without JavaScript, to fill it in again.
+pub fn echoed(field: &str) -> Option<String> {
+    use_viewer().echoed(field)
+}
+
 /// Text of a message in the viewer's language.
 pub fn tr(msg: Msg) -> &'static str {
     msg.text(use_viewer().locale)

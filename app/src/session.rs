@@ -73,11 +73,20 @@ pub struct Viewer {
     pub user: Option<SessionUser>,
     pub locale: Locale,
     pub elder: bool,
+    /// What this viewer typed into a form refused without JavaScript (`?__form=`), to
+    /// fill it again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub echo: Vec<(String, String)>,
 }
 
 impl Viewer {
     pub fn t(&self, msg: Msg) -> &'static str {
         msg.text(self.locale)
+    }
+
+    /// The value a refused form sent for `field`, if any.
+    pub fn echoed(&self, field: &str) -> Option<String> {
+        self.echo.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone())
     }
 }
 

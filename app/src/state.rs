@@ -71,6 +71,7 @@ pub struct AppState {
     pub board_cache: Arc<BoardCache>,
     pub votes: Arc<crate::vote_writer::VoteWriter>,
     pub presence: Arc<Presence>,
+    pub echoes: Arc<Echoes>,
 }
 
 /// The public part of the board per area and filters, shared by every viewer for a
@@ -129,6 +130,7 @@ impl AppState {
             limiter: Arc::new(RateLimiter::default()),
             board_cache: Arc::new(BoardCache::new()),
             presence: Arc::new(Presence::default()),
+            echoes: Arc::new(Echoes::default()),
         }
     }
 }
@@ -249,5 +251,76 @@ mod tests {
         assert!(!limiter.check("k", 1, tiny));
         std::thread::sleep(Duration::from_millis(30));
         assert!(limiter.check("k", 1, tiny));
+    }
+}
+
+/// What a person typed into a form that was refused while JavaScript was off: the browser
+/// is sent back to the form, which renders again with these values and the errors. Kept
+/// in memory for a few minutes under a random token, for the same account (or visitor)
+/// only, and never with a password or a form key.
+#[derive(Default)]
+pub struct Echoes {
+    entries: Mutex<HashMap<String, Echo>>,
+}
+
+struct Echo {
+    owner: Option<i64>,
+    fields: Vec<(String, String)>,
+    at: Instant,
+}
+
+impl Echoes {
+    pub const TTL: Duration = Duration::from_secs(600);
+    const MAX: usize = 10_000;
+
+    /// Keeps the fields a form sent (less the secret ones, and for a visitor, whom nothing
+    /// but the link ties to the form, less phone numbers); returns the token.
+    pub fn keep(&self, owner: Option<i64>, fields: Vec<(String, String)>) -> String {
+        let fields: Vec<_> =
+            fields.into_iter().filter(|(k, _)| !Self::secret(k) && (owner.is_some() || !k.contains("phone"))).collect();
+        let token = crate::auth::new_token()[..24].to_string();
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        entries.retain(|_, e| now.duration_since(e.at) < Self::TTL);
+        if entries.len() < Self::MAX {
+            entries.insert(token.clone(), Echo { owner, fields, at: now });
+        }
+        token
+    }
+
+    /// The fields kept under `token`, for the one who sent them.
+    pub fn get(&self, token: &str, owner: Option<i64>) -> Vec<(String, String)> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(token)
+            .filter(|e| e.owner == owner && e.at.elapsed() < Self::TTL)
+            .map(|e| e.fields.clone())
+            .unwrap_or_default()
+    }
+
+    fn secret(name: &str) -> bool {
+        name.contains("password") || name == "idempotency_key" || name == "form_key"
+    }
+}
+
+#[cfg(test)]
+mod echo_tests {
+    use super::*;
+
+    #[test]
+    fn an_echo_is_for_its_sender_only_and_never_holds_a_password() {
+        let echoes = Echoes::default();
+        let fields = vec![
+            ("title".to_string(), "买菜".to_string()),
+            ("password".to_string(), "secret".to_string()),
+            ("idempotency_key".to_string(), "k".to_string()),
+        ];
+        let token = echoes.keep(Some(7), fields);
+        assert_eq!(echoes.get(&token, Some(7)), vec![("title".to_string(), "买菜".to_string())]);
+        assert!(echoes.get(&token, Some(8)).is_empty());
+        assert!(echoes.get(&token, None).is_empty());
+        assert!(echoes.get("nope", Some(7)).is_empty());
+        let visitor = echoes.keep(None, vec![("phone".into(), "13900000009".into()), ("note".into(), "x".into())]);
+        assert_eq!(echoes.get(&visitor, None), vec![("note".to_string(), "x".to_string())]);
     }
 }

@@ -391,3 +391,77 @@ describe("代下单 for a resident without a phone", () => {
     });
   }
 });
+
+describe("without JavaScript", () => {
+  test("a need refused by the server comes back with what was typed and the error", async () => {
+    const resident = await signedInPhone(RESIDENT, false);
+    const { page } = resident;
+    const title = `无脚本需求 ${Date.now()}`;
+    await resident.goto("/board/new");
+    await page.getByLabel("服务板块").selectOption("health");
+    await page.getByLabel("标题").fill(title);
+    await page.getByLabel("详细说明").fill("下午两点后在家，麻烦帮忙取药");
+    await page.getByLabel("紧急").check();
+    // An end before the start: only the server can tell.
+    await page.locator("#window_start").fill("2030-01-10T10:00");
+    await page.locator("#window_end").fill("2030-01-10T09:00");
+    await page.getByRole("button", { name: "提交", exact: true }).click();
+    await page.waitForURL((url) => url.pathname === "/board/new" && url.search.includes("__form="));
+    await page.getByText("结束时间不能早于开始时间").waitFor();
+    assert.equal(await page.getByLabel("标题").inputValue(), title);
+    assert.equal(await page.getByLabel("详细说明").inputValue(), "下午两点后在家，麻烦帮忙取药");
+    assert.equal(await page.getByLabel("服务板块").inputValue(), "health");
+    assert.ok(await page.getByLabel("紧急").isChecked(), "the urgency is kept");
+    assert.equal(await page.locator("#window_start").inputValue(), "2030-01-10T10:00");
+    await resident.screenshot("nojs-need-refused-kept");
+    // Corrected and sent again, it is placed once.
+    await page.locator("#window_end").fill("2030-01-10T12:00");
+    await page.getByRole("button", { name: "提交", exact: true }).click();
+    await page.waitForURL((url) => /^\/orders\/\d+$/.test(url.pathname));
+    assert.equal(queryDb("SELECT count(*) FROM service_orders WHERE title = ?", title)[0][0], 1);
+    await resident.close();
+  });
+
+  test("a welfare request refused for its phone keeps the rest", async () => {
+    const relative = await newPhone(browser, { javaScriptEnabled: false });
+    const { page } = relative;
+    await relative.goto("/welfare");
+    await page.getByLabel("老人姓名").fill("李建国");
+    await page.getByLabel("小区和楼栋（如：朝晖花园10号楼）").fill("朝晖花园10号楼");
+    await page.getByLabel("您的手机号").fill("12345");
+    await page.getByLabel("补充说明（可选）").fill("早上起一直没接电话");
+    await page.getByRole("button", { name: "请网格员上门看看" }).click();
+    await page.waitForURL((url) => url.search.includes("__form="));
+    await page.getByText("手机号格式不正确").first().waitFor();
+    assert.equal(await page.getByLabel("老人姓名").inputValue(), "李建国");
+    assert.equal(await page.getByLabel("小区和楼栋（如：朝晖花园10号楼）").inputValue(), "朝晖花园10号楼");
+    assert.equal(await page.getByLabel("补充说明（可选）").inputValue(), "早上起一直没接电话");
+    assert.equal(await page.getByLabel("您的手机号").inputValue(), "", "a visitor's phone is not kept");
+    await relative.close();
+  });
+
+  test("the grid editor renames a node and the tree's + opens a node", async () => {
+    const admin = await signedInPhone("13800000004", false);
+    const { page } = admin;
+    const [[id, name]] = queryDb("SELECT id, name FROM grid_nodes WHERE name = '祖望新村网格'");
+    await admin.goto(`/admin/grids?node=${id}`);
+    await page.locator("summary", { hasText: "编辑" }).click();
+    assert.equal(await page.locator("#node-name").inputValue(), name, "the form holds the current name");
+    await page.locator("#node-name").fill("祖望新村网格（无脚本）");
+    await page.getByRole("button", { name: "改名", exact: true }).click();
+    await page.getByRole("heading", { name: "祖望新村网格（无脚本）", exact: true }).waitFor();
+    assert.equal(queryDb("SELECT name FROM grid_nodes WHERE id = ?", id)[0][0], "祖望新村网格（无脚本）");
+    await page.locator("summary", { hasText: "编辑" }).click();
+    await page.locator("#node-name").fill(name);
+    await page.getByRole("button", { name: "改名", exact: true }).click();
+    await page.getByRole("heading", { name, exact: true }).waitFor();
+
+    // "+" on a node of the tree is a link to that node, with its children listed.
+    await admin.goto("/admin/grids");
+    const plus = page.locator("a.expand").first();
+    const target = new URL(await plus.getAttribute("href"), "http://localhost").searchParams.get("node");
+    await plus.click();
+    await page.waitForURL((url) => url.searchParams.get("node") === target);
+    await admin.close();
+  });
+});

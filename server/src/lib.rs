@@ -207,6 +207,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(leptos_options)
+        .layer(middleware::from_fn_with_state(state.clone(), echo_refused_form))
         // Outermost last: headers on everything, the budget before any database work,
         // the viewer, then the same-origin rule and the error statuses around the app.
         .layer(middleware::from_fn_with_state(state.clone(), guard::api_errors))
@@ -335,6 +336,43 @@ async fn healthz(state: AppState) -> Response {
     }
 }
 
+/// Without JavaScript a refused form post is sent back to its page by Leptos with the
+/// error in the URL, and what was typed would be lost. This keeps the fields (less
+/// passwords and form keys) for the sender under a token added to that redirect, so the
+/// page renders the form filled in again with the errors.
+async fn echo_refused_form(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let header_has = |name: header::HeaderName, text: &str| {
+        headers.get(name).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(text))
+    };
+    let plain_form = req.method() == axum::http::Method::POST
+        && req.uri().path().starts_with("/api/")
+        && header_has(header::ACCEPT, "text/html")
+        && header_has(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if !plain_form {
+        return next.run(req).await;
+    }
+    let owner = req.extensions().get::<RequestViewer>().and_then(|v| v.0.user.as_ref().map(|u| u.account_id));
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let mut res = next.run(Request::from_parts(parts, axum::body::Body::from(bytes.clone()))).await;
+    let refused_to = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .filter(|l| l.contains("__err="))
+        .map(str::to_owned);
+    if let (Some(location), Ok(fields)) = (refused_to, serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)) {
+        let token = state.echoes.keep(owner, fields);
+        if let Ok(value) = header::HeaderValue::from_str(&format!("{location}&__form={token}")) {
+            res.headers_mut().insert(header::LOCATION, value);
+        }
+    }
+    res
+}
+
 /// Resolves the session cookie and preferences once per request, for pages and
 /// server functions alike. Static assets and the live channel skip it.
 async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -361,10 +399,19 @@ async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next)
         }
         _ => None,
     };
+    // `?__form=`: a refused plain form comes back filled in (the last token wins).
+    let echo = parts
+        .uri
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().rev().find(|(k, _)| k == "__form").map(|(_, v)| v))
+        .map(|token| state.echoes.get(&token, user.as_ref().map(|u| u.account_id)))
+        .unwrap_or_default();
     let viewer = Viewer {
         locale: cookie_locale.or(stored.map(|s| s.0)).unwrap_or_default(),
         elder: cookie_elder.or(stored.map(|s| s.1)).unwrap_or(false),
         user,
+        echo,
     };
     parts.extensions.insert(RequestViewer(viewer));
     next.run(Request::from_parts(parts, body)).await

@@ -121,6 +121,44 @@ async fn a_plain_form_sign_in_redirects_home() {
 }
 
 #[tokio::test]
+async fn a_refused_plain_form_comes_back_filled_in_for_its_sender_only() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in("13800000001").await;
+    // 我需要 without JavaScript, with a one-character title: refused, sent back to the form.
+    let res = resident
+        .post(format!("{}/api/place_order", app.base))
+        .header("accept", "text/html")
+        .header("referer", format!("{}/board/new", app.base))
+        .form(&[
+            ("section", "health"),
+            ("title", "药"),
+            ("description", "帮我去社区医院配降压药<b>"),
+            ("urgency", "urgent"),
+            ("idempotency_key", "echo-form-000001"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(location.contains("__err=") && location.contains("__form="), "{location}");
+    let path = location.trim_start_matches(&app.base).to_string();
+    let (status, html) = app.get(&resident, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    // What was typed is back (escaped), with the error beside the title and the choices kept.
+    assert!(html.contains("帮我去社区医院配降压药&lt;b&gt;"), "the description is kept");
+    assert!(html.contains(r#"value="药""#), "the title is kept");
+    assert!(html.contains(r#"value="health" selected"#), "the section is kept");
+    assert!(html.contains(r#"value="urgent" checked"#), "the urgency is kept");
+    assert!(html.contains("标题需要2到60个字"), "the error shows beside the field");
+    assert!(!html.contains("echo-form-000001"), "the form key is never echoed");
+    // Nobody else gets it through the same link.
+    let (_, other) = app.get(&app.signed_in("13800000002").await, &path).await;
+    assert!(!other.contains("配降压药"), "another account sees an empty form");
+    assert_eq!(app.count("SELECT count(*) FROM service_orders WHERE idempotency_key = 'echo-form-000001'").await, 0);
+}
+
+#[tokio::test]
 async fn a_plain_form_with_a_wrong_password_comes_back_with_the_message() {
     let app = TestApp::spawn().await;
     let client = app.client();

@@ -325,9 +325,11 @@ fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, sheet: Rw
             <div class="sheet-body">
                 <ActionForm action=edits.rename attr:class="form inline">
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <input type="hidden" name="version" prop:value=shown_version/>
+                    // `value` for the page as the server renders it (also without JavaScript),
+                    // `prop:value` to follow a draft kept across a conflict.
+                    <input type="hidden" name="version" value=shown_version prop:value=shown_version/>
                     <label for="node-name" class="visually-hidden">{tr(Msg::Rename)}</label>
-                    <input id="node-name" name="name" maxlength="40" required prop:value=shown_name
+                    <input id="node-name" name="name" maxlength="40" required value=shown_name.clone() prop:value=shown_name
                         on:input=move |ev| {
                             let text = event_target_value(&ev);
                             draft.update(|d| match d {
@@ -566,11 +568,12 @@ fn TreeItem(area: AreaSummary, may_edit: bool) -> impl IntoView {
                 <span class="muted">{level_text}</span> " " <strong>{name}</strong>
             </a>
             {has_children.then(|| view! {
-                <button type="button" class="btn small expand" aria-expanded=move || open.get().to_string()
+                // A link, so that without JavaScript "+" opens the node with its children listed.
+                <a href=format!("/admin/grids?node={id}") role="button" class="btn small expand" aria-expanded=move || open.get().to_string()
                     aria-label=move || format!("{} {label}", tr(if open.get() { Msg::Collapse } else { Msg::Expand }))
-                    on:click=toggle>
+                    on:click=move |ev| { ev.prevent_default(); toggle(ev); }>
                     {move || if open.get() { "−" } else { "+" }}
-                </button>
+                </a>
             })}
             {area.leaders.clone().map(|l| view! { <p class="muted">{tr(Msg::Leader)} ": " {l}</p> })}
             {area.members.clone().map(|m| view! { <p class="muted">{tr(Msg::GridMembers)} ": " {m}</p> })}

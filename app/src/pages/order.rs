@@ -1,7 +1,7 @@
 //! /orders/:id (one order, live) and /board/new (我需要).
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
+use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::dto::OrderView;
 use crate::error::AppError;
@@ -11,7 +11,7 @@ use crate::server_fns::orders::{
     order_detail, order_form, CancelOrder, ConfirmOrder, DisputeOrder, FinishService, PlaceOrder, ReleaseOrder,
     StartService, TakeOrder,
 };
-use crate::{tr, use_viewer};
+use crate::{echoed, tr, use_viewer};
 use leptos::prelude::*;
 
 #[island(lazy)]
@@ -241,7 +241,9 @@ pub fn NewOrderPage() -> impl IntoView {
     let error = Signal::derive(move || place.value().get().and_then(|r| r.err()));
     let form = Resource::new(|| (), |_| order_form());
     // `?for=12`: the resident just registered (or picked elsewhere) comes chosen.
-    let chosen = crate::components::use_query().get_untracked().get("for").unwrap_or_default();
+    let chosen = echoed("on_behalf_person")
+        .or_else(|| crate::components::use_query().get_untracked().get("for"))
+        .unwrap_or_default();
     view! {
         <section class="card">
             <h1>{tr(Msg::NewOrderTitle)}</h1>
@@ -255,26 +257,26 @@ pub fn NewOrderPage() -> impl IntoView {
                                 <select id="section" name="section" required>
                                     <option value="">{tr(Msg::ErrChooseSection)}</option>
                                     {crate::domain::order::ServiceSection::ALL.into_iter().map(|s| view! {
-                                        <option value=s.as_str()>{tr(section_label(s))}</option>
+                                        <option value=s.as_str() selected=echoed("section").as_deref() == Some(s.as_str())>{tr(section_label(s))}</option>
                                     }).collect_view()}
                                 </select>
                                 <FieldMsg error field="section"/>
                                 <label for="title">{tr(Msg::Title)}</label>
-                                <input id="title" name="title" required minlength="2" maxlength="60"/>
+                                <input id="title" name="title" required minlength="2" maxlength="60" value=echoed("title")/>
                                 <FieldMsg error field="title"/>
                                 <label for="description">{tr(Msg::Description)}</label>
-                                <textarea id="description" name="description" rows="3" maxlength="1000"></textarea>
+                                <TextArea text=echoed("description").unwrap_or_default() attr:id="description" attr:name="description" attr:rows="3" attr:maxlength="1000"/>
                                 <FieldMsg error field="description"/>
                                 <fieldset class="choice">
                                     <legend>{tr(Msg::Urgency)}</legend>
-                                    <label><input type="radio" name="urgency" value="normal" checked=true/> {tr(Msg::UrgencyNormal)}</label>
-                                    <label><input type="radio" name="urgency" value="urgent"/> {tr(Msg::UrgencyUrgent)}</label>
+                                    <label><input type="radio" name="urgency" value="normal" checked=echoed("urgency").as_deref() != Some("urgent")/> {tr(Msg::UrgencyNormal)}</label>
+                                    <label><input type="radio" name="urgency" value="urgent" checked=echoed("urgency").as_deref() == Some("urgent")/> {tr(Msg::UrgencyUrgent)}</label>
                                 </fieldset>
                                 <label for="window_start">{tr(Msg::TimeFrom)}</label>
-                                <input id="window_start" name="window_start" type="datetime-local"/>
+                                <input id="window_start" name="window_start" type="datetime-local" value=echoed("window_start")/>
                                 <FieldMsg error field="window_start"/>
                                 <label for="window_end">{tr(Msg::TimeTo)}</label>
-                                <input id="window_end" name="window_end" type="datetime-local"/>
+                                <input id="window_end" name="window_end" type="datetime-local" value=echoed("window_end")/>
                                 <FieldMsg error field="window_end"/>
                                 <p class="muted">{tr(Msg::Place)} ": " {f.place.unwrap_or_default()}</p>
                                 <p class="hint">{tr(Msg::PlaceHint)}</p>
@@ -285,7 +287,7 @@ pub fn NewOrderPage() -> impl IntoView {
                                         <FieldMsg error field="on_behalf_person"/>
                                         <p class="hint">{tr(Msg::OnBehalfPlaceHint)}</p>
                                         <label for="on_behalf_phone">{tr(Msg::OnBehalfPhone)}</label>
-                                        <input id="on_behalf_phone" name="on_behalf_phone" type="tel" inputmode="numeric" maxlength="20"/>
+                                        <input id="on_behalf_phone" name="on_behalf_phone" type="tel" inputmode="numeric" maxlength="20" value=echoed("on_behalf_phone")/>
                                         <FieldMsg error field="on_behalf_phone"/>
                                     </fieldset>
                                 })}
@@ -340,7 +342,7 @@ fn RegisterResident(units: Vec<(i64, String)>) -> impl IntoView {
             <p class="hint">{tr(Msg::RegisterResidentHint)}</p>
             <ActionForm action=register attr:class="form">
                 <label for="register-name">{tr(Msg::ResidentName)}</label>
-                <input id="register-name" name="name" required maxlength="40" autocomplete="off"/>
+                <input id="register-name" name="name" required maxlength="40" autocomplete="off" value=echoed("name")/>
                 <FieldMsg error field="name"/>
                 <label for="register-unit">{tr(Msg::UnitLabel)}</label>
                 <select id="register-unit" name="unit" required>
@@ -348,7 +350,7 @@ fn RegisterResident(units: Vec<(i64, String)>) -> impl IntoView {
                 </select>
                 <FieldMsg error field="unit"/>
                 <label for="register-room">{tr(Msg::RoomLabel)}</label>
-                <input id="register-room" name="room" required maxlength="20" autocomplete="off"/>
+                <input id="register-room" name="room" required maxlength="20" autocomplete="off" value=echoed("room")/>
                 <FieldMsg error field="room"/>
                 <FormMsg error/>
                 <button type="submit" class="btn">{tr(Msg::RegisterAndChoose)}</button>

@@ -2,7 +2,7 @@
 //! item through the closed loop, live).
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, TextArea};
 use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, StageAction, Warning};
 use crate::domain::time::format_local_date;
 use crate::error::AppError;
@@ -12,7 +12,7 @@ use crate::server_fns::sentiment::{
     item_detail, sentiment_form, sentiment_list, ConfirmItem, ConvertItem, FollowUpItem, ItemCard, ItemView,
     RecheckItem, RecordItem, SentimentStep, SetWarning,
 };
-use crate::{tr, use_viewer};
+use crate::{echoed, tr, use_viewer};
 use leptos::prelude::*;
 
 pub fn category_label(category: Category) -> Msg {
@@ -164,35 +164,35 @@ pub fn NewItemPage(form_key: String) -> impl IntoView {
                                 <label for="category">{tr(Msg::ItemCategory)}</label>
                                 <select id="category" name="category" required>
                                     <option value="">{tr(Msg::ErrChooseCategory)}</option>
-                                    {Category::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{tr(category_label(c))}</option> }).collect_view()}
+                                    {Category::ALL.into_iter().map(|c| view! { <option value=c.as_str() selected=echoed("category").as_deref() == Some(c.as_str())>{tr(category_label(c))}</option> }).collect_view()}
                                 </select>
                                 <FieldMsg error field="category"/>
                                 <label for="place">{tr(Msg::ItemPlace)}</label>
                                 <select id="place" name="place" required>
                                     <option value="">{tr(Msg::ErrChoosePlace)}</option>
                                     {f.places.into_iter().map(|(id, name)| view! {
-                                        <option value=id.to_string() selected=f.default_place == Some(id)>{name}</option>
+                                        <option value=id.to_string() selected=echoed("place").and_then(|p| p.parse().ok()).or(f.default_place) == Some(id)>{name}</option>
                                     }).collect_view()}
                                 </select>
                                 <FieldMsg error field="place"/>
                                 <label for="place_note">{tr(Msg::ItemPlaceNote)}</label>
-                                <input id="place_note" name="place_note" maxlength="100"/>
+                                <input id="place_note" name="place_note" maxlength="100" value=echoed("place_note")/>
                                 <FieldMsg error field="place_note"/>
                                 <label for="description">{tr(Msg::ItemDescription)}</label>
-                                <textarea id="description" name="description" rows="4" required minlength="2" maxlength="2000"></textarea>
+                                <TextArea text=echoed("description").unwrap_or_default() attr:id="description" attr:name="description" attr:required=true attr:rows="4" attr:minlength="2" attr:maxlength="2000"/>
                                 <FieldMsg error field="description"/>
                                 {f.is_staff.then(|| view! {
                                     <label for="parties">{tr(Msg::ItemParties)}</label>
-                                    <textarea id="parties" name="parties" rows="2" maxlength="1000"></textarea>
+                                    <TextArea text=echoed("parties").unwrap_or_default() attr:id="parties" attr:name="parties" attr:rows="2" attr:maxlength="1000"/>
                                     <FieldMsg error field="parties"/>
-                                    <label class="check"><input type="checkbox" name="inspection" value="1"/> {tr(Msg::ItemInspection)}</label>
+                                    <label class="check"><input type="checkbox" name="inspection" value="1" checked=echoed("inspection").is_some()/> {tr(Msg::ItemInspection)}</label>
                                     <label for="checks">{tr(Msg::ItemChecklist)}</label>
-                                    <textarea id="checks" name="checks" rows="3" maxlength="2000"></textarea>
+                                    <TextArea text=echoed("checks").unwrap_or_default() attr:id="checks" attr:name="checks" attr:rows="3" attr:maxlength="2000"/>
                                     <FieldMsg error field="checks"/>
                                     <label for="resident_phone">{tr(Msg::ItemResidentPhone)}</label>
-                                    <input id="resident_phone" name="resident_phone" type="tel" inputmode="numeric" maxlength="20"/>
+                                    <input id="resident_phone" name="resident_phone" type="tel" inputmode="numeric" maxlength="20" value=echoed("resident_phone")/>
                                     <FieldMsg error field="resident_phone"/>
-                                    <label class="check"><input type="checkbox" name="report_now" value="1"/> {tr(Msg::ItemReportNow)}</label>
+                                    <label class="check"><input type="checkbox" name="report_now" value="1" checked=echoed("report_now").is_some()/> {tr(Msg::ItemReportNow)}</label>
                                 })}
                                 {move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! {
                                     <p class="form-error" role="alert">{tr(e.msg())}</p>

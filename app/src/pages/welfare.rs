@@ -2,10 +2,10 @@
 //! (public, no account), and gets a confirmation with a reference number.
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{FieldMsg, FormKeyState, FormMsg};
+use crate::components::{FieldMsg, FormKeyState, FormMsg, TextArea};
 use crate::i18n::Msg;
 use crate::server_fns::elders::RequestWelfareCheck;
-use crate::tr;
+use crate::{echoed, tr};
 use leptos::prelude::*;
 
 #[island(lazy)]
@@ -43,17 +43,17 @@ pub fn WelfarePage(form_key: String) -> impl IntoView {
                         // a community's page): where a building the grid does not know waits.
                         {query.read_untracked().get("area").map(|area| view! { <input type="hidden" name="area" value=area/> })}
                         <label for="welfare-elder">{tr(Msg::WelfareElderName)}</label>
-                        <input id="welfare-elder" name="elder_name" required maxlength="40" autocomplete="off"/>
+                        <input id="welfare-elder" name="elder_name" required maxlength="40" autocomplete="off" value=echoed("elder_name")/>
                         <FieldMsg error field="elder_name"/>
                         <label for="welfare-building">{tr(Msg::WelfareBuilding)}</label>
-                        <input id="welfare-building" name="building" required maxlength="100"/>
+                        <input id="welfare-building" name="building" required maxlength="100" value=echoed("building")/>
                         <FieldMsg error field="building"/>
                         <label for="welfare-phone">{tr(Msg::WelfarePhone)}</label>
-                        <input id="welfare-phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" required maxlength="20"/>
+                        <input id="welfare-phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" required maxlength="20" value=echoed("phone")/>
                         <FieldMsg error field="phone"/>
                         <p class="muted">{tr(Msg::WelfarePrivacy)}</p>
                         <label for="welfare-note">{tr(Msg::WelfareNote)}</label>
-                        <textarea id="welfare-note" name="note" rows="3" maxlength="500"></textarea>
+                        <TextArea text=echoed("note").unwrap_or_default() attr:id="welfare-note" attr:name="note" attr:rows="3" attr:maxlength="500"/>
                         <FieldMsg error field="note"/>
                         <FormMsg error/>
                         <button type="submit" class="btn primary big">{tr(Msg::WelfareSubmit)}</button>
