@@ -4,7 +4,7 @@
 // note that stays with its elder.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { LoginPage, launch, newPhone, poll, queryDb } from "./support.js";
+import { BASE_URL, LoginPage, launch, newPhone, poll, queryDb } from "./support.js";
 
 let browser;
 before(async () => {
@@ -463,5 +463,54 @@ describe("without JavaScript", () => {
     await plus.click();
     await page.waitForURL((url) => url.searchParams.get("node") === target);
     await admin.close();
+  });
+});
+
+describe("elder mode in English", () => {
+  test("large English text squeezes no order fact and the photo picker stays on the screen", async () => {
+    const member = await signedInPhone("13800000006");
+    const { page } = member;
+    await page.context().addCookies([
+      { name: "gs_lang", value: "en", url: BASE_URL },
+      { name: "gs_elder", value: "1", url: BASE_URL },
+    ]);
+    const onScreen = async (what) => {
+      const widths = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        view: document.documentElement.clientWidth,
+      }));
+      assert.ok(widths.page <= widths.view, `${what}: ${widths.page} px wide on a ${widths.view} px screen`);
+    };
+    // An order's facts: every value keeps at least a third of the list's width.
+    const [[order]] = queryDb(
+      `SELECT o.id FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id
+       WHERE m.name = '向日葵微网格' ORDER BY o.id LIMIT 1`,
+    );
+    await member.goto(`/orders/${order}`);
+    const facts = page.locator("dl.facts").first();
+    await facts.waitFor();
+    const narrowest = await facts.evaluate((dl) => {
+      const values = [...dl.querySelectorAll("dd")].map((dd) => dd.getBoundingClientRect().width);
+      return Math.min(...values) / dl.getBoundingClientRect().width;
+    });
+    assert.ok(narrowest >= 0.33, `a value got only ${Math.round(narrowest * 100)} % of the width`);
+    await onScreen("the order page");
+    await member.screenshot("elder-english-order");
+    // A 民情 item's photo picker fits inside the screen.
+    const [[item]] = queryDb(
+      `SELECT i.id FROM sentiment_items i JOIN grid_nodes m ON m.id = i.micro_grid_id
+       WHERE m.name = '向日葵微网格' AND i.stage NOT IN ('closed', 'voided')
+         AND (SELECT count(*) FROM sentiment_photos p WHERE p.item_id = i.id) < 3
+       ORDER BY i.id LIMIT 1`,
+    );
+    await member.goto(`/sentiment/${item}`);
+    const picker = page.locator("input[type=file]");
+    await picker.waitFor();
+    const right = await picker.evaluate((el) => el.getBoundingClientRect().right);
+    const view = await page.evaluate(() => document.documentElement.clientWidth);
+    assert.ok(right <= view, `the photo picker ends at ${right} px on a ${view} px screen`);
+    await onScreen("the item page");
+    await member.screenshot("elder-english-photo");
+    await member.close();
   });
 });

@@ -150,8 +150,13 @@ describe("welfare check", () => {
     assert.ok(!(await page.content()).includes("13900000009"), "the public page does not echo the phone");
 
     // 陈骏骏, the grid leader of 连心网格, has it at the top of his queue with the phone.
+    await page.getByText("网格长已收到通知").waitFor();
     const leader = await signedInPhone("13800000007");
-    await leader.goto("/admin/queue");
+    // It is on his home page at once, with the way to handle it.
+    await leader.goto("/");
+    await leader.page.locator(".welfare-home li", { hasText: "李建国" }).first().waitFor();
+    await leader.page.locator(".welfare-home").getByRole("link", { name: "去处理" }).click();
+    await leader.page.waitForURL((url) => url.pathname === "/admin/queue");
     const checks = leader.page.locator(".welfare-checks");
     const entry = checks.locator("li", { hasText: note });
     await entry.waitFor();

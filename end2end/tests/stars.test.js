@@ -59,11 +59,20 @@ describe("running an election", () => {
       await card.getByLabel("志愿者手机号").fill(volunteer);
       await card.getByRole("button", { name: "提名", exact: true }).click();
       await card.locator("li.nomination", { hasText: "待审核" }).first().waitFor();
+      if (i === 2) {
+        // Opening voting asks first, and says a nomination still waits for a decision.
+        await card.locator("summary", { hasText: "现在开始投票" }).click();
+        await card.getByText("还有 1 条报名待审核").waitFor();
+        await admin.screenshot("election-open-voting-pending");
+        await card.locator("summary", { hasText: "现在开始投票" }).click();
+      }
       await card.getByRole("button", { name: "通过", exact: true }).first().click();
       await card.locator("li.nomination", { hasText: "已通过" }).nth(i).waitFor();
     }
     assert.equal(await card.locator("li.nomination", { hasText: "已通过" }).count(), 3);
-    await card.getByRole("button", { name: "现在开始投票", exact: true }).click();
+    await card.locator("summary", { hasText: "现在开始投票" }).click();
+    assert.equal(await card.getByText("条报名待审核").count(), 0, "nothing waits any more");
+    await card.getByRole("button", { name: "确认现在开始投票", exact: true }).click();
     await card.getByText("投票中").waitFor();
     await admin.screenshot("election-admin");
 

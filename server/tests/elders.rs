@@ -527,7 +527,9 @@ async fn a_relative_asks_for_a_welfare_check_and_the_grid_leader_handles_it() {
         .expect("post");
     assert_eq!(res.status(), StatusCode::FOUND);
     let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(location.starts_with("/welfare?ref="), "{location}");
+    assert!(location.starts_with("/welfare?ref=") && location.ends_with("&reached=leader"), "{location}");
+    let (_, html) = app.get(&relative, &location).await;
+    assert!(html.contains("网格长已收到通知"), "the leader was told, and the page says so");
 
     // The leader sees it with the phone; a resident and another grid's leader do not.
     let leader = app.signed_in(OTHER_LEADER).await;
@@ -684,6 +686,19 @@ async fn a_welfare_check_with_a_bad_phone_is_refused_and_an_unknown_building_wai
     .await
     .expect("area");
     assert_eq!(area, "幸福街道");
+    // The relative is told it goes to staff who check the address, not that a leader was told.
+    let res = client
+        .post(format!("{}/api/request_welfare_check", app.base))
+        .header("accept", "text/html")
+        .header("referer", format!("{}/welfare", app.base))
+        .form(&[("elder_name", "测试老人"), ("building", "幸福锦园98号楼"), ("phone", "13912345671"), ("note", "")])
+        .send()
+        .await
+        .expect("post");
+    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(location.ends_with("&reached=sorting"), "{location}");
+    let (_, html) = app.get(&client, &location).await;
+    assert!(html.contains("已转给社区工作人员核实") && !html.contains("网格长已收到通知"), "{location}");
     let sub = app.signed_in(SUBDISTRICT_ADMIN).await;
     assert!(json(&app, &sub, "elder_alerts_data", &[]).await["welfare"]
         .as_array()

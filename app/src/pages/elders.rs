@@ -387,6 +387,41 @@ pub fn OverdueVisitsSection() -> impl IntoView {
     }
 }
 
+/// Open welfare checks on the staff home page (server HTML in its notices live region):
+/// who, where, how long ago, and the way to the queue where they are handled.
+#[component]
+pub fn WelfareHomeSection() -> impl IntoView {
+    let data = Resource::new(|| (), |_| elder_alerts_data());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let alerts = data.await.ok()?;
+                let locale = use_viewer().locale;
+                (!alerts.welfare.is_empty()).then(|| view! {
+                    <section class="card welfare-home" role="alert">
+                        <h2>{tr(Msg::WelfareOnHome)} " (" {alerts.welfare.len()} ")"</h2>
+                        <ul class="alert-list">
+                            {alerts.welfare.into_iter().take(5).map(|w| view! {
+                                <li>
+                                    <span class="tag urgent">{tr(Msg::UrgencyUrgent)}</span> " "
+                                    <strong>{w.elder_name}</strong> " · " {w.building_note}
+                                    <br/>
+                                    <span class="muted">
+                                        {age_text(locale, w.age_secs)} " · "
+                                        {tr(if w.in_progress { Msg::WelfareStatusInProgress } else { Msg::WelfareStatusOpen })}
+                                        {w.handler.map(|h| format!(" · {h}"))}
+                                    </span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        <p><a href="/admin/queue" class="btn primary">{tr(Msg::WelfareHandle)}</a></p>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
 /// Emergencies from visits and welfare checks, at the top of the leader's queue.
 #[component]
 pub fn QueueElderAlerts() -> impl IntoView {

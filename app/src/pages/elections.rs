@@ -167,6 +167,7 @@ fn ElectionAdmin(e: ElectionAdminCard, refresh: RwSignal<u64>) -> impl IntoView 
     let (edit_id, edit_version, values) = (id.clone(), version.clone(), e.clone());
     let before_voting = matches!(e.phase, Phase::Upcoming | Phase::Nominating | Phase::Preparing);
     let voting = e.phase == Phase::Voting;
+    let pending = e.nominations.iter().filter(|n| n.status == "pending").count();
     view! {
         <li class="card election" data-election=e.id.to_string()>
             <p class="muted">{e.scope_name.clone()} " · " <span class="tag">{tr(phase_label(e.phase))}</span></p>
@@ -183,12 +184,21 @@ fn ElectionAdmin(e: ElectionAdminCard, refresh: RwSignal<u64>) -> impl IntoView 
             </dl>
             <p class="actions">
                 <a class="btn" href=format!("/admin/elections/{}/csv", e.id) download>{tr(Msg::ExportCsv)}</a>
+                // Opening is irreversible (settings freeze, nominations close): it asks
+                // first, and says how many nominations still wait for a decision.
                 {before_voting.then(|| view! {
-                    <ActionForm action=actions.open attr:class="inline">
-                        <input type="hidden" name="id" value=open_id/>
-                        <input type="hidden" name="version" value=open_version/>
-                        <button type="submit" class="btn primary">{tr(Msg::OpenVotingNow)}</button>
-                    </ActionForm>
+                    <details class="action-sheet open-voting">
+                        <summary class="btn primary">{tr(Msg::OpenVotingNow)}</summary>
+                        <ActionForm action=actions.open attr:class="form">
+                            <input type="hidden" name="id" value=open_id/>
+                            <input type="hidden" name="version" value=open_version/>
+                            {(pending > 0).then(|| view! {
+                                <p class="warning" role="alert">{tr(Msg::PendingBeforeVoting).replace("{n}", &pending.to_string())}</p>
+                            })}
+                            <p class="hint">{tr(Msg::OpenVotingHint)}</p>
+                            <button type="submit" class="btn primary">{tr(Msg::ConfirmOpenVoting)}</button>
+                        </ActionForm>
+                    </details>
                 })}
             </p>
             <FormMsg error=open_error/>

@@ -33,7 +33,10 @@ pub fn HomePage() -> impl IntoView {
             <div id="live-home-sentiment" data-live="sentiment"><crate::pages::sentiment::SentimentHomeSection/></div>
         })}
         {viewer.user.as_ref().is_some_and(|u| u.is_staff()).then(|| view! {
-            <div id="live-home-visits" data-live="notices"><crate::pages::elders::OverdueVisitsSection/></div>
+            <div id="live-home-visits" data-live="notices">
+                <crate::pages::elders::WelfareHomeSection/>
+                <crate::pages::elders::OverdueVisitsSection/>
+            </div>
         })}
         <div id="live-home" data-live="orders">
         <Suspense fallback=Loading>

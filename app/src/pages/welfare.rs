@@ -29,7 +29,11 @@ pub fn WelfarePage(form_key: String) -> impl IntoView {
                 <section class="card welfare-sent" role="status">
                     <h2>{tr(Msg::WelfareSent)}</h2>
                     <p class="welfare-ref">{tr(Msg::WelfareReference)} " " <strong>{format!("#{id}")}</strong></p>
-                    <p>{tr(Msg::WelfareSentHint)}</p>
+                    <p>{move || tr(match query.read().get("reached").as_deref() {
+                        Some("sorting") => Msg::WelfareSentSorting,
+                        Some("nobody") => Msg::WelfareSentNobody,
+                        _ => Msg::WelfareSentHint,
+                    })}</p>
                     <p><a href="/welfare">{tr(Msg::WelfareAnother)}</a></p>
                 </section>
             }

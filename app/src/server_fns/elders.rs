@@ -831,7 +831,14 @@ pub async fn request_welfare_check(
     .await?;
     tx.commit().await?;
     state.bus.publish(Topic::Notices, Some(id));
-    leptos_axum::redirect(&format!("/welfare?ref={id}"));
+    // The confirmation says who was reached: the grid leader, the community staff who sort
+    // an address that matched no building, or (no staff on record) nobody yet.
+    let reached = match (leaders.is_empty(), micro_grid_id.is_some()) {
+        (true, _) => "nobody",
+        (false, true) => "leader",
+        (false, false) => "sorting",
+    };
+    leptos_axum::redirect(&format!("/welfare?ref={id}&reached={reached}"));
     Ok(id)
 }
 
