@@ -116,14 +116,41 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
-/// A field's message under its input, if the last submission had one.
+/// A field's message under its input, if the last submission had one. In the browser the
+/// first message on the page takes the eye there: its field gets the focus (scrolled into
+/// view), since a message out of sight reads as a form that did nothing.
 #[component]
 pub fn FieldMsg(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if error.with(|e| e.as_ref().and_then(|e| e.field_msg(field)).is_some()) {
+            // After this render: every message of the submission is in the page by then.
+            request_animation_frame(focus_first_error);
+        }
+    });
     move || {
         error
             .get()
             .and_then(|e| e.field_msg(field))
             .map(|m| view! { <p class="field-error" id=format!("{field}-error")>{tr(m)}</p> })
+    }
+}
+
+/// Focuses the field of the first `.field-error` on the page (the input, select or
+/// textarea just before it).
+#[cfg(feature = "hydrate")]
+fn focus_first_error() {
+    use wasm_bindgen::JsCast;
+    let Some(msg) = document().query_selector(".field-error").ok().flatten() else { return };
+    let mut el = msg.previous_element_sibling();
+    while let Some(e) = el {
+        if matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
+            if let Ok(field) = e.dyn_into::<web_sys::HtmlElement>() {
+                let _ = field.focus();
+            }
+            return;
+        }
+        el = e.previous_element_sibling();
     }
 }
 

@@ -157,6 +157,15 @@ pub struct ElectionView {
     pub elected: Vec<ElectedStar>,
     /// Other elections of the viewer's area: (id, title).
     pub others: Vec<(i64, String)>,
+    /// 报名 period: first and last day.
+    pub nomination_from: String,
+    pub nomination_to: String,
+    /// The viewer's own nomination here: status (`pending`, `approved`, `rejected`) and
+    /// the reason of a rejection.
+    pub my_nomination: Option<(String, Option<String>)>,
+    /// Another election of the viewer's area taking self-nominations now: (id, title,
+    /// last day), so the way to it is at the top, not a link at the bottom.
+    pub nominating_elsewhere: Option<(i64, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,6 +234,8 @@ pub struct MeView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminView {
+    /// The viewer's own grid edit (or undo) of the last ten minutes: what 撤销 would undo.
+    pub last_edit: Option<AuditLine>,
     pub node: AreaSummary,
     pub children: Vec<AreaSummary>,
     /// The node's version, which an edit is made against.
@@ -340,6 +351,8 @@ pub struct CandidateVolunteer {
 pub struct QueueItem {
     pub order: OrderCard,
     pub candidates: Vec<CandidateVolunteer>,
+    /// Volunteers it was sent to who have not answered yet: (name, seconds ago).
+    pub waiting: Vec<(String, i64)>,
 }
 
 /// An order a grid leader dispatched to the viewer.

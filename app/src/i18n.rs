@@ -311,6 +311,8 @@ messages! {
     ErrNoSuchVolunteer => ("请选择本社区的志愿者", "Choose a volunteer of this community"),
     DispatchedToYou => ("网格长给您指派了一个需求", "Your grid leader dispatched an order to you"),
     LeaderQueue => ("待处理：上门查看、紧急探访、超时未接单", "To do: welfare checks, visit emergencies, orders not taken"),
+    HelpOrderPlaced => ("已记录走访，并为老人发布了一条紧急需求，网格长已收到通知，附近志愿者可以接单。", "Visit logged; an urgent need was posted for the elder, the grid leader was told, and nearby volunteers can take it."),
+    SeeTheOrder => ("查看这条需求", "See the need"),
     WelfareOnHome => ("家属请求上门查看老人", "Relatives ask for a welfare check"),
     WelfareHandle => ("去处理", "Handle it"),
     NoEscalated => ("没有超时未接单的需求", "No escalated orders"),
@@ -319,6 +321,8 @@ messages! {
     SameMicroGrid => ("同微网格", "same micro-grid"),
     Skilled => ("擅长", "skilled"),
     InHand => ("手头", "in hand"),
+    DispatchedWaiting => ("已指派给", "Sent to"),
+    AwaitingAnswer => ("等待志愿者回复；也可以改派他人", "waiting for an answer; you may send it to someone else"),
     DispatchedToMe => ("指派给我", "Dispatched to me"),
     Accept => ("接受", "Accept"),
     Decline => ("婉拒", "Decline"),
@@ -485,6 +489,12 @@ messages! {
     PastElections => ("其他评选", "Other elections"),
     Rank => ("第", "No."),
     TallyAfterClose => ("票数将在投票结束后公布", "The tally is published when voting closes"),
+    NominationPeriod => ("报名时间", "Nominations"),
+    NominationsOpenUntil => ("正在接受报名，截至", "takes nominations until"),
+    MyNomination => ("我的报名", "My nomination"),
+    MyNominationPending => ("已提交，等待社区审核；审核通过后成为候选人。", "Sent; the community reviews it, then you stand as a candidate."),
+    MyNominationApproved => ("已通过审核，你是本次评选的候选人。", "Approved: you are a candidate in this election."),
+    MyNominationRejected => ("未通过审核。", "Not approved."),
     NominationReceived => ("报名已提交，等待审核", "Nomination received; awaiting review"),
     ErrElectionDates => ("请按顺序填写：报名、投票、公示时间依次排列", "Periods must follow each other: nominations, voting, notice"),
     ErrBadDate => ("请选择日期", "Choose a date"),
@@ -574,6 +584,7 @@ messages! {
     Timeline => ("办理过程", "Timeline"),
     Photos => ("照片", "Photos"),
     AddPhoto => ("上传照片（最多3张）", "Add a photo (up to 3)"),
+    PhotosAfterSaving => ("保存后可以在记录页面添加照片（最多3张）。", "After saving, add photos (up to 3) on the item's page."),
     Upload => ("上传", "Upload"),
     ReworkCount => ("返工次数", "Reworks"),
     MyReports => ("我反映的问题", "My reports"),
@@ -765,6 +776,7 @@ messages! {
     CopyKey => ("复制密钥", "Copy the key"),
     KeyCopied => ("已复制", "Copied"),
     Open311ErrLabel => ("请填写密钥用途（1–60字）", "Say what the key is for (1–60 characters)"),
+    YouJust => ("刚才：", "Just now:"),
     AuditActorVisitor => ("未登录的访客", "A visitor (not signed in)"),
     AuditActorSystem => ("系统", "The system"),
     AuditRemoved => ("已移除", "removed"),
@@ -881,6 +893,20 @@ messages! {
     AuditFieldSkills => ("服务板块", "Skills"),
     AuditFieldAvailability => ("可服务时间", "Availability"),
     AuditFieldSharesPhone => ("向下单居民显示手机号", "Shows their phone to requesters"),
+}
+
+impl Msg {
+    /// The message named `key` (its variant's name), for a message carried in a link or
+    /// stored as a key.
+    pub fn from_key(key: &str) -> Option<Msg> {
+        Msg::ALL.iter().copied().find(|m| format!("{m:?}") == key)
+    }
+
+    /// Like [`Msg::from_key`], for error messages only: a link cannot make a page say
+    /// anything else.
+    pub fn error_from_key(key: &str) -> Option<Msg> {
+        key.starts_with("Err").then(|| Msg::from_key(key)).flatten()
+    }
 }
 
 /// The localised label of a role.

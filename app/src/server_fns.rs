@@ -100,6 +100,27 @@ pub(crate) mod ctx {
         }
     }
 
+    /// Sends a plain form back to the page it came from, at `#fragment` (and with
+    /// `flag=1` in the query, to say what happened), so a reload lands where the person
+    /// was instead of at the top. The hydrated app stays where it is by itself.
+    pub fn redirect_back(fragment: &str, flag: Option<&str>) {
+        let Some(parts) = use_context::<Parts>().filter(is_plain_form) else { return };
+        let referer = parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("/");
+        // Only a path of this site: the scheme and host of the Referer are dropped.
+        let path = match referer.find("://") {
+            Some(i) => referer[i + 3..].find('/').map_or("/", |j| &referer[i + 3 + j..]),
+            None => referer,
+        };
+        let path = path.split('#').next().unwrap_or("/");
+        let mut target = path.to_string();
+        if let Some(flag) = flag.filter(|f| !path.contains(&format!("{f}=1"))) {
+            target.push(if path.contains('?') { '&' } else { '?' });
+            target.push_str(flag);
+            target.push_str("=1");
+        }
+        leptos_axum::redirect(&format!("{target}#{fragment}"));
+    }
+
     /// Whether cookies set now must be `Secure` (the request came over TLS, directly or
     /// through a trusted proxy, or the server is configured so).
     pub fn secure_cookies() -> bool {

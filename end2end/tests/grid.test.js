@@ -133,9 +133,12 @@ describe("live grid administration", () => {
     const chosen = (await p.locator("#staff-person option").first().textContent()).split(" ")[0];
     await p.getByRole("button", { name: "指定", exact: true }).click();
     await p.locator(".staff li", { hasText: chosen }).waitFor();
+    // The page says in words what the edit did, and after 撤销 what was undone.
+    await p.locator(".last-edit", { hasText: "刚才：" }).filter({ hasText: "指派了人员" }).waitFor();
     await admin.screenshot("grid-sheet-staff");
     await p.getByRole("button", { name: "撤销我上一次修改" }).click();
     await p.locator(".staff li", { hasText: chosen }).waitFor({ state: "detached" });
+    await p.locator(".last-edit").filter({ hasText: "撤销了对" }).waitFor();
     admin.assertNoErrors();
     await admin.close();
   });

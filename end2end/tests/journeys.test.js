@@ -514,3 +514,92 @@ describe("elder mode in English", () => {
     await member.close();
   });
 });
+
+describe("民情 photos", () => {
+  const png = (name) => ({
+    name,
+    mimeType: "image/png",
+    buffer: Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    ),
+  });
+
+  test("photos picked in the 记录民情 form are saved with the item; a wrong file comes back to the item with the reason", async () => {
+    const member = await signedInPhone("13800000006");
+    const { page } = member;
+    const text = `照片随记录一起提交 ${Date.now()}`;
+    await member.goto("/sentiment/new");
+    await page.getByLabel("类别").selectOption("facility");
+    await page.getByLabel("地点（楼栋、单元）").selectOption({ label: "幸福锦园4号楼" });
+    await page.getByLabel("情况描述").fill(text);
+    await page.getByLabel("上传照片（最多3张）").setInputFiles([png("a.png"), png("b.png")]);
+    await page.getByRole("button", { name: "提交", exact: true }).click();
+    await page.waitForURL((url) => /^\/sentiment\/\d+$/.test(url.pathname));
+    const id = Number(new URL(page.url()).pathname.split("/").pop());
+    await page.locator(".photos img").nth(1).waitFor();
+    assert.equal(queryDb("SELECT count(*) FROM sentiment_photos WHERE item_id = ?", id)[0][0], 2);
+    assert.equal(queryDb("SELECT description FROM sentiment_items WHERE id = ?", id)[0][0], text);
+
+    // A file that is not a photo: back on the item, with the reason and the tab bar.
+    await page.getByLabel("上传照片（最多3张）").setInputFiles({ name: "note.jpg", mimeType: "image/jpeg", buffer: Buffer.from("not a photo") });
+    await page.getByRole("button", { name: "上传", exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.get("photo_error") === "ErrPhotoType");
+    await page.getByRole("alert").filter({ hasText: "照片只能是 JPEG、PNG 或 WebP 格式" }).waitFor();
+    await page.getByRole("navigation", { name: "主导航" }).waitFor();
+    await member.screenshot("photo-refused");
+    assert.equal(queryDb("SELECT count(*) FROM sentiment_photos WHERE item_id = ?", id)[0][0], 2);
+    member.assertNoErrors();
+    await member.close();
+  });
+});
+
+describe("指派", () => {
+  test("the leader's queue card says whom it was sent to; the volunteer finds it on 首页 and accepts it there", async () => {
+    const leader = await signedInPhone("13800000003"); // grid leader of 幸福锦园网格
+    await leader.goto("/admin/queue");
+    const forms = leader.page.locator("li.dispatch");
+    await forms.last().waitFor();
+    const before = queryDb("SELECT coalesce(max(id), 0) FROM order_dispatches")[0][0];
+    await forms.last().getByRole("button", { name: "指派", exact: true }).click();
+    await poll("the dispatch is stored", async () => queryDb("SELECT count(*) FROM order_dispatches WHERE id > ?", before)[0][0] === 1);
+    const [[order, name, phone, title]] = queryDb(
+      `SELECT d.order_id, p.full_name, p.phone, o.title FROM order_dispatches d
+       JOIN people p ON p.id = d.volunteer_id JOIN service_orders o ON o.id = d.order_id WHERE d.id > ?`,
+      before,
+    );
+    await leader.page.locator("li.dispatch .waiting", { hasText: name }).waitFor();
+    await leader.page.getByText("等待志愿者回复").first().waitFor();
+    await leader.screenshot("queue-dispatched-waiting");
+
+    const volunteer = await signedInPhone(phone);
+    await volunteer.goto("/");
+    const mine = volunteer.page.locator(".dispatched");
+    await mine.getByRole("heading", { name: "指派给我" }).waitFor();
+    await mine.getByText(title).first().waitFor();
+    await volunteer.screenshot("home-dispatched-to-me");
+    await mine.getByRole("button", { name: "接受", exact: true }).first().click();
+    await volunteer.page.waitForURL((url) => url.pathname === `/orders/${order}`);
+    assert.equal(queryDb("SELECT status FROM service_orders WHERE id = ?", order)[0][0], "taken");
+    for (const phone of [leader, volunteer]) phone.assertNoErrors();
+    await leader.close();
+    await volunteer.close();
+  });
+});
+
+describe("form errors", () => {
+  test("a refused need puts the focus on the first field to fix", async () => {
+    const resident = await signedInPhone(RESIDENT);
+    const { page } = resident;
+    await resident.goto("/board/new");
+    await page.getByLabel("服务板块").selectOption("daily_life");
+    await page.getByLabel("标题").fill(`焦点测试 ${Date.now()}`);
+    await page.locator("#window_start").fill("2030-01-10T10:00");
+    await page.locator("#window_end").fill("2030-01-10T09:00");
+    await page.getByRole("button", { name: "提交", exact: true }).click();
+    await page.getByText("结束时间不能早于开始时间").waitFor();
+    await poll("the end time has the focus", async () => page.evaluate(() => document.activeElement?.id === "window_end"));
+    resident.assertNoErrors({ expectedStatuses: [422] });
+    await resident.close();
+  });
+});

@@ -1,7 +1,7 @@
 // 志愿服务之星: a resident votes from /stars, hydrated and with JavaScript disabled.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { LoginPage, launch, newPhone } from "./support.js";
+import { LoginPage, launch, newPhone, poll } from "./support.js";
 
 let browser;
 before(async () => {
@@ -25,6 +25,14 @@ describe("the star election", () => {
       await page.getByRole("button", { name: "投票", exact: true }).first().click();
       await page.getByText("还可投 9 票").waitFor();
       await page.getByText("已投票").first().waitFor();
+      // The page stays at the candidate just voted for (a plain form comes back to its anchor).
+      const votedCard = page.locator("li.candidate", { hasText: "已投票" }).first();
+      await poll("the voted candidate is on screen", async () =>
+        votedCard.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return r.top < window.innerHeight && r.bottom > 0;
+        }),
+      );
       await phone.screenshot(`stars-voted-${javaScriptEnabled ? "js" : "nojs"}`);
       phone.assertNoErrors();
       await phone.close();

@@ -188,7 +188,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route(
             "/sentiment/{id}/photos",
             axum::routing::post(photos::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_UPLOAD + 64 * 1024))
+                .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_FILES * photos::MAX_UPLOAD + 64 * 1024))
                 .with_state(state.clone()),
         )
         .route("/sentiment/photos/{id}", get(photos::show).with_state(state.clone()))

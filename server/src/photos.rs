@@ -84,68 +84,92 @@ pub fn path_id(id: Result<Path<String>, PathRejection>) -> Result<i64, AppError>
     id.ok().and_then(|Path(id)| id.parse::<i64>().ok()).ok_or(AppError::NotFound)
 }
 
-/// `POST /sentiment/{id}/photos`: one file in the field `photo`; back to the item.
+/// The photos one form may send: as many as an item holds.
+pub const MAX_FILES: usize = 3;
+
+/// `POST /sentiment/{id}/photos`: one to three files in fields named `photo` (the item
+/// page sends one, the 记录民情 form what was picked there); back to the item. A browser
+/// is sent back to the item for a refusal too, with the reason shown beside the picker
+/// (`?photo_error=`), instead of a bare text page; other clients get the status and the
+/// message. Photos before a refused one are kept.
 pub async fn upload(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
     Extension(RequestViewer(viewer)): Extension<RequestViewer>,
+    headers: axum::http::HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Some(user) = viewer.user.clone() else { return refuse(AppError::Unauthorized, &viewer) };
+    let browser = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
     let id = match path_id(id) {
         Ok(id) => id,
         Err(err) => return refuse(err, &viewer),
     };
-    // Refuse before reading and decoding anything: decoding is the expensive part.
-    if let Err(err) = app::server_fns::sentiment::may_add_photo(&state, &user, id).await {
-        return refuse(err, &viewer);
-    }
-    let key = format!("photo:acct:{}", user.account_id);
-    if !state.limiter.check(&key, UPLOADS_PER_ACCOUNT, std::time::Duration::from_secs(600)) {
-        return refuse(AppError::RateLimited, &viewer);
-    }
-    // Not a multipart form (no boundary, another content type): not a photo.
-    let Ok(mut form) = form else {
-        return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer);
-    };
-    let mut file = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("photo") => match field.bytes().await {
-                Ok(bytes) => file = Some(bytes),
-                Err(_) => return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoSize), &viewer),
-            },
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoSize), &viewer),
+    match store(&state, &viewer, id, form).await {
+        Ok(()) => Redirect::to(&format!("/sentiment/{id}")).into_response(),
+        Err(err) if browser => {
+            let msg = err.field_msg("photo").unwrap_or(err.msg());
+            Redirect::to(&format!("/sentiment/{id}?photo_error={msg:?}")).into_response()
         }
-    }
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer);
-    };
-    if bytes.len() > MAX_UPLOAD {
-        return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoSize), &viewer);
-    }
-    if sniff(&bytes).is_none() {
-        return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer);
-    }
-    let Ok(_turn) = DECODES.acquire().await else {
-        return refuse(AppError::Internal, &viewer);
-    };
-    let shrunk = tokio::task::spawn_blocking(move || shrink(&bytes)).await.unwrap_or(Err(PhotoRefusal::NotAnImage));
-    let (jpeg, size) = match shrunk {
-        Ok(done) => done,
-        Err(PhotoRefusal::TooManyPixels) => {
-            return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoPixels), &viewer)
-        }
-        Err(PhotoRefusal::NotAnImage) => {
-            return refuse(AppError::field("photo", app::i18n::Msg::ErrPhotoType), &viewer)
-        }
-    };
-    match app::server_fns::sentiment::add_photo(&state, &user, id, "image/jpeg", size, &jpeg).await {
-        Ok(_) => Redirect::to(&format!("/sentiment/{id}")).into_response(),
         Err(err) => refuse(err, &viewer),
     }
+}
+
+/// Checks, shrinks and stores each photo of the form in turn.
+async fn store(
+    state: &AppState,
+    viewer: &app::session::Viewer,
+    id: i64,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(), AppError> {
+    use app::i18n::Msg;
+    let photo_err = |msg: Msg| AppError::field("photo", msg);
+    let user = viewer.user.clone().ok_or(AppError::Unauthorized)?;
+    // Refuse before reading and decoding anything: decoding is the expensive part.
+    app::server_fns::sentiment::may_add_photo(state, &user, id).await?;
+    let key = format!("photo:acct:{}", user.account_id);
+    if !state.limiter.check(&key, UPLOADS_PER_ACCOUNT, std::time::Duration::from_secs(600)) {
+        return Err(AppError::RateLimited);
+    }
+    // Not a multipart form (no boundary, another content type): not a photo.
+    let mut form = form.map_err(|_| photo_err(Msg::ErrPhotoType))?;
+    let mut files = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("photo") => {
+                // A picker left empty sends a field with no bytes: nothing to store.
+                let bytes = field.bytes().await.map_err(|_| photo_err(Msg::ErrPhotoSize))?;
+                if !bytes.is_empty() {
+                    if files.len() == MAX_FILES {
+                        return Err(photo_err(Msg::ErrPhotoCount));
+                    }
+                    files.push(bytes);
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return Err(photo_err(Msg::ErrPhotoSize)),
+        }
+    }
+    if files.is_empty() {
+        return Err(photo_err(Msg::ErrPhotoType));
+    }
+    for bytes in files {
+        if bytes.len() > MAX_UPLOAD {
+            return Err(photo_err(Msg::ErrPhotoSize));
+        }
+        if sniff(&bytes).is_none() {
+            return Err(photo_err(Msg::ErrPhotoType));
+        }
+        let _turn = DECODES.acquire().await.map_err(|_| AppError::Internal)?;
+        let shrunk = tokio::task::spawn_blocking(move || shrink(&bytes)).await.unwrap_or(Err(PhotoRefusal::NotAnImage));
+        let (jpeg, size) = match shrunk {
+            Ok(done) => done,
+            Err(PhotoRefusal::TooManyPixels) => return Err(photo_err(Msg::ErrPhotoPixels)),
+            Err(PhotoRefusal::NotAnImage) => return Err(photo_err(Msg::ErrPhotoType)),
+        };
+        app::server_fns::sentiment::add_photo(state, &user, id, "image/jpeg", size, &jpeg).await?;
+    }
+    Ok(())
 }
 
 /// `GET /sentiment/photos/{id}`.

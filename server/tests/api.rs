@@ -1907,6 +1907,20 @@ async fn nominations_are_reviewed_and_the_minimum_hours_bar_approval() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = app.post(&volunteer, "nominate", &[("election", &election)]).await;
     assert!(status == StatusCode::CONFLICT && body.contains("ErrAlreadyNominated"), "{body}");
+    // Their page shows the nomination as 待审核 (no second form) and the nomination period.
+    let (_, view) = app.post(&volunteer, "stars_data", &[("election", &election)]).await;
+    let v: serde_json::Value = serde_json::from_str(&view).expect("json");
+    assert_eq!((v["my_nomination"][0].as_str(), v["may_nominate"].as_bool()), (Some("pending"), Some(false)), "{view}");
+    assert!(v["nomination_from"].as_str().is_some_and(|d| d.len() == 10), "{view}");
+    // Another volunteer looking at the demo election is shown the way to this one at the top.
+    let demo: i64 = sqlx::query_scalar("SELECT id FROM star_elections WHERE title = '2026年度志愿服务之星'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("demo election");
+    let (_, view) =
+        app.post(&app.signed_in("13800000012").await, "stars_data", &[("election", &demo.to_string())]).await;
+    let v: serde_json::Value = serde_json::from_str(&view).expect("json");
+    assert_eq!(v["nominating_elsewhere"][0].as_i64().map(|i| i.to_string()), Some(election.clone()), "{view}");
     let resident = app.signed_in("13800000001").await;
     let (status, body) = app.post(&resident, "nominate", &[("election", &election)]).await;
     assert!(status == StatusCode::CONFLICT && body.contains("ErrNotVolunteerHere"), "{body}");

@@ -278,6 +278,12 @@ async fn a_visit_needing_help_puts_an_urgent_order_for_the_elder_on_the_board() 
         .await
         .expect("the visit links the order");
     assert_eq!(requester, elder, "the requester is the elder");
+    assert_eq!(body.trim(), order.to_string(), "the visit answers with the order it placed");
+    let (_, register) = app.get(&member, &format!("/elders?help_order={order}")).await;
+    assert!(
+        register.contains("为老人发布了一条紧急需求") && register.contains(&format!("/orders/{order}")),
+        "the register says what 需要帮助 did and links to it"
+    );
     assert_eq!(placed_by, account(&app, MEMBER).await, "placed by the visitor");
     assert!(on_behalf);
     assert_eq!((section.as_str(), urgency.as_str(), status_.as_str()), ("assistance", "urgent", "open"));
@@ -355,7 +361,7 @@ async fn an_emergency_alerts_the_grid_leader_at_once() {
     let (status, html) = app.get(&leader, "/admin/queue").await;
     assert_eq!(status, StatusCode::OK);
     let alert_at = html.find("测试老人丁").expect("the emergency is on the queue page");
-    let queue_at = html.find("待处理（超时未接单）").expect("the queue heading");
+    let queue_at = html.find("待处理：上门查看、紧急探访、超时未接单").expect("the queue heading");
     assert!(html.contains("紧急：老人探访") && queue_at < alert_at, "the alert sits right under the page heading");
     let foreign = app.signed_in(OTHER_LEADER).await;
     let alerts = json(&app, &foreign, "elder_alerts_data", &[]).await;

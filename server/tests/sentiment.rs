@@ -737,6 +737,50 @@ async fn photos_are_checked_shrunk_and_shown_only_to_those_who_see_the_item() {
 }
 
 #[tokio::test]
+async fn a_photo_refused_in_a_browser_comes_back_to_the_item_with_the_reason_and_several_go_at_once() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let place = node(&app, "幸福锦园4号楼").await;
+    let id =
+        record(&app, &resident, &[("category", "facility"), ("place", &place), ("description", "楼道灯不亮")]).await;
+    let browser_upload = |files: Vec<(Vec<u8>, &'static str)>| {
+        let mut form = reqwest::multipart::Form::new();
+        for (bytes, name) in files {
+            form = form.part("photo", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        }
+        resident
+            .post(format!("{}/sentiment/{id}/photos", app.base))
+            .header("accept", "text/html,application/xhtml+xml")
+            .multipart(form)
+            .send()
+    };
+    // A browser is sent back to the item page, which names the reason beside the picker.
+    let res = browser_upload(vec![(b"not a picture".to_vec(), "x.jpg")]).await.expect("upload");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap_or_default().to_string();
+    assert_eq!(location, format!("/sentiment/{id}?photo_error=ErrPhotoType"));
+    let (status, html) = app.get(&resident, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("照片只能是 JPEG、PNG 或 WebP 格式") && html.contains(r#"class="tabbar""#),
+        "the page, with its tabs"
+    );
+    // Anything but a known message in the link shows nothing odd.
+    let (_, html) = app.get(&resident, &format!("/sentiment/{id}?photo_error=<b>")).await;
+    assert!(!html.contains("<b>"));
+    // Two photos in one form (the 记录民情 form sends what was picked there) are both kept.
+    let res = browser_upload(vec![(png(20, 10), "a.png"), (png(30, 10), "b.png")]).await.expect("upload");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"].to_str().unwrap_or_default(), format!("/sentiment/{id}"));
+    assert_eq!(app.count("SELECT count(*) FROM sentiment_photos").await, 2);
+    // More than the three an item holds: those that fit are kept, the page says why not the rest.
+    let res = browser_upload(vec![(png(20, 10), "c.png"), (png(20, 10), "d.png")]).await.expect("upload");
+    let location = res.headers()["location"].to_str().unwrap_or_default().to_string();
+    assert!(location.starts_with(&format!("/sentiment/{id}?photo_error=")), "{location}");
+    assert_eq!(app.count("SELECT count(*) FROM sentiment_photos").await, 3);
+}
+
+#[tokio::test]
 async fn bad_input_to_record_an_item_is_named_field_by_field_and_writes_nothing() {
     let app = TestApp::spawn().await;
     let member = app.signed_in(MEMBER).await;

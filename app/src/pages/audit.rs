@@ -123,7 +123,7 @@ pub fn detail_text(line: &AuditLine, locale: Locale) -> Option<String> {
     }
     // Refusals store the message key as `Some(ErrX)`.
     let key = detail.strip_prefix("Some(").and_then(|d| d.strip_suffix(')')).unwrap_or(detail);
-    match Msg::ALL.iter().find(|m| format!("{m:?}") == key) {
+    match Msg::from_key(key) {
         Some(msg) => Some(msg.text(locale).to_string()),
         None if line.refused && key == "None" => None,
         None => Some(detail.to_string()),

@@ -57,19 +57,6 @@ pub fn BoardPage() -> impl IntoView {
         move || (filters.get(), seen.get()),
         move |(f, seen)| board_data(f.section, f.urgency, f.grid.and_then(|g| g.parse().ok()), Some(f.page), seen),
     );
-    let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
-    let respond = ServerAction::<RespondDispatch>::new();
-    let respond_error = crate::components::action_error(respond);
-    let dispatches = Resource::new(
-        || (),
-        move |_| async move {
-            if volunteer {
-                my_dispatches().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
     view! {
         <header class="page-head">
             <h1>{tr(Msg::TabBoard)}</h1>
@@ -79,40 +66,7 @@ pub fn BoardPage() -> impl IntoView {
             <a href=if signed_in { "/board/new" } else { "/login" } class="btn primary big">{tr(Msg::INeed)}</a>
             <a href="/offers" class="btn big">{tr(Msg::ICanHelp)}</a>
         </p>
-        <crate::components::FormMsg error=respond_error/>
-        <div id="live-dispatches" data-live="orders">
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let list = dispatches.await.unwrap_or_default();
-                (!list.is_empty()).then(|| view! {
-                    <section class="card dispatched">
-                        <h2>{tr(Msg::DispatchedToMe)}</h2>
-                        <ul class="orders">
-                            {list.into_iter().map(|d| {
-                                let accept_id = d.dispatch_id.to_string();
-                                let decline_id = accept_id.clone();
-                                view! {
-                                    <OrderCardView order=d.order/>
-                                    <li class="respond">
-                                        <ActionForm action=respond>
-                                            <input type="hidden" name="dispatch" value=accept_id/>
-                                            <input type="hidden" name="accept" value="1"/>
-                                            <button type="submit" class="btn primary">{tr(Msg::Accept)}</button>
-                                        </ActionForm>
-                                        <ActionForm action=respond>
-                                            <input type="hidden" name="dispatch" value=decline_id/>
-                                            <input type="hidden" name="accept" value="0"/>
-                                            <button type="submit" class="btn">{tr(Msg::Decline)}</button>
-                                        </ActionForm>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })
-            })}
-        </Suspense>
-        </div>
+        <div id="live-dispatches" data-live="orders"><DispatchedToMe/></div>
         <div id="live-board" data-live="orders">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -194,5 +148,58 @@ pub fn BoardPage() -> impl IntoView {
         </Suspense>
         </div>
         <LiveRefresh seq=crate::live::rendered_seq()/>
+    }
+}
+
+/// 指派给我: orders a grid leader sent to the viewer, each with 接受 and 婉拒 (plain forms,
+/// so they work before and without WASM). On the board and on 首页; nothing for others.
+#[component]
+pub fn DispatchedToMe() -> impl IntoView {
+    let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
+    let respond = ServerAction::<RespondDispatch>::new();
+    let respond_error = crate::components::action_error(respond);
+    let dispatches = Resource::new(
+        || (),
+        move |_| async move {
+            if volunteer {
+                my_dispatches().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
+    view! {
+        <crate::components::FormMsg error=respond_error/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = dispatches.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="card dispatched">
+                        <h2>{tr(Msg::DispatchedToMe)}</h2>
+                        <ul class="orders">
+                            {list.into_iter().map(|d| {
+                                let accept_id = d.dispatch_id.to_string();
+                                let decline_id = accept_id.clone();
+                                view! {
+                                    <OrderCardView order=d.order/>
+                                    <li class="respond">
+                                        <ActionForm action=respond>
+                                            <input type="hidden" name="dispatch" value=accept_id/>
+                                            <input type="hidden" name="accept" value="1"/>
+                                            <button type="submit" class="btn primary">{tr(Msg::Accept)}</button>
+                                        </ActionForm>
+                                        <ActionForm action=respond>
+                                            <input type="hidden" name="dispatch" value=decline_id/>
+                                            <input type="hidden" name="accept" value="0"/>
+                                            <button type="submit" class="btn">{tr(Msg::Decline)}</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }

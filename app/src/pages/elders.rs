@@ -96,7 +96,7 @@ impl VisitNotes {
     fn new(visit: ServerAction<LogVisit>) -> Self {
         let this = Self { notes: StoredValue::new(Default::default()), sent: StoredValue::new(None) };
         Effect::new(move |_| {
-            if let Some(Ok(())) = visit.value().get() {
+            if let Some(Ok(_)) = visit.value().get() {
                 if let Some(elder) = this.sent.get_value() {
                     this.notes.update_value(|notes| {
                         notes.remove(&elder);
@@ -140,8 +140,25 @@ fn Elders() -> impl IntoView {
     let forms = RegisterForms { visit, update, error, notes: VisitNotes::new(visit) };
     // A transition keeps the register on the page while it refetches, so the keyed rows
     // are updated in place.
+    // The urgent order a 需要帮助 visit placed: from the hydrated form, or `?help_order=`
+    // after a plain form.
+    let query = crate::components::use_query();
+    let help_order = Signal::derive(move || {
+        visit
+            .value()
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .or_else(|| query.read().get("help_order").and_then(|o| o.parse::<i64>().ok()))
+    });
     view! {
         <header class="page-head"><h1>{tr(Msg::EldersTitle)}</h1></header>
+        {move || help_order.get().map(|id| view! {
+            <p class="card ok help-order" role="status">
+                {tr(Msg::HelpOrderPlaced)} " "
+                <a href=format!("/orders/{id}") class="btn">{tr(Msg::SeeTheOrder)}</a>
+            </p>
+        })}
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

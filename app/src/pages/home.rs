@@ -38,6 +38,9 @@ pub fn HomePage() -> impl IntoView {
                 <crate::pages::elders::OverdueVisitsSection/>
             </div>
         })}
+        {viewer.user.is_some().then(|| view! {
+            <div id="live-home-dispatches" data-live="orders"><crate::pages::board::DispatchedToMe/></div>
+        })}
         <div id="live-home" data-live="orders">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

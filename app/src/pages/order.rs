@@ -190,7 +190,7 @@ fn button_form(button: OrderAction, id: &str, status: OrderStatus, f: OrderForms
                 <fieldset class="stars-input">
                     <legend>{tr(Msg::RatingLabel)}</legend>
                     {(1..=5).rev().map(|n| view! {
-                        <label><input type="radio" name="rating" value=n.to_string() checked=n == 5/> {"★".repeat(n)}</label>
+                        <label><input type="radio" name="rating" value=n.to_string() required=true/> {"★".repeat(n)}</label>
                     }).collect_view()}
                 </fieldset>
                 <FieldMsg error=f.error field="rating"/>

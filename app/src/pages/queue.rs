@@ -3,7 +3,7 @@
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
 use crate::components::{action_error, ErrorNotice, ErrorPage, FormMsg, Loading, OrderCardView};
-use crate::i18n::Msg;
+use crate::i18n::{age_text, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::dispatch::{disputed_orders, leader_queue, DispatchOrder};
 use crate::{tr, use_viewer};
@@ -38,9 +38,16 @@ fn Queue() -> impl IntoView {
                         <ul class="orders">
                             {items.into_iter().map(|item| {
                                 let id = item.order.id.to_string();
+                                let locale = use_viewer().locale;
                                 view! {
                                     <OrderCardView order=item.order/>
                                     <li class="card dispatch">
+                                        {item.waiting.into_iter().map(|(name, age)| view! {
+                                            <p class="waiting" role="status">
+                                                {tr(Msg::DispatchedWaiting)} " " <strong>{name}</strong> " · "
+                                                {age_text(locale, age)} " · " {tr(Msg::AwaitingAnswer)}
+                                            </p>
+                                        }).collect_view()}
                                         <ActionForm action=dispatch attr:class="form">
                                             <input type="hidden" name="id" value=id/>
                                             <fieldset class="choice">

@@ -152,6 +152,25 @@ pub fn NewItemPage(form_key: String) -> impl IntoView {
     let key = crate::components::FormKeyState::new(form_key, record);
     let error = Signal::derive(move || record.value().get().and_then(|r| r.err()));
     let form = Resource::new(|| (), |_| sentiment_form());
+    let photos_form = NodeRef::<leptos::html::Form>::new();
+    let photos_input = NodeRef::<leptos::html::Input>::new();
+    // Effects run in the browser only: the picker is offered once photos can follow the item.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = record.value().get() {
+            let picked = photos_input.get_untracked().is_some_and(|i| !i.value().is_empty());
+            match photos_form.get_untracked().filter(|_| picked) {
+                Some(form) => {
+                    form.set_action(&format!("/sentiment/{id}/photos"));
+                    let _ = form.submit();
+                }
+                None => {
+                    let _ = window().location().set_href(&format!("/sentiment/{id}"));
+                }
+            }
+        }
+    });
     view! {
         <section class="card">
             <h1>{tr(Msg::RecordItem)}</h1>
@@ -194,11 +213,23 @@ pub fn NewItemPage(form_key: String) -> impl IntoView {
                                     <FieldMsg error field="resident_phone"/>
                                     <label class="check"><input type="checkbox" name="report_now" value="1" checked=echoed("report_now").is_some()/> {tr(Msg::ItemReportNow)}</label>
                                 })}
+                                {move || if hydrated.get() {
+                                    view! {
+                                        <label for="record-photo">{tr(Msg::AddPhoto)}</label>
+                                        <input id="record-photo" node_ref=photos_input name="photo" type="file" multiple=true
+                                            form="record-photos" accept="image/jpeg,image/png,image/webp"/>
+                                    }.into_any()
+                                } else {
+                                    view! { <p class="hint">{tr(Msg::PhotosAfterSaving)}</p> }.into_any()
+                                }}
                                 {move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! {
                                     <p class="form-error" role="alert">{tr(e.msg())}</p>
                                 })}
                                 <button type="submit" class="btn primary big">{tr(Msg::Submit)}</button>
                             </ActionForm>
+                            // The picker above belongs to this form (`form="record-photos"`), so the
+                            // item's own form never carries the files; it is sent once the item exists.
+                            <form id="record-photos" node_ref=photos_form method="post" enctype="multipart/form-data" hidden=true></form>
                         }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }
@@ -282,6 +313,9 @@ pub fn ItemPage() -> impl IntoView {
 #[component]
 fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
     let locale = use_viewer().locale;
+    // A refused photo comes back as `?photo_error=ErrPhotoType`.
+    let photo_error =
+        crate::components::use_query().read_untracked().get("photo_error").and_then(|k| Msg::error_from_key(&k));
     let id = item.card.id.to_string();
     let version = item.version.to_string();
     let error = forms.error;
@@ -355,6 +389,7 @@ fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
                 <form class="form inline" method="post" enctype="multipart/form-data" action=format!("/sentiment/{}/photos", item.card.id)>
                     <label for="photo">{tr(Msg::AddPhoto)}</label>
                     <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" required/>
+                    {photo_error.map(|msg| view! { <p class="form-error" role="alert">{tr(msg)}</p> })}
                     <button type="submit" class="btn small">{tr(Msg::Upload)}</button>
                 </form>
             })}
@@ -374,7 +409,7 @@ fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
                             <fieldset class="stars-input">
                                 <legend>{tr(Msg::RatingLabel)}</legend>
                                 {(1..=5).rev().map(|n| view! {
-                                    <label><input type="radio" name="rating" value=n.to_string() checked=n == 5/> {"★".repeat(n)}</label>
+                                    <label><input type="radio" name="rating" value=n.to_string() required=true/> {"★".repeat(n)}</label>
                                 }).collect_view()}
                             </fieldset>
                             <label for="confirm-comment">{tr(Msg::Comment)}</label>

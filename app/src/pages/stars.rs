@@ -35,11 +35,12 @@ pub fn StarsPage() -> impl IntoView {
     // A self-nomination comes back to `?nominated=1`.
     let nominated = query.read_untracked().get("nominated").is_some();
     let data = Resource::new(
+        // A self-nomination reloads the election, which then shows it as 待审核.
         move || {
             let q = query.read();
-            (q.get("election").and_then(|e| e.parse::<i64>().ok()), q.get("q"))
+            (q.get("election").and_then(|e| e.parse::<i64>().ok()), q.get("q"), nominate.version().get())
         },
-        |(election, q)| stars_data(election, q),
+        |(election, q, _)| stars_data(election, q),
     );
     view! {
         <header class="page-head"><h1>{tr(Msg::StarsTitle)}</h1></header>
@@ -72,11 +73,18 @@ fn Election(
     let id = e.id;
     let closed = matches!(e.phase, Phase::Notice | Phase::Published);
     view! {
+        {e.nominating_elsewhere.clone().map(|(other, title, until)| view! {
+            <p class="card note nominating-elsewhere">
+                <strong>{title}</strong> " " {tr(Msg::NominationsOpenUntil)} " " {until} " "
+                <a class="btn primary" href=format!("/stars?election={other}#nominate")>{tr(Msg::NominateSelf)}</a>
+            </p>
+        })}
         <section class="card">
             <p class="muted">{e.scope_name.clone()} " · " <span class="tag">{tr(phase_label(e.phase))}</span></p>
             <h2>{e.title.clone()}</h2>
             <dl class="facts">
                 <dt>{tr(Msg::StarsToElect)}</dt><dd>{e.stars}</dd>
+                <dt>{tr(Msg::NominationPeriod)}</dt><dd>{e.nomination_from.clone()} " – " {e.nomination_to.clone()}</dd>
                 <dt>{tr(Msg::VotesPerVoter)}</dt><dd>{e.votes_per_voter} " " {tr(Msg::Votes)}</dd>
                 <dt>{tr(Msg::VotingPeriod)}</dt>
                 <dd>{format_local_date(e.voting_start)} " – " {format_local_date(e.voting_end - 1)}</dd>
@@ -98,9 +106,28 @@ fn Election(
                 </ol>
             </section>
         })}
+        {e.my_nomination.clone().map(|(status, reason)| {
+            let (label, class) = match status.as_str() {
+                "approved" => (Msg::MyNominationApproved, "card ok"),
+                "rejected" => (Msg::MyNominationRejected, "card note"),
+                _ => (Msg::MyNominationPending, "card note"),
+            };
+            view! {
+                <section class=class id="my-nomination" role="status">
+                    <h2>{tr(Msg::MyNomination)}</h2>
+                    <p><span class="tag">{tr(match status.as_str() {
+                        "approved" => Msg::StatusApproved,
+                        "rejected" => Msg::StatusRejected,
+                        _ => Msg::StatusPending,
+                    })}</span> " " {tr(label)}</p>
+                    {reason.map(|r| view! { <p class="muted">{tr(Msg::Reason)} ": " {r}</p> })}
+                </section>
+            }
+        })}
         {e.may_nominate.then(|| view! {
-            <section class="card">
+            <section class="card" id="nominate">
                 <h2>{tr(Msg::NominateSelf)}</h2>
+                <p class="hint">{tr(Msg::NominationPeriod)} ": " {e.nomination_from.clone()} " – " {e.nomination_to.clone()}</p>
                 <ActionForm action=nominate attr:class="form">
                     <input type="hidden" name="election" value=id.to_string()/>
                     <label for="nominate-intro">{tr(Msg::Intro)}</label>
@@ -142,7 +169,7 @@ fn Election(
 fn Candidate(c: CandidateCard, voted: bool, can_vote: bool, vote: ServerAction<CastVote>) -> impl IntoView {
     let id = c.nomination_id.to_string();
     view! {
-        <li class="card candidate" data-nomination=c.nomination_id.to_string()>
+        <li class="card candidate" id=format!("candidate-{}", c.nomination_id) data-nomination=c.nomination_id.to_string()>
             <div class="candidate-head">
                 <h3>{c.name}</h3>
                 {c.votes.map(|v| view! { <span class="votes">{v} " " {tr(Msg::Votes)}</span> })}

@@ -12,7 +12,9 @@ const PARTS: [Msg; 3] = [Msg::Morning, Msg::Afternoon, Msg::Evening];
 pub fn VolunteerCard() -> impl IntoView {
     let save = ServerAction::<SaveVolunteerProfile>::new();
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    // Saved by the hydrated form, or by a plain form that came back with `?saved=1`.
+    let query = crate::components::use_query();
+    let saved = move || matches!(save.value().get(), Some(Ok(()))) || query.read().get("saved").is_some();
     let data = Resource::new(move || save.version().get(), |_| volunteer_profile());
     view! {
         <Suspense fallback=Loading>
@@ -29,7 +31,7 @@ pub fn VolunteerCard() -> impl IntoView {
                         <p class="tags">{p.sections.iter().map(|s| view! { <span class="tag">{tr(section_label(*s))}</span> }).collect_view()}</p>
                         <h2>{tr(Msg::VolunteerProfile)}</h2>
                         <p class="muted">{tr(Msg::MyArea)} ": " {p.area.clone().unwrap_or_default()}</p>
-                        <ActionForm action=save attr:class="form">
+                        <ActionForm action=save attr:class="form" attr:id="volunteer-profile">
                             <fieldset class="choice">
                                 <legend>{tr(Msg::Skills)}</legend>
                                 {crate::domain::order::ServiceSection::ALL.into_iter().map(|s| view! {
@@ -64,8 +66,8 @@ pub fn VolunteerCard() -> impl IntoView {
                                 {tr(Msg::SharePhone)}
                             </label>
                             <FormMsg error/>
-                            {move || saved().then(|| view! { <p class="note">{tr(Msg::Saved)}</p> })}
                             <button type="submit" class="btn primary">{tr(Msg::Save)}</button>
+                            {move || saved().then(|| view! { <p class="note saved" role="status">"✓ " {tr(Msg::Saved)}</p> })}
                         </ActionForm>
                     </section>
                 })

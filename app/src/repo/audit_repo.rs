@@ -152,3 +152,26 @@ pub async fn node_changed_since(conn: &mut SqliteConnection, node: i64, since: i
     .fetch_one(&mut *conn)
     .await
 }
+
+/// The account's newest grid edit or undo since `since`, as the audit page shows it: what
+/// the grid editor reports right after an edit ("you just …").
+pub async fn latest_grid_row(
+    pool: &sqlx::SqlitePool,
+    account: i64,
+    since: i64,
+) -> Result<Option<AuditRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.at, p.full_name AS actor, l.action, n.name AS node, n.code AS node_code, l.outcome,
+                l.before_json, l.after_json, l.detail
+         FROM audit_log l LEFT JOIN grid_nodes n ON n.id = l.node_id
+         LEFT JOIN accounts a ON a.id = l.actor_id LEFT JOIN people p ON p.id = a.person_id
+         WHERE l.actor_id = ?1 AND l.at >= ?2 AND l.outcome = 'ok'
+           AND l.action IN ('rename_node', 'move_node', 'create_node', 'delete_node', 'merge_node', 'split_node',
+                            'assign_staff', 'remove_staff', 'undo_edit')
+         ORDER BY l.id DESC LIMIT 1",
+    )
+    .bind(account)
+    .bind(since)
+    .fetch_optional(pool)
+    .await
+}

@@ -176,16 +176,17 @@ pub async fn update_elder(
     Ok(true)
 }
 
-/// The same visitor's log of the same outcome for the elder since `since` (a double tap).
+/// The same visitor's log of the same outcome for the elder since `since` (a double tap):
+/// (visit id, the order it placed).
 pub async fn recent_same_visit(
     conn: &mut SqliteConnection,
     elder_id: i64,
     visitor: i64,
     outcome: &str,
     since: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM visit_logs WHERE elder_id = ? AND visitor_id = ? AND outcome = ? AND visited_at >= ?
+) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, order_id FROM visit_logs WHERE elder_id = ? AND visitor_id = ? AND outcome = ? AND visited_at >= ?
          ORDER BY id DESC LIMIT 1",
     )
     .bind(elder_id)

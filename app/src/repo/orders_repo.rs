@@ -617,3 +617,14 @@ pub async fn disputed_in(pool: &SqlitePool, area: &str) -> Result<Vec<super::boa
     .fetch_all(pool)
     .await
 }
+
+/// Dispatches of an order still waiting for the volunteer's answer: (name, sent at).
+pub async fn pending_dispatches(pool: &SqlitePool, order: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.full_name, d.created_at FROM order_dispatches d JOIN people p ON p.id = d.volunteer_id
+         WHERE d.order_id = ? AND d.response IS NULL ORDER BY d.id",
+    )
+    .bind(order)
+    .fetch_all(pool)
+    .await
+}

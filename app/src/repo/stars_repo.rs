@@ -460,3 +460,16 @@ pub async fn badges(pool: &SqlitePool, person_id: i64, now: i64) -> Result<Vec<S
     .fetch_all(pool)
     .await
 }
+
+/// A person's own nomination in an election: (status, reason given when it was rejected).
+pub async fn nomination_of(
+    pool: &SqlitePool,
+    election: i64,
+    person: i64,
+) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT status, reason FROM nominations WHERE election_id = ? AND person_id = ?")
+        .bind(election)
+        .bind(person)
+        .fetch_optional(pool)
+        .await
+}

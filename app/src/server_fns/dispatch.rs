@@ -57,8 +57,13 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
                     })
                 })
                 .collect();
+            let waiting = orders_repo::pending_dispatches(&state.pool, row.id)
+                .await?
+                .into_iter()
+                .map(|(name, at)| (name, (t - at).max(0)))
+                .collect();
             if let Some(order) = super::pages::order_card_of(row, t) {
-                items.push(QueueItem { order, candidates });
+                items.push(QueueItem { order, candidates, waiting });
             }
         }
     }

@@ -541,7 +541,7 @@ pub async fn update_elder(
 /// Logs a visit from the phone. 需要帮助 places an urgent 精准救助 order for the elder on
 /// the board (代下单 by the visitor); 紧急 alerts the grid leaders of the micro-grid at once.
 #[server(endpoint = "log_visit")]
-pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<(), AppError> {
+pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<Option<i64>, AppError> {
     let state = ctx::state()?;
     let user = require_staff()?;
     let outcome =
@@ -569,8 +569,10 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<(), 
         .await);
     }
     // A double tap within a minute logs once.
-    if elders_repo::recent_same_visit(&mut tx, elder, user.account_id, outcome.as_str(), t - 60).await?.is_some() {
-        return Ok(());
+    if let Some((_, order)) =
+        elders_repo::recent_same_visit(&mut tx, elder, user.account_id, outcome.as_str(), t - 60).await?
+    {
+        return Ok(order);
     }
     let zh = crate::i18n::Locale::Zh;
     let order_id = match outcome {
@@ -654,7 +656,11 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<(), 
     }
     // No person id on the live channel: every signed-in viewer receives it.
     state.bus.publish(Topic::Notices, None);
-    Ok(())
+    // 需要帮助 placed an urgent order: the register says so and links to it.
+    if let Some(id) = order_id {
+        ctx::redirect_form(&format!("/elders?help_order={id}"));
+    }
+    Ok(order_id)
 }
 
 /// Switches the heat alert (高温预警) of a community: its community or subdistrict admins.

@@ -438,8 +438,11 @@ pub async fn nominate(
     tx.commit().await?;
     state.bus.publish(Topic::Election, Some(election));
     // Self-nominated: back to the election, which then says the nomination was received.
-    let back =
-        if by_admin { "/admin/elections".to_string() } else { format!("/stars?election={election}&nominated=1") };
+    let back = if by_admin {
+        "/admin/elections".to_string()
+    } else {
+        format!("/stars?election={election}&nominated=1#my-nomination")
+    };
     ctx::redirect_form(&back);
     Ok(id)
 }

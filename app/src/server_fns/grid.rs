@@ -155,7 +155,7 @@ pub async fn audit_lines(
     from: &str,
     to: &str,
 ) -> Result<Vec<crate::dto::AuditLine>, AppError> {
-    use crate::domain::time::{format_local_datetime, parse_local_date};
+    use crate::domain::time::parse_local_date;
     let area = user.area_admin_scopes().max_by_key(|r| r.role).ok_or(AppError::Forbidden)?.node_code.clone();
     let bad_date = |text: &str| !text.trim().is_empty() && parse_local_date(text).is_none();
     for (field, text) in [("from", from), ("to", to)] {
@@ -169,17 +169,23 @@ pub async fn audit_lines(
     Ok(crate::repo::audit_repo::list_in_area(&state.pool, &area, &clip(person), &clip(node), from, to, 500)
         .await?
         .into_iter()
-        .map(|r| crate::dto::AuditLine {
-            at: format_local_datetime(r.at),
-            actor: r.actor,
-            changes: crate::domain::audit::changes(r.before_json.as_deref(), r.after_json.as_deref()),
-            action: r.action,
-            node: r.node.unwrap_or_default(),
-            node_code: r.node_code.unwrap_or_default(),
-            refused: r.outcome == "refused",
-            detail: r.detail,
-        })
+        .map(audit_line)
         .collect())
+}
+
+/// An audit row as the audit page and the grid editor show it.
+#[cfg(feature = "ssr")]
+pub fn audit_line(r: crate::repo::audit_repo::AuditRow) -> crate::dto::AuditLine {
+    crate::dto::AuditLine {
+        at: crate::domain::time::format_local_datetime(r.at),
+        actor: r.actor,
+        changes: crate::domain::audit::changes(r.before_json.as_deref(), r.after_json.as_deref()),
+        action: r.action,
+        node: r.node.unwrap_or_default(),
+        node_code: r.node_code.unwrap_or_default(),
+        refused: r.outcome == "refused",
+        detail: r.detail,
+    }
 }
 
 /// `/admin/audit`: edits inside the admin's area, filtered.

@@ -556,8 +556,13 @@ pub async fn finish_service(id: i64, minutes: String) -> Result<(), AppError> {
     act(id, OrderAction::Finish, "", minutes, 0).await
 }
 
+// No stars are preset: a form sent without a choice is answered like a wrong one.
 #[server(endpoint = "confirm_order")]
-pub async fn confirm_order(id: i64, rating: String, comment: String) -> Result<(), AppError> {
+pub async fn confirm_order(
+    id: i64,
+    #[server(default)] rating: String,
+    #[server(default)] comment: String,
+) -> Result<(), AppError> {
     let rating = rating.trim().parse::<i64>().ok().filter(|r| (1..=5).contains(r));
     let rating = rating.ok_or_else(|| AppError::field("rating", Msg::ErrRating))?;
     let comment = comment.trim();

@@ -273,13 +273,24 @@ pub async fn stars_data(
         Some(u) if may_vote => stars_repo::my_votes(&state.pool, e.id, u.account_id).await?,
         _ => Vec::new(),
     };
-    let may_nominate = phase == Phase::Nominating
-        && viewer.user.as_ref().is_some_and(|u| {
-            u.roles.iter().any(|r| {
-                r.role == crate::domain::role::Role::Volunteer
-                    && crate::domain::grid::is_within(&r.node_code, &e.scope_code)
+    let may_nominate_in = |e: &stars_repo::ElectionFull| {
+        super::elections::phase_of(e, t) == Phase::Nominating
+            && viewer.user.as_ref().is_some_and(|u| {
+                u.roles.iter().any(|r| {
+                    r.role == crate::domain::role::Role::Volunteer
+                        && crate::domain::grid::is_within(&r.node_code, &e.scope_code)
+                })
             })
-        });
+    };
+    let my_nomination = match &viewer.user {
+        Some(u) => stars_repo::nomination_of(&state.pool, e.id, u.person_id).await?,
+        None => None,
+    };
+    let may_nominate = may_nominate_in(&e) && my_nomination.is_none();
+    let nominating_elsewhere = list
+        .iter()
+        .find(|o| may_nominate_in(o))
+        .map(|o| (o.id, o.title.clone(), crate::domain::time::format_local_date(o.nomination_end - 1)));
     let elected = if closed {
         stars_repo::stars_of(&state.pool, e.id)
             .await?
@@ -309,6 +320,10 @@ pub async fn stars_data(
         query,
         elected,
         others: list.into_iter().map(|o| (o.id, o.title)).collect(),
+        nomination_from: crate::domain::time::format_local_date(e.nomination_start),
+        nomination_to: crate::domain::time::format_local_date(e.nomination_end - 1),
+        my_nomination,
+        nominating_elsewhere,
     }))
 }
 
@@ -398,7 +413,11 @@ pub async fn admin_data(node: Option<i64>) -> Result<AdminView, AppError> {
     } else {
         Vec::new()
     };
+    let last_edit = crate::repo::audit_repo::latest_grid_row(&state.pool, user.account_id, now() - 600)
+        .await?
+        .map(super::grid::audit_line);
     Ok(AdminView {
+        last_edit,
         node: summary,
         children,
         version: edit.version,

@@ -253,8 +253,10 @@ pub async fn record_item(
     };
     let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
+    // Plain forms go on to the item; the hydrated form goes there itself, after sending
+    // the photos picked in it.
     if let Some(id) = form_keys_repo::seen(&mut tx, "record_item", user.account_id, form_key.as_ref()).await? {
-        leptos_axum::redirect(&format!("/sentiment/{id}"));
+        ctx::redirect_form(&format!("/sentiment/{id}"));
         return Ok(id);
     }
     let place = sentiment_repo::place(&mut tx, place_id).await?.ok_or(AppError::field("place", Msg::ErrChoosePlace))?;
@@ -316,7 +318,7 @@ pub async fn record_item(
     .await?;
     tx.commit().await?;
     state.bus.publish(Topic::Sentiment, Some(id));
-    leptos_axum::redirect(&format!("/sentiment/{id}"));
+    ctx::redirect_form(&format!("/sentiment/{id}"));
     Ok(id)
 }
 
@@ -660,8 +662,8 @@ pub async fn sentiment_step(
 pub async fn confirm_item(
     id: i64,
     version: i64,
-    resolved: String,
-    rating: String,
+    #[server(default)] resolved: String,
+    #[server(default)] rating: String,
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     let resolved = match resolved.trim() {

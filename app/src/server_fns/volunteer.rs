@@ -98,6 +98,8 @@ pub async fn save_volunteer_profile(
     )
     .await?;
     tx.commit().await?;
+    // Back at the form, with 已保存 beside its button.
+    ctx::redirect_back("volunteer-profile", Some("saved"));
     Ok(())
 }
 

@@ -35,5 +35,8 @@ pub async fn cast_vote(nomination: i64) -> Result<(), AppError> {
         .filter(|r| matches!(r.role, Role::Resident | Role::Volunteer))
         .map(|r| r.node_code.clone())
         .collect();
-    state.votes.submit(VoteRequest { voter: user.account_id, nomination, voter_areas, ip }).await
+    state.votes.submit(VoteRequest { voter: user.account_id, nomination, voter_areas, ip }).await?;
+    // Back at the candidate, where ✓ 已投票 now shows.
+    ctx::redirect_back(&format!("candidate-{nomination}"), None);
+    Ok(())
 }
