@@ -456,12 +456,15 @@ pub struct GridHit {
 pub struct AuditLine {
     /// `2026-11-25 21:14` in China time.
     pub at: String,
-    /// `None`: nobody signed in (a relative's welfare request, a sign-up) or the system.
-    pub actor: Option<String>,
+    /// Who did what where, in the reader's language ("王芳将「红领微网格」改名").
+    pub sentence: String,
+    /// The action's code, for the CSV.
     pub action: String,
     pub node: String,
     pub node_code: String,
     pub refused: bool,
-    pub changes: Vec<crate::domain::audit::Change>,
-    pub detail: String,
+    /// Each changed field in words ("名称：红领微网格 → 红领先锋").
+    pub changes: Vec<String>,
+    /// A refusal's reason or another note, in words.
+    pub note: Option<String>,
 }

@@ -28,17 +28,17 @@ impl Locale {
 }
 
 macro_rules! messages {
-    ($($key:ident => ($zh:literal, $en:literal),)*) => {
-        /// A message key; `text` gives it in a locale.
+    ($(#[$meta:meta])* $name:ident; $($key:ident => ($zh:literal, $en:literal),)*) => {
+        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum Msg { $($key,)* }
+        pub enum $name { $($key,)* }
 
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$key,)*];
 
             pub fn text(self, locale: Locale) -> &'static str {
                 match (self, locale) {
-                    $((Msg::$key, Locale::Zh) => $zh, (Msg::$key, Locale::En) => $en,)*
+                    $(($name::$key, Locale::Zh) => $zh, ($name::$key, Locale::En) => $en,)*
                 }
             }
         }
@@ -46,6 +46,8 @@ macro_rules! messages {
 }
 
 messages! {
+    /// A message key; `text` gives it in a locale.
+    Msg;
     AppName => ("网格驿站", "Grid Station"),
     Tagline => ("有需要，找网格；能帮忙，来接单", "Need help? Ask the grid. Can help? Take an order."),
     MainNav => ("主导航", "Main navigation"),
@@ -128,7 +130,7 @@ messages! {
         "这个请求不是从网格驿站的页面发出的，已拒绝。请回到网格驿站重新操作。",
         "This request did not come from a Grid Station page and was refused. Please go back to Grid Station and try again."
     ),
-    ErrForbiddenHint => ("这个页面只对网格工作人员开放。", "This page is for grid staff only."),
+    ErrForbiddenHint => ("这个页面只对与它有关的居民、志愿者和负责这里的网格工作人员开放。", "This page is only for the people it concerns and the grid staff who look after this area."),
     ErrNotFound => ("页面不存在", "Page not found"),
     ErrNotFoundHint => ("您要找的内容不存在或已被删除。", "What you are looking for does not exist or was removed."),
     ErrInternal => ("服务器出错了，请稍后再试", "Something went wrong on our side; please try again"),
@@ -510,9 +512,9 @@ messages! {
 
     // -- 民情 (sentiment) --
     Sentiment => ("民情", "Public sentiment"),
-    SentimentLog => ("民情记录", "Sentiment log"),
+    SentimentLog => ("民情记录", "Community issues"),
     ItemReporter => ("反映人", "Reported by"),
-    RecordItem => ("记录民情", "Record an item"),
+    RecordItem => ("记录民情", "Record an issue"),
     ReportIssue => ("我要反映", "Report a problem"),
     ItemCategory => ("类别", "Category"),
     CatFacility => ("设施故障", "Facility fault"),
@@ -777,6 +779,15 @@ messages! {
     KeyCopied => ("已复制", "Copied"),
     Open311ErrLabel => ("请填写密钥用途（1–60字）", "Say what the key is for (1–60 characters)"),
     YouJust => ("刚才：", "Just now:"),
+}
+
+// The words of the audit log: sentences for each action and names for the fields of its
+// before/after. Only the server writes them (the audit page and CSV, the grid editor's
+// last edit), so they stay out of the WASM every page loads.
+#[cfg(feature = "ssr")]
+messages! {
+    /// A word of the audit log; `text` gives it in a locale.
+    AuditMsg;
     AuditActorVisitor => ("未登录的访客", "A visitor (not signed in)"),
     AuditActorSystem => ("系统", "The system"),
     AuditRemoved => ("已移除", "removed"),
@@ -813,7 +824,7 @@ messages! {
     AuditIssueApiKey => ("{who}为「{node}」签发了一个 Open311 密钥", "{who} issued an Open311 key for “{node}”"),
     AuditRevokeApiKey => ("{who}吊销了「{node}」的一个 Open311 密钥", "{who} revoked an Open311 key of “{node}”"),
     AuditSignup => ("{who}注册成为「{node}」的居民", "{who} signed up as a resident of “{node}”"),
-    AuditRecordItem => ("{who}在「{node}」记录了一条民情", "{who} recorded an item in “{node}”"),
+    AuditRecordItem => ("{who}在「{node}」记录了一条民情", "{who} recorded an issue in “{node}”"),
     AuditSentimentStep => ("{who}处理了「{node}」的一条民情", "{who} moved an item of “{node}” on"),
     AuditOpen311Request => ("{who}通过 Open311 反映了「{node}」的一条民情", "{who} reported an item in “{node}” through Open311"),
     AuditAddElder => ("{who}在「{node}」登记了一位老人", "{who} registered an elder in “{node}”"),
@@ -895,17 +906,11 @@ messages! {
     AuditFieldSharesPhone => ("向下单居民显示手机号", "Shows their phone to requesters"),
 }
 
+#[cfg(feature = "ssr")]
 impl Msg {
-    /// The message named `key` (its variant's name), for a message carried in a link or
-    /// stored as a key.
+    /// The message named `key` (its variant's name), for a message stored as a key.
     pub fn from_key(key: &str) -> Option<Msg> {
         Msg::ALL.iter().copied().find(|m| format!("{m:?}") == key)
-    }
-
-    /// Like [`Msg::from_key`], for error messages only: a link cannot make a page say
-    /// anything else.
-    pub fn error_from_key(key: &str) -> Option<Msg> {
-        key.starts_with("Err").then(|| Msg::from_key(key)).flatten()
     }
 }
 
@@ -989,6 +994,15 @@ pub fn stage_label(stage: crate::domain::sentiment::Stage) -> Msg {
     }
 }
 
+/// "3 票" / "3 votes", "1 vote": a count with its unit (English drops the plural s of one).
+pub fn count_text(locale: Locale, n: i64, unit: Msg) -> String {
+    let unit = unit.text(locale);
+    match locale {
+        Locale::En if n == 1 => format!("1 {}", unit.strip_suffix('s').unwrap_or(unit)),
+        _ => format!("{n} {unit}"),
+    }
+}
+
 /// "5分钟前" / "5 min ago" for an age in seconds.
 pub fn age_text(locale: Locale, seconds: i64) -> String {
     let sep = if locale == Locale::En { " " } else { "" };
@@ -1003,6 +1017,12 @@ pub fn age_text(locale: Locale, seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn a_count_of_one_is_singular_in_english() {
+        assert_eq!(count_text(Locale::En, 1, Msg::Votes), "1 vote");
+        assert_eq!(count_text(Locale::En, 2, Msg::Orders), "2 orders");
+        assert_eq!(count_text(Locale::Zh, 1, Msg::Votes), "1 票");
+    }
 
     #[test]
     fn every_message_has_text_in_both_locales() {

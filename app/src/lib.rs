@@ -15,6 +15,8 @@ pub mod server_fns;
 pub mod session;
 
 #[cfg(feature = "ssr")]
+pub mod audit_words;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -482,10 +482,12 @@ describe("elder mode in English", () => {
       assert.ok(widths.page <= widths.view, `${what}: ${widths.page} px wide on a ${widths.view} px screen`);
     };
     // An order's facts: every value keeps at least a third of the list's width.
-    const [[order]] = queryDb(
-      `SELECT o.id FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id
-       WHERE m.name = '向日葵微网格' ORDER BY o.id LIMIT 1`,
+    // The member's own micro-grid (another test renames it, so it is found by role).
+    const [[micro]] = queryDb(
+      `SELECT r.node_id FROM role_assignments r JOIN accounts a ON a.id = r.account_id
+       WHERE a.phone = '13800000006' AND r.role = 'micro_grid_member'`,
     );
+    const [[order]] = queryDb("SELECT id FROM service_orders WHERE micro_grid_id = ? ORDER BY id LIMIT 1", micro);
     await member.goto(`/orders/${order}`);
     const facts = page.locator("dl.facts").first();
     await facts.waitFor();
@@ -498,10 +500,10 @@ describe("elder mode in English", () => {
     await member.screenshot("elder-english-order");
     // A 民情 item's photo picker fits inside the screen.
     const [[item]] = queryDb(
-      `SELECT i.id FROM sentiment_items i JOIN grid_nodes m ON m.id = i.micro_grid_id
-       WHERE m.name = '向日葵微网格' AND i.stage NOT IN ('closed', 'voided')
+      `SELECT i.id FROM sentiment_items i WHERE i.micro_grid_id = ? AND i.stage NOT IN ('closed', 'voided')
          AND (SELECT count(*) FROM sentiment_photos p WHERE p.item_id = i.id) < 3
        ORDER BY i.id LIMIT 1`,
+      micro,
     );
     await member.goto(`/sentiment/${item}`);
     const picker = page.locator("input[type=file]");

@@ -1,7 +1,7 @@
 // 志愿服务之星: a resident votes from /stars, hydrated and with JavaScript disabled.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { LoginPage, launch, newPhone, poll } from "./support.js";
+import { LoginPage, launch, newPhone, poll, queryDb } from "./support.js";
 
 let browser;
 before(async () => {
@@ -130,5 +130,54 @@ describe("running an election", () => {
     watcher.assertNoErrors();
     voter.assertNoErrors({ expectedStatuses: [409] });
     for (const p of [admin, watcher, voter]) await p.close();
+  });
+});
+
+describe("self-nomination", () => {
+  test("a volunteer is shown the election taking nominations, sees its period, nominates themself and sees 待审核", async () => {
+    const title = `祖望报名测试${Date.now() % 100000}`;
+    const admin = await newPhone(browser);
+    await new LoginPage(admin).signIn("13800000004");
+    await admin.goto("/admin/elections");
+    // The create form only: cards of other elections have date fields of their own.
+    const a = admin.page.locator("form", { has: admin.page.getByRole("button", { name: "发起评选", exact: true }) });
+    await a.getByLabel("评选名称").fill(title);
+    await a.getByLabel("评选名额").fill("3");
+    await a.getByLabel("每人可投", { exact: true }).fill("3");
+    await a.getByLabel("报名开始").fill(chinaDay(0));
+    await a.getByLabel("报名截止").fill(chinaDay(3));
+    await a.getByLabel("投票开始").fill(chinaDay(4));
+    await a.getByLabel("投票截止").fill(chinaDay(10));
+    await a.getByLabel("公示截止").fill(chinaDay(17));
+    await a.getByRole("button", { name: "发起评选", exact: true }).click();
+    await admin.page.locator("li.election", { has: admin.page.getByRole("heading", { name: title }) }).waitFor();
+    await admin.close();
+    const [[demo]] = queryDb("SELECT id FROM star_elections WHERE title = '2026年度志愿服务之星'");
+    const [[id]] = queryDb("SELECT id FROM star_elections WHERE title = ?", title);
+
+    for (const [javaScriptEnabled, number] of [
+      [true, "13800000017"],
+      [false, "13800000018"],
+    ]) {
+      const phone = await newPhone(browser, { javaScriptEnabled });
+      await new LoginPage(phone).signIn(number);
+      const { page } = phone;
+      // On another election's page, the way to this one is at the top.
+      await phone.goto(`/stars?election=${demo}`);
+      const banner = page.locator(".nominating-elsewhere", { hasText: title });
+      await banner.getByRole("link", { name: "我要报名" }).click();
+      await page.waitForURL((url) => url.searchParams.get("election") === String(id));
+      await page.getByText(`${chinaDay(0)} – ${chinaDay(3)}`).first().waitFor();
+      await page.getByLabel("自我介绍").fill("每周六上门帮老人修电器");
+      await page.getByRole("button", { name: "我要报名", exact: true }).click();
+      const mine = page.locator("#my-nomination");
+      await mine.getByText("待审核").waitFor();
+      await mine.getByText("等待社区审核").waitFor();
+      assert.equal(await page.getByRole("button", { name: "我要报名", exact: true }).count(), 0, "no second form");
+      await phone.screenshot(`self-nomination-${javaScriptEnabled ? "js" : "nojs"}`);
+      phone.assertNoErrors();
+      await phone.close();
+    }
+    assert.equal(queryDb("SELECT count(*) FROM nominations WHERE election_id = ? AND status = 'pending'", id)[0][0], 2);
   });
 });

@@ -274,14 +274,14 @@ async fn audit_csv(
     let Ok(axum::extract::Query(f)) = query else {
         return csv_refusal(app::error::AppError::BadRequest, viewer.locale);
     };
-    match app::server_fns::grid::audit_lines(&state, &user, &f.person, &f.node, &f.from, &f.to).await {
+    match app::server_fns::grid::audit_lines(&state, &user, &f.person, &f.node, &f.from, &f.to, viewer.locale).await {
         Ok(lines) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            app::pages::audit::audit_csv(&lines, viewer.locale),
+            app::audit_words::csv(&lines, viewer.locale),
         )
             .into_response(),
         Err(err) => csv_refusal(err, viewer.locale),

@@ -201,15 +201,14 @@ fn NodeView(
     let id = admin.node.id;
     let may_edit = admin.may_edit;
     let children = admin.children.clone();
-    let locale = use_viewer().locale;
     view! {
         // What the viewer's last edit did, in words, next to the way to undo it.
         {admin.last_edit.clone().map(|l| view! {
             <section class="card ok last-edit" role="status">
-                <p><strong>{tr(Msg::YouJust)}</strong> " " {crate::pages::audit::sentence(&l, locale)}</p>
+                <p><strong>{tr(Msg::YouJust)}</strong> " " {l.sentence.clone()}</p>
                 {(!l.changes.is_empty()).then(|| view! {
                     <ul class="audit-changes small">
-                        {l.changes.iter().map(|c| view! { <li>{crate::pages::audit::change_text(&l.action, c, locale)}</li> }).collect_view()}
+                        {l.changes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
                     </ul>
                 })}
             </section>

@@ -240,7 +240,7 @@ fn ElectionAdmin(e: ElectionAdminCard, refresh: RwSignal<u64>) -> impl IntoView 
                         <li class="nomination">
                             <strong>{n.name}</strong> " · " {format!("{:.1}", n.service_hours)} " " {tr(Msg::Hours)}
                             " · " <span class="tag">{tr(status)}</span>
-                            {(n.status == "approved").then(|| view! { " · " <span class="votes">{n.votes} " " {tr(Msg::Votes)}</span> })}
+                            {(n.status == "approved").then(|| view! { " · " <span class="votes">{crate::i18n::count_text(use_viewer().locale, n.votes, Msg::Votes)}</span> })}
                             {n.reason.map(|r| view! { <span class="muted">" · " {r}</span> })}
                             {(!n.intro.is_empty()).then(|| view! { <p class="muted">{n.intro}</p> })}
                             {pending.then(|| view! {

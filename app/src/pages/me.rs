@@ -37,7 +37,7 @@ pub fn MePage() -> impl IntoView {
                     <h2>{tr(Msg::MyRoles)}</h2>
                     <ul class="roles">
                         {user.roles.iter().map(|r| view! {
-                            <li><span class="role">{tr(role_label(r.role))}</span> <span class="muted">{r.node_name.clone()}</span></li>
+                            <li><span class="role">{tr(role_label(r.role))}</span> " · " <span class="muted">{r.node_name.clone()}</span></li>
                         }).collect_view()}
                     </ul>
                     <Suspense fallback=Loading>

@@ -173,7 +173,7 @@ pub fn NewItemPage(form_key: String) -> impl IntoView {
     });
     view! {
         <section class="card">
-            <h1>{tr(Msg::RecordItem)}</h1>
+            <h1>{tr(if use_viewer().user.is_some_and(|u| u.is_staff()) { Msg::RecordItem } else { Msg::ReportIssue })}</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match form.await {
@@ -238,6 +238,23 @@ pub fn NewItemPage(form_key: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The reasons the photo upload sends back in `?photo_error=` (named as the server names
+/// them); anything else in the link says nothing.
+fn photo_refusal(key: &str) -> Option<Msg> {
+    Some(match key {
+        "ErrPhotoType" => Msg::ErrPhotoType,
+        "ErrPhotoSize" => Msg::ErrPhotoSize,
+        "ErrPhotoPixels" => Msg::ErrPhotoPixels,
+        "ErrPhotoCount" => Msg::ErrPhotoCount,
+        "ErrRateLimited" => Msg::ErrRateLimited,
+        "ErrItemChanged" => Msg::ErrItemChanged,
+        "ErrForbidden" => Msg::ErrForbidden,
+        "ErrUnauthorized" => Msg::ErrUnauthorized,
+        "ErrNotFound" => Msg::ErrNotFound,
+        _ => return None,
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -315,7 +332,7 @@ fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
     let locale = use_viewer().locale;
     // A refused photo comes back as `?photo_error=ErrPhotoType`.
     let photo_error =
-        crate::components::use_query().read_untracked().get("photo_error").and_then(|k| Msg::error_from_key(&k));
+        crate::components::use_query().read_untracked().get("photo_error").and_then(|k| photo_refusal(&k));
     let id = item.card.id.to_string();
     let version = item.version.to_string();
     let error = forms.error;

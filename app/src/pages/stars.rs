@@ -6,12 +6,12 @@ use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::domain::election::Phase;
 use crate::domain::time::format_local_date;
 use crate::dto::{CandidateCard, ElectionView};
-use crate::i18n::{section_label, Msg};
+use crate::i18n::{count_text, section_label, Msg};
 use crate::islands::LiveRefresh;
 use crate::server_fns::elections::Nominate;
 use crate::server_fns::pages::stars_data;
 use crate::server_fns::votes::CastVote;
-use crate::tr;
+use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
 pub fn phase_label(phase: Phase) -> Msg {
@@ -69,6 +69,7 @@ fn Election(
     nominate_error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let can_vote = e.voting_open && e.may_vote && e.remaining > 0;
+    let locale = use_viewer().locale;
     let mine = e.my_votes.clone();
     let id = e.id;
     let closed = matches!(e.phase, Phase::Notice | Phase::Published);
@@ -85,12 +86,12 @@ fn Election(
             <dl class="facts">
                 <dt>{tr(Msg::StarsToElect)}</dt><dd>{e.stars}</dd>
                 <dt>{tr(Msg::NominationPeriod)}</dt><dd>{e.nomination_from.clone()} " – " {e.nomination_to.clone()}</dd>
-                <dt>{tr(Msg::VotesPerVoter)}</dt><dd>{e.votes_per_voter} " " {tr(Msg::Votes)}</dd>
+                <dt>{tr(Msg::VotesPerVoter)}</dt><dd>{count_text(locale, e.votes_per_voter, Msg::Votes)}</dd>
                 <dt>{tr(Msg::VotingPeriod)}</dt>
                 <dd>{format_local_date(e.voting_start)} " – " {format_local_date(e.voting_end - 1)}</dd>
             </dl>
             {(e.may_vote && e.voting_open).then(|| view! {
-                <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " {e.remaining} " " {tr(Msg::Votes)}</p>
+                <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " {count_text(locale, e.remaining, Msg::Votes)}</p>
             })}
             {e.needs_verification.then(|| view! { <p class="note" role="status">{tr(Msg::VoterUnverifiedHint)}</p> })}
             {(e.tally_hidden && !closed).then(|| view! { <p class="muted">{tr(Msg::TallyAfterClose)}</p> })}
@@ -101,7 +102,7 @@ fn Election(
                 <h2>{tr(Msg::ElectedStars)} " · " {tr(phase_label(e.phase))}</h2>
                 <ol>
                     {e.elected.iter().map(|s| view! {
-                        <li><strong>{s.name.clone()}</strong> " " <span class="muted">{s.votes} " " {tr(Msg::Votes)}</span></li>
+                        <li><strong>{s.name.clone()}</strong> " " <span class="muted">{count_text(locale, s.votes, Msg::Votes)}</span></li>
                     }).collect_view()}
                 </ol>
             </section>
@@ -172,13 +173,13 @@ fn Candidate(c: CandidateCard, voted: bool, can_vote: bool, vote: ServerAction<C
         <li class="card candidate" id=format!("candidate-{}", c.nomination_id) data-nomination=c.nomination_id.to_string()>
             <div class="candidate-head">
                 <h3>{c.name}</h3>
-                {c.votes.map(|v| view! { <span class="votes">{v} " " {tr(Msg::Votes)}</span> })}
+                {c.votes.map(|v| view! { <span class="votes">{count_text(use_viewer().locale, v, Msg::Votes)}</span> })}
             </div>
             <p class="muted">{c.micro_grid.unwrap_or_default()}</p>
             <p>{c.intro}</p>
             <p class="record">
                 <span>{format!("{:.1}", c.service_hours)} " " {tr(Msg::Hours)}</span>
-                <span>{c.orders_completed} " " {tr(Msg::Orders)}</span>
+                <span>{count_text(use_viewer().locale, c.orders_completed, Msg::Orders)}</span>
                 {c.avg_rating.map(|r| view! { <span>{tr(Msg::Rating)} " " {format!("{r:.1}")}</span> })}
             </p>
             <p class="tags">{c.sections.into_iter().map(|s| view! { <span class="tag">{tr(section_label(s))}</span> }).collect_view()}</p>

@@ -154,6 +154,7 @@ pub async fn audit_lines(
     node: &str,
     from: &str,
     to: &str,
+    locale: crate::i18n::Locale,
 ) -> Result<Vec<crate::dto::AuditLine>, AppError> {
     use crate::domain::time::parse_local_date;
     let area = user.area_admin_scopes().max_by_key(|r| r.role).ok_or(AppError::Forbidden)?.node_code.clone();
@@ -169,23 +170,8 @@ pub async fn audit_lines(
     Ok(crate::repo::audit_repo::list_in_area(&state.pool, &area, &clip(person), &clip(node), from, to, 500)
         .await?
         .into_iter()
-        .map(audit_line)
+        .map(|r| crate::audit_words::line(r, locale))
         .collect())
-}
-
-/// An audit row as the audit page and the grid editor show it.
-#[cfg(feature = "ssr")]
-pub fn audit_line(r: crate::repo::audit_repo::AuditRow) -> crate::dto::AuditLine {
-    crate::dto::AuditLine {
-        at: crate::domain::time::format_local_datetime(r.at),
-        actor: r.actor,
-        changes: crate::domain::audit::changes(r.before_json.as_deref(), r.after_json.as_deref()),
-        action: r.action,
-        node: r.node.unwrap_or_default(),
-        node_code: r.node_code.unwrap_or_default(),
-        refused: r.outcome == "refused",
-        detail: r.detail,
-    }
 }
 
 /// `/admin/audit`: edits inside the admin's area, filtered.
@@ -198,7 +184,7 @@ pub async fn audit_data(
 ) -> Result<Vec<crate::dto::AuditLine>, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    audit_lines(&state, &user, &person, &node, &from, &to).await
+    audit_lines(&state, &user, &person, &node, &from, &to, ctx::viewer().locale).await
 }
 
 /// A node name as typed: trimmed, 1 to 40 characters.

@@ -415,7 +415,7 @@ pub async fn admin_data(node: Option<i64>) -> Result<AdminView, AppError> {
     };
     let last_edit = crate::repo::audit_repo::latest_grid_row(&state.pool, user.account_id, now() - 600)
         .await?
-        .map(super::grid::audit_line);
+        .map(|r| crate::audit_words::line(r, ctx::viewer().locale));
     Ok(AdminView {
         last_edit,
         node: summary,
