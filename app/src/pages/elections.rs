@@ -182,7 +182,9 @@ fn ElectionAdmin(e: ElectionAdminCard, refresh: RwSignal<u64>) -> impl IntoView 
                 <dt>{tr(Msg::VotesCast)}</dt><dd class="votes-cast">{e.votes_cast}</dd>
                 <dt>{tr(Msg::Voters)}</dt><dd>{e.voters}</dd>
             </dl>
-            <p class="actions">
+            // A div: a <p> cannot hold the sheet's <details> and form (the parser would close it
+            // early, and the island would not hydrate against that DOM).
+            <div class="actions">
                 <a class="btn" href=format!("/admin/elections/{}/csv", e.id) download>{tr(Msg::ExportCsv)}</a>
                 // Opening is irreversible (settings freeze, nominations close): it asks
                 // first, and says how many nominations still wait for a decision.
@@ -200,7 +202,7 @@ fn ElectionAdmin(e: ElectionAdminCard, refresh: RwSignal<u64>) -> impl IntoView 
                         </ActionForm>
                     </details>
                 })}
-            </p>
+            </div>
             <FormMsg error=open_error/>
             {before_voting.then(|| view! {
                 <details class="edit">
