@@ -951,6 +951,14 @@ async fn a_grid_leader_dispatches_an_escalated_order_and_the_volunteer_accepts()
     let (status, body) =
         app.post(&leader, "dispatch_order", &[("id", &id), ("volunteer", &volunteer_person.to_string())]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The queue card names whom it waits for (the other queued orders wait for nobody).
+    let (_, queue) = app.post(&leader, "leader_queue", &[]).await;
+    let queue: serde_json::Value = serde_json::from_str(&queue).expect("json");
+    for item in queue.as_array().expect("queue") {
+        let waiting = item["waiting"].as_array().expect("waiting").len();
+        let this = item["order"]["id"].as_i64().map(|i| i.to_string()) == Some(id.clone());
+        assert_eq!(waiting, usize::from(this), "{item}");
+    }
     let volunteer = app.signed_in(volunteer_phone).await;
     let (_, body) = app.post(&volunteer, "my_dispatches", &[]).await;
     let mine: serde_json::Value = serde_json::from_str(&body).expect("json");

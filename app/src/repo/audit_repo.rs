@@ -87,6 +87,16 @@ pub struct AuditRow {
     pub detail: String,
 }
 
+/// The columns of an [`AuditRow`] and the joins that name the actor and the node.
+const ROW_SELECT: &str = "SELECT l.at, p.full_name AS actor, l.action, n.name AS node, n.code AS node_code, l.outcome,
+        l.before_json, l.after_json, l.detail
+    FROM audit_log l LEFT JOIN grid_nodes n ON n.id = l.node_id
+    LEFT JOIN accounts a ON a.id = l.actor_id LEFT JOIN people p ON p.id = a.person_id";
+
+/// The actions that edit the grid tree, and those that change its staff (both undoable).
+const NODE_EDITS: &str = "'rename_node', 'move_node', 'create_node', 'delete_node', 'merge_node', 'split_node'";
+const STAFF_EDITS: &str = "'assign_staff', 'remove_staff'";
+
 /// The audit of edits to nodes inside `area`, newest first, filtered by the actor's name,
 /// the node's name or code, and a time range. Votes are never listed (who took part is
 /// nobody's business).
@@ -99,17 +109,15 @@ pub async fn list_in_area(
     to: i64,
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT l.at, p.full_name AS actor, l.action, n.name AS node, n.code AS node_code, l.outcome,
-                l.before_json, l.after_json, l.detail
-         FROM audit_log l JOIN grid_nodes n ON n.id = l.node_id
-         LEFT JOIN accounts a ON a.id = l.actor_id LEFT JOIN people p ON p.id = a.person_id
-         WHERE n.code GLOB ?1 || '*' AND l.action <> 'cast_vote'
+    // The node filter makes the node join an inner one.
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ROW_SELECT}
+         WHERE n.id IS NOT NULL AND n.code GLOB ?1 || '*' AND l.action <> 'cast_vote'
            AND (?2 = '' OR instr(p.full_name, ?2) > 0)
            AND (?3 = '' OR instr(n.name, ?3) > 0 OR substr(n.code, 1, length(?3)) = ?3)
            AND l.at >= ?4 AND l.at < ?5
-         ORDER BY l.at DESC, l.id DESC LIMIT ?6",
-    )
+         ORDER BY l.at DESC, l.id DESC LIMIT ?6"
+    )))
     .bind(area)
     .bind(person)
     .bind(node)
@@ -125,15 +133,14 @@ pub async fn last_grid_edit(
     conn: &mut SqliteConnection,
     account: i64,
 ) -> Result<Option<(i64, String, Option<i64>, Option<String>, Option<String>)>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.action, a.object_id, a.before_json, a.after_json FROM audit_log a
          WHERE a.actor_id = ? AND a.outcome = 'ok'
-           AND a.action IN ('rename_node', 'move_node', 'create_node', 'delete_node', 'merge_node', 'split_node',
-                            'assign_staff', 'remove_staff')
+           AND a.action IN ({NODE_EDITS}, {STAFF_EDITS})
            AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.object_kind = 'audit' AND u.object_id = a.id
                            AND u.action = 'undo_edit' AND u.outcome = 'ok')
-         ORDER BY a.id DESC LIMIT 1",
-    )
+         ORDER BY a.id DESC LIMIT 1"
+    )))
     .bind(account)
     .fetch_optional(&mut *conn)
     .await
@@ -141,12 +148,12 @@ pub async fn last_grid_edit(
 
 /// Whether a grid edit after audit row `since` (other than one undone since) touched `node`.
 pub async fn node_changed_since(conn: &mut SqliteConnection, node: i64, since: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT EXISTS (SELECT 1 FROM audit_log a WHERE a.id > ?2 AND a.outcome = 'ok' AND (a.object_id = ?1 OR a.node_id = ?1)
-           AND a.action IN ('rename_node', 'move_node', 'create_node', 'delete_node', 'merge_node', 'split_node')
+           AND a.action IN ({NODE_EDITS})
            AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.object_kind = 'audit' AND u.object_id = a.id
-                           AND u.action = 'undo_edit' AND u.outcome = 'ok'))",
-    )
+                           AND u.action = 'undo_edit' AND u.outcome = 'ok'))"
+    )))
     .bind(node)
     .bind(since)
     .fetch_one(&mut *conn)
@@ -160,16 +167,12 @@ pub async fn latest_grid_row(
     account: i64,
     since: i64,
 ) -> Result<Option<AuditRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT l.at, p.full_name AS actor, l.action, n.name AS node, n.code AS node_code, l.outcome,
-                l.before_json, l.after_json, l.detail
-         FROM audit_log l LEFT JOIN grid_nodes n ON n.id = l.node_id
-         LEFT JOIN accounts a ON a.id = l.actor_id LEFT JOIN people p ON p.id = a.person_id
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ROW_SELECT}
          WHERE l.actor_id = ?1 AND l.at >= ?2 AND l.outcome = 'ok'
-           AND l.action IN ('rename_node', 'move_node', 'create_node', 'delete_node', 'merge_node', 'split_node',
-                            'assign_staff', 'remove_staff', 'undo_edit')
-         ORDER BY l.id DESC LIMIT 1",
-    )
+           AND l.action IN ({NODE_EDITS}, {STAFF_EDITS}, 'undo_edit')
+         ORDER BY l.id DESC LIMIT 1"
+    )))
     .bind(account)
     .bind(since)
     .fetch_optional(pool)

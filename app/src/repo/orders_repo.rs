@@ -618,13 +618,16 @@ pub async fn disputed_in(pool: &SqlitePool, area: &str) -> Result<Vec<super::boa
     .await
 }
 
-/// Dispatches of an order still waiting for the volunteer's answer: (name, sent at).
-pub async fn pending_dispatches(pool: &SqlitePool, order: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+/// Dispatches still waiting for the volunteer's answer, of the open orders in `area`:
+/// (order id, volunteer's name, sent at), one query for a whole queue.
+pub async fn pending_dispatches_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.full_name, d.created_at FROM order_dispatches d JOIN people p ON p.id = d.volunteer_id
-         WHERE d.order_id = ? AND d.response IS NULL ORDER BY d.id",
+        "SELECT d.order_id, p.full_name, d.created_at FROM order_dispatches d
+         JOIN service_orders o ON o.id = d.order_id JOIN grid_nodes m ON m.id = o.micro_grid_id
+         JOIN people p ON p.id = d.volunteer_id
+         WHERE m.code GLOB ?1 || '*' AND o.status = 'open' AND d.response IS NULL ORDER BY d.id",
     )
-    .bind(order)
+    .bind(area)
     .fetch_all(pool)
     .await
 }

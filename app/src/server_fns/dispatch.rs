@@ -40,6 +40,7 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
         let community = crate::domain::grid::community_prefix(&scope).to_string();
         let volunteers = orders_repo::volunteers_in(&state.pool, &community).await?;
         let facts: Vec<VolunteerFacts> = volunteers.iter().map(|v| v.facts()).collect();
+        let pending = orders_repo::pending_dispatches_in(&state.pool, &scope).await?;
         for (row, area_code, start, _reason) in orders_repo::escalated_in(&state.pool, &scope).await? {
             let Some(section) = ServiceSection::parse(&row.section) else { continue };
             let needs = OrderNeeds { area_code: area_code.clone(), section, slot: start.map(slot_of) };
@@ -57,10 +58,10 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
                     })
                 })
                 .collect();
-            let waiting = orders_repo::pending_dispatches(&state.pool, row.id)
-                .await?
-                .into_iter()
-                .map(|(name, at)| (name, (t - at).max(0)))
+            let waiting = pending
+                .iter()
+                .filter(|(order, ..)| *order == row.id)
+                .map(|(_, name, at)| (name.clone(), (t - at).max(0)))
                 .collect();
             if let Some(order) = super::pages::order_card_of(row, t) {
                 items.push(QueueItem { order, candidates, waiting });
