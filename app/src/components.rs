@@ -174,6 +174,55 @@ pub fn TextArea(#[prop(into)] text: String) -> impl IntoView {
     view! { <textarea>{text}</textarea> }
 }
 
+/// A select of people (or anything long) with a filter box above it once the page is
+/// hydrated: typing keeps only the options whose label holds the text (the chosen one
+/// stays). Options are removed, not hidden, so phones' own pickers show the short list
+/// too; without JavaScript it is the plain select, which still works.
+#[component]
+pub fn SearchSelect(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    options: Vec<(String, String)>,
+    /// The value chosen when the page was drawn.
+    #[prop(optional, into)]
+    chosen: String,
+    /// The label of a first option with an empty value, if there is one.
+    #[prop(optional, into)]
+    blank: Option<String>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let chosen = RwSignal::new(chosen);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let options = StoredValue::new(options);
+    let filter_label = format!("{}：{}", tr(Msg::SearchInList), tr(Msg::NameOrPlace));
+    view! {
+        <input
+            type="search"
+            class="picker-search"
+            hidden=move || !hydrated.get()
+            aria-label=filter_label.clone()
+            placeholder=filter_label
+            aria-controls=id.clone()
+            on:input=move |ev| query.set(event_target_value(&ev))
+        />
+        <select id=id name=name required=required on:change=move |ev| chosen.set(event_target_value(&ev))>
+            {blank.map(|b| view! { <option value="">{b}</option> })}
+            {move || {
+                let q = query.get().trim().to_lowercase();
+                let picked = chosen.get();
+                options.with_value(|all| {
+                    all.iter()
+                        .filter(|(value, label)| q.is_empty() || label.to_lowercase().contains(&q) || *value == picked)
+                        .map(|(value, label)| view! { <option value=value.clone() selected=*value == picked>{label.clone()}</option> })
+                        .collect_view()
+                })
+            }}
+        </select>
+    }
+}
+
 /// While data loads.
 #[component]
 pub fn Loading() -> impl IntoView {

@@ -18,3 +18,4 @@ pub mod sentiment;
 pub mod step;
 pub mod text;
 pub mod time;
+pub mod volunteer;

@@ -301,6 +301,7 @@ pub struct OrderEventView {
     pub status: crate::domain::order::OrderStatus,
     pub actor: Option<String>,
     pub note: String,
+    pub via: Option<crate::domain::order::TakenVia>,
     pub age_secs: i64,
 }
 
@@ -429,7 +430,9 @@ pub struct VolunteerProfileView {
     pub avg_rating: Option<f64>,
     pub sections: Vec<crate::domain::order::ServiceSection>,
     /// The volunteer level reached (100 / 300 / 600 / 1000 / 1500 hours), if any.
-    pub level_hours: Option<u32>,
+    /// Star level (0–5) from confirmed hours, and the next star with the hours it needs.
+    pub stars: u8,
+    pub to_next_star: Option<(u8, f64)>,
 }
 
 /// The part of the board that is the same for every viewer of an area and filters.

@@ -320,14 +320,16 @@ messages! {
     NoEscalated => ("没有超时未接单的需求", "No escalated orders"),
     DispatchTo => ("指派", "Dispatch"),
     Dispatched => ("已指派", "Dispatched"),
-    SameMicroGrid => ("同微网格", "same micro-grid"),
-    Skilled => ("擅长", "skilled"),
-    InHand => ("手头", "in hand"),
+    SameMicroGrid => ("同微网格", "Same micro-grid"),
+    Skilled => ("擅长此类服务", "Has this skill"),
+    InHand => ("手头", "In hand:"),
     DispatchedWaiting => ("已指派给", "Sent to"),
     AwaitingAnswer => ("等待志愿者回复；也可以改派他人", "waiting for an answer; you may send it to someone else"),
     DispatchedToMe => ("指派给我", "Dispatched to me"),
     Accept => ("接受", "Accept"),
     Decline => ("婉拒", "Decline"),
+    TakenViaOffer => ("居民预约了这位志愿者的「我帮忙」服务", "Booked by the resident from this volunteer's offer"),
+    TakenViaDispatch => ("志愿者接受了网格长的指派", "The volunteer accepted the grid leader's dispatch"),
     OfferBooked => ("有居民预约了您的服务", "A resident booked your offer"),
     OffersTitle => ("我帮忙：志愿者服务", "I can help: volunteers' offers"),
     NoOffers => ("本社区还没有志愿者发布服务", "No offers in this community yet"),
@@ -367,7 +369,6 @@ messages! {
     Sun => ("周日", "Sunday"),
     NoPairings => ("还没有结对", "No pairings yet"),
     ServiceRecord => ("我的服务记录", "My service record"),
-    LevelReached => ("已达到志愿服务", "Volunteer level reached:"),
     VolunteerProfile => ("志愿者资料", "Volunteer profile"),
     Skills => ("擅长的服务", "Skills"),
     Availability => ("每周有空的时间", "When you are free each week"),
@@ -486,6 +487,8 @@ messages! {
     ExportCsv => ("导出 CSV", "Export CSV"),
     SearchCandidates => ("搜索候选人", "Search candidates"),
     Search => ("搜索", "Search"),
+    SearchInList => ("筛选", "Filter"),
+    NameOrPlace => ("输入姓名或楼栋", "type a name or building"),
     TieRule => ("票数相同时，确认服务时长多者在前；仍相同时，报名早者在前。", "On equal votes, more confirmed service hours first; then the earlier nomination."),
     ElectedStars => ("当选名单", "Elected"),
     PastElections => ("其他评选", "Other elections"),
@@ -719,6 +722,7 @@ messages! {
     DashOnTime => ("按时处置率", "Handled on time"),
     DashClosure => ("办结率", "Closure rate"),
     DashResolution => ("居民确认解决率", "Resident-confirmed resolution"),
+    SwipeForMore => ("表格较宽：左右滑动查看全部指标，区域名称固定在左侧", "The table is wide: swipe sideways for every figure; the area names stay on the left"),
     DashClosedNotFixed => ("办结不等于解决：办结率按流程统计，解决率由居民确认", "Closed is not fixed: closure follows the loop, resolution is what residents confirm"),
     DashRework => ("返工率", "Rework rate"),
     DashOverdueItems => ("超期民情", "Overdue items"),
@@ -966,6 +970,13 @@ pub fn next_step_label(step: crate::domain::order::NextStep) -> Msg {
     }
 }
 
+pub fn taken_via_label(via: crate::domain::order::TakenVia) -> Msg {
+    match via {
+        crate::domain::order::TakenVia::Offer => Msg::TakenViaOffer,
+        crate::domain::order::TakenVia::Dispatch => Msg::TakenViaDispatch,
+    }
+}
+
 pub fn status_label(status: crate::domain::order::OrderStatus) -> Msg {
     use crate::domain::order::OrderStatus as S;
     match status {
@@ -1003,6 +1014,25 @@ pub fn count_text(locale: Locale, n: i64, unit: Msg) -> String {
     }
 }
 
+/// "三星志愿者" / "3-star volunteer".
+pub fn star_level_text(locale: Locale, stars: u8) -> String {
+    const ZH: [&str; 5] = ["一", "二", "三", "四", "五"];
+    match locale {
+        Locale::Zh => format!("{}星志愿者", ZH[usize::from(stars.clamp(1, 5)) - 1]),
+        Locale::En => format!("{stars}-star volunteer"),
+    }
+}
+
+/// "再服务 87.5 小时可评为一星志愿者" / "87.5 more hours to a 1-star volunteer".
+pub fn to_next_star_text(locale: Locale, next: u8, missing: f64) -> String {
+    let level = star_level_text(locale, next);
+    let missing = if missing.fract() == 0.0 { format!("{missing:.0}") } else { format!("{missing:.1}") };
+    match locale {
+        Locale::Zh => format!("再服务 {missing} 小时可评为{level}"),
+        Locale::En => format!("{missing} more hours to a {level}"),
+    }
+}
+
 /// "5分钟前" / "5 min ago" for an age in seconds.
 pub fn age_text(locale: Locale, seconds: i64) -> String {
     let sep = if locale == Locale::En { " " } else { "" };
@@ -1022,6 +1052,13 @@ mod tests {
         assert_eq!(count_text(Locale::En, 1, Msg::Votes), "1 vote");
         assert_eq!(count_text(Locale::En, 2, Msg::Orders), "2 orders");
         assert_eq!(count_text(Locale::Zh, 1, Msg::Votes), "1 票");
+    }
+
+    #[test]
+    fn a_star_level_and_the_way_to_the_next_read_as_words() {
+        assert_eq!(star_level_text(Locale::Zh, 3), "三星志愿者");
+        assert_eq!(to_next_star_text(Locale::Zh, 4, 280.0), "再服务 280 小时可评为四星志愿者");
+        assert_eq!(to_next_star_text(Locale::En, 1, 87.5), "87.5 more hours to a 1-star volunteer");
     }
 
     #[test]

@@ -52,6 +52,12 @@ pub fn LiveDot(label: String) -> impl IntoView {
 /// without JavaScript the text area is selectable by hand.
 #[island]
 pub fn CopyButton(source: String, label: String, done: String) -> impl IntoView {
+    view! { <CopyTo source label done/> }
+}
+
+/// The copy button itself, for islands that have a text to copy (the new Open311 key).
+#[component]
+pub fn CopyTo(#[prop(into)] source: String, #[prop(into)] label: String, #[prop(into)] done: String) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let copied = RwSignal::new(false);
@@ -71,7 +77,7 @@ pub fn CopyButton(source: String, label: String, done: String) -> impl IntoView 
 }
 
 /// Puts the text of element `id` on the clipboard (browser only).
-pub(crate) fn copy_from(id: &str) {
+fn copy_from(id: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(text) = document().get_element_by_id(id).and_then(|el| el.text_content()) {
         let _ = window().navigator().clipboard().write_text(&text);

@@ -49,7 +49,20 @@ describe("民情 closed loop", () => {
     page = leader.page;
     await page.getByRole("button", { name: "立案", exact: true }).click();
     await stageShown(page, "立案");
+    // Nothing is chosen for the member, and each kind shows only its own field.
+    assert.equal(await page.locator("input[name=handler_kind]:checked").count(), 0);
+    assert.equal(await page.locator("#handler-volunteer").isVisible(), false);
+    assert.equal(await page.locator("#handler-name").isVisible(), false);
+    await page.locator("input[name=handler_kind][value=property]").check();
+    assert.equal(await page.locator("#handler-name").isVisible(), true);
+    assert.equal(await page.locator("#handler-volunteer").isVisible(), false);
     await page.locator("input[name=handler_kind][value=volunteer]").check();
+    assert.equal(await page.locator("#handler-name").isVisible(), false);
+    // The volunteers' list narrows as a name is typed.
+    const all = await page.locator("#handler-volunteer option").count();
+    await page.locator(".handler-volunteer .picker-search").fill("张志");
+    await page.waitForFunction((n) => document.querySelectorAll("#handler-volunteer option").length < n, all);
+    assert.ok((await page.locator("#handler-volunteer option").allTextContents()).every((t) => t === "—" || t.includes("张志")));
     await page.locator("#handler-volunteer").selectOption({ label: "张志强" });
     await page.getByLabel("处置期限（天）").fill("2");
     await leader.screenshot("sentiment-dispatch-phone");

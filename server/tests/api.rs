@@ -785,10 +785,12 @@ async fn staff_register_a_resident_without_a_phone_and_place_their_order_at_thei
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT count(*) FROM people").await, people, "nothing written");
 
-    // Registered once however often the form is sent; audited once.
+    // Registered once however often the form is sent, even all at once; audited once.
     let form = [("name", "李阿婆"), ("unit", &unit.to_string()), ("room", "1203")];
-    let (status, first) = app.post(&member, "register_resident", &form).await;
+    let answers = futures::future::join_all((0..8).map(|_| app.post(&member, "register_resident", &form))).await;
+    let (status, first) = answers[0].clone();
     assert_eq!(status, StatusCode::OK, "{first}");
+    assert!(answers.iter().all(|a| *a == (StatusCode::OK, first.clone())), "one person for eight taps: {answers:?}");
     let (_, again) = app.post(&member, "register_resident", &form).await;
     assert_eq!(first, again, "the same name in the same room is the same person");
     let person: i64 = first.trim().parse().expect("id");
@@ -987,6 +989,8 @@ async fn a_grid_leader_dispatches_an_escalated_order_and_the_volunteer_accepts()
             .expect("q");
     assert_eq!((status.as_str(), taker), ("taken", Some(volunteer_person)));
     assert_eq!(app.count("SELECT count(*) FROM notifications WHERE kind = 'dispatch'").await, 1);
+    let (_, page) = app.get(&volunteer, &format!("/orders/{id}")).await;
+    assert!(page.contains("志愿者接受了网格长的指派"), "the history says how it was taken");
     // It has left the queue.
     let (_, body) = app.post(&leader, "leader_queue", &[]).await;
     assert!(!body.contains(&format!("\"id\":{id},")), "{body}");
@@ -1077,6 +1081,29 @@ async fn a_resident_books_a_volunteers_offer_and_gets_a_paired_order() {
     let volunteer_person: i64 =
         sqlx::query_scalar("SELECT id FROM people WHERE phone = '13800000002'").fetch_one(&app.pool).await.expect("q");
     assert_eq!((status.as_str(), taker, offer_id.to_string()), ("taken", volunteer_person, offer.clone()));
+    // The history says the volunteer took it through the booking, in the reader's words.
+    let (taken_by, via): (String, Option<String>) = sqlx::query_as(
+        "SELECT p.full_name, e.via FROM order_events e JOIN accounts a ON a.id = e.actor_id
+         JOIN people p ON p.id = a.person_id WHERE e.order_id = ? AND e.to_status = 'taken'",
+    )
+    .bind(first.trim())
+    .fetch_one(&app.pool)
+    .await
+    .expect("q");
+    let volunteer_name: String = sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?")
+        .bind(volunteer_person)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    assert_eq!((taken_by, via.as_deref()), (volunteer_name, Some("offer")));
+    let (_, page) = app.get(&resident, &format!("/orders/{}", first.trim())).await;
+    assert!(page.contains("居民预约了这位志愿者的「我帮忙」服务"), "{page}");
+    let mut conn = app.pool.acquire().await.expect("conn");
+    let account = app::repo::accounts_repo::account_of(&mut conn, volunteer_person).await.expect("q").expect("account");
+    let now = app::repo::now();
+    let activity = app::repo::orders_repo::taker_activity(&mut conn, account, now).await.expect("q");
+    assert_eq!(activity.takes_last_hour, 0, "a booking is not one of the volunteer's takes");
+    drop(conn);
     let (status, _) = app
         .post(&volunteer, "book_offer", &[("offer", &offer), ("note", ""), ("idempotency_key", "book-own-000001")])
         .await;

@@ -108,17 +108,53 @@ async fn the_register_is_seen_only_by_the_staff_of_its_area() {
     let app = TestApp::spawn().await;
     let elder = elder_in(&app, "幸福锦园4号楼", "测试老人甲").await;
     let id = elder.to_string();
+    // She lives in 1单元 302 and has her own phone: the visitor needs both at the door.
+    let unit: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM grid_nodes u JOIN grid_nodes b ON b.id = u.parent_id
+         WHERE b.name = '幸福锦园4号楼' AND u.level = 'unit' ORDER BY u.sort_order, u.id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("unit");
+    let unit_name: String = sqlx::query_scalar("SELECT name FROM grid_nodes WHERE id = ?")
+        .bind(unit)
+        .fetch_one(&app.pool)
+        .await
+        .expect("q");
+    sqlx::query("INSERT OR IGNORE INTO households (node_id, room) VALUES (?, '302')")
+        .bind(unit)
+        .execute(&app.pool)
+        .await
+        .expect("household");
+    sqlx::query(
+        "UPDATE people SET phone = '13955550099',
+           household_id = (SELECT id FROM households WHERE node_id = ?1 AND room = '302')
+         WHERE id = ?2",
+    )
+    .bind(unit)
+    .bind(elder)
+    .execute(&app.pool)
+    .await
+    .expect("home");
 
     let member = app.signed_in(MEMBER).await;
     let view = json(&app, &member, "elders_data", &[]).await;
     let card = elder_of(&view, elder).expect("the member sees the elder of her micro-grid");
     assert_eq!(card["contact_phone"], "13955550001", "staff see the emergency contact");
+    assert_eq!(
+        (card["home"].as_str(), card["phone"].as_str()),
+        (Some(format!("{unit_name} 302").as_str()), Some("13955550099"))
+    );
     assert_eq!(card["overdue"], true, "never visited counts as overdue");
     let (status, _) = app.post(&member, "elder_detail", &[("person", &id)]).await;
     assert_eq!(status, StatusCode::OK);
     let (status, html) = app.get(&member, "/elders").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("测试老人甲") && html.contains("探访逾期") && html.contains("需要帮助"), "the register page");
+    assert!(
+        html.contains(&format!("{unit_name} 302")) && html.contains("tel:13955550099"),
+        "room and phone on the card"
+    );
 
     for phone in [LEADER, COMMUNITY_ADMIN, SUBDISTRICT_ADMIN] {
         let staff = app.signed_in(phone).await;

@@ -159,6 +159,11 @@ async fn a_residents_report_runs_the_whole_loop_through_four_roles() {
         1,
         "the reporter is asked for a verdict"
     );
+    // While the verdict is asked for it is the reporter's one way to say "not fixed".
+    let steps_of =
+        |body: String| serde_json::from_str::<app::server_fns::sentiment::ItemView>(&body).expect("item").steps;
+    let (_, body) = app.post(&resident, "item_detail", &[("id", &id.to_string())]).await;
+    assert!(!steps_of(body).contains(&app::domain::sentiment::StageAction::Reopen), "no second way before the verdict");
     // The reporter says it is not really fixed: both facts are kept.
     let version = closed.version.to_string();
     let id_s = id.to_string();
@@ -181,6 +186,11 @@ async fn a_residents_report_runs_the_whole_loop_through_four_roles() {
     let again =
         [("id", id_s.as_str()), ("version", &confirmed.version.to_string()), ("resolved", "yes"), ("rating", "5")];
     assert_eq!(app.post(&resident, "confirm_item", &again).await.0, StatusCode::CONFLICT, "confirmed once");
+    let (_, body) = app.post(&resident, "item_detail", &[("id", &id_s)]).await;
+    assert!(
+        steps_of(body).contains(&app::domain::sentiment::StageAction::Reopen),
+        "then 没修好，重新反映 sends it back"
+    );
     // Every step has a line with its actor, in order.
     let timeline = lines(&app, id).await;
     let stages: Vec<(&str, Option<&str>)> = timeline.iter().map(|l| (l.1.as_str(), l.3.as_deref())).collect();

@@ -69,6 +69,28 @@ impl Urgency {
     }
 }
 
+/// How an order was taken when not by 接单 on the board (kept on its history line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TakenVia {
+    /// A resident booked the volunteer's 我帮忙 offer.
+    Offer,
+    /// The volunteer accepted a grid leader's 指派.
+    Dispatch,
+}
+
+impl TakenVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TakenVia::Offer => "offer",
+            TakenVia::Dispatch => "dispatch",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [TakenVia::Offer, TakenVia::Dispatch].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrderStatus {
     /// 待接单

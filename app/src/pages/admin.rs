@@ -4,7 +4,7 @@
 //! dragged onto a new parent.
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormKeyState, FormMsg, Loading};
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormKeyState, FormMsg, Loading, SearchSelect};
 use crate::domain::grid::NodeLevel;
 use crate::dto::{AdminView, AreaSummary};
 use crate::error::AppError;
@@ -441,9 +441,7 @@ fn AssignForm(node: i64, label: Msg, people: Vec<(i64, String)>) -> impl IntoVie
         <ActionForm action=edits.assign attr:class="form inline">
             <input type="hidden" name="node" value=node.to_string()/>
             <label for="staff-person">{tr(label)}</label>
-            <select id="staff-person" name="account">
-                {people.into_iter().map(|(a, name)| view! { <option value=a.to_string()>{name}</option> }).collect_view()}
-            </select>
+            <SearchSelect id="staff-person" name="account" options=people.into_iter().map(|(a, name)| (a.to_string(), name)).collect()/>
             <button type="submit" class="btn">{tr(Msg::Assign)}</button>
         </ActionForm>
         <FieldMsg error field="account"/>

@@ -239,6 +239,7 @@ fn Children(d: DashboardData) -> impl IntoView {
     view! {
         <section class="card dash-section">
             <h2>{tr(Msg::DashChildren)}</h2>
+            <p class="muted small scroll-hint">{tr(Msg::SwipeForMore)}</p>
             <div class="table-scroll">
                 <table class="dash-table children">
                     <thead><tr><th scope="col">{tr(Msg::DashArea)}</th>{head}</tr></thead>

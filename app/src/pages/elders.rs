@@ -4,7 +4,7 @@
 //! emergencies and welfare checks at the top of the leader's queue.
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, TextArea};
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, SearchSelect, TextArea};
 use crate::error::AppError;
 use crate::i18n::{age_text, Locale, Msg};
 use crate::live::{use_live, Topic};
@@ -231,16 +231,14 @@ fn Register(
                 view! {
                     <ActionForm action=add attr:class="form">
                         <label for="add-person">{tr(Msg::ChooseElder)}</label>
-                        <select id="add-person" name="person" required>
-                            {candidates.into_iter().map(|c| {
-                                let label = [Some(c.name), c.age.map(|a| age_years(locale, a)), c.building]
-                                    .into_iter()
-                                    .flatten()
-                                    .collect::<Vec<_>>()
-                                    .join(" · ");
-                                view! { <option value=c.person_id.to_string()>{label}</option> }
-                            }).collect_view()}
-                        </select>
+                        <SearchSelect id="add-person" name="person" required=true options=candidates.into_iter().map(|c| {
+                            let label = [Some(c.name), c.age.map(|a| age_years(locale, a)), c.building]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(" · ");
+                            (c.person_id.to_string(), label)
+                        }).collect()/>
                         <FieldMsg error=add_error field="person"/>
                         <ElderFieldInputs prefix="add".to_string() elder=None error=add_error/>
                         <FormMsg error=add_error/>
@@ -303,8 +301,11 @@ fn ElderItem(elder: ElderCard, forms: RegisterForms) -> impl IntoView {
     let person = elder.person_id;
     let id = elder.person_id.to_string();
     let note_id = format!("visit-note-{id}");
-    let place =
-        [Some(elder.micro_grid.clone()), elder.building.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let place = [Some(elder.micro_grid.clone()), elder.building.clone(), elder.home.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     let mut plan = plan_text(locale, elder.every_days);
     if elder.heat_alert {
         plan = format!("{} · {}：{}", plan, tr(Msg::HeatAlert), plan_text(locale, elder.period_days));
@@ -322,7 +323,10 @@ fn ElderItem(elder: ElderCard, forms: RegisterForms) -> impl IntoView {
                 {elder.living_alone.then(|| view! { <span class="tag">{tr(Msg::LivingAlone)}</span> })}
                 {elder.overdue.then(|| view! { <span class="tag urgent">{tr(Msg::VisitOverdue)}</span> })}
             </div>
-            <p class="muted">{place}</p>
+            <p class="muted">
+                {place}
+                {elder.phone.clone().map(|p| view! { " · " <a href=format!("tel:{p}")>{p.clone()}</a> })}
+            </p>
             {(!elder.health_notes.is_empty()).then(|| view! {
                 <p><strong>{tr(Msg::HealthNotes)}</strong> " " {elder.health_notes.clone()}</p>
             })}

@@ -126,22 +126,12 @@ fn Open311(form_key: String) -> impl IntoView {
 /// The key just issued, once, with the note to copy it.
 #[component]
 fn NewKey(key: String) -> impl IntoView {
-    // Copying needs the clipboard API: the button appears once the page is interactive;
-    // without JavaScript the key is selected with one tap (user-select: all).
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let copied = RwSignal::new(false);
+    // Without JavaScript the key is selected with one tap (user-select: all).
     view! {
         <div class="open311-new-key" role="status">
             <p>{tr(Msg::Open311NewKey)}</p>
             <p><code class="open311-key" id="open311-new-key">{key}</code></p>
-            {move || hydrated.get().then(|| view! {
-                <button type="button" class="btn" on:click=move |_| {
-                    crate::islands::copy_from("open311-new-key");
-                    copied.set(true);
-                }>{tr(Msg::CopyKey)}</button>
-            })}
-            {move || copied.get().then(|| view! { <p class="note">{tr(Msg::KeyCopied)}</p> })}
+            <crate::islands::CopyTo source="open311-new-key" label=tr(Msg::CopyKey) done=tr(Msg::KeyCopied)/>
         </div>
     }
 }

@@ -1,11 +1,11 @@
 //! /orders/:id (one order, live) and /board/new (我需要).
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
+use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading, SearchSelect, TextArea};
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::dto::OrderView;
 use crate::error::AppError;
-use crate::i18n::{age_text, section_label, status_label, Msg};
+use crate::i18n::{age_text, section_label, status_label, taken_via_label, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::orders::{
     order_detail, order_form, CancelOrder, ConfirmOrder, DisputeOrder, FinishService, PlaceOrder, ReleaseOrder,
@@ -136,6 +136,7 @@ fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
                     <li>
                         <strong>{status_label(e.status).text(locale)}</strong>
                         " " <span class="muted">{e.actor.unwrap_or_default()} " · " {age_text(locale, e.age_secs)}</span>
+                        {e.via.map(|via| view! { <p class="muted">{tr(taken_via_label(via))}</p> })}
                         {(!e.note.is_empty()).then(|| view! { <p>{e.note}</p> })}
                     </li>
                 }).collect_view()}
@@ -308,21 +309,18 @@ pub fn NewOrderPage() -> impl IntoView {
 }
 
 /// The residents of the staff's area by building, unit and room (a select, so it works
-/// without JavaScript and phones show their own searchable list).
+/// without JavaScript; hydrated, a filter box narrows it by name or place).
 #[component]
 fn ResidentPicker(residents: Vec<crate::dto::ResidentChoice>, chosen: String) -> impl IntoView {
     let no_phone = tr(Msg::NoPhoneTag);
-    view! {
-        <select id="on_behalf_person" name="on_behalf_person">
-            <option value="">{tr(Msg::OnBehalfSelf)}</option>
-            {residents.into_iter().map(|r| {
-                let id = r.person_id.to_string();
-                let selected = id == chosen;
-                let label = format!("{} · {}{}", r.name, r.place, if r.has_phone { String::new() } else { format!("（{no_phone}）") });
-                view! { <option value=id selected=selected>{label}</option> }
-            }).collect_view()}
-        </select>
-    }
+    let options = residents
+        .into_iter()
+        .map(|r| {
+            let tag = if r.has_phone { String::new() } else { format!("（{no_phone}）") };
+            (r.person_id.to_string(), format!("{} · {}{tag}", r.name, r.place))
+        })
+        .collect();
+    view! { <SearchSelect id="on_behalf_person" name="on_behalf_person" options chosen blank=tr(Msg::OnBehalfSelf)/> }
 }
 
 /// 登记居民: a resident without a phone, by name, unit and room; back here with them chosen.

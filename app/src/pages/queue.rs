@@ -3,7 +3,7 @@
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
 use crate::components::{action_error, ErrorNotice, ErrorPage, FormMsg, Loading, OrderCardView};
-use crate::i18n::{age_text, Msg};
+use crate::i18n::{age_text, count_text, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::dispatch::{disputed_orders, leader_queue, DispatchOrder};
 use crate::{tr, use_viewer};
@@ -55,12 +55,8 @@ fn Queue() -> impl IntoView {
                                                 {item.candidates.into_iter().enumerate().map(|(i, c)| view! {
                                                     <label>
                                                         <input type="radio" name="volunteer" value=c.person_id.to_string() checked=i == 0/>
-                                                        {c.name}
-                                                        <small class="muted">
-                                                            {c.same_micro_grid.then(|| tr(Msg::SameMicroGrid))} " "
-                                                            {c.skilled.then(|| tr(Msg::Skilled))} " "
-                                                            {tr(Msg::InHand)} " " {c.open_load}
-                                                        </small>
+                                                        {c.name.clone()}
+                                                        <small class="muted">{candidate_hint(locale, &c)}</small>
                                                     </label>
                                                 }).collect_view()}
                                             </fieldset>
@@ -84,5 +80,40 @@ fn Queue() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// Why a volunteer is suggested, as one line: "同微网格 · 擅长此类服务 · 手头 2 单".
+fn candidate_hint(locale: crate::i18n::Locale, c: &crate::dto::CandidateVolunteer) -> String {
+    let load = format!("{} {}", Msg::InHand.text(locale), count_text(locale, c.open_load, Msg::Orders));
+    [
+        c.same_micro_grid.then(|| Msg::SameMicroGrid.text(locale).to_string()),
+        c.skilled.then(|| Msg::Skilled.text(locale).to_string()),
+        Some(load),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::candidate_hint;
+    use crate::dto::CandidateVolunteer;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn the_suggestion_says_why_in_words() {
+        let c = CandidateVolunteer {
+            person_id: 1,
+            name: "张志强".into(),
+            skilled: true,
+            same_micro_grid: true,
+            open_load: 1,
+        };
+        assert_eq!(candidate_hint(Locale::En, &c), "Same micro-grid · Has this skill · In hand: 1 order");
+        let far = CandidateVolunteer { skilled: false, same_micro_grid: false, open_load: 2, ..c };
+        assert_eq!(candidate_hint(Locale::Zh, &far), "手头 2 单");
     }
 }

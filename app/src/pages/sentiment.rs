@@ -2,7 +2,7 @@
 //! item through the closed loop, live).
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, TextArea};
+use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, SearchSelect, TextArea};
 use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, StageAction, Warning};
 use crate::domain::time::format_local_date;
 use crate::error::AppError;
@@ -420,7 +420,7 @@ fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
                             {h()}
                             <fieldset class="choice">
                                 <legend>{tr(Msg::ConfirmFix)}</legend>
-                                <label><input type="radio" name="resolved" value="yes" checked=true/> {tr(Msg::ConfirmResolvedYes)}</label>
+                                <label><input type="radio" name="resolved" value="yes" required=true/> {tr(Msg::ConfirmResolvedYes)}</label>
                                 <label><input type="radio" name="resolved" value="no"/> {tr(Msg::ConfirmResolvedNo)}</label>
                             </fieldset>
                             <fieldset class="stars-input">
@@ -543,20 +543,23 @@ where
                 <ActionForm action=f.step attr:class="form dispatch">
                     {hidden()}
                     <input type="hidden" name="step" value=name/>
+                    // No kind is chosen for the member; once one is, only its own field shows
+                    // (style.css, where the browser has :has()).
                     <fieldset class="choice">
                         <legend>{tr(Msg::HandlerKindLabel)}</legend>
                         {HandlerKind::ALL.into_iter().map(|k| view! {
-                            <label><input type="radio" name="handler_kind" value=k.as_str() checked=k == HandlerKind::Property/> {tr(handler_label(k))}</label>
+                            <label><input type="radio" name="handler_kind" value=k.as_str() required=true/> {tr(handler_label(k))}</label>
                         }).collect_view()}
                     </fieldset>
                     <FieldMsg error=f.error field="handler_kind"/>
-                    <label for="handler-volunteer">{tr(Msg::HandlerVolunteer)}</label>
-                    <select id="handler-volunteer" name="handler_volunteer">
-                        <option value="">"—"</option>
-                        {volunteers.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
-                    </select>
-                    <label for="handler-name">{tr(Msg::HandlerNameLabel)}</label>
-                    <input id="handler-name" name="handler" maxlength="80"/>
+                    <div class="handler-volunteer">
+                        <label for="handler-volunteer">{tr(Msg::HandlerVolunteer)}</label>
+                        <SearchSelect id="handler-volunteer" name="handler_volunteer" blank="—" options=volunteers.into_iter().map(|(id, n)| (id.to_string(), n)).collect()/>
+                    </div>
+                    <div class="handler-name">
+                        <label for="handler-name">{tr(Msg::HandlerNameLabel)}</label>
+                        <input id="handler-name" name="handler" maxlength="80"/>
+                    </div>
                     <FieldMsg error=f.error field="handler"/>
                     <label for="days">{tr(Msg::DeadlineDays)}</label>
                     <input id="days" name="days" type="number" inputmode="numeric" min="1" max="90" value="3" required/>

@@ -1,6 +1,6 @@
 //! The volunteer's card on /me: service record and the profile form.
 use crate::components::{FieldMsg, FormMsg, Loading, TextArea};
-use crate::i18n::{section_label, Msg};
+use crate::i18n::{section_label, star_level_text, to_next_star_text, Msg};
 use crate::server_fns::volunteer::{volunteer_profile, SaveVolunteerProfile};
 use crate::tr;
 use leptos::prelude::*;
@@ -16,6 +16,7 @@ pub fn VolunteerCard() -> impl IntoView {
     let query = crate::components::use_query();
     let saved = move || matches!(save.value().get(), Some(Ok(()))) || query.read().get("saved").is_some();
     let data = Resource::new(move || save.version().get(), |_| volunteer_profile());
+    let locale = crate::use_viewer().locale;
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -27,7 +28,12 @@ pub fn VolunteerCard() -> impl IntoView {
                             <div class="stat"><strong>{p.orders_completed}</strong><span>{tr(Msg::OrdersCompleted)}</span></div>
                             <div class="stat"><strong>{p.avg_rating.map(|r| format!("{r:.1}")).unwrap_or_else(|| "—".into())}</strong><span>{tr(Msg::Rating)}</span></div>
                         </div>
-                        {p.level_hours.map(|h| view! { <p class="level">{tr(Msg::LevelReached)} " " {h} " " {tr(Msg::Hours)}</p> })}
+                        <p class="level">
+                            {(p.stars > 0).then(|| view! { <strong>{"★".repeat(usize::from(p.stars))} " " {star_level_text(locale, p.stars)}</strong> " " })}
+                            {p.to_next_star.map(|(next, missing)| view! {
+                                <span class="muted">{to_next_star_text(locale, next, missing)}</span>
+                            })}
+                        </p>
                         <p class="tags">{p.sections.iter().map(|s| view! { <span class="tag">{tr(section_label(*s))}</span> }).collect_view()}</p>
                         <h2>{tr(Msg::VolunteerProfile)}</h2>
                         <p class="muted">{tr(Msg::MyArea)} ": " {p.area.clone().unwrap_or_default()}</p>

@@ -549,3 +549,8 @@ pub async fn register_phoneless(
     .await?;
     Ok((id, true))
 }
+
+/// The account of a person, if they have one (someone registered by staff may not).
+pub async fn account_of(conn: &mut SqliteConnection, person: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE person_id = ?").bind(person).fetch_optional(conn).await
+}

@@ -13,6 +13,9 @@ pub struct ElderRow {
     pub micro_grid: String,
     pub micro_grid_code: String,
     pub building: Option<String>,
+    /// Unit and room, "1单元 302", for the visitor at the door.
+    pub home: Option<String>,
+    pub phone: Option<String>,
     pub living_alone: bool,
     pub health_notes: String,
     pub contact_name: Option<String>,
@@ -27,7 +30,8 @@ pub struct ElderRow {
 /// The columns of an `ElderRow`; the community of a micro-grid is the node whose code
 /// is the first twelve digits of the micro-grid's code.
 const ELDER_SELECT: &str = "SELECT e.person_id, p.full_name, p.birth_year, e.micro_grid_id, m.name AS micro_grid,
-        m.code AS micro_grid_code, b.name AS building, e.living_alone, e.health_notes,
+        m.code AS micro_grid_code, b.name AS building, u.name || ' ' || h.room AS home, p.phone,
+        e.living_alone, e.health_notes,
         e.emergency_contact_name AS contact_name, e.emergency_contact_phone AS contact_phone,
         coalesce(vp.every_days, 7) AS every_days, coalesce(vp.heat_alert_every_days, 1) AS heat_alert_every_days,
         coalesce(cs.heat_alert, 0) AS heat_alert,
@@ -36,6 +40,7 @@ const ELDER_SELECT: &str = "SELECT e.person_id, p.full_name, p.birth_year, e.mic
           AS last_outcome
      FROM elder_profiles e JOIN people p ON p.id = e.person_id JOIN grid_nodes m ON m.id = e.micro_grid_id
      LEFT JOIN grid_nodes b ON b.id = p.building_id LEFT JOIN visit_plans vp ON vp.elder_id = e.person_id
+     LEFT JOIN households h ON h.id = p.household_id LEFT JOIN grid_nodes u ON u.id = h.node_id
      LEFT JOIN grid_nodes c ON c.code = substr(m.code, 1, 12) LEFT JOIN community_settings cs ON cs.node_id = c.id";
 
 /// The register of an area (a node code), by micro-grid and name.

@@ -1,5 +1,5 @@
 //! Service orders: placing, conditional transitions, details and events.
-use crate::domain::order::{LastStep, OrderFacts, OrderStatus, TakerActivity};
+use crate::domain::order::{LastStep, OrderFacts, OrderStatus, TakenVia, TakerActivity};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A new order as validated by the server function.
@@ -58,23 +58,36 @@ pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Opt
     Ok(id.map(|id| (id, true)))
 }
 
+/// What a history line says besides its step: the person's own words (a reason, or
+/// nothing), or how the order was taken, which the page words in the reader's language.
+#[derive(Debug, Clone, Copy)]
+pub enum EventNote<'a> {
+    Words(&'a str),
+    Via(TakenVia),
+}
+
 pub async fn add_event(
     conn: &mut SqliteConnection,
     order_id: i64,
     from: Option<OrderStatus>,
     to: OrderStatus,
     actor: i64,
-    note: &str,
+    note: EventNote<'_>,
     at: i64,
 ) -> Result<(), sqlx::Error> {
+    let (note, via) = match note {
+        EventNote::Words(words) => (words, None),
+        EventNote::Via(via) => ("", Some(via)),
+    };
     sqlx::query(
-        "INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, via, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(order_id)
     .bind(from.map(OrderStatus::as_str))
     .bind(to.as_str())
     .bind(actor)
     .bind(note)
+    .bind(via.map(TakenVia::as_str))
     .bind(at)
     .execute(&mut *conn)
     .await?;
@@ -82,10 +95,11 @@ pub async fn add_event(
 }
 
 /// The takes of the last hour and the releases of the last day by one account, from the
-/// order history (so the limits hold whichever server process answered).
+/// order history (so the limits hold whichever server process answered). A booking of the
+/// volunteer's offer is the resident's choice, so it is not one of their takes.
 pub async fn taker_activity(conn: &mut SqliteConnection, account: i64, now: i64) -> Result<TakerActivity, sqlx::Error> {
     let (takes_last_hour, releases_last_day): (i64, i64) = sqlx::query_as(
-        "SELECT coalesce(sum(CASE WHEN to_status = 'taken' AND at > ?2 THEN 1 ELSE 0 END), 0),
+        "SELECT coalesce(sum(CASE WHEN to_status = 'taken' AND at > ?2 AND coalesce(via, '') <> 'offer' THEN 1 ELSE 0 END), 0),
                 coalesce(sum(CASE WHEN from_status = 'taken' AND to_status = 'open' THEN 1 ELSE 0 END), 0)
          FROM order_events WHERE actor_id = ?1 AND at > ?3",
     )
@@ -265,10 +279,13 @@ pub async fn taker_contact(
     .await
 }
 
-/// The order's history: (status, actor name, note, at).
-pub async fn events(pool: &SqlitePool, id: i64) -> Result<Vec<(String, Option<String>, String, i64)>, sqlx::Error> {
+/// The order's history: (status, actor name, note, how it was taken, at).
+pub async fn events(
+    pool: &SqlitePool,
+    id: i64,
+) -> Result<Vec<(String, Option<String>, String, Option<String>, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT e.to_status, p.full_name, e.note, e.at FROM order_events e
+        "SELECT e.to_status, p.full_name, e.note, e.via, e.at FROM order_events e
          LEFT JOIN accounts a ON a.id = e.actor_id LEFT JOIN people p ON p.id = a.person_id
          WHERE e.order_id = ? ORDER BY e.at, e.id",
     )

@@ -1280,5 +1280,5 @@ struct ItemSpec<'a> {
 }
 
 async fn account_of(conn: &mut SqliteConnection, person: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM accounts WHERE person_id = ?").bind(person).fetch_one(conn).await
+    super::accounts_repo::account_of(conn, person).await?.ok_or(sqlx::Error::RowNotFound)
 }

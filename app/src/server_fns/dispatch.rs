@@ -7,12 +7,12 @@ use leptos::prelude::*;
 use {
     super::ctx,
     crate::domain::matching::{rank, slot_of, OrderNeeds, VolunteerFacts},
-    crate::domain::order::{Actor, OrderAction, ServiceSection},
+    crate::domain::order::{Actor, OrderAction, ServiceSection, TakenVia},
     crate::domain::role::Role,
     crate::dto::CandidateVolunteer,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo},
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, orders_repo::EventNote},
 };
 
 /// The scope codes where the viewer leads: grid leaders and admins (dispatch, pairings).
@@ -195,7 +195,16 @@ pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppEr
         if !orders_repo::transition(&mut tx, order_id, facts.status, to, change, None, t).await? {
             return Err(AppError::Conflict(Msg::ErrOrderTaken));
         }
-        orders_repo::add_event(&mut tx, order_id, Some(facts.status), to, user.account_id, "指派", t).await?;
+        orders_repo::add_event(
+            &mut tx,
+            order_id,
+            Some(facts.status),
+            to,
+            user.account_id,
+            EventNote::Via(TakenVia::Dispatch),
+            t,
+        )
+        .await?;
     }
     orders_repo::answer_dispatch(&mut tx, dispatch, accept, t).await?;
     audit_repo::record(

@@ -15,7 +15,10 @@ use {
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, elders_repo, form_keys_repo, now, orders_repo},
+    crate::repo::{
+        audit_repo, audit_repo::AuditEntry, begin_immediate, elders_repo, form_keys_repo, now, orders_repo,
+        orders_repo::EventNote,
+    },
     crate::session::SessionUser,
 };
 
@@ -70,6 +73,9 @@ pub struct ElderCard {
     pub age: Option<i64>,
     pub micro_grid: String,
     pub building: Option<String>,
+    /// Unit and room, and the elder's own phone: the register is for grid staff only.
+    pub home: Option<String>,
+    pub phone: Option<String>,
     pub living_alone: bool,
     pub health_notes: String,
     pub contact_name: Option<String>,
@@ -94,6 +100,7 @@ impl ElderCard {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (self.person_id, &self.name, self.age, &self.micro_grid, &self.building, self.living_alone).hash(&mut h);
+        (&self.home, &self.phone).hash(&mut h);
         (&self.health_notes, &self.contact_name, &self.contact_phone, self.every_days).hash(&mut h);
         (self.heat_alert_every_days, self.heat_alert, self.period_days, self.last_visit_at).hash(&mut h);
         (self.last_outcome, self.overdue).hash(&mut h);
@@ -212,6 +219,8 @@ fn card_of(row: elders_repo::ElderRow, t: i64) -> ElderCard {
         age: row.birth_year.map(|y| current_year(t) - y),
         micro_grid: row.micro_grid,
         building: row.building,
+        home: row.home,
+        phone: row.phone,
         living_alone: row.living_alone,
         health_notes: row.health_notes,
         contact_name: row.contact_name,
@@ -595,7 +604,8 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<Opti
             };
             let (id, _) =
                 orders_repo::insert(&mut tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
-            orders_repo::add_event(&mut tx, id, None, OrderStatus::Open, user.account_id, "", t).await?;
+            orders_repo::add_event(&mut tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t)
+                .await?;
             Some(id)
         }
         _ => None,

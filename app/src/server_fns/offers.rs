@@ -6,13 +6,15 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
-    crate::domain::order::{OrderStatus, ServiceSection},
+    crate::domain::order::{OrderStatus, ServiceSection, TakenVia},
     crate::domain::role::Role,
     crate::dto::OfferCard,
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo},
+    crate::repo::{
+        accounts_repo, audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, orders_repo::EventNote,
+    },
 };
 
 #[server(endpoint = "offers_data")]
@@ -146,12 +148,22 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
     };
     let (id, created) = orders_repo::insert(&mut tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
     if created {
-        orders_repo::add_event(&mut tx, id, None, OrderStatus::Open, user.account_id, "", t).await?;
+        orders_repo::add_event(&mut tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t).await?;
         if !orders_repo::pair_with_offer(&mut tx, id, offer, volunteer, t).await? {
             return Err(AppError::Conflict(Msg::ErrOrderChanged));
         }
-        orders_repo::add_event(&mut tx, id, Some(OrderStatus::Open), OrderStatus::Taken, user.account_id, "我帮忙", t)
-            .await?;
+        // The history says the volunteer took it, through the resident's booking.
+        let taker = accounts_repo::account_of(&mut tx, volunteer).await?.ok_or(AppError::Internal)?;
+        orders_repo::add_event(
+            &mut tx,
+            id,
+            Some(OrderStatus::Open),
+            OrderStatus::Taken,
+            taker,
+            EventNote::Via(TakenVia::Offer),
+            t,
+        )
+        .await?;
         orders_repo::notify(
             &mut tx,
             volunteer,

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
-    crate::domain::order::{Actor, OrderAction, OrderStatus, Refusal, ServiceSection, Urgency, RELEASES_FLAGGED_AT},
+    crate::domain::order::{
+        Actor, OrderAction, OrderStatus, Refusal, ServiceSection, TakenVia, Urgency, RELEASES_FLAGGED_AT,
+    },
     crate::domain::phone::PhoneNumber,
     crate::domain::privacy::mask_name,
     crate::domain::role::Role,
@@ -16,7 +18,10 @@ use {
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, orders_repo::Change},
+    crate::repo::{
+        audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, orders_repo::Change,
+        orders_repo::EventNote,
+    },
     crate::session::SessionUser,
 };
 
@@ -243,7 +248,7 @@ pub async fn place_order(
     };
     let (id, created) = orders_repo::insert(&mut tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
     if created {
-        orders_repo::add_event(&mut tx, id, None, OrderStatus::Open, user.account_id, "", t).await?;
+        orders_repo::add_event(&mut tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t).await?;
         audit_repo::record(
             &mut tx,
             AuditEntry {
@@ -350,9 +355,10 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
     let events = orders_repo::events(&state.pool, id)
         .await?
         .into_iter()
-        .filter_map(|(status, actor, note, at)| {
+        .filter_map(|(status, actor, note, via, at)| {
             let actor = if contact_allowed { actor } else { actor.map(|a| mask_name(&a)) };
-            Some(OrderEventView { status: OrderStatus::parse(&status)?, actor, note, age_secs: (t - at).max(0) })
+            let via = via.as_deref().and_then(TakenVia::parse);
+            Some(OrderEventView { status: OrderStatus::parse(&status)?, actor, note, via, age_secs: (t - at).max(0) })
         })
         .collect();
     Ok(OrderView {
@@ -454,7 +460,7 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
     if !orders_repo::transition(&mut tx, id, facts.status, to, change, Some(user.person_id), t).await? {
         return Err(AppError::Conflict(Msg::ErrOrderChanged));
     }
-    orders_repo::add_event(&mut tx, id, Some(facts.status), to, user.account_id, note, t).await?;
+    orders_repo::add_event(&mut tx, id, Some(facts.status), to, user.account_id, EventNote::Words(note), t).await?;
     audit_repo::record(
         &mut tx,
         AuditEntry {

@@ -12,14 +12,6 @@ use {
     crate::repo::{accounts_repo, audit_repo, audit_repo::AuditEntry, begin_immediate},
 };
 
-/// The usual volunteer levels, in confirmed service hours.
-pub const LEVELS: [u32; 5] = [100, 300, 600, 1000, 1500];
-
-/// The highest level reached with `hours`.
-pub fn level_for(hours: f64) -> Option<u32> {
-    LEVELS.iter().copied().filter(|l| hours >= *l as f64).max()
-}
-
 #[server(endpoint = "volunteer_profile")]
 pub async fn volunteer_profile() -> Result<VolunteerProfileView, AppError> {
     let state = ctx::state()?;
@@ -36,7 +28,8 @@ pub async fn volunteer_profile() -> Result<VolunteerProfileView, AppError> {
         orders_completed: row.completed,
         avg_rating: row.avg_rating.map(|r| (r * 10.0).round() / 10.0),
         sections: row.sections.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
-        level_hours: level_for(hours),
+        stars: crate::domain::volunteer::stars(hours),
+        to_next_star: crate::domain::volunteer::to_next_star(hours),
     })
 }
 
@@ -101,17 +94,4 @@ pub async fn save_volunteer_profile(
     // Back at the form, with 已保存 beside its button.
     ctx::redirect_back("volunteer-profile", Some("saved"));
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::level_for;
-
-    #[test]
-    fn levels_follow_confirmed_hours() {
-        assert_eq!(level_for(99.9), None);
-        assert_eq!(level_for(100.0), Some(100));
-        assert_eq!(level_for(720.0), Some(600));
-        assert_eq!(level_for(5000.0), Some(1500));
-    }
 }
