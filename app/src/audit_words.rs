@@ -211,9 +211,9 @@ fn value_text(action: &str, field: &str, value: &str, locale: Locale) -> Option<
                 Msg::UrgencyNormal
             }
         }),
-        "category" => sentiment::Category::parse(value).map(crate::pages::sentiment::category_label),
-        "warning" => sentiment::Warning::parse(value).map(crate::pages::sentiment::warning_label),
-        "outcome" => crate::server_fns::elders::VisitOutcome::parse(value).map(crate::pages::elders::outcome_label),
+        "category" => sentiment::Category::parse(value).map(crate::i18n::category_label),
+        "warning" => sentiment::Warning::parse(value).map(crate::i18n::warning_label),
+        "outcome" => crate::domain::elder::VisitOutcome::parse(value).map(crate::i18n::outcome_label),
         "status" if action.contains("nomination") => match value {
             "pending" => Some(Msg::StatusPending),
             "approved" => Some(Msg::StatusApproved),

@@ -210,11 +210,15 @@ pub fn SearchSelect(
         <select id=id name=name required=required on:change=move |ev| chosen.set(event_target_value(&ev))>
             {blank.map(|b| view! { <option value="">{b}</option> })}
             {move || {
-                let q = query.get().trim().to_lowercase();
+                // ASCII case only: names are Chinese, and `to_lowercase` would put Unicode's
+                // case tables (about 5 KB compressed) into the WASM every page loads.
+                let q = query.get().trim().to_ascii_lowercase();
                 let picked = chosen.get();
                 options.with_value(|all| {
                     all.iter()
-                        .filter(|(value, label)| q.is_empty() || label.to_lowercase().contains(&q) || *value == picked)
+                        .filter(|(value, label)| {
+                            q.is_empty() || label.to_ascii_lowercase().contains(&q) || *value == picked
+                        })
                         .map(|(value, label)| view! { <option value=value.clone() selected=*value == picked>{label.clone()}</option> })
                         .collect_view()
                 })

@@ -2,6 +2,7 @@
 pub mod audit;
 pub mod csv;
 pub mod dashboard;
+pub mod elder;
 pub mod election;
 pub mod form_key;
 pub mod grid;

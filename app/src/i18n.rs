@@ -1005,6 +1005,74 @@ pub fn stage_label(stage: crate::domain::sentiment::Stage) -> Msg {
     }
 }
 
+pub fn outcome_label(outcome: crate::domain::elder::VisitOutcome) -> Msg {
+    use crate::domain::elder::VisitOutcome;
+    match outcome {
+        VisitOutcome::Safe => Msg::OutcomeSafe,
+        VisitOutcome::NeedsHelp => Msg::OutcomeNeedsHelp,
+        VisitOutcome::Emergency => Msg::OutcomeEmergency,
+    }
+}
+
+pub fn phase_label(phase: crate::domain::election::Phase) -> Msg {
+    use crate::domain::election::Phase;
+    match phase {
+        Phase::Upcoming => Msg::PhaseUpcoming,
+        Phase::Nominating => Msg::PhaseNominating,
+        Phase::Preparing => Msg::PhasePreparing,
+        Phase::Voting => Msg::PhaseVoting,
+        Phase::Notice => Msg::PhaseNotice,
+        Phase::Published => Msg::PhasePublished,
+    }
+}
+
+pub fn category_label(category: crate::domain::sentiment::Category) -> Msg {
+    use crate::domain::sentiment::Category;
+    match category {
+        Category::Facility => Msg::CatFacility,
+        Category::Safety => Msg::CatSafety,
+        Category::Sanitation => Msg::CatSanitation,
+        Category::Dispute => Msg::CatDispute,
+        Category::IllegalBuilding => Msg::CatIllegalBuilding,
+        Category::Other => Msg::CatOther,
+    }
+}
+
+pub fn step_label(step: crate::domain::sentiment::StageAction) -> Msg {
+    use crate::domain::sentiment::StageAction;
+    match step {
+        StageAction::Report => Msg::StepReport,
+        StageAction::Accept => Msg::StepAccept,
+        StageAction::Dispatch => Msg::StepDispatch,
+        StageAction::Handle => Msg::StepHandle,
+        StageAction::Verify => Msg::StepVerify,
+        StageAction::Rework => Msg::StepRework,
+        StageAction::Close => Msg::StepClose,
+        StageAction::Void => Msg::StepVoid,
+        StageAction::Park => Msg::StepPark,
+        StageAction::Resume => Msg::StepResume,
+        StageAction::Reopen => Msg::StepReopen,
+    }
+}
+
+pub fn warning_label(w: crate::domain::sentiment::Warning) -> Msg {
+    use crate::domain::sentiment::Warning;
+    match w {
+        Warning::Green => Msg::WarningGreen,
+        Warning::Yellow => Msg::WarningYellow,
+        Warning::Red => Msg::WarningRed,
+    }
+}
+
+pub fn handler_label(h: crate::domain::sentiment::HandlerKind) -> Msg {
+    use crate::domain::sentiment::HandlerKind;
+    match h {
+        HandlerKind::Volunteer => Msg::HandlerVolunteer,
+        HandlerKind::Property => Msg::HandlerProperty,
+        HandlerKind::Department => Msg::HandlerDepartment,
+    }
+}
+
 /// "3 票" / "3 votes", "1 vote": a count with its unit (English drops the plural s of one).
 pub fn count_text(locale: Locale, n: i64, unit: Msg) -> String {
     let unit = unit.text(locale);

@@ -373,6 +373,17 @@ describe("代下单 for a resident without a phone", () => {
       const picker = page.getByLabel("代居民下单：选择居民（可选）");
       await poll("she is chosen", async () => (await picker.locator("option:checked").textContent()).includes(name));
       assert.match(await picker.locator("option:checked").textContent(), /1203（无手机）/);
+      if (javaScriptEnabled) {
+        // The list of the area's residents narrows to the name typed; she stays chosen.
+        const all = await picker.locator("option").count();
+        await page.getByLabel("筛选：输入姓名或楼栋").first().fill(name);
+        await poll("the list narrows to her", async () => (await picker.locator("option").count()) < all);
+        const shown = (await picker.locator("option").allTextContents()).filter((t) => t !== "不代下单，为我自己");
+        assert.ok(shown.length >= 1 && shown.every((t) => t.includes(name)), shown.join(" | "));
+        assert.match(await picker.locator("option:checked").textContent(), new RegExp(name));
+      } else {
+        assert.equal(await page.locator(".picker-search").first().isVisible(), false, "no filter box that cannot work");
+      }
       const title = `代下单买药 ${Date.now()}`;
       await page.getByLabel("服务板块").selectOption("health");
       await page.getByLabel("标题").fill(title);

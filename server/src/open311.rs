@@ -6,9 +6,7 @@
 use app::domain::privacy::{mask_name, mask_phone};
 use app::domain::sentiment::{Category, HandlerKind, Kind, Stage};
 use app::domain::time::{format_local_date, parse_local_date};
-use app::i18n::stage_label;
-use app::i18n::{Locale, Msg};
-use app::pages::sentiment::category_label;
+use app::i18n::{category_label, stage_label, Locale, Msg};
 use app::repo::sentiment_repo::{self, NewItem};
 use app::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now};
 use app::server_fns::open311::repo::{self, KeyRow, RequestFilter, RequestRow};

@@ -6,11 +6,11 @@
 #![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, SearchSelect, TextArea};
 use crate::error::AppError;
-use crate::i18n::{age_text, Locale, Msg};
+use crate::i18n::{age_text, outcome_label, Locale, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::elders::{
     elder_alerts_data, elders_data, overdue_visits, AddElder, ElderCard, EldersView, FinishWelfareCheck, LogVisit,
-    SetHeatAlert, StartWelfareCheck, UpdateElder, VisitOutcome,
+    SetHeatAlert, StartWelfareCheck, UpdateElder,
 };
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
@@ -20,14 +20,6 @@ fn sep(locale: Locale) -> &'static str {
         " "
     } else {
         ""
-    }
-}
-
-pub fn outcome_label(outcome: VisitOutcome) -> Msg {
-    match outcome {
-        VisitOutcome::Safe => Msg::OutcomeSafe,
-        VisitOutcome::NeedsHelp => Msg::OutcomeNeedsHelp,
-        VisitOutcome::Emergency => Msg::OutcomeEmergency,
     }
 }
 

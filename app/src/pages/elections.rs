@@ -6,9 +6,9 @@
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading};
 use crate::domain::election::Phase;
 use crate::dto::ElectionAdminCard;
+use crate::i18n::phase_label;
 use crate::i18n::Msg;
 use crate::live::{use_live, Topic};
-use crate::pages::stars::phase_label;
 use crate::server_fns::elections::{
     elections_admin, CreateElection, DecideNomination, EditElection, ExtendVoting, Nominate, OpenVoting,
 };

@@ -6,7 +6,7 @@ use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, Sear
 use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, StageAction, Warning};
 use crate::domain::time::format_local_date;
 use crate::error::AppError;
-use crate::i18n::{age_text, stage_label, Msg};
+use crate::i18n::{age_text, category_label, handler_label, stage_label, step_label, warning_label, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::sentiment::{
     item_detail, sentiment_form, sentiment_list, ConfirmItem, ConvertItem, FollowUpItem, ItemCard, ItemView,
@@ -14,49 +14,6 @@ use crate::server_fns::sentiment::{
 };
 use crate::{echoed, tr, use_viewer};
 use leptos::prelude::*;
-
-pub fn category_label(category: Category) -> Msg {
-    match category {
-        Category::Facility => Msg::CatFacility,
-        Category::Safety => Msg::CatSafety,
-        Category::Sanitation => Msg::CatSanitation,
-        Category::Dispute => Msg::CatDispute,
-        Category::IllegalBuilding => Msg::CatIllegalBuilding,
-        Category::Other => Msg::CatOther,
-    }
-}
-
-fn step_label(step: StageAction) -> Msg {
-    match step {
-        StageAction::Report => Msg::StepReport,
-        StageAction::Accept => Msg::StepAccept,
-        StageAction::Dispatch => Msg::StepDispatch,
-        StageAction::Handle => Msg::StepHandle,
-        StageAction::Verify => Msg::StepVerify,
-        StageAction::Rework => Msg::StepRework,
-        StageAction::Close => Msg::StepClose,
-        StageAction::Void => Msg::StepVoid,
-        StageAction::Park => Msg::StepPark,
-        StageAction::Resume => Msg::StepResume,
-        StageAction::Reopen => Msg::StepReopen,
-    }
-}
-
-pub fn warning_label(w: Warning) -> Msg {
-    match w {
-        Warning::Green => Msg::WarningGreen,
-        Warning::Yellow => Msg::WarningYellow,
-        Warning::Red => Msg::WarningRed,
-    }
-}
-
-fn handler_label(h: HandlerKind) -> Msg {
-    match h {
-        HandlerKind::Volunteer => Msg::HandlerVolunteer,
-        HandlerKind::Property => Msg::HandlerProperty,
-        HandlerKind::Department => Msg::HandlerDepartment,
-    }
-}
 
 /// One item in a list: category, stage, warning and overdue flags, place, text.
 #[component]

@@ -6,24 +6,13 @@ use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::domain::election::Phase;
 use crate::domain::time::format_local_date;
 use crate::dto::{CandidateCard, ElectionView};
-use crate::i18n::{count_text, section_label, Msg};
+use crate::i18n::{count_text, phase_label, section_label, Msg};
 use crate::islands::LiveRefresh;
 use crate::server_fns::elections::Nominate;
 use crate::server_fns::pages::stars_data;
 use crate::server_fns::votes::CastVote;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
-
-pub fn phase_label(phase: Phase) -> Msg {
-    match phase {
-        Phase::Upcoming => Msg::PhaseUpcoming,
-        Phase::Nominating => Msg::PhaseNominating,
-        Phase::Preparing => Msg::PhasePreparing,
-        Phase::Voting => Msg::PhaseVoting,
-        Phase::Notice => Msg::PhaseNotice,
-        Phase::Published => Msg::PhasePublished,
-    }
-}
 
 #[component]
 pub fn StarsPage() -> impl IntoView {

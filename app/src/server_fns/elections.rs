@@ -542,7 +542,7 @@ pub async fn tally_csv(state: &crate::state::AppState, user: &SessionUser, id: i
     out += &row(&[
         e.title.clone(),
         e.scope_name.clone(),
-        crate::pages::stars::phase_label(phase_of(&e, t)).text(crate::i18n::Locale::default()).to_string(),
+        crate::i18n::phase_label(phase_of(&e, t)).text(crate::i18n::Locale::default()).to_string(),
         e.stars.to_string(),
         e.votes_per_voter.to_string(),
         format_local_date(e.voting_start),
