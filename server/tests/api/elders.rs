@@ -1,14 +1,11 @@
 //! 独居老人关爱 and welfare checks: the register by area, visit logs and what they set
 //! off, overdue visits and the heat alert, and the public welfare-check flow.
-mod common;
-#[path = "common/app.rs"]
-mod test_app;
 
+use crate::test_app::TestApp;
 use app::live::Topic;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use std::time::Duration;
-use test_app::TestApp;
 
 /// 孙丽: 微网格员 of 向日葵微网格 (幸福锦园4-6号楼, 祖望社区).
 const MEMBER: &str = "13800000006";

@@ -1,13 +1,10 @@
 //! Hardening through the real router: the same-origin rule, security headers, the per-IP
 //! API budget, session lifetimes, password changes and disabled accounts ending sessions,
 //! refusals in the audit log, and online backups restored into a fresh directory.
-mod common;
-#[path = "common/app.rs"]
-mod test_app;
 
+use crate::test_app::TestApp;
 use reqwest::{Client, StatusCode};
 use std::time::Duration;
-use test_app::TestApp;
 
 const RESIDENT: &str = "13800000001"; // 王秀英, 幸福锦园 (祖望社区)
 const LEADER: &str = "13800000003";
@@ -191,7 +188,7 @@ async fn the_per_ip_api_budget_answers_429_in_chinese_and_runs_nothing() {
 /// A client whose requests reach the server through the trusted proxy at 127.0.0.1,
 /// which says they come from `ip`.
 fn from_address(ip: &'static str) -> Client {
-    let mut headers = test_app::same_origin_headers();
+    let mut headers = crate::test_app::same_origin_headers();
     headers.insert("x-forwarded-for", reqwest::header::HeaderValue::from_static(ip));
     Client::builder()
         .cookie_store(true)
@@ -625,7 +622,7 @@ async fn no_get_request_changes_anything() {
     let item = app.count("SELECT max(id) FROM sentiment_items").await;
     let election = app.count("SELECT max(id) FROM star_elections").await;
     // Every page route of the app (read from its route list) plus the plain GET endpoints.
-    let source = include_str!("../../app/src/lib.rs");
+    let source = include_str!("../../../app/src/lib.rs");
     let mut paths: Vec<String> = source
         .split("path!(\"")
         .skip(1)

@@ -7,17 +7,14 @@
 //! The server functions are found by reading `app/src/server_fns/**/*.rs`, so a new one
 //! is walked without touching this file (with plausible values guessed from its
 //! parameter types until it gets its own below).
-mod common;
-#[path = "common/app.rs"]
-mod test_app;
 
+use crate::test_app::TestApp;
 use app::error::AppError;
 use app::i18n::Locale;
 use reqwest::{Client, Method, StatusCode};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use test_app::TestApp;
 
 const ADMIN: &str = "13800000005"; // 周建华, 幸福街道 (subdistrict admin)
 const RESIDENT: &str = "13800000001"; // 王秀英, 幸福锦园4号楼
@@ -451,7 +448,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
             "SELECT id FROM star_elections WHERE voting_start <= unixepoch() AND voting_end > unixepoch() LIMIT 1",
         )
         .await,
-        nomination_approved: common::running_candidates(&app.pool).await[0],
+        nomination_approved: crate::common::running_candidates(&app.pool).await[0],
         offer: scalar(
             app,
             &format!(

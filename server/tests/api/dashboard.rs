@@ -1,15 +1,12 @@
 //! 指挥中心: the figures of /admin/dashboard checked against a known fixture, who may see
 //! them, and the CSV of every table.
-mod common;
-#[path = "common/app.rs"]
-mod test_app;
 
+use crate::test_app::TestApp;
 use app::domain::dashboard::{median, Ratio};
 use app::repo::dashboard_repo;
 use app::server_fns::dashboard::{AreaFigures, DashboardData};
 use reqwest::{Client, StatusCode};
 use sqlx::SqlitePool;
-use test_app::TestApp;
 
 const D: i64 = 86_400;
 const H: i64 = 3_600;
@@ -105,7 +102,7 @@ async fn staff(app: &TestApp, phone: &str, roles: &[(&str, i64)]) -> Client {
         .execute(&app.pool)
         .await
         .expect("session");
-    let mut headers = test_app::same_origin_headers();
+    let mut headers = crate::test_app::same_origin_headers();
     headers.insert(reqwest::header::COOKIE, format!("gs_session={token}").parse().expect("cookie"));
     Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }

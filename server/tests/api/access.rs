@@ -13,14 +13,11 @@
 //! - community admin 刘芳 of 祖望社区; subdistrict admin 周建华 of 幸福街道.
 //!
 //! The foreign area is 朝晖社区 (新城桥街道): no demo role reaches it.
-mod common;
-#[path = "common/app.rs"]
-mod test_app;
 
+use crate::test_app::TestApp;
 use reqwest::header::{HeaderValue, COOKIE};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use test_app::TestApp;
 use Target::{Foreign, Nowhere, Other, Own};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -625,7 +622,7 @@ async fn check(funcs: &[&str]) {
     let app = TestApp::spawn().await;
     let w = World::load(&app).await;
     let http = reqwest::Client::builder()
-        .default_headers(test_app::same_origin_headers())
+        .default_headers(crate::test_app::same_origin_headers())
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");

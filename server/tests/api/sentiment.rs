@@ -1,11 +1,8 @@
 //! 民情: the closed loop through the real router, role by role, with refusals, 督办
 //! on a controlled clock, disputes, inspections, conversion to an order and photos.
-mod common;
-#[path = "common/app.rs"]
-mod test_app;
 
+use crate::test_app::TestApp;
 use reqwest::{Client, StatusCode};
-use test_app::TestApp;
 
 const RESIDENT: &str = "13800000001"; // 王秀英, 幸福锦园4号楼
 const VOLUNTEER: &str = "13800000002"; // 张志强
@@ -724,7 +721,7 @@ async fn photos_are_checked_shrunk_and_shown_only_to_those_who_see_the_item() {
     assert!(res.text().await.unwrap_or_default().contains("JPEG"));
     // A decompression bomb (79 KB, 9000 × 9000 pixels), three at once: each refused from
     // its header, with a message, before anything is decoded.
-    let bomb = include_bytes!("fixtures/bomb-9000x9000.png").to_vec();
+    let bomb = include_bytes!("../fixtures/bomb-9000x9000.png").to_vec();
     let bombs = (0..3).map(|_| upload(&resident, bomb.clone(), "bomb.png"));
     for res in futures::future::join_all(bombs).await {
         let res = res.expect("upload");

@@ -1,13 +1,10 @@
 //! Open311 GeoReport v2 over the 民情 log: keys issued by an area admin, services, posting
 //! and reading requests, filters, and every refusal answered the GeoReport way without
 //! writing anything.
-mod common;
-#[path = "common/app.rs"]
-mod test_app;
 
+use crate::test_app::TestApp;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
-use test_app::TestApp;
 
 const RESIDENT: &str = "13800000001"; // 王秀英, 幸福锦园4号楼
 const LEADER: &str = "13800000003"; // 陈骏, 幸福锦园网格
