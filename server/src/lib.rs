@@ -24,6 +24,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -218,6 +220,41 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(middleware::from_fn_with_state(state, guard::client_address))
         .layer(middleware::from_fn(move |req, next| guard::cache_headers(hashed_assets, req, next)))
         .layer(CompressionLayer::new())
+        // Every log line of a request carries its id, method, path (never the query, which
+        // may hold a phone number) and, once known, the viewer's account id; the id goes
+        // back in `x-request-id` so a person's report can be found in the log.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
+}
+
+/// Request ids: the process start time and a counter, short and unique per process.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: String,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        let started =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        RequestIds { prefix: format!("{:x}", started % 0x10_0000), next: Default::default() }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        header::HeaderValue::from_str(&format!("{}-{n}", self.prefix)).ok().map(RequestId::new)
+    }
+}
+
+/// The span every line of a request is logged in; `account` is filled in by
+/// `resolve_viewer` once the session is known.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", id, method = %req.method(), path = req.uri().path(), account = tracing::field::Empty)
 }
 
 /// A CSV export refused: its status and the message, as plain text.
@@ -392,6 +429,9 @@ async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next)
             None
         }
     };
+    if let Some(u) = &user {
+        tracing::Span::current().record("account", u.account_id);
+    }
     let (cookie_locale, cookie_elder) = app::auth::cookie_prefs(&parts);
     let stored = match (&user, cookie_locale, cookie_elder) {
         (Some(u), None, _) | (Some(u), _, None) => {

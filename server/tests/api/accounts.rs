@@ -15,6 +15,20 @@ async fn health_answers_when_the_database_is_reachable() {
 }
 
 #[tokio::test]
+async fn every_answer_names_its_request_for_the_log() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let mut ids = std::collections::HashSet::new();
+    for path in ["/healthz", "/board", "/api/board_data"] {
+        let res = client.get(format!("{}{path}", app.base)).send().await.expect("get");
+        let id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        assert!(id.as_ref().is_some_and(|id| !id.is_empty()), "{path} answers with its request id");
+        ids.extend(id);
+    }
+    assert_eq!(ids.len(), 3, "one id per request: {ids:?}");
+}
+
+#[tokio::test]
 async fn the_demo_city_is_seeded_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().to_path_buf();
