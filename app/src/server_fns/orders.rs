@@ -405,7 +405,7 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
     let t = now();
     let mut tx = begin_immediate(&state.pool).await?;
     let facts = orders_repo::facts(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let action_name = format!("{action:?}").to_lowercase();
+    let action_name = action.as_str();
     if action.repeats(user.account_id, facts.status, orders_repo::last_step(&mut tx, id).await?) {
         return Ok(());
     }
@@ -470,7 +470,7 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
             object_id: Some(id),
             before_json: Some(serde_json::json!({ "status": facts.status.as_str() }).to_string()),
             after_json: Some(serde_json::json!({ "status": to.as_str() }).to_string()),
-            detail: action_name,
+            detail: action_name.to_string(),
             ..Default::default()
         },
     )
