@@ -52,7 +52,7 @@ fn backup_name(dir: &Path, now: i64) -> PathBuf {
 pub async fn integrity(path: &Path) -> Result<String, sqlx::Error> {
     let options = SqliteConnectOptions::new().filename(path).read_only(true).create_if_missing(false);
     let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
-    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await?;
+    let check = app::repo::db::integrity_check(&pool).await?;
     pool.close().await;
     Ok(check)
 }
@@ -62,7 +62,7 @@ pub async fn backup(pool: &SqlitePool, dir: &Path) -> Result<PathBuf, BackupErro
     std::fs::create_dir_all(dir)?;
     let target = backup_name(dir, app::repo::now());
     let Some(target_str) = target.to_str() else { return Err(BackupError::NotAFile(target.display().to_string())) };
-    sqlx::query("VACUUM INTO ?").bind(target_str).execute(pool).await?;
+    app::repo::db::vacuum_into(pool, target_str).await?;
     match integrity(&target).await {
         Ok(check) if check == "ok" => Ok(target),
         Ok(check) => {

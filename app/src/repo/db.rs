@@ -53,6 +53,16 @@ pub async fn ping(pool: &SqlitePool) -> bool {
     sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(pool).await.is_ok()
 }
 
+/// `PRAGMA integrity_check` of a database: "ok" when it is sound.
+pub async fn integrity_check(pool: &SqlitePool) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("PRAGMA integrity_check").fetch_one(pool).await
+}
+
+/// An online copy of the database into the new file `target` (`VACUUM INTO`).
+pub async fn vacuum_into(pool: &SqlitePool, target: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("VACUUM INTO ?").bind(target).execute(pool).await.map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -623,3 +623,11 @@ pub async fn resident_account(conn: &mut SqliteConnection, phone: &str) -> Resul
     .fetch_optional(&mut *conn)
     .await
 }
+
+/// The labels of an inspection's checklist, in order.
+pub async fn check_labels(conn: &mut SqliteConnection, item: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT label FROM inspection_checks WHERE item_id = ? ORDER BY id")
+        .bind(item)
+        .fetch_all(conn)
+        .await
+}

@@ -7,14 +7,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-pub mod repo;
-
-#[cfg(feature = "ssr")]
 use {
     super::ctx,
     crate::domain::time::format_local_datetime,
     crate::i18n::Msg,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, form_keys_repo, now},
+    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, form_keys_repo, now, open311_repo as repo},
     crate::session::{RoleScope, SessionUser},
 };
 

@@ -807,11 +807,7 @@ pub async fn recheck_item(
                 building_id: row.building_id.unwrap_or(row.micro_grid_id),
                 unit_id: None,
             };
-            let checks: Vec<String> =
-                sqlx::query_scalar("SELECT label FROM inspection_checks WHERE item_id = ? ORDER BY id")
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await?;
+            let checks = sentiment_repo::check_labels(&mut tx, id).await?;
             let description = format!("回头看未通过：{}", row.description).chars().take(2000).collect::<String>();
             let new = NewItem {
                 kind: "inspection",
