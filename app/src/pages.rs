@@ -1,12 +1,12 @@
 //! One file per route.
 pub mod accounts;
-pub mod admin;
 pub mod audit;
 pub mod board;
 pub mod dashboard;
 pub mod elders;
 pub mod elections;
 pub mod feed;
+pub mod grid;
 pub mod home;
 pub mod login;
 pub mod me;

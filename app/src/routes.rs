@@ -43,7 +43,7 @@ fn form_key() -> String {
 /// /admin, /admin/grids: the grid editor (添加下级 is a create form).
 #[component]
 pub fn Admin() -> impl IntoView {
-    view! { <pages::admin::AdminPage form_key=form_key()/> }
+    view! { <pages::grid::GridPage form_key=form_key()/> }
 }
 
 /// /admin/open311 (签发密钥 is a create form).

@@ -2,19 +2,21 @@
 //! `BEGIN IMMEDIATE` → repo → audit → commit → publish → return.
 pub mod accounts;
 pub mod auth;
+pub mod board;
 pub mod dashboard;
 pub mod dispatch;
 pub mod elders;
 pub mod elections;
 pub mod feed;
 pub mod grid;
+pub mod home;
 pub mod offers;
 pub mod open311;
 pub mod orders;
-pub mod pages;
 pub mod pairings;
 pub mod prefs;
 pub mod sentiment;
+pub mod stars;
 pub mod volunteer;
 pub mod votes;
 

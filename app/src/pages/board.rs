@@ -5,8 +5,8 @@ use crate::components::{ErrorNotice, Loading, OrderCardView, TextArea};
 use crate::domain::order::{ServiceSection, Urgency};
 use crate::i18n::{section_label, Msg};
 use crate::islands::{CopyButton, LiveDot, LiveRefresh};
+use crate::server_fns::board::board_data;
 use crate::server_fns::dispatch::{my_dispatches, RespondDispatch};
-use crate::server_fns::pages::board_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 

@@ -3,7 +3,7 @@
 use crate::components::{ErrorNotice, Loading, MyOrders, OrderCardView};
 use crate::i18n::{age_text, Msg};
 use crate::islands::LiveRefresh;
-use crate::server_fns::pages::home_data;
+use crate::server_fns::home::home_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 

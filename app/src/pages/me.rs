@@ -4,10 +4,10 @@
 use crate::components::{action_error, reload_on_success, ErrorNotice, FieldMsg, FormMsg, Loading, MyOrders};
 use crate::i18n::{role_label, Msg};
 use crate::live::{use_live, Topic};
+use crate::server_fns::accounts::me_data;
 use crate::server_fns::accounts::ChangePassword;
 use crate::server_fns::auth::Logout;
 use crate::server_fns::orders::my_orders;
-use crate::server_fns::pages::me_data;
 use crate::server_fns::prefs::{SetElderMode, SetLocale};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;

@@ -9,7 +9,7 @@ use crate::dto::{CandidateCard, ElectionView};
 use crate::i18n::{count_text, phase_label, section_label, Msg};
 use crate::islands::LiveRefresh;
 use crate::server_fns::elections::Nominate;
-use crate::server_fns::pages::stars_data;
+use crate::server_fns::stars::stars_data;
 use crate::server_fns::votes::CastVote;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;

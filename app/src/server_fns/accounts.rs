@@ -281,3 +281,21 @@ pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<()
     ctx::redirect_form("/admin/accounts");
     Ok(())
 }
+
+#[server(endpoint = "me_data")]
+pub async fn me_data() -> Result<crate::dto::MeView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let p = crate::repo::accounts_repo::own_profile(&state.pool, user.person_id).await?.ok_or(AppError::NotFound)?;
+    Ok(crate::dto::MeView {
+        name: p.full_name,
+        phone: p.phone,
+        building: p.building,
+        micro_grid: p.micro_grid,
+        community: p.community,
+        service_minutes: p.service_minutes,
+        orders_completed: p.orders_completed,
+        orders_placed: p.orders_placed,
+        badges: crate::repo::stars_repo::badges(&state.pool, user.person_id, crate::repo::now()).await?,
+    })
+}

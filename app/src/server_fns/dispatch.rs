@@ -63,7 +63,7 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
                 .filter(|(order, ..)| *order == row.id)
                 .map(|(_, name, at)| (name.clone(), (t - at).max(0)))
                 .collect();
-            if let Some(order) = super::pages::order_card_of(row, t) {
+            if let Some(order) = super::board::order_card_of(row, t) {
                 items.push(QueueItem { order, candidates, waiting });
             }
         }
@@ -87,7 +87,7 @@ pub async fn disputed_orders() -> Result<Vec<crate::dto::OrderCard>, AppError> {
             orders_repo::disputed_in(&state.pool, &scope)
                 .await?
                 .into_iter()
-                .filter_map(|row| super::pages::order_card_of(row, t)),
+                .filter_map(|row| super::board::order_card_of(row, t)),
         );
     }
     Ok(out)
@@ -168,7 +168,7 @@ pub async fn my_dispatches() -> Result<Vec<DispatchCard>, AppError> {
         .await?
         .into_iter()
         .filter_map(|(dispatch_id, row)| {
-            Some(DispatchCard { dispatch_id, order: super::pages::order_card_of(row, t)? })
+            Some(DispatchCard { dispatch_id, order: super::board::order_card_of(row, t)? })
         })
         .collect())
 }

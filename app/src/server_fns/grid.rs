@@ -626,3 +626,89 @@ pub async fn grid_children(node: i64) -> Result<Vec<crate::dto::AreaSummary>, Ap
     }
     Ok(grid_repo::area_overview(&state.pool, node).await?.map(|(_, children)| children).unwrap_or_default())
 }
+
+/// The admin overview of a node inside the viewer's staff scope (default: the widest).
+#[server(endpoint = "admin_data")]
+pub async fn admin_data(node: Option<i64>) -> Result<crate::dto::AdminView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?.clone();
+    let node = node.unwrap_or(scope.node_id);
+    let code = grid_repo::code_of(&state.pool, node).await?.ok_or(AppError::NotFound)?;
+    if !user.staff_scope_covers(&code) {
+        return Err(AppError::Forbidden);
+    }
+    let (summary, children) = grid_repo::area_overview(&state.pool, node).await?.ok_or(AppError::NotFound)?;
+    let mut conn = state.pool.acquire().await?;
+    let edit = grid_repo::node_for_edit(&mut conn, node).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    let may_edit = user.administers(&code);
+    let level = crate::domain::grid::NodeLevel::parse(&edit.level);
+    let parent_level = crate::domain::grid::NodeLevel::ALL.into_iter().find(|l| l.child() == level);
+    let mut move_targets = Vec::new();
+    let mut merge_targets = Vec::new();
+    if may_edit {
+        for r in user.area_admin_scopes() {
+            if let Some(up) = parent_level {
+                for t in grid_repo::nodes_at_level(&state.pool, &r.node_code, up.as_str()).await? {
+                    if Some(t.0) != edit.parent_id && !move_targets.contains(&t) {
+                        move_targets.push(t);
+                    }
+                }
+            }
+            // Micro-grids and below merge inside their community; larger areas inside the admin's.
+            let within = match crate::domain::grid::community_prefix(&code) {
+                p if p.len() > r.node_code.len() && p.starts_with(r.node_code.as_str()) => p.to_string(),
+                _ => r.node_code.clone(),
+            };
+            for t in grid_repo::same_level(&state.pool, &within, &edit.level, node).await? {
+                if !merge_targets.contains(&t) {
+                    merge_targets.push(t);
+                }
+            }
+        }
+    }
+    let mut conn = state.pool.acquire().await?;
+    let parent = match edit.parent_id {
+        Some(p) => grid_repo::node_for_edit(&mut conn, p)
+            .await?
+            .filter(|n| user.staff_scope_covers(&n.code))
+            .map(|n| (n.id, n.name)),
+        None => None,
+    };
+    let empty = grid_repo::contents(&mut conn, node).await?.is_empty();
+    let staff = grid_repo::staff_of(&mut conn, node)
+        .await?
+        .into_iter()
+        .filter(|s| matches!(s.2.as_str(), "grid_leader" | "micro_grid_member"))
+        .map(|(id, _, role, name)| (id, role, name))
+        .collect();
+    drop(conn);
+    let takes_staff =
+        matches!(level, Some(crate::domain::grid::NodeLevel::Grid | crate::domain::grid::NodeLevel::MicroGrid));
+    let people = if may_edit && takes_staff {
+        grid_repo::people_in_area(&state.pool, crate::domain::grid::community_prefix(&code))
+            .await?
+            .into_iter()
+            .map(|(id, name, phone)| (id, format!("{name} {}", crate::domain::privacy::mask_phone(&phone))))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let last_edit = crate::repo::audit_repo::latest_grid_row(&state.pool, user.account_id, now() - 600)
+        .await?
+        .map(|r| crate::audit_words::line(r, ctx::viewer().locale));
+    Ok(crate::dto::AdminView {
+        last_edit,
+        node: summary,
+        children,
+        version: edit.version,
+        may_edit,
+        move_targets,
+        parent,
+        merge_targets,
+        empty,
+        staff,
+        people,
+    })
+}

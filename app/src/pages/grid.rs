@@ -10,16 +10,16 @@ use crate::dto::{AdminView, AreaSummary};
 use crate::error::AppError;
 use crate::i18n::{level_label, Msg};
 use crate::live::{use_live, LiveVersions, Topic};
+use crate::server_fns::grid::admin_data;
 use crate::server_fns::grid::{
     grid_children, grid_presence, grid_search, AssignStaff, CreateNode, DeleteNode, MergeNode, MoveNode, RemoveStaff,
     RenameNode, SplitNode, UndoGridEdit,
 };
-use crate::server_fns::pages::admin_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
 #[island(lazy)]
-pub fn AdminPage(form_key: String) -> impl IntoView {
+pub fn GridPage(form_key: String) -> impl IntoView {
     let viewer = use_viewer();
     match viewer.user {
         None => view! { <ErrorPage status=401/> }.into_any(),
