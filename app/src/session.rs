@@ -73,8 +73,8 @@ pub struct Viewer {
     pub user: Option<SessionUser>,
     pub locale: Locale,
     pub elder: bool,
-    /// What this viewer typed into a form refused without JavaScript (`?__form=`), to
-    /// fill it again.
+    /// What this viewer typed into a form refused without JavaScript (`Echoes`), to fill
+    /// it again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub echo: Vec<(String, String)>,
 }

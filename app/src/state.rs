@@ -256,8 +256,8 @@ mod tests {
 
 /// What a person typed into a form that was refused while JavaScript was off: the browser
 /// is sent back to the form, which renders again with these values and the errors. Kept
-/// in memory for a few minutes under a random token, for the same account (or visitor)
-/// only, and never with a password or a form key.
+/// in memory for a few minutes under a random token (a cookie), for the same account (or
+/// visitor) and the page the form came back to only, never with a password or a form key.
 #[derive(Default)]
 pub struct Echoes {
     entries: Mutex<HashMap<String, Echo>>,
@@ -265,17 +265,30 @@ pub struct Echoes {
 
 struct Echo {
     owner: Option<i64>,
+    /// The path the browser is sent back to.
+    page: String,
     fields: Vec<(String, String)>,
+    /// The refusal as Leptos carries it (`__path=…&__err=…`), kept out of the address bar.
+    error: String,
     at: Instant,
+}
+
+/// A refused form, as the page it came back to renders it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Echoed {
+    pub fields: Vec<(String, String)>,
+    pub error: String,
 }
 
 impl Echoes {
     pub const TTL: Duration = Duration::from_secs(600);
+    /// The cookie that carries the token.
+    pub const COOKIE: &'static str = "gs_form";
     const MAX: usize = 10_000;
 
-    /// Keeps the fields a form sent (less the secret ones, and for a visitor, whom nothing
-    /// but the link ties to the form, less phone numbers); returns the token.
-    pub fn keep(&self, owner: Option<i64>, fields: Vec<(String, String)>) -> String {
+    /// Keeps the fields a form sent (less the secret ones, and for a visitor less phone
+    /// numbers) and its refusal, for `page`; returns the token.
+    pub fn keep(&self, owner: Option<i64>, page: &str, fields: Vec<(String, String)>, error: String) -> String {
         let fields: Vec<_> =
             fields.into_iter().filter(|(k, _)| !Self::secret(k) && (owner.is_some() || !k.contains("phone"))).collect();
         let token = crate::auth::new_token()[..24].to_string();
@@ -283,19 +296,16 @@ impl Echoes {
         let now = Instant::now();
         entries.retain(|_, e| now.duration_since(e.at) < Self::TTL);
         if entries.len() < Self::MAX {
-            entries.insert(token.clone(), Echo { owner, fields, at: now });
+            entries.insert(token.clone(), Echo { owner, page: page.to_string(), fields, error, at: now });
         }
         token
     }
 
-    /// The fields kept under `token`, for the one who sent them.
-    pub fn get(&self, token: &str, owner: Option<i64>) -> Vec<(String, String)> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(token)
-            .filter(|e| e.owner == owner && e.at.elapsed() < Self::TTL)
-            .map(|e| e.fields.clone())
-            .unwrap_or_default()
+    /// The refused form kept under `token`, once, for the one who sent it and on its page.
+    pub fn take(&self, token: &str, owner: Option<i64>, page: &str) -> Option<Echoed> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let fits = entries.get(token).is_some_and(|e| e.owner == owner && e.page == page && e.at.elapsed() < Self::TTL);
+        fits.then(|| entries.remove(token)).flatten().map(|e| Echoed { fields: e.fields, error: e.error })
     }
 
     fn secret(name: &str) -> bool {
@@ -308,19 +318,31 @@ mod echo_tests {
     use super::*;
 
     #[test]
-    fn an_echo_is_for_its_sender_only_and_never_holds_a_password() {
+    fn an_echo_is_for_its_sender_and_page_only_once_and_never_holds_a_password() {
         let echoes = Echoes::default();
         let fields = vec![
             ("title".to_string(), "买菜".to_string()),
             ("password".to_string(), "secret".to_string()),
             ("idempotency_key".to_string(), "k".to_string()),
         ];
-        let token = echoes.keep(Some(7), fields);
-        assert_eq!(echoes.get(&token, Some(7)), vec![("title".to_string(), "买菜".to_string())]);
-        assert!(echoes.get(&token, Some(8)).is_empty());
-        assert!(echoes.get(&token, None).is_empty());
-        assert!(echoes.get("nope", Some(7)).is_empty());
-        let visitor = echoes.keep(None, vec![("phone".into(), "13900000009".into()), ("note".into(), "x".into())]);
-        assert_eq!(echoes.get(&visitor, None), vec![("note".to_string(), "x".to_string())]);
+        let token = echoes.keep(Some(7), "/board/new", fields, "__path=x&__err=y".into());
+        assert!(echoes.take(&token, Some(8), "/board/new").is_none());
+        assert!(echoes.take(&token, None, "/board/new").is_none());
+        assert!(echoes.take(&token, Some(7), "/board").is_none());
+        assert!(echoes.take("nope", Some(7), "/board/new").is_none());
+        let echoed = echoes.take(&token, Some(7), "/board/new").expect("kept");
+        assert_eq!(echoed.fields, vec![("title".to_string(), "买菜".to_string())]);
+        assert_eq!(echoed.error, "__path=x&__err=y");
+        assert!(echoes.take(&token, Some(7), "/board/new").is_none(), "once");
+        let visitor = echoes.keep(
+            None,
+            "/welfare",
+            vec![("phone".into(), "13900000009".into()), ("note".into(), "x".into())],
+            String::new(),
+        );
+        assert_eq!(
+            echoes.take(&visitor, None, "/welfare").expect("kept").fields,
+            vec![("note".to_string(), "x".to_string())]
+        );
     }
 }

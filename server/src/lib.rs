@@ -9,7 +9,7 @@ pub mod photos;
 mod sse;
 
 use app::session::Viewer;
-use app::state::AppState;
+use app::state::{AppState, Echoes};
 use app::{shell, App, RequestViewer};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Request, State};
@@ -375,8 +375,9 @@ async fn healthz(state: AppState) -> Response {
 
 /// Without JavaScript a refused form post is sent back to its page by Leptos with the
 /// error in the URL, and what was typed would be lost. This keeps the fields (less
-/// passwords and form keys) for the sender under a token added to that redirect, so the
-/// page renders the form filled in again with the errors.
+/// passwords and form keys) and the error for the sender under a token in a short-lived
+/// cookie, and sends the browser to the page's own address, which renders the form
+/// filled in again with the errors (`resolve_viewer`).
 async fn echo_refused_form(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let headers = req.headers();
     let header_has = |name: header::HeaderName, text: &str| {
@@ -401,13 +402,37 @@ async fn echo_refused_form(State(state): State<AppState>, req: Request, next: Ne
         .and_then(|v| v.to_str().ok())
         .filter(|l| l.contains("__err="))
         .map(str::to_owned);
-    if let (Some(location), Ok(fields)) = (refused_to, serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)) {
-        let token = state.echoes.keep(owner, fields);
-        if let Ok(value) = header::HeaderValue::from_str(&format!("{location}&__form={token}")) {
-            res.headers_mut().insert(header::LOCATION, value);
+    if let Some(location) = refused_to {
+        let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default();
+        let (base, query) = location.split_once('?').unwrap_or((&location, ""));
+        let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default();
+        let (error, rest): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| k == "__path" || k == "__err");
+        let page = match base.split_once("://") {
+            Some((_, after)) => after.find('/').map_or("/", |i| &after[i..]),
+            None => base,
+        };
+        let error = serde_urlencoded::to_string(&error).unwrap_or_default();
+        let token = state.echoes.keep(owner, page, fields, error);
+        let clean = match serde_urlencoded::to_string(&rest) {
+            Ok(rest) if !rest.is_empty() => format!("{base}?{rest}"),
+            _ => base.to_string(),
+        };
+        let cookie = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=600", Echoes::COOKIE);
+        if let (Ok(location), Ok(cookie)) =
+            (header::HeaderValue::from_str(&clean), header::HeaderValue::from_str(&cookie))
+        {
+            res.headers_mut().insert(header::LOCATION, location);
+            res.headers_mut().append(header::SET_COOKIE, cookie);
         }
     }
     res
+}
+
+/// The token of a refused form the browser was sent back with, if it carries one.
+fn echo_token(parts: &axum::http::request::Parts) -> Option<String> {
+    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|cookies| {
+        cookies.split(';').find_map(|c| c.trim().strip_prefix(Echoes::COOKIE)?.strip_prefix('=').map(str::to_string))
+    })
 }
 
 /// Resolves the session cookie and preferences once per request, for pages and
@@ -439,14 +464,26 @@ async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next)
         }
         _ => None,
     };
-    // `?__form=`: a refused plain form comes back filled in (the last token wins).
-    let echo = parts
-        .uri
-        .query()
-        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-        .and_then(|pairs| pairs.into_iter().rev().find(|(k, _)| k == "__form").map(|(_, v)| v))
-        .map(|token| state.echoes.get(&token, user.as_ref().map(|u| u.account_id)))
-        .unwrap_or_default();
+    // A refused plain form comes back filled in, once, on its own page. Leptos reads the
+    // refusal from `__path`/`__err` in the URL; they are added here, so the address bar
+    // keeps the page's own address.
+    let echoed = match (&parts.method, echo_token(&parts)) {
+        (&axum::http::Method::GET, Some(token)) => {
+            state.echoes.take(&token, user.as_ref().map(|u| u.account_id), parts.uri.path())
+        }
+        _ => None,
+    };
+    let mut echo = Vec::new();
+    if let Some(echoed) = &echoed {
+        echo = echoed.fields.clone();
+        let uri = match parts.uri.query() {
+            Some(q) => format!("{}?{q}&{}", parts.uri.path(), echoed.error),
+            None => format!("{}?{}", parts.uri.path(), echoed.error),
+        };
+        if let Ok(uri) = uri.parse() {
+            parts.uri = uri;
+        }
+    }
     let viewer = Viewer {
         locale: cookie_locale.or(stored.map(|s| s.0)).unwrap_or_default(),
         elder: cookie_elder.or(stored.map(|s| s.1)).unwrap_or(false),
@@ -454,5 +491,12 @@ async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next)
         echo,
     };
     parts.extensions.insert(RequestViewer(viewer));
-    next.run(Request::from_parts(parts, body)).await
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    if echoed.is_some() {
+        let gone = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", Echoes::COOKIE);
+        if let Ok(gone) = header::HeaderValue::from_str(&gone) {
+            res.headers_mut().append(header::SET_COOKIE, gone);
+        }
+    }
+    res
 }
