@@ -193,8 +193,7 @@ pub fn SearchSelect(
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let chosen = RwSignal::new(chosen);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = use_hydrated();
     let options = StoredValue::new(options);
     let filter_label = format!("{}：{}", tr(Msg::SearchInList), tr(Msg::NameOrPlace));
     view! {
@@ -225,6 +224,14 @@ pub fn SearchSelect(
             }}
         </select>
     }
+}
+
+/// True once this part of the page runs in the browser (effects run there only): for
+/// controls that need JavaScript and are hidden until then.
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set) = signal(false);
+    Effect::new(move |_| set.set(true));
+    hydrated
 }
 
 /// While data loads.

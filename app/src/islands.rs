@@ -58,8 +58,7 @@ pub fn CopyButton(source: String, label: String, done: String) -> impl IntoView 
 /// The copy button itself, for islands that have a text to copy (the new Open311 key).
 #[component]
 pub fn CopyTo(#[prop(into)] source: String, #[prop(into)] label: String, #[prop(into)] done: String) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
     let copied = RwSignal::new(false);
     let source = StoredValue::new(source);
     view! {

@@ -392,6 +392,7 @@ async fn echo_refused_form(State(state): State<AppState>, req: Request, next: Ne
     }
     let owner = req.extensions().get::<RequestViewer>().and_then(|v| v.0.user.as_ref().map(|u| u.account_id));
     let (parts, body) = req.into_parts();
+    let secure = app::auth::secure_request(&parts);
     let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
@@ -402,22 +403,18 @@ async fn echo_refused_form(State(state): State<AppState>, req: Request, next: Ne
         .and_then(|v| v.to_str().ok())
         .filter(|l| l.contains("__err="))
         .map(str::to_owned);
-    if let Some(location) = refused_to {
+    if let Some(location) = refused_to.and_then(|l| l.parse::<axum::http::Uri>().ok()) {
         let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default();
-        let (base, query) = location.split_once('?').unwrap_or((&location, ""));
-        let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default();
+        let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(location.query().unwrap_or_default())
+            .unwrap_or_default();
         let (error, rest): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| k == "__path" || k == "__err");
-        let page = match base.split_once("://") {
-            Some((_, after)) => after.find('/').map_or("/", |i| &after[i..]),
-            None => base,
-        };
         let error = serde_urlencoded::to_string(&error).unwrap_or_default();
-        let token = state.echoes.keep(owner, page, fields, error);
+        let token = state.echoes.keep(owner, location.path(), fields, error);
         let clean = match serde_urlencoded::to_string(&rest) {
-            Ok(rest) if !rest.is_empty() => format!("{base}?{rest}"),
-            _ => base.to_string(),
+            Ok(rest) if !rest.is_empty() => format!("{}?{rest}", location.path()),
+            _ => location.path().to_string(),
         };
-        let cookie = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=600", Echoes::COOKIE);
+        let cookie = app::auth::cookie(Echoes::COOKIE, &token, Echoes::TTL.as_secs() as i64, true, secure);
         if let (Ok(location), Ok(cookie)) =
             (header::HeaderValue::from_str(&clean), header::HeaderValue::from_str(&cookie))
         {
@@ -430,9 +427,8 @@ async fn echo_refused_form(State(state): State<AppState>, req: Request, next: Ne
 
 /// The token of a refused form the browser was sent back with, if it carries one.
 fn echo_token(parts: &axum::http::request::Parts) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|cookies| {
-        cookies.split(';').find_map(|c| c.trim().strip_prefix(Echoes::COOKIE)?.strip_prefix('=').map(str::to_string))
-    })
+    let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
+    app::session::cookie_value(header, Echoes::COOKIE).map(str::to_string)
 }
 
 /// Resolves the session cookie and preferences once per request, for pages and
@@ -467,6 +463,7 @@ async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next)
     // A refused plain form comes back filled in, once, on its own page. Leptos reads the
     // refusal from `__path`/`__err` in the URL; they are added here, so the address bar
     // keeps the page's own address.
+    let secure = app::auth::secure_request(&parts);
     let echoed = match (&parts.method, echo_token(&parts)) {
         (&axum::http::Method::GET, Some(token)) => {
             state.echoes.take(&token, user.as_ref().map(|u| u.account_id), parts.uri.path())
@@ -493,7 +490,7 @@ async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next)
     parts.extensions.insert(RequestViewer(viewer));
     let mut res = next.run(Request::from_parts(parts, body)).await;
     if echoed.is_some() {
-        let gone = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", Echoes::COOKIE);
+        let gone = app::auth::cookie(Echoes::COOKIE, "", 0, true, secure);
         if let Ok(gone) = header::HeaderValue::from_str(&gone) {
             res.headers_mut().append(header::SET_COOKIE, gone);
         }

@@ -112,8 +112,7 @@ pub fn NewItemPage(form_key: String) -> impl IntoView {
     let photos_form = NodeRef::<leptos::html::Form>::new();
     let photos_input = NodeRef::<leptos::html::Input>::new();
     // Effects run in the browser only: the picker is offered once photos can follow the item.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = crate::components::use_hydrated();
     Effect::new(move |_| {
         if let Some(Ok(id)) = record.value().get() {
             let picked = photos_input.get_untracked().is_some_and(|i| !i.value().is_empty());
