@@ -1,5 +1,5 @@
-//! Server functions, one file per resource. Each: viewer → authorise → validate →
-//! `BEGIN IMMEDIATE` → repo → audit → commit → publish → return.
+//! Server functions, one file per feature. Each: viewer → authorise → parse the form →
+//! [`write::Writer::run`] (`BEGIN IMMEDIATE` → rules → repo → audit → commit → publish) → return.
 pub mod accounts;
 pub mod auth;
 pub mod board;
@@ -19,6 +19,7 @@ pub mod sentiment;
 pub mod stars;
 pub mod volunteer;
 pub mod votes;
+pub mod write;
 
 /// Response header a server function sets when it wrote its own audit row for a refusal;
 /// the server's error middleware removes it and does not write a second one.
@@ -156,6 +157,17 @@ pub(crate) mod ctx {
             detail: format!("{:?}", err.msg()),
             ..Default::default()
         };
+        refused_entry(state, entry, err).await
+    }
+
+    /// Writes `entry` (a refusal) alone and marks the response as audited, so the error
+    /// middleware does not write a second row.
+    pub async fn refused_entry(
+        state: &AppState,
+        entry: crate::repo::audit_repo::AuditEntry<'_>,
+        err: AppError,
+    ) -> AppError {
+        let action = entry.action.to_string();
         if let Err(e) = crate::repo::audit_repo::record_alone(&state.pool, entry).await {
             tracing::error!(error = %e, action, "recording a refusal failed");
         }

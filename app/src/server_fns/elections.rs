@@ -10,6 +10,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
     crate::domain::election::{may_extend, phase, validate_draft, DraftInput, DraftProblem, Phase},
     crate::domain::phone::PhoneNumber,
     crate::domain::time::{format_local_date, parse_local_date},
@@ -17,7 +18,7 @@ use {
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, stars_repo},
+    crate::repo::{audit_repo::AuditEntry, begin_immediate, now, orders_repo, stars_repo},
     crate::session::SessionUser,
 };
 
@@ -141,8 +142,7 @@ pub async fn create_election(
     #[server(default)] live_tally: Option<String>,
     min_service_hours: String,
 ) -> Result<i64, AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let Some(scope_role) = user.area_admin_scopes().find(|r| r.node_id == scope) else {
         return Err(AppError::Forbidden);
     };
@@ -158,27 +158,26 @@ pub async fn create_election(
         live_tally: live_tally.is_some(),
         min_service_hours: &min_service_hours,
     })?;
-    // An election that would close before it is created helps nobody.
-    if draft.voting_end <= now() {
-        return Err(AppError::field("voting_to", Msg::ErrElectionDates));
-    }
-    let mut tx = begin_immediate(&state.pool).await?;
-    let id = stars_repo::insert_election(&mut tx, &draft, scope, user.account_id).await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: "create_election",
-            object_kind: "star_election",
-            object_id: Some(id),
-            node_id: Some(scope_role.node_id),
-            after_json: Some(draft_json(&draft)),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Election, Some(id));
+    let act = Act::new("create_election", "star_election").at(scope_role.node_id);
+    let id = w
+        .run(act, async |tx, out| {
+            // An election that would close before it is created helps nobody.
+            if draft.voting_end <= out.now {
+                return Err(AppError::field("voting_to", Msg::ErrElectionDates));
+            }
+            let id = stars_repo::insert_election(tx, &draft, scope, user.account_id).await?;
+            out.audit(AuditEntry {
+                action: "create_election",
+                object_kind: "star_election",
+                object_id: Some(id),
+                node_id: Some(scope_role.node_id),
+                after_json: Some(draft_json(&draft)),
+                ..Default::default()
+            });
+            out.publish(Topic::Election, Some(id));
+            Ok(id)
+        })
+        .await?;
     ctx::redirect_form("/admin/elections");
     Ok(id)
 }
@@ -213,8 +212,7 @@ pub async fn edit_election(
     #[server(default)] live_tally: Option<String>,
     min_service_hours: String,
 ) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let draft = draft_of(&DraftInput {
         title: &title,
         stars: &stars,
@@ -227,27 +225,17 @@ pub async fn edit_election(
         live_tally: live_tally.is_some(),
         min_service_hours: &min_service_hours,
     })?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    // The clock is read under the write lock, like the vote writer's.
-    let t = now();
-    let e = election_run_by(&mut tx, &user, id).await?;
-    let refusal = if e.voting_start <= t {
-        Some(AppError::Conflict(Msg::ErrVotingOpened))
-    } else if draft.voting_start <= t {
-        Some(AppError::field("voting_from", Msg::ErrElectionDates))
-    } else if !stars_repo::update_election(&mut tx, id, version, &draft, t).await? {
-        Some(AppError::Conflict(Msg::ErrStale))
-    } else {
-        None
-    };
-    if let Some(err) = refusal {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "edit_election", ("star_election", id), None, err).await);
-    }
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    w.run(Act::new("edit_election", "star_election").on(id), async |tx, out| {
+        let t = out.now;
+        let e = election_run_by(tx, &user, id).await?;
+        if e.voting_start <= t {
+            return Err(AppError::Conflict(Msg::ErrVotingOpened));
+        } else if draft.voting_start <= t {
+            return Err(AppError::field("voting_from", Msg::ErrElectionDates));
+        } else if !stars_repo::update_election(tx, id, version, &draft, t).await? {
+            return Err(AppError::Conflict(Msg::ErrStale));
+        }
+        out.audit(AuditEntry {
             action: "edit_election",
             object_kind: "star_election",
             object_id: Some(id),
@@ -263,11 +251,11 @@ pub async fn edit_election(
             ),
             after_json: Some(draft_json(&draft)),
             ..Default::default()
-        },
-    )
+        });
+        out.publish(Topic::Election, Some(id));
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Election, Some(id));
     ctx::redirect_form("/admin/elections");
     Ok(())
 }
@@ -275,27 +263,16 @@ pub async fn edit_election(
 /// 现在开始投票: opens voting now (closing nominations), only before voting has opened.
 #[server(endpoint = "open_voting")]
 pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    // The clock is read under the write lock, like the vote writer's.
-    let t = now();
-    let e = election_run_by(&mut tx, &user, id).await?;
-    let refusal = if e.voting_start <= t {
-        Some(AppError::Conflict(Msg::ErrVotingOpened))
-    } else if !stars_repo::open_voting(&mut tx, id, version, t).await? {
-        Some(AppError::Conflict(Msg::ErrStale))
-    } else {
-        None
-    };
-    if let Some(err) = refusal {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "open_voting", ("star_election", id), None, err).await);
-    }
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    let (w, user) = Writer::signed_in()?;
+    w.run(Act::new("open_voting", "star_election").on(id), async |tx, out| {
+        let t = out.now;
+        let e = election_run_by(tx, &user, id).await?;
+        if e.voting_start <= t {
+            return Err(AppError::Conflict(Msg::ErrVotingOpened));
+        } else if !stars_repo::open_voting(tx, id, version, t).await? {
+            return Err(AppError::Conflict(Msg::ErrStale));
+        }
+        out.audit(AuditEntry {
             action: "open_voting",
             object_kind: "star_election",
             object_id: Some(id),
@@ -303,11 +280,11 @@ pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
             before_json: Some(serde_json::json!({ "voting_start": e.voting_start }).to_string()),
             after_json: Some(serde_json::json!({ "voting_start": t }).to_string()),
             ..Default::default()
-        },
-    )
+        });
+        out.publish(Topic::Election, Some(id));
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Election, Some(id));
     ctx::redirect_form("/admin/elections");
     Ok(())
 }
@@ -315,30 +292,19 @@ pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
 /// 延长投票: the one change allowed once voting has opened; the notice period moves with it.
 #[server(endpoint = "extend_voting")]
 pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let Some(new_end) = parse_local_date(&voting_to).map(|t| t + 86_400) else {
         return Err(AppError::field("voting_to", Msg::ErrBadDate));
     };
-    let mut tx = begin_immediate(&state.pool).await?;
-    // The clock is read under the write lock, like the vote writer's.
-    let t = now();
-    let e = election_run_by(&mut tx, &user, id).await?;
-    let refusal = if !may_extend(t, e.voting_end, new_end) {
-        Some(AppError::Conflict(Msg::ErrCloseNotLater))
-    } else if !stars_repo::extend_voting(&mut tx, id, version, new_end, t).await? {
-        Some(AppError::Conflict(Msg::ErrStale))
-    } else {
-        None
-    };
-    if let Some(err) = refusal {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "extend_voting", ("star_election", id), None, err).await);
-    }
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    w.run(Act::new("extend_voting", "star_election").on(id), async |tx, out| {
+        let t = out.now;
+        let e = election_run_by(tx, &user, id).await?;
+        if !may_extend(t, e.voting_end, new_end) {
+            return Err(AppError::Conflict(Msg::ErrCloseNotLater));
+        } else if !stars_repo::extend_voting(tx, id, version, new_end, t).await? {
+            return Err(AppError::Conflict(Msg::ErrStale));
+        }
+        out.audit(AuditEntry {
             action: "extend_voting",
             object_kind: "star_election",
             object_id: Some(id),
@@ -351,11 +317,11 @@ pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(
                     .to_string(),
             ),
             ..Default::default()
-        },
-    )
+        });
+        out.publish(Topic::Election, Some(id));
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Election, Some(id));
     ctx::redirect_form("/admin/elections");
     Ok(())
 }
@@ -368,75 +334,66 @@ pub async fn nominate(
     #[server(default)] phone: String,
     #[server(default)] intro: String,
 ) -> Result<i64, AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let intro = intro.trim().to_string();
-    if intro.chars().count() > 500 {
-        return Err(AppError::field("intro", Msg::ErrTooLong));
-    }
-    if crate::domain::text::has_control(&intro) {
-        return Err(AppError::field("intro", Msg::ErrControlChars));
-    }
+    let (w, user) = Writer::signed_in()?;
+    let intro = ctx::field_text(&intro, "intro", 0..=500, Msg::ErrTooLong)?;
     let by_admin = !phone.trim().is_empty();
     let phone = if by_admin {
         Some(PhoneNumber::parse(&phone).map_err(|_| AppError::field("phone", Msg::ErrPhoneMalformed))?)
     } else {
         None
     };
-    let mut tx = begin_immediate(&state.pool).await?;
-    // The clock is read under the write lock, like the vote writer's.
-    let t = now();
-    let e = stars_repo::election(&mut tx, election).await?.ok_or(AppError::NotFound)?;
-    let p = phase_of(&e, t);
-    let person = match &phone {
-        Some(phone) => {
-            if !user.administers(&e.scope_code) {
-                return Err(AppError::Forbidden);
-            }
-            if !matches!(p, Phase::Upcoming | Phase::Nominating | Phase::Preparing) {
-                return Err(AppError::Conflict(Msg::ErrVotingOpened));
-            }
-            let (person, _) = orders_repo::person_by_phone(&mut tx, phone.as_str())
+    let act = Act::new(if by_admin { "nominate" } else { "nominate_self" }, "star_election").on(election);
+    let id = w
+        .run(act, async |tx, out| {
+            let t = out.now;
+            let e = stars_repo::election(tx, election).await?.ok_or(AppError::NotFound)?;
+            let p = phase_of(&e, t);
+            let person = match &phone {
+                Some(phone) => {
+                    if !user.administers(&e.scope_code) {
+                        return Err(AppError::Forbidden);
+                    }
+                    if !matches!(p, Phase::Upcoming | Phase::Nominating | Phase::Preparing) {
+                        return Err(AppError::Conflict(Msg::ErrVotingOpened));
+                    }
+                    let (person, _) = orders_repo::person_by_phone(tx, phone.as_str())
+                        .await?
+                        // The same answer as for a volunteer elsewhere: no probing who is registered.
+                        .ok_or_else(|| AppError::field("phone", Msg::ErrNotVolunteerHere))?;
+                    person
+                }
+                None => {
+                    if p != Phase::Nominating {
+                        return Err(AppError::Conflict(Msg::ErrNotNominating));
+                    }
+                    user.person_id
+                }
+            };
+            // Only volunteers whose service area lies in the election's area stand.
+            let serves_here = orders_repo::volunteer_area(tx, person)
                 .await?
-                // The same answer as for a volunteer elsewhere: no probing who is registered.
-                .ok_or_else(|| AppError::field("phone", Msg::ErrNotVolunteerHere))?;
-            person
-        }
-        None => {
-            if p != Phase::Nominating {
-                return Err(AppError::Conflict(Msg::ErrNotNominating));
+                .is_some_and(|area| crate::domain::grid::is_within(&area, &e.scope_code));
+            if !serves_here {
+                return Err(if by_admin {
+                    AppError::field("phone", Msg::ErrNotVolunteerHere)
+                } else {
+                    AppError::Conflict(Msg::ErrNotVolunteerHere)
+                });
             }
-            user.person_id
-        }
-    };
-    // Only volunteers whose service area lies in the election's area stand.
-    let serves_here = orders_repo::volunteer_area(&mut tx, person)
-        .await?
-        .is_some_and(|area| crate::domain::grid::is_within(&area, &e.scope_code));
-    if !serves_here {
-        return Err(if by_admin {
-            AppError::field("phone", Msg::ErrNotVolunteerHere)
-        } else {
-            AppError::Conflict(Msg::ErrNotVolunteerHere)
-        });
-    }
-    let id = stars_repo::nominate(&mut tx, election, person, user.account_id, &intro, t)
-        .await?
-        .ok_or(AppError::Conflict(Msg::ErrAlreadyNominated))?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: if by_admin { "nominate" } else { "nominate_self" },
-            object_kind: "nomination",
-            object_id: Some(id),
-            node_id: Some(e.scope_node_id),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Election, Some(election));
+            let id = stars_repo::nominate(tx, election, person, user.account_id, &intro, t)
+                .await?
+                .ok_or(AppError::Conflict(Msg::ErrAlreadyNominated))?;
+            out.audit(AuditEntry {
+                action: act.action,
+                object_kind: "nomination",
+                object_id: Some(id),
+                node_id: Some(e.scope_node_id),
+                ..Default::default()
+            });
+            out.publish(Topic::Election, Some(election));
+            Ok(id)
+        })
+        .await?;
     // Self-nominated: back to the election, which then says the nomination was received.
     let back = if by_admin {
         "/admin/elections".to_string()
@@ -450,62 +407,43 @@ pub async fn nominate(
 /// 审核: approve (only at or above the minimum confirmed hours) or reject with a reason.
 #[server(endpoint = "decide_nomination")]
 pub async fn decide_nomination(id: i64, decision: String, #[server(default)] reason: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let approve = match decision.as_str() {
         "approve" => true,
         "reject" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let reason = reason.trim().to_string();
-    if reason.chars().count() > 200 {
-        return Err(AppError::field("reason", Msg::ErrTooLong));
-    }
-    if crate::domain::text::has_control(&reason) {
-        return Err(AppError::field("reason", Msg::ErrControlChars));
-    }
+    let reason = ctx::field_text(&reason, "reason", 0..=200, Msg::ErrTooLong)?;
     if !approve && reason.is_empty() {
         return Err(AppError::field("reason", Msg::ErrReasonRequired));
     }
-    let mut tx = begin_immediate(&state.pool).await?;
-    // The clock is read under the write lock, like the vote writer's.
-    let t = now();
-    let (election, person, status) = stars_repo::nomination(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let e = election_run_by(&mut tx, &user, election).await?;
-    let minutes = stars_repo::service_minutes(&mut tx, person).await?;
-    let refusal = if status != "pending" {
-        Some(Msg::ErrAlreadyDecided)
-    } else if approve && t >= e.voting_start {
-        // The ballot is fixed once voting opens.
-        Some(Msg::ErrVotingOpened)
-    } else if t >= e.voting_end {
-        Some(Msg::ErrNotVoting)
-    } else if approve && minutes < e.min_service_hours * 60 {
-        Some(Msg::ErrBelowMinHours)
-    } else {
-        None
-    };
-    if let Some(msg) = refusal {
-        drop(tx);
-        return Err(ctx::refused(
-            &state,
-            &user,
-            "decide_nomination",
-            ("star_election", election),
-            None,
-            AppError::Conflict(msg),
-        )
-        .await);
-    }
-    if !stars_repo::decide(&mut tx, id, approve, (!reason.is_empty()).then_some(reason.as_str()), user.account_id, t)
-        .await?
-    {
-        return Err(AppError::Conflict(Msg::ErrAlreadyDecided));
-    }
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    let act = Act::new("decide_nomination", "nomination").on(id);
+    w.run(act, async |tx, out| {
+        let t = out.now;
+        let (election, person, status) = stars_repo::nomination(tx, id).await?.ok_or(AppError::NotFound)?;
+        let e = election_run_by(tx, &user, election).await?;
+        let minutes = stars_repo::service_minutes(tx, person).await?;
+        let refusal = if status != "pending" {
+            Some(Msg::ErrAlreadyDecided)
+        } else if approve && t >= e.voting_start {
+            // The ballot is fixed once voting opens.
+            Some(Msg::ErrVotingOpened)
+        } else if t >= e.voting_end {
+            Some(Msg::ErrNotVoting)
+        } else if approve && minutes < e.min_service_hours * 60 {
+            Some(Msg::ErrBelowMinHours)
+        } else {
+            None
+        };
+        if let Some(msg) = refusal {
+            return Err(AppError::Conflict(msg));
+        }
+        if !stars_repo::decide(tx, id, approve, (!reason.is_empty()).then_some(reason.as_str()), user.account_id, t)
+            .await?
+        {
+            return Err(AppError::Conflict(Msg::ErrAlreadyDecided));
+        }
+        out.audit(AuditEntry {
             action: if approve { "approve_nomination" } else { "reject_nomination" },
             object_kind: "nomination",
             object_id: Some(id),
@@ -514,13 +452,13 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
             after_json: Some(
                 serde_json::json!({ "status": if approve { "approved" } else { "rejected" } }).to_string(),
             ),
-            detail: reason,
+            detail: reason.clone(),
             ..Default::default()
-        },
-    )
+        });
+        out.publish(Topic::Election, Some(election));
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Election, Some(election));
     ctx::redirect_form("/admin/elections");
     Ok(())
 }

@@ -502,7 +502,8 @@ async fn once_voting_opens_only_a_later_close_is_accepted_and_every_change_is_au
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
         app.count("SELECT count(*) FROM audit_log WHERE object_kind = 'star_election' AND action IN ('open_voting', 'extend_voting') AND outcome = 'refused'").await,
-        3
+        4,
+        "the second opening, the earlier close, the stale version and the resident"
     );
     assert_eq!(
         app.count("SELECT count(*) FROM audit_log WHERE action = 'extend_voting' AND outcome = 'ok' AND before_json LIKE '%voting_end%'").await,

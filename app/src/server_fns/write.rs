@@ -1,0 +1,142 @@
+//! The one way a server function changes state.
+//!
+//! A server function that writes reads like this, and only the middle is its own:
+//!
+//! ```text
+//! let w = Writer::signed_in()?;              // who (401 when nobody)
+//! authorise what needs no database;          // 403 before anything is opened
+//! let form = NewThing::parse(...)?;          // every field error at once, nothing opened
+//! w.run(Act::new("do_thing", "thing").on(id), async |tx, out| {
+//!     rule checks on rows read under the lock, repo writes,
+//!     out.audit(entry); out.publish(topic, id);
+//!     Ok(value)
+//! }).await
+//! ```
+//!
+//! `run` opens `BEGIN IMMEDIATE` (so rows read in the body cannot change before the write),
+//! reads the clock under that lock (`out.now`), runs the body, writes the audit rows the body
+//! asked for, commits, and only then publishes the live events: a page never hears of a
+//! change that was rolled back. When the body refuses (any error but an internal one), the
+//! transaction is rolled back and the refusal gets its own audit row in its own transaction,
+//! named by the `Act`; an internal error is only logged, because its cause is ours, not the
+//! person's. Nothing else in the server-function layer opens a transaction.
+#![cfg(feature = "ssr")]
+
+use crate::error::AppError;
+use crate::live::Topic;
+use crate::repo::audit_repo::{self, AuditEntry};
+use crate::repo::{begin_immediate, now};
+use crate::session::SessionUser;
+use crate::state::AppState;
+use sqlx::SqliteConnection;
+
+use super::ctx;
+
+/// Who writes: the app's state and the signed-in account (none for the Open311 POST of an
+/// API client and for the background jobs, which audit themselves as the system).
+pub struct Writer {
+    pub state: AppState,
+    pub actor: Option<i64>,
+}
+
+impl Writer {
+    /// The signed-in person of this request, and their account as the actor.
+    pub fn signed_in() -> Result<(Writer, SessionUser), AppError> {
+        let state = ctx::state()?;
+        let user = ctx::require_user()?;
+        Ok((Writer { state, actor: Some(user.account_id) }, user))
+    }
+
+    /// Runs `body` inside one `BEGIN IMMEDIATE` transaction; see the module's text.
+    pub async fn run<T>(
+        &self,
+        act: Act,
+        body: impl AsyncFnOnce(&mut SqliteConnection, &mut Outcome) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut tx = begin_immediate(&self.state.pool).await?;
+        let mut out = Outcome { now: now(), audits: Vec::new(), events: Vec::new(), refusal: None };
+        match body(&mut tx, &mut out).await {
+            Ok(value) => {
+                for mut entry in out.audits {
+                    entry.actor_id = entry.actor_id.or(self.actor);
+                    audit_repo::record(&mut tx, entry).await?;
+                }
+                tx.commit().await?;
+                for (topic, id) in out.events {
+                    self.state.bus.publish(topic, id);
+                }
+                Ok(value)
+            }
+            Err(AppError::Internal) => Err(AppError::Internal),
+            Err(err) => {
+                drop(tx);
+                Err(self.refused(act, out.refusal, err).await)
+            }
+        }
+    }
+
+    /// The refusal's own audit row, after the request's transaction was rolled back.
+    async fn refused(&self, act: Act, detail: Option<String>, err: AppError) -> AppError {
+        let entry = AuditEntry {
+            actor_id: self.actor,
+            action: act.action,
+            object_kind: act.object,
+            object_id: act.id,
+            node_id: act.node,
+            refused: true,
+            detail: detail.unwrap_or_else(|| format!("{:?}", err.msg())),
+            ..Default::default()
+        };
+        ctx::refused_entry(&self.state, entry, err).await
+    }
+}
+
+/// What a write is, for the audit row of its refusal: the stable action name, the kind of
+/// object and, once known, its id and the grid node it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct Act {
+    pub action: &'static str,
+    pub object: &'static str,
+    pub id: Option<i64>,
+    pub node: Option<i64>,
+}
+
+impl Act {
+    pub fn new(action: &'static str, object: &'static str) -> Act {
+        Act { action, object, id: None, node: None }
+    }
+
+    pub fn on(self, id: i64) -> Act {
+        Act { id: Some(id), ..self }
+    }
+
+    pub fn at(self, node: i64) -> Act {
+        Act { node: Some(node), ..self }
+    }
+}
+
+/// What the body asks of the end of the write: audit rows (written before the commit, with
+/// the writer as actor unless the entry names one), live events (published after it), and
+/// a detail for the audit row should it refuse.
+pub struct Outcome {
+    /// The clock, read once the write lock was taken.
+    pub now: i64,
+    audits: Vec<AuditEntry<'static>>,
+    events: Vec<(Topic, Option<i64>)>,
+    refusal: Option<String>,
+}
+
+impl Outcome {
+    pub fn audit(&mut self, entry: AuditEntry<'static>) {
+        self.audits.push(entry);
+    }
+
+    pub fn publish(&mut self, topic: Topic, id: Option<i64>) {
+        self.events.push((topic, id));
+    }
+
+    /// Says more about the refusal that follows than its message does (counts, states).
+    pub fn refusal_detail(&mut self, detail: String) {
+        self.refusal = Some(detail);
+    }
+}
