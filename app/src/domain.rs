@@ -7,6 +7,7 @@ pub mod election;
 pub mod form_key;
 pub mod grid;
 pub mod matching;
+pub mod notice;
 pub mod order;
 pub mod pairing;
 pub mod password;

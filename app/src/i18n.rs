@@ -222,7 +222,6 @@ messages! {
     ErrTooManyTakes => ("接单太频繁了，请过一会儿再接（每小时最多10单）", "You have taken many orders in a short time; try again later (at most 10 an hour)"),
     ErrTakesPaused => ("今天接单后退单太多次，暂停接单到明天；有疑问请联系网格长", "You released too many orders today; taking orders is paused until tomorrow (ask your grid leader if unsure)"),
     ErrTooManyReleases => ("今天退单次数已达上限，请联系网格长处理这一单", "You have released as many orders as allowed today; ask the grid leader to reassign this one"),
-    TakeReleaseFlagNotice => ("今天已第3次接单后又退单，请留意是否有人借接单查看居民联系方式", " released an order after taking it for the third time today; please check that nobody takes orders only to read contacts"),
     ErrOrderChanged => ("订单状态已变化，请刷新后再试", "The order has changed; please reload and try again"),
     ErrOwnOrder => ("不能接自己发布的需求", "You cannot take your own order"),
     ErrNoProfilePlace => ("请先在社区登记您的微网格和楼栋", "Ask your community to register your micro-grid and building first"),
@@ -274,7 +273,6 @@ messages! {
     ContactAfterHold => ("开始服务后，或接单满10分钟后，这里会显示居民的姓名、房号和电话。", "The resident's name, room and phone appear here once you start the service, or 10 minutes after taking the order."),
     Requester => ("求助人", "Requester"),
     Taker => ("接单人", "Taken by"),
-    OrderCancelledNotice => ("居民取消了您接的需求，原因：", "The resident cancelled the order you took. Reason: "),
     CancelTakenHint => ("志愿者已接单，取消时请写明原因，我们会告诉志愿者。", "A volunteer has taken it: say why you cancel and we will tell them."),
     ContactTaker => ("联系接单志愿者", "Contact the volunteer"),
     CallVolunteer => ("打电话给志愿者", "Call the volunteer"),
@@ -311,7 +309,6 @@ messages! {
     ViewOrder => ("查看", "View"),
     Minutes => ("分钟", "min"),
     ErrNoSuchVolunteer => ("请选择本社区的志愿者", "Choose a volunteer of this community"),
-    DispatchedToYou => ("网格长给您指派了一个需求", "Your grid leader dispatched an order to you"),
     LeaderQueue => ("待处理：上门查看、紧急探访、超时未接单", "To do: welfare checks, visit emergencies, orders not taken"),
     HelpOrderPlaced => ("已记录走访，并为老人发布了一条紧急需求，网格长已收到通知，附近志愿者可以接单。", "Visit logged; an urgent need was posted for the elder, the grid leader was told, and nearby volunteers can take it."),
     SeeTheOrder => ("查看这条需求", "See the need"),
@@ -330,7 +327,6 @@ messages! {
     Decline => ("婉拒", "Decline"),
     TakenViaOffer => ("居民预约了这位志愿者的「我帮忙」服务", "Booked by the resident from this volunteer's offer"),
     TakenViaDispatch => ("志愿者接受了网格长的指派", "The volunteer accepted the grid leader's dispatch"),
-    OfferBooked => ("有居民预约了您的服务", "A resident booked your offer"),
     OffersTitle => ("我帮忙：志愿者服务", "I can help: volunteers' offers"),
     NoOffers => ("本社区还没有志愿者发布服务", "No offers in this community yet"),
     Book => ("预约", "Book"),
@@ -661,10 +657,8 @@ messages! {
     ErrWelfareChanged => ("这个请求已被其他人处理，请刷新后查看", "Someone else already handled this request; reload to see it"),
     VisitHelpOrderTitle => ("探访发现独居老人需要帮助", "An elder living alone needs help (found on a visit)"),
     VisitHelpOrderDescription => ("网格员走访时发现老人需要帮助，接单后请先联系网格员了解情况。", "Found on a grid staff visit. After taking the order, call the grid staff first for the details."),
-    ElderEmergencyNotice => ("紧急：探访发现独居老人情况紧急，请立即处置", "Emergency: a visit found an elder in urgent need; act now"),
     WelfareTriage => ("待分拣", "To sort"),
     ErrWelfarePlaceUnknown => ("没找到这个地址，请写上小区名和楼号（如：幸福锦园4号楼），或从社区或驿站给的链接打开本页", "We could not find this address: write the estate and building (e.g. Xingfu Jinyuan building 4), or open this page from the link your community or station gave you"),
-    WelfareCheckNotice => ("有家属请求上门查看独居老人，请尽快处理", "A relative asked for a welfare check on an elder; please go soon"),
     ElderEmergencies => ("紧急：老人探访", "Emergencies found on elder visits"),
     WelfareChecks => ("家属请求上门查看", "Welfare checks asked for by relatives"),
     WelfareGoing => ("我去看看", "I'll go"),
@@ -910,6 +904,59 @@ messages! {
     AuditFieldSharesPhone => ("向下单居民显示手机号", "Shows their phone to requesters"),
 }
 
+// The words of notices (`domain::notice`), put together on the server in the reader's
+// language when a notice is shown; like the audit words, they stay out of the WASM.
+#[cfg(feature = "ssr")]
+messages! {
+    /// A notice's words; `{…}` are its arguments.
+    NoticeMsg;
+    NoticeDispatch => ("网格长给您指派了一个需求", "Your grid leader dispatched an order to you"),
+    NoticeOfferBooked => ("有居民预约了您的服务", "A resident booked your offer"),
+    NoticeOrderCancelled => ("居民取消了您接的需求，原因：{reason}", "The resident cancelled the order you took. Reason: {reason}"),
+    NoticeTakeReleaseFlagged => ("{volunteer}今天已第3次接单后又退单，请留意是否有人借接单查看居民联系方式", "{volunteer} released an order after taking it for the third time today; please check that nobody takes orders only to read contacts"),
+    NoticeSentimentDispatch => ("民情派遣：{excerpt}", "A 民情 item was dispatched to you: {excerpt}"),
+    NoticeSentimentClosed => ("您反映的问题已办结，请确认是否解决：{excerpt}", "The problem you reported was closed; please say whether it is solved: {excerpt}"),
+    NoticeSentimentEscalation1 => ("民情超期督办：{excerpt}", "Overdue 民情 item, sent up to you: {excerpt}"),
+    NoticeSentimentEscalation2 => ("民情超期督办（社区）：{excerpt}", "Overdue 民情 item, sent up to the community: {excerpt}"),
+    NoticeElderEmergency => ("紧急：探访发现独居老人情况紧急，请立即处置", "Emergency: a visit found an elder in urgent need; act now"),
+    NoticeWelfareCheck => ("有家属请求上门查看独居老人，请尽快处理", "A relative asked for a welfare check on an elder; please go soon"),
+}
+
+/// A stored notice in the reader's language. A notice written before notices had kinds
+/// keeps its sentence (argument `text`); one this version cannot read says so.
+#[cfg(feature = "ssr")]
+pub fn notice_text(kind: &str, args_json: &str, locale: Locale) -> String {
+    use crate::domain::notice::Notice;
+    let Some(notice) = Notice::parse(kind, args_json) else {
+        return serde_json::from_str::<serde_json::Value>(args_json)
+            .ok()
+            .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(String::from))
+            .unwrap_or_else(|| kind.to_string());
+    };
+    let words = |m: NoticeMsg| m.text(locale).to_string();
+    match notice {
+        Notice::DispatchedToYou { .. } => words(NoticeMsg::NoticeDispatch),
+        Notice::OfferBooked { .. } => words(NoticeMsg::NoticeOfferBooked),
+        Notice::OrderCancelled { reason, .. } => words(NoticeMsg::NoticeOrderCancelled).replace("{reason}", &reason),
+        Notice::TakeReleaseFlagged { volunteer } => {
+            words(NoticeMsg::NoticeTakeReleaseFlagged).replace("{volunteer}", &volunteer)
+        }
+        Notice::SentimentDispatch { excerpt, .. } => {
+            words(NoticeMsg::NoticeSentimentDispatch).replace("{excerpt}", &excerpt)
+        }
+        Notice::SentimentClosed { excerpt, .. } => {
+            words(NoticeMsg::NoticeSentimentClosed).replace("{excerpt}", &excerpt)
+        }
+        Notice::SentimentEscalation { level, excerpt, .. } => {
+            let m =
+                if level >= 2 { NoticeMsg::NoticeSentimentEscalation2 } else { NoticeMsg::NoticeSentimentEscalation1 };
+            words(m).replace("{excerpt}", &excerpt)
+        }
+        Notice::ElderEmergency => words(NoticeMsg::NoticeElderEmergency),
+        Notice::WelfareCheck => words(NoticeMsg::NoticeWelfareCheck),
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl Msg {
     /// The message named `key` (its variant's name), for a message stored as a key.
@@ -1153,5 +1200,27 @@ mod tests {
         assert_eq!(age_text(Locale::Zh, 300), "5分钟前");
         assert_eq!(age_text(Locale::En, 7200), "2 h ago");
         assert_eq!(age_text(Locale::En, 3 * 86_400), "3 d ago");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_stored_notice_reads_in_the_readers_language_with_its_arguments() {
+        use crate::domain::notice::Notice;
+        let n = Notice::OrderCancelled { order: 4, reason: "家里人来了".into() };
+        assert_eq!(notice_text(n.kind(), &n.args_json(), Locale::Zh), "居民取消了您接的需求，原因：家里人来了");
+        assert_eq!(
+            notice_text(n.kind(), &n.args_json(), Locale::En),
+            "The resident cancelled the order you took. Reason: 家里人来了"
+        );
+        let up = Notice::SentimentEscalation { item: 1, level: 2, excerpt: "消防栓漏水".into() };
+        assert_eq!(notice_text(up.kind(), &up.args_json(), Locale::Zh), "民情超期督办（社区）：消防栓漏水");
+        // Written before notices had kinds and arguments: the sentence as it was stored.
+        assert_eq!(
+            notice_text("dispatch", r#"{"text":"网格长给您指派了一个需求"}"#, Locale::En),
+            "网格长给您指派了一个需求"
+        );
+        for m in NoticeMsg::ALL {
+            assert!(!m.text(Locale::Zh).is_empty() && !m.text(Locale::En).is_empty(), "{m:?}");
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod db;
 pub mod elders_repo;
 pub mod form_keys_repo;
 pub mod grid_repo;
+pub mod notices_repo;
 pub mod open311_repo;
 pub mod orders_repo;
 pub mod pairings_repo;

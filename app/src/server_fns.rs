@@ -137,29 +137,6 @@ pub(crate) mod ctx {
         }
     }
 
-    /// Records a refused request in the audit log (its own transaction, after the
-    /// request's own was rolled back) and hands the error back to be answered.
-    pub async fn refused(
-        state: &AppState,
-        user: &SessionUser,
-        action: &'static str,
-        object: (&'static str, i64),
-        node_id: Option<i64>,
-        err: AppError,
-    ) -> AppError {
-        let entry = crate::repo::audit_repo::AuditEntry {
-            actor_id: Some(user.account_id),
-            action,
-            object_kind: object.0,
-            object_id: Some(object.1),
-            node_id,
-            refused: true,
-            detail: format!("{:?}", err.msg()),
-            ..Default::default()
-        };
-        refused_entry(state, entry, err).await
-    }
-
     /// Writes `entry` (a refusal) alone and marks the response as audited, so the error
     /// middleware does not write a second row.
     pub async fn refused_entry(

@@ -70,10 +70,12 @@ impl Application {
                  (password from GRIDSTATION_ADMIN_PASSWORD), or start with GRIDSTATION_DEMO=1 for the demo city"
             );
         }
-        if let Err(err) = app::server_fns::pairings::run_schedules(&pool, app::repo::now()).await {
+        let state = AppState::new(pool, config.settings.clone());
+        // This week's paired orders exist before the first page is served; failures are
+        // logged and retried by the periodic run.
+        if let Err(err) = app::jobs::run_schedules(&state, app::repo::now()).await {
             tracing::error!(%err, "pairing schedules failed; retrying in the background");
         }
-        let state = AppState::new(pool, config.settings.clone());
         let mut leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
         // cargo-leptos writes the asset hashes beside the binary when it hashed the names
         // (`hash-files` in Cargo.toml); the page then links the hashed files.
@@ -91,78 +93,23 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves; escalates overdue orders in the background.
+    /// Serves until `shutdown` resolves; runs the periodic jobs (`app::jobs`) in the background.
     pub async fn run_until_stopped(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let escalator = tokio::spawn(escalate_every(self.state.clone(), std::time::Duration::from_secs(30)));
+        let jobs = tokio::spawn(app::jobs::every(self.state.clone(), std::time::Duration::from_secs(30)));
         let backups = self.backup.map(|b| {
             tracing::info!(dir = %b.dir.display(), minutes = b.every.as_secs() / 60, keep = b.keep, "scheduled backups on");
             tokio::spawn(backup::every(self.state.pool.clone(), b.dir, b.every, b.keep))
         });
         let served = conn::serve(self.listener, self.router, shutdown).await;
-        escalator.abort();
+        jobs.abort();
         if let Some(backups) = backups {
             backups.abort();
         }
         served
     }
-}
-
-/// Marks open orders that nobody took within their community's limit as escalated, so
-/// they appear in the grid leader's queue, and tells every open board.
-async fn escalate_every(state: AppState, period: std::time::Duration) {
-    let mut tick = tokio::time::interval(period);
-    loop {
-        tick.tick().await;
-        match app::server_fns::pairings::run_schedules(&state.pool, app::repo::now()).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(orders = n, "created paired orders");
-                state.bus.publish(app::live::Topic::Orders, None);
-            }
-            Err(err) => tracing::error!(%err, "pairing schedules failed"),
-        }
-        if let Err(err) = app::server_fns::elections::close_elections(&state).await {
-            tracing::error!(%err, "closing elections failed");
-        }
-        match app::server_fns::sentiment::escalate_items(&state.pool, app::repo::now()).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(items = n, "escalated overdue 民情 items (督办)");
-                state.bus.publish(app::live::Topic::Sentiment, None);
-            }
-            Err(err) => tracing::error!(%err, "民情 escalation failed"),
-        }
-        if let Err(err) = purge_sessions(&state).await {
-            tracing::error!(%err, "purging ended sessions failed");
-        }
-        match escalate_once(&state).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(orders = n, "escalated overdue orders");
-                state.bus.publish(app::live::Topic::Orders, None);
-            }
-            Err(err) => tracing::error!(%err, "escalation failed"),
-        }
-    }
-}
-
-/// Deletes sessions past their idle or absolute limit (they are refused anyway).
-async fn purge_sessions(state: &AppState) -> Result<u64, sqlx::Error> {
-    let idle = state.settings.session_idle.as_secs() as i64;
-    let mut tx = app::repo::begin_immediate(&state.pool).await?;
-    let n = app::repo::sessions_repo::delete_expired(&mut tx, app::repo::now(), idle).await?;
-    tx.commit().await?;
-    Ok(n)
-}
-
-pub async fn escalate_once(state: &AppState) -> Result<u64, sqlx::Error> {
-    let mut tx = app::repo::begin_immediate(&state.pool).await?;
-    let n = app::repo::orders_repo::escalate_overdue(&mut tx, app::repo::now()).await?;
-    tx.commit().await?;
-    Ok(n)
 }
 
 /// The whole HTTP surface: pages, server functions, the live channel, health, assets.

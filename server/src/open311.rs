@@ -6,10 +6,12 @@
 use app::domain::privacy::{mask_name, mask_phone};
 use app::domain::sentiment::{Category, HandlerKind, Kind, Stage};
 use app::domain::time::{format_local_date, parse_local_date};
+use app::error::AppError;
 use app::i18n::{category_label, stage_label, Locale, Msg};
 use app::repo::open311_repo::{self as repo, KeyRow, RequestFilter, RequestRow};
 use app::repo::sentiment_repo::{self, NewItem};
-use app::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now};
+use app::repo::{audit_repo::AuditEntry, now};
+use app::server_fns::write::{Act, Writer};
 use app::state::AppState;
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Form, Path, Query, State};
@@ -47,10 +49,29 @@ impl Open311Error {
 
     fn unavailable(err: sqlx::Error) -> Self {
         tracing::error!(%err, "open311: database error");
+        Self::busy()
+    }
+
+    /// The answer when the database failed; the cause goes to the log only.
+    fn busy() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "暂时无法处理，请稍后重试 (temporarily unavailable, try again later)",
         )
+    }
+}
+
+/// A write the spine refused or could not finish, answered the GeoReport way (an internal
+/// error was logged where it happened).
+impl From<AppError> for Open311Error {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::Internal => Self::busy(),
+            err => Self::new(
+                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST),
+                err.message(Locale::Zh),
+            ),
+        }
     }
 }
 
@@ -522,28 +543,19 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
         ))
     };
 
-    let t = now();
-    let mut tx = begin_immediate(&state.pool).await.map_err(Open311Error::unavailable)?;
-    let node = resolve_address(&mut tx, &key.node_code, address).await?.ok_or_else(outside)?;
-    let place = sentiment_repo::place(&mut tx, node).await.map_err(Open311Error::unavailable)?.ok_or_else(outside)?;
-    if !app::domain::grid::is_within(&place.micro_grid_code, &key.node_code) {
-        return Err(outside());
-    }
-    let kind = if category == Category::Dispute { Kind::Dispute } else { Kind::Report };
-    let new = NewItem {
-        kind: kind.as_str(),
-        category: category.as_str(),
-        place: &place,
-        place_note: "",
-        description: &description,
-        reporter_id: None,
-        stage: Stage::Reported.as_str(),
-        source: "open311",
-        parties: &[],
-        checks: &[],
-        now: t,
+    // An address that names no building or unit of the key's area is a bad field like the
+    // others: refused before the write, with nothing audited.
+    let place = {
+        let mut conn = state.pool.acquire().await.map_err(Open311Error::unavailable)?;
+        let node = resolve_address(&mut conn, &key.node_code, address).await?.ok_or_else(outside)?;
+        let place =
+            sentiment_repo::place(&mut conn, node).await.map_err(Open311Error::unavailable)?.ok_or_else(outside)?;
+        if !app::domain::grid::is_within(&place.micro_grid_code, &key.node_code) {
+            return Err(outside());
+        }
+        place
     };
-    let id = sentiment_repo::insert(&mut tx, &new, None).await.map_err(Open311Error::unavailable)?;
+    let kind = if category == Category::Dispute { Kind::Dispute } else { Kind::Report };
     // Who to call back, for grid staff: on the item's timeline, never in the audit log.
     let contact = [
         (!name.is_empty()).then(|| format!("联系人 {name}")),
@@ -558,37 +570,50 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
         note.push('；');
         note.push_str(&contact.join("，"));
     }
-    let stage = Stage::Reported.as_str();
-    sentiment_repo::add_line(&mut tx, id, Some(stage), stage, None, &note, "follow_up", t)
-        .await
-        .map_err(Open311Error::unavailable)?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: None,
-            action: "open311_request",
-            object_kind: "sentiment_item",
-            object_id: Some(id),
-            node_id: Some(place.micro_grid_id),
-            after_json: Some(
-                serde_json::json!({
-                    "kind": kind.as_str(), "category": category.as_str(), "stage": stage, "source": "open311",
-                    "api_key_id": key.id,
-                })
-                .to_string(),
-            ),
-            detail: format!(
-                "Open311 {}{}",
-                key.label,
-                if phone.is_empty() { String::new() } else { format!("；电话 {}", mask_phone(&phone)) }
-            ),
-            ..Default::default()
-        },
-    )
-    .await
-    .map_err(Open311Error::unavailable)?;
-    tx.commit().await.map_err(Open311Error::unavailable)?;
-    state.bus.publish(app::live::Topic::Sentiment, Some(id));
+    // The API client writes on behalf of the admin who issued its key.
+    let w = Writer { state: state.clone(), actor: key.created_by };
+    let act = Act::new("open311_request", "sentiment_item").at(place.micro_grid_id);
+    let id = w
+        .run(act, async |tx, out| {
+            let stage = Stage::Reported.as_str();
+            let new = NewItem {
+                kind: kind.as_str(),
+                category: category.as_str(),
+                place: &place,
+                place_note: "",
+                description: &description,
+                reporter_id: None,
+                stage,
+                source: "open311",
+                parties: &[],
+                checks: &[],
+                now: out.now,
+            };
+            let id = sentiment_repo::insert(tx, &new, None).await?;
+            sentiment_repo::add_line(tx, id, Some(stage), stage, None, &note, "follow_up", out.now).await?;
+            out.audit(AuditEntry {
+                action: "open311_request",
+                object_kind: "sentiment_item",
+                object_id: Some(id),
+                node_id: Some(place.micro_grid_id),
+                after_json: Some(
+                    serde_json::json!({
+                        "kind": kind.as_str(), "category": category.as_str(), "stage": stage, "source": "open311",
+                        "api_key_id": key.id,
+                    })
+                    .to_string(),
+                ),
+                detail: format!(
+                    "Open311 {}{}",
+                    key.label,
+                    if phone.is_empty() { String::new() } else { format!("；电话 {}", mask_phone(&phone)) }
+                ),
+                ..Default::default()
+            });
+            out.publish(app::live::Topic::Sentiment, Some(id));
+            Ok(id)
+        })
+        .await?;
     Ok(Created {
         service_request_id: id.to_string(),
         service_notice: Msg::Open311Received.text(Locale::Zh).to_string(),

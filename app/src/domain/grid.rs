@@ -261,6 +261,12 @@ pub fn community_prefix(code: &str) -> &str {
     code.get(..len).unwrap_or(code)
 }
 
+/// Whether two nodes lie in the same community: orders, offers, dispatches and pairings
+/// stay within one.
+pub fn same_community(a: &str, b: &str) -> bool {
+    community_prefix(a) == community_prefix(b)
+}
+
 #[cfg(test)]
 mod prefix_tests {
     use super::*;
@@ -269,6 +275,12 @@ mod prefix_tests {
     fn the_community_prefix_is_the_first_twelve_digits() {
         assert_eq!(community_prefix("32060200100301204"), "320602001003");
         assert_eq!(community_prefix("320602001"), "320602001");
+    }
+
+    #[test]
+    fn nodes_share_a_community_by_its_prefix() {
+        assert!(same_community("32060200100301204", "320602001003"));
+        assert!(!same_community("32060200100301204", "32060200100401204"));
     }
 }
 

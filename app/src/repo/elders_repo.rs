@@ -267,26 +267,6 @@ pub async fn set_heat_alert(
     Ok(())
 }
 
-/// One in-app notice per account.
-pub async fn notify_accounts(
-    conn: &mut SqliteConnection,
-    accounts: &[i64],
-    kind: &str,
-    body: &str,
-    link: &str,
-) -> Result<(), sqlx::Error> {
-    for account in accounts {
-        sqlx::query("INSERT INTO notifications (account_id, kind, body, link) VALUES (?, ?, ?, ?)")
-            .bind(account)
-            .bind(kind)
-            .bind(body)
-            .bind(link)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
 /// The subdistrict an address typed in free text most likely lies in, when its building is
 /// not in the grid: the one whose buildings' estate names ("幸福锦园" of "幸福锦园4号楼")
 /// appear in the text, the longest such name deciding. None when no estate or more than

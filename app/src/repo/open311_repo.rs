@@ -33,10 +33,12 @@ pub struct KeyRow {
     pub revoked_at: Option<i64>,
     /// The SHA-256 of the key (the key itself is never stored).
     pub key_hash: String,
+    /// The admin who issued it (none for keys made outside the app, or once the account is gone).
+    pub created_by: Option<i64>,
 }
 
 const KEY_COLUMNS: &str = "k.id, k.label, k.node_id, n.code AS node_code, n.name AS node_name, k.created_at,
-    k.revoked_at, k.key_hash FROM api_keys k JOIN grid_nodes n ON n.id = k.node_id";
+    k.revoked_at, k.key_hash, k.created_by FROM api_keys k JOIN grid_nodes n ON n.id = k.node_id";
 
 pub async fn key(conn: &mut SqliteConnection, id: i64) -> Result<Option<KeyRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {KEY_COLUMNS} WHERE k.id = ?")))

@@ -524,25 +524,6 @@ pub async fn dispatches_for(
     Ok(rows.into_iter().map(|r| (r.dispatch_id, r.order)).collect())
 }
 
-pub async fn notify(
-    conn: &mut SqliteConnection,
-    person_id: i64,
-    kind: &str,
-    body: &str,
-    link: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO notifications (account_id, kind, body, link) SELECT id, ?, ?, ? FROM accounts WHERE person_id = ?",
-    )
-    .bind(kind)
-    .bind(body)
-    .bind(link)
-    .bind(person_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// An offer (我帮忙) with its volunteer.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OfferRow {

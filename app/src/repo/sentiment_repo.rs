@@ -552,23 +552,6 @@ pub async fn staff_over(conn: &mut SqliteConnection, code: &str, roles: &[&str])
     Ok(out)
 }
 
-pub async fn notify_account(
-    conn: &mut SqliteConnection,
-    account: i64,
-    kind: &str,
-    body: &str,
-    link: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO notifications (account_id, kind, body, link) VALUES (?, ?, ?, ?)")
-        .bind(account)
-        .bind(kind)
-        .bind(body)
-        .bind(link)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// Volunteers who can be named as handlers in an area: (account id, name).
 pub async fn volunteers_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(

@@ -7,12 +7,14 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
     crate::auth as a,
     crate::domain::password,
     crate::domain::privacy::mask_phone,
     crate::error::FieldError,
     crate::i18n::Msg,
-    crate::repo::{accounts_repo, audit_repo, audit_repo::AuditEntry, begin_immediate, now, sessions_repo},
+    crate::repo::{accounts_repo, audit_repo::AuditEntry, sessions_repo},
+    crate::session::SessionUser,
     std::time::Duration,
 };
 
@@ -43,13 +45,31 @@ pub fn password_msg(e: password::PasswordError) -> Msg {
     }
 }
 
+/// Free text that must be given: `ErrRequired` when empty, else as [`ctx::field_text`]
+/// with at most `max` characters (`ErrTooLong`).
+#[cfg(feature = "ssr")]
+pub fn required_text(value: &str, field: &str, max: usize) -> Result<String, AppError> {
+    if value.trim().is_empty() {
+        return Err(AppError::field(field, Msg::ErrRequired));
+    }
+    ctx::field_text(value, field, 1..=max, Msg::ErrTooLong)
+}
+
+/// Whether `user` may change `account`, which is tied to the places `codes` (home and
+/// roles): never their own, and only when every one of them lies in their area. An account
+/// tied to no place is no admin's: `all` of nothing must not pass.
+#[cfg(feature = "ssr")]
+fn may_change(user: &SessionUser, account: i64, codes: &[String]) -> bool {
+    account != user.account_id && !codes.is_empty() && codes.iter().all(|c| user.administers(c))
+}
+
 /// Changes the signed-in person's password. The current one must be given (and counts
 /// against the sign-in limit); every session of the account ends, and this browser gets
 /// a fresh one so the person stays signed in here.
 #[server(endpoint = "change_password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
+    let state = &w.state;
     let parts = ctx::parts()?;
     let ip = a::client_ip(&parts);
     if current_password.is_empty() || current_password.len() > 1024 {
@@ -70,37 +90,36 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         accounts_repo::password_hash(&mut conn, user.account_id).await?
     };
     let Some(stored) = stored else { return Err(AppError::Unauthorized) };
+    let act = Act::new("password_change_refused", "account").on(user.account_id);
+    // The slow hashes run before the write lock is taken; a wrong current password (someone
+    // may be guessing) is a refusal of the write like any other, audited by it.
     if !a::verify_password(current_password, stored.clone()).await {
-        let err = AppError::field("current_password", Msg::ErrWrongPassword);
-        ctx::refused(&state, &user, "password_change_refused", ("account", user.account_id), None, err.clone()).await;
-        return Err(err);
+        return w.run(act, async |_, _| Err(AppError::field("current_password", Msg::ErrWrongPassword))).await;
     }
     let new_hash = a::hash_password(new_password).await?;
-    let now = now();
     let absolute = state.settings.session_absolute.as_secs() as i64;
     let token = a::new_token();
-    let mut tx = begin_immediate(&state.pool).await?;
-    // Conditional on the hash verified above: a concurrent change wins once.
-    if !accounts_repo::set_password(&mut tx, user.account_id, &stored, &new_hash, now).await? {
-        return Err(AppError::Conflict(Msg::ErrItemChanged));
-    }
-    let ended = sessions_repo::delete_for_account(&mut tx, user.account_id).await?;
     let agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    sessions_repo::create(&mut tx, &a::token_hash(&token), user.account_id, now, now + absolute, agent).await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: "password_changed",
-            object_kind: "account",
-            object_id: Some(user.account_id),
-            detail: format!("{ended} sessions ended"),
-            ip: Some(ip),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let ended = w
+        .run(act, async |tx, out| {
+            // Conditional on the hash verified above: a concurrent change wins once.
+            if !accounts_repo::set_password(tx, user.account_id, &stored, &new_hash, out.now).await? {
+                return Err(AppError::Conflict(Msg::ErrItemChanged));
+            }
+            let ended = sessions_repo::delete_for_account(tx, user.account_id).await?;
+            sessions_repo::create(tx, &a::token_hash(&token), user.account_id, out.now, out.now + absolute, agent)
+                .await?;
+            out.audit(AuditEntry {
+                action: "password_changed",
+                object_kind: "account",
+                object_id: Some(user.account_id),
+                detail: format!("{ended} sessions ended"),
+                ip: Some(ip),
+                ..Default::default()
+            });
+            Ok(ended)
+        })
+        .await?;
     state.limiter.reset(&key);
     ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, ctx::secure_cookies()));
     tracing::info!(account = user.account_id, ended, "password changed; other sessions ended");
@@ -116,23 +135,20 @@ pub async fn account_search(query: String) -> Result<Vec<AccountLine>, AppError>
     if !user.is_area_admin() {
         return Err(AppError::Forbidden);
     }
-    let query = query.trim();
+    let query = ctx::field_text(&query, "query", 0..=40, Msg::ErrTooLong)?;
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    if query.chars().count() > 40 {
-        return Err(AppError::field("query", Msg::ErrTooLong));
-    }
     let mut lines: Vec<AccountLine> = Vec::new();
     for scope in user.area_admin_scopes() {
-        for row in accounts_repo::search_in_area(&state.pool, &scope.node_code, query).await? {
+        for row in accounts_repo::search_in_area(&state.pool, &scope.node_code, &query).await? {
             if lines.iter().any(|l| l.account_id == row.account_id) {
                 continue;
             }
             let mut conn = state.pool.acquire().await?;
             let codes = accounts_repo::tied_codes(&mut conn, row.account_id).await?;
             drop(conn);
-            let may_change = row.account_id != user.account_id && codes.iter().all(|c| user.administers(c));
+            let may_change = may_change(&user, row.account_id, &codes);
             let units = match row.micro_grid_id {
                 Some(micro) if may_change && !row.verified => accounts_repo::units_of(&state.pool, micro).await?,
                 _ => Vec::new(),
@@ -157,60 +173,46 @@ pub async fn account_search(query: String) -> Result<Vec<AccountLine>, AppError>
 /// Disabling ends all its sessions at once.
 #[server(endpoint = "set_account_disabled")]
 pub async fn set_account_disabled(account: i64, disabled: String, reason: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let disabled = match disabled.as_str() {
         "1" => true,
         "0" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let reason = reason.trim().to_string();
+    let reason = ctx::field_text(&reason, "reason", 0..=200, Msg::ErrTooLong)?;
     if disabled && reason.is_empty() {
         return Err(AppError::field("reason", Msg::ErrRequired));
     }
-    if reason.chars().count() > 200 {
-        return Err(AppError::field("reason", Msg::ErrTooLong));
-    }
-    if !user.is_area_admin() {
-        return Err(ctx::refused(
-            &state,
-            &user,
-            "account_disable_refused",
-            ("account", account),
-            None,
-            AppError::Forbidden,
-        )
-        .await);
-    }
-    let mut tx = begin_immediate(&state.pool).await?;
-    let codes = accounts_repo::tied_codes(&mut tx, account).await?;
-    let exists = !codes.is_empty() || accounts_repo::password_hash(&mut tx, account).await?.is_some();
-    if !exists {
-        return Err(AppError::NotFound);
-    }
-    // An account tied to no area (no home, no role) is no admin's: `all` of nothing must not pass.
-    if account == user.account_id || codes.is_empty() || !codes.iter().all(|c| user.administers(c)) {
-        drop(tx);
-        let err = AppError::Forbidden;
-        return Err(ctx::refused(&state, &user, "account_disable_refused", ("account", account), None, err).await);
-    }
-    if !accounts_repo::set_disabled(&mut tx, account, disabled, now()).await? {
-        return Err(AppError::Conflict(Msg::ErrItemChanged));
-    }
-    let ended = if disabled { sessions_repo::delete_for_account(&mut tx, account).await? } else { 0 };
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: if disabled { "account_disabled" } else { "account_enabled" },
-            object_kind: "account",
-            object_id: Some(account),
-            detail: format!("{reason} ({ended} sessions ended)"),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let act = Act::new("account_disable_refused", "account").on(account);
+    let ended = w
+        .run(act, async |tx, out| {
+            // Checked under the spine, though it needs no row: a refused try on an account
+            // is audited on that account.
+            if !user.is_area_admin() {
+                return Err(AppError::Forbidden);
+            }
+            let codes = accounts_repo::tied_codes(tx, account).await?;
+            let exists = !codes.is_empty() || accounts_repo::password_hash(tx, account).await?.is_some();
+            if !exists {
+                return Err(AppError::NotFound);
+            }
+            if !may_change(&user, account, &codes) {
+                return Err(AppError::Forbidden);
+            }
+            if !accounts_repo::set_disabled(tx, account, disabled, out.now).await? {
+                return Err(AppError::Conflict(Msg::ErrItemChanged));
+            }
+            let ended = if disabled { sessions_repo::delete_for_account(tx, account).await? } else { 0 };
+            out.audit(AuditEntry {
+                action: if disabled { "account_disabled" } else { "account_enabled" },
+                object_kind: "account",
+                object_id: Some(account),
+                detail: format!("{reason} ({ended} sessions ended)"),
+                ..Default::default()
+            });
+            Ok(ended)
+        })
+        .await?;
     tracing::info!(account, disabled, ended, by = user.account_id, "account state changed");
     ctx::redirect_form("/admin/accounts");
     Ok(())
@@ -222,47 +224,42 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
 /// their own; audited with the household before and after.
 #[server(endpoint = "verify_resident")]
 pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let room = room.trim().to_string();
-    if room.is_empty() {
-        return Err(AppError::field("room", Msg::ErrRequired));
-    }
-    if room.chars().count() > 20 {
-        return Err(AppError::field("room", Msg::ErrTooLong));
-    }
-    if crate::domain::text::has_control(&room) {
-        return Err(AppError::field("room", Msg::ErrControlChars));
-    }
-    let object = ("account", account);
-    if !user.is_area_admin() {
-        return Err(ctx::refused(&state, &user, "verify_resident", object, None, AppError::Forbidden).await);
-    }
-    let t = now();
-    let mut tx = begin_immediate(&state.pool).await?;
-    let Some((home, household_before, verified)) = accounts_repo::home_of(&mut tx, account).await? else {
-        return Err(AppError::NotFound);
+    let (w, user) = Writer::signed_in()?;
+    let room = required_text(&room, "room", 20)?;
+    // A refusal is filed under the person's micro-grid, so that the admins of that area
+    // see it in their log. Read before the lock, it only labels the audit row; the rules
+    // below read the home again under it.
+    let home = {
+        let mut conn = w.state.pool.acquire().await?;
+        accounts_repo::home_of(&mut conn, account).await?.and_then(|(home, _, _)| home)
     };
-    let codes = accounts_repo::tied_codes(&mut tx, account).await?;
-    if account == user.account_id || codes.is_empty() || !codes.iter().all(|c| user.administers(c)) {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "verify_resident", object, home, AppError::Forbidden).await);
-    }
-    if verified {
-        return Err(AppError::Conflict(Msg::ErrItemChanged));
-    }
-    // The household must be in the person's own micro-grid (and so in this admin's area).
-    let place = accounts_repo::household_at(&mut tx, unit, &room)
-        .await?
-        .filter(|p| Some(p.micro_grid_id) == home && user.administers(&p.micro_grid_code))
-        .ok_or_else(|| AppError::field("room", Msg::ErrNoSuchHousehold))?;
-    if !accounts_repo::verify(&mut tx, account, &place, user.account_id, t).await? {
-        return Err(AppError::Conflict(Msg::ErrItemChanged));
-    }
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    let act = Act::new("verify_resident", "account").on(account);
+    let act = home.map_or(act, |home| act.at(home));
+    w.run(act, async |tx, out| {
+        // Checked under the spine, though it needs no row: a refused try on an account is
+        // audited on that account.
+        if !user.is_area_admin() {
+            return Err(AppError::Forbidden);
+        }
+        let Some((home, household_before, verified)) = accounts_repo::home_of(tx, account).await? else {
+            return Err(AppError::NotFound);
+        };
+        let codes = accounts_repo::tied_codes(tx, account).await?;
+        if !may_change(&user, account, &codes) {
+            return Err(AppError::Forbidden);
+        }
+        if verified {
+            return Err(AppError::Conflict(Msg::ErrItemChanged));
+        }
+        // The household must be in the person's own micro-grid (and so in this admin's area).
+        let place = accounts_repo::household_at(tx, unit, &room)
+            .await?
+            .filter(|p| Some(p.micro_grid_id) == home && user.administers(&p.micro_grid_code))
+            .ok_or_else(|| AppError::field("room", Msg::ErrNoSuchHousehold))?;
+        if !accounts_repo::verify(tx, account, &place, user.account_id, out.now).await? {
+            return Err(AppError::Conflict(Msg::ErrItemChanged));
+        }
+        out.audit(AuditEntry {
             action: "verify_resident",
             object_kind: "account",
             object_id: Some(account),
@@ -273,10 +270,10 @@ pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<()
                     .to_string(),
             ),
             ..Default::default()
-        },
-    )
+        });
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
     tracing::info!(account, by = user.account_id, "resident verified");
     ctx::redirect_form("/admin/accounts");
     Ok(())

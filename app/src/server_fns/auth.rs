@@ -5,11 +5,12 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
     crate::auth as a,
     crate::domain::{password, phone::PhoneNumber},
     crate::error::FieldError,
     crate::i18n::Msg,
-    crate::repo::{accounts_repo, audit_repo, audit_repo::AuditEntry, begin_immediate, sessions_repo},
+    crate::repo::{accounts_repo, audit_repo::AuditEntry, sessions_repo},
     std::time::Duration,
 };
 
@@ -20,7 +21,9 @@ const LOGIN_SLOWDOWN: Duration = Duration::from_secs(2);
 /// Signs in with a mainland mobile number and password.
 #[server(endpoint = "login")]
 pub async fn login(phone: String, password: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
+    // Nobody is signed in yet: each audit row names the account it is about.
+    let w = Writer { state: ctx::state()?, actor: None };
+    let state = &w.state;
     let parts = ctx::parts()?;
     let ip = a::client_ip(&parts);
     let phone = PhoneNumber::parse(&phone).map_err(|_| AppError::field("phone", Msg::ErrPhoneMalformed))?;
@@ -49,53 +52,52 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
     let row = accounts_repo::find_for_login(&state.pool, phone.as_str()).await?;
     let hash = row.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| a::dummy_hash().into());
     let verified = a::verify_password(password, hash).await;
-    let mut tx = begin_immediate(&state.pool).await?;
     let account = match row {
         Some(row) if verified && !row.disabled => row.account_id,
         other => {
             // A disabled account answers like a wrong password: the answer must not say
-            // that the password was right. The audit row tells the admins.
+            // that the password was right. The audit row tells the admins. The failed try
+            // is the write itself (it commits), so the refusal is answered only after it.
             let disabled = other.as_ref().is_some_and(|r| r.disabled && verified);
-            audit_repo::record(
-                &mut tx,
-                AuditEntry {
-                    actor_id: other.as_ref().map(|r| r.account_id),
-                    action: "login_failed",
-                    object_kind: "account",
-                    refused: true,
-                    detail: format!("phone {phone}{}", if disabled { "; account disabled" } else { "" }),
-                    ip: Some(ip),
-                    ..Default::default()
-                },
-            )
+            let entry = AuditEntry {
+                actor_id: other.as_ref().map(|r| r.account_id),
+                action: "login_failed",
+                object_kind: "account",
+                refused: true,
+                detail: format!("phone {phone}{}", if disabled { "; account disabled" } else { "" }),
+                ip: Some(ip),
+                ..Default::default()
+            };
+            w.run(Act::new("login_failed", "account"), async |_, out| {
+                out.audit(entry);
+                Ok(())
+            })
             .await?;
-            tx.commit().await?;
             tracing::info!(phone = %phone, "sign-in refused");
             return Err(AppError::BadCredentials);
         }
     };
     let token = a::new_token();
-    let now = crate::repo::now();
     let absolute = state.settings.session_absolute.as_secs() as i64;
     let user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    // A new session id at every sign-in; an old cookie's session ends.
-    if let Some(old) = a::session_token(&parts) {
-        sessions_repo::delete(&mut tx, &a::token_hash(&old)).await?;
-    }
-    sessions_repo::create(&mut tx, &a::token_hash(&token), account, now, now + absolute, user_agent).await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
+    let old = a::session_token(&parts);
+    w.run(Act::new("login", "account").on(account), async |tx, out| {
+        // A new session id at every sign-in; an old cookie's session ends.
+        if let Some(old) = old {
+            sessions_repo::delete(tx, &a::token_hash(&old)).await?;
+        }
+        sessions_repo::create(tx, &a::token_hash(&token), account, out.now, out.now + absolute, user_agent).await?;
+        out.audit(AuditEntry {
             actor_id: Some(account),
             action: "login",
             object_kind: "account",
             object_id: Some(account),
             ip: Some(ip),
             ..Default::default()
-        },
-    )
+        });
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
     state.limiter.reset(&pair_key);
     ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, ctx::secure_cookies()));
     tracing::info!(phone = %phone, account, "signed in");
@@ -106,25 +108,23 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
 /// Ends the session on the server and clears the cookie.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let state = ctx::state()?;
     let parts = ctx::parts()?;
     if let Some(token) = a::session_token(&parts) {
-        let mut tx = begin_immediate(&state.pool).await?;
-        sessions_repo::delete(&mut tx, &a::token_hash(&token)).await?;
-        if let Some(user) = ctx::viewer().user {
-            audit_repo::record(
-                &mut tx,
-                AuditEntry {
-                    actor_id: Some(user.account_id),
+        let user = ctx::viewer().user;
+        let w = Writer { state: ctx::state()?, actor: user.as_ref().map(|u| u.account_id) };
+        w.run(Act::new("logout", "account"), async |tx, out| {
+            sessions_repo::delete(tx, &a::token_hash(&token)).await?;
+            if let Some(user) = &user {
+                out.audit(AuditEntry {
                     action: "logout",
                     object_kind: "account",
                     object_id: Some(user.account_id),
                     ..Default::default()
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
+                });
+            }
+            Ok(())
+        })
+        .await?;
     }
     ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, "", 0, true, ctx::secure_cookies()));
     ctx::redirect_form("/");
@@ -134,18 +134,12 @@ pub async fn logout() -> Result<(), AppError> {
 /// Registers a resident of a micro-grid and signs them in.
 #[server(endpoint = "signup")]
 pub async fn signup(full_name: String, phone: String, password: String, micro_grid: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
+    // Nobody is signed in yet: the audit row names the new account.
+    let w = Writer { state: ctx::state()?, actor: None };
     let parts = ctx::parts()?;
     let ip = a::client_ip(&parts);
-    let mut errors = Vec::new();
-    let name = full_name.trim().to_string();
-    if name.is_empty() {
-        errors.push(FieldError { field: "full_name".into(), msg: Msg::ErrRequired });
-    } else if name.chars().count() > 40 {
-        errors.push(FieldError { field: "full_name".into(), msg: Msg::ErrTooLong });
-    } else if crate::domain::text::has_control(&name) {
-        errors.push(FieldError { field: "full_name".into(), msg: Msg::ErrControlChars });
-    }
+    let name = super::accounts::required_text(&full_name, "full_name", 40);
+    let mut errors = AppError::field_errors(&[&name]);
     let phone = match PhoneNumber::parse(&phone) {
         Ok(p) => Some(p),
         Err(_) => {
@@ -157,31 +151,28 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
         errors.push(FieldError { field: "password".into(), msg: super::accounts::password_msg(e) });
     }
     let micro_grid = match micro_grid.trim().parse::<i64>() {
-        Ok(id) if crate::repo::grid_repo::is_micro_grid(&state.pool, id).await? => Some(id),
+        Ok(id) if crate::repo::grid_repo::is_micro_grid(&w.state.pool, id).await? => Some(id),
         _ => {
             errors.push(FieldError { field: "micro_grid".into(), msg: Msg::ErrNoSuchMicroGrid });
             None
         }
     };
-    let (Some(phone), Some(micro_grid), true) = (phone, micro_grid, errors.is_empty()) else {
+    let (Ok(name), Some(phone), Some(micro_grid), true) = (name, phone, micro_grid, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    if !state.limiter.check(&format!("signup:ip:{ip}"), 10, Duration::from_secs(600)) {
+    if !w.state.limiter.check(&format!("signup:ip:{ip}"), 10, Duration::from_secs(600)) {
         return Err(AppError::RateLimited);
     }
     let hash = a::hash_password(password).await?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    if accounts_repo::phone_exists(&mut tx, phone.as_str()).await? {
-        return Err(AppError::Conflict(Msg::ErrPhoneTaken));
-    }
-    let account = accounts_repo::create_resident(&mut tx, &name, phone.as_str(), &hash, micro_grid).await?;
     let token = a::new_token();
-    let now = crate::repo::now();
-    let absolute = state.settings.session_absolute.as_secs() as i64;
-    sessions_repo::create(&mut tx, &a::token_hash(&token), account, now, now + absolute, "").await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
+    let absolute = w.state.settings.session_absolute.as_secs() as i64;
+    w.run(Act::new("signup", "account").at(micro_grid), async |tx, out| {
+        if accounts_repo::phone_exists(tx, phone.as_str()).await? {
+            return Err(AppError::Conflict(Msg::ErrPhoneTaken));
+        }
+        let account = accounts_repo::create_resident(tx, &name, phone.as_str(), &hash, micro_grid).await?;
+        sessions_repo::create(tx, &a::token_hash(&token), account, out.now, out.now + absolute, "").await?;
+        out.audit(AuditEntry {
             actor_id: Some(account),
             action: "signup",
             object_kind: "account",
@@ -190,10 +181,10 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
             detail: format!("phone {phone}"),
             ip: Some(ip),
             ..Default::default()
-        },
-    )
+        });
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
     ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, ctx::secure_cookies()));
     ctx::redirect_form("/");
     Ok(())

@@ -6,13 +6,16 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
+    crate::domain::grid::same_community,
     crate::domain::matching::{rank, slot_of, OrderNeeds, VolunteerFacts},
+    crate::domain::notice::Notice,
     crate::domain::order::{Actor, OrderAction, ServiceSection, TakenVia},
     crate::domain::role::Role,
     crate::dto::CandidateVolunteer,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, orders_repo::EventNote},
+    crate::repo::{audit_repo::AuditEntry, notices_repo, now, orders_repo, orders_repo::EventNote},
 };
 
 /// The scope codes where the viewer leads: grid leaders and admins (dispatch, pairings).
@@ -96,66 +99,36 @@ pub async fn disputed_orders() -> Result<Vec<crate::dto::OrderCard>, AppError> {
 /// 指派: the grid leader names a volunteer for an open order; the volunteer is told.
 #[server(endpoint = "dispatch_order")]
 pub async fn dispatch_order(id: i64, volunteer: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let scopes = dispatch_scopes(&user);
-    let t = now();
-    let mut tx = begin_immediate(&state.pool).await?;
-    let facts = orders_repo::facts(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let covers = scopes.iter().any(|s| crate::domain::grid::is_within(&facts.area_code, s));
-    if !covers {
-        audit_repo::record(
-            &mut tx,
-            AuditEntry {
-                actor_id: Some(user.account_id),
-                action: "dispatch_refused",
-                object_kind: "service_order",
-                object_id: Some(id),
-                refused: true,
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(AppError::Forbidden);
-    }
-    if facts.status != crate::domain::order::OrderStatus::Open {
-        return Err(AppError::Conflict(Msg::ErrOrderTaken));
-    }
-    let area = orders_repo::volunteer_area(&mut tx, volunteer).await?;
-    let serves_here = area.is_some_and(|a| {
-        crate::domain::grid::community_prefix(&a) == crate::domain::grid::community_prefix(&facts.area_code)
-    });
-    if !serves_here {
-        return Err(AppError::field("volunteer", Msg::ErrNoSuchVolunteer));
-    }
-    let Some(dispatch) = orders_repo::insert_dispatch(&mut tx, id, volunteer, user.account_id, t).await? else {
-        // Already dispatched to this volunteer and not yet answered: nothing new to say.
-        return Ok(());
-    };
-    orders_repo::notify(
-        &mut tx,
-        volunteer,
-        "dispatch",
-        Msg::DispatchedToYou.text(Default::default()),
-        &format!("/orders/{id}"),
-    )
-    .await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    w.run(Act::new("dispatch_refused", "service_order").on(id), async |tx, out| {
+        let facts = orders_repo::facts(tx, id).await?.ok_or(AppError::NotFound)?;
+        if !scopes.iter().any(|s| crate::domain::grid::is_within(&facts.area_code, s)) {
+            return Err(AppError::Forbidden);
+        }
+        if facts.status != crate::domain::order::OrderStatus::Open {
+            return Err(AppError::Conflict(Msg::ErrOrderTaken));
+        }
+        let area = orders_repo::volunteer_area(tx, volunteer).await?;
+        if !area.is_some_and(|a| same_community(&a, &facts.area_code)) {
+            return Err(AppError::field("volunteer", Msg::ErrNoSuchVolunteer));
+        }
+        let Some(dispatch) = orders_repo::insert_dispatch(tx, id, volunteer, user.account_id, out.now).await? else {
+            // Already dispatched to this volunteer and not yet answered: nothing new to say.
+            return Ok(());
+        };
+        notices_repo::notify_person(tx, volunteer, &Notice::DispatchedToYou { order: id }).await?;
+        out.audit(AuditEntry {
             action: "dispatch_order",
             object_kind: "service_order",
             object_id: Some(id),
             after_json: Some(serde_json::json!({ "volunteer": volunteer, "dispatch": dispatch }).to_string()),
             ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Orders, Some(id));
-    Ok(())
+        });
+        out.publish(Topic::Orders, Some(id));
+        Ok(())
+    })
+    .await
 }
 
 /// Orders dispatched to the viewer and not yet answered.
@@ -176,50 +149,49 @@ pub async fn my_dispatches() -> Result<Vec<DispatchCard>, AppError> {
 /// The volunteer accepts (and so takes the order, under the same rules as 接单) or declines.
 #[server(endpoint = "respond_dispatch")]
 pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let accept = match accept.as_str() {
         "1" => true,
         "0" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let t = now();
-    let mut tx = begin_immediate(&state.pool).await?;
-    let order_id = orders_repo::pending_dispatch(&mut tx, dispatch, user.person_id).await?.ok_or(AppError::NotFound)?;
-    if accept {
-        let facts = orders_repo::facts(&mut tx, order_id).await?.ok_or(AppError::NotFound)?;
-        let roles: Vec<(Role, String)> = user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect();
-        let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
-        let to = actor.check(OrderAction::Take, &facts).map_err(|_| AppError::Conflict(Msg::ErrOrderTaken))?;
-        let change = orders_repo::Change::Take { taker: user.person_id };
-        if !orders_repo::transition(&mut tx, order_id, facts.status, to, change, None, t).await? {
-            return Err(AppError::Conflict(Msg::ErrOrderTaken));
-        }
-        orders_repo::add_event(
-            &mut tx,
-            order_id,
-            Some(facts.status),
-            to,
-            user.account_id,
-            EventNote::Via(TakenVia::Dispatch),
-            t,
-        )
+    let action = if accept { "dispatch_accepted" } else { "dispatch_declined" };
+    let order_id = w
+        .run(Act::new(action, "dispatch").on(dispatch), async |tx, out| {
+            let t = out.now;
+            let order_id =
+                orders_repo::pending_dispatch(tx, dispatch, user.person_id).await?.ok_or(AppError::NotFound)?;
+            if accept {
+                let facts = orders_repo::facts(tx, order_id).await?.ok_or(AppError::NotFound)?;
+                let roles: Vec<(Role, String)> = user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect();
+                let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
+                let to = actor.check(OrderAction::Take, &facts).map_err(|_| AppError::Conflict(Msg::ErrOrderTaken))?;
+                let change = orders_repo::Change::Take { taker: user.person_id };
+                if !orders_repo::transition(tx, order_id, facts.status, to, change, None, t).await? {
+                    return Err(AppError::Conflict(Msg::ErrOrderTaken));
+                }
+                orders_repo::add_event(
+                    tx,
+                    order_id,
+                    Some(facts.status),
+                    to,
+                    user.account_id,
+                    EventNote::Via(TakenVia::Dispatch),
+                    t,
+                )
+                .await?;
+            }
+            orders_repo::answer_dispatch(tx, dispatch, accept, t).await?;
+            out.audit(AuditEntry {
+                action,
+                object_kind: "service_order",
+                object_id: Some(order_id),
+                ..Default::default()
+            });
+            out.publish(Topic::Orders, Some(order_id));
+            Ok(order_id)
+        })
         .await?;
-    }
-    orders_repo::answer_dispatch(&mut tx, dispatch, accept, t).await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: if accept { "dispatch_accepted" } else { "dispatch_declined" },
-            object_kind: "service_order",
-            object_id: Some(order_id),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Orders, Some(order_id));
     // Accepted, the order is the volunteer's next job: open it.
     if accept {
         ctx::redirect_form(&format!("/orders/{order_id}"));

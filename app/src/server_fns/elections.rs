@@ -18,27 +18,13 @@ use {
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo::AuditEntry, begin_immediate, now, orders_repo, stars_repo},
+    crate::repo::{audit_repo::AuditEntry, now, orders_repo, stars_repo},
     crate::session::SessionUser,
 };
 
 #[cfg(feature = "ssr")]
 pub(crate) fn phase_of(e: &stars_repo::ElectionFull, now: i64) -> Phase {
     phase(now, e.nomination_start, e.nomination_end, e.voting_start, e.voting_end, e.notice_end)
-}
-
-/// Fixes the results of elections whose voting has closed (idempotent); run by the
-/// server's background task and before a closed election is shown.
-#[cfg(feature = "ssr")]
-pub async fn close_elections(state: &crate::state::AppState) -> Result<(), sqlx::Error> {
-    let mut tx = begin_immediate(&state.pool).await?;
-    let closed = stars_repo::close_due(&mut tx, now()).await?;
-    tx.commit().await?;
-    for id in closed {
-        tracing::info!(election = id, "election closed; stars fixed");
-        state.bus.publish(Topic::Election, Some(id));
-    }
-    Ok(())
 }
 
 #[server(endpoint = "elections_admin")]

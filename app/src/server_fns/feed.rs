@@ -6,13 +6,14 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
     crate::domain::order::{Actor, OrderStatus},
     crate::domain::privacy::mask_name,
     crate::domain::role::Role,
     crate::dto::FeedPost,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, board_repo, now, orders_repo},
+    crate::repo::{audit_repo::AuditEntry, board_repo, now, orders_repo},
 };
 
 #[cfg(feature = "ssr")]
@@ -44,98 +45,87 @@ pub async fn feed_data(before: Option<i64>) -> Result<FeedView, AppError> {
     Ok(FeedView { posts, next, may_post_news: viewer.user.is_some_and(|u| u.is_staff()) })
 }
 
+/// A post's text: required, at most 500 characters.
 #[cfg(feature = "ssr")]
 fn post_body(body: &str) -> Result<String, AppError> {
-    let body = body.trim();
-    match body.chars().count() {
-        0 => Err(AppError::field("body", Msg::ErrRequired)),
-        n if n > 500 => Err(AppError::field("body", Msg::ErrTooLong)),
-        _ if crate::domain::text::has_control(body) => Err(AppError::field("body", Msg::ErrControlChars)),
-        _ => Ok(body.to_string()),
+    let body = ctx::field_text(body, "body", 0..=500, Msg::ErrTooLong)?;
+    if body.is_empty() {
+        return Err(AppError::field("body", Msg::ErrRequired));
     }
+    Ok(body)
 }
 
 /// After confirming, the requester may thank the volunteer publicly, once per order.
 #[server(endpoint = "post_thanks")]
 pub async fn post_thanks(order: i64, body: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let body = post_body(&body)?;
     let roles: Vec<(Role, String)> = user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect();
     let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
-    let mut tx = begin_immediate(&state.pool).await?;
-    let facts = orders_repo::facts(&mut tx, order).await?.ok_or(AppError::NotFound)?;
-    let requester_side = facts.requester_id == actor.person_id || facts.placed_by == actor.account_id;
-    if !requester_side {
-        return Err(AppError::Forbidden);
-    }
-    if facts.status != OrderStatus::Completed {
-        return Err(AppError::Conflict(Msg::ErrOrderChanged));
-    }
-    let community = crate::domain::grid::community_prefix(&facts.area_code).to_string();
-    let id = board_repo::insert_post(&mut tx, &community, user.account_id, "thanks", &body, Some(order))
-        .await?
-        .ok_or(AppError::Conflict(Msg::ErrAlreadyThanked))?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    w.run(Act::new("post_thanks", "service_order").on(order), async |tx, out| {
+        let facts = orders_repo::facts(tx, order).await?.ok_or(AppError::NotFound)?;
+        let requester_side = facts.requester_id == actor.person_id || facts.placed_by == actor.account_id;
+        if !requester_side {
+            return Err(AppError::Forbidden);
+        }
+        if facts.status != OrderStatus::Completed {
+            return Err(AppError::Conflict(Msg::ErrOrderChanged));
+        }
+        let community = crate::domain::grid::community_prefix(&facts.area_code).to_string();
+        let id = board_repo::insert_post(tx, &community, user.account_id, "thanks", &body, Some(order))
+            .await?
+            .ok_or(AppError::Conflict(Msg::ErrAlreadyThanked))?;
+        out.audit(AuditEntry {
             action: "post_thanks",
             object_kind: "feed_post",
             object_id: Some(id),
             ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Notices, Some(id));
-    Ok(())
+        });
+        out.publish(Topic::Notices, Some(id));
+        Ok(())
+    })
+    .await
 }
 
 /// Grid staff post station news to their area's feed.
 #[server(endpoint = "post_news")]
 pub async fn post_news(body: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?.clone();
     let body = post_body(&body)?;
-    let mut tx = begin_immediate(&state.pool).await?;
     let area = crate::domain::grid::community_prefix(&scope.node_code).to_string();
-    let id = board_repo::insert_post(&mut tx, &area, user.account_id, "station_news", &body, None)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    w.run(Act::new("post_news", "feed_post"), async |tx, out| {
+        let id = board_repo::insert_post(tx, &area, user.account_id, "station_news", &body, None)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        out.audit(AuditEntry {
             action: "post_news",
             object_kind: "feed_post",
             object_id: Some(id),
             ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Notices, Some(id));
-    Ok(())
+        });
+        out.publish(Topic::Notices, Some(id));
+        Ok(())
+    })
+    .await
 }
 
 /// Likes a post of the viewer's community, or takes the like back.
 #[server(endpoint = "like_post")]
 pub async fn like_post(post: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    let area = board_repo::post_area(&mut tx, post).await?.ok_or(AppError::NotFound)?;
-    let visible = user.roles.iter().any(|r| {
-        let community = crate::domain::grid::community_prefix(&r.node_code);
-        area.starts_with(community) || community.starts_with(area.as_str())
-    });
-    if !visible {
-        return Err(AppError::Forbidden);
-    }
-    board_repo::toggle_like(&mut tx, post, user.account_id).await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Notices, Some(post));
-    Ok(())
+    let (w, user) = Writer::signed_in()?;
+    w.run(Act::new("like_post", "feed_post").on(post), async |tx, out| {
+        let area = board_repo::post_area(tx, post).await?.ok_or(AppError::NotFound)?;
+        let visible = user.roles.iter().any(|r| {
+            let community = crate::domain::grid::community_prefix(&r.node_code);
+            area.starts_with(community) || community.starts_with(area.as_str())
+        });
+        if !visible {
+            return Err(AppError::Forbidden);
+        }
+        board_repo::toggle_like(tx, post, user.account_id).await?;
+        out.publish(Topic::Notices, Some(post));
+        Ok(())
+    })
+    .await
 }

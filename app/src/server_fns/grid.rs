@@ -8,11 +8,13 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Outcome, Writer},
     crate::domain::grid::{check_move, check_split, child_code, may_merge, MoveRefusal, NodeLevel, SplitRefusal},
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, form_keys_repo, grid_repo, now},
+    crate::repo::{audit_repo, audit_repo::AuditEntry, form_keys_repo, grid_repo, now},
     crate::session::SessionUser,
+    sqlx::SqliteConnection,
 };
 
 /// 搜索: nodes of the viewer's staff area by name or code (at most 30).
@@ -35,44 +37,21 @@ pub async fn grid_search(q: String) -> Result<Vec<GridHit>, AppError> {
 /// 改名: renames a node made against `version`; an edit against an older version is refused.
 #[server(endpoint = "rename_node")]
 pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let name = node_name(&name)?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    let t = now();
-    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if !user.administers(&node.code) {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "rename_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
-    }
-    if !grid_repo::rename(&mut tx, id, version, &name, t).await? {
-        drop(tx);
-        return Err(ctx::refused(
-            &state,
-            &user,
-            "rename_node",
-            ("grid_node", id),
-            Some(id),
-            AppError::Conflict(Msg::ErrGridStale),
-        )
-        .await);
-    }
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: "rename_node",
-            object_kind: "grid_node",
-            object_id: Some(id),
-            node_id: Some(id),
-            before_json: Some(serde_json::json!({ "name": node.name, "version": node.version }).to_string()),
-            after_json: Some(serde_json::json!({ "name": name, "version": node.version + 1 }).to_string()),
-            ..Default::default()
-        },
-    )
+    w.run(node_act("rename_node", id), async |tx, out| {
+        let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
+        require_admin(&user, &[&node.code])?;
+        if !grid_repo::rename(tx, id, version, &name, out.now).await? {
+            return Err(AppError::Conflict(Msg::ErrGridStale));
+        }
+        let before = serde_json::json!({ "name": node.name, "version": node.version });
+        let after = serde_json::json!({ "name": name, "version": node.version + 1 });
+        out.audit(edit("rename_node", (id, id), Some(before), Some(after)));
+        out.publish(Topic::Grid, Some(id));
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Grid, Some(id));
     ctx::redirect_form(&format!("/admin/grids?node={id}"));
     Ok(())
 }
@@ -81,66 +60,41 @@ pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppE
 /// inside the admin's area; never under itself or its own descendants.
 #[server(endpoint = "move_node")]
 pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    let t = now();
-    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let target =
-        grid_repo::node_for_edit(&mut tx, parent).await?.ok_or(AppError::field("parent", Msg::ErrMoveTarget))?;
-    if !user.administers(&node.code) || !user.administers(&target.code) {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "move_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
-    }
-    let (Some(level), Some(target_level)) = (NodeLevel::parse(&node.level), NodeLevel::parse(&target.level)) else {
-        return Err(AppError::Internal);
-    };
-    let old_parent_code = match node.parent_id {
-        Some(p) => grid_repo::node_for_edit(&mut tx, p).await?.map(|n| n.code).unwrap_or_default(),
-        None => String::new(),
-    };
-    let refusal = match check_move(level, &node.code, &old_parent_code, target_level, &target.code) {
-        // Made against an older version of the node: nothing is overwritten silently.
-        _ if node.version != version => Some(Msg::ErrGridStale),
-        Ok(()) => None,
-        Err(MoveRefusal::IntoOwnSubtree) => Some(Msg::ErrMoveIntoOwn),
-        Err(MoveRefusal::WrongLevel | MoveRefusal::SameParent) => Some(Msg::ErrMoveTarget),
-    };
-    let seq = grid_repo::next_child_seq(&mut tx, target.id, &target.code).await?;
-    let new_code = child_code(&target.code, level, seq).map_err(|_| AppError::Conflict(Msg::ErrMoveTarget))?;
-    let refusal = match refusal {
-        Some(msg) => Some(msg),
-        None if !grid_repo::move_subtree(&mut tx, &node, target.id, &new_code, t).await? => Some(Msg::ErrGridStale),
-        None => None,
-    };
-    if let Some(msg) = refusal {
-        drop(tx);
-        return Err(
-            ctx::refused(&state, &user, "move_node", ("grid_node", id), Some(id), AppError::Conflict(msg)).await
-        );
-    }
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: "move_node",
-            object_kind: "grid_node",
-            object_id: Some(id),
-            node_id: Some(id),
-            before_json: Some(
-                serde_json::json!({ "parent": node.parent_id, "code": node.code, "version": node.version }).to_string(),
-            ),
-            after_json: Some(
-                serde_json::json!({ "parent": target.id, "code": new_code, "version": node.version + 1 }).to_string(),
-            ),
-            ..Default::default()
-        },
-    )
+    let (w, user) = Writer::signed_in()?;
+    w.run(node_act("move_node", id), async |tx, out| {
+        let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
+        let target =
+            grid_repo::node_for_edit(tx, parent).await?.ok_or(AppError::field("parent", Msg::ErrMoveTarget))?;
+        require_admin(&user, &[&node.code, &target.code])?;
+        let (Some(level), Some(target_level)) = (NodeLevel::parse(&node.level), NodeLevel::parse(&target.level)) else {
+            return Err(AppError::Internal);
+        };
+        let old_parent_code = match node.parent_id {
+            Some(p) => grid_repo::node_for_edit(tx, p).await?.map(|n| n.code).unwrap_or_default(),
+            None => String::new(),
+        };
+        let refusal = match check_move(level, &node.code, &old_parent_code, target_level, &target.code) {
+            // Made against an older version of the node: nothing is overwritten silently.
+            _ if node.version != version => Some(Msg::ErrGridStale),
+            Ok(()) => None,
+            Err(MoveRefusal::IntoOwnSubtree) => Some(Msg::ErrMoveIntoOwn),
+            Err(MoveRefusal::WrongLevel | MoveRefusal::SameParent) => Some(Msg::ErrMoveTarget),
+        };
+        let seq = grid_repo::next_child_seq(tx, target.id, &target.code).await?;
+        let new_code = child_code(&target.code, level, seq).map_err(|_| AppError::Conflict(Msg::ErrMoveTarget))?;
+        if let Some(msg) = refusal {
+            return Err(AppError::Conflict(msg));
+        }
+        if !grid_repo::move_subtree(tx, &node, target.id, &new_code, out.now).await? {
+            return Err(AppError::Conflict(Msg::ErrGridStale));
+        }
+        let before = serde_json::json!({ "parent": node.parent_id, "code": node.code, "version": node.version });
+        let after = serde_json::json!({ "parent": target.id, "code": new_code, "version": node.version + 1 });
+        out.audit(edit("move_node", (id, id), Some(before), Some(after)));
+        tell(out, id);
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Grid, Some(id));
-    // Boards group orders by micro-grid: they refetch too.
-    state.bus.publish(Topic::Orders, None);
     ctx::redirect_form(&format!("/admin/grids?node={id}"));
     Ok(())
 }
@@ -190,89 +144,79 @@ pub async fn audit_data(
 /// A node name as typed: trimmed, 1 to 40 characters.
 #[cfg(feature = "ssr")]
 fn node_name(name: &str) -> Result<String, AppError> {
-    let name = name.trim().to_string();
-    if !(1..=40).contains(&name.chars().count()) {
-        Err(AppError::field("name", Msg::ErrNodeName))
-    } else if crate::domain::text::has_control(&name) {
-        Err(AppError::field("name", Msg::ErrControlChars))
+    ctx::field_text(name, "name", 1..=40, Msg::ErrNodeName)
+}
+
+/// An edit of the node `id`: a refusal is filed under the node itself.
+#[cfg(feature = "ssr")]
+fn node_act(action: &'static str, id: i64) -> Act {
+    Act::new(action, "grid_node").on(id).at(id)
+}
+
+/// Admins edit the tree only inside their area: every node an edit touches is in it.
+#[cfg(feature = "ssr")]
+fn require_admin(user: &SessionUser, codes: &[&str]) -> Result<(), AppError> {
+    if codes.iter().all(|code| user.administers(code)) {
+        Ok(())
     } else {
-        Ok(name)
+        Err(AppError::Forbidden)
     }
 }
 
-/// Writes the audit row of a successful grid edit.
+/// The audit row of a successful grid edit.
 #[cfg(feature = "ssr")]
-async fn audited(
-    tx: &mut sqlx::SqliteConnection,
-    user: &SessionUser,
+fn edit(
     action: &'static str,
     (object_id, node_id): (i64, i64),
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
-) -> Result<(), AppError> {
-    audit_repo::record(
-        tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action,
-            object_kind: "grid_node",
-            object_id: Some(object_id),
-            node_id: Some(node_id),
-            before_json: before.map(|v| v.to_string()),
-            after_json: after.map(|v| v.to_string()),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(())
+) -> AuditEntry<'static> {
+    AuditEntry {
+        action,
+        object_kind: "grid_node",
+        object_id: Some(object_id),
+        node_id: Some(node_id),
+        before_json: before.map(|v| v.to_string()),
+        after_json: after.map(|v| v.to_string()),
+        ..Default::default()
+    }
 }
 
 /// Tells editors and boards that the tree changed.
 #[cfg(feature = "ssr")]
-fn tell(state: &crate::state::AppState, node: i64) {
-    state.bus.publish(Topic::Grid, Some(node));
+fn tell(out: &mut Outcome, node: i64) {
+    out.publish(Topic::Grid, Some(node));
     // Boards group orders by micro-grid: they refetch too.
-    state.bus.publish(Topic::Orders, None);
+    out.publish(Topic::Orders, None);
 }
 
 /// 添加下级: a new child of `parent` with the next free code.
 #[server(endpoint = "create_node")]
 pub async fn create_node(parent: i64, name: String, #[server(default)] form_key: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let name = node_name(&name)?;
     let form_key = ctx::form_key(&form_key)?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    let t = now();
-    if form_keys_repo::seen(&mut tx, "create_node", user.account_id, form_key.as_ref()).await?.is_some() {
-        ctx::redirect_form(&format!("/admin/grids?node={parent}"));
-        return Ok(());
-    }
-    let parent_node = grid_repo::node_for_edit(&mut tx, parent).await?.ok_or(AppError::NotFound)?;
-    if !user.administers(&parent_node.code) {
-        drop(tx);
-        return Err(ctx::refused(
-            &state,
-            &user,
-            "create_node",
-            ("grid_node", parent),
-            Some(parent),
-            AppError::Forbidden,
-        )
-        .await);
-    }
-    let Some(level) = NodeLevel::parse(&parent_node.level).and_then(|l| l.child()) else {
-        return Err(AppError::Conflict(Msg::ErrNoChildLevel));
-    };
-    let seq = grid_repo::next_child_seq(&mut tx, parent, &parent_node.code).await?;
-    let code = child_code(&parent_node.code, level, seq).map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
-    let id = grid_repo::insert_node(&mut tx, parent, level.as_str(), &code, &name, i64::from(seq), t).await?;
-    form_keys_repo::remember(&mut tx, "create_node", user.account_id, form_key.as_ref(), id, t).await?;
-    let after =
-        serde_json::json!({ "name": name, "parent": parent, "code": code, "level": level.as_str(), "version": 1 });
-    audited(&mut tx, &user, "create_node", (id, id), None, Some(after)).await?;
-    tx.commit().await?;
-    tell(&state, parent);
+    w.run(node_act("create_node", parent), async |tx, out| {
+        let t = out.now;
+        if form_keys_repo::seen(tx, "create_node", user.account_id, form_key.as_ref()).await?.is_some() {
+            return Ok(());
+        }
+        let parent_node = grid_repo::node_for_edit(tx, parent).await?.ok_or(AppError::NotFound)?;
+        require_admin(&user, &[&parent_node.code])?;
+        let Some(level) = NodeLevel::parse(&parent_node.level).and_then(|l| l.child()) else {
+            return Err(AppError::Conflict(Msg::ErrNoChildLevel));
+        };
+        let seq = grid_repo::next_child_seq(tx, parent, &parent_node.code).await?;
+        let code = child_code(&parent_node.code, level, seq).map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
+        let id = grid_repo::insert_node(tx, parent, level.as_str(), &code, &name, i64::from(seq), t).await?;
+        form_keys_repo::remember(tx, "create_node", user.account_id, form_key.as_ref(), id, t).await?;
+        let after =
+            serde_json::json!({ "name": name, "parent": parent, "code": code, "level": level.as_str(), "version": 1 });
+        out.audit(edit("create_node", (id, id), None, Some(after)));
+        tell(out, parent);
+        Ok(())
+    })
+    .await?;
     ctx::redirect_form(&format!("/admin/grids?node={parent}"));
     Ok(())
 }
@@ -281,43 +225,36 @@ pub async fn create_node(parent: i64, name: String, #[server(default)] form_key:
 /// a node of the same level that takes them (the same as merging it there).
 #[server(endpoint = "delete_node")]
 pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<i64>) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if !user.administers(&node.code) || node.parent_id.is_none() {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "delete_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
-    }
-    if let Some(into) = into {
-        drop(tx);
-        return merge(&state, &user, "delete_node", id, version, into).await;
-    }
-    let parent = node.parent_id.unwrap_or_default();
-    // Its history stays visible under the parent (deleting the node would unlink it); a
-    // refusal below rolls this back with the rest.
-    grid_repo::move_history(&mut tx, id, parent).await?;
-    let refusal = if node.version != version {
-        Some(Msg::ErrGridStale)
-    } else if !grid_repo::contents(&mut tx, id).await?.is_empty() {
-        Some(Msg::ErrNodeNotEmpty)
-    } else if !grid_repo::delete_node(&mut tx, id, version).await? {
-        Some(Msg::ErrGridStale)
-    } else {
-        None
-    };
-    if let Some(msg) = refusal {
-        drop(tx);
-        return Err(
-            ctx::refused(&state, &user, "delete_node", ("grid_node", id), Some(id), AppError::Conflict(msg)).await
-        );
-    }
-    let before = serde_json::json!({ "name": node.name, "code": node.code, "parent": parent, "level": node.level,
-                                     "version": node.version });
-    audited(&mut tx, &user, "delete_node", (id, parent), Some(before), None).await?;
-    tx.commit().await?;
-    tell(&state, parent);
-    ctx::redirect_form(&format!("/admin/grids?node={parent}"));
+    let (w, user) = Writer::signed_in()?;
+    let back = w
+        .run(node_act("delete_node", id), async |tx, out| {
+            let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
+            require_admin(&user, &[&node.code])?;
+            let Some(parent) = node.parent_id else {
+                // The root of the tree stays.
+                return Err(AppError::Forbidden);
+            };
+            if let Some(into) = into {
+                return merge(tx, out, &user, "delete_node", id, version, into).await;
+            }
+            // Its history stays visible under the parent (deleting the node would unlink
+            // it); a refusal below rolls this back with the rest.
+            grid_repo::move_history(tx, id, parent).await?;
+            if node.version != version {
+                return Err(AppError::Conflict(Msg::ErrGridStale));
+            } else if !grid_repo::contents(tx, id).await?.is_empty() {
+                return Err(AppError::Conflict(Msg::ErrNodeNotEmpty));
+            } else if !grid_repo::delete_node(tx, id, version).await? {
+                return Err(AppError::Conflict(Msg::ErrGridStale));
+            }
+            let before = serde_json::json!({ "name": node.name, "code": node.code, "parent": parent,
+                                             "level": node.level, "version": node.version });
+            out.audit(edit("delete_node", (id, parent), Some(before), None));
+            tell(out, parent);
+            Ok(parent)
+        })
+        .await?;
+    ctx::redirect_form(&format!("/admin/grids?node={back}"));
     Ok(())
 }
 
@@ -325,55 +262,53 @@ pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<
 /// in the admin's area; its buildings, residents, orders, 民情 and elders go along.
 #[server(endpoint = "merge_node")]
 pub async fn merge_node(id: i64, version: i64, into: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    merge(&state, &user, "merge_node", id, version, into).await
+    let (w, user) = Writer::signed_in()?;
+    let target = w
+        .run(node_act("merge_node", id), async |tx, out| merge(tx, out, &user, "merge_node", id, version, into).await)
+        .await?;
+    ctx::redirect_form(&format!("/admin/grids?node={target}"));
+    Ok(())
 }
 
+/// The body of a merge (also of a delete that names where the contents go): answers the
+/// node merged into.
 #[cfg(feature = "ssr")]
 async fn merge(
-    state: &crate::state::AppState,
+    tx: &mut SqliteConnection,
+    out: &mut Outcome,
     user: &SessionUser,
     action: &'static str,
     id: i64,
     version: i64,
     into: i64,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     use crate::repo::grid_repo::MergeRefusal;
-    let mut tx = begin_immediate(&state.pool).await?;
-    let t = now();
-    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let target = grid_repo::node_for_edit(&mut tx, into).await?.ok_or(AppError::field("into", Msg::ErrMergeTarget))?;
-    if !user.administers(&node.code) || !user.administers(&target.code) || node.parent_id.is_none() {
-        drop(tx);
-        return Err(ctx::refused(state, user, action, ("grid_node", id), Some(id), AppError::Forbidden).await);
+    let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
+    let target = grid_repo::node_for_edit(tx, into).await?.ok_or(AppError::field("into", Msg::ErrMergeTarget))?;
+    require_admin(user, &[&node.code, &target.code])?;
+    if node.parent_id.is_none() {
+        // The root of the tree stays.
+        return Err(AppError::Forbidden);
     }
     let level_of = |n: &grid_repo::EditNode| NodeLevel::parse(&n.level).unwrap_or(NodeLevel::Subdistrict);
-    let refusal = if !may_merge(level_of(&node), &node.code, level_of(&target), &target.code) {
-        Some(Msg::ErrMergeTarget)
+    if !may_merge(level_of(&node), &node.code, level_of(&target), &target.code) {
+        return Err(AppError::Conflict(Msg::ErrMergeTarget));
     } else if node.version != version {
-        Some(Msg::ErrGridStale)
-    } else {
-        match grid_repo::merge_into(&mut tx, &node, &target, t).await? {
-            Ok(()) => None,
-            Err(MergeRefusal::Stale) => Some(Msg::ErrGridStale),
-            Err(MergeRefusal::Collision) => Some(Msg::ErrMergeCollision),
-            Err(MergeRefusal::Full) => Some(Msg::ErrNodeFull),
-        }
-    };
-    if let Some(msg) = refusal {
-        drop(tx);
-        return Err(ctx::refused(state, user, action, ("grid_node", id), Some(id), AppError::Conflict(msg)).await);
+        return Err(AppError::Conflict(Msg::ErrGridStale));
     }
-    grid_repo::bump(&mut tx, target.id, target.version, t).await?;
+    match grid_repo::merge_into(tx, &node, &target, out.now).await? {
+        Ok(()) => {}
+        Err(MergeRefusal::Stale) => return Err(AppError::Conflict(Msg::ErrGridStale)),
+        Err(MergeRefusal::Collision) => return Err(AppError::Conflict(Msg::ErrMergeCollision)),
+        Err(MergeRefusal::Full) => return Err(AppError::Conflict(Msg::ErrNodeFull)),
+    }
+    grid_repo::bump(tx, target.id, target.version, out.now).await?;
     let before =
         serde_json::json!({ "name": node.name, "code": node.code, "level": node.level, "version": node.version });
     let after = serde_json::json!({ "into": target.id, "into_name": target.name, "version": target.version + 1 });
-    audited(&mut tx, user, action, (id, target.id), Some(before), Some(after)).await?;
-    tx.commit().await?;
-    tell(state, target.id);
-    ctx::redirect_form(&format!("/admin/grids?node={}", target.id));
-    Ok(())
+    out.audit(edit(action, (id, target.id), Some(before), Some(after)));
+    tell(out, target.id);
+    Ok(target.id)
 }
 
 /// 拆分: a micro-grid (made against `version`) gives the chosen buildings to a new
@@ -385,8 +320,7 @@ pub async fn split_node(
     name: String,
     #[server(default)] buildings: Vec<String>,
 ) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let name = node_name(&name)?;
     let mut chosen = Vec::new();
     for b in &buildings {
@@ -395,49 +329,45 @@ pub async fn split_node(
             chosen.push(b);
         }
     }
-    let mut tx = begin_immediate(&state.pool).await?;
-    let t = now();
-    let node = grid_repo::node_for_edit(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if !user.administers(&node.code) {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "split_node", ("grid_node", id), Some(id), AppError::Forbidden).await);
-    }
-    let children = grid_repo::children_of(&mut tx, id).await?;
-    let buildings: Vec<i64> = children.iter().map(|c| c.0).collect();
-    let level = NodeLevel::parse(&node.level).ok_or(AppError::Internal)?;
-    let refusal = if let Err(why) = check_split(level, &buildings, &chosen) {
-        Some(match why {
-            SplitRefusal::NotMicroGrid => AppError::Conflict(Msg::ErrSplitLevel),
-            SplitRefusal::BadChoice | SplitRefusal::NotAChild => AppError::field("buildings", Msg::ErrSplitBuildings),
+    let back = w
+        .run(node_act("split_node", id), async |tx, out| {
+            let t = out.now;
+            let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
+            require_admin(&user, &[&node.code])?;
+            let children = grid_repo::children_of(tx, id).await?;
+            let buildings: Vec<i64> = children.iter().map(|c| c.0).collect();
+            let level = NodeLevel::parse(&node.level).ok_or(AppError::Internal)?;
+            if let Err(why) = check_split(level, &buildings, &chosen) {
+                return Err(match why {
+                    SplitRefusal::NotMicroGrid => AppError::Conflict(Msg::ErrSplitLevel),
+                    SplitRefusal::BadChoice | SplitRefusal::NotAChild => {
+                        AppError::field("buildings", Msg::ErrSplitBuildings)
+                    }
+                });
+            } else if !grid_repo::bump(tx, id, version, t).await? {
+                return Err(AppError::Conflict(Msg::ErrGridStale));
+            }
+            let parent =
+                grid_repo::node_for_edit(tx, node.parent_id.unwrap_or_default()).await?.ok_or(AppError::Internal)?;
+            let seq = grid_repo::next_child_seq(tx, parent.id, &parent.code).await?;
+            let code = child_code(&parent.code, NodeLevel::MicroGrid, seq)
+                .map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
+            let new_id =
+                grid_repo::insert_node(tx, parent.id, NodeLevel::MicroGrid.as_str(), &code, &name, i64::from(seq), t)
+                    .await?;
+            for (b, _, b_code, _) in children.iter().filter(|c| chosen.contains(&c.0)) {
+                grid_repo::reparent(tx, *b, b_code, NodeLevel::Building, (new_id, &code), t).await?;
+            }
+            grid_repo::follow_buildings(tx, &chosen, new_id).await?;
+            let before = serde_json::json!({ "name": node.name, "buildings": buildings, "version": version });
+            let after = serde_json::json!({ "new": new_id, "name": name, "code": code, "buildings": chosen,
+                                            "version": version + 1 });
+            out.audit(edit("split_node", (id, id), Some(before), Some(after)));
+            tell(out, id);
+            Ok(parent.id)
         })
-    } else if !grid_repo::bump(&mut tx, id, version, t).await? {
-        Some(AppError::Conflict(Msg::ErrGridStale))
-    } else {
-        None
-    };
-    if let Some(err) = refusal {
-        drop(tx);
-        return Err(ctx::refused(&state, &user, "split_node", ("grid_node", id), Some(id), err).await);
-    }
-    let parent =
-        grid_repo::node_for_edit(&mut tx, node.parent_id.unwrap_or_default()).await?.ok_or(AppError::Internal)?;
-    let seq = grid_repo::next_child_seq(&mut tx, parent.id, &parent.code).await?;
-    let code = child_code(&parent.code, NodeLevel::MicroGrid, seq).map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
-    let new_id =
-        grid_repo::insert_node(&mut tx, parent.id, NodeLevel::MicroGrid.as_str(), &code, &name, i64::from(seq), t)
-            .await?;
-    for (b, _, b_code, _) in children.iter().filter(|c| chosen.contains(&c.0)) {
-        grid_repo::reparent(&mut tx, *b, b_code, NodeLevel::Building, (new_id, &code), t).await?;
-    }
-    grid_repo::follow_buildings(&mut tx, &chosen, new_id).await?;
-    let before = serde_json::json!({ "name": node.name, "buildings": children.iter().map(|c| c.0).collect::<Vec<_>>(),
-                                     "version": version });
-    let after = serde_json::json!({ "new": new_id, "name": name, "code": code, "buildings": chosen,
-                                    "version": version + 1 });
-    audited(&mut tx, &user, "split_node", (id, id), Some(before), Some(after)).await?;
-    tx.commit().await?;
-    tell(&state, id);
-    ctx::redirect_form(&format!("/admin/grids?node={}", parent.id));
+        .await?;
+    ctx::redirect_form(&format!("/admin/grids?node={back}"));
     Ok(())
 }
 
@@ -445,40 +375,36 @@ pub async fn split_node(
 /// current one) or a member of a micro-grid.
 #[server(endpoint = "assign_staff")]
 pub async fn assign_staff(node: i64, account: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    let target = grid_repo::node_for_edit(&mut tx, node).await?.ok_or(AppError::NotFound)?;
-    if !user.administers(&target.code) {
-        drop(tx);
-        return Err(
-            ctx::refused(&state, &user, "assign_staff", ("grid_node", node), Some(node), AppError::Forbidden).await
-        );
-    }
-    let role = match NodeLevel::parse(&target.level) {
-        Some(NodeLevel::Grid) => "grid_leader",
-        Some(NodeLevel::MicroGrid) => "micro_grid_member",
-        _ => return Err(AppError::Conflict(Msg::ErrStaffLevel)),
-    };
-    let community = crate::domain::grid::community_prefix(&target.code).to_string();
-    if !grid_repo::lives_in(&mut tx, account, &community).await? {
-        return Err(AppError::field("account", Msg::ErrStaffPerson));
-    }
-    let mut replaced = Vec::new();
-    if role == "grid_leader" {
-        for (assignment, holder, held, _) in grid_repo::staff_of(&mut tx, node).await? {
-            if held == "grid_leader" && holder != account {
-                grid_repo::revoke(&mut tx, assignment).await?;
-                replaced.push(holder);
+    let (w, user) = Writer::signed_in()?;
+    w.run(node_act("assign_staff", node), async |tx, out| {
+        let target = grid_repo::node_for_edit(tx, node).await?.ok_or(AppError::NotFound)?;
+        require_admin(&user, &[&target.code])?;
+        let role = match NodeLevel::parse(&target.level) {
+            Some(NodeLevel::Grid) => "grid_leader",
+            Some(NodeLevel::MicroGrid) => "micro_grid_member",
+            _ => return Err(AppError::Conflict(Msg::ErrStaffLevel)),
+        };
+        let community = crate::domain::grid::community_prefix(&target.code).to_string();
+        if !grid_repo::lives_in(tx, account, &community).await? {
+            return Err(AppError::field("account", Msg::ErrStaffPerson));
+        }
+        let mut replaced = Vec::new();
+        if role == "grid_leader" {
+            for (assignment, holder, held, _) in grid_repo::staff_of(tx, node).await? {
+                if held == "grid_leader" && holder != account {
+                    grid_repo::revoke(tx, assignment).await?;
+                    replaced.push(holder);
+                }
             }
         }
-    }
-    let assignment = grid_repo::grant(&mut tx, account, role, node, user.account_id).await?;
-    let before = serde_json::json!({ "replaced": replaced });
-    let after = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
-    audited(&mut tx, &user, "assign_staff", (node, node), Some(before), Some(after)).await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Grid, Some(node));
+        let assignment = grid_repo::grant(tx, account, role, node, user.account_id).await?;
+        let before = serde_json::json!({ "replaced": replaced });
+        let after = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
+        out.audit(edit("assign_staff", (node, node), Some(before), Some(after)));
+        out.publish(Topic::Grid, Some(node));
+        Ok(())
+    })
+    .await?;
     ctx::redirect_form(&format!("/admin/grids?node={node}"));
     Ok(())
 }
@@ -486,21 +412,22 @@ pub async fn assign_staff(node: i64, account: i64) -> Result<(), AppError> {
 /// 撤下: ends a grid leader's or member's assignment.
 #[server(endpoint = "remove_staff")]
 pub async fn remove_staff(assignment: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let mut tx = begin_immediate(&state.pool).await?;
-    let (account, role, node, code) = grid_repo::assignment(&mut tx, assignment).await?.ok_or(AppError::NotFound)?;
-    if !user.administers(&code) || !matches!(role.as_str(), "grid_leader" | "micro_grid_member") {
-        drop(tx);
-        return Err(
-            ctx::refused(&state, &user, "remove_staff", ("grid_node", node), Some(node), AppError::Forbidden).await
-        );
-    }
-    grid_repo::revoke(&mut tx, assignment).await?;
-    let before = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
-    audited(&mut tx, &user, "remove_staff", (node, node), Some(before), None).await?;
-    tx.commit().await?;
-    state.bus.publish(Topic::Grid, Some(node));
+    let (w, user) = Writer::signed_in()?;
+    let node = w
+        .run(Act::new("remove_staff", "grid_node"), async |tx, out| {
+            let (account, role, node, code) = grid_repo::assignment(tx, assignment).await?.ok_or(AppError::NotFound)?;
+            out.refusal_node(node);
+            require_admin(&user, &[&code])?;
+            if !matches!(role.as_str(), "grid_leader" | "micro_grid_member") {
+                return Err(AppError::Forbidden);
+            }
+            grid_repo::revoke(tx, assignment).await?;
+            let before = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
+            out.audit(edit("remove_staff", (node, node), Some(before), None));
+            out.publish(Topic::Grid, Some(node));
+            Ok(node)
+        })
+        .await?;
     ctx::redirect_form(&format!("/admin/grids?node={node}"));
     Ok(())
 }
@@ -510,92 +437,84 @@ pub async fn remove_staff(assignment: i64) -> Result<(), AppError> {
 /// deletions cannot (they are audited with everything needed to redo them by hand).
 #[server(endpoint = "undo_grid_edit")]
 pub async fn undo_grid_edit() -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     if !user.is_area_admin() {
         return Err(AppError::Forbidden);
     }
-    let mut tx = begin_immediate(&state.pool).await?;
-    let t = now();
-    let (audit_id, action, object, before, after) =
-        audit_repo::last_grid_edit(&mut tx, user.account_id).await?.ok_or(AppError::Conflict(Msg::ErrNothingToUndo))?;
-    let object = object.unwrap_or_default();
-    let json = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
-    let (before, after) = (json(&before).unwrap_or_default(), json(&after).unwrap_or_default());
-    let node = grid_repo::node_for_edit(&mut tx, object).await?;
-    // Undo acts only inside the admin's area as it is now.
-    if node.as_ref().is_some_and(|n| !user.administers(&n.code)) {
-        return Err(AppError::Forbidden);
-    }
-    // Nobody (the admin included) changed the node since, apart from edits undone already.
-    let untouched = match &node {
-        Some(n) => !audit_repo::node_changed_since(&mut tx, n.id, audit_id).await?,
-        None => false,
-    };
-    let undone = match (action.as_str(), &node) {
-        ("rename_node", Some(n)) if untouched => {
-            let old = before["name"].as_str().unwrap_or(&n.name).to_string();
-            grid_repo::rename(&mut tx, n.id, n.version, &old, t).await?
-        }
-        ("move_node", Some(n)) if untouched => {
-            let back = grid_repo::node_for_edit(&mut tx, before["parent"].as_i64().unwrap_or_default()).await?;
-            match (back, NodeLevel::parse(&n.level)) {
-                (Some(back), Some(level)) if user.administers(&back.code) => {
-                    grid_repo::reparent(&mut tx, n.id, &n.code, level, (back.id, &back.code), t).await?.is_some()
+    let back = w
+        .run(Act::new("undo_edit", "audit"), async |tx, out| {
+            let t = out.now;
+            let (audit_id, action, object, before, after) = audit_repo::last_grid_edit(tx, user.account_id)
+                .await?
+                .ok_or(AppError::Conflict(Msg::ErrNothingToUndo))?;
+            let object = object.unwrap_or_default();
+            let json =
+                |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
+            let (before, after) = (json(&before).unwrap_or_default(), json(&after).unwrap_or_default());
+            let node = grid_repo::node_for_edit(tx, object).await?;
+            // Undo acts only inside the admin's area as it is now.
+            if node.as_ref().is_some_and(|n| !user.administers(&n.code)) {
+                return Err(AppError::Forbidden);
+            }
+            // Nobody (the admin included) changed the node since, apart from edits undone already.
+            let untouched = match &node {
+                Some(n) => !audit_repo::node_changed_since(tx, n.id, audit_id).await?,
+                None => false,
+            };
+            let undone = match (action.as_str(), &node) {
+                ("rename_node", Some(n)) if untouched => {
+                    let old = before["name"].as_str().unwrap_or(&n.name).to_string();
+                    grid_repo::rename(tx, n.id, n.version, &old, t).await?
                 }
+                ("move_node", Some(n)) if untouched => {
+                    let back = grid_repo::node_for_edit(tx, before["parent"].as_i64().unwrap_or_default()).await?;
+                    match (back, NodeLevel::parse(&n.level)) {
+                        (Some(back), Some(level)) if user.administers(&back.code) => {
+                            grid_repo::reparent(tx, n.id, &n.code, level, (back.id, &back.code), t).await?.is_some()
+                        }
+                        _ => false,
+                    }
+                }
+                ("create_node", Some(n)) if untouched && grid_repo::contents(tx, n.id).await?.is_empty() => {
+                    grid_repo::delete_node(tx, n.id, n.version).await?
+                }
+                ("assign_staff", _) => {
+                    grid_repo::revoke(tx, after["assignment"].as_i64().unwrap_or_default()).await?;
+                    for holder in before["replaced"].as_array().into_iter().flatten().filter_map(|v| v.as_i64()) {
+                        grid_repo::grant(tx, holder, "grid_leader", object, user.account_id).await?;
+                    }
+                    true
+                }
+                ("remove_staff", _) => {
+                    let (account, role) = (before["account"].as_i64().unwrap_or_default(), before["role"].as_str());
+                    grid_repo::grant(tx, account, role.unwrap_or("micro_grid_member"), object, user.account_id).await?;
+                    true
+                }
+                ("split_node" | "merge_node" | "delete_node", _) => return Err(AppError::Conflict(Msg::ErrUndoKind)),
                 _ => false,
+            };
+            if !undone {
+                // Which edit could not be undone (the refusal row names no object).
+                out.refusal_detail(format!("{action} #{audit_id}"));
+                return Err(AppError::Conflict(Msg::ErrUndoStale));
             }
-        }
-        ("create_node", Some(n)) if untouched && grid_repo::contents(&mut tx, n.id).await?.is_empty() => {
-            grid_repo::delete_node(&mut tx, n.id, n.version).await?
-        }
-        ("assign_staff", _) => {
-            grid_repo::revoke(&mut tx, after["assignment"].as_i64().unwrap_or_default()).await?;
-            for holder in before["replaced"].as_array().into_iter().flatten().filter_map(|v| v.as_i64()) {
-                grid_repo::grant(&mut tx, holder, "grid_leader", object, user.account_id).await?;
-            }
-            true
-        }
-        ("remove_staff", _) => {
-            let (account, role) = (before["account"].as_i64().unwrap_or_default(), before["role"].as_str());
-            grid_repo::grant(&mut tx, account, role.unwrap_or("micro_grid_member"), object, user.account_id).await?;
-            true
-        }
-        ("split_node" | "merge_node" | "delete_node", _) => return Err(AppError::Conflict(Msg::ErrUndoKind)),
-        _ => false,
-    };
-    if !undone {
-        drop(tx);
-        return Err(ctx::refused(
-            &state,
-            &user,
-            "undo_edit",
-            ("audit", audit_id),
-            None,
-            AppError::Conflict(Msg::ErrUndoStale),
-        )
-        .await);
-    }
-    let node_id = node.as_ref().map(|n| n.id).filter(|_| action != "create_node").or(before["parent"].as_i64());
-    let node_id = node_id.or(after["parent"].as_i64());
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: "undo_edit",
-            object_kind: "audit",
-            object_id: Some(audit_id),
-            node_id,
-            before_json: Some(after.to_string()),
-            after_json: Some(before.to_string()),
-            detail: action.clone(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    tell(&state, node_id.unwrap_or(object));
-    ctx::redirect_form(&format!("/admin/grids?node={}", node_id.unwrap_or(object)));
+            let node_id = node.as_ref().map(|n| n.id).filter(|_| action != "create_node").or(before["parent"].as_i64());
+            let node_id = node_id.or(after["parent"].as_i64());
+            out.audit(AuditEntry {
+                action: "undo_edit",
+                object_kind: "audit",
+                object_id: Some(audit_id),
+                node_id,
+                before_json: Some(after.to_string()),
+                after_json: Some(before.to_string()),
+                detail: action.clone(),
+                ..Default::default()
+            });
+            tell(out, node_id.unwrap_or(object));
+            Ok(node_id.unwrap_or(object))
+        })
+        .await?;
+    ctx::redirect_form(&format!("/admin/grids?node={back}"));
     Ok(())
 }
 

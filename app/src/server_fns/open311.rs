@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
     crate::domain::time::format_local_datetime,
     crate::i18n::Msg,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, form_keys_repo, now, open311_repo as repo},
+    crate::repo::{audit_repo::AuditEntry, form_keys_repo, open311_repo as repo},
     crate::session::{RoleScope, SessionUser},
 };
 
@@ -61,45 +62,40 @@ fn new_key_cookie(value: &str, max_age: i64, secure: bool) -> String {
 /// the plain key, which is shown once; only its hash is stored.
 #[server(endpoint = "issue_api_key")]
 pub async fn issue_api_key(label: String, #[server(default)] form_key: String) -> Result<String, AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let form_key = ctx::form_key(&form_key)?;
+    let act = Act::new("issue_api_key", "api_key");
     let Some(scope) = admin_scope(&user).cloned() else {
-        return Err(ctx::refused(&state, &user, "issue_api_key", ("api_key", 0), None, AppError::Forbidden).await);
+        // Nothing to read or write: the refusal goes through the spine only for its audit row.
+        return Err(w.refuse(act, AppError::Forbidden).await);
     };
-    let label = label.trim().to_string();
-    if !(1..=60).contains(&label.chars().count()) {
-        return Err(AppError::field("label", Msg::Open311ErrLabel));
-    }
-    if crate::domain::text::has_control(&label) {
-        return Err(AppError::field("label", Msg::ErrControlChars));
-    }
+    let label = ctx::field_text(&label, "label", 1..=60, Msg::Open311ErrLabel)?;
     let key = crate::auth::new_token();
-    let t = now();
-    let mut tx = begin_immediate(&state.pool).await?;
-    // A repeat of a form that already issued its key: the plain key was shown once and is
-    // not kept, so the answer is empty and the page keeps showing the first one.
-    if form_keys_repo::seen(&mut tx, "issue_api_key", user.account_id, form_key.as_ref()).await?.is_some() {
+    let issued = w
+        .run(act.at(scope.node_id), async |tx, out| {
+            // A repeat of a form that already issued its key: the plain key was shown once and
+            // is not kept, so the answer is empty and the page keeps showing the first one.
+            if form_keys_repo::seen(tx, "issue_api_key", user.account_id, form_key.as_ref()).await?.is_some() {
+                return Ok(false);
+            }
+            let hash = crate::auth::token_hash(&key);
+            let id = repo::insert_key(tx, scope.node_id, &label, &hash, user.account_id, out.now).await?;
+            form_keys_repo::remember(tx, "issue_api_key", user.account_id, form_key.as_ref(), id, out.now).await?;
+            out.audit(AuditEntry {
+                action: "issue_api_key",
+                object_kind: "api_key",
+                object_id: Some(id),
+                node_id: Some(scope.node_id),
+                after_json: Some(serde_json::json!({ "label": label, "area": scope.node_name }).to_string()),
+                ..Default::default()
+            });
+            Ok(true)
+        })
+        .await?;
+    if !issued {
         ctx::redirect_form(PAGE);
         return Ok(String::new());
     }
-    let id =
-        repo::insert_key(&mut tx, scope.node_id, &label, &crate::auth::token_hash(&key), user.account_id, t).await?;
-    form_keys_repo::remember(&mut tx, "issue_api_key", user.account_id, form_key.as_ref(), id, t).await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: "issue_api_key",
-            object_kind: "api_key",
-            object_id: Some(id),
-            node_id: Some(scope.node_id),
-            after_json: Some(serde_json::json!({ "label": label, "area": scope.node_name }).to_string()),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
     // Without WASM the form post is answered with a redirect, so the key rides along to
     // the page in a cookie that only that page receives and that the page clears.
     if ctx::parts().is_ok_and(|p| ctx::is_plain_form(&p)) {
@@ -112,22 +108,16 @@ pub async fn issue_api_key(label: String, #[server(default)] form_key: String) -
 /// 吊销: revokes a key of the admin's area; the key stops working at once.
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let t = now();
-    let mut tx = begin_immediate(&state.pool).await?;
-    let Some(key) = repo::key(&mut tx, id).await? else { return Err(AppError::NotFound) };
-    if !user.administers(&key.node_code) {
-        drop(tx);
-        let err = AppError::Forbidden;
-        return Err(ctx::refused(&state, &user, "revoke_api_key", ("api_key", id), Some(key.node_id), err).await);
-    }
-    if key.revoked_at.is_none() {
-        repo::revoke(&mut tx, id, t).await?;
-        audit_repo::record(
-            &mut tx,
-            AuditEntry {
-                actor_id: Some(user.account_id),
+    let (w, user) = Writer::signed_in()?;
+    w.run(Act::new("revoke_api_key", "api_key").on(id), async |tx, out| {
+        let key = repo::key(tx, id).await?.ok_or(AppError::NotFound)?;
+        out.refusal_node(key.node_id);
+        if !user.administers(&key.node_code) {
+            return Err(AppError::Forbidden);
+        }
+        if key.revoked_at.is_none() {
+            repo::revoke(tx, id, out.now).await?;
+            out.audit(AuditEntry {
                 action: "revoke_api_key",
                 object_kind: "api_key",
                 object_id: Some(id),
@@ -135,11 +125,11 @@ pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
                 before_json: Some(serde_json::json!({ "label": key.label, "revoked": false }).to_string()),
                 after_json: Some(serde_json::json!({ "revoked": true }).to_string()),
                 ..Default::default()
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
+            });
+        }
+        Ok(())
+    })
+    .await?;
     ctx::redirect_form(PAGE);
     Ok(())
 }

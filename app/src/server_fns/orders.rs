@@ -8,6 +8,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
+    crate::domain::form_key::FormKey,
+    crate::domain::grid::same_community,
+    crate::domain::notice::Notice,
     crate::domain::order::{
         Actor, OrderAction, OrderStatus, Refusal, ServiceSection, TakenVia, Urgency, RELEASES_FLAGGED_AT,
     },
@@ -19,8 +23,7 @@ use {
     crate::i18n::Msg,
     crate::live::Topic,
     crate::repo::{
-        audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, orders_repo::Change,
-        orders_repo::EventNote,
+        audit_repo::AuditEntry, notices_repo, now, orders_repo, orders_repo::Change, orders_repo::EventNote,
     },
     crate::session::SessionUser,
 };
@@ -78,8 +81,7 @@ pub async fn order_form() -> Result<OrderFormView, AppError> {
 #[server(endpoint = "register_resident")]
 pub async fn register_resident(name: String, unit: i64, room: String) -> Result<i64, AppError> {
     use crate::repo::accounts_repo;
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     if !user.is_staff() {
         return Err(AppError::Forbidden);
     }
@@ -87,34 +89,147 @@ pub async fn register_resident(name: String, unit: i64, room: String) -> Result<
     let room = ctx::field_text(&room, "room", 1..=20, Msg::ErrRoom);
     let errors = AppError::field_errors(&[&name, &room]);
     let (Ok(name), Ok(room)) = (name, room) else { return Err(AppError::Invalid(errors)) };
-    let mut tx = begin_immediate(&state.pool).await?;
-    let Some((building, micro_grid, code)) =
-        accounts_repo::unit_place(&mut tx, unit).await?.filter(|(_, _, code)| user.staff_scope_covers(code))
-    else {
-        drop(tx);
-        return Err(AppError::field("unit", Msg::ErrChooseUnit));
-    };
-    let (person, created) =
-        accounts_repo::register_phoneless(&mut tx, &name, unit, &room, (building, micro_grid)).await?;
-    if created {
-        audit_repo::record(
-            &mut tx,
-            AuditEntry {
-                actor_id: Some(user.account_id),
-                action: "register_resident",
-                object_kind: "person",
-                object_id: Some(person),
-                node_id: Some(micro_grid),
-                after_json: Some(serde_json::json!({ "name": name, "unit": unit, "room": room }).to_string()),
-                ..Default::default()
-            },
-        )
+    let (person, created, code) = w
+        .run(Act::new("register_resident", "person"), async |tx, out| {
+            let Some((building, micro_grid, code)) =
+                accounts_repo::unit_place(tx, unit).await?.filter(|(_, _, code)| user.staff_scope_covers(code))
+            else {
+                return Err(AppError::field("unit", Msg::ErrChooseUnit));
+            };
+            let (person, created) =
+                accounts_repo::register_phoneless(tx, &name, unit, &room, (building, micro_grid)).await?;
+            if created {
+                out.audit(AuditEntry {
+                    action: "register_resident",
+                    object_kind: "person",
+                    object_id: Some(person),
+                    node_id: Some(micro_grid),
+                    after_json: Some(serde_json::json!({ "name": name, "unit": unit, "room": room }).to_string()),
+                    ..Default::default()
+                });
+            }
+            Ok((person, created, code))
+        })
         .await?;
-    }
-    tx.commit().await?;
     tracing::info!(person, by = user.account_id, created, area = %code, "phone-less resident registered");
     ctx::redirect_form(&format!("/board/new?for={person}"));
     Ok(person)
+}
+
+/// The key a create form must carry, so that sending it twice creates one thing: a form
+/// without one, or with a malformed one, is none of ours.
+#[cfg(feature = "ssr")]
+pub(super) fn idempotency_key(text: &str) -> Result<FormKey, AppError> {
+    ctx::form_key(text)?.ok_or(AppError::BadRequest)
+}
+
+/// Whether the viewer belongs to (lives, serves or works in) the community of `area`.
+#[cfg(feature = "ssr")]
+pub(super) fn in_community_of(user: &SessionUser, area: &str) -> bool {
+    user.roles.iter().any(|r| same_community(&r.node_code, area))
+}
+
+/// Whom an order is for: the viewer, or (代下单, grid staff only) a resident found by
+/// phone or chosen from the form's list.
+#[cfg(feature = "ssr")]
+enum Requester {
+    Viewer,
+    Phone(PhoneNumber),
+    Person(i64),
+}
+
+/// 我需要 as sent, parsed: a form with any bad field is answered with every field error at
+/// once, before anything is opened.
+#[cfg(feature = "ssr")]
+struct NewOrder {
+    key: FormKey,
+    section: ServiceSection,
+    title: String,
+    description: String,
+    urgency: Urgency,
+    window_start: Option<i64>,
+    window_end: Option<i64>,
+    requester: Requester,
+}
+
+#[cfg(feature = "ssr")]
+impl NewOrder {
+    fn parse(
+        section: &str,
+        title: &str,
+        description: &str,
+        urgency: &str,
+        window: (Option<&str>, Option<&str>),
+        idempotency_key: &str,
+        on_behalf_phone: Option<&str>,
+        on_behalf_person: Option<&str>,
+    ) -> Result<NewOrder, AppError> {
+        // A form of ours always carries its key: without one it is answered before its fields.
+        let key = self::idempotency_key(idempotency_key)?;
+        fn given(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|s| !s.is_empty())
+        }
+        let section = ServiceSection::parse(section).ok_or_else(|| AppError::field("section", Msg::ErrChooseSection));
+        let title = ctx::field_text(title, "title", 2..=60, Msg::ErrTitleLength);
+        let description = ctx::field_text(description, "description", 0..=1000, Msg::ErrTooLong);
+        let time = |v: Option<&str>, field: &str| match given(v) {
+            None => Ok(None),
+            Some(s) => crate::domain::time::parse_local_datetime(s)
+                .map(Some)
+                .ok_or_else(|| AppError::field(field, Msg::ErrBadTime)),
+        };
+        let start = time(window.0, "window_start");
+        let end = time(window.1, "window_end");
+        let order = match (&start, &end) {
+            (Ok(Some(s)), Ok(Some(e))) if e < s => Err(AppError::field("window_end", Msg::ErrWindow)),
+            _ => Ok(()),
+        };
+        let phone = given(on_behalf_phone)
+            .map(|p| PhoneNumber::parse(p).map_err(|_| AppError::field("on_behalf_phone", Msg::ErrPhoneMalformed)))
+            .transpose();
+        let person = given(on_behalf_person)
+            .map(|p| p.parse::<i64>().map_err(|_| AppError::field("on_behalf_person", Msg::ErrChooseResident)))
+            .transpose();
+        let problems = [
+            section.as_ref().err(),
+            title.as_ref().err(),
+            description.as_ref().err(),
+            start.as_ref().err(),
+            end.as_ref().err(),
+            order.as_ref().err(),
+            phone.as_ref().err(),
+            person.as_ref().err(),
+        ];
+        let errors: Vec<FieldError> = problems
+            .into_iter()
+            .flatten()
+            .flat_map(|e| match e {
+                AppError::Invalid(fields) => fields.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let (Ok(section), Ok(title), Ok(description), Ok(window_start), Ok(window_end), Ok(phone), Ok(person), true) =
+            (section, title, description, start, end, phone, person, errors.is_empty())
+        else {
+            return Err(AppError::Invalid(errors));
+        };
+        // A resident picked from the list wins over a number typed as well.
+        let requester = match (person, phone) {
+            (Some(person), _) => Requester::Person(person),
+            (None, Some(phone)) => Requester::Phone(phone),
+            (None, None) => Requester::Viewer,
+        };
+        Ok(NewOrder {
+            key,
+            section,
+            title,
+            description,
+            urgency: Urgency::parse(urgency).unwrap_or(Urgency::Normal),
+            window_start,
+            window_end,
+            requester,
+        })
+    }
 }
 
 /// 我需要: places an order for the viewer (or, for grid staff, for a resident by phone:
@@ -131,141 +246,79 @@ pub async fn place_order(
     on_behalf_phone: Option<String>,
     on_behalf_person: Option<String>,
 ) -> Result<i64, AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
-    let mut errors = Vec::new();
-    let mut field = |f: &str, msg: Msg| errors.push(FieldError { field: f.into(), msg });
-    let section = ServiceSection::parse(&section);
-    if section.is_none() {
-        field("section", Msg::ErrChooseSection);
-    }
-    let title = title.trim().to_string();
-    if !(2..=60).contains(&title.chars().count()) {
-        field("title", Msg::ErrTitleLength);
-    } else if crate::domain::text::has_control(&title) {
-        field("title", Msg::ErrControlChars);
-    }
-    let description = description.trim().to_string();
-    if description.chars().count() > 1000 {
-        field("description", Msg::ErrTooLong);
-    } else if crate::domain::text::has_control(&description) {
-        field("description", Msg::ErrControlChars);
-    }
-    let urgency = Urgency::parse(&urgency).unwrap_or(Urgency::Normal);
-    let parse_opt = |v: &Option<String>| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => crate::domain::time::parse_local_datetime(s).map(Some).ok_or(()),
-    };
-    let start = parse_opt(&window_start);
-    let end = parse_opt(&window_end);
-    if start.is_err() {
-        field("window_start", Msg::ErrBadTime);
-    }
-    if end.is_err() {
-        field("window_end", Msg::ErrBadTime);
-    }
-    let (start, end) = (start.unwrap_or(None), end.unwrap_or(None));
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            field("window_end", Msg::ErrWindow);
-        }
-    }
-    let key = ctx::form_key(&idempotency_key)?.ok_or(AppError::BadRequest)?;
-    let on_behalf = match on_behalf_phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(p) => match PhoneNumber::parse(p) {
-            Ok(phone) => Some(phone),
-            Err(_) => {
-                field("on_behalf_phone", Msg::ErrPhoneMalformed);
-                None
-            }
-        },
-    };
-    let chosen = match on_behalf_person.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(p) => match p.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                field("on_behalf_person", Msg::ErrChooseResident);
-                None
-            }
-        },
-    };
-    let Some(section) = section else { return Err(AppError::Invalid(errors)) };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    if (chosen.is_some() || on_behalf.is_some()) && !user.is_staff() {
+    let (w, user) = Writer::signed_in()?;
+    let order = NewOrder::parse(
+        &section,
+        &title,
+        &description,
+        &urgency,
+        (window_start.as_deref(), window_end.as_deref()),
+        &idempotency_key,
+        on_behalf_phone.as_deref(),
+        on_behalf_person.as_deref(),
+    )?;
+    if !matches!(order.requester, Requester::Viewer) && !user.is_staff() {
         return Err(AppError::Forbidden);
     }
-    let t = now();
-    let mut tx = begin_immediate(&state.pool).await?;
-    let requester = match (&on_behalf, chosen) {
-        // A resident picked by name, building and room from the staff's own area.
-        (_, Some(person)) => {
-            let code = crate::repo::accounts_repo::home_code(&mut tx, person).await?;
-            if !code.is_some_and(|c| user.staff_scope_covers(&c)) {
-                drop(tx);
-                return Err(AppError::field("on_behalf_person", Msg::ErrChooseResident));
-            }
-            person
-        }
-        (None, None) => user.person_id,
-        (Some(phone), None) => {
-            // Unknown and outside-my-area numbers answer alike, so this is no phone-number oracle.
-            let found = orders_repo::person_by_phone(&mut tx, phone.as_str()).await?;
-            let Some((person, _)) = found.filter(|(_, area)| user.staff_scope_covers(area)) else {
-                audit_repo::record(
-                    &mut tx,
-                    AuditEntry {
-                        actor_id: Some(user.account_id),
-                        action: "place_order_on_behalf",
-                        object_kind: "person",
-                        refused: true,
-                        detail: format!("phone {phone}"),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                return Err(AppError::field("on_behalf_phone", Msg::ErrNoSuchResident));
+    // A refused 代下单 is audited on the person it was meant for.
+    let act = match &order.requester {
+        Requester::Viewer => Act::new("place_order", "service_order"),
+        Requester::Phone(_) => Act::new("place_order_on_behalf", "person"),
+        Requester::Person(person) => Act::new("place_order_on_behalf", "person").on(*person),
+    };
+    let id = w
+        .run(act, async |tx, out| {
+            let requester = match &order.requester {
+                Requester::Viewer => user.person_id,
+                // A resident picked by name, building and room from the staff's own area.
+                Requester::Person(person) => {
+                    let code = crate::repo::accounts_repo::home_code(tx, *person).await?;
+                    if !code.is_some_and(|c| user.staff_scope_covers(&c)) {
+                        return Err(AppError::field("on_behalf_person", Msg::ErrChooseResident));
+                    }
+                    *person
+                }
+                Requester::Phone(phone) => {
+                    // Unknown and outside-my-area numbers answer alike, so this is no phone-number oracle.
+                    let found = orders_repo::person_by_phone(tx, phone.as_str()).await?;
+                    let Some((person, _)) = found.filter(|(_, area)| user.staff_scope_covers(area)) else {
+                        out.refusal_detail(format!("phone {phone}"));
+                        return Err(AppError::field("on_behalf_phone", Msg::ErrNoSuchResident));
+                    };
+                    person
+                }
             };
-            person
-        }
-    };
-    let new = orders_repo::NewOrder {
-        requester_id: requester,
-        placed_by: user.account_id,
-        on_behalf: requester != user.person_id,
-        idempotency_key: key.as_str(),
-        section: section.as_str(),
-        title: &title,
-        description: &description,
-        urgency: urgency.as_str(),
-        window_start: start,
-        window_end: end,
-        now: t,
-    };
-    let (id, created) = orders_repo::insert(&mut tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
-    if created {
-        orders_repo::add_event(&mut tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t).await?;
-        audit_repo::record(
-            &mut tx,
-            AuditEntry {
-                actor_id: Some(user.account_id),
-                action: if requester != user.person_id { "place_order_on_behalf" } else { "place_order" },
-                object_kind: "service_order",
-                object_id: Some(id),
-                after_json: Some(serde_json::json!({ "section": section.as_str(), "urgency": urgency.as_str(), "requester": requester }).to_string()),
-                ..Default::default()
-            },
-        )
+            let t = out.now;
+            let new = orders_repo::NewOrder {
+                requester_id: requester,
+                placed_by: user.account_id,
+                on_behalf: requester != user.person_id,
+                idempotency_key: order.key.as_str(),
+                section: order.section.as_str(),
+                title: &order.title,
+                description: &order.description,
+                urgency: order.urgency.as_str(),
+                window_start: order.window_start,
+                window_end: order.window_end,
+                now: t,
+            };
+            let (id, created) =
+                orders_repo::insert(tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
+            if created {
+                orders_repo::add_event(tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t)
+                    .await?;
+                out.audit(AuditEntry {
+                    action: if requester != user.person_id { "place_order_on_behalf" } else { "place_order" },
+                    object_kind: "service_order",
+                    object_id: Some(id),
+                    after_json: Some(serde_json::json!({ "section": order.section.as_str(), "urgency": order.urgency.as_str(), "requester": requester }).to_string()),
+                    ..Default::default()
+                });
+                out.publish(Topic::Orders, Some(id));
+            }
+            Ok(id)
+        })
         .await?;
-    }
-    tx.commit().await?;
-    if created {
-        state.bus.publish(Topic::Orders, Some(id));
-    }
     leptos_axum::redirect(&format!("/orders/{id}"));
     Ok(id)
 }
@@ -331,12 +384,10 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
         && facts.status == OrderStatus::Completed
         && !crate::repo::board_repo::thanked(&mut conn, id).await?;
     drop(conn);
-    let same_community = user.roles.iter().any(|r| {
-        crate::domain::grid::community_prefix(&r.node_code) == crate::domain::grid::community_prefix(&facts.area_code)
-    });
+    let in_community = in_community_of(&user, &facts.area_code);
     let t = now();
     let contact_allowed = actor.may_see_contact(&facts, t);
-    if !contact_allowed && !same_community && facts.taker_id != Some(user.person_id) {
+    if !contact_allowed && !in_community && facts.taker_id != Some(user.person_id) {
         return Err(AppError::Forbidden);
     }
     let row = orders_repo::detail(&state.pool, id).await?.ok_or(AppError::NotFound)?;
@@ -394,77 +445,70 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
     })
 }
 
-/// Runs one checked transition inside `BEGIN IMMEDIATE`, with its event, audit row and
-/// live hint. Refusals are audited and explained.
+/// Runs one checked transition through the write spine, with its event, audit row and
+/// live hint. Refusals are explained, and audited as `order_refused` on the order.
 #[cfg(feature = "ssr")]
 async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let roles = roles_of(&user);
     let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
-    let t = now();
-    let mut tx = begin_immediate(&state.pool).await?;
-    let facts = orders_repo::facts(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let action_name = action.as_str();
-    if action.repeats(user.account_id, facts.status, orders_repo::last_step(&mut tx, id).await?) {
-        return Ok(());
-    }
-    if action.needs_reason(facts.status) && note.is_empty() {
-        return Err(AppError::field("reason", Msg::ErrReasonRequired));
-    }
-    let to = match actor.check(action, &facts) {
-        Ok(to) => to,
-        Err(refusal) => {
-            let detail = format!("{action_name}: {refusal:?} in {}", facts.status.as_str());
-            record_refusal(&mut tx, user.account_id, id, detail).await?;
-            tx.commit().await?;
-            return Err(match (refusal, action) {
-                (Refusal::WrongState, OrderAction::Take) => AppError::Conflict(Msg::ErrOrderTaken),
-                (Refusal::WrongState, _) => AppError::Conflict(Msg::ErrOrderChanged),
-                (Refusal::OwnOrder, _) => AppError::Conflict(Msg::ErrOwnOrder),
-                (Refusal::NotAllowed, _) => AppError::Forbidden,
-            });
+    w.run(Act::new("order_refused", "service_order").on(id), async |tx, out| {
+        let t = out.now;
+        let facts = orders_repo::facts(tx, id).await?.ok_or(AppError::NotFound)?;
+        let action_name = action.as_str();
+        // A double tap of one's own step is answered as the success it repeats.
+        if action.repeats(user.account_id, facts.status, orders_repo::last_step(tx, id).await?) {
+            return Ok(());
         }
-    };
-    // Takes and releases are limited per volunteer, and a run of releases is reported to
-    // the grid leaders: taking orders only to read their contacts shows up there.
-    let mut flag_release = false;
-    if matches!(action, OrderAction::Take | OrderAction::Release) {
-        let activity = orders_repo::taker_activity(&mut tx, user.account_id, t).await?;
-        let refusal = match action {
-            OrderAction::Take if !activity.may_release() => Some(Msg::ErrTakesPaused),
-            OrderAction::Take if !activity.may_take() => Some(Msg::ErrTooManyTakes),
-            OrderAction::Release if !activity.may_release() => Some(Msg::ErrTooManyReleases),
-            _ => None,
+        if action.needs_reason(facts.status) && note.is_empty() {
+            return Err(AppError::field("reason", Msg::ErrReasonRequired));
+        }
+        let to = match actor.check(action, &facts) {
+            Ok(to) => to,
+            Err(refusal) => {
+                out.refusal_detail(format!("{action_name}: {refusal:?} in {}", facts.status.as_str()));
+                return Err(match (refusal, action) {
+                    (Refusal::WrongState, OrderAction::Take) => AppError::Conflict(Msg::ErrOrderTaken),
+                    (Refusal::WrongState, _) => AppError::Conflict(Msg::ErrOrderChanged),
+                    (Refusal::OwnOrder, _) => AppError::Conflict(Msg::ErrOwnOrder),
+                    (Refusal::NotAllowed, _) => AppError::Forbidden,
+                });
+            }
         };
-        if let Some(msg) = refusal {
-            let detail = format!(
-                "{action_name}: rate limit ({} takes this hour, {} releases today)",
-                activity.takes_last_hour, activity.releases_last_day
-            );
-            record_refusal(&mut tx, user.account_id, id, detail).await?;
-            tx.commit().await?;
-            return Err(AppError::Conflict(msg));
+        // Takes and releases are limited per volunteer, and a run of releases is reported to
+        // the grid leaders: taking orders only to read their contacts shows up there.
+        let mut flag_release = false;
+        if matches!(action, OrderAction::Take | OrderAction::Release) {
+            let activity = orders_repo::taker_activity(tx, user.account_id, t).await?;
+            let refusal = match action {
+                OrderAction::Take if !activity.may_release() => Some(Msg::ErrTakesPaused),
+                OrderAction::Take if !activity.may_take() => Some(Msg::ErrTooManyTakes),
+                OrderAction::Release if !activity.may_release() => Some(Msg::ErrTooManyReleases),
+                _ => None,
+            };
+            if let Some(msg) = refusal {
+                out.refusal_detail(format!(
+                    "{action_name}: rate limit ({} takes this hour, {} releases today)",
+                    activity.takes_last_hour, activity.releases_last_day
+                ));
+                return Err(AppError::Conflict(msg));
+            }
+            flag_release = action == OrderAction::Release && activity.release_is_flagged();
         }
-        flag_release = action == OrderAction::Release && activity.release_is_flagged();
-    }
-    let change = match action {
-        OrderAction::Take => Change::Take { taker: user.person_id },
-        OrderAction::Release => Change::Release,
-        OrderAction::Start => Change::Start,
-        OrderAction::Finish => Change::Finish { minutes },
-        OrderAction::Confirm => Change::Confirm { rating, comment: note },
-        OrderAction::Dispute => Change::Dispute,
-        OrderAction::Cancel => Change::Cancel,
-    };
-    if !orders_repo::transition(&mut tx, id, facts.status, to, change, Some(user.person_id), t).await? {
-        return Err(AppError::Conflict(Msg::ErrOrderChanged));
-    }
-    orders_repo::add_event(&mut tx, id, Some(facts.status), to, user.account_id, EventNote::Words(note), t).await?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+        let change = match action {
+            OrderAction::Take => Change::Take { taker: user.person_id },
+            OrderAction::Release => Change::Release,
+            OrderAction::Start => Change::Start,
+            OrderAction::Finish => Change::Finish { minutes },
+            OrderAction::Confirm => Change::Confirm { rating, comment: note },
+            OrderAction::Dispute => Change::Dispute,
+            OrderAction::Cancel => Change::Cancel,
+        };
+        if !orders_repo::transition(tx, id, facts.status, to, change, Some(user.person_id), t).await? {
+            return Err(AppError::Conflict(Msg::ErrOrderChanged));
+        }
+        orders_repo::add_event(tx, id, Some(facts.status), to, user.account_id, EventNote::Words(note), t).await?;
+        out.audit(AuditEntry {
             action: "order_transition",
             object_kind: "service_order",
             object_id: Some(id),
@@ -472,70 +516,38 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
             after_json: Some(serde_json::json!({ "status": to.as_str() }).to_string()),
             detail: action_name.to_string(),
             ..Default::default()
-        },
-    )
-    .await?;
-    // A volunteer whose order is cancelled hears it from the app, with the reason.
-    if let (OrderAction::Cancel, Some(taker)) = (action, facts.taker_id) {
-        let body = format!("{}{note}", Msg::OrderCancelledNotice.text(crate::i18n::Locale::Zh));
-        orders_repo::notify(&mut tx, taker, "order_cancelled", &body, &format!("/orders/{id}")).await?;
-    }
-    if flag_release {
-        let leaders = crate::repo::sentiment_repo::staff_over(&mut tx, &facts.area_code, &["grid_leader"]).await?;
-        let body = format!("{}{}", user.name, Msg::TakeReleaseFlagNotice.text(crate::i18n::Locale::Zh));
-        crate::repo::elders_repo::notify_accounts(&mut tx, &leaders, "take_release_flagged", &body, "/admin/audit")
-            .await?;
-        audit_repo::record(
-            &mut tx,
-            AuditEntry {
-                actor_id: Some(user.account_id),
+        });
+        // A volunteer whose order is cancelled hears it from the app, with the reason.
+        if let (OrderAction::Cancel, Some(taker)) = (action, facts.taker_id) {
+            let notice = Notice::OrderCancelled { order: id, reason: note.to_string() };
+            notices_repo::notify_person(tx, taker, &notice).await?;
+        }
+        if flag_release {
+            let leaders = crate::repo::sentiment_repo::staff_over(tx, &facts.area_code, &["grid_leader"]).await?;
+            let notice = Notice::TakeReleaseFlagged { volunteer: user.name.clone() };
+            notices_repo::notify(tx, &leaders, &notice).await?;
+            out.audit(AuditEntry {
                 action: "take_release_flagged",
                 object_kind: "account",
                 object_id: Some(user.account_id),
                 detail: format!("{} releases in a day; {} grid leaders told", RELEASES_FLAGGED_AT, leaders.len()),
                 ..Default::default()
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    state.bus.publish(Topic::Orders, Some(id));
-    Ok(())
+            });
+        }
+        out.publish(Topic::Orders, Some(id));
+        Ok(())
+    })
+    .await
 }
 
-/// The audit row of an order action refused inside its transaction.
-#[cfg(feature = "ssr")]
-async fn record_refusal(
-    tx: &mut sqlx::SqliteConnection,
-    actor: i64,
-    order: i64,
-    detail: String,
-) -> Result<(), sqlx::Error> {
-    let entry = AuditEntry {
-        actor_id: Some(actor),
-        action: "order_refused",
-        object_kind: "service_order",
-        object_id: Some(order),
-        refused: true,
-        detail,
-        ..Default::default()
-    };
-    audit_repo::record(tx, entry).await.map(|_| ())
-}
-
+/// A reason the other side is told: required, at most 500 characters.
 #[cfg(feature = "ssr")]
 fn reason(text: &str) -> Result<String, AppError> {
-    let text = text.trim();
+    let text = ctx::field_text(text, "reason", 0..=500, Msg::ErrTooLong)?;
     if text.is_empty() {
         return Err(AppError::field("reason", Msg::ErrReasonRequired));
     }
-    if text.chars().count() > 500 {
-        return Err(AppError::field("reason", Msg::ErrTooLong));
-    }
-    if crate::domain::text::has_control(text) {
-        return Err(AppError::field("reason", Msg::ErrControlChars));
-    }
-    Ok(text.to_string())
+    Ok(text)
 }
 
 /// 接单: exactly one taker wins however many tap at once.
@@ -571,14 +583,8 @@ pub async fn confirm_order(
 ) -> Result<(), AppError> {
     let rating = rating.trim().parse::<i64>().ok().filter(|r| (1..=5).contains(r));
     let rating = rating.ok_or_else(|| AppError::field("rating", Msg::ErrRating))?;
-    let comment = comment.trim();
-    if comment.chars().count() > 500 {
-        return Err(AppError::field("comment", Msg::ErrTooLong));
-    }
-    if crate::domain::text::has_control(comment) {
-        return Err(AppError::field("comment", Msg::ErrControlChars));
-    }
-    act(id, OrderAction::Confirm, comment, 0, rating).await
+    let comment = ctx::field_text(&comment, "comment", 0..=500, Msg::ErrTooLong)?;
+    act(id, OrderAction::Confirm, &comment, 0, rating).await
 }
 
 #[server(endpoint = "dispute_order")]
@@ -591,12 +597,6 @@ pub async fn dispute_order(id: i64, reason: String) -> Result<(), AppError> {
 /// volunteer is told.
 #[server(endpoint = "cancel_order")]
 pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
-    let reason = reason.trim();
-    if reason.chars().count() > 500 {
-        return Err(AppError::field("reason", Msg::ErrTooLong));
-    }
-    if crate::domain::text::has_control(reason) {
-        return Err(AppError::field("reason", Msg::ErrControlChars));
-    }
-    act(id, OrderAction::Cancel, reason, 0, 0).await
+    let reason = ctx::field_text(&reason, "reason", 0..=500, Msg::ErrTooLong)?;
+    act(id, OrderAction::Cancel, &reason, 0, 0).await
 }

@@ -7,31 +7,15 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
+    crate::domain::grid::same_community,
     crate::domain::order::ServiceSection,
-    crate::domain::pairing::next_occurrence,
     crate::domain::phone::PhoneNumber,
     crate::domain::privacy::mask_name,
-    crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, now, orders_repo, pairings_repo},
+    crate::repo::{audit_repo::AuditEntry, now, orders_repo, pairings_repo},
 };
-
-/// Creates the order of each pairing's next weekly slot when it does not exist yet.
-/// Runs after every new pairing and periodically in the server.
-#[cfg(feature = "ssr")]
-pub async fn run_schedules(pool: &sqlx::SqlitePool, t: i64) -> Result<u64, sqlx::Error> {
-    let mut tx = begin_immediate(pool).await?;
-    let mut created = 0;
-    for pairing in pairings_repo::active(&mut tx).await? {
-        let Some(start) = next_occurrence(t, pairing.5 as u32, pairing.6 as u32) else { continue };
-        if pairings_repo::create_slot_order(&mut tx, &pairing, start, t).await?.is_some() {
-            created += 1;
-        }
-    }
-    tx.commit().await?;
-    Ok(created)
-}
 
 #[server(endpoint = "pairings_data")]
 pub async fn pairings_data() -> Result<Vec<PairingCard>, AppError> {
@@ -61,6 +45,54 @@ pub async fn pairings_data() -> Result<Vec<PairingCard>, AppError> {
     Ok(out)
 }
 
+/// A pairing as sent, parsed: a form with any bad field is answered with every field error
+/// at once, before anything is opened.
+#[cfg(feature = "ssr")]
+struct NewPairing {
+    volunteer_phone: PhoneNumber,
+    resident_phone: PhoneNumber,
+    section: ServiceSection,
+    title: String,
+    weekday: i64,
+    part: i64,
+}
+
+#[cfg(feature = "ssr")]
+impl NewPairing {
+    fn parse(
+        volunteer_phone: &str,
+        resident_phone: &str,
+        section: &str,
+        title: &str,
+        weekday: &str,
+        part: &str,
+    ) -> Result<NewPairing, AppError> {
+        let phone = |text: &str, field: &str| {
+            PhoneNumber::parse(text).map_err(|_| AppError::field(field, Msg::ErrPhoneMalformed))
+        };
+        let volunteer_phone = phone(volunteer_phone, "volunteer_phone");
+        let resident_phone = phone(resident_phone, "resident_phone");
+        let section = ServiceSection::parse(section).ok_or_else(|| AppError::field("section", Msg::ErrChooseSection));
+        let title = ctx::field_text(title, "title", 2..=60, Msg::ErrTitleLength);
+        let weekday = weekday.parse::<i64>().ok().filter(|d| (0..=6).contains(d));
+        let part = part.parse::<i64>().ok().filter(|p| (0..=2).contains(p));
+        let slot = match (weekday, part) {
+            (Some(weekday), Some(part)) => Ok((weekday, part)),
+            _ => Err(AppError::field("weekday", Msg::ErrBadTime)),
+        };
+        let mut errors = AppError::field_errors(&[&volunteer_phone, &resident_phone]);
+        errors.extend(AppError::field_errors(&[&section]));
+        errors.extend(AppError::field_errors(&[&title]));
+        errors.extend(AppError::field_errors(&[&slot]));
+        match (volunteer_phone, resident_phone, section, title, slot) {
+            (Ok(volunteer_phone), Ok(resident_phone), Ok(section), Ok(title), Ok((weekday, part))) => {
+                Ok(NewPairing { volunteer_phone, resident_phone, section, title, weekday, part })
+            }
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+}
+
 /// 结对: pairs a volunteer of the community with a resident of the leader's area.
 #[server(endpoint = "create_pairing")]
 pub async fn create_pairing(
@@ -71,85 +103,50 @@ pub async fn create_pairing(
     weekday: String,
     part: String,
 ) -> Result<i64, AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     let scopes = super::dispatch::dispatch_scopes(&user);
     if scopes.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let mut errors = Vec::new();
-    let volunteer_phone = PhoneNumber::parse(&volunteer_phone).ok();
-    if volunteer_phone.is_none() {
-        errors.push(FieldError { field: "volunteer_phone".into(), msg: Msg::ErrPhoneMalformed });
-    }
-    let resident_phone = PhoneNumber::parse(&resident_phone).ok();
-    if resident_phone.is_none() {
-        errors.push(FieldError { field: "resident_phone".into(), msg: Msg::ErrPhoneMalformed });
-    }
-    let section = ServiceSection::parse(&section);
-    if section.is_none() {
-        errors.push(FieldError { field: "section".into(), msg: Msg::ErrChooseSection });
-    }
-    let title = title.trim().to_string();
-    if !(2..=60).contains(&title.chars().count()) {
-        errors.push(FieldError { field: "title".into(), msg: Msg::ErrTitleLength });
-    } else if crate::domain::text::has_control(&title) {
-        errors.push(FieldError { field: "title".into(), msg: Msg::ErrControlChars });
-    }
-    let weekday = weekday.parse::<i64>().ok().filter(|d| (0..=6).contains(d));
-    let part = part.parse::<i64>().ok().filter(|p| (0..=2).contains(p));
-    if weekday.is_none() || part.is_none() {
-        errors.push(FieldError { field: "weekday".into(), msg: Msg::ErrBadTime });
-    }
-    let (Some(volunteer_phone), Some(resident_phone), Some(section), Some(weekday), Some(part), true) =
-        (volunteer_phone, resident_phone, section, weekday, part, errors.is_empty())
-    else {
-        return Err(AppError::Invalid(errors));
-    };
-    let mut tx = begin_immediate(&state.pool).await?;
-    let (resident, resident_area) = orders_repo::person_by_phone(&mut tx, resident_phone.as_str())
-        .await?
-        .ok_or_else(|| AppError::field("resident_phone", Msg::ErrNoSuchResident))?;
-    // A number outside the viewer's area answers like an unknown one (audited), so this
-    // is no way to learn whether a number is registered somewhere else.
-    if !scopes.iter().any(|s| crate::domain::grid::is_within(&resident_area, s)) {
-        drop(tx);
-        let err = AppError::field("resident_phone", Msg::ErrNoSuchResident);
-        return Err(ctx::refused(&state, &user, "create_pairing", ("person", resident), None, err).await);
-    }
-    let (volunteer, _) = orders_repo::person_by_phone(&mut tx, volunteer_phone.as_str())
-        .await?
-        .ok_or_else(|| AppError::field("volunteer_phone", Msg::ErrNoSuchVolunteer))?;
-    let serves = orders_repo::volunteer_area(&mut tx, volunteer).await?.is_some_and(|a| {
-        crate::domain::grid::community_prefix(&a) == crate::domain::grid::community_prefix(&resident_area)
-    });
-    if !serves || volunteer == resident {
-        return Err(AppError::field("volunteer_phone", Msg::ErrNoSuchVolunteer));
-    }
-    let id =
-        pairings_repo::insert(&mut tx, volunteer, resident, section.as_str(), &title, weekday, part, user.account_id)
-            .await?
-            .ok_or(AppError::Conflict(Msg::ErrAlreadyPaired))?;
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
-            action: "create_pairing",
-            object_kind: "pairing",
-            object_id: Some(id),
-            after_json: Some(
-                serde_json::json!({ "volunteer": volunteer, "person": resident, "weekday": weekday, "part": part })
-                    .to_string(),
-            ),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    // The pairing stands even if its first order cannot be made now; the server retries.
-    if let Err(err) = run_schedules(&state.pool, now()).await {
+    let new = NewPairing::parse(&volunteer_phone, &resident_phone, &section, &title, &weekday, &part)?;
+    let id = w
+        .run(Act::new("create_pairing", "person"), async |tx, out| {
+            // A number outside the viewer's area answers like an unknown one (both audited),
+            // so this is no way to learn whether a number is registered somewhere else.
+            let (resident, resident_area) = orders_repo::person_by_phone(tx, new.resident_phone.as_str())
+                .await?
+                .filter(|(_, area)| scopes.iter().any(|s| crate::domain::grid::is_within(area, s)))
+                .ok_or_else(|| AppError::field("resident_phone", Msg::ErrNoSuchResident))?;
+            let (volunteer, _) = orders_repo::person_by_phone(tx, new.volunteer_phone.as_str())
+                .await?
+                .ok_or_else(|| AppError::field("volunteer_phone", Msg::ErrNoSuchVolunteer))?;
+            let serves =
+                orders_repo::volunteer_area(tx, volunteer).await?.is_some_and(|a| same_community(&a, &resident_area));
+            if !serves || volunteer == resident {
+                return Err(AppError::field("volunteer_phone", Msg::ErrNoSuchVolunteer));
+            }
+            let (section, title) = (new.section.as_str(), &new.title);
+            let id =
+                pairings_repo::insert(tx, volunteer, resident, section, title, new.weekday, new.part, user.account_id)
+                    .await?
+                    .ok_or(AppError::Conflict(Msg::ErrAlreadyPaired))?;
+            out.audit(AuditEntry {
+                action: "create_pairing",
+                object_kind: "pairing",
+                object_id: Some(id),
+                after_json: Some(
+                    serde_json::json!({ "volunteer": volunteer, "person": resident, "weekday": new.weekday, "part": new.part })
+                        .to_string(),
+                ),
+                ..Default::default()
+            });
+            out.publish(Topic::Orders, None);
+            Ok(id)
+        })
+        .await?;
+    // The pairing stands even if its first order cannot be made now; the periodic run retries.
+    if let Err(err) = crate::jobs::run_schedules(&w.state, now()).await {
         tracing::error!(%err, pairing = id, "creating the paired order failed");
     }
-    state.bus.publish(Topic::Orders, None);
     Ok(id)
 }

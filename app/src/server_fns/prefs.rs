@@ -5,22 +5,31 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
     crate::i18n::Locale,
-    crate::repo::{accounts_repo, begin_immediate},
+    crate::repo::accounts_repo,
     crate::session::{ELDER_COOKIE, LOCALE_COOKIE},
 };
 
 #[cfg(feature = "ssr")]
 const ONE_YEAR: i64 = 365 * 86_400;
 
+/// The signed-in viewer's writer, if anyone is signed in: a preference is only a cookie
+/// for a visitor. Its writes leave no audit row: a preference is no event worth one.
+#[cfg(feature = "ssr")]
+fn account_writer() -> Result<Option<(Writer, i64)>, AppError> {
+    let Some(user) = ctx::viewer().user else { return Ok(None) };
+    Ok(Some((Writer { state: ctx::state()?, actor: Some(user.account_id) }, user.account_id)))
+}
+
 #[server(endpoint = "set_locale")]
 pub async fn set_locale(locale: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
     let locale = Locale::from_tag(&locale).ok_or(AppError::BadRequest)?;
-    if let Some(user) = ctx::viewer().user {
-        let mut tx = begin_immediate(&state.pool).await?;
-        accounts_repo::set_locale(&mut tx, user.account_id, locale).await?;
-        tx.commit().await?;
+    if let Some((w, account)) = account_writer()? {
+        w.run(Act::new("set_locale", "account").on(account), async |tx, _| {
+            Ok(accounts_repo::set_locale(tx, account, locale).await?)
+        })
+        .await?;
     }
     ctx::set_cookie(crate::auth::cookie(LOCALE_COOKIE, locale.tag(), ONE_YEAR, false, ctx::secure_cookies()));
     Ok(())
@@ -28,16 +37,16 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
 
 #[server(endpoint = "set_elder_mode")]
 pub async fn set_elder_mode(on: String) -> Result<(), AppError> {
-    let state = ctx::state()?;
     let on = match on.as_str() {
         "1" => true,
         "0" => false,
         _ => return Err(AppError::BadRequest),
     };
-    if let Some(user) = ctx::viewer().user {
-        let mut tx = begin_immediate(&state.pool).await?;
-        accounts_repo::set_elder_mode(&mut tx, user.account_id, on).await?;
-        tx.commit().await?;
+    if let Some((w, account)) = account_writer()? {
+        w.run(Act::new("set_elder_mode", "account").on(account), async |tx, _| {
+            Ok(accounts_repo::set_elder_mode(tx, account, on).await?)
+        })
+        .await?;
     }
     let value = if on { "1" } else { "0" };
     ctx::set_cookie(crate::auth::cookie(ELDER_COOKIE, value, ONE_YEAR, false, ctx::secure_cookies()));

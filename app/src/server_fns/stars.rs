@@ -32,7 +32,7 @@ pub async fn stars_data(
     let phase = super::elections::phase_of(&e, t);
     let closed = matches!(phase, Phase::Notice | Phase::Published);
     if closed && e.closed_at.is_none() {
-        super::elections::close_elections(&state).await?;
+        crate::jobs::close_elections(&state, t).await?;
         e.closed_at = Some(t);
     }
     let query: String = q.unwrap_or_default().trim().chars().take(40).collect();

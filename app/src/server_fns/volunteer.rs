@@ -7,9 +7,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    super::write::{Act, Writer},
     crate::domain::order::ServiceSection,
     crate::i18n::Msg,
-    crate::repo::{accounts_repo, audit_repo, audit_repo::AuditEntry, begin_immediate},
+    crate::repo::{accounts_repo, audit_repo::AuditEntry},
 };
 
 #[server(endpoint = "volunteer_profile")]
@@ -42,8 +43,7 @@ pub async fn save_volunteer_profile(
     intro: String,
     #[server(default)] shares_phone: Option<String>,
 ) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user()?;
+    let (w, user) = Writer::signed_in()?;
     if skills.len() > 5 || slots.len() > 21 {
         return Err(AppError::BadRequest);
     }
@@ -59,26 +59,19 @@ pub async fn save_volunteer_profile(
         let bit = slot.parse::<u32>().ok().filter(|b| *b < 21).ok_or(AppError::BadRequest)?;
         availability |= 1 << bit;
     }
-    let intro = intro.trim();
-    if intro.chars().count() > 500 {
-        return Err(AppError::field("intro", Msg::ErrTooLong));
-    }
-    if crate::domain::text::has_control(intro) {
-        return Err(AppError::field("intro", Msg::ErrControlChars));
-    }
+    let intro = ctx::field_text(&intro, "intro", 0..=500, Msg::ErrTooLong)?;
     let shares_phone = match shares_phone.as_deref() {
         None | Some("" | "0") => false,
         Some("1") => true,
         Some(_) => return Err(AppError::BadRequest),
     };
-    let mut tx = begin_immediate(&state.pool).await?;
-    if !accounts_repo::save_volunteer(&mut tx, user.person_id, &sections, availability, intro, shares_phone).await? {
-        return Err(AppError::Forbidden);
-    }
-    audit_repo::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(user.account_id),
+    let act = Act::new("save_volunteer_profile", "person").on(user.person_id);
+    w.run(act, async |tx, out| {
+        // Only a volunteer has a profile to save.
+        if !accounts_repo::save_volunteer(tx, user.person_id, &sections, availability, &intro, shares_phone).await? {
+            return Err(AppError::Forbidden);
+        }
+        out.audit(AuditEntry {
             action: "save_volunteer_profile",
             object_kind: "person",
             object_id: Some(user.person_id),
@@ -87,10 +80,10 @@ pub async fn save_volunteer_profile(
                     .to_string(),
             ),
             ..Default::default()
-        },
-    )
+        });
+        Ok(())
+    })
     .await?;
-    tx.commit().await?;
     // Back at the form, with 已保存 beside its button.
     ctx::redirect_back("volunteer-profile", Some("saved"));
     Ok(())

@@ -54,7 +54,7 @@ impl Writer {
         body: impl AsyncFnOnce(&mut SqliteConnection, &mut Outcome) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
         let mut tx = begin_immediate(&self.state.pool).await?;
-        let mut out = Outcome { now: now(), audits: Vec::new(), events: Vec::new(), refusal: None };
+        let mut out = Outcome { now: now(), audits: Vec::new(), events: Vec::new(), refusal: None, refusal_node: None };
         match body(&mut tx, &mut out).await {
             Ok(value) => {
                 for mut entry in out.audits {
@@ -70,9 +70,16 @@ impl Writer {
             Err(AppError::Internal) => Err(AppError::Internal),
             Err(err) => {
                 drop(tx);
+                let act = Act { node: out.refusal_node.or(act.node), ..act };
                 Err(self.refused(act, out.refusal, err).await)
             }
         }
+    }
+
+    /// Refuses before anything was opened (a rule that needs no rows), with the same audit
+    /// row a refusal inside the write gets.
+    pub async fn refuse(&self, act: Act, err: AppError) -> AppError {
+        self.refused(act, None, err).await
     }
 
     /// The refusal's own audit row, after the request's transaction was rolled back.
@@ -124,6 +131,7 @@ pub struct Outcome {
     audits: Vec<AuditEntry<'static>>,
     events: Vec<(Topic, Option<i64>)>,
     refusal: Option<String>,
+    refusal_node: Option<i64>,
 }
 
 impl Outcome {
@@ -138,5 +146,11 @@ impl Outcome {
     /// Says more about the refusal that follows than its message does (counts, states).
     pub fn refusal_detail(&mut self, detail: String) {
         self.refusal = Some(detail);
+    }
+
+    /// Files a refusal that follows under the grid node found inside the write (the area
+    /// whose admins see it in their audit view), when the `Act` could not name it before.
+    pub fn refusal_node(&mut self, node: i64) {
+        self.refusal_node = Some(node);
     }
 }

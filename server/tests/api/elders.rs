@@ -490,9 +490,11 @@ async fn only_a_community_admin_switches_the_heat_alert() {
     let (status, _) = app.post(&app.client(), "set_heat_alert", &[("community", &zuwang), ("on", "1")]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.count("SELECT count(*) FROM community_settings WHERE heat_alert = 1").await, 0);
+    // Every refusal found inside the write is audited: the four forbidden ones and the node
+    // that is not a community. The malformed switch and the visitor are refused before it.
     assert_eq!(
         app.count("SELECT count(*) FROM audit_log WHERE action = 'set_heat_alert' AND outcome = 'refused'").await,
-        4
+        5
     );
 
     let subdistrict = app.signed_in(SUBDISTRICT_ADMIN).await;

@@ -165,7 +165,8 @@ async fn a_vote_comes_only_from_an_account_grid_staff_matched_to_a_household() {
     );
     assert_eq!(
         app.count("SELECT count(*) FROM audit_log WHERE action = 'verify_resident' AND outcome = 'refused'").await,
-        1
+        3,
+        "the two households that are not the person's and the person's own try"
     );
     // Verified: the vote counts, the page says so, and a second verification is refused.
     let (status, body) = app.post(client, "cast_vote", &[("nomination", &candidate)]).await;

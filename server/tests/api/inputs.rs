@@ -538,15 +538,15 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     f
 }
 
-/// Runs the background jobs (escalation, schedules, elections) once, so that the server's
+/// Runs the periodic jobs that write to watched tables once, so that the server's
 /// own first tick has nothing left to write while the walk watches the tables.
 async fn settle_background(app: &TestApp) {
     let state = app::state::AppState::new(app.pool.clone(), Default::default());
     let t = app::repo::now();
-    app::server_fns::pairings::run_schedules(&app.pool, t).await.expect("schedules");
-    app::server_fns::elections::close_elections(&state).await.expect("elections");
-    app::server_fns::sentiment::escalate_items(&app.pool, t).await.expect("督办");
-    server::escalate_once(&state).await.expect("escalation");
+    app::jobs::run_schedules(&state, t).await.expect("schedules");
+    app::jobs::close_elections(&state, t).await.expect("elections");
+    app::jobs::escalate_items(&state, t).await.expect("督办");
+    app::jobs::escalate_orders(&state, t).await.expect("escalation");
 }
 
 /// AFTER INSERT/UPDATE/DELETE triggers on every table but the audit log and sessions,

@@ -457,7 +457,7 @@ async fn an_untaken_order_escalates_after_its_limit() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let id: i64 = body.trim().parse().expect("id");
     let state = app::state::AppState::new(app.pool.clone(), Default::default());
-    assert_eq!(server::escalate_once(&state).await.expect("escalate"), 0, "not yet due");
+    assert_eq!(app::jobs::escalate_orders(&state, app::repo::now()).await.expect("escalate"), 0, "not yet due");
     // The order's community (its micro-grid's grandparent) allows urgent orders an hour.
     sqlx::query(
         "UPDATE community_settings SET urgent_limit_minutes = 60 WHERE node_id =
@@ -475,9 +475,13 @@ async fn an_untaken_order_escalates_after_its_limit() {
             .execute(&app.pool)
     };
     age_by(31).await.expect("q");
-    assert_eq!(server::escalate_once(&state).await.expect("escalate"), 0, "31 minutes is within the community's hour");
+    assert_eq!(
+        app::jobs::escalate_orders(&state, app::repo::now()).await.expect("escalate"),
+        0,
+        "31 minutes is within the community's hour"
+    );
     age_by(30).await.expect("q");
-    assert_eq!(server::escalate_once(&state).await.expect("escalate"), 1);
+    assert_eq!(app::jobs::escalate_orders(&state, app::repo::now()).await.expect("escalate"), 1);
     let reason: Option<String> = sqlx::query_scalar("SELECT escalation_reason FROM service_orders WHERE id = ?")
         .bind(id)
         .fetch_one(&app.pool)
@@ -795,9 +799,10 @@ async fn a_pairing_creates_its_weekly_orders_once_per_slot() {
     assert_eq!(first[0].0, "taken", "the paired volunteer holds it");
     // Running the schedule again in the same week changes nothing; a week later adds one.
     let now = app::repo::now();
-    assert_eq!(app::server_fns::pairings::run_schedules(&app.pool, now).await.expect("run"), 0);
+    let state = app::state::AppState::new(app.pool.clone(), Default::default());
+    assert_eq!(app::jobs::run_schedules(&state, now).await.expect("run"), 0);
     // (Other pairings may or may not reach a new slot by then, depending on today's weekday.)
-    assert!(app::server_fns::pairings::run_schedules(&app.pool, first[0].1 + 60).await.expect("run") >= 1);
+    assert!(app::jobs::run_schedules(&state, first[0].1 + 60).await.expect("run") >= 1);
     let after = orders(&app).await;
     assert_eq!(after.len(), 2);
     assert_eq!(after[1].1 - after[0].1, 7 * 86_400);
@@ -1057,15 +1062,21 @@ async fn a_taken_order_is_cancelled_only_with_a_reason_and_the_volunteer_is_told
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = app.post(&resident, "cancel_order", &[("id", id), ("reason", "邻居已经帮忙了")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let notices: Vec<String> = sqlx::query_scalar(
-        "SELECT n.body FROM notifications n JOIN accounts a ON a.id = n.account_id
-         WHERE a.phone = '13800000002' AND n.kind = 'order_cancelled'",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .expect("q");
-    assert_eq!(notices.len(), 1);
-    assert!(notices[0].contains("邻居已经帮忙了"), "{notices:?}");
+    // Stored as a kind and its arguments, and put into words in the reader's language.
+    let account: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = '13800000002'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("account");
+    let mut conn = app.pool.acquire().await.expect("conn");
+    let notices = app::repo::notices_repo::latest(&mut conn, account, 50).await.expect("notices");
+    let cancelled: Vec<_> = notices.iter().filter(|n| n.0 == "order_cancelled").collect();
+    assert_eq!(cancelled.len(), 1, "{notices:?}");
+    let (kind, args, link, ..) = cancelled[0];
+    assert_eq!(link, &format!("/orders/{id}"));
+    let zh = app::i18n::notice_text(kind, args, app::i18n::Locale::Zh);
+    let en = app::i18n::notice_text(kind, args, app::i18n::Locale::En);
+    assert_eq!(zh, "居民取消了您接的需求，原因：邻居已经帮忙了");
+    assert!(en.starts_with("The resident cancelled the order you took") && en.ends_with("邻居已经帮忙了"), "{en}");
     // Once the service started, it can no longer be cancelled.
     let id2 = app.place_ok(&resident, "cancel-taken-0002").await.to_string();
     assert_eq!(app.post(&volunteer, "take_order", &[("id", &id2)]).await.0, StatusCode::OK);

@@ -397,9 +397,10 @@ async fn overdue_items_escalate_to_the_leader_then_the_community_on_a_moved_cloc
             .expect("notices")
         }
     };
+    let state = app::state::AppState::new(app.pool.clone(), Default::default());
     let escalate = |at: i64| {
-        let pool = app.pool.clone();
-        async move { app::server_fns::sentiment::escalate_items(&pool, at).await.expect("escalation run") }
+        let state = state.clone();
+        async move { app::jobs::escalate_items(&state, at).await.expect("escalation run") }
     };
     // Not yet due: nothing moves (other seeded items may).
     escalate(deadline).await;

@@ -1,0 +1,137 @@
+//! The periodic tasks the server runs every 30 seconds. Each is one write through the same
+//! spine as a server function ([`Writer::run`]: `BEGIN IMMEDIATE`, repo calls, commit, then
+//! the live event), with the system as the actor, and answers how many things it changed.
+//! Each is idempotent: running one twice, or on two ticks that overlap a slow disk, changes
+//! nothing the first run did not.
+#![cfg(feature = "ssr")]
+
+use crate::domain::notice::{excerpt, Notice};
+use crate::domain::pairing::next_occurrence;
+use crate::domain::sentiment::{escalation_due, Stage};
+use crate::error::AppError;
+use crate::live::Topic;
+use crate::repo::{notices_repo, orders_repo, pairings_repo, sentiment_repo, sessions_repo, stars_repo};
+use crate::server_fns::write::{Act, Writer};
+use crate::state::AppState;
+
+/// Runs every job once per `period`, for as long as the server runs.
+pub async fn every(state: AppState, period: std::time::Duration) {
+    let mut tick = tokio::time::interval(period);
+    loop {
+        tick.tick().await;
+        run_all(&state, crate::repo::now()).await;
+    }
+}
+
+/// Runs every job once as of `at`; a failing job is logged and the others still run.
+/// Paired orders are created before overdue orders are escalated, so a new slot order is
+/// never escalated on the tick that made it.
+pub async fn run_all(state: &AppState, at: i64) {
+    report("pairing schedules", run_schedules(state, at).await);
+    report("closing elections", close_elections(state, at).await);
+    report("民情 escalation (督办)", escalate_items(state, at).await);
+    report("purging ended sessions", purge_sessions(state, at).await);
+    report("order escalation", escalate_orders(state, at).await);
+}
+
+fn report(job: &str, result: Result<u64, AppError>) {
+    match result {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(job, changed = n, "periodic job"),
+        Err(err) => tracing::error!(job, %err, "periodic job failed"),
+    }
+}
+
+fn system(state: &AppState) -> Writer {
+    Writer { state: state.clone(), actor: None }
+}
+
+/// Creates this week's orders of the standing pairings (结对帮扶) that are due.
+pub async fn run_schedules(state: &AppState, at: i64) -> Result<u64, AppError> {
+    system(state)
+        .run(Act::new("pairing_schedule", "pairing"), async |tx, out| {
+            let mut created = 0;
+            for pairing in pairings_repo::active(tx).await? {
+                let Some(start) = next_occurrence(at, pairing.5 as u32, pairing.6 as u32) else { continue };
+                if pairings_repo::create_slot_order(tx, &pairing, start, at).await?.is_some() {
+                    created += 1;
+                }
+            }
+            if created > 0 {
+                out.publish(Topic::Orders, None);
+            }
+            Ok(created)
+        })
+        .await
+}
+
+/// Fixes the results of elections whose voting has closed; also run before a closed
+/// election is shown, so nobody sees a tally the job has not fixed yet.
+pub async fn close_elections(state: &AppState, at: i64) -> Result<u64, AppError> {
+    system(state)
+        .run(Act::new("close_elections", "star_election"), async |tx, out| {
+            let closed = stars_repo::close_due(tx, at).await?;
+            for &id in &closed {
+                tracing::info!(election = id, "election closed; stars fixed");
+                out.publish(Topic::Election, Some(id));
+            }
+            Ok(closed.len() as u64)
+        })
+        .await
+}
+
+/// Sends 民情 items past their deadline up to the grid leader, then to the community (督办).
+pub async fn escalate_items(state: &AppState, at: i64) -> Result<u64, AppError> {
+    system(state)
+        .run(Act::new("sentiment_escalation", "sentiment_item"), async |tx, out| {
+            let mut n = 0;
+            for row in sentiment_repo::overdue(tx, at).await? {
+                let Some(stage) = Stage::parse(&row.stage) else { continue };
+                let Some(level) = escalation_due(stage, row.deadline, row.escalation_level, at) else { continue };
+                if !sentiment_repo::escalate(tx, row.id, row.version, level, at).await? {
+                    continue;
+                }
+                let roles: &[&str] = if level == 1 { &["grid_leader"] } else { &["community_admin"] };
+                let note = if level == 1 {
+                    "督办：已超期，提交网格长"
+                } else {
+                    "督办：超期两天以上，提交社区"
+                };
+                sentiment_repo::add_line(tx, row.id, None, &row.stage, None, note, "escalation", at).await?;
+                let staff = sentiment_repo::staff_over(tx, &row.micro_grid_code, roles).await?;
+                let notice = Notice::SentimentEscalation { item: row.id, level, excerpt: excerpt(&row.description) };
+                notices_repo::notify(tx, &staff, &notice).await?;
+                n += 1;
+            }
+            if n > 0 {
+                out.publish(Topic::Sentiment, None);
+            }
+            Ok(n)
+        })
+        .await
+}
+
+/// Deletes sessions past their idle or absolute limit (they are refused anyway).
+pub async fn purge_sessions(state: &AppState, at: i64) -> Result<u64, AppError> {
+    let idle = state.settings.session_idle.as_secs() as i64;
+    system(state)
+        .run(
+            Act::new("purge_sessions", "session"),
+            async |tx, _| Ok(sessions_repo::delete_expired(tx, at, idle).await?),
+        )
+        .await
+}
+
+/// Marks open orders that nobody took within their community's limit as escalated, so
+/// they appear in the grid leader's queue, and tells every open board.
+pub async fn escalate_orders(state: &AppState, at: i64) -> Result<u64, AppError> {
+    system(state)
+        .run(Act::new("escalate_orders", "service_order"), async |tx, out| {
+            let n = orders_repo::escalate_overdue(tx, at).await?;
+            if n > 0 {
+                out.publish(Topic::Orders, None);
+            }
+            Ok(n)
+        })
+        .await
+}
