@@ -7,10 +7,10 @@
 
 use crate::domain::notice::{excerpt, Notice};
 use crate::domain::pairing::next_occurrence;
-use crate::domain::sentiment::{escalation_due, Stage};
+use crate::domain::sentiment::escalation_due;
 use crate::error::AppError;
 use crate::live::Topic;
-use crate::repo::{notices_repo, orders_repo, pairings_repo, sentiment_repo, sessions_repo, stars_repo};
+use crate::repo::{elections_repo, notices_repo, orders_repo, pairings_repo, sentiment_repo, sessions_repo};
 use crate::server_fns::write::{Act, Writer};
 use crate::state::AppState;
 
@@ -70,7 +70,7 @@ pub async fn run_schedules(state: &AppState, at: i64) -> Result<u64, AppError> {
 pub async fn close_elections(state: &AppState, at: i64) -> Result<u64, AppError> {
     system(state)
         .run(Act::new("close_elections", "star_election"), async |tx, out| {
-            let closed = stars_repo::close_due(tx, at).await?;
+            let closed = elections_repo::close_due(tx, at).await?;
             for &id in &closed {
                 tracing::info!(election = id, "election closed; stars fixed");
                 out.publish(Topic::Election, Some(id));
@@ -86,8 +86,7 @@ pub async fn escalate_items(state: &AppState, at: i64) -> Result<u64, AppError> 
         .run(Act::new("sentiment_escalation", "sentiment_item"), async |tx, out| {
             let mut n = 0;
             for row in sentiment_repo::overdue(tx, at).await? {
-                let Some(stage) = Stage::parse(&row.stage) else { continue };
-                let Some(level) = escalation_due(stage, row.deadline, row.escalation_level, at) else { continue };
+                let Some(level) = escalation_due(row.stage, row.deadline, row.escalation_level, at) else { continue };
                 if !sentiment_repo::escalate(tx, row.id, row.version, level, at).await? {
                     continue;
                 }
@@ -97,7 +96,7 @@ pub async fn escalate_items(state: &AppState, at: i64) -> Result<u64, AppError> 
                 } else {
                     "督办：超期两天以上，提交社区"
                 };
-                sentiment_repo::add_line(tx, row.id, None, &row.stage, None, note, "escalation", at).await?;
+                sentiment_repo::add_line(tx, row.id, None, row.stage, None, note, "escalation", at).await?;
                 let staff = sentiment_repo::staff_over(tx, &row.micro_grid_code, roles).await?;
                 let notice = Notice::SentimentEscalation { item: row.id, level, excerpt: excerpt(&row.description) };
                 notices_repo::notify(tx, &staff, &notice).await?;

@@ -24,8 +24,6 @@ pub mod jobs;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod state;
-#[cfg(feature = "ssr")]
-pub mod vote_writer;
 
 #[cfg(feature = "ssr")]
 pub use server_fns::ctx::RequestViewer;

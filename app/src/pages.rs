@@ -16,6 +16,5 @@ pub mod order;
 pub mod pairings;
 pub mod queue;
 pub mod sentiment;
-pub mod stars;
 pub mod volunteer;
 pub mod welfare;

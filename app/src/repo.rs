@@ -6,6 +6,7 @@ pub mod board_repo;
 pub mod dashboard_repo;
 pub mod db;
 pub mod elders_repo;
+pub mod elections_repo;
 pub mod form_keys_repo;
 pub mod grid_repo;
 pub mod notices_repo;
@@ -15,7 +16,6 @@ pub mod pairings_repo;
 pub mod seed_repo;
 pub mod sentiment_repo;
 pub mod sessions_repo;
-pub mod stars_repo;
 
 pub use db::begin_immediate;
 

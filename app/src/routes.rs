@@ -13,6 +13,7 @@ pub use pages::board::BoardPage as Board;
 pub use pages::dashboard::DashboardPage as Dashboard;
 pub use pages::elders::EldersPage as Elders;
 pub use pages::elections::ElectionsPage as Elections;
+pub use pages::elections::StarsPage as Stars;
 pub use pages::feed::FeedPage as Feed;
 pub use pages::home::HomePage as Home;
 pub use pages::login::LoginPage as Login;
@@ -25,7 +26,6 @@ pub use pages::pairings::PairingsPage as Pairings;
 pub use pages::queue::LeaderQueuePage as LeaderQueue;
 pub use pages::sentiment::ItemPage as SentimentItem;
 pub use pages::sentiment::SentimentPage as Sentiment;
-pub use pages::stars::StarsPage as Stars;
 
 /// A fresh key for a create form the page renders (`domain::form_key`), made on the server
 /// and handed to the page's island as a prop, so the hydrated page keeps the same one.

@@ -16,9 +16,7 @@ pub mod orders;
 pub mod pairings;
 pub mod prefs;
 pub mod sentiment;
-pub mod stars;
 pub mod volunteer;
-pub mod votes;
 pub mod write;
 
 /// Response header a server function sets when it wrote its own audit row for a refusal;

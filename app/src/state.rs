@@ -36,7 +36,7 @@ pub struct Settings {
     pub max_streams: usize,
     pub max_streams_per_account: usize,
     /// How votes are grouped into transactions.
-    pub vote_batch: crate::vote_writer::BatchConfig,
+    pub vote_batch: crate::server_fns::elections::vote_writer::BatchConfig,
 }
 
 impl Default for Settings {
@@ -69,7 +69,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub limiter: Arc<RateLimiter>,
     pub board_cache: Arc<BoardCache>,
-    pub votes: Arc<crate::vote_writer::VoteWriter>,
+    pub votes: Arc<crate::server_fns::elections::vote_writer::VoteWriter>,
     pub presence: Arc<Presence>,
     pub echoes: Arc<Echoes>,
 }
@@ -121,7 +121,11 @@ impl BoardCache {
 impl AppState {
     pub fn new(pool: SqlitePool, settings: Settings) -> Self {
         let bus = Bus::new(1024);
-        let votes = Arc::new(crate::vote_writer::VoteWriter::new(pool.clone(), bus.clone(), settings.vote_batch));
+        let votes = Arc::new(crate::server_fns::elections::vote_writer::VoteWriter::new(
+            pool.clone(),
+            bus.clone(),
+            settings.vote_batch,
+        ));
         Self {
             pool,
             bus,

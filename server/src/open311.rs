@@ -276,15 +276,12 @@ pub fn parse_w3c(input: &str) -> Option<i64> {
     Some(midnight_utc + hh * 3600 + mm * 60 + ss - offset)
 }
 
-fn to_request(row: RequestRow) -> Option<ServiceRequest> {
-    let stage = Stage::parse(&row.stage)?;
-    let category = Category::parse(&row.category)?;
+fn to_request(row: RequestRow) -> ServiceRequest {
+    let (stage, category) = (row.stage, row.category);
     // A volunteer is a resident: outside tools see only the surname.
-    let handler = row.handler_name.as_deref().filter(|h| !h.is_empty()).map(|h| {
-        match row.handler_kind.as_deref().and_then(HandlerKind::parse) {
-            Some(HandlerKind::Volunteer) => mask_name(h),
-            _ => h.to_string(),
-        }
+    let handler = row.handler_name.as_deref().filter(|h| !h.is_empty()).map(|h| match row.handler_kind {
+        Some(HandlerKind::Volunteer) => mask_name(h),
+        _ => h.to_string(),
     });
     let handled = matches!(stage, Stage::Dispatched | Stage::Handled | Stage::Verified | Stage::Closed);
     let address = match (&row.building, &row.unit) {
@@ -292,7 +289,7 @@ fn to_request(row: RequestRow) -> Option<ServiceRequest> {
         (Some(b), None) => b.clone(),
         _ => row.micro_grid.clone(),
     };
-    Some(ServiceRequest {
+    ServiceRequest {
         service_request_id: row.id.to_string(),
         status: status_of(stage),
         status_notes: status_notes(stage, handler.as_deref(), row.deadline, row.stage_note.as_deref().unwrap_or("")),
@@ -310,7 +307,7 @@ fn to_request(row: RequestRow) -> Option<ServiceRequest> {
         lat: None,
         long: None,
         media_url: None,
-    })
+    }
 }
 
 /// The unrevoked key sent, or 403.
@@ -364,9 +361,7 @@ fn filter_of(p: &ListParams, t: i64) -> Result<RequestFilter, Open311Error> {
     let category = match some(&p.service_code) {
         Some(code) => Some(
             Category::parse(code)
-                .ok_or_else(|| Open311Error::bad(format!("没有这个 service_code：{code} (unknown service_code)")))?
-                .as_str()
-                .to_string(),
+                .ok_or_else(|| Open311Error::bad(format!("没有这个 service_code：{code} (unknown service_code)")))?,
         ),
         None => None,
     };
@@ -425,7 +420,7 @@ async fn list(state: &AppState, params: &ListParams) -> Result<Vec<ServiceReques
     let key = authenticate(state, params.api_key.as_deref()).await?;
     let filter = filter_of(params, now())?;
     let rows = repo::requests_in(&state.pool, &key.node_code, &filter).await.map_err(Open311Error::unavailable)?;
-    Ok(rows.into_iter().filter_map(to_request).collect())
+    Ok(rows.into_iter().map(to_request).collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -447,7 +442,7 @@ pub async fn request(
         let filter =
             RequestFilter { ids: Some(vec![id]), from: i64::MIN, to: i64::MAX, limit: 1, ..Default::default() };
         let rows = repo::requests_in(&state.pool, &key.node_code, &filter).await.map_err(Open311Error::unavailable)?;
-        let list: Vec<_> = rows.into_iter().filter_map(to_request).collect();
+        let list: Vec<_> = rows.into_iter().map(to_request).collect();
         if list.is_empty() {
             // An item of another area answers like a missing one: ids are no oracle.
             return Err(Open311Error::not_found("没有这条民情 (no such service request)"));
@@ -575,10 +570,10 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
     let act = Act::new("open311_request", "sentiment_item").at(place.micro_grid_id);
     let id = w
         .run(act, async |tx, out| {
-            let stage = Stage::Reported.as_str();
+            let stage = Stage::Reported;
             let new = NewItem {
-                kind: kind.as_str(),
-                category: category.as_str(),
+                kind,
+                category,
                 place: &place,
                 place_note: "",
                 description: &description,
@@ -598,7 +593,7 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
                 node_id: Some(place.micro_grid_id),
                 after_json: Some(
                     serde_json::json!({
-                        "kind": kind.as_str(), "category": category.as_str(), "stage": stage, "source": "open311",
+                        "kind": kind.as_str(), "category": category.as_str(), "stage": stage.as_str(), "source": "open311",
                         "api_key_id": key.id,
                     })
                     .to_string(),

@@ -4,6 +4,107 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// Declares the audit vocabulary: each action with the name stored in `audit_log.action`,
+/// written by hand so that renaming a variant never rewrites the log's vocabulary.
+macro_rules! actions {
+    ($($variant:ident => $name:literal,)*) => {
+        /// What an audit row records: a change, or the refusal of one (`outcome` says which).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action { $($variant,)* }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The stored name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Action::$variant => $name,)* }
+            }
+
+            /// The action a stored name stands for.
+            pub fn parse(name: &str) -> Option<Action> {
+                match name { $($name => Some(Action::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    AccountDisableRefused => "account_disable_refused",
+    AccountDisabled => "account_disabled",
+    AccountEnabled => "account_enabled",
+    AddElder => "add_elder",
+    AddPhoto => "add_photo",
+    ApproveNomination => "approve_nomination",
+    AssignStaff => "assign_staff",
+    BookOffer => "book_offer",
+    CastVote => "cast_vote",
+    CloseElections => "close_elections",
+    ConfirmItem => "confirm_item",
+    ConvertItem => "convert_item",
+    CreateElection => "create_election",
+    CreateFirstAdmin => "create_first_admin",
+    CreateNode => "create_node",
+    CreatePairing => "create_pairing",
+    CrossSiteRefused => "cross_site_refused",
+    DecideNomination => "decide_nomination",
+    DeleteNode => "delete_node",
+    DispatchAccepted => "dispatch_accepted",
+    DispatchDeclined => "dispatch_declined",
+    DispatchOrder => "dispatch_order",
+    DispatchRefused => "dispatch_refused",
+    EditElection => "edit_election",
+    EscalateOrders => "escalate_orders",
+    ExtendVoting => "extend_voting",
+    FinishWelfareCheck => "finish_welfare_check",
+    FollowUpItem => "follow_up_item",
+    IssueApiKey => "issue_api_key",
+    LikePost => "like_post",
+    LogVisit => "log_visit",
+    Login => "login",
+    LoginFailed => "login_failed",
+    Logout => "logout",
+    MergeNode => "merge_node",
+    MoveNode => "move_node",
+    Nominate => "nominate",
+    NominateSelf => "nominate_self",
+    Open311Request => "open311_request",
+    OpenVoting => "open_voting",
+    OrderRefused => "order_refused",
+    OrderTransition => "order_transition",
+    PairingSchedule => "pairing_schedule",
+    PasswordChangeRefused => "password_change_refused",
+    PasswordChanged => "password_changed",
+    PlaceOrder => "place_order",
+    PlaceOrderOnBehalf => "place_order_on_behalf",
+    PostNews => "post_news",
+    PostOffer => "post_offer",
+    PostThanks => "post_thanks",
+    PurgeSessions => "purge_sessions",
+    RecheckItem => "recheck_item",
+    RecordItem => "record_item",
+    RegisterResident => "register_resident",
+    RejectNomination => "reject_nomination",
+    RemoveStaff => "remove_staff",
+    RenameNode => "rename_node",
+    RequestRefused => "request_refused",
+    RequestWelfareCheck => "request_welfare_check",
+    RevokeApiKey => "revoke_api_key",
+    SaveVolunteerProfile => "save_volunteer_profile",
+    SentimentEscalation => "sentiment_escalation",
+    SentimentStep => "sentiment_step",
+    SetElderMode => "set_elder_mode",
+    SetHeatAlert => "set_heat_alert",
+    SetLocale => "set_locale",
+    SetWarning => "set_warning",
+    Signup => "signup",
+    SplitNode => "split_node",
+    StartWelfareCheck => "start_welfare_check",
+    TakeReleaseFlagged => "take_release_flagged",
+    UndoEdit => "undo_edit",
+    UpdateElder => "update_elder",
+    VerifyResident => "verify_resident",
+}
+
 /// One field of an audited object: its value before and after (`None`: not there).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
@@ -85,6 +186,25 @@ fn text(field: &str, value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_action_has_one_stored_snake_case_name_that_reads_back() {
+        let mut names: Vec<&str> = super::Action::ALL.iter().map(|a| a.as_str()).collect();
+        for (a, name) in super::Action::ALL.iter().zip(&names) {
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{name}");
+            assert_eq!(super::Action::parse(name), Some(*a));
+        }
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "a name is used twice");
+        // The vocabulary the audit log already holds keeps its spelling.
+        for kept in ["order_transition", "order_refused", "sentiment_step", "rename_node", "cast_vote", "login_failed"]
+        {
+            assert!(super::Action::parse(kept).is_some(), "{kept}");
+        }
+        assert_eq!(super::Action::parse("OrderTransition"), None);
+    }
 
     fn change(field: &str, before: Option<&str>, after: Option<&str>) -> Change {
         Change { field: field.into(), before: before.map(Into::into), after: after.map(Into::into) }

@@ -3,14 +3,19 @@ use serde::{Deserialize, Serialize};
 
 /// The five service sections (五大板块).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; their CHECK admits no other, which would fail to decode.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum ServiceSection {
     /// 生活便民
     DailyLife,
     /// 健康医疗
     Health,
     /// 政策咨询
+    #[cfg_attr(feature = "ssr", sqlx(rename = "policy"))]
     PolicyConsultation,
     /// 精准救助
+    #[cfg_attr(feature = "ssr", sqlx(rename = "assistance"))]
     TargetedAssistance,
     /// 环境提升
     Environment,
@@ -41,6 +46,9 @@ impl ServiceSection {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; their CHECK admits no other, which would fail to decode.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum Urgency {
     /// 普通
     Normal,
@@ -71,6 +79,9 @@ impl Urgency {
 
 /// How an order was taken when not by 接单 on the board (kept on its history line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; their CHECK admits no other, which would fail to decode.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum TakenVia {
     /// A resident booked the volunteer's 我帮忙 offer.
     Offer,
@@ -92,6 +103,10 @@ impl TakenVia {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; the CHECK on service_orders admits no other, which
+// would fail to decode, and the history (order_events) is written from this type alone.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum OrderStatus {
     /// 待接单
     Open,

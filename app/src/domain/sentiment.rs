@@ -2,6 +2,10 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; the CHECK on sentiment_items admits no other, which
+// would fail to decode, and the timeline (sentiment_stages) is written from this type alone.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum Stage {
     Collected,
     Reported,
@@ -148,6 +152,9 @@ impl StageAction {
 
 /// 设施故障, 安全隐患, 环境卫生, 矛盾纠纷, 违章搭建, 其他.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; their CHECK admits no other, which would fail to decode.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum Category {
     Facility,
     Safety,
@@ -196,6 +203,9 @@ impl Category {
 /// A report, a dispute (矛盾纠纷, with parties and a warning level) or an inspection
 /// (with a checklist and a re-check, 回头看).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; their CHECK admits no other, which would fail to decode.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum Kind {
     Report,
     Dispute,
@@ -220,6 +230,9 @@ impl Kind {
 
 /// A dispute's early-warning level (预警): 绿 / 黄 / 红.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; their CHECK admits no other, which would fail to decode.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum Warning {
     Green,
     Yellow,
@@ -244,6 +257,9 @@ impl Warning {
 
 /// Who handles a dispatched item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Columns hold the `as_str` spelling; their CHECK admits no other, which would fail to decode.
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum HandlerKind {
     /// A volunteer with an account, who records 处置 themselves.
     Volunteer,

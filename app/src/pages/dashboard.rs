@@ -7,12 +7,13 @@
 #![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, Loading};
 use crate::domain::dashboard::{bar_chart_svg, Series};
+use crate::domain::sentiment::Warning;
 use crate::domain::time::{format_local_date, format_local_datetime};
 use crate::error::AppError;
-use crate::i18n::Msg;
+use crate::i18n::{stage_label, Msg};
 use crate::live::{use_live, Topic};
 use crate::server_fns::dashboard::{
-    child_cells, dashboard, kind_msg, level_msg, stage_msg, summary_sections, DashboardData, ItemRow, CHILD_COLUMNS,
+    child_cells, dashboard, kind_msg, level_msg, summary_sections, DashboardData, ItemRow, CHILD_COLUMNS,
 };
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
@@ -123,7 +124,7 @@ fn Figures(d: DashboardData) -> impl IntoView {
                     <thead><tr><th scope="col">{tr(Msg::DashStage)}</th><th scope="col">{tr(Msg::DashCount)}</th></tr></thead>
                     <tbody>
                         {stages.into_iter().map(|s| view! {
-                            <tr><th scope="row">{tr(stage_msg(&s.stage))}</th><td>{s.count}</td></tr>
+                            <tr><th scope="row">{tr(stage_label(s.stage))}</th><td>{s.count}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -261,10 +262,10 @@ fn ItemList(code: String, table: &'static str, title: Msg, items: Vec<ItemRow>) 
         view! {
             <ul class="dash-items">
                 {items.into_iter().map(|i| view! {
-                    <li class:red=i.warning_level.as_deref() == Some("red")>
+                    <li class:red=i.warning_level == Some(Warning::Red)>
                         <a href=format!("/sentiment/{}", i.id)>{i.description.clone()}</a>
                         <p class="muted small">
-                            "#" {i.id} " · " {tr(kind_msg(&i.kind))} " · " {tr(stage_msg(&i.stage))} " · " {i.area.clone()}
+                            "#" {i.id} " · " {tr(kind_msg(i.kind))} " · " {tr(stage_label(i.stage))} " · " {i.area.clone()}
                             {i.deadline.map(|t| view! { " · " {tr(Msg::DashDeadline)} " " {format_local_datetime(t)} })}
                             {(i.escalation_level > 0).then(|| view! { " · " {tr(Msg::DashEscalation)} " " {i.escalation_level} })}
                         </p>

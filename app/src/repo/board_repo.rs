@@ -1,4 +1,5 @@
 //! Reads for the home page and the board. Public rows never carry room or phone.
+use crate::domain::order::{ServiceSection, Urgency};
 use crate::dto::AreaNumbers;
 use sqlx::SqlitePool;
 
@@ -6,9 +7,9 @@ use sqlx::SqlitePool;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PublicOrderRow {
     pub id: i64,
-    pub section: String,
+    pub section: ServiceSection,
     pub title: String,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub created_at: i64,
     pub building: Option<String>,
     pub requester_name: String,
@@ -19,8 +20,8 @@ pub struct PublicOrderRow {
 pub async fn open_orders(
     pool: &SqlitePool,
     area: &str,
-    section: Option<&str>,
-    urgency: Option<&str>,
+    section: Option<ServiceSection>,
+    urgency: Option<Urgency>,
     micro_grid: Option<i64>,
     limit: i64,
     offset: i64,
@@ -44,7 +45,7 @@ pub async fn open_orders(
 }
 
 /// Open orders per section inside an area.
-pub async fn open_counts(pool: &SqlitePool, area: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn open_counts(pool: &SqlitePool, area: &str) -> Result<Vec<(ServiceSection, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT o.section, count(*) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id
          WHERE o.status = 'open' AND m.code GLOB ? || '*' GROUP BY o.section",

@@ -5,6 +5,7 @@
 //! the area's own length gives one row for the area, its children's length one row per
 //! child, in the same single query. `now` is a parameter so tests control the clock.
 use crate::domain::dashboard::{period_start, WEEK, WEEKS};
+use crate::domain::sentiment::{Kind, Stage, Warning};
 use sqlx::SqlitePool;
 
 /// The subtree of `?1`: its nodes, found on the code index.
@@ -301,13 +302,13 @@ pub async fn weekly(pool: &SqlitePool, prefix: &str, now: i64) -> Result<Weekly,
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ItemLine {
     pub id: i64,
-    pub kind: String,
-    pub stage: String,
+    pub kind: Kind,
+    pub stage: Stage,
     pub description: String,
     pub area: String,
     pub deadline: Option<i64>,
     pub escalation_level: i64,
-    pub warning_level: Option<String>,
+    pub warning_level: Option<Warning>,
     pub created_at: i64,
 }
 

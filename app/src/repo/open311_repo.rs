@@ -1,4 +1,5 @@
 //! The SQL of Open311: API keys (only their hashes) and 民情 items as service requests.
+use crate::domain::sentiment::{Category, HandlerKind, Stage};
 use sqlx::{SqliteConnection, SqlitePool};
 
 pub async fn insert_key(
@@ -105,15 +106,15 @@ pub async fn unit_named(conn: &mut SqliteConnection, building: i64, name: &str) 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RequestRow {
     pub id: i64,
-    pub category: String,
-    pub stage: String,
+    pub category: Category,
+    pub stage: Stage,
     pub description: String,
     pub building_id: Option<i64>,
     pub building: Option<String>,
     pub unit_id: Option<i64>,
     pub unit: Option<String>,
     pub micro_grid: String,
-    pub handler_kind: Option<String>,
+    pub handler_kind: Option<HandlerKind>,
     pub handler_name: Option<String>,
     pub deadline: Option<i64>,
     pub created_at: i64,
@@ -128,7 +129,7 @@ pub struct RequestRow {
 pub struct RequestFilter {
     /// When set, only these ids (and no other filter but the area).
     pub ids: Option<Vec<i64>>,
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// `Some(true)` open only, `Some(false)` closed only.
     pub open: Option<bool>,
     pub from: i64,
@@ -160,7 +161,7 @@ pub async fn requests_in(pool: &SqlitePool, area: &str, f: &RequestFilter) -> Re
     )
     .bind(area)
     .bind(ids)
-    .bind(f.category.as_deref())
+    .bind(f.category)
     .bind(f.open)
     .bind(f.from)
     .bind(f.to)

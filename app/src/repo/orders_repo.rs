@@ -1,5 +1,5 @@
 //! Service orders: placing, conditional transitions, details and events.
-use crate::domain::order::{LastStep, OrderFacts, OrderStatus, TakenVia, TakerActivity};
+use crate::domain::order::{LastStep, OrderFacts, OrderStatus, ServiceSection, TakenVia, TakerActivity, Urgency};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A new order as validated by the server function.
@@ -9,10 +9,10 @@ pub struct NewOrder<'a> {
     pub placed_by: i64,
     pub on_behalf: bool,
     pub idempotency_key: &'a str,
-    pub section: &'a str,
+    pub section: ServiceSection,
     pub title: &'a str,
     pub description: &'a str,
-    pub urgency: &'a str,
+    pub urgency: Urgency,
     pub window_start: Option<i64>,
     pub window_end: Option<i64>,
     pub now: i64,
@@ -83,11 +83,11 @@ pub async fn add_event(
         "INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, via, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(order_id)
-    .bind(from.map(OrderStatus::as_str))
-    .bind(to.as_str())
+    .bind(from)
+    .bind(to)
     .bind(actor)
     .bind(note)
-    .bind(via.map(TakenVia::as_str))
+    .bind(via)
     .bind(at)
     .execute(&mut *conn)
     .await?;
@@ -113,7 +113,7 @@ pub async fn taker_activity(conn: &mut SqliteConnection, account: i64, now: i64)
 
 #[derive(sqlx::FromRow)]
 struct FactsRow {
-    status: String,
+    status: OrderStatus,
     requester_id: i64,
     placed_by: i64,
     taker_id: Option<i64>,
@@ -129,33 +129,25 @@ pub async fn facts(conn: &mut SqliteConnection, id: i64) -> Result<Option<OrderF
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.and_then(|r| {
-        Some(OrderFacts {
-            status: OrderStatus::parse(&r.status)?,
-            requester_id: r.requester_id,
-            placed_by: r.placed_by,
-            taker_id: r.taker_id,
-            taken_at: r.taken_at,
-            area_code: r.area_code,
-        })
+    Ok(row.map(|r| OrderFacts {
+        status: r.status,
+        requester_id: r.requester_id,
+        placed_by: r.placed_by,
+        taker_id: r.taker_id,
+        taken_at: r.taken_at,
+        area_code: r.area_code,
     }))
 }
 
 /// The newest step of the order's history.
 pub async fn last_step(conn: &mut SqliteConnection, id: i64) -> Result<Option<LastStep>, sqlx::Error> {
-    let row: Option<(Option<String>, String, Option<i64>)> = sqlx::query_as(
+    let row: Option<(Option<OrderStatus>, OrderStatus, Option<i64>)> = sqlx::query_as(
         "SELECT from_status, to_status, actor_id FROM order_events WHERE order_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.and_then(|(from, to, actor)| {
-        Some(LastStep {
-            from: from.as_deref().and_then(OrderStatus::parse),
-            to: OrderStatus::parse(&to)?,
-            actor: actor?,
-        })
-    }))
+    Ok(row.and_then(|(from, to, actor)| Some(LastStep { from, to, actor: actor? })))
 }
 
 /// What a transition writes besides the status.
@@ -205,12 +197,12 @@ pub async fn transition(
     };
     let done = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(now)
-        .bind(to.as_str())
+        .bind(to)
         .bind(taker)
         .bind(number)
         .bind(text)
         .bind(id)
-        .bind(from.as_str())
+        .bind(from)
         .bind(holder)
         .execute(&mut *conn)
         .await?;
@@ -222,11 +214,11 @@ pub async fn transition(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DetailRow {
     pub id: i64,
-    pub section: String,
+    pub section: ServiceSection,
     pub title: String,
     pub description: String,
-    pub urgency: String,
-    pub status: String,
+    pub urgency: Urgency,
+    pub status: OrderStatus,
     pub window_start: Option<i64>,
     pub window_end: Option<i64>,
     pub created_at: i64,
@@ -283,7 +275,7 @@ pub async fn taker_contact(
 pub async fn events(
     pool: &SqlitePool,
     id: i64,
-) -> Result<Vec<(String, Option<String>, String, Option<String>, i64)>, sqlx::Error> {
+) -> Result<Vec<(OrderStatus, Option<String>, String, Option<TakenVia>, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT e.to_status, p.full_name, e.note, e.via, e.at FROM order_events e
          LEFT JOIN accounts a ON a.id = e.actor_id LEFT JOIN people p ON p.id = a.person_id
@@ -307,9 +299,9 @@ pub async fn person_by_phone(conn: &mut SqliteConnection, phone: &str) -> Result
 pub struct MineRow {
     pub id: i64,
     pub title: String,
-    pub section: String,
-    pub status: String,
-    pub urgency: String,
+    pub section: ServiceSection,
+    pub status: OrderStatus,
+    pub urgency: Urgency,
     pub updated_at: i64,
     /// Whether the person holds it as the taker (else they asked for it or placed it).
     pub is_taker: bool,
@@ -418,7 +410,6 @@ const VOLUNTEER_COLUMNS: &str = "v.person_id, p.full_name, m.code,
 impl VolunteerRow {
     /// What the matching needs to know about this volunteer.
     pub fn facts(&self) -> crate::domain::matching::VolunteerFacts {
-        use crate::domain::order::ServiceSection;
         crate::domain::matching::VolunteerFacts {
             person_id: self.person_id,
             area_code: self.code.clone(),
@@ -530,7 +521,7 @@ pub struct OfferRow {
     pub id: i64,
     pub volunteer_id: i64,
     pub volunteer_name: String,
-    pub section: String,
+    pub section: ServiceSection,
     pub title: String,
     pub description: String,
     pub schedule: String,
@@ -549,7 +540,10 @@ pub async fn offers_in(pool: &SqlitePool, area: &str) -> Result<Vec<OfferRow>, s
     .await
 }
 
-pub async fn offer(conn: &mut SqliteConnection, id: i64) -> Result<Option<(i64, String, String, String)>, sqlx::Error> {
+pub async fn offer(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<(i64, ServiceSection, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT f.volunteer_id, f.section, f.title, n.code FROM offers f JOIN grid_nodes n ON n.id = f.node_id WHERE f.id = ? AND f.active = 1",
     )
@@ -561,7 +555,7 @@ pub async fn offer(conn: &mut SqliteConnection, id: i64) -> Result<Option<(i64, 
 pub async fn insert_offer(
     conn: &mut SqliteConnection,
     volunteer_id: i64,
-    section: &str,
+    section: ServiceSection,
     title: &str,
     description: &str,
     schedule: &str,
@@ -628,4 +622,34 @@ pub async fn pending_dispatches_in(pool: &SqlitePool, area: &str) -> Result<Vec<
     .bind(area)
     .fetch_all(pool)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// Rows decode into the order enums only if sqlx spells each value as `as_str` does
+    /// (the spelling the CHECKs allow); a spelling they do not know is an error.
+    #[tokio::test]
+    async fn order_enums_are_read_and_written_as_stored() {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.expect("connect");
+        macro_rules! stored_as_str {
+            ($ty:ty, $values:expr) => {
+                for v in $values {
+                    let text: String =
+                        sqlx::query_scalar("SELECT ?").bind(v).fetch_one(&mut conn).await.expect("write");
+                    assert_eq!(text, v.as_str());
+                    let read: $ty =
+                        sqlx::query_scalar("SELECT ?").bind(v.as_str()).fetch_one(&mut conn).await.expect("read");
+                    assert_eq!(read, v);
+                }
+                assert!(sqlx::query_scalar::<_, $ty>("SELECT 'unknown'").fetch_one(&mut conn).await.is_err());
+            };
+        }
+        stored_as_str!(OrderStatus, OrderStatus::ALL);
+        stored_as_str!(ServiceSection, ServiceSection::ALL);
+        stored_as_str!(Urgency, [Urgency::Normal, Urgency::Urgent]);
+        stored_as_str!(TakenVia, [TakenVia::Offer, TakenVia::Dispatch]);
+    }
 }

@@ -1,4 +1,5 @@
 //! 1+1 pairings and the orders their schedules create.
+use crate::domain::order::ServiceSection;
 use sqlx::{SqliteConnection, SqlitePool};
 
 #[allow(clippy::too_many_arguments)]
@@ -6,7 +7,7 @@ pub async fn insert(
     conn: &mut SqliteConnection,
     volunteer_id: i64,
     person_id: i64,
-    section: &str,
+    section: ServiceSection,
     title: &str,
     weekday: i64,
     part: i64,
@@ -28,7 +29,7 @@ pub async fn insert(
 }
 
 /// An active pairing: (id, volunteer, person, section, title, weekday, part).
-pub type ActivePairing = (i64, i64, i64, String, String, i64, i64);
+pub type ActivePairing = (i64, i64, i64, ServiceSection, String, i64, i64);
 
 pub async fn active(conn: &mut SqliteConnection) -> Result<Vec<ActivePairing>, sqlx::Error> {
     sqlx::query_as(
@@ -81,7 +82,7 @@ pub async fn create_slot_order(
 pub async fn in_area(
     pool: &SqlitePool,
     area: &str,
-) -> Result<Vec<(i64, String, String, String, String, i64, i64)>, sqlx::Error> {
+) -> Result<Vec<(i64, String, String, ServiceSection, String, i64, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT pr.id, v.full_name, p.full_name, pr.section, pr.title, pr.weekday, pr.part
          FROM pairings pr JOIN people v ON v.id = pr.volunteer_id JOIN people p ON p.id = pr.person_id

@@ -282,7 +282,7 @@ impl Seeder<'_> {
             self.election(election, t0).await?;
         }
         // Finished elections get their stars fixed as the server would at the close.
-        crate::repo::stars_repo::close_due(&mut *self.conn, t0).await?;
+        crate::repo::elections_repo::close_due(&mut *self.conn, t0).await?;
         self.sentiment(&city.sentiment, t0).await?;
         self.sentiment_history(t0).await?;
         self.elder_visits(t0).await?;

@@ -1,4 +1,5 @@
 //! 民情 items, their stage timeline, parties, checklists and photos.
+use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, Warning};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// Where an item sits: a building or a unit, and the micro-grid that holds it.
@@ -40,13 +41,13 @@ pub async fn places_in(pool: &SqlitePool, area: &str, limit: i64) -> Result<Vec<
 }
 
 pub struct NewItem<'a> {
-    pub kind: &'a str,
-    pub category: &'a str,
+    pub kind: Kind,
+    pub category: Category,
     pub place: &'a Place,
     pub place_note: &'a str,
     pub description: &'a str,
     pub reporter_id: Option<i64>,
-    pub stage: &'a str,
+    pub stage: Stage,
     pub source: &'a str,
     pub parties: &'a [(String, Option<String>)],
     pub checks: &'a [String],
@@ -70,8 +71,8 @@ pub async fn insert(conn: &mut SqliteConnection, item: &NewItem<'_>, actor: Opti
     .bind(item.reporter_id)
     .bind(item.stage)
     .bind(item.source)
-    .bind((item.kind == "dispute").then_some("green"))
-    .bind((item.stage == "reported").then_some(item.now + crate::domain::sentiment::ACCEPT_WITHIN_SECS))
+    .bind((item.kind == Kind::Dispute).then_some(Warning::Green))
+    .bind((item.stage == Stage::Reported).then_some(item.now + crate::domain::sentiment::ACCEPT_WITHIN_SECS))
     .bind(item.now)
     .bind(item.now)
     .fetch_one(&mut *conn)
@@ -100,8 +101,8 @@ pub async fn insert(conn: &mut SqliteConnection, item: &NewItem<'_>, actor: Opti
 pub async fn add_line(
     conn: &mut SqliteConnection,
     item: i64,
-    from: Option<&str>,
-    to: &str,
+    from: Option<Stage>,
+    to: Stage,
     actor: Option<i64>,
     note: &str,
     kind: &str,
@@ -127,30 +128,25 @@ pub async fn add_line(
 pub async fn last_step(
     conn: &mut SqliteConnection,
     item: i64,
-) -> Result<Option<crate::domain::step::LastStep<crate::domain::sentiment::Stage>>, sqlx::Error> {
-    use crate::domain::sentiment::Stage;
-    let row: Option<(Option<String>, String, Option<i64>, String)> = sqlx::query_as(
+) -> Result<Option<crate::domain::step::LastStep<Stage>>, sqlx::Error> {
+    let row: Option<(Option<Stage>, Stage, Option<i64>, String)> = sqlx::query_as(
         "SELECT from_stage, to_stage, actor_id, kind FROM sentiment_stages WHERE item_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(item)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.filter(|r| r.3 == "stage").and_then(|(from, to, actor, _)| {
-        Some(crate::domain::step::LastStep {
-            from: from.as_deref().and_then(Stage::parse),
-            to: Stage::parse(&to)?,
-            actor: actor?,
-        })
-    }))
+    Ok(row
+        .filter(|r| r.3 == "stage")
+        .and_then(|(from, to, actor, _)| Some(crate::domain::step::LastStep { from, to, actor: actor? })))
 }
 
 /// What the rules need to know about an item.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ItemRow {
     pub id: i64,
-    pub kind: String,
-    pub category: String,
-    pub stage: String,
+    pub kind: Kind,
+    pub category: Category,
+    pub stage: Stage,
     pub micro_grid_id: i64,
     pub micro_grid_code: String,
     pub micro_grid: String,
@@ -162,12 +158,12 @@ pub struct ItemRow {
     pub reporter_id: Option<i64>,
     pub reporter_person: Option<i64>,
     pub reporter_name: Option<String>,
-    pub handler_kind: Option<String>,
+    pub handler_kind: Option<HandlerKind>,
     pub handler_name: Option<String>,
     pub handler_id: Option<i64>,
     pub deadline: Option<i64>,
     pub escalation_level: i64,
-    pub warning_level: Option<String>,
+    pub warning_level: Option<Warning>,
     pub recheck_due_at: Option<i64>,
     pub recheck_done_at: Option<i64>,
     pub closed_at: Option<i64>,
@@ -208,14 +204,14 @@ pub async fn item(conn: &mut SqliteConnection, id: i64) -> Result<Option<ItemRow
 
 /// Which list to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListFilter<'a> {
+pub enum ListFilter {
     /// Everything not closed or voided.
     Open,
     /// Items past their deadline or escalated.
     Overdue {
         now: i64,
     },
-    Stage(&'a str),
+    Stage(Stage),
     /// Closed inspections whose 回头看 is due.
     RecheckDue {
         now: i64,
@@ -227,7 +223,7 @@ pub enum ListFilter<'a> {
 pub async fn list_in(
     pool: &SqlitePool,
     area: &str,
-    filter: ListFilter<'_>,
+    filter: ListFilter,
     limit: i64,
 ) -> Result<Vec<ItemRow>, sqlx::Error> {
     let (clause, arg): (&str, Option<String>) = match filter {
@@ -236,7 +232,7 @@ pub async fn list_in(
             "s.stage IN ('reported', 'accepted', 'dispatched') AND (s.escalation_level > 0 OR s.deadline < CAST(?3 AS INTEGER))",
             Some(now.to_string()),
         ),
-        ListFilter::Stage(stage) => ("s.stage = ?3", Some(stage.to_string())),
+        ListFilter::Stage(stage) => ("s.stage = ?3", Some(stage.as_str().to_string())),
         ListFilter::RecheckDue { now } => (
             "s.stage = 'closed' AND s.recheck_done_at IS NULL AND s.recheck_due_at <= CAST(?3 AS INTEGER)",
             Some(now.to_string()),
@@ -291,7 +287,7 @@ pub enum Patch<'a> {
         deadline: i64,
     },
     Dispatch {
-        handler_kind: &'a str,
+        handler_kind: HandlerKind,
         handler_name: &'a str,
         handler_id: Option<i64>,
         deadline: i64,
@@ -307,23 +303,24 @@ pub enum Patch<'a> {
 pub async fn transition(
     conn: &mut SqliteConnection,
     id: i64,
-    from: &str,
+    from: Stage,
     version: i64,
-    to: &str,
+    to: Stage,
     patch: Patch<'_>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (what, kind, name, handler, time): (&str, Option<&str>, Option<&str>, Option<i64>, Option<i64>) = match patch {
-        Patch::None => ("none", None, None, None, None),
-        Patch::Report { deadline } => ("report", None, None, None, Some(deadline)),
-        Patch::Reopen { deadline } => ("reopen", None, None, None, Some(deadline)),
-        Patch::Dispatch { handler_kind, handler_name, handler_id, deadline } => {
-            ("dispatch", Some(handler_kind), Some(handler_name), handler_id, Some(deadline))
-        }
-        Patch::Handle => ("handle", None, None, None, None),
-        Patch::Rework => ("rework", None, None, None, None),
-        Patch::Close { recheck_due_at } => ("close", None, None, None, recheck_due_at),
-    };
+    let (what, kind, name, handler, time): (&str, Option<HandlerKind>, Option<&str>, Option<i64>, Option<i64>) =
+        match patch {
+            Patch::None => ("none", None, None, None, None),
+            Patch::Report { deadline } => ("report", None, None, None, Some(deadline)),
+            Patch::Reopen { deadline } => ("reopen", None, None, None, Some(deadline)),
+            Patch::Dispatch { handler_kind, handler_name, handler_id, deadline } => {
+                ("dispatch", Some(handler_kind), Some(handler_name), handler_id, Some(deadline))
+            }
+            Patch::Handle => ("handle", None, None, None, None),
+            Patch::Rework => ("rework", None, None, None, None),
+            Patch::Close { recheck_due_at } => ("close", None, None, None, recheck_due_at),
+        };
     let done = sqlx::query(
         "UPDATE sentiment_items SET stage = ?2, version = version + 1, updated_at = ?1,
             handler_kind = CASE ?6 WHEN 'dispatch' THEN ?7 ELSE handler_kind END,
@@ -362,10 +359,10 @@ pub async fn touch(
     conn: &mut SqliteConnection,
     id: i64,
     version: i64,
-    set: Touch<'_>,
+    set: Touch,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (what, text, flag, number): (&str, Option<&str>, Option<bool>, Option<i64>) = match set {
+    let (what, warning, flag, number): (&str, Option<Warning>, Option<bool>, Option<i64>) = match set {
         Touch::Warning(level) => ("warning", Some(level), None, None),
         Touch::Confirm { resolved, rating } => ("confirm", None, Some(resolved), Some(rating)),
         Touch::Order(order) => ("order", None, None, Some(order)),
@@ -386,7 +383,7 @@ pub async fn touch(
     .bind(id)
     .bind(version)
     .bind(what)
-    .bind(text)
+    .bind(warning)
     .bind(flag)
     .bind(number)
     .execute(&mut *conn)
@@ -395,8 +392,8 @@ pub async fn touch(
 }
 
 #[derive(Debug, Clone, Copy)]
-pub enum Touch<'a> {
-    Warning(&'a str),
+pub enum Touch {
+    Warning(Warning),
     Confirm { resolved: bool, rating: i64 },
     Order(i64),
     Rechecked,
@@ -406,8 +403,8 @@ pub enum Touch<'a> {
 /// One line of the timeline, with the actor's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LineRow {
-    pub from_stage: Option<String>,
-    pub to_stage: String,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Stage,
     pub kind: String,
     pub actor: Option<String>,
     pub note: String,
@@ -492,7 +489,7 @@ pub async fn photo(pool: &SqlitePool, id: i64) -> Result<Option<(i64, String, Ve
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OverdueRow {
     pub id: i64,
-    pub stage: String,
+    pub stage: Stage,
     pub deadline: Option<i64>,
     pub escalation_level: i64,
     pub version: i64,
@@ -613,4 +610,35 @@ pub async fn check_labels(conn: &mut SqliteConnection, item: i64) -> Result<Vec<
         .bind(item)
         .fetch_all(conn)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// Rows decode into the 民情 enums only if sqlx spells each value as `as_str` does
+    /// (the spelling the CHECKs allow); a spelling they do not know is an error.
+    #[tokio::test]
+    async fn sentiment_enums_are_read_and_written_as_stored() {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.expect("connect");
+        macro_rules! stored_as_str {
+            ($ty:ty) => {
+                for v in <$ty>::ALL {
+                    let text: String =
+                        sqlx::query_scalar("SELECT ?").bind(v).fetch_one(&mut conn).await.expect("write");
+                    assert_eq!(text, v.as_str());
+                    let read: $ty =
+                        sqlx::query_scalar("SELECT ?").bind(v.as_str()).fetch_one(&mut conn).await.expect("read");
+                    assert_eq!(read, v);
+                }
+                assert!(sqlx::query_scalar::<_, $ty>("SELECT 'unknown'").fetch_one(&mut conn).await.is_err());
+            };
+        }
+        stored_as_str!(Stage);
+        stored_as_str!(Kind);
+        stored_as_str!(Category);
+        stored_as_str!(Warning);
+        stored_as_str!(HandlerKind);
+    }
 }

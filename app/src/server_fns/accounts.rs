@@ -293,6 +293,6 @@ pub async fn me_data() -> Result<crate::dto::MeView, AppError> {
         service_minutes: p.service_minutes,
         orders_completed: p.orders_completed,
         orders_placed: p.orders_placed,
-        badges: crate::repo::stars_repo::badges(&state.pool, user.person_id, crate::repo::now()).await?,
+        badges: crate::repo::elections_repo::badges(&state.pool, user.person_id, crate::repo::now()).await?,
     })
 }

@@ -14,21 +14,21 @@ use {
 };
 
 #[cfg(feature = "ssr")]
-pub(crate) fn order_card_of(row: board_repo::PublicOrderRow, now: i64) -> Option<OrderCard> {
+pub(crate) fn order_card_of(row: board_repo::PublicOrderRow, now: i64) -> OrderCard {
     order_card(row, now)
 }
 
 #[cfg(feature = "ssr")]
-fn order_card(row: board_repo::PublicOrderRow, now: i64) -> Option<OrderCard> {
-    Some(OrderCard {
+fn order_card(row: board_repo::PublicOrderRow, now: i64) -> OrderCard {
+    OrderCard {
         id: row.id,
-        section: ServiceSection::parse(&row.section)?,
-        urgency: Urgency::parse(&row.urgency)?,
+        section: row.section,
+        urgency: row.urgency,
         title: row.title,
         age_secs: (now - row.created_at).max(0),
         building: row.building,
         requester_masked: mask_name(&row.requester_name),
-    })
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -103,25 +103,18 @@ async fn board_shared(
     page: u32,
     t: i64,
 ) -> Result<crate::dto::BoardShared, AppError> {
-    let mut orders: Vec<OrderCard> = board_repo::open_orders(
-        pool,
-        area,
-        section.map(ServiceSection::as_str),
-        urgency.map(Urgency::as_str),
-        grid,
-        BOARD_PAGE + 1,
-        i64::from(page) * BOARD_PAGE,
-    )
-    .await?
-    .into_iter()
-    .filter_map(|r| order_card(r, t))
-    .collect();
+    let mut orders: Vec<OrderCard> =
+        board_repo::open_orders(pool, area, section, urgency, grid, BOARD_PAGE + 1, i64::from(page) * BOARD_PAGE)
+            .await?
+            .into_iter()
+            .map(|r| order_card(r, t))
+            .collect();
     let more = orders.len() as i64 > BOARD_PAGE;
     orders.truncate(BOARD_PAGE as usize);
     let counts = board_repo::open_counts(pool, area).await?;
     let counts = ServiceSection::ALL
         .into_iter()
-        .map(|s| (s, counts.iter().find(|(name, _)| name == s.as_str()).map(|(_, n)| *n).unwrap_or(0)))
+        .map(|s| (s, counts.iter().find(|(section, _)| *section == s).map(|(_, n)| *n).unwrap_or(0)))
         .collect();
     Ok(crate::dto::BoardShared {
         area_name: area_name(pool, area).await?,
@@ -166,10 +159,9 @@ async fn suits_me(pool: &sqlx::SqlitePool, person_id: i64, t: i64) -> Result<Vec
     let mut scored: Vec<_> = board_repo::open_orders_for_matching(pool, &community)
         .await?
         .into_iter()
-        .filter_map(|(row, area_code, start)| {
-            let section = ServiceSection::parse(&row.section)?;
-            let needs = OrderNeeds { area_code, section, slot: start.map(slot_of) };
-            Some((score(&me, &needs), order_card(row, t)?))
+        .map(|(row, area_code, start)| {
+            let needs = OrderNeeds { area_code, section: row.section, slot: start.map(slot_of) };
+            (score(&me, &needs), order_card(row, t))
         })
         .collect();
     scored.sort_by_key(|s| std::cmp::Reverse(s.0));

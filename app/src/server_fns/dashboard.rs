@@ -2,8 +2,9 @@
 //! staff whose scope covers it, with its child areas for drilling down, and the same
 //! tables as CSV. Reads only: nothing is written or audited.
 use crate::domain::dashboard::{minutes, Ratio, NO_VALUE};
+use crate::domain::sentiment::{Kind, Stage, Warning};
 use crate::error::AppError;
-use crate::i18n::{Locale, Msg};
+use crate::i18n::{stage_label, Locale, Msg};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +71,7 @@ pub struct AreaFigures {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageCount {
-    pub stage: String,
+    pub stage: Stage,
     pub count: i64,
 }
 
@@ -98,14 +99,14 @@ pub struct WeekRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemRow {
     pub id: i64,
-    pub kind: String,
-    pub stage: String,
+    pub kind: Kind,
+    pub stage: Stage,
     pub description: String,
     /// The micro-grid it sits in.
     pub area: String,
     pub deadline: Option<i64>,
     pub escalation_level: i64,
-    pub warning_level: Option<String>,
+    pub warning_level: Option<Warning>,
     pub created_at: i64,
 }
 
@@ -240,11 +241,10 @@ fn empty_figures() -> AreaFigures {
 
 #[cfg(feature = "ssr")]
 fn stage_counts(s: &dashboard_repo::SentimentCounts) -> Vec<StageCount> {
-    use crate::domain::sentiment::Stage;
     Stage::ALL
         .into_iter()
         .map(|stage| StageCount {
-            stage: stage.as_str().to_string(),
+            stage,
             count: match stage {
                 Stage::Collected => s.collected,
                 Stage::Reported => s.reported,
@@ -306,11 +306,6 @@ async fn figures_by_group(
         out.entry(grp).or_insert_with(empty_figures).elder_coverage = Ratio::new(visited, elders);
     }
     Ok(out)
-}
-
-/// The label of a 民情 stage as stored.
-pub fn stage_msg(stage: &str) -> Msg {
-    crate::domain::sentiment::Stage::parse(stage).map(crate::i18n::stage_label).unwrap_or(Msg::DashNone)
 }
 
 /// The label of a grid level as stored.
@@ -403,12 +398,12 @@ pub fn child_cells(f: &AreaFigures, locale: Locale) -> Vec<String> {
     ]
 }
 
-/// The kind of a 民情 item as stored.
-pub fn kind_msg(kind: &str) -> Msg {
+/// The kind of a 民情 item, as the dashboard names it.
+pub fn kind_msg(kind: Kind) -> Msg {
     match kind {
-        "dispute" => Msg::DashKindDispute,
-        "inspection" => Msg::DashKindInspection,
-        _ => Msg::DashKindReport,
+        Kind::Dispute => Msg::DashKindDispute,
+        Kind::Inspection => Msg::DashKindInspection,
+        Kind::Report => Msg::DashKindReport,
     }
 }
 
@@ -429,7 +424,7 @@ pub fn dashboard_csv(d: &DashboardData, table: &str, locale: Locale) -> Option<S
         "stages" => {
             out += &row(&[t(Msg::DashStage), t(Msg::DashStageKey), t(Msg::DashCount)]);
             for s in &d.figures.stages {
-                out += &row(&[t(stage_msg(&s.stage)), s.stage.clone(), s.count.to_string()]);
+                out += &row(&[t(stage_label(s.stage)), s.stage.as_str().to_string(), s.count.to_string()]);
             }
         }
         "weekly" => {
@@ -477,8 +472,8 @@ pub fn dashboard_csv(d: &DashboardData, table: &str, locale: Locale) -> Option<S
             for i in items {
                 out += &row(&[
                     i.id.to_string(),
-                    t(kind_msg(&i.kind)),
-                    t(stage_msg(&i.stage)),
+                    t(kind_msg(i.kind)),
+                    t(stage_label(i.stage)),
                     i.description.clone(),
                     i.area.clone(),
                     i.deadline.map(format_local_datetime).unwrap_or_default(),

@@ -10,7 +10,7 @@ use {
     crate::domain::grid::same_community,
     crate::domain::matching::{rank, slot_of, OrderNeeds, VolunteerFacts},
     crate::domain::notice::Notice,
-    crate::domain::order::{Actor, OrderAction, ServiceSection, TakenVia},
+    crate::domain::order::{Actor, OrderAction, TakenVia},
     crate::domain::role::Role,
     crate::dto::CandidateVolunteer,
     crate::i18n::Msg,
@@ -45,7 +45,7 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
         let facts: Vec<VolunteerFacts> = volunteers.iter().map(|v| v.facts()).collect();
         let pending = orders_repo::pending_dispatches_in(&state.pool, &scope).await?;
         for (row, area_code, start, _reason) in orders_repo::escalated_in(&state.pool, &scope).await? {
-            let Some(section) = ServiceSection::parse(&row.section) else { continue };
+            let section = row.section;
             let needs = OrderNeeds { area_code: area_code.clone(), section, slot: start.map(slot_of) };
             let candidates = rank(&facts, &needs)
                 .into_iter()
@@ -66,9 +66,7 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
                 .filter(|(order, ..)| *order == row.id)
                 .map(|(_, name, at)| (name.clone(), (t - at).max(0)))
                 .collect();
-            if let Some(order) = super::board::order_card_of(row, t) {
-                items.push(QueueItem { order, candidates, waiting });
-            }
+            items.push(QueueItem { order: super::board::order_card_of(row, t), candidates, waiting });
         }
     }
     Ok(items)
@@ -90,7 +88,7 @@ pub async fn disputed_orders() -> Result<Vec<crate::dto::OrderCard>, AppError> {
             orders_repo::disputed_in(&state.pool, &scope)
                 .await?
                 .into_iter()
-                .filter_map(|row| super::board::order_card_of(row, t)),
+                .map(|row| super::board::order_card_of(row, t)),
         );
     }
     Ok(out)
@@ -140,9 +138,7 @@ pub async fn my_dispatches() -> Result<Vec<DispatchCard>, AppError> {
     Ok(orders_repo::dispatches_for(&state.pool, user.person_id)
         .await?
         .into_iter()
-        .filter_map(|(dispatch_id, row)| {
-            Some(DispatchCard { dispatch_id, order: super::board::order_card_of(row, t)? })
-        })
+        .map(|(dispatch_id, row)| DispatchCard { dispatch_id, order: super::board::order_card_of(row, t) })
         .collect())
 }
 

@@ -30,7 +30,7 @@ pub async fn home_data() -> Result<HomeView, AppError> {
         board_repo::open_orders(&state.pool, &area, None, None, None, 3, 0)
             .await?
             .into_iter()
-            .filter_map(|r| order_card(r, t))
+            .map(|r| order_card(r, t))
             .collect()
     };
     let feed = if !signed_in {

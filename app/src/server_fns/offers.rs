@@ -8,7 +8,7 @@ use {
     super::ctx,
     super::write::{Act, Writer},
     crate::domain::notice::Notice,
-    crate::domain::order::{OrderStatus, ServiceSection, TakenVia},
+    crate::domain::order::{OrderStatus, ServiceSection, TakenVia, Urgency},
     crate::domain::role::Role,
     crate::dto::OfferCard,
     crate::i18n::Msg,
@@ -27,17 +27,15 @@ pub async fn offers_data() -> Result<OffersView, AppError> {
     let offers = orders_repo::offers_in(&state.pool, &community)
         .await?
         .into_iter()
-        .filter_map(|o| {
-            Some(OfferCard {
-                id: o.id,
-                own: me == Some(o.volunteer_id),
-                volunteer_name: o.volunteer_name,
-                section: ServiceSection::parse(&o.section)?,
-                title: o.title,
-                description: o.description,
-                schedule: o.schedule,
-                area: o.area,
-            })
+        .map(|o| OfferCard {
+            id: o.id,
+            own: me == Some(o.volunteer_id),
+            volunteer_name: o.volunteer_name,
+            section: o.section,
+            title: o.title,
+            description: o.description,
+            schedule: o.schedule,
+            area: o.area,
         })
         .collect();
     Ok(OffersView {
@@ -89,16 +87,10 @@ pub async fn post_offer(
     }
     let new = NewOffer::parse(&section, &title, &description, &schedule)?;
     w.run(Act::new("post_offer", "offer"), async |tx, out| {
-        let id = orders_repo::insert_offer(
-            tx,
-            user.person_id,
-            new.section.as_str(),
-            &new.title,
-            &new.description,
-            &new.schedule,
-        )
-        .await?
-        .ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
+        let id =
+            orders_repo::insert_offer(tx, user.person_id, new.section, &new.title, &new.description, &new.schedule)
+                .await?
+                .ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
         out.audit(AuditEntry { action: "post_offer", object_kind: "offer", object_id: Some(id), ..Default::default() });
         out.publish(Topic::Orders, None);
         Ok(id)
@@ -128,10 +120,10 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
                 placed_by: user.account_id,
                 on_behalf: false,
                 idempotency_key: key.as_str(),
-                section: &section,
+                section,
                 title: &title,
                 description: &note,
-                urgency: "normal",
+                urgency: Urgency::Normal,
                 window_start: None,
                 window_end: None,
                 now: t,

@@ -12,9 +12,7 @@ use {
     crate::domain::form_key::FormKey,
     crate::domain::grid::same_community,
     crate::domain::notice::Notice,
-    crate::domain::order::{
-        Actor, OrderAction, OrderStatus, Refusal, ServiceSection, TakenVia, Urgency, RELEASES_FLAGGED_AT,
-    },
+    crate::domain::order::{Actor, OrderAction, OrderStatus, Refusal, ServiceSection, Urgency, RELEASES_FLAGGED_AT},
     crate::domain::phone::PhoneNumber,
     crate::domain::privacy::mask_name,
     crate::domain::role::Role,
@@ -294,10 +292,10 @@ pub async fn place_order(
                 placed_by: user.account_id,
                 on_behalf: requester != user.person_id,
                 idempotency_key: order.key.as_str(),
-                section: order.section.as_str(),
+                section: order.section,
                 title: &order.title,
                 description: &order.description,
-                urgency: order.urgency.as_str(),
+                urgency: order.urgency,
                 window_start: order.window_start,
                 window_end: order.window_end,
                 now: t,
@@ -345,19 +343,14 @@ pub(crate) async fn my_orders_of(
     let mut view =
         MyOrdersView { takes_orders: user.roles.iter().any(|r| r.role.can_take_orders()), ..Default::default() };
     for row in orders_repo::mine(pool, user.person_id, user.account_id, finished).await? {
-        let (Some(section), Some(urgency), Some(status)) =
-            (ServiceSection::parse(&row.section), Urgency::parse(&row.urgency), OrderStatus::parse(&row.status))
-        else {
-            continue;
-        };
         let side = if row.is_taker { Side::Taker } else { Side::Requester };
         let card = MyOrderCard {
             id: row.id,
-            section,
-            urgency,
-            status,
+            section: row.section,
+            urgency: row.urgency,
+            status: row.status,
             title: row.title,
-            next: NextStep::of(side, status),
+            next: NextStep::of(side, row.status),
             taker: if side == Side::Requester { row.taker_name } else { None },
             building: row.building,
             age_secs: (t - row.updated_at).max(0),
@@ -406,16 +399,15 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
     let events = orders_repo::events(&state.pool, id)
         .await?
         .into_iter()
-        .filter_map(|(status, actor, note, via, at)| {
+        .map(|(status, actor, note, via, at)| {
             let actor = if contact_allowed { actor } else { actor.map(|a| mask_name(&a)) };
-            let via = via.as_deref().and_then(TakenVia::parse);
-            Some(OrderEventView { status: OrderStatus::parse(&status)?, actor, note, via, age_secs: (t - at).max(0) })
+            OrderEventView { status, actor, note, via, age_secs: (t - at).max(0) }
         })
         .collect();
     Ok(OrderView {
         id,
-        section: ServiceSection::parse(&row.section).ok_or(AppError::Internal)?,
-        urgency: Urgency::parse(&row.urgency).ok_or(AppError::Internal)?,
+        section: row.section,
+        urgency: row.urgency,
         status: facts.status,
         title: row.title,
         description: row.description,

@@ -30,7 +30,6 @@ pub async fn pairings_data() -> Result<Vec<PairingCard>, AppError> {
         for (id, volunteer, person, section, title, weekday, part) in
             pairings_repo::in_area(&state.pool, &scope).await?
         {
-            let Some(section) = ServiceSection::parse(&section) else { continue };
             out.push(PairingCard {
                 id,
                 volunteer,
@@ -125,7 +124,7 @@ pub async fn create_pairing(
             if !serves || volunteer == resident {
                 return Err(AppError::field("volunteer_phone", Msg::ErrNoSuchVolunteer));
             }
-            let (section, title) = (new.section.as_str(), &new.title);
+            let (section, title) = (new.section, &new.title);
             let id =
                 pairings_repo::insert(tx, volunteer, resident, section, title, new.weekday, new.part, user.account_id)
                     .await?

@@ -120,38 +120,38 @@ pub fn standing(user: &SessionUser, micro_grid_code: &str) -> Standing {
 }
 
 #[cfg(feature = "ssr")]
-fn facts_of(user: &SessionUser, row: &ItemRow) -> Result<ItemFacts, AppError> {
-    Ok(ItemFacts {
-        stage: Stage::parse(&row.stage).ok_or(AppError::Internal)?,
-        kind: Kind::parse(&row.kind).ok_or(AppError::Internal)?,
+fn facts_of(user: &SessionUser, row: &ItemRow) -> ItemFacts {
+    ItemFacts {
+        stage: row.stage,
+        kind: row.kind,
         is_reporter: row.reporter_id == Some(user.account_id),
         is_handler: row.handler_id == Some(user.account_id),
         recorded_handling: row.handled_by == Some(user.account_id),
         standing: standing(user, &row.micro_grid_code),
         resident_confirmed: row.resident_confirmed_at.is_some(),
         has_order: row.order_id.is_some(),
-    })
+    }
 }
 
 #[cfg(feature = "ssr")]
-fn card(row: &ItemRow, t: i64) -> Option<ItemCard> {
-    let stage = Stage::parse(&row.stage)?;
+fn card(row: &ItemRow, t: i64) -> ItemCard {
+    let stage = row.stage;
     let place = [row.building.clone(), row.unit.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    Some(ItemCard {
+    ItemCard {
         id: row.id,
-        kind: Kind::parse(&row.kind)?,
-        category: Category::parse(&row.category)?,
+        kind: row.kind,
+        category: row.category,
         stage,
         place: if place.is_empty() { row.micro_grid.clone() } else { place },
         description: row.description.clone(),
         age_secs: (t - row.created_at).max(0),
         overdue: stage.is_open() && (row.escalation_level > 0 || row.deadline.is_some_and(|d| d < t)),
         escalation_level: row.escalation_level,
-        warning: row.warning_level.as_deref().and_then(Warning::parse),
+        warning: row.warning_level,
         recheck_due: stage == Stage::Closed
             && row.recheck_done_at.is_none()
             && row.recheck_due_at.is_some_and(|d| d <= t),
-    })
+    }
 }
 
 /// The places the viewer may record an item about: their staff area, or their own micro-grid.
@@ -192,7 +192,7 @@ pub async fn sentiment_list(#[server(default)] filter: String) -> Result<Sentime
                 "recheck" => ListFilter::RecheckDue { now: t },
                 "all" => ListFilter::All,
                 other => match Stage::parse(other) {
-                    Some(stage) => ListFilter::Stage(stage.as_str()),
+                    Some(stage) => ListFilter::Stage(stage),
                     None => ListFilter::Open,
                 },
             };
@@ -201,9 +201,9 @@ pub async fn sentiment_list(#[server(default)] filter: String) -> Result<Sentime
         None => Vec::new(),
     };
     Ok(SentimentListView {
-        area: area.iter().filter_map(|r| card(r, t)).collect(),
-        mine: mine.iter().filter_map(|r| card(r, t)).collect(),
-        handling: handling.iter().filter_map(|r| card(r, t)).collect(),
+        area: area.iter().map(|r| card(r, t)).collect(),
+        mine: mine.iter().map(|r| card(r, t)).collect(),
+        handling: handling.iter().map(|r| card(r, t)).collect(),
         is_staff: user.is_staff(),
     })
 }
@@ -216,7 +216,7 @@ pub async fn item_detail(id: i64) -> Result<ItemView, AppError> {
     let mut conn = state.pool.acquire().await?;
     let row = sentiment_repo::item(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     drop(conn);
-    let facts = facts_of(&user, &row)?;
+    let facts = facts_of(&user, &row);
     let staff = facts.standing >= Standing::Member;
     if !(staff || facts.is_reporter || facts.is_handler) {
         return Err(AppError::Forbidden);
@@ -237,16 +237,14 @@ pub async fn item_detail(id: i64) -> Result<ItemView, AppError> {
     let timeline = sentiment_repo::timeline(&state.pool, id)
         .await?
         .into_iter()
-        .filter_map(|l| {
-            Some(LineView {
-                from: l.from_stage.as_deref().and_then(Stage::parse),
-                to: Stage::parse(&l.to_stage)?,
-                actor: if staff { l.actor } else { l.actor.map(|a| mask_name(&a)) },
-                // Follow-ups may name parties or hold a caller's contact: staff only.
-                note: if staff || l.kind != "follow_up" { l.note } else { String::new() },
-                kind: l.kind,
-                at: l.at,
-            })
+        .map(|l| LineView {
+            from: l.from_stage,
+            to: l.to_stage,
+            actor: if staff { l.actor } else { l.actor.map(|a| mask_name(&a)) },
+            // Follow-ups may name parties or hold a caller's contact: staff only.
+            note: if staff || l.kind != "follow_up" { l.note } else { String::new() },
+            kind: l.kind,
+            at: l.at,
         })
         .collect();
     let parties = sentiment_repo::parties(&state.pool, id)
@@ -255,13 +253,13 @@ pub async fn item_detail(id: i64) -> Result<ItemView, AppError> {
         .map(|(name, contact)| if staff { (name, contact) } else { (mask_name(&name), None) })
         .collect();
     let photos = sentiment_repo::photo_ids(&state.pool, id).await?;
-    let card = card(&row, t).ok_or(AppError::Internal)?;
+    let card = card(&row, t);
     Ok(ItemView {
         version: row.version,
         micro_grid: row.micro_grid.clone(),
         place_note: row.place_note.clone(),
         reporter: row.reporter_name.clone().map(|n| if staff || facts.is_reporter { n } else { mask_name(&n) }),
-        handler_kind: row.handler_kind.as_deref().and_then(HandlerKind::parse),
+        handler_kind: row.handler_kind,
         handler_name: row.handler_name.clone(),
         deadline: row.deadline,
         closed_at: row.closed_at,
@@ -309,10 +307,10 @@ pub async fn sentiment_home() -> Result<SentimentHomeView, AppError> {
             let open = sentiment_repo::list_in(&state.pool, &scope.node_code, ListFilter::Open, 500).await?;
             let red = open
                 .iter()
-                .filter(|r| r.kind == "dispute" && r.warning_level.as_deref() == Some("red"))
-                .filter_map(|r| card(r, t))
+                .filter(|r| r.kind == Kind::Dispute && r.warning_level == Some(Warning::Red))
+                .map(|r| card(r, t))
                 .collect();
-            let cards: Vec<ItemCard> = open.iter().filter_map(|r| card(r, t)).collect();
+            let cards: Vec<ItemCard> = open.iter().map(|r| card(r, t)).collect();
             let overdue = cards.iter().filter(|c| c.overdue).count() as i64;
             (red, cards.len() as i64, overdue)
         }
@@ -321,14 +319,14 @@ pub async fn sentiment_home() -> Result<SentimentHomeView, AppError> {
     let to_confirm = sentiment_repo::reported_by(&state.pool, user.account_id, 50)
         .await?
         .iter()
-        .filter(|r| r.stage == "closed" && r.resident_confirmed_at.is_none())
-        .filter_map(|r| card(r, t))
+        .filter(|r| r.stage == Stage::Closed && r.resident_confirmed_at.is_none())
+        .map(|r| card(r, t))
         .collect();
     let to_handle = sentiment_repo::handled_by(&state.pool, user.account_id, 20)
         .await?
         .iter()
-        .filter(|r| r.stage == Stage::Dispatched.as_str())
-        .filter_map(|r| card(r, t))
+        .filter(|r| r.stage == Stage::Dispatched)
+        .map(|r| card(r, t))
         .collect();
     Ok(SentimentHomeView { red, open, overdue, to_confirm, to_handle, is_staff: user.is_staff() })
 }

@@ -249,7 +249,7 @@ const TABLE: &[(&str, Target, &str)] = &[
     ("finish_welfare_check",   Own,     "401 403 403 A   A   A   A  "),
     ("finish_welfare_check",   Nowhere, "401 403 403 403 403 A   A  "),
     ("finish_welfare_check",   Foreign, "401 403 403 403 403 403 403"),
-    // ---- elections.rs, votes.rs and the stars page --------------------------------------
+    // ---- elections.rs: admin.rs and ballot.rs -------------------------------------------
     ("elections_admin",        Own,     "401 403 403 403 403 A   A  "),
     ("elections_admin",        Foreign, "401 403 403 403 403 A   A  "),
     // Own: the admin's own area (祖望社区 / 幸福街道); Other: the other level of the two.
@@ -1632,7 +1632,7 @@ impl<'a> World<'a> {
                     prep
                 }
             }
-            // ---- elections.rs, votes.rs, stars
+            // ---- elections.rs: admin.rs and ballot.rs
             ("elections_admin", _) => {
                 let (_, title) =
                     self.election(if target == Own { self.community } else { self.f_community }, "upcoming").await;

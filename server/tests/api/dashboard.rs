@@ -400,7 +400,7 @@ async fn figures_of(app: &TestApp, client: &Client, area: &str) -> DashboardData
 }
 
 fn stages(f: &AreaFigures) -> Vec<(String, i64)> {
-    f.stages.iter().map(|s| (s.stage.clone(), s.count)).collect()
+    f.stages.iter().map(|s| (s.stage.as_str().to_string(), s.count)).collect()
 }
 
 fn named(list: &[(&str, i64)]) -> Vec<(String, i64)> {

@@ -144,13 +144,13 @@ pub async fn record_item(
                 }
             };
             let new = NewItem {
-                kind: kind.as_str(),
-                category: category.as_str(),
+                kind,
+                category,
                 place: &place,
                 place_note: &place_note,
                 description: &description,
                 reporter_id: Some(reporter),
-                stage: stage.as_str(),
+                stage,
                 source: "app",
                 parties: &parties,
                 checks: &checks,

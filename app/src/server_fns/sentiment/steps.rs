@@ -10,7 +10,7 @@ use {
     super::facts_of,
     crate::domain::notice::{excerpt, Notice},
     crate::domain::sentiment::{
-        Category, HandlerKind, ItemFacts, ItemRefusal, Kind, Stage, StageAction, Standing, Warning, RECHECK_AFTER_SECS,
+        HandlerKind, ItemFacts, ItemRefusal, Kind, Stage, StageAction, Standing, Warning, RECHECK_AFTER_SECS,
     },
     crate::i18n::Msg,
     crate::live::Topic,
@@ -32,7 +32,7 @@ async fn load(
     version: i64,
 ) -> Result<(ItemRow, ItemFacts), AppError> {
     let row = sentiment_repo::item(tx, id).await?.ok_or(AppError::NotFound)?;
-    let facts = facts_of(user, &row)?;
+    let facts = facts_of(user, &row);
     if facts.standing == Standing::None && !facts.is_reporter && !facts.is_handler {
         return Err(AppError::Forbidden);
     }
@@ -57,8 +57,7 @@ async fn repeats_own_step(
         return Ok(false);
     }
     let last = sentiment_repo::last_step(tx, id).await?;
-    Ok(Stage::parse(&row.stage)
-        .is_some_and(|stage| last.is_some_and(|l| l.repeated_by(user.account_id, stage, |from| from.after(action)))))
+    Ok(last.is_some_and(|l| l.repeated_by(user.account_id, row.stage, |from| from.after(action))))
 }
 
 #[cfg(feature = "ssr")]
@@ -85,7 +84,7 @@ pub(super) fn stepped(out: &mut Outcome, step: &str, row: &ItemRow, after: serde
         object_kind: "sentiment_item",
         object_id: Some(row.id),
         node_id: Some(row.micro_grid_id),
-        before_json: Some(serde_json::json!({ "stage": row.stage }).to_string()),
+        before_json: Some(serde_json::json!({ "stage": row.stage.as_str() }).to_string()),
         after_json: Some(after.to_string()),
         detail: step.to_string(),
         ..Default::default()
@@ -151,28 +150,25 @@ pub async fn sentiment_step(
                     }
                     (None, None) => return Err(AppError::field("handler", Msg::ErrChooseHandler)),
                 };
-                (kind.as_str(), name, *account, t + days * 86_400)
+                (Some(*kind), name, *account, t + days * 86_400)
             }
-            _ => ("", String::new(), None, 0),
+            _ => (None, String::new(), None, 0),
         };
-        let patch_ref = match action {
-            StageAction::Dispatch => Patch::Dispatch {
-                handler_kind: patch.0,
-                handler_name: &patch.1,
-                handler_id: patch.2,
-                deadline: patch.3,
-            },
-            StageAction::Report => Patch::Report { deadline: t + crate::domain::sentiment::ACCEPT_WITHIN_SECS },
-            StageAction::Reopen => Patch::Reopen { deadline: t + crate::domain::sentiment::ACCEPT_WITHIN_SECS },
-            StageAction::Handle => Patch::Handle,
-            StageAction::Rework => Patch::Rework,
-            StageAction::Close => Patch::Close {
+        let patch_ref = match (action, patch.0) {
+            (StageAction::Dispatch, Some(handler_kind)) => {
+                Patch::Dispatch { handler_kind, handler_name: &patch.1, handler_id: patch.2, deadline: patch.3 }
+            }
+            (StageAction::Report, _) => Patch::Report { deadline: t + crate::domain::sentiment::ACCEPT_WITHIN_SECS },
+            (StageAction::Reopen, _) => Patch::Reopen { deadline: t + crate::domain::sentiment::ACCEPT_WITHIN_SECS },
+            (StageAction::Handle, _) => Patch::Handle,
+            (StageAction::Rework, _) => Patch::Rework,
+            (StageAction::Close, _) => Patch::Close {
                 recheck_due_at: (facts.kind == Kind::Inspection)
                     .then(|| row.deadline.unwrap_or(t).max(t) + RECHECK_AFTER_SECS),
             },
             _ => Patch::None,
         };
-        if !sentiment_repo::transition(tx, id, &row.stage, version, to.as_str(), patch_ref, t).await? {
+        if !sentiment_repo::transition(tx, id, row.stage, version, to, patch_ref, t).await? {
             return Err(AppError::Conflict(Msg::ErrItemChanged));
         }
         if action == StageAction::Verify && facts.kind == Kind::Inspection {
@@ -182,8 +178,7 @@ pub async fn sentiment_step(
             StageAction::Dispatch => format!("{} · {}", patch.1, crate::domain::time::format_local_date(patch.3)),
             _ => note.clone(),
         };
-        sentiment_repo::add_line(tx, id, Some(&row.stage), to.as_str(), Some(user.account_id), &line, "stage", t)
-            .await?;
+        sentiment_repo::add_line(tx, id, Some(row.stage), to, Some(user.account_id), &line, "stage", t).await?;
         // The reporter is asked for their verdict once the item is closed.
         if let (StageAction::Close, Some(reporter)) = (action, row.reporter_id) {
             if reporter != user.account_id {
@@ -229,7 +224,7 @@ pub async fn confirm_item(
         if !sentiment_repo::touch(tx, id, version, Touch::Confirm { resolved, rating }, out.now).await? {
             return Err(AppError::Conflict(Msg::ErrItemChanged));
         }
-        sentiment_repo::add_line(tx, id, None, &row.stage, Some(user.account_id), &comment, "confirm", out.now).await?;
+        sentiment_repo::add_line(tx, id, None, row.stage, Some(user.account_id), &comment, "confirm", out.now).await?;
         stepped(out, "confirm", &row, serde_json::json!({ "resolved": resolved, "rating": rating }));
         Ok(())
     })
@@ -258,11 +253,11 @@ pub async fn set_warning(
                 AppError::Forbidden
             });
         }
-        if !sentiment_repo::touch(tx, id, version, Touch::Warning(level.as_str()), out.now).await? {
+        if !sentiment_repo::touch(tx, id, version, Touch::Warning(level), out.now).await? {
             return Err(AppError::Conflict(Msg::ErrItemChanged));
         }
         let line = format!("{} {note}", level.as_str());
-        sentiment_repo::add_line(tx, id, None, &row.stage, Some(user.account_id), line.trim(), "warning", out.now)
+        sentiment_repo::add_line(tx, id, None, row.stage, Some(user.account_id), line.trim(), "warning", out.now)
             .await?;
         stepped(out, "warning", &row, serde_json::json!({ "warning": level.as_str() }));
         Ok(())
@@ -289,7 +284,7 @@ pub async fn follow_up_item(id: i64, version: i64, note: String) -> Result<(), A
         if !sentiment_repo::touch(tx, id, version, Touch::Note, out.now).await? {
             return Err(AppError::Conflict(Msg::ErrItemChanged));
         }
-        sentiment_repo::add_line(tx, id, None, &row.stage, Some(user.account_id), &note, "follow_up", out.now).await?;
+        sentiment_repo::add_line(tx, id, None, row.stage, Some(user.account_id), &note, "follow_up", out.now).await?;
         stepped(out, "follow_up", &row, serde_json::json!({}));
         Ok(())
     })
@@ -332,8 +327,7 @@ pub async fn recheck_item(
                 return Err(AppError::Conflict(Msg::ErrItemChanged));
             }
             let line = format!("{} {note}", if passed { "pass" } else { "fail" });
-            sentiment_repo::add_line(tx, id, None, &row.stage, Some(user.account_id), line.trim(), "recheck", t)
-                .await?;
+            sentiment_repo::add_line(tx, id, None, row.stage, Some(user.account_id), line.trim(), "recheck", t).await?;
             let mut new_id = None;
             if !passed {
                 let place = sentiment_repo::Place {
@@ -345,13 +339,13 @@ pub async fn recheck_item(
                 let checks = sentiment_repo::check_labels(tx, id).await?;
                 let description = format!("回头看未通过：{}", row.description).chars().take(2000).collect::<String>();
                 let new = NewItem {
-                    kind: "inspection",
-                    category: &row.category,
+                    kind: Kind::Inspection,
+                    category: row.category,
                     place: &place,
                     place_note: &row.place_note,
                     description: &description,
                     reporter_id: Some(user.account_id),
-                    stage: Stage::Reported.as_str(),
+                    stage: Stage::Reported,
                     source: "app",
                     parties: &[],
                     checks: &checks,
@@ -388,7 +382,6 @@ pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
                     AppError::Forbidden
                 });
             }
-            let category = Category::parse(&row.category).ok_or(AppError::Internal)?;
             // The order is the resident's: it carries their home and phone to the volunteer.
             // Items with no resident behind them (staff's own, Open311) are refused.
             let Some(requester) = row.reporter_person.filter(|p| *p != user.person_id) else {
@@ -403,10 +396,10 @@ pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
                 placed_by: user.account_id,
                 on_behalf: requester != user.person_id,
                 idempotency_key: &key,
-                section: category.section().as_str(),
+                section: row.category.section(),
                 title: &title,
                 description: &description,
-                urgency: "normal",
+                urgency: crate::domain::order::Urgency::Normal,
                 window_start: None,
                 window_end: None,
                 now: t,
@@ -419,7 +412,7 @@ pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
                 return Err(AppError::Conflict(Msg::ErrItemChanged));
             }
             let line = format!("#{order}");
-            sentiment_repo::add_line(tx, id, None, &row.stage, Some(user.account_id), &line, "order", t).await?;
+            sentiment_repo::add_line(tx, id, None, row.stage, Some(user.account_id), &line, "order", t).await?;
             stepped(out, "convert", &row, serde_json::json!({ "order": order }));
             out.publish(Topic::Orders, Some(order));
             Ok(order)

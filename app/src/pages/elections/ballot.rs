@@ -1,4 +1,4 @@
-//! /stars: the 志愿服务之星 election of the viewer's area: candidates with their real
+//! /stars, the ballot: the 志愿服务之星 election of the viewer's area: candidates with their real
 //! records, 投票, self-nomination while nominations are open, and the elected after the close.
 //! Server HTML: 投票 and 报名 are plain forms that come back to the page, and the election
 //! follows live events (`islands::LiveRefresh`), so a watcher sees the tally move.
@@ -8,9 +8,7 @@ use crate::domain::time::format_local_date;
 use crate::dto::{CandidateCard, ElectionView};
 use crate::i18n::{count_text, phase_label, section_label, Msg};
 use crate::islands::LiveRefresh;
-use crate::server_fns::elections::Nominate;
-use crate::server_fns::stars::stars_data;
-use crate::server_fns::votes::CastVote;
+use crate::server_fns::elections::{stars_data, CastVote, Nominate};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 

@@ -7,7 +7,7 @@ use crate::domain::election::{check_vote, VoteAttempt, VoteRefusal};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::live::{Bus, Topic};
-use crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, stars_repo};
+use crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, elections_repo};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -142,7 +142,7 @@ enum Outcome {
 }
 
 /// The facts of one nomination a vote needs, looked up once per batch.
-type Facts = Option<stars_repo::VoteFacts>;
+type Facts = Option<elections_repo::VoteFacts>;
 
 /// What the batch knows about one voter in one election: the candidates voted for so far.
 type Voted = HashMap<(i64, i64), HashSet<i64>>;
@@ -195,7 +195,7 @@ async fn write_in(tx: &mut SqliteConnection, votes: &[VoteRequest]) -> Result<Ve
         });
         outcomes.push(outcome);
     }
-    stars_repo::insert_votes(&mut *tx, &accepted, now).await?;
+    elections_repo::insert_votes(&mut *tx, &accepted, now).await?;
     audit_repo::record_many(&mut *tx, &audits).await?;
     Ok(outcomes)
 }
@@ -212,7 +212,7 @@ async fn check_one(
     let f = match facts.get(&vote.nomination) {
         Some(f) => f.clone(),
         None => {
-            let f = stars_repo::vote_facts(&mut *conn, vote.nomination).await?;
+            let f = elections_repo::vote_facts(&mut *conn, vote.nomination).await?;
             facts.insert(vote.nomination, f.clone());
             f
         }
@@ -222,13 +222,13 @@ async fn check_one(
     let mine = match voted.entry(key) {
         Entry::Occupied(known) => known.into_mut(),
         Entry::Vacant(new) => {
-            new.insert(stars_repo::voted_for(&mut *conn, f.election_id, vote.voter).await?.into_iter().collect())
+            new.insert(elections_repo::voted_for(&mut *conn, f.election_id, vote.voter).await?.into_iter().collect())
         }
     };
     let voter_verified = match verified.get(&vote.voter) {
         Some(v) => *v,
         None => {
-            let v = stars_repo::voter_verified(&mut *conn, vote.voter).await?;
+            let v = elections_repo::voter_verified(&mut *conn, vote.voter).await?;
             verified.insert(vote.voter, v);
             v
         }

@@ -1,34 +1,6 @@
-//! Reads of star elections and candidates with their real service records.
+//! 志愿服务之星 elections: their definitions, nominations, votes and the close, and the
+//! candidates with their real service records.
 use sqlx::SqlitePool;
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ElectionRow {
-    pub id: i64,
-    pub title: String,
-    pub scope_name: String,
-    pub stars: i64,
-    pub votes_per_voter: i64,
-    pub voting_start: i64,
-    pub voting_end: i64,
-    pub live_tally: bool,
-    pub scope_node_id: i64,
-}
-
-/// The election running now (voting or public notice) whose scope contains `area`,
-/// or any running election when `area` is empty.
-pub async fn current(pool: &SqlitePool, area: &str, now: i64) -> Result<Option<ElectionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT e.id, e.title, n.name AS scope_name, e.stars, e.votes_per_voter, e.voting_start, e.voting_end, e.live_tally,
-                e.scope_node_id
-         FROM star_elections e JOIN grid_nodes n ON n.id = e.scope_node_id
-         WHERE e.nomination_start <= ?1 AND e.notice_end > ?1 AND (?2 = '' OR ?2 GLOB n.code || '*')
-         ORDER BY e.voting_end LIMIT 1",
-    )
-    .bind(now)
-    .bind(area)
-    .fetch_optional(pool)
-    .await
-}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CandidateRow {
