@@ -5,6 +5,7 @@
 //! nothing the first run did not.
 #![cfg(feature = "ssr")]
 
+use crate::domain::audit::Action;
 use crate::domain::notice::{excerpt, Notice};
 use crate::domain::pairing::next_occurrence;
 use crate::domain::sentiment::escalation_due;
@@ -49,7 +50,7 @@ fn system(state: &AppState) -> Writer {
 /// Creates this week's orders of the standing pairings (结对帮扶) that are due.
 pub async fn run_schedules(state: &AppState, at: i64) -> Result<u64, AppError> {
     system(state)
-        .run(Act::new("pairing_schedule", "pairing"), async |tx, out| {
+        .run(Act::new(Action::PairingSchedule, "pairing"), async |tx, out| {
             let mut created = 0;
             for pairing in pairings_repo::active(tx).await? {
                 let Some(start) = next_occurrence(at, pairing.5 as u32, pairing.6 as u32) else { continue };
@@ -69,7 +70,7 @@ pub async fn run_schedules(state: &AppState, at: i64) -> Result<u64, AppError> {
 /// election is shown, so nobody sees a tally the job has not fixed yet.
 pub async fn close_elections(state: &AppState, at: i64) -> Result<u64, AppError> {
     system(state)
-        .run(Act::new("close_elections", "star_election"), async |tx, out| {
+        .run(Act::new(Action::CloseElections, "star_election"), async |tx, out| {
             let closed = elections_repo::close_due(tx, at).await?;
             for &id in &closed {
                 tracing::info!(election = id, "election closed; stars fixed");
@@ -83,7 +84,7 @@ pub async fn close_elections(state: &AppState, at: i64) -> Result<u64, AppError>
 /// Sends 民情 items past their deadline up to the grid leader, then to the community (督办).
 pub async fn escalate_items(state: &AppState, at: i64) -> Result<u64, AppError> {
     system(state)
-        .run(Act::new("sentiment_escalation", "sentiment_item"), async |tx, out| {
+        .run(Act::new(Action::SentimentEscalation, "sentiment_item"), async |tx, out| {
             let mut n = 0;
             for row in sentiment_repo::overdue(tx, at).await? {
                 let Some(level) = escalation_due(row.stage, row.deadline, row.escalation_level, at) else { continue };
@@ -114,10 +115,9 @@ pub async fn escalate_items(state: &AppState, at: i64) -> Result<u64, AppError> 
 pub async fn purge_sessions(state: &AppState, at: i64) -> Result<u64, AppError> {
     let idle = state.settings.session_idle.as_secs() as i64;
     system(state)
-        .run(
-            Act::new("purge_sessions", "session"),
-            async |tx, _| Ok(sessions_repo::delete_expired(tx, at, idle).await?),
-        )
+        .run(Act::new(Action::PurgeSessions, "session"), async |tx, _| {
+            Ok(sessions_repo::delete_expired(tx, at, idle).await?)
+        })
         .await
 }
 
@@ -125,7 +125,7 @@ pub async fn purge_sessions(state: &AppState, at: i64) -> Result<u64, AppError> 
 /// they appear in the grid leader's queue, and tells every open board.
 pub async fn escalate_orders(state: &AppState, at: i64) -> Result<u64, AppError> {
     system(state)
-        .run(Act::new("escalate_orders", "service_order"), async |tx, out| {
+        .run(Act::new(Action::EscalateOrders, "service_order"), async |tx, out| {
             let n = orders_repo::escalate_overdue(tx, at).await?;
             if n > 0 {
                 out.publish(Topic::Orders, None);

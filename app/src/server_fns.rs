@@ -142,7 +142,7 @@ pub(crate) mod ctx {
         entry: crate::repo::audit_repo::AuditEntry<'_>,
         err: AppError,
     ) -> AppError {
-        let action = entry.action.to_string();
+        let action = entry.action.as_str();
         if let Err(e) = crate::repo::audit_repo::record_alone(&state.pool, entry).await {
             tracing::error!(error = %e, action, "recording a refusal failed");
         }

@@ -2,6 +2,7 @@
 //! administrator of a new installation, whose database starts empty (the demo city is
 //! seeded only on request). The password comes from `GRIDSTATION_ADMIN_PASSWORD`, never
 //! from the command line, where other users of the machine could read it.
+use app::domain::audit::Action;
 use app::domain::phone::PhoneNumber;
 
 /// Creates the subdistrict and its administrator on the database at `url` (migrating it
@@ -42,11 +43,9 @@ pub async fn create(url: &str, args: &[String], password: &str) -> Result<i64, S
         &mut tx,
         app::repo::audit_repo::AuditEntry {
             actor_id: Some(account),
-            action: "create_first_admin",
-            object_kind: "account",
             object_id: Some(account),
             detail: format!("{subdistrict} ({code}), from the command line"),
-            ..Default::default()
+            ..app::repo::audit_repo::AuditEntry::of(Action::CreateFirstAdmin, "account")
         },
     )
     .await

@@ -2,6 +2,7 @@
 //! rule for state-changing requests, security headers, and the audit row for every
 //! request a server function refused.
 use app::auth::ClientAddr;
+use app::domain::audit::Action;
 use app::error::AppError;
 use app::i18n::{Locale, Msg};
 use app::state::AppState;
@@ -124,7 +125,7 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
             tracing::warn!(%path, %ip, "cross-site request refused: refusal budget spent");
             return refusal(req.headers(), AppError::RateLimited);
         }
-        RefusalCost::Record => record_refusal(&state, actor, "cross_site_refused", &path, &ip).await,
+        RefusalCost::Record => record_refusal(&state, actor, Action::CrossSiteRefused, &path, &ip).await,
         RefusalCost::LogOnly => {}
     }
     tracing::warn!(%path, %ip, "cross-site request refused");
@@ -259,7 +260,7 @@ pub async fn api_errors(State(state): State<AppState>, req: Request, next: Next)
             matches!(err, AppError::Unauthorized | AppError::Forbidden | AppError::Denied(_) | AppError::Conflict(_));
         if refused && !audited && refusal_cost(&state, actor, &ip) == RefusalCost::Record {
             let detail = format!("{path}: {:?}", err.msg());
-            record_refusal(&state, actor, "request_refused", &detail, &ip).await;
+            record_refusal(&state, actor, Action::RequestRefused, &detail, &ip).await;
         }
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -267,18 +268,16 @@ pub async fn api_errors(State(state): State<AppState>, req: Request, next: Next)
 
 /// One audit row for a refused request, in its own transaction. Never holds secrets:
 /// the path and the message key only.
-async fn record_refusal(state: &AppState, actor: Option<i64>, action: &'static str, detail: &str, ip: &str) {
+async fn record_refusal(state: &AppState, actor: Option<i64>, action: Action, detail: &str, ip: &str) {
     let entry = app::repo::audit_repo::AuditEntry {
         actor_id: actor,
-        action,
-        object_kind: "request",
         refused: true,
         detail: detail.chars().take(300).collect(),
         ip: Some(ip.to_string()),
-        ..Default::default()
+        ..app::repo::audit_repo::AuditEntry::of(action, "request")
     };
     if let Err(err) = app::repo::audit_repo::record_alone(&state.pool, entry).await {
-        tracing::error!(%err, action, "recording a refused request failed");
+        tracing::error!(%err, action = action.as_str(), "recording a refused request failed");
     }
 }
 

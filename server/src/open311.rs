@@ -3,6 +3,7 @@
 //! area admin issued (/admin/open311); a key opens only its own area. Stages map to
 //! `open`/`closed` (办结 and 作废 are closed), with the stage in Chinese in `status_notes`.
 //! Errors are answered the GeoReport way: an array of `{code, description}`.
+use app::domain::audit::Action;
 use app::domain::privacy::{mask_name, mask_phone};
 use app::domain::sentiment::{Category, HandlerKind, Kind, Stage};
 use app::domain::time::{format_local_date, parse_local_date};
@@ -567,7 +568,7 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
     }
     // The API client writes on behalf of the admin who issued its key.
     let w = Writer { state: state.clone(), actor: key.created_by };
-    let act = Act::new("open311_request", "sentiment_item").at(place.micro_grid_id);
+    let act = Act::new(Action::Open311Request, "sentiment_item").at(place.micro_grid_id);
     let id = w
         .run(act, async |tx, out| {
             let stage = Stage::Reported;
@@ -587,8 +588,6 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
             let id = sentiment_repo::insert(tx, &new, None).await?;
             sentiment_repo::add_line(tx, id, Some(stage), stage, None, &note, "follow_up", out.now).await?;
             out.audit(AuditEntry {
-                action: "open311_request",
-                object_kind: "sentiment_item",
                 object_id: Some(id),
                 node_id: Some(place.micro_grid_id),
                 after_json: Some(
@@ -603,7 +602,7 @@ async fn create(state: &AppState, form: &NewRequest) -> Result<Created, Open311E
                     key.label,
                     if phone.is_empty() { String::new() } else { format!("；电话 {}", mask_phone(&phone)) }
                 ),
-                ..Default::default()
+                ..AuditEntry::of(Action::Open311Request, "sentiment_item")
             });
             out.publish(app::live::Topic::Sentiment, Some(id));
             Ok(id)

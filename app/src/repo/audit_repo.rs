@@ -1,11 +1,12 @@
 //! The audit log. Never pass secrets (passwords, tokens, full phone numbers) here.
+use crate::domain::audit::Action;
 use sqlx::SqliteConnection;
 
 /// One audit row.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct AuditEntry<'a> {
     pub actor_id: Option<i64>,
-    pub action: &'a str,
+    pub action: Action,
     pub object_kind: &'a str,
     pub object_id: Option<i64>,
     pub node_id: Option<i64>,
@@ -16,6 +17,25 @@ pub struct AuditEntry<'a> {
     pub ip: Option<String>,
 }
 
+impl<'a> AuditEntry<'a> {
+    /// A row of `action` on an object of `object_kind`; the other fields are set with
+    /// `..AuditEntry::of(action, kind)`.
+    pub fn of(action: Action, object_kind: &'a str) -> Self {
+        AuditEntry {
+            actor_id: None,
+            action,
+            object_kind,
+            object_id: None,
+            node_id: None,
+            refused: false,
+            before_json: None,
+            after_json: None,
+            detail: String::new(),
+            ip: None,
+        }
+    }
+}
+
 pub async fn record(conn: &mut SqliteConnection, entry: AuditEntry<'_>) -> Result<i64, sqlx::Error> {
     let detail: String = entry.detail.chars().take(1000).collect();
     let id = sqlx::query_scalar(
@@ -23,7 +43,7 @@ pub async fn record(conn: &mut SqliteConnection, entry: AuditEntry<'_>) -> Resul
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(entry.actor_id)
-    .bind(entry.action)
+    .bind(entry.action.as_str())
     .bind(entry.object_kind)
     .bind(entry.object_id)
     .bind(entry.node_id)
@@ -58,7 +78,7 @@ pub async fn record_many(conn: &mut SqliteConnection, entries: &[AuditEntry<'_>]
         );
         insert.push_values(chunk, |mut row, entry| {
             row.push_bind(entry.actor_id)
-                .push_bind(entry.action)
+                .push_bind(entry.action.as_str())
                 .push_bind(entry.object_kind)
                 .push_bind(entry.object_id)
                 .push_bind(entry.node_id)

@@ -1,5 +1,7 @@
 //! Account safety: a person changes their own password; an area admin disables or
 //! re-enables an account in their area. Both end every session of that account.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -90,7 +92,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         accounts_repo::password_hash(&mut conn, user.account_id).await?
     };
     let Some(stored) = stored else { return Err(AppError::Unauthorized) };
-    let act = Act::new("password_change_refused", "account").on(user.account_id);
+    let act = Act::new(Action::PasswordChangeRefused, "account").on(user.account_id);
     // The slow hashes run before the write lock is taken; a wrong current password (someone
     // may be guessing) is a refusal of the write like any other, audited by it.
     if !a::verify_password(current_password, stored.clone()).await {
@@ -110,12 +112,10 @@ pub async fn change_password(current_password: String, new_password: String) -> 
             sessions_repo::create(tx, &a::token_hash(&token), user.account_id, out.now, out.now + absolute, agent)
                 .await?;
             out.audit(AuditEntry {
-                action: "password_changed",
-                object_kind: "account",
                 object_id: Some(user.account_id),
                 detail: format!("{ended} sessions ended"),
                 ip: Some(ip),
-                ..Default::default()
+                ..AuditEntry::of(Action::PasswordChanged, "account")
             });
             Ok(ended)
         })
@@ -183,7 +183,7 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
     if disabled && reason.is_empty() {
         return Err(AppError::field("reason", Msg::ErrRequired));
     }
-    let act = Act::new("account_disable_refused", "account").on(account);
+    let act = Act::new(Action::AccountDisableRefused, "account").on(account);
     let ended = w
         .run(act, async |tx, out| {
             // Checked under the spine, though it needs no row: a refused try on an account
@@ -204,11 +204,9 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
             }
             let ended = if disabled { sessions_repo::delete_for_account(tx, account).await? } else { 0 };
             out.audit(AuditEntry {
-                action: if disabled { "account_disabled" } else { "account_enabled" },
-                object_kind: "account",
                 object_id: Some(account),
                 detail: format!("{reason} ({ended} sessions ended)"),
-                ..Default::default()
+                ..AuditEntry::of(if disabled { Action::AccountDisabled } else { Action::AccountEnabled }, "account")
             });
             Ok(ended)
         })
@@ -233,7 +231,7 @@ pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<()
         let mut conn = w.state.pool.acquire().await?;
         accounts_repo::home_of(&mut conn, account).await?.and_then(|(home, _, _)| home)
     };
-    let act = Act::new("verify_resident", "account").on(account);
+    let act = Act::new(Action::VerifyResident, "account").on(account);
     let act = home.map_or(act, |home| act.at(home));
     w.run(act, async |tx, out| {
         // Checked under the spine, though it needs no row: a refused try on an account is
@@ -260,8 +258,6 @@ pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<()
             return Err(AppError::Conflict(Msg::ErrItemChanged));
         }
         out.audit(AuditEntry {
-            action: "verify_resident",
-            object_kind: "account",
             object_id: Some(account),
             node_id: Some(place.micro_grid_id),
             before_json: Some(serde_json::json!({ "household": household_before, "verified": false }).to_string()),
@@ -269,7 +265,7 @@ pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<()
                 serde_json::json!({ "household": place.household_id, "unit": unit, "room": room, "verified": true })
                     .to_string(),
             ),
-            ..Default::default()
+            ..AuditEntry::of(Action::VerifyResident, "account")
         });
         Ok(())
     })

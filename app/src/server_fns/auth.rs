@@ -1,4 +1,6 @@
 //! Sign-in, sign-up and sign-out.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -61,14 +63,12 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
             let disabled = other.as_ref().is_some_and(|r| r.disabled && verified);
             let entry = AuditEntry {
                 actor_id: other.as_ref().map(|r| r.account_id),
-                action: "login_failed",
-                object_kind: "account",
                 refused: true,
                 detail: format!("phone {phone}{}", if disabled { "; account disabled" } else { "" }),
                 ip: Some(ip),
-                ..Default::default()
+                ..AuditEntry::of(Action::LoginFailed, "account")
             };
-            w.run(Act::new("login_failed", "account"), async |_, out| {
+            w.run(Act::new(Action::LoginFailed, "account"), async |_, out| {
                 out.audit(entry);
                 Ok(())
             })
@@ -81,7 +81,7 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
     let absolute = state.settings.session_absolute.as_secs() as i64;
     let user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let old = a::session_token(&parts);
-    w.run(Act::new("login", "account").on(account), async |tx, out| {
+    w.run(Act::new(Action::Login, "account").on(account), async |tx, out| {
         // A new session id at every sign-in; an old cookie's session ends.
         if let Some(old) = old {
             sessions_repo::delete(tx, &a::token_hash(&old)).await?;
@@ -89,11 +89,9 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
         sessions_repo::create(tx, &a::token_hash(&token), account, out.now, out.now + absolute, user_agent).await?;
         out.audit(AuditEntry {
             actor_id: Some(account),
-            action: "login",
-            object_kind: "account",
             object_id: Some(account),
             ip: Some(ip),
-            ..Default::default()
+            ..AuditEntry::of(Action::Login, "account")
         });
         Ok(())
     })
@@ -112,15 +110,10 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(token) = a::session_token(&parts) {
         let user = ctx::viewer().user;
         let w = Writer { state: ctx::state()?, actor: user.as_ref().map(|u| u.account_id) };
-        w.run(Act::new("logout", "account"), async |tx, out| {
+        w.run(Act::new(Action::Logout, "account"), async |tx, out| {
             sessions_repo::delete(tx, &a::token_hash(&token)).await?;
             if let Some(user) = &user {
-                out.audit(AuditEntry {
-                    action: "logout",
-                    object_kind: "account",
-                    object_id: Some(user.account_id),
-                    ..Default::default()
-                });
+                out.audit(AuditEntry { object_id: Some(user.account_id), ..AuditEntry::of(Action::Logout, "account") });
             }
             Ok(())
         })
@@ -166,7 +159,7 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
     let hash = a::hash_password(password).await?;
     let token = a::new_token();
     let absolute = w.state.settings.session_absolute.as_secs() as i64;
-    w.run(Act::new("signup", "account").at(micro_grid), async |tx, out| {
+    w.run(Act::new(Action::Signup, "account").at(micro_grid), async |tx, out| {
         if accounts_repo::phone_exists(tx, phone.as_str()).await? {
             return Err(AppError::Conflict(Msg::ErrPhoneTaken));
         }
@@ -174,13 +167,11 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
         sessions_repo::create(tx, &a::token_hash(&token), account, out.now, out.now + absolute, "").await?;
         out.audit(AuditEntry {
             actor_id: Some(account),
-            action: "signup",
-            object_kind: "account",
             object_id: Some(account),
             node_id: Some(micro_grid),
             detail: format!("phone {phone}"),
             ip: Some(ip),
-            ..Default::default()
+            ..AuditEntry::of(Action::Signup, "account")
         });
         Ok(())
     })

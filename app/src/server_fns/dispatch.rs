@@ -1,4 +1,6 @@
 //! Escalation and dispatch (指派): the grid leader's queue, and the volunteer's answer.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::{DispatchCard, QueueItem};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -99,7 +101,7 @@ pub async fn disputed_orders() -> Result<Vec<crate::dto::OrderCard>, AppError> {
 pub async fn dispatch_order(id: i64, volunteer: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let scopes = dispatch_scopes(&user);
-    w.run(Act::new("dispatch_refused", "service_order").on(id), async |tx, out| {
+    w.run(Act::new(Action::DispatchRefused, "service_order").on(id), async |tx, out| {
         let facts = orders_repo::facts(tx, id).await?.ok_or(AppError::NotFound)?;
         if !scopes.iter().any(|s| crate::domain::grid::is_within(&facts.area_code, s)) {
             return Err(AppError::Forbidden);
@@ -117,11 +119,9 @@ pub async fn dispatch_order(id: i64, volunteer: i64) -> Result<(), AppError> {
         };
         notices_repo::notify_person(tx, volunteer, &Notice::DispatchedToYou { order: id }).await?;
         out.audit(AuditEntry {
-            action: "dispatch_order",
-            object_kind: "service_order",
             object_id: Some(id),
             after_json: Some(serde_json::json!({ "volunteer": volunteer, "dispatch": dispatch }).to_string()),
-            ..Default::default()
+            ..AuditEntry::of(Action::DispatchOrder, "service_order")
         });
         out.publish(Topic::Orders, Some(id));
         Ok(())
@@ -151,7 +151,7 @@ pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppEr
         "0" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let action = if accept { "dispatch_accepted" } else { "dispatch_declined" };
+    let action = if accept { Action::DispatchAccepted } else { Action::DispatchDeclined };
     let order_id = w
         .run(Act::new(action, "dispatch").on(dispatch), async |tx, out| {
             let t = out.now;
@@ -178,12 +178,7 @@ pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppEr
                 .await?;
             }
             orders_repo::answer_dispatch(tx, dispatch, accept, t).await?;
-            out.audit(AuditEntry {
-                action,
-                object_kind: "service_order",
-                object_id: Some(order_id),
-                ..Default::default()
-            });
+            out.audit(AuditEntry { object_id: Some(order_id), ..AuditEntry::of(action, "service_order") });
             out.publish(Topic::Orders, Some(order_id));
             Ok(order_id)
         })

@@ -1,4 +1,6 @@
 //! 朋友圈: the community feed. Thanks after a confirmed service, station news, likes.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::FeedView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -62,7 +64,7 @@ pub async fn post_thanks(order: i64, body: String) -> Result<(), AppError> {
     let body = post_body(&body)?;
     let roles: Vec<(Role, String)> = user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect();
     let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
-    w.run(Act::new("post_thanks", "service_order").on(order), async |tx, out| {
+    w.run(Act::new(Action::PostThanks, "service_order").on(order), async |tx, out| {
         let facts = orders_repo::facts(tx, order).await?.ok_or(AppError::NotFound)?;
         let requester_side = facts.requester_id == actor.person_id || facts.placed_by == actor.account_id;
         if !requester_side {
@@ -75,12 +77,7 @@ pub async fn post_thanks(order: i64, body: String) -> Result<(), AppError> {
         let id = board_repo::insert_post(tx, &community, user.account_id, "thanks", &body, Some(order))
             .await?
             .ok_or(AppError::Conflict(Msg::ErrAlreadyThanked))?;
-        out.audit(AuditEntry {
-            action: "post_thanks",
-            object_kind: "feed_post",
-            object_id: Some(id),
-            ..Default::default()
-        });
+        out.audit(AuditEntry { object_id: Some(id), ..AuditEntry::of(Action::PostThanks, "feed_post") });
         out.publish(Topic::Notices, Some(id));
         Ok(())
     })
@@ -94,16 +91,11 @@ pub async fn post_news(body: String) -> Result<(), AppError> {
     let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?.clone();
     let body = post_body(&body)?;
     let area = crate::domain::grid::community_prefix(&scope.node_code).to_string();
-    w.run(Act::new("post_news", "feed_post"), async |tx, out| {
+    w.run(Act::new(Action::PostNews, "feed_post"), async |tx, out| {
         let id = board_repo::insert_post(tx, &area, user.account_id, "station_news", &body, None)
             .await?
             .ok_or(AppError::NotFound)?;
-        out.audit(AuditEntry {
-            action: "post_news",
-            object_kind: "feed_post",
-            object_id: Some(id),
-            ..Default::default()
-        });
+        out.audit(AuditEntry { object_id: Some(id), ..AuditEntry::of(Action::PostNews, "feed_post") });
         out.publish(Topic::Notices, Some(id));
         Ok(())
     })
@@ -114,7 +106,7 @@ pub async fn post_news(body: String) -> Result<(), AppError> {
 #[server(endpoint = "like_post")]
 pub async fn like_post(post: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
-    w.run(Act::new("like_post", "feed_post").on(post), async |tx, out| {
+    w.run(Act::new(Action::LikePost, "feed_post").on(post), async |tx, out| {
         let area = board_repo::post_area(tx, post).await?.ok_or(AppError::NotFound)?;
         let visible = user.roles.iter().any(|r| {
             let community = crate::domain::grid::community_prefix(&r.node_code);

@@ -1,6 +1,8 @@
 //! Editing the grid tree: search, rename and move nodes. Community and subdistrict admins
 //! edit inside their area; grid staff below them read only. Every write is versioned and
 //! audited with before and after, and tells every open editor and board.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::GridHit;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -39,7 +41,7 @@ pub async fn grid_search(q: String) -> Result<Vec<GridHit>, AppError> {
 pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let name = node_name(&name)?;
-    w.run(node_act("rename_node", id), async |tx, out| {
+    w.run(node_act(Action::RenameNode, id), async |tx, out| {
         let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
         require_admin(&user, &[&node.code])?;
         if !grid_repo::rename(tx, id, version, &name, out.now).await? {
@@ -47,7 +49,7 @@ pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppE
         }
         let before = serde_json::json!({ "name": node.name, "version": node.version });
         let after = serde_json::json!({ "name": name, "version": node.version + 1 });
-        out.audit(edit("rename_node", (id, id), Some(before), Some(after)));
+        out.audit(edit(Action::RenameNode, (id, id), Some(before), Some(after)));
         out.publish(Topic::Grid, Some(id));
         Ok(())
     })
@@ -61,7 +63,7 @@ pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppE
 #[server(endpoint = "move_node")]
 pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
-    w.run(node_act("move_node", id), async |tx, out| {
+    w.run(node_act(Action::MoveNode, id), async |tx, out| {
         let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
         let target =
             grid_repo::node_for_edit(tx, parent).await?.ok_or(AppError::field("parent", Msg::ErrMoveTarget))?;
@@ -90,7 +92,7 @@ pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppErro
         }
         let before = serde_json::json!({ "parent": node.parent_id, "code": node.code, "version": node.version });
         let after = serde_json::json!({ "parent": target.id, "code": new_code, "version": node.version + 1 });
-        out.audit(edit("move_node", (id, id), Some(before), Some(after)));
+        out.audit(edit(Action::MoveNode, (id, id), Some(before), Some(after)));
         tell(out, id);
         Ok(())
     })
@@ -149,7 +151,7 @@ fn node_name(name: &str) -> Result<String, AppError> {
 
 /// An edit of the node `id`: a refusal is filed under the node itself.
 #[cfg(feature = "ssr")]
-fn node_act(action: &'static str, id: i64) -> Act {
+fn node_act(action: Action, id: i64) -> Act {
     Act::new(action, "grid_node").on(id).at(id)
 }
 
@@ -166,19 +168,17 @@ fn require_admin(user: &SessionUser, codes: &[&str]) -> Result<(), AppError> {
 /// The audit row of a successful grid edit.
 #[cfg(feature = "ssr")]
 fn edit(
-    action: &'static str,
+    action: Action,
     (object_id, node_id): (i64, i64),
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> AuditEntry<'static> {
     AuditEntry {
-        action,
-        object_kind: "grid_node",
         object_id: Some(object_id),
         node_id: Some(node_id),
         before_json: before.map(|v| v.to_string()),
         after_json: after.map(|v| v.to_string()),
-        ..Default::default()
+        ..AuditEntry::of(action, "grid_node")
     }
 }
 
@@ -196,7 +196,7 @@ pub async fn create_node(parent: i64, name: String, #[server(default)] form_key:
     let (w, user) = Writer::signed_in()?;
     let name = node_name(&name)?;
     let form_key = ctx::form_key(&form_key)?;
-    w.run(node_act("create_node", parent), async |tx, out| {
+    w.run(node_act(Action::CreateNode, parent), async |tx, out| {
         let t = out.now;
         if form_keys_repo::seen(tx, "create_node", user.account_id, form_key.as_ref()).await?.is_some() {
             return Ok(());
@@ -212,7 +212,7 @@ pub async fn create_node(parent: i64, name: String, #[server(default)] form_key:
         form_keys_repo::remember(tx, "create_node", user.account_id, form_key.as_ref(), id, t).await?;
         let after =
             serde_json::json!({ "name": name, "parent": parent, "code": code, "level": level.as_str(), "version": 1 });
-        out.audit(edit("create_node", (id, id), None, Some(after)));
+        out.audit(edit(Action::CreateNode, (id, id), None, Some(after)));
         tell(out, parent);
         Ok(())
     })
@@ -227,7 +227,7 @@ pub async fn create_node(parent: i64, name: String, #[server(default)] form_key:
 pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<i64>) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let back = w
-        .run(node_act("delete_node", id), async |tx, out| {
+        .run(node_act(Action::DeleteNode, id), async |tx, out| {
             let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
             require_admin(&user, &[&node.code])?;
             let Some(parent) = node.parent_id else {
@@ -235,7 +235,7 @@ pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<
                 return Err(AppError::Forbidden);
             };
             if let Some(into) = into {
-                return merge(tx, out, &user, "delete_node", id, version, into).await;
+                return merge(tx, out, &user, Action::DeleteNode, id, version, into).await;
             }
             // Its history stays visible under the parent (deleting the node would unlink
             // it); a refusal below rolls this back with the rest.
@@ -249,7 +249,7 @@ pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<
             }
             let before = serde_json::json!({ "name": node.name, "code": node.code, "parent": parent,
                                              "level": node.level, "version": node.version });
-            out.audit(edit("delete_node", (id, parent), Some(before), None));
+            out.audit(edit(Action::DeleteNode, (id, parent), Some(before), None));
             tell(out, parent);
             Ok(parent)
         })
@@ -264,7 +264,9 @@ pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<
 pub async fn merge_node(id: i64, version: i64, into: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let target = w
-        .run(node_act("merge_node", id), async |tx, out| merge(tx, out, &user, "merge_node", id, version, into).await)
+        .run(node_act(Action::MergeNode, id), async |tx, out| {
+            merge(tx, out, &user, Action::MergeNode, id, version, into).await
+        })
         .await?;
     ctx::redirect_form(&format!("/admin/grids?node={target}"));
     Ok(())
@@ -277,7 +279,7 @@ async fn merge(
     tx: &mut SqliteConnection,
     out: &mut Outcome,
     user: &SessionUser,
-    action: &'static str,
+    action: Action,
     id: i64,
     version: i64,
     into: i64,
@@ -330,7 +332,7 @@ pub async fn split_node(
         }
     }
     let back = w
-        .run(node_act("split_node", id), async |tx, out| {
+        .run(node_act(Action::SplitNode, id), async |tx, out| {
             let t = out.now;
             let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
             require_admin(&user, &[&node.code])?;
@@ -362,7 +364,7 @@ pub async fn split_node(
             let before = serde_json::json!({ "name": node.name, "buildings": buildings, "version": version });
             let after = serde_json::json!({ "new": new_id, "name": name, "code": code, "buildings": chosen,
                                             "version": version + 1 });
-            out.audit(edit("split_node", (id, id), Some(before), Some(after)));
+            out.audit(edit(Action::SplitNode, (id, id), Some(before), Some(after)));
             tell(out, id);
             Ok(parent.id)
         })
@@ -376,7 +378,7 @@ pub async fn split_node(
 #[server(endpoint = "assign_staff")]
 pub async fn assign_staff(node: i64, account: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
-    w.run(node_act("assign_staff", node), async |tx, out| {
+    w.run(node_act(Action::AssignStaff, node), async |tx, out| {
         let target = grid_repo::node_for_edit(tx, node).await?.ok_or(AppError::NotFound)?;
         require_admin(&user, &[&target.code])?;
         let role = match NodeLevel::parse(&target.level) {
@@ -400,7 +402,7 @@ pub async fn assign_staff(node: i64, account: i64) -> Result<(), AppError> {
         let assignment = grid_repo::grant(tx, account, role, node, user.account_id).await?;
         let before = serde_json::json!({ "replaced": replaced });
         let after = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
-        out.audit(edit("assign_staff", (node, node), Some(before), Some(after)));
+        out.audit(edit(Action::AssignStaff, (node, node), Some(before), Some(after)));
         out.publish(Topic::Grid, Some(node));
         Ok(())
     })
@@ -414,7 +416,7 @@ pub async fn assign_staff(node: i64, account: i64) -> Result<(), AppError> {
 pub async fn remove_staff(assignment: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let node = w
-        .run(Act::new("remove_staff", "grid_node"), async |tx, out| {
+        .run(Act::new(Action::RemoveStaff, "grid_node"), async |tx, out| {
             let (account, role, node, code) = grid_repo::assignment(tx, assignment).await?.ok_or(AppError::NotFound)?;
             out.refusal_node(node);
             require_admin(&user, &[&code])?;
@@ -423,7 +425,7 @@ pub async fn remove_staff(assignment: i64) -> Result<(), AppError> {
             }
             grid_repo::revoke(tx, assignment).await?;
             let before = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
-            out.audit(edit("remove_staff", (node, node), Some(before), None));
+            out.audit(edit(Action::RemoveStaff, (node, node), Some(before), None));
             out.publish(Topic::Grid, Some(node));
             Ok(node)
         })
@@ -442,7 +444,7 @@ pub async fn undo_grid_edit() -> Result<(), AppError> {
         return Err(AppError::Forbidden);
     }
     let back = w
-        .run(Act::new("undo_edit", "audit"), async |tx, out| {
+        .run(Act::new(Action::UndoEdit, "audit"), async |tx, out| {
             let t = out.now;
             let (audit_id, action, object, before, after) = audit_repo::last_grid_edit(tx, user.account_id)
                 .await?
@@ -501,14 +503,12 @@ pub async fn undo_grid_edit() -> Result<(), AppError> {
             let node_id = node.as_ref().map(|n| n.id).filter(|_| action != "create_node").or(before["parent"].as_i64());
             let node_id = node_id.or(after["parent"].as_i64());
             out.audit(AuditEntry {
-                action: "undo_edit",
-                object_kind: "audit",
                 object_id: Some(audit_id),
                 node_id,
                 before_json: Some(after.to_string()),
                 after_json: Some(before.to_string()),
                 detail: action.clone(),
-                ..Default::default()
+                ..AuditEntry::of(Action::UndoEdit, "audit")
             });
             tell(out, node_id.unwrap_or(object));
             Ok(node_id.unwrap_or(object))

@@ -1,4 +1,6 @@
 //! 我帮忙: volunteers' offers, and residents booking them (an order already paired).
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::OffersView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -86,12 +88,12 @@ pub async fn post_offer(
         return Err(AppError::Forbidden);
     }
     let new = NewOffer::parse(&section, &title, &description, &schedule)?;
-    w.run(Act::new("post_offer", "offer"), async |tx, out| {
+    w.run(Act::new(Action::PostOffer, "offer"), async |tx, out| {
         let id =
             orders_repo::insert_offer(tx, user.person_id, new.section, &new.title, &new.description, &new.schedule)
                 .await?
                 .ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
-        out.audit(AuditEntry { action: "post_offer", object_kind: "offer", object_id: Some(id), ..Default::default() });
+        out.audit(AuditEntry { object_id: Some(id), ..AuditEntry::of(Action::PostOffer, "offer") });
         out.publish(Topic::Orders, None);
         Ok(id)
     })
@@ -105,7 +107,7 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
     let note = ctx::field_text(&note, "note", 0..=1000, Msg::ErrTooLong)?;
     let key = super::orders::idempotency_key(&idempotency_key)?;
     let id = w
-        .run(Act::new("book_offer", "offer").on(offer), async |tx, out| {
+        .run(Act::new(Action::BookOffer, "offer").on(offer), async |tx, out| {
             let t = out.now;
             let (volunteer, section, title, offer_area) =
                 orders_repo::offer(tx, offer).await?.ok_or(AppError::NotFound)?;
@@ -150,11 +152,9 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
                 .await?;
                 notices_repo::notify_person(tx, volunteer, &Notice::OfferBooked { order: id }).await?;
                 out.audit(AuditEntry {
-                    action: "book_offer",
-                    object_kind: "service_order",
                     object_id: Some(id),
                     after_json: Some(serde_json::json!({ "offer": offer, "volunteer": volunteer }).to_string()),
-                    ..Default::default()
+                    ..AuditEntry::of(Action::BookOffer, "service_order")
                 });
                 out.publish(Topic::Orders, Some(id));
             }

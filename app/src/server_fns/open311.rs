@@ -2,6 +2,8 @@
 //! shown once and only its hash is kept), lists and revokes them. The endpoints that use
 //! the keys are plain axum handlers in the server crate; what they read and write is in
 //! [`repo`].
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -64,7 +66,7 @@ fn new_key_cookie(value: &str, max_age: i64, secure: bool) -> String {
 pub async fn issue_api_key(label: String, #[server(default)] form_key: String) -> Result<String, AppError> {
     let (w, user) = Writer::signed_in()?;
     let form_key = ctx::form_key(&form_key)?;
-    let act = Act::new("issue_api_key", "api_key");
+    let act = Act::new(Action::IssueApiKey, "api_key");
     let Some(scope) = admin_scope(&user).cloned() else {
         // Nothing to read or write: the refusal goes through the spine only for its audit row.
         return Err(w.refuse(act, AppError::Forbidden).await);
@@ -82,12 +84,10 @@ pub async fn issue_api_key(label: String, #[server(default)] form_key: String) -
             let id = repo::insert_key(tx, scope.node_id, &label, &hash, user.account_id, out.now).await?;
             form_keys_repo::remember(tx, "issue_api_key", user.account_id, form_key.as_ref(), id, out.now).await?;
             out.audit(AuditEntry {
-                action: "issue_api_key",
-                object_kind: "api_key",
                 object_id: Some(id),
                 node_id: Some(scope.node_id),
                 after_json: Some(serde_json::json!({ "label": label, "area": scope.node_name }).to_string()),
-                ..Default::default()
+                ..AuditEntry::of(Action::IssueApiKey, "api_key")
             });
             Ok(true)
         })
@@ -109,7 +109,7 @@ pub async fn issue_api_key(label: String, #[server(default)] form_key: String) -
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
-    w.run(Act::new("revoke_api_key", "api_key").on(id), async |tx, out| {
+    w.run(Act::new(Action::RevokeApiKey, "api_key").on(id), async |tx, out| {
         let key = repo::key(tx, id).await?.ok_or(AppError::NotFound)?;
         out.refusal_node(key.node_id);
         if !user.administers(&key.node_code) {
@@ -118,13 +118,11 @@ pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
         if key.revoked_at.is_none() {
             repo::revoke(tx, id, out.now).await?;
             out.audit(AuditEntry {
-                action: "revoke_api_key",
-                object_kind: "api_key",
                 object_id: Some(id),
                 node_id: Some(key.node_id),
                 before_json: Some(serde_json::json!({ "label": key.label, "revoked": false }).to_string()),
                 after_json: Some(serde_json::json!({ "revoked": true }).to_string()),
-                ..Default::default()
+                ..AuditEntry::of(Action::RevokeApiKey, "api_key")
             });
         }
         Ok(())

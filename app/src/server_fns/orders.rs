@@ -1,6 +1,8 @@
 //! 我需要 and 接单: placing orders and moving them through their life cycle.
 // `place_order` takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::{MyOrdersView, OrderFormView, OrderView};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -88,7 +90,7 @@ pub async fn register_resident(name: String, unit: i64, room: String) -> Result<
     let errors = AppError::field_errors(&[&name, &room]);
     let (Ok(name), Ok(room)) = (name, room) else { return Err(AppError::Invalid(errors)) };
     let (person, created, code) = w
-        .run(Act::new("register_resident", "person"), async |tx, out| {
+        .run(Act::new(Action::RegisterResident, "person"), async |tx, out| {
             let Some((building, micro_grid, code)) =
                 accounts_repo::unit_place(tx, unit).await?.filter(|(_, _, code)| user.staff_scope_covers(code))
             else {
@@ -98,12 +100,10 @@ pub async fn register_resident(name: String, unit: i64, room: String) -> Result<
                 accounts_repo::register_phoneless(tx, &name, unit, &room, (building, micro_grid)).await?;
             if created {
                 out.audit(AuditEntry {
-                    action: "register_resident",
-                    object_kind: "person",
                     object_id: Some(person),
                     node_id: Some(micro_grid),
                     after_json: Some(serde_json::json!({ "name": name, "unit": unit, "room": room }).to_string()),
-                    ..Default::default()
+                    ..AuditEntry::of(Action::RegisterResident, "person")
                 });
             }
             Ok((person, created, code))
@@ -260,9 +260,9 @@ pub async fn place_order(
     }
     // A refused 代下单 is audited on the person it was meant for.
     let act = match &order.requester {
-        Requester::Viewer => Act::new("place_order", "service_order"),
-        Requester::Phone(_) => Act::new("place_order_on_behalf", "person"),
-        Requester::Person(person) => Act::new("place_order_on_behalf", "person").on(*person),
+        Requester::Viewer => Act::new(Action::PlaceOrder, "service_order"),
+        Requester::Phone(_) => Act::new(Action::PlaceOrderOnBehalf, "person"),
+        Requester::Person(person) => Act::new(Action::PlaceOrderOnBehalf, "person").on(*person),
     };
     let id = w
         .run(act, async |tx, out| {
@@ -306,11 +306,9 @@ pub async fn place_order(
                 orders_repo::add_event(tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t)
                     .await?;
                 out.audit(AuditEntry {
-                    action: if requester != user.person_id { "place_order_on_behalf" } else { "place_order" },
-                    object_kind: "service_order",
                     object_id: Some(id),
                     after_json: Some(serde_json::json!({ "section": order.section.as_str(), "urgency": order.urgency.as_str(), "requester": requester }).to_string()),
-                    ..Default::default()
+                    ..AuditEntry::of(if requester != user.person_id { Action::PlaceOrderOnBehalf } else { Action::PlaceOrder }, "service_order")
                 });
                 out.publish(Topic::Orders, Some(id));
             }
@@ -444,7 +442,7 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
     let (w, user) = Writer::signed_in()?;
     let roles = roles_of(&user);
     let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
-    w.run(Act::new("order_refused", "service_order").on(id), async |tx, out| {
+    w.run(Act::new(Action::OrderRefused, "service_order").on(id), async |tx, out| {
         let t = out.now;
         let facts = orders_repo::facts(tx, id).await?.ok_or(AppError::NotFound)?;
         let action_name = action.as_str();
@@ -501,13 +499,11 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
         }
         orders_repo::add_event(tx, id, Some(facts.status), to, user.account_id, EventNote::Words(note), t).await?;
         out.audit(AuditEntry {
-            action: "order_transition",
-            object_kind: "service_order",
             object_id: Some(id),
             before_json: Some(serde_json::json!({ "status": facts.status.as_str() }).to_string()),
             after_json: Some(serde_json::json!({ "status": to.as_str() }).to_string()),
             detail: action_name.to_string(),
-            ..Default::default()
+            ..AuditEntry::of(Action::OrderTransition, "service_order")
         });
         // A volunteer whose order is cancelled hears it from the app, with the reason.
         if let (OrderAction::Cancel, Some(taker)) = (action, facts.taker_id) {
@@ -519,11 +515,9 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
             let notice = Notice::TakeReleaseFlagged { volunteer: user.name.clone() };
             notices_repo::notify(tx, &leaders, &notice).await?;
             out.audit(AuditEntry {
-                action: "take_release_flagged",
-                object_kind: "account",
                 object_id: Some(user.account_id),
                 detail: format!("{} releases in a day; {} grid leaders told", RELEASES_FLAGGED_AT, leaders.len()),
-                ..Default::default()
+                ..AuditEntry::of(Action::TakeReleaseFlagged, "account")
             });
         }
         out.publish(Topic::Orders, Some(id));

@@ -1,5 +1,7 @@
 //! 1+1 pairings (结对): a grid leader pairs a volunteer with a resident on a weekly slot;
 //! the schedule creates the paired orders.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::PairingCard;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -109,7 +111,7 @@ pub async fn create_pairing(
     }
     let new = NewPairing::parse(&volunteer_phone, &resident_phone, &section, &title, &weekday, &part)?;
     let id = w
-        .run(Act::new("create_pairing", "person"), async |tx, out| {
+        .run(Act::new(Action::CreatePairing, "person"), async |tx, out| {
             // A number outside the viewer's area answers like an unknown one (both audited),
             // so this is no way to learn whether a number is registered somewhere else.
             let (resident, resident_area) = orders_repo::person_by_phone(tx, new.resident_phone.as_str())
@@ -130,14 +132,12 @@ pub async fn create_pairing(
                     .await?
                     .ok_or(AppError::Conflict(Msg::ErrAlreadyPaired))?;
             out.audit(AuditEntry {
-                action: "create_pairing",
-                object_kind: "pairing",
                 object_id: Some(id),
                 after_json: Some(
                     serde_json::json!({ "volunteer": volunteer, "person": resident, "weekday": new.weekday, "part": new.part })
                         .to_string(),
                 ),
-                ..Default::default()
+                ..AuditEntry::of(Action::CreatePairing, "pairing")
             });
             out.publish(Topic::Orders, None);
             Ok(id)

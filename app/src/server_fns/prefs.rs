@@ -1,4 +1,6 @@
 //! Language and elder mode: cookies for everyone, stored on the account when signed in.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -26,7 +28,7 @@ fn account_writer() -> Result<Option<(Writer, i64)>, AppError> {
 pub async fn set_locale(locale: String) -> Result<(), AppError> {
     let locale = Locale::from_tag(&locale).ok_or(AppError::BadRequest)?;
     if let Some((w, account)) = account_writer()? {
-        w.run(Act::new("set_locale", "account").on(account), async |tx, _| {
+        w.run(Act::new(Action::SetLocale, "account").on(account), async |tx, _| {
             Ok(accounts_repo::set_locale(tx, account, locale).await?)
         })
         .await?;
@@ -43,7 +45,7 @@ pub async fn set_elder_mode(on: String) -> Result<(), AppError> {
         _ => return Err(AppError::BadRequest),
     };
     if let Some((w, account)) = account_writer()? {
-        w.run(Act::new("set_elder_mode", "account").on(account), async |tx, _| {
+        w.run(Act::new(Action::SetElderMode, "account").on(account), async |tx, _| {
             Ok(accounts_repo::set_elder_mode(tx, account, on).await?)
         })
         .await?;

@@ -1,5 +1,7 @@
 //! A volunteer's profile: skills by section, weekly availability, and the service
 //! record that confirmed orders build.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::VolunteerProfileView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -65,21 +67,19 @@ pub async fn save_volunteer_profile(
         Some("1") => true,
         Some(_) => return Err(AppError::BadRequest),
     };
-    let act = Act::new("save_volunteer_profile", "person").on(user.person_id);
+    let act = Act::new(Action::SaveVolunteerProfile, "person").on(user.person_id);
     w.run(act, async |tx, out| {
         // Only a volunteer has a profile to save.
         if !accounts_repo::save_volunteer(tx, user.person_id, &sections, availability, &intro, shares_phone).await? {
             return Err(AppError::Forbidden);
         }
         out.audit(AuditEntry {
-            action: "save_volunteer_profile",
-            object_kind: "person",
             object_id: Some(user.person_id),
             after_json: Some(
                 serde_json::json!({ "skills": sections, "availability": availability, "shares_phone": shares_phone })
                     .to_string(),
             ),
-            ..Default::default()
+            ..AuditEntry::of(Action::SaveVolunteerProfile, "person")
         });
         Ok(())
     })

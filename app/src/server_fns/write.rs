@@ -6,7 +6,7 @@
 //! let w = Writer::signed_in()?;              // who (401 when nobody)
 //! authorise what needs no database;          // 403 before anything is opened
 //! let form = NewThing::parse(...)?;          // every field error at once, nothing opened
-//! w.run(Act::new("do_thing", "thing").on(id), async |tx, out| {
+//! w.run(Act::new(Action::DoThing, "thing").on(id), async |tx, out| {
 //!     rule checks on rows read under the lock, repo writes,
 //!     out.audit(entry); out.publish(topic, id);
 //!     Ok(value)
@@ -22,6 +22,7 @@
 //! person's. Nothing else in the server-function layer opens a transaction.
 #![cfg(feature = "ssr")]
 
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use crate::live::Topic;
 use crate::repo::audit_repo::{self, AuditEntry};
@@ -86,13 +87,11 @@ impl Writer {
     async fn refused(&self, act: Act, detail: Option<String>, err: AppError) -> AppError {
         let entry = AuditEntry {
             actor_id: self.actor,
-            action: act.action,
-            object_kind: act.object,
             object_id: act.id,
             node_id: act.node,
             refused: true,
             detail: detail.unwrap_or_else(|| format!("{:?}", err.msg())),
-            ..Default::default()
+            ..AuditEntry::of(act.action, act.object)
         };
         ctx::refused_entry(&self.state, entry, err).await
     }
@@ -102,14 +101,14 @@ impl Writer {
 /// object and, once known, its id and the grid node it belongs to.
 #[derive(Clone, Copy, Debug)]
 pub struct Act {
-    pub action: &'static str,
+    pub action: Action,
     pub object: &'static str,
     pub id: Option<i64>,
     pub node: Option<i64>,
 }
 
 impl Act {
-    pub fn new(action: &'static str, object: &'static str) -> Act {
+    pub fn new(action: Action, object: &'static str) -> Act {
         Act { action, object, id: None, node: None }
     }
 

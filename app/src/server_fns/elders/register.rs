@@ -2,6 +2,8 @@
 //! edited, and the community's heat alert (高温预警) that shortens every plan while it is on.
 // The register forms take one argument per field.
 #![allow(clippy::too_many_arguments)]
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -129,7 +131,7 @@ pub async fn add_elder(
         heat_alert_every_days.as_deref().unwrap_or(""),
     );
     let (Some(person), true) = (person, errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
-    w.run(Act::new("add_elder", "person").on(person), async |tx, out| {
+    w.run(Act::new(Action::AddElder, "person").on(person), async |tx, out| {
         let Some((micro_grid_id, code, birth_year)) = elders_repo::person_place(tx, person).await? else {
             return Err(AppError::field("person", Msg::ErrChooseElder));
         };
@@ -142,12 +144,10 @@ pub async fn add_elder(
             return Err(AppError::Conflict(Msg::ErrAlreadyOnRegister));
         }
         out.audit(AuditEntry {
-            action: "add_elder",
-            object_kind: "elder_profile",
             object_id: Some(person),
             node_id: Some(micro_grid_id),
             after_json: Some(fields.audit_json()),
-            ..Default::default()
+            ..AuditEntry::of(Action::AddElder, "elder_profile")
         });
         // No person id on the live channel: every signed-in viewer receives it.
         out.publish(Topic::Notices, None);
@@ -181,7 +181,7 @@ pub async fn update_elder(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    w.run(Act::new("update_elder", "elder_profile").on(person), async |tx, out| {
+    w.run(Act::new(Action::UpdateElder, "elder_profile").on(person), async |tx, out| {
         let row = elders_repo::elder(tx, person).await?.ok_or(AppError::NotFound)?;
         out.refusal_node(row.micro_grid_id);
         require_cover(&user, &row.micro_grid_code)?;
@@ -197,13 +197,11 @@ pub async fn update_elder(
             "heat_alert_every_days": row.heat_alert_every_days,
         });
         out.audit(AuditEntry {
-            action: "update_elder",
-            object_kind: "elder_profile",
             object_id: Some(person),
             node_id: Some(row.micro_grid_id),
             before_json: Some(before.to_string()),
             after_json: Some(fields.audit_json()),
-            ..Default::default()
+            ..AuditEntry::of(Action::UpdateElder, "elder_profile")
         });
         // No person id on the live channel: every signed-in viewer receives it.
         out.publish(Topic::Notices, None);
@@ -221,7 +219,7 @@ pub async fn set_heat_alert(community: i64, on: String) -> Result<(), AppError> 
         "0" | "false" | "off" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let act = Act::new("set_heat_alert", "grid_node").on(community).at(community);
+    let act = Act::new(Action::SetHeatAlert, "grid_node").on(community).at(community);
     w.run(act, async |tx, out| {
         let (code, was_on) = elders_repo::community(tx, community).await?.ok_or(AppError::NotFound)?;
         if !user.administers(&code) {
@@ -229,13 +227,11 @@ pub async fn set_heat_alert(community: i64, on: String) -> Result<(), AppError> 
         }
         elders_repo::set_heat_alert(tx, community, on, out.now).await?;
         out.audit(AuditEntry {
-            action: "set_heat_alert",
-            object_kind: "grid_node",
             object_id: Some(community),
             node_id: Some(community),
             before_json: Some(serde_json::json!({ "heat_alert": was_on }).to_string()),
             after_json: Some(serde_json::json!({ "heat_alert": on }).to_string()),
-            ..Default::default()
+            ..AuditEntry::of(Action::SetHeatAlert, "grid_node")
         });
         out.publish(Topic::Notices, Some(community));
         Ok(())

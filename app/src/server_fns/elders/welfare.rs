@@ -2,6 +2,8 @@
 //! without an account and the staff who take and close them, and the emergencies and
 //! checks at the top of the grid leader's queue.
 use super::ElderAlerts;
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -31,7 +33,7 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<Opti
         VisitOutcome::parse(outcome.trim()).ok_or_else(|| AppError::field("outcome", Msg::ErrChooseOutcome))?;
     let note = ctx::field_text(&note, "note", 0..=1000, Msg::ErrTooLong)?;
     let (order_id, logged) = w
-        .run(Act::new("log_visit", "elder_profile").on(elder), async |tx, out| {
+        .run(Act::new(Action::LogVisit, "elder_profile").on(elder), async |tx, out| {
             let t = out.now;
             let row = elders_repo::elder(tx, elder).await?.ok_or(AppError::NotFound)?;
             out.refusal_node(row.micro_grid_id);
@@ -80,27 +82,23 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<Opti
                 0
             };
             out.audit(AuditEntry {
-                action: "log_visit",
-                object_kind: "visit_log",
                 object_id: Some(visit),
                 node_id: Some(row.micro_grid_id),
                 after_json: Some(
                     serde_json::json!({ "elder": elder, "outcome": outcome.as_str(), "order": order_id, "leaders_notified": leaders })
                         .to_string(),
                 ),
-                ..Default::default()
+                ..AuditEntry::of(Action::LogVisit, "visit_log")
             });
             if let Some(id) = order_id {
                 out.audit(AuditEntry {
-                    action: "place_order_on_behalf",
-                    object_kind: "service_order",
                     object_id: Some(id),
                     node_id: Some(row.micro_grid_id),
                     after_json: Some(
                         serde_json::json!({ "section": "assistance", "urgency": "urgent", "requester": elder, "visit": visit })
                             .to_string(),
                     ),
-                    ..Default::default()
+                    ..AuditEntry::of(Action::PlaceOrderOnBehalf, "service_order")
                 });
                 out.publish(Topic::Orders, Some(id));
             }
@@ -160,7 +158,7 @@ pub async fn request_welfare_check(
     }
     let w = Writer { state, actor: viewer.user.as_ref().map(|u| u.account_id) };
     let (id, reached) = w
-        .run(Act::new("request_welfare_check", "welfare_check"), async |tx, out| {
+        .run(Act::new(Action::RequestWelfareCheck, "welfare_check"), async |tx, out| {
             let t = out.now;
             if let Some(id) = form_keys_repo::seen(tx, "request_welfare_check", actor, form_key.as_ref()).await? {
                 return Ok((id, None));
@@ -209,8 +207,6 @@ pub async fn request_welfare_check(
             form_keys_repo::remember(tx, "request_welfare_check", actor, form_key.as_ref(), id, t).await?;
             notices_repo::notify(tx, &leaders, &Notice::WelfareCheck).await?;
             out.audit(AuditEntry {
-                action: "request_welfare_check",
-                object_kind: "welfare_check",
                 object_id: Some(id),
                 node_id: micro_grid_id.or(area_id),
                 detail: format!(
@@ -221,7 +217,7 @@ pub async fn request_welfare_check(
                     leaders.len()
                 ),
                 ip: Some(ip.clone()),
-                ..Default::default()
+                ..AuditEntry::of(Action::RequestWelfareCheck, "welfare_check")
             });
             out.publish(Topic::Notices, Some(id));
             // The confirmation says who was reached: the grid leader, the community staff
@@ -300,7 +296,7 @@ pub async fn elder_alerts_data() -> Result<ElderAlerts, AppError> {
 #[cfg(feature = "ssr")]
 async fn move_welfare(id: i64, from: &[&str], to: &str, outcome_note: Option<String>) -> Result<(), AppError> {
     let (w, user) = staff_writer()?;
-    let action = if to == "done" { "finish_welfare_check" } else { "start_welfare_check" };
+    let action = if to == "done" { Action::FinishWelfareCheck } else { Action::StartWelfareCheck };
     w.run(Act::new(action, "welfare_check").on(id), async |tx, out| {
         let (status, code, _, micro_grid_id) = elders_repo::welfare_facts(tx, id).await?.ok_or(AppError::NotFound)?;
         if let Some(node) = micro_grid_id {
@@ -316,13 +312,11 @@ async fn move_welfare(id: i64, from: &[&str], to: &str, outcome_note: Option<Str
             return Err(AppError::Conflict(Msg::ErrWelfareChanged));
         }
         out.audit(AuditEntry {
-            action,
-            object_kind: "welfare_check",
             object_id: Some(id),
             node_id: micro_grid_id,
             before_json: Some(serde_json::json!({ "status": status }).to_string()),
             after_json: Some(serde_json::json!({ "status": to, "outcome_note": outcome_note }).to_string()),
-            ..Default::default()
+            ..AuditEntry::of(action, "welfare_check")
         });
         out.publish(Topic::Notices, Some(id));
         Ok(())

@@ -3,6 +3,8 @@
 //! nominations and export the tally. Every change is audited.
 // A form's fields are a server function's arguments (see orders.rs).
 #![allow(clippy::too_many_arguments)]
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::ElectionsAdminView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -139,7 +141,7 @@ pub async fn create_election(
         live_tally: live_tally.is_some(),
         min_service_hours: &min_service_hours,
     })?;
-    let act = Act::new("create_election", "star_election").at(scope_role.node_id);
+    let act = Act::new(Action::CreateElection, "star_election").at(scope_role.node_id);
     let id = w
         .run(act, async |tx, out| {
             // An election that would close before it is created helps nobody.
@@ -148,12 +150,10 @@ pub async fn create_election(
             }
             let id = elections_repo::insert_election(tx, &draft, scope, user.account_id).await?;
             out.audit(AuditEntry {
-                action: "create_election",
-                object_kind: "star_election",
                 object_id: Some(id),
                 node_id: Some(scope_role.node_id),
                 after_json: Some(draft_json(&draft)),
-                ..Default::default()
+                ..AuditEntry::of(Action::CreateElection, "star_election")
             });
             out.publish(Topic::Election, Some(id));
             Ok(id)
@@ -206,7 +206,7 @@ pub async fn edit_election(
         live_tally: live_tally.is_some(),
         min_service_hours: &min_service_hours,
     })?;
-    w.run(Act::new("edit_election", "star_election").on(id), async |tx, out| {
+    w.run(Act::new(Action::EditElection, "star_election").on(id), async |tx, out| {
         let t = out.now;
         let e = election_run_by(tx, &user, id).await?;
         if e.voting_start <= t {
@@ -217,8 +217,6 @@ pub async fn edit_election(
             return Err(AppError::Conflict(Msg::ErrStale));
         }
         out.audit(AuditEntry {
-            action: "edit_election",
-            object_kind: "star_election",
             object_id: Some(id),
             node_id: Some(e.scope_node_id),
             before_json: Some(
@@ -231,7 +229,7 @@ pub async fn edit_election(
                 .to_string(),
             ),
             after_json: Some(draft_json(&draft)),
-            ..Default::default()
+            ..AuditEntry::of(Action::EditElection, "star_election")
         });
         out.publish(Topic::Election, Some(id));
         Ok(())
@@ -245,7 +243,7 @@ pub async fn edit_election(
 #[server(endpoint = "open_voting")]
 pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
-    w.run(Act::new("open_voting", "star_election").on(id), async |tx, out| {
+    w.run(Act::new(Action::OpenVoting, "star_election").on(id), async |tx, out| {
         let t = out.now;
         let e = election_run_by(tx, &user, id).await?;
         if e.voting_start <= t {
@@ -254,13 +252,11 @@ pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
             return Err(AppError::Conflict(Msg::ErrStale));
         }
         out.audit(AuditEntry {
-            action: "open_voting",
-            object_kind: "star_election",
             object_id: Some(id),
             node_id: Some(e.scope_node_id),
             before_json: Some(serde_json::json!({ "voting_start": e.voting_start }).to_string()),
             after_json: Some(serde_json::json!({ "voting_start": t }).to_string()),
-            ..Default::default()
+            ..AuditEntry::of(Action::OpenVoting, "star_election")
         });
         out.publish(Topic::Election, Some(id));
         Ok(())
@@ -277,7 +273,7 @@ pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(
     let Some(new_end) = parse_local_date(&voting_to).map(|t| t + 86_400) else {
         return Err(AppError::field("voting_to", Msg::ErrBadDate));
     };
-    w.run(Act::new("extend_voting", "star_election").on(id), async |tx, out| {
+    w.run(Act::new(Action::ExtendVoting, "star_election").on(id), async |tx, out| {
         let t = out.now;
         let e = election_run_by(tx, &user, id).await?;
         if !may_extend(t, e.voting_end, new_end) {
@@ -286,8 +282,6 @@ pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(
             return Err(AppError::Conflict(Msg::ErrStale));
         }
         out.audit(AuditEntry {
-            action: "extend_voting",
-            object_kind: "star_election",
             object_id: Some(id),
             node_id: Some(e.scope_node_id),
             before_json: Some(
@@ -297,7 +291,7 @@ pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(
                 serde_json::json!({ "voting_end": new_end, "notice_end": e.notice_end + (new_end - e.voting_end) })
                     .to_string(),
             ),
-            ..Default::default()
+            ..AuditEntry::of(Action::ExtendVoting, "star_election")
         });
         out.publish(Topic::Election, Some(id));
         Ok(())
@@ -320,7 +314,7 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
     if !approve && reason.is_empty() {
         return Err(AppError::field("reason", Msg::ErrReasonRequired));
     }
-    let act = Act::new("decide_nomination", "nomination").on(id);
+    let act = Act::new(Action::DecideNomination, "nomination").on(id);
     w.run(act, async |tx, out| {
         let t = out.now;
         let (election, person, status) = elections_repo::nomination(tx, id).await?.ok_or(AppError::NotFound)?;
@@ -347,8 +341,6 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
             return Err(AppError::Conflict(Msg::ErrAlreadyDecided));
         }
         out.audit(AuditEntry {
-            action: if approve { "approve_nomination" } else { "reject_nomination" },
-            object_kind: "nomination",
             object_id: Some(id),
             node_id: Some(e.scope_node_id),
             before_json: Some(serde_json::json!({ "status": status }).to_string()),
@@ -356,7 +348,7 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
                 serde_json::json!({ "status": if approve { "approved" } else { "rejected" } }).to_string(),
             ),
             detail: reason.clone(),
-            ..Default::default()
+            ..AuditEntry::of(if approve { Action::ApproveNomination } else { Action::RejectNomination }, "nomination")
         });
         out.publish(Topic::Election, Some(election));
         Ok(())

@@ -2,6 +2,8 @@
 //! looks at with its candidates and, after the close, the elected; standing (报名, or an
 //! admin's 提名 by phone); and 投票, exactly once per voter and candidate, within the quota
 //! and the voting period, only from the election's area, never exposing who voted for whom.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::dto::ElectionView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -145,7 +147,7 @@ pub async fn nominate(
     } else {
         None
     };
-    let act = Act::new(if by_admin { "nominate" } else { "nominate_self" }, "star_election").on(election);
+    let act = Act::new(if by_admin { Action::Nominate } else { Action::NominateSelf }, "star_election").on(election);
     let id = w
         .run(act, async |tx, out| {
             let t = out.now;
@@ -187,11 +189,9 @@ pub async fn nominate(
                 .await?
                 .ok_or(AppError::Conflict(Msg::ErrAlreadyNominated))?;
             out.audit(AuditEntry {
-                action: act.action,
-                object_kind: "nomination",
                 object_id: Some(id),
                 node_id: Some(e.scope_node_id),
-                ..Default::default()
+                ..AuditEntry::of(act.action, "nomination")
             });
             out.publish(Topic::Election, Some(election));
             Ok(id)

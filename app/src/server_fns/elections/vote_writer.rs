@@ -3,6 +3,8 @@
 //! order, and answers each voter only after the commit (synchronous=FULL: on disk). A
 //! durable commit costs the same for one vote as for hundreds, so batching is what lets
 //! the server keep up with a whole street voting at once.
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::domain::election::{check_vote, VoteAttempt, VoteRefusal};
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -181,8 +183,6 @@ async fn write_in(tx: &mut SqliteConnection, votes: &[VoteRequest]) -> Result<Ve
         // The audit row names the election, never the candidate: nobody can list who voted for whom.
         audits.push(AuditEntry {
             actor_id: Some(vote.voter),
-            action: "cast_vote",
-            object_kind: "star_election",
             object_id: election,
             refused: !matches!(outcome, Outcome::Counted(_)),
             detail: match outcome {
@@ -191,7 +191,7 @@ async fn write_in(tx: &mut SqliteConnection, votes: &[VoteRequest]) -> Result<Ve
                 _ => String::new(),
             },
             ip: Some(vote.ip.clone()),
-            ..Default::default()
+            ..AuditEntry::of(Action::CastVote, "star_election")
         });
         outcomes.push(outcome);
     }

@@ -1,6 +1,8 @@
 //! 记录民情: a new item, recorded by grid staff or reported by a resident.
 // The form carries one argument per field.
 #![allow(clippy::too_many_arguments)]
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -114,7 +116,7 @@ pub async fn record_item(
     else {
         return Err(AppError::BadRequest);
     };
-    let act = Act::new("record_item", "grid_node").on(place_id);
+    let act = Act::new(Action::RecordItem, "grid_node").on(place_id);
     let id = w
         .run(act, async |tx, out| {
             // Plain forms go on to the item; the hydrated form goes there itself, after
@@ -159,15 +161,13 @@ pub async fn record_item(
             let id = sentiment_repo::insert(tx, &new, Some(user.account_id)).await?;
             form_keys_repo::remember(tx, "record_item", user.account_id, form_key.as_ref(), id, out.now).await?;
             out.audit(AuditEntry {
-                action: "record_item",
-                object_kind: "sentiment_item",
                 object_id: Some(id),
                 node_id: Some(place.micro_grid_id),
                 after_json: Some(
                     serde_json::json!({ "kind": kind.as_str(), "category": category.as_str(), "stage": stage.as_str() })
                         .to_string(),
                 ),
-                ..Default::default()
+                ..AuditEntry::of(Action::RecordItem, "sentiment_item")
             });
             out.publish(Topic::Sentiment, Some(id));
             Ok(id)

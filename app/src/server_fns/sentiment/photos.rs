@@ -4,6 +4,7 @@
 
 use super::facts_of;
 use super::steps::{on_item, stepped};
+use crate::domain::audit::Action;
 use crate::domain::sentiment::Standing;
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -43,7 +44,7 @@ pub async fn add_photo(
     bytes: &[u8],
 ) -> Result<i64, AppError> {
     let w = Writer { state: state.clone(), actor: Some(user.account_id) };
-    w.run(on_item("add_photo", id), async |tx, out| {
+    w.run(on_item(Action::AddPhoto, id), async |tx, out| {
         let row = open_for_photo(tx, user, id).await?;
         let photo = sentiment_repo::add_photo(tx, id, mime, size, bytes).await?;
         stepped(out, "photo", &row, serde_json::json!({ "photo": photo, "bytes": bytes.len() }));

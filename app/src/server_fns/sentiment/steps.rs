@@ -2,6 +2,8 @@
 //! 转为服务订单. Each is sent against the version the viewer saw.
 // Step forms carry one argument per field.
 #![allow(clippy::too_many_arguments)]
+#[cfg(feature = "ssr")]
+use crate::domain::audit::Action;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -71,7 +73,7 @@ fn refusal(r: ItemRefusal) -> AppError {
 
 /// The write of one function on one item, for the audit row of its refusal.
 #[cfg(feature = "ssr")]
-pub(super) fn on_item(action: &'static str, id: i64) -> Act {
+pub(super) fn on_item(action: Action, id: i64) -> Act {
     Act::new(action, "sentiment_item").on(id)
 }
 
@@ -80,14 +82,12 @@ pub(super) fn on_item(action: &'static str, id: i64) -> Act {
 #[cfg(feature = "ssr")]
 pub(super) fn stepped(out: &mut Outcome, step: &str, row: &ItemRow, after: serde_json::Value) {
     out.audit(AuditEntry {
-        action: "sentiment_step",
-        object_kind: "sentiment_item",
         object_id: Some(row.id),
         node_id: Some(row.micro_grid_id),
         before_json: Some(serde_json::json!({ "stage": row.stage.as_str() }).to_string()),
         after_json: Some(after.to_string()),
         detail: step.to_string(),
-        ..Default::default()
+        ..AuditEntry::of(Action::SentimentStep, "sentiment_item")
     });
     out.publish(Topic::Sentiment, Some(row.id));
 }
@@ -130,7 +130,7 @@ pub async fn sentiment_step(
     };
     let passed: Vec<i64> = passed.iter().filter_map(|p| p.trim().parse().ok()).collect();
     let (w, user) = Writer::signed_in()?;
-    w.run(on_item("sentiment_step", id), async |tx, out| {
+    w.run(on_item(Action::SentimentStep, id), async |tx, out| {
         let t = out.now;
         if repeats_own_step(tx, &user, id, version, action).await? {
             return Ok(());
@@ -216,7 +216,7 @@ pub async fn confirm_item(
     let rating = rating.ok_or(AppError::field("rating", Msg::ErrRating))?;
     let comment = ctx::field_text(&comment, "comment", 0..=500, Msg::ErrTooLong)?;
     let (w, user) = Writer::signed_in()?;
-    w.run(on_item("confirm_item", id), async |tx, out| {
+    w.run(on_item(Action::ConfirmItem, id), async |tx, out| {
         let (row, facts) = load(tx, &user, id, version).await?;
         if !facts.may_confirm() {
             return Err(if facts.is_reporter { AppError::Conflict(Msg::ErrItemChanged) } else { AppError::Forbidden });
@@ -244,7 +244,7 @@ pub async fn set_warning(
     let level = Warning::parse(level.trim()).ok_or(AppError::field("level", Msg::ErrChooseWarning))?;
     let note = ctx::field_text(&note, "note", 0..=990, Msg::ErrTooLong)?;
     let (w, user) = Writer::signed_in()?;
-    w.run(on_item("set_warning", id), async |tx, out| {
+    w.run(on_item(Action::SetWarning, id), async |tx, out| {
         let (row, facts) = load(tx, &user, id, version).await?;
         if !facts.may_set_warning() {
             return Err(if facts.standing >= Standing::Leader && facts.kind == Kind::Dispute {
@@ -272,7 +272,7 @@ pub async fn set_warning(
 pub async fn follow_up_item(id: i64, version: i64, note: String) -> Result<(), AppError> {
     let note = ctx::field_text(&note, "note", 1..=1000, Msg::ErrFollowUpText)?;
     let (w, user) = Writer::signed_in()?;
-    w.run(on_item("follow_up_item", id), async |tx, out| {
+    w.run(on_item(Action::FollowUpItem, id), async |tx, out| {
         let (row, facts) = load(tx, &user, id, version).await?;
         if !facts.may_follow_up() {
             return Err(if facts.standing >= Standing::Member {
@@ -313,7 +313,7 @@ pub async fn recheck_item(
     }
     let (w, user) = Writer::signed_in()?;
     let new_id = w
-        .run(on_item("recheck_item", id), async |tx, out| {
+        .run(on_item(Action::RecheckItem, id), async |tx, out| {
             let t = out.now;
             let (row, facts) = load(tx, &user, id, version).await?;
             let due = row.recheck_due_at.is_some_and(|d| d <= t) && row.recheck_done_at.is_none();
@@ -372,7 +372,7 @@ pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
     use crate::repo::orders_repo;
     let (w, user) = Writer::signed_in()?;
     let order = w
-        .run(on_item("convert_item", id), async |tx, out| {
+        .run(on_item(Action::ConvertItem, id), async |tx, out| {
             let t = out.now;
             let (row, facts) = load(tx, &user, id, version).await?;
             if !facts.may_convert() {
