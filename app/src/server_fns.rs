@@ -65,14 +65,11 @@ pub(crate) mod ctx {
         range: std::ops::RangeInclusive<usize>,
         msg: Msg,
     ) -> Result<String, AppError> {
-        let value = value.trim();
-        if !range.contains(&value.chars().count()) {
-            Err(AppError::field(field, msg))
-        } else if crate::domain::text::has_control(value) {
-            Err(AppError::field(field, Msg::ErrControlChars))
-        } else {
-            Ok(value.to_string())
-        }
+        use crate::domain::text::{FreeText, TextProblem};
+        FreeText::parse(value, range).map(FreeText::into_string).map_err(|problem| match problem {
+            TextProblem::Length => AppError::field(field, msg),
+            TextProblem::Control => AppError::field(field, Msg::ErrControlChars),
+        })
     }
 
     /// The key a create form was rendered with: none when the form sent none, refused

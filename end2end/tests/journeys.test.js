@@ -138,7 +138,7 @@ describe("after a volunteer took the need", () => {
     await resident.page.getByRole("status").filter({ hasText: "已取消" }).waitFor();
     const id = Number(orderPath.split("/").pop());
     const notices = queryDb(
-      "SELECT n.body FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE a.phone = ? AND n.kind = 'order_cancelled' AND n.link = ?",
+      "SELECT json_extract(n.args_json, '$.reason') FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE a.phone = ? AND n.kind = 'order_cancelled' AND n.link = ?",
       OTHER_VOLUNTEER,
       `/orders/${id}`,
     );

@@ -4,6 +4,7 @@
 //! from the command line, where other users of the machine could read it.
 use app::domain::audit::Action;
 use app::domain::phone::PhoneNumber;
+use app::domain::text::FreeText;
 
 /// Creates the subdistrict and its administrator on the database at `url` (migrating it
 /// first). Every refusal is a sentence for the operator.
@@ -16,17 +17,14 @@ pub async fn create(url: &str, args: &[String], password: &str) -> Result<i64, S
         );
     };
     let phone = PhoneNumber::parse(phone).map_err(|_| format!("{phone} is not a mainland mobile number"))?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 40 || app::domain::text::has_control(name) {
-        return Err("the name must be 1 to 40 characters".into());
-    }
+    let name = FreeText::parse(name, 1..=40).map_err(|_| "the name must be 1 to 40 characters".to_string())?;
+    let name = name.as_str();
     if !(6..=12).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("{code}: a subdistrict code is 6 to 12 digits (e.g. 320602001)"));
     }
-    let subdistrict = subdistrict.trim();
-    if subdistrict.is_empty() || subdistrict.chars().count() > 80 || app::domain::text::has_control(subdistrict) {
-        return Err("the subdistrict name must be 1 to 80 characters".into());
-    }
+    let subdistrict = FreeText::parse(subdistrict, 1..=80)
+        .map_err(|_| "the subdistrict name must be 1 to 80 characters".to_string())?;
+    let subdistrict = subdistrict.as_str();
     app::domain::password::check_new_password(password)
         .map_err(|e| format!("GRIDSTATION_ADMIN_PASSWORD is not accepted: {e:?}"))?;
     crate::config::check_database_url(url).map_err(|e| e.to_string())?;

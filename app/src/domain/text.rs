@@ -3,6 +3,41 @@
 //! purpose, and a NUL would make SQLite's `length()` (which the schema's CHECKs use) see
 //! the text as shorter than it is, so a refusal would become an internal error.
 
+/// Free text as a person typed it, taken: trimmed, its length in characters within the
+/// field's limits, and without control characters. Every form field of free text (names,
+/// titles, notes, reasons, descriptions) is parsed into one before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeText(String);
+
+/// Why typed text was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Shorter or longer than the field allows (an empty required field is too short).
+    Length,
+    Control,
+}
+
+impl FreeText {
+    pub fn parse(value: &str, chars: std::ops::RangeInclusive<usize>) -> Result<FreeText, TextProblem> {
+        let value = value.trim();
+        if !chars.contains(&value.chars().count()) {
+            Err(TextProblem::Length)
+        } else if has_control(value) {
+            Err(TextProblem::Control)
+        } else {
+            Ok(FreeText(value.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// Whether `text` holds a control character other than a line break or a tab.
 pub fn has_control(text: &str) -> bool {
     text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -27,7 +62,17 @@ pub fn escape_html(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_html, has_control};
+    use super::{escape_html, has_control, FreeText, TextProblem};
+
+    #[test]
+    fn free_text_is_trimmed_counted_in_characters_and_clean() {
+        assert_eq!(FreeText::parse("  楼道灯坏了 \n", 2..=5).map(FreeText::into_string), Ok("楼道灯坏了".into()));
+        assert_eq!(FreeText::parse("楼道灯坏了了", 2..=5), Err(TextProblem::Length));
+        assert_eq!(FreeText::parse("   ", 1..=5), Err(TextProblem::Length));
+        assert_eq!(FreeText::parse("", 0..=5).map(FreeText::into_string), Ok(String::new()));
+        assert_eq!(FreeText::parse("灯\u{0}坏", 0..=5), Err(TextProblem::Control));
+        assert_eq!(FreeText::parse("第一行\n第二行", 0..=10).map(|t| t.as_str().len()), Ok(19));
+    }
 
     #[test]
     fn escaped_text_cannot_close_the_element_it_is_written_into() {
