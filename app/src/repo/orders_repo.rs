@@ -18,8 +18,9 @@ pub struct NewOrder<'a> {
     pub now: i64,
 }
 
-/// Inserts the order unless the same placer already sent this idempotency key; returns
-/// the order id and whether it is new. The place comes from the requester's profile.
+/// Opens the order (with its first history line, by the placer) unless the same placer
+/// already sent this idempotency key; returns the order id and whether it is new. The place
+/// comes from the requester's profile. Every way an order is opened comes through here.
 pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Option<(i64, bool)>, sqlx::Error> {
     if let Some(id) =
         sqlx::query_scalar::<_, i64>("SELECT id FROM service_orders WHERE placed_by = ? AND idempotency_key = ?")
@@ -55,7 +56,9 @@ pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Opt
     .bind(o.requester_id)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(id.map(|id| (id, true)))
+    let Some(id) = id else { return Ok(None) };
+    add_event(conn, id, None, OrderStatus::Open, o.placed_by, EventNote::Words(""), o.now).await?;
+    Ok(Some((id, true)))
 }
 
 /// What a history line says besides its step: the person's own words (a reason, or

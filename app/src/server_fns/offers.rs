@@ -133,8 +133,6 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
             let (id, created) =
                 orders_repo::insert(tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
             if created {
-                orders_repo::add_event(tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t)
-                    .await?;
                 if !orders_repo::pair_with_offer(tx, id, offer, volunteer, t).await? {
                     return Err(AppError::Conflict(Msg::ErrOrderChanged));
                 }

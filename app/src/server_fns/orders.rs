@@ -303,8 +303,6 @@ pub async fn place_order(
             let (id, created) =
                 orders_repo::insert(tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
             if created {
-                orders_repo::add_event(tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t)
-                    .await?;
                 out.audit(AuditEntry {
                     object_id: Some(id),
                     after_json: Some(serde_json::json!({ "section": order.section.as_str(), "urgency": order.urgency.as_str(), "requester": requester }).to_string()),

@@ -12,13 +12,11 @@ use {
     super::{require_cover, require_staff, staff_writer, EmergencyCard, WelfareCard},
     crate::domain::elder::{VisitOutcome, DAY},
     crate::domain::notice::Notice,
-    crate::domain::order::{OrderStatus, ServiceSection, Urgency},
+    crate::domain::order::{ServiceSection, Urgency},
     crate::domain::phone::PhoneNumber,
     crate::i18n::Msg,
     crate::live::Topic,
-    crate::repo::{
-        audit_repo::AuditEntry, elders_repo, form_keys_repo, notices_repo, now, orders_repo, orders_repo::EventNote,
-    },
+    crate::repo::{audit_repo::AuditEntry, elders_repo, form_keys_repo, notices_repo, now, orders_repo},
     crate::server_fns::ctx,
     crate::server_fns::write::{Act, Writer},
     crate::session::SessionUser,
@@ -65,8 +63,6 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<Opti
                     };
                     let (id, _) =
                         orders_repo::insert(tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
-                    orders_repo::add_event(tx, id, None, OrderStatus::Open, user.account_id, EventNote::Words(""), t)
-                        .await?;
                     Some(id)
                 }
                 _ => None,

@@ -405,9 +405,6 @@ pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
                 now: t,
             };
             let (order, _) = orders_repo::insert(tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
-            let opened = crate::domain::order::OrderStatus::Open;
-            orders_repo::add_event(tx, order, None, opened, user.account_id, orders_repo::EventNote::Words(""), t)
-                .await?;
             if !sentiment_repo::touch(tx, id, version, Touch::Order(order), t).await? {
                 return Err(AppError::Conflict(Msg::ErrItemChanged));
             }
