@@ -118,14 +118,18 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 
 /// A field's message under its input, if the last submission had one. In the browser the
 /// first message on the page takes the eye there: its field gets the focus (scrolled into
-/// view), since a message out of sight reads as a form that did nothing.
+/// view), since a message out of sight reads as a form that did nothing. Every message
+/// drawn asks for that focus, and the asks of one render make one focus
+/// ([`focus_first_error_soon`]): a form with N fields focuses once per submission. The ask
+/// is made where the message is drawn, not once by the form, because a form under a
+/// `Suspense` keyed on its action is drawn anew after the submission, and the focus has to
+/// land on the new inputs.
 #[component]
 pub fn FieldMsg(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if error.with(|e| e.as_ref().and_then(|e| e.field_msg(field)).is_some()) {
-            // After this render: every message of the submission is in the page by then.
-            request_animation_frame(focus_first_error);
+            focus_first_error_soon();
         }
     });
     move || {
@@ -134,6 +138,25 @@ pub fn FieldMsg(error: Signal<Option<AppError>>, field: &'static str) -> impl In
             .and_then(|e| e.field_msg(field))
             .map(|m| view! { <p class="field-error" id=format!("{field}-error")>{tr(m)}</p> })
     }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// A focus on the first error is scheduled for the next frame.
+    static FOCUS_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Schedules [`focus_first_error`] for the next frame, once however often it is asked for
+/// before then: after this render, every message of the submission is in the page.
+#[cfg(feature = "hydrate")]
+fn focus_first_error_soon() {
+    if FOCUS_PENDING.replace(true) {
+        return;
+    }
+    request_animation_frame(|| {
+        FOCUS_PENDING.set(false);
+        focus_first_error();
+    });
 }
 
 /// Focuses the field of the first `.field-error` on the page (the input, select or

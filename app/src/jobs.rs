@@ -1,8 +1,10 @@
-//! The periodic tasks the server runs every 30 seconds. Each is one write through the same
-//! spine as a server function ([`Writer::run`]: `BEGIN IMMEDIATE`, repo calls, commit, then
-//! the live event), with the system as the actor, and answers how many things it changed.
-//! Each is idempotent: running one twice, or on two ticks that overlap a slow disk, changes
-//! nothing the first run did not.
+//! The periodic tasks the server runs every 30 seconds. Each first asks, with a read, whether
+//! anything is due (an idle tick stops there and never takes the write lock); then it is one
+//! write through the same spine as a server function ([`Writer::run`]: `BEGIN IMMEDIATE`,
+//! repo calls, commit, then the live event), with the system as the actor, in which the rows
+//! read under the lock decide, and answers how many things it changed. Each is idempotent:
+//! running one twice, or on two ticks that overlap a slow disk, changes nothing the first
+//! run did not.
 #![cfg(feature = "ssr")]
 
 use crate::domain::audit::Action;
@@ -14,6 +16,7 @@ use crate::live::Topic;
 use crate::repo::{elections_repo, notices_repo, orders_repo, pairings_repo, sentiment_repo, sessions_repo};
 use crate::server_fns::write::{Act, Writer};
 use crate::state::AppState;
+use sqlx::SqliteConnection;
 
 /// Runs every job once per `period`, for as long as the server runs.
 pub async fn every(state: AppState, period: std::time::Duration) {
@@ -47,8 +50,30 @@ fn system(state: &AppState) -> Writer {
     Writer { state: state.clone(), actor: None }
 }
 
+/// Whether the read `due`, outside any transaction, finds something to do. Only a hint: the
+/// write that follows reads its rows again under the lock.
+async fn anything_due(
+    state: &AppState,
+    due: impl AsyncFnOnce(&mut SqliteConnection) -> Result<bool, sqlx::Error>,
+) -> Result<bool, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(due(&mut conn).await?)
+}
+
 /// Creates this week's orders of the standing pairings (结对帮扶) that are due.
 pub async fn run_schedules(state: &AppState, at: i64) -> Result<u64, AppError> {
+    let due = anything_due(state, async |conn| {
+        for pairing in pairings_repo::active(conn).await? {
+            let Some(start) = next_occurrence(at, pairing.5 as u32, pairing.6 as u32) else { continue };
+            if pairings_repo::slot_missing(conn, &pairing, start).await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    });
+    if !due.await? {
+        return Ok(0);
+    }
     system(state)
         .run(Act::new(Action::PairingSchedule, "pairing"), async |tx, out| {
             let mut created = 0;
@@ -69,6 +94,9 @@ pub async fn run_schedules(state: &AppState, at: i64) -> Result<u64, AppError> {
 /// Fixes the results of elections whose voting has closed; also run before a closed
 /// election is shown, so nobody sees a tally the job has not fixed yet.
 pub async fn close_elections(state: &AppState, at: i64) -> Result<u64, AppError> {
+    if !anything_due(state, async |conn| elections_repo::any_close_due(conn, at).await).await? {
+        return Ok(0);
+    }
     system(state)
         .run(Act::new(Action::CloseElections, "star_election"), async |tx, out| {
             let closed = elections_repo::close_due(tx, at).await?;
@@ -83,6 +111,13 @@ pub async fn close_elections(state: &AppState, at: i64) -> Result<u64, AppError>
 
 /// Sends 民情 items past their deadline up to the grid leader, then to the community (督办).
 pub async fn escalate_items(state: &AppState, at: i64) -> Result<u64, AppError> {
+    let due = anything_due(state, async |conn| {
+        let rows = sentiment_repo::overdue(conn, at).await?;
+        Ok(rows.iter().any(|r| escalation_due(r.stage, r.deadline, r.escalation_level, at).is_some()))
+    });
+    if !due.await? {
+        return Ok(0);
+    }
     system(state)
         .run(Act::new(Action::SentimentEscalation, "sentiment_item"), async |tx, out| {
             let mut n = 0;
@@ -114,6 +149,9 @@ pub async fn escalate_items(state: &AppState, at: i64) -> Result<u64, AppError> 
 /// Deletes sessions past their idle or absolute limit (they are refused anyway).
 pub async fn purge_sessions(state: &AppState, at: i64) -> Result<u64, AppError> {
     let idle = state.settings.session_idle.as_secs() as i64;
+    if !anything_due(state, async |conn| sessions_repo::any_expired(conn, at, idle).await).await? {
+        return Ok(0);
+    }
     system(state)
         .run(Act::new(Action::PurgeSessions, "session"), async |tx, _| {
             Ok(sessions_repo::delete_expired(tx, at, idle).await?)
@@ -124,6 +162,9 @@ pub async fn purge_sessions(state: &AppState, at: i64) -> Result<u64, AppError> 
 /// Marks open orders that nobody took within their community's limit as escalated, so
 /// they appear in the grid leader's queue, and tells every open board.
 pub async fn escalate_orders(state: &AppState, at: i64) -> Result<u64, AppError> {
+    if !anything_due(state, async |conn| orders_repo::any_overdue(conn, at).await).await? {
+        return Ok(0);
+    }
     system(state)
         .run(Act::new(Action::EscalateOrders, "service_order"), async |tx, out| {
             let n = orders_repo::escalate_overdue(tx, at).await?;

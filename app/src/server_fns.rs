@@ -72,6 +72,26 @@ pub(crate) mod ctx {
         })
     }
 
+    /// The problems a domain parser found in a form, answered as the field errors they name,
+    /// all at once.
+    pub fn invalid<P>(problems: Vec<(&'static str, P)>, msg: impl Fn(P) -> Msg) -> AppError {
+        AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|(field, problem)| crate::error::FieldError { field: field.into(), msg: msg(problem) })
+                .collect(),
+        )
+    }
+
+    /// Free text that must be given: `ErrRequired` on `field` when empty (after trimming),
+    /// else as [`field_text`] with at most `max` characters (`ErrTooLong`).
+    pub fn required_text(value: &str, field: &str, max: usize) -> Result<String, AppError> {
+        if value.trim().is_empty() {
+            return Err(AppError::field(field, Msg::ErrRequired));
+        }
+        field_text(value, field, 1..=max, Msg::ErrTooLong)
+    }
+
     /// The key a create form was rendered with: none when the form sent none, refused
     /// when it is malformed (no form of ours sends that).
     pub fn form_key(text: &str) -> Result<Option<crate::domain::form_key::FormKey>, AppError> {

@@ -1,6 +1,8 @@
 //! Service orders (需求) of the 2+5+1 board and their life cycle.
 use serde::{Deserialize, Serialize};
 
+pub mod form;
+
 /// The five service sections (五大板块).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 // Columns hold the `as_str` spelling; their CHECK admits no other, which would fail to decode.

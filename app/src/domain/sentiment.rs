@@ -339,6 +339,17 @@ impl ItemFacts {
         self.stage.after(action).ok_or(ItemRefusal::WrongStage)
     }
 
+    /// The steps offered to the viewer as buttons: those [`check`](Self::check) allows, except
+    /// that while the reporter's verdict is asked for ([`may_confirm`](Self::may_confirm)) it is
+    /// the one way to say "not fixed"; once given (and kept, as closed is not resolved),
+    /// 没修好，重新反映 sends the item back.
+    pub fn offered_steps(&self) -> Vec<StageAction> {
+        StageAction::ALL
+            .into_iter()
+            .filter(|a| self.check(*a).is_ok() && !(*a == StageAction::Reopen && self.may_confirm()))
+            .collect()
+    }
+
     /// The reporter confirms (or not) that the closed item is really fixed, once.
     pub fn may_confirm(&self) -> bool {
         self.is_reporter && self.stage == Stage::Closed && !self.resident_confirmed
@@ -520,6 +531,22 @@ mod tests {
         let mut open = facts(S::Handled, Standing::None);
         open.is_reporter = true;
         assert_eq!(open.check(A::Reopen), Err(ItemRefusal::WrongStage));
+    }
+
+    #[test]
+    fn the_reporter_is_offered_reopen_only_after_giving_their_verdict() {
+        let mut f = facts(S::Closed, Standing::None);
+        f.is_reporter = true;
+        // Verdict still asked for: 没修好 goes through the verdict, not a reopen button.
+        assert!(f.may_confirm());
+        assert_eq!(f.check(A::Reopen), Ok(S::Reported));
+        assert!(!f.offered_steps().contains(&A::Reopen));
+        f.resident_confirmed = true;
+        assert_eq!(f.offered_steps(), vec![A::Reopen]);
+        // Everything else offered is exactly what check allows.
+        let leader = facts(S::Handled, Standing::Leader);
+        let allowed: Vec<A> = A::ALL.into_iter().filter(|a| leader.check(*a).is_ok()).collect();
+        assert_eq!(leader.offered_steps(), allowed);
     }
 
     #[test]

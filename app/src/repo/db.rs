@@ -63,6 +63,27 @@ pub async fn vacuum_into(pool: &SqlitePool, target: &str) -> Result<(), sqlx::Er
     sqlx::query("VACUUM INTO ?").bind(target).execute(pool).await.map(|_| ())
 }
 
+/// Asserts that an enum stored as TEXT is written as `as_str` spells each of `values`, read
+/// back from that spelling, and that a spelling none of them has ('unknown') is refused:
+/// rows decode only if sqlx spells each value as the CHECKs allow.
+#[cfg(test)]
+pub(crate) async fn assert_stored_as_text<T>(values: impl IntoIterator<Item = T>, as_str: fn(T) -> &'static str)
+where
+    T: for<'q> sqlx::Encode<'q, Sqlite> + for<'r> sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
+    T: Copy + PartialEq + std::fmt::Debug + Send + Unpin + 'static,
+{
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.expect("connect");
+    for v in values {
+        let text: String = sqlx::query_scalar("SELECT ?").bind(v).fetch_one(&mut conn).await.expect("write");
+        assert_eq!(text, as_str(v), "{v:?} written");
+        let read: T = sqlx::query_scalar("SELECT ?").bind(as_str(v)).fetch_one(&mut conn).await.expect("read");
+        assert_eq!(read, v, "{v:?} read");
+    }
+    let unknown = sqlx::query_scalar::<_, T>("SELECT 'unknown'").fetch_one(&mut conn).await;
+    assert!(unknown.is_err(), "'unknown' decoded as {unknown:?}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -363,12 +363,23 @@ pub async fn totals(pool: &SqlitePool, election_id: i64) -> Result<(i64, i64), s
         .await
 }
 
+/// Elections whose voting has closed (?1: now) and whose result is not fixed yet.
+const CLOSE_DUE: &str = "voting_end <= ?1 AND closed_at IS NULL";
+
+/// Whether [`close_due`] would close anything (a read, for the periodic job).
+pub async fn any_close_due(conn: &mut sqlx::SqliteConnection, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT EXISTS (SELECT 1 FROM star_elections WHERE {CLOSE_DUE})")))
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+}
+
 /// Fixes the result of every election whose voting has closed: the top `stars` by the
 /// written tie rule get their rank. Returns the elections closed.
 pub async fn close_due(conn: &mut sqlx::SqliteConnection, now: i64) -> Result<Vec<i64>, sqlx::Error> {
     use crate::domain::election::{rank, Standing};
     let due: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT id, stars FROM star_elections WHERE voting_end <= ? AND closed_at IS NULL")
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT id, stars FROM star_elections WHERE {CLOSE_DUE}")))
             .bind(now)
             .fetch_all(&mut *conn)
             .await?;

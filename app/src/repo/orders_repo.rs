@@ -346,21 +346,34 @@ pub async fn mine(
     .await
 }
 
-/// Marks open orders past their community's limit as escalated; returns how many. The
-/// limit counts from when the order last became open (`updated_at`: placed or released).
+/// Open orders not escalated yet that nobody took within their community's limit (?1:
+/// now). The limit counts from when the order last became open (`updated_at`: placed or
+/// released).
+const OVERDUE_OPEN: &str = "status = 'open' AND escalated_at IS NULL AND updated_at <= ?1 - 60 * coalesce(
+   (SELECT CASE WHEN service_orders.urgency = 'urgent' THEN cs.urgent_limit_minutes ELSE cs.normal_limit_minutes END
+    FROM grid_nodes m JOIN grid_nodes g ON g.id = m.parent_id JOIN community_settings cs ON cs.node_id = g.parent_id
+    WHERE m.id = service_orders.micro_grid_id),
+   CASE WHEN service_orders.urgency = 'urgent' THEN 30 ELSE 1440 END)";
+
+/// Marks open orders past their community's limit as escalated; returns how many.
 pub async fn escalate_overdue(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE service_orders SET escalated_at = ?1, escalation_reason = 'timeout'
-         WHERE status = 'open' AND escalated_at IS NULL AND updated_at <= ?1 - 60 * coalesce(
-           (SELECT CASE WHEN service_orders.urgency = 'urgent' THEN cs.urgent_limit_minutes ELSE cs.normal_limit_minutes END
-            FROM grid_nodes m JOIN grid_nodes g ON g.id = m.parent_id JOIN community_settings cs ON cs.node_id = g.parent_id
-            WHERE m.id = service_orders.micro_grid_id),
-           CASE WHEN service_orders.urgency = 'urgent' THEN 30 ELSE 1440 END)",
-    )
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE service_orders SET escalated_at = ?1, escalation_reason = 'timeout' WHERE {OVERDUE_OPEN}"
+    )))
     .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Whether [`escalate_overdue`] would escalate anything (a read, for the periodic job).
+pub async fn any_overdue(conn: &mut SqliteConnection, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT EXISTS (SELECT 1 FROM service_orders WHERE {OVERDUE_OPEN})"
+    )))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
 }
 
 /// Escalated open orders inside an area: (order, area code, window start, escalation reason).
@@ -630,29 +643,15 @@ pub async fn pending_dispatches_in(pool: &SqlitePool, area: &str) -> Result<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sqlx::Connection;
+    use crate::repo::db::assert_stored_as_text;
 
     /// Rows decode into the order enums only if sqlx spells each value as `as_str` does
     /// (the spelling the CHECKs allow); a spelling they do not know is an error.
     #[tokio::test]
     async fn order_enums_are_read_and_written_as_stored() {
-        let mut conn = SqliteConnection::connect("sqlite::memory:").await.expect("connect");
-        macro_rules! stored_as_str {
-            ($ty:ty, $values:expr) => {
-                for v in $values {
-                    let text: String =
-                        sqlx::query_scalar("SELECT ?").bind(v).fetch_one(&mut conn).await.expect("write");
-                    assert_eq!(text, v.as_str());
-                    let read: $ty =
-                        sqlx::query_scalar("SELECT ?").bind(v.as_str()).fetch_one(&mut conn).await.expect("read");
-                    assert_eq!(read, v);
-                }
-                assert!(sqlx::query_scalar::<_, $ty>("SELECT 'unknown'").fetch_one(&mut conn).await.is_err());
-            };
-        }
-        stored_as_str!(OrderStatus, OrderStatus::ALL);
-        stored_as_str!(ServiceSection, ServiceSection::ALL);
-        stored_as_str!(Urgency, [Urgency::Normal, Urgency::Urgent]);
-        stored_as_str!(TakenVia, [TakenVia::Offer, TakenVia::Dispatch]);
+        assert_stored_as_text(OrderStatus::ALL, OrderStatus::as_str).await;
+        assert_stored_as_text(ServiceSection::ALL, ServiceSection::as_str).await;
+        assert_stored_as_text([Urgency::Normal, Urgency::Urgent], Urgency::as_str).await;
+        assert_stored_as_text([TakenVia::Offer, TakenVia::Dispatch], TakenVia::as_str).await;
     }
 }

@@ -78,6 +78,27 @@ pub async fn create_slot_order(
     Ok(id)
 }
 
+/// Whether [`create_slot_order`] would create the order of this slot (a read, for the
+/// periodic job): the pairing's person has a micro-grid, the pairing its creator, and the
+/// slot no order yet.
+pub async fn slot_missing(
+    conn: &mut SqliteConnection,
+    pairing: &ActivePairing,
+    window_start: i64,
+) -> Result<bool, sqlx::Error> {
+    let (pairing_id, _, person, _, _, _, _) = pairing;
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pairings pr JOIN people p ON p.id = pr.person_id
+           WHERE pr.id = ?1 AND p.id = ?2 AND p.micro_grid_id IS NOT NULL AND pr.created_by IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM service_orders o WHERE o.pairing_id = pr.id AND o.window_start = ?3))",
+    )
+    .bind(pairing_id)
+    .bind(person)
+    .bind(window_start)
+    .fetch_one(&mut *conn)
+    .await
+}
+
 /// Pairings inside an area: (id, volunteer name, person name, section, title, weekday, part).
 pub async fn in_area(
     pool: &SqlitePool,

@@ -615,30 +615,16 @@ pub async fn check_labels(conn: &mut SqliteConnection, item: i64) -> Result<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sqlx::Connection;
+    use crate::repo::db::assert_stored_as_text;
 
     /// Rows decode into the 民情 enums only if sqlx spells each value as `as_str` does
     /// (the spelling the CHECKs allow); a spelling they do not know is an error.
     #[tokio::test]
     async fn sentiment_enums_are_read_and_written_as_stored() {
-        let mut conn = SqliteConnection::connect("sqlite::memory:").await.expect("connect");
-        macro_rules! stored_as_str {
-            ($ty:ty) => {
-                for v in <$ty>::ALL {
-                    let text: String =
-                        sqlx::query_scalar("SELECT ?").bind(v).fetch_one(&mut conn).await.expect("write");
-                    assert_eq!(text, v.as_str());
-                    let read: $ty =
-                        sqlx::query_scalar("SELECT ?").bind(v.as_str()).fetch_one(&mut conn).await.expect("read");
-                    assert_eq!(read, v);
-                }
-                assert!(sqlx::query_scalar::<_, $ty>("SELECT 'unknown'").fetch_one(&mut conn).await.is_err());
-            };
-        }
-        stored_as_str!(Stage);
-        stored_as_str!(Kind);
-        stored_as_str!(Category);
-        stored_as_str!(Warning);
-        stored_as_str!(HandlerKind);
+        assert_stored_as_text(Stage::ALL, Stage::as_str).await;
+        assert_stored_as_text(Kind::ALL, Kind::as_str).await;
+        assert_stored_as_text(Category::ALL, Category::as_str).await;
+        assert_stored_as_text(Warning::ALL, Warning::as_str).await;
+        assert_stored_as_text(HandlerKind::ALL, HandlerKind::as_str).await;
     }
 }

@@ -64,11 +64,23 @@ pub async fn delete_for_account(conn: &mut SqliteConnection, account_id: i64) ->
         .rows_affected())
 }
 
+/// Sessions past their absolute limit (?1: now) or idle since ?2.
+const EXPIRED: &str = "expires_at <= ?1 OR last_seen_at <= ?2";
+
 pub async fn delete_expired(conn: &mut SqliteConnection, now: i64, idle_secs: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM sessions WHERE {EXPIRED}")))
         .bind(now)
         .bind(now - idle_secs)
         .execute(&mut *conn)
         .await?
         .rows_affected())
+}
+
+/// Whether [`delete_expired`] would delete anything (a read, for the periodic job).
+pub async fn any_expired(conn: &mut SqliteConnection, now: i64, idle_secs: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT EXISTS (SELECT 1 FROM sessions WHERE {EXPIRED})")))
+        .bind(now)
+        .bind(now - idle_secs)
+        .fetch_one(&mut *conn)
+        .await
 }

@@ -47,16 +47,6 @@ pub fn password_msg(e: password::PasswordError) -> Msg {
     }
 }
 
-/// Free text that must be given: `ErrRequired` when empty, else as [`ctx::field_text`]
-/// with at most `max` characters (`ErrTooLong`).
-#[cfg(feature = "ssr")]
-pub fn required_text(value: &str, field: &str, max: usize) -> Result<String, AppError> {
-    if value.trim().is_empty() {
-        return Err(AppError::field(field, Msg::ErrRequired));
-    }
-    ctx::field_text(value, field, 1..=max, Msg::ErrTooLong)
-}
-
 /// Whether `user` may change `account`, which is tied to the places `codes` (home and
 /// roles): never their own, and only when every one of them lies in their area. An account
 /// tied to no place is no admin's: `all` of nothing must not pass.
@@ -223,23 +213,20 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
 #[server(endpoint = "verify_resident")]
 pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
-    let room = required_text(&room, "room", 20)?;
-    // A refusal is filed under the person's micro-grid, so that the admins of that area
-    // see it in their log. Read before the lock, it only labels the audit row; the rules
-    // below read the home again under it.
-    let home = {
-        let mut conn = w.state.pool.acquire().await?;
-        accounts_repo::home_of(&mut conn, account).await?.and_then(|(home, _, _)| home)
-    };
-    let act = Act::new(Action::VerifyResident, "account").on(account);
-    let act = home.map_or(act, |home| act.at(home));
-    w.run(act, async |tx, out| {
+    let room = ctx::required_text(&room, "room", 20)?;
+    w.run(Act::new(Action::VerifyResident, "account").on(account), async |tx, out| {
+        // A refusal is filed under the person's micro-grid, so that the admins of that area
+        // see it in their log: the home is read first, before any rule can refuse.
+        let found = accounts_repo::home_of(tx, account).await?;
+        if let Some(node) = found.and_then(|(home, _, _)| home) {
+            out.refusal_node(node);
+        }
         // Checked under the spine, though it needs no row: a refused try on an account is
         // audited on that account.
         if !user.is_area_admin() {
             return Err(AppError::Forbidden);
         }
-        let Some((home, household_before, verified)) = accounts_repo::home_of(tx, account).await? else {
+        let Some((home, household_before, verified)) = found else {
             return Err(AppError::NotFound);
         };
         let codes = accounts_repo::tied_codes(tx, account).await?;

@@ -131,7 +131,7 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
     let w = Writer { state: ctx::state()?, actor: None };
     let parts = ctx::parts()?;
     let ip = a::client_ip(&parts);
-    let name = super::accounts::required_text(&full_name, "full_name", 40);
+    let name = ctx::required_text(&full_name, "full_name", 40);
     let mut errors = AppError::field_errors(&[&name]);
     let phone = match PhoneNumber::parse(&phone) {
         Ok(p) => Some(p),

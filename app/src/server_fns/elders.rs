@@ -24,7 +24,7 @@ use {
 };
 
 /// One elder on the register, as grid staff see them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ElderCard {
     pub person_id: i64,
     pub name: String,
@@ -51,17 +51,15 @@ pub struct ElderCard {
 }
 
 impl ElderCard {
-    /// A fingerprint of what the card shows, apart from the ages that grow by the second:
-    /// the register keys its rows on it, so a row is drawn anew (its note box emptied) only
-    /// when its own elder changed, and a row being typed in moves with its elder.
+    /// A fingerprint of what the card shows, apart from the age of the last visit that grows
+    /// by the second: the register keys its rows on it, so a row is drawn anew only when its
+    /// own elder changed (an edit form opened or typed in stays as it is otherwise), and a
+    /// row moves with its elder when the list re-sorts. The visit note is not the row's to
+    /// keep: `VisitNotes` on the page carries it across the redraws that do happen.
     pub fn revision(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (self.person_id, &self.name, self.age, &self.micro_grid, &self.building, self.living_alone).hash(&mut h);
-        (&self.home, &self.phone).hash(&mut h);
-        (&self.health_notes, &self.contact_name, &self.contact_phone, self.every_days).hash(&mut h);
-        (self.heat_alert_every_days, self.heat_alert, self.period_days, self.last_visit_at).hash(&mut h);
-        (self.last_outcome, self.overdue).hash(&mut h);
+        ElderCard { last_visit_age_secs: None, ..self.clone() }.hash(&mut h);
         h.finish()
     }
 }
@@ -286,4 +284,40 @@ pub async fn overdue_visits() -> Result<Vec<OverdueVisit>, AppError> {
     due.sort_by_key(|d| d.last_visit_age_secs.map(|a| -a).unwrap_or(i64::MIN));
     due.truncate(50);
     Ok(due)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_keeps_its_revision_as_time_passes_and_changes_it_when_its_elder_does() {
+        let card = ElderCard {
+            person_id: 7,
+            name: "王秀英".into(),
+            age: Some(82),
+            micro_grid: "1-1".into(),
+            building: Some("3号楼".into()),
+            home: None,
+            phone: None,
+            living_alone: true,
+            health_notes: String::new(),
+            contact_name: None,
+            contact_phone: None,
+            every_days: 7,
+            heat_alert_every_days: 1,
+            heat_alert: false,
+            period_days: 7,
+            last_visit_age_secs: Some(60),
+            last_visit_at: Some(1_000),
+            last_outcome: Some(VisitOutcome::Safe),
+            overdue: false,
+        };
+        let older = ElderCard { last_visit_age_secs: Some(3_600), ..card.clone() };
+        assert_eq!(older.revision(), card.revision());
+        let visited = ElderCard { last_visit_at: Some(2_000), last_visit_age_secs: Some(0), ..card.clone() };
+        assert_ne!(visited.revision(), card.revision());
+        let edited = ElderCard { health_notes: "高血压".into(), ..card.clone() };
+        assert_ne!(edited.revision(), card.revision());
+    }
 }

@@ -49,19 +49,13 @@ pub async fn feed_data(before: Option<i64>) -> Result<FeedView, AppError> {
 
 /// A post's text: required, at most 500 characters.
 #[cfg(feature = "ssr")]
-fn post_body(body: &str) -> Result<String, AppError> {
-    let body = ctx::field_text(body, "body", 0..=500, Msg::ErrTooLong)?;
-    if body.is_empty() {
-        return Err(AppError::field("body", Msg::ErrRequired));
-    }
-    Ok(body)
-}
+const POST_CHARS: usize = 500;
 
 /// After confirming, the requester may thank the volunteer publicly, once per order.
 #[server(endpoint = "post_thanks")]
 pub async fn post_thanks(order: i64, body: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
-    let body = post_body(&body)?;
+    let body = ctx::required_text(&body, "body", POST_CHARS)?;
     let roles: Vec<(Role, String)> = user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect();
     let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
     w.run(Act::new(Action::PostThanks, "service_order").on(order), async |tx, out| {
@@ -89,7 +83,7 @@ pub async fn post_thanks(order: i64, body: String) -> Result<(), AppError> {
 pub async fn post_news(body: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?.clone();
-    let body = post_body(&body)?;
+    let body = ctx::required_text(&body, "body", POST_CHARS)?;
     let area = crate::domain::grid::community_prefix(&scope.node_code).to_string();
     w.run(Act::new(Action::PostNews, "feed_post"), async |tx, out| {
         let id = board_repo::insert_post(tx, &area, user.account_id, "station_news", &body, None)

@@ -10,7 +10,8 @@ use {
     super::ctx,
     super::write::{Act, Writer},
     crate::domain::notice::Notice,
-    crate::domain::order::{OrderStatus, ServiceSection, TakenVia, Urgency},
+    crate::domain::offer::{NewOffer, OfferInput, OfferProblem},
+    crate::domain::order::{OrderStatus, TakenVia, Urgency},
     crate::domain::role::Role,
     crate::dto::OfferCard,
     crate::i18n::Msg,
@@ -47,31 +48,14 @@ pub async fn offers_data() -> Result<OffersView, AppError> {
     })
 }
 
-/// An offer as sent, parsed: a form with any bad field is answered with every field error
-/// at once, before anything is opened.
+/// The message each problem of the offer form is answered with.
 #[cfg(feature = "ssr")]
-struct NewOffer {
-    section: ServiceSection,
-    title: String,
-    description: String,
-    schedule: String,
-}
-
-#[cfg(feature = "ssr")]
-impl NewOffer {
-    fn parse(section: &str, title: &str, description: &str, schedule: &str) -> Result<NewOffer, AppError> {
-        let section = ServiceSection::parse(section).ok_or_else(|| AppError::field("section", Msg::ErrChooseSection));
-        let title = ctx::field_text(title, "title", 2..=60, Msg::ErrTitleLength);
-        let description = ctx::field_text(description, "description", 0..=1000, Msg::ErrTooLong);
-        let schedule = ctx::field_text(schedule, "schedule", 0..=100, Msg::ErrTooLong);
-        let mut errors = AppError::field_errors(&[&section]);
-        errors.extend(AppError::field_errors(&[&title, &description, &schedule]));
-        match (section, title, description, schedule) {
-            (Ok(section), Ok(title), Ok(description), Ok(schedule)) => {
-                Ok(NewOffer { section, title, description, schedule })
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
+fn offer_msg(problem: OfferProblem) -> Msg {
+    match problem {
+        OfferProblem::Section => Msg::ErrChooseSection,
+        OfferProblem::TitleLength => Msg::ErrTitleLength,
+        OfferProblem::TooLong => Msg::ErrTooLong,
+        OfferProblem::Control => Msg::ErrControlChars,
     }
 }
 
@@ -87,7 +71,13 @@ pub async fn post_offer(
     if !user.has_role(Role::Volunteer) {
         return Err(AppError::Forbidden);
     }
-    let new = NewOffer::parse(&section, &title, &description, &schedule)?;
+    let new = NewOffer::parse(&OfferInput {
+        section: &section,
+        title: &title,
+        description: &description,
+        schedule: &schedule,
+    })
+    .map_err(|problems| ctx::invalid(problems, offer_msg))?;
     w.run(Act::new(Action::PostOffer, "offer"), async |tx, out| {
         let id =
             orders_repo::insert_offer(tx, user.person_id, new.section, &new.title, &new.description, &new.schedule)

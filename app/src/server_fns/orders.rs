@@ -14,12 +14,11 @@ use {
     crate::domain::form_key::FormKey,
     crate::domain::grid::same_community,
     crate::domain::notice::Notice,
-    crate::domain::order::{Actor, OrderAction, OrderStatus, Refusal, ServiceSection, Urgency, RELEASES_FLAGGED_AT},
-    crate::domain::phone::PhoneNumber,
+    crate::domain::order::form::{NewOrder, OrderInput, OrderProblem, Requester},
+    crate::domain::order::{Actor, OrderAction, OrderStatus, Refusal, RELEASES_FLAGGED_AT},
     crate::domain::privacy::mask_name,
     crate::domain::role::Role,
     crate::dto::{OrderContact, OrderEventView},
-    crate::error::FieldError,
     crate::i18n::Msg,
     crate::live::Topic,
     crate::repo::{
@@ -127,107 +126,29 @@ pub(super) fn in_community_of(user: &SessionUser, area: &str) -> bool {
     user.roles.iter().any(|r| same_community(&r.node_code, area))
 }
 
-/// Whom an order is for: the viewer, or (代下单, grid staff only) a resident found by
-/// phone or chosen from the form's list.
+/// The message each problem of the 我需要 form is answered with.
 #[cfg(feature = "ssr")]
-enum Requester {
-    Viewer,
-    Phone(PhoneNumber),
-    Person(i64),
-}
-
-/// 我需要 as sent, parsed: a form with any bad field is answered with every field error at
-/// once, before anything is opened.
-#[cfg(feature = "ssr")]
-struct NewOrder {
-    key: FormKey,
-    section: ServiceSection,
-    title: String,
-    description: String,
-    urgency: Urgency,
-    window_start: Option<i64>,
-    window_end: Option<i64>,
-    requester: Requester,
-}
-
-#[cfg(feature = "ssr")]
-impl NewOrder {
-    fn parse(
-        section: &str,
-        title: &str,
-        description: &str,
-        urgency: &str,
-        window: (Option<&str>, Option<&str>),
-        idempotency_key: &str,
-        on_behalf_phone: Option<&str>,
-        on_behalf_person: Option<&str>,
-    ) -> Result<NewOrder, AppError> {
-        // A form of ours always carries its key: without one it is answered before its fields.
-        let key = self::idempotency_key(idempotency_key)?;
-        fn given(v: Option<&str>) -> Option<&str> {
-            v.map(str::trim).filter(|s| !s.is_empty())
-        }
-        let section = ServiceSection::parse(section).ok_or_else(|| AppError::field("section", Msg::ErrChooseSection));
-        let title = ctx::field_text(title, "title", 2..=60, Msg::ErrTitleLength);
-        let description = ctx::field_text(description, "description", 0..=1000, Msg::ErrTooLong);
-        let time = |v: Option<&str>, field: &str| match given(v) {
-            None => Ok(None),
-            Some(s) => crate::domain::time::parse_local_datetime(s)
-                .map(Some)
-                .ok_or_else(|| AppError::field(field, Msg::ErrBadTime)),
-        };
-        let start = time(window.0, "window_start");
-        let end = time(window.1, "window_end");
-        let order = match (&start, &end) {
-            (Ok(Some(s)), Ok(Some(e))) if e < s => Err(AppError::field("window_end", Msg::ErrWindow)),
-            _ => Ok(()),
-        };
-        let phone = given(on_behalf_phone)
-            .map(|p| PhoneNumber::parse(p).map_err(|_| AppError::field("on_behalf_phone", Msg::ErrPhoneMalformed)))
-            .transpose();
-        let person = given(on_behalf_person)
-            .map(|p| p.parse::<i64>().map_err(|_| AppError::field("on_behalf_person", Msg::ErrChooseResident)))
-            .transpose();
-        let problems = [
-            section.as_ref().err(),
-            title.as_ref().err(),
-            description.as_ref().err(),
-            start.as_ref().err(),
-            end.as_ref().err(),
-            order.as_ref().err(),
-            phone.as_ref().err(),
-            person.as_ref().err(),
-        ];
-        let errors: Vec<FieldError> = problems
-            .into_iter()
-            .flatten()
-            .flat_map(|e| match e {
-                AppError::Invalid(fields) => fields.clone(),
-                _ => Vec::new(),
-            })
-            .collect();
-        let (Ok(section), Ok(title), Ok(description), Ok(window_start), Ok(window_end), Ok(phone), Ok(person), true) =
-            (section, title, description, start, end, phone, person, errors.is_empty())
-        else {
-            return Err(AppError::Invalid(errors));
-        };
-        // A resident picked from the list wins over a number typed as well.
-        let requester = match (person, phone) {
-            (Some(person), _) => Requester::Person(person),
-            (None, Some(phone)) => Requester::Phone(phone),
-            (None, None) => Requester::Viewer,
-        };
-        Ok(NewOrder {
-            key,
-            section,
-            title,
-            description,
-            urgency: Urgency::parse(urgency).unwrap_or(Urgency::Normal),
-            window_start,
-            window_end,
-            requester,
-        })
+fn order_msg(problem: OrderProblem) -> Msg {
+    match problem {
+        OrderProblem::FormKey => Msg::ErrBadRequest,
+        OrderProblem::Section => Msg::ErrChooseSection,
+        OrderProblem::TitleLength => Msg::ErrTitleLength,
+        OrderProblem::TooLong => Msg::ErrTooLong,
+        OrderProblem::Control => Msg::ErrControlChars,
+        OrderProblem::Time => Msg::ErrBadTime,
+        OrderProblem::Window => Msg::ErrWindow,
+        OrderProblem::Phone => Msg::ErrPhoneMalformed,
+        OrderProblem::Resident => Msg::ErrChooseResident,
     }
+}
+
+/// 我需要 as sent, parsed; a form without its key is none of ours, answered before its fields.
+#[cfg(feature = "ssr")]
+fn order_of(form: &OrderInput<'_>) -> Result<NewOrder, AppError> {
+    NewOrder::parse(form).map_err(|problems| match problems.as_slice() {
+        [(_, OrderProblem::FormKey)] => AppError::BadRequest,
+        _ => ctx::invalid(problems, order_msg),
+    })
 }
 
 /// 我需要: places an order for the viewer (or, for grid staff, for a resident by phone:
@@ -245,16 +166,17 @@ pub async fn place_order(
     on_behalf_person: Option<String>,
 ) -> Result<i64, AppError> {
     let (w, user) = Writer::signed_in()?;
-    let order = NewOrder::parse(
-        &section,
-        &title,
-        &description,
-        &urgency,
-        (window_start.as_deref(), window_end.as_deref()),
-        &idempotency_key,
-        on_behalf_phone.as_deref(),
-        on_behalf_person.as_deref(),
-    )?;
+    let order = order_of(&OrderInput {
+        idempotency_key: &idempotency_key,
+        section: &section,
+        title: &title,
+        description: &description,
+        urgency: &urgency,
+        window_start: window_start.as_deref(),
+        window_end: window_end.as_deref(),
+        on_behalf_phone: on_behalf_phone.as_deref(),
+        on_behalf_person: on_behalf_person.as_deref(),
+    })?;
     if !matches!(order.requester, Requester::Viewer) && !user.is_staff() {
         return Err(AppError::Forbidden);
     }

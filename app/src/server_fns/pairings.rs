@@ -11,8 +11,7 @@ use {
     super::ctx,
     super::write::{Act, Writer},
     crate::domain::grid::same_community,
-    crate::domain::order::ServiceSection,
-    crate::domain::phone::PhoneNumber,
+    crate::domain::pairing::{NewPairing, PairingInput, PairingProblem},
     crate::domain::privacy::mask_name,
     crate::i18n::Msg,
     crate::live::Topic,
@@ -46,51 +45,15 @@ pub async fn pairings_data() -> Result<Vec<PairingCard>, AppError> {
     Ok(out)
 }
 
-/// A pairing as sent, parsed: a form with any bad field is answered with every field error
-/// at once, before anything is opened.
+/// The message each problem of the 结对 form is answered with.
 #[cfg(feature = "ssr")]
-struct NewPairing {
-    volunteer_phone: PhoneNumber,
-    resident_phone: PhoneNumber,
-    section: ServiceSection,
-    title: String,
-    weekday: i64,
-    part: i64,
-}
-
-#[cfg(feature = "ssr")]
-impl NewPairing {
-    fn parse(
-        volunteer_phone: &str,
-        resident_phone: &str,
-        section: &str,
-        title: &str,
-        weekday: &str,
-        part: &str,
-    ) -> Result<NewPairing, AppError> {
-        let phone = |text: &str, field: &str| {
-            PhoneNumber::parse(text).map_err(|_| AppError::field(field, Msg::ErrPhoneMalformed))
-        };
-        let volunteer_phone = phone(volunteer_phone, "volunteer_phone");
-        let resident_phone = phone(resident_phone, "resident_phone");
-        let section = ServiceSection::parse(section).ok_or_else(|| AppError::field("section", Msg::ErrChooseSection));
-        let title = ctx::field_text(title, "title", 2..=60, Msg::ErrTitleLength);
-        let weekday = weekday.parse::<i64>().ok().filter(|d| (0..=6).contains(d));
-        let part = part.parse::<i64>().ok().filter(|p| (0..=2).contains(p));
-        let slot = match (weekday, part) {
-            (Some(weekday), Some(part)) => Ok((weekday, part)),
-            _ => Err(AppError::field("weekday", Msg::ErrBadTime)),
-        };
-        let mut errors = AppError::field_errors(&[&volunteer_phone, &resident_phone]);
-        errors.extend(AppError::field_errors(&[&section]));
-        errors.extend(AppError::field_errors(&[&title]));
-        errors.extend(AppError::field_errors(&[&slot]));
-        match (volunteer_phone, resident_phone, section, title, slot) {
-            (Ok(volunteer_phone), Ok(resident_phone), Ok(section), Ok(title), Ok((weekday, part))) => {
-                Ok(NewPairing { volunteer_phone, resident_phone, section, title, weekday, part })
-            }
-            _ => Err(AppError::Invalid(errors)),
-        }
+fn pairing_msg(problem: PairingProblem) -> Msg {
+    match problem {
+        PairingProblem::Phone => Msg::ErrPhoneMalformed,
+        PairingProblem::Section => Msg::ErrChooseSection,
+        PairingProblem::TitleLength => Msg::ErrTitleLength,
+        PairingProblem::Control => Msg::ErrControlChars,
+        PairingProblem::Slot => Msg::ErrBadTime,
     }
 }
 
@@ -109,7 +72,15 @@ pub async fn create_pairing(
     if scopes.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let new = NewPairing::parse(&volunteer_phone, &resident_phone, &section, &title, &weekday, &part)?;
+    let form = PairingInput {
+        volunteer_phone: &volunteer_phone,
+        resident_phone: &resident_phone,
+        section: &section,
+        title: &title,
+        weekday: &weekday,
+        part: &part,
+    };
+    let new = NewPairing::parse(&form).map_err(|problems| ctx::invalid(problems, pairing_msg))?;
     let id = w
         .run(Act::new(Action::CreatePairing, "person"), async |tx, out| {
             // A number outside the viewer's area answers like an unknown one (both audited),

@@ -222,12 +222,7 @@ pub async fn item_detail(id: i64) -> Result<ItemView, AppError> {
         return Err(AppError::Forbidden);
     }
     let t = now();
-    // While the reporter's verdict is asked for, it is the one way to say "not fixed"; once
-    // given (and kept, as closed is not resolved), 没修好，重新反映 sends the item back.
-    let steps: Vec<StageAction> = StageAction::ALL
-        .into_iter()
-        .filter(|a| facts.check(*a).is_ok() && !(*a == StageAction::Reopen && facts.may_confirm()))
-        .collect();
+    let steps = facts.offered_steps();
     let volunteers = if steps.contains(&StageAction::Dispatch) {
         let community = crate::domain::grid::community_prefix(&row.micro_grid_code);
         sentiment_repo::volunteers_in(&state.pool, community).await?

@@ -1,16 +1,23 @@
 //! The one way a server function changes state.
 //!
-//! A server function that writes reads like this, and only the middle is its own:
+//! A server function that writes reads like this ([`super::feed::post_news`]), and only the
+//! middle is its own:
 //!
 //! ```text
-//! let w = Writer::signed_in()?;              // who (401 when nobody)
-//! authorise what needs no database;          // 403 before anything is opened
-//! let form = NewThing::parse(...)?;          // every field error at once, nothing opened
-//! w.run(Act::new(Action::DoThing, "thing").on(id), async |tx, out| {
-//!     rule checks on rows read under the lock, repo writes,
-//!     out.audit(entry); out.publish(topic, id);
-//!     Ok(value)
-//! }).await
+//! let (w, user) = Writer::signed_in()?;                                // who (401 when nobody)
+//! let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?;  // 403 before anything is opened
+//! let body = ctx::required_text(&body, "body", POST_CHARS)?;           // field errors, nothing opened
+//! let area = community_prefix(&scope.node_code).to_string();
+//! w.run(Act::new(Action::PostNews, "feed_post"), async |tx, out| {
+//!     // Rule checks on rows read under the lock, repo writes:
+//!     let id = board_repo::insert_post(tx, &area, user.account_id, "station_news", &body, None)
+//!         .await?
+//!         .ok_or(AppError::NotFound)?;
+//!     out.audit(AuditEntry { object_id: Some(id), ..AuditEntry::of(Action::PostNews, "feed_post") });
+//!     out.publish(Topic::Notices, Some(id));
+//!     Ok(())
+//! })
+//! .await
 //! ```
 //!
 //! `run` opens `BEGIN IMMEDIATE` (so rows read in the body cannot change before the write),

@@ -168,6 +168,19 @@ async fn a_vote_comes_only_from_an_account_grid_staff_matched_to_a_household() {
         3,
         "the two households that are not the person's and the person's own try"
     );
+    // Every refusal is filed under the person's micro-grid, the person's own try (refused
+    // before any rule reads a row) too, so that the admins of that area see them.
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM audit_log WHERE action = 'verify_resident' AND outcome = 'refused'
+               AND node_id = (SELECT p.micro_grid_id FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.id = ?)",
+        )
+        .bind(account)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count"),
+        3
+    );
     // Verified: the vote counts, the page says so, and a second verification is refused.
     let (status, body) = app.post(client, "cast_vote", &[("nomination", &candidate)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");

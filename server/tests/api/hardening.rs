@@ -1,6 +1,7 @@
 //! Hardening through the real router: the same-origin rule, security headers, the per-IP
 //! API budget, session lifetimes, password changes and disabled accounts ending sessions,
-//! refusals in the audit log, and online backups restored into a fresh directory.
+//! refusals in the audit log, online backups restored into a fresh directory, and periodic
+//! jobs that leave the write lock alone when they have nothing to do.
 
 use crate::test_app::TestApp;
 use reqwest::{Client, StatusCode};
@@ -668,6 +669,39 @@ async fn no_get_request_changes_anything() {
     }
     assert!(visits >= 6 * 29);
     assert_eq!(app.count("SELECT count(*) FROM service_orders WHERE title = 'GET请求'").await, 0);
+}
+
+/// The periodic jobs ask with a read whether anything is due: a tick with nothing to do
+/// never takes the write lock, so it neither queues behind a long write every 30 seconds
+/// nor holds up a person's write.
+#[tokio::test]
+async fn an_idle_tick_of_the_periodic_jobs_takes_no_write_lock() {
+    use sqlx::Connection;
+    let app = TestApp::spawn().await;
+    let state = app::state::AppState::new(app.pool.clone(), Default::default());
+    let t = app::repo::now();
+    // Whatever the demo city has due at `t` is done once...
+    app::jobs::run_all(&state, t).await;
+    // ...and the same tick again finds nothing, while another connection holds the lock
+    // (a job that asked for it would wait out the busy timeout of 10 seconds).
+    let url = format!("sqlite://{}", app._dir.path().join("test.db").display());
+    let mut holder = sqlx::SqliteConnection::connect(&url).await.expect("connect");
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut holder).await.expect("write lock");
+    let quick = Duration::from_secs(3);
+    macro_rules! idle {
+        ($job:ident) => {
+            let changed = tokio::time::timeout(quick, app::jobs::$job(&state, t))
+                .await
+                .unwrap_or_else(|_| panic!("{} waited for the write lock", stringify!($job)));
+            assert_eq!(changed.expect(stringify!($job)), 0, stringify!($job));
+        };
+    }
+    idle!(run_schedules);
+    idle!(close_elections);
+    idle!(escalate_items);
+    idle!(purge_sessions);
+    idle!(escalate_orders);
+    sqlx::query("ROLLBACK").execute(&mut holder).await.expect("release");
 }
 
 /// Text that closes a textarea and opens an element: stored in every free-text field a page
