@@ -1,4 +1,5 @@
 //! Passwords, session tokens and the request's viewer (ssr only).
+use crate::domain::ids::AccountId;
 use crate::error::AppError;
 use crate::session::{cookie_value, SessionUser, ELDER_COOKIE, LOCALE_COOKIE, SESSION_COOKIE};
 use crate::state::AppState;
@@ -128,7 +129,7 @@ pub fn secure_request(parts: &Parts) -> bool {
 
 /// A live session: its account, the hash of its token and when it was last seen.
 pub struct LiveSession {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub token_hash: String,
     last_seen: i64,
 }
@@ -147,7 +148,7 @@ pub async fn live_session(state: &AppState, parts: &Parts) -> Result<Option<Live
 
 /// The account and last-seen time of the session with `hash`, if it is still live (not
 /// expired, not idle too long, its account enabled).
-pub async fn session_by_hash(state: &AppState, hash: &str) -> Result<Option<(i64, i64)>, AppError> {
+pub async fn session_by_hash(state: &AppState, hash: &str) -> Result<Option<(AccountId, i64)>, AppError> {
     let idle = state.settings.session_idle.as_secs() as i64;
     Ok(crate::repo::sessions_repo::find_live(&state.pool, hash, crate::repo::now(), idle).await?)
 }

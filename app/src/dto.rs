@@ -1,11 +1,12 @@
 //! Data that crosses the wire between server functions and pages.
+use crate::domain::ids::{AccountId, ElectionId, NodeId, OrderId, PersonId};
 use serde::{Deserialize, Serialize};
 
 /// One node with the sums of its subtree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AreaSummary {
-    pub id: i64,
+    pub id: NodeId,
     pub level: String,
     pub code: String,
     pub name: String,
@@ -43,7 +44,7 @@ pub struct StationCard {
 /// An open order on the public board: masked name and building only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCard {
-    pub id: i64,
+    pub id: OrderId,
     pub section: crate::domain::order::ServiceSection,
     pub urgency: crate::domain::order::Urgency,
     pub title: String,
@@ -55,7 +56,7 @@ pub struct OrderCard {
 /// One of the viewer's own orders (我的订单), with what happens next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyOrderCard {
-    pub id: i64,
+    pub id: OrderId,
     pub section: crate::domain::order::ServiceSection,
     pub urgency: crate::domain::order::Urgency,
     pub status: crate::domain::order::OrderStatus,
@@ -106,7 +107,7 @@ pub struct BoardView {
     /// For volunteers: the best-matching open orders (适合我).
     pub suits_me: Vec<OrderCard>,
     /// Micro-grids of the area with their open-order counts: (id, name, count).
-    pub grids: Vec<(i64, String, i64)>,
+    pub grids: Vec<(NodeId, String, i64)>,
     /// Whether a further page of open orders exists.
     pub more: bool,
 }
@@ -127,7 +128,7 @@ pub struct CandidateCard {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElectionView {
-    pub id: i64,
+    pub id: ElectionId,
     pub title: String,
     pub scope_name: String,
     pub stars: i64,
@@ -156,7 +157,7 @@ pub struct ElectionView {
     /// After the close: the elected in rank order.
     pub elected: Vec<ElectedStar>,
     /// Other elections of the viewer's area: (id, title).
-    pub others: Vec<(i64, String)>,
+    pub others: Vec<(ElectionId, String)>,
     /// 报名 period: first and last day.
     pub nomination_from: String,
     pub nomination_to: String,
@@ -165,7 +166,7 @@ pub struct ElectionView {
     pub my_nomination: Option<(String, Option<String>)>,
     /// Another election of the viewer's area taking self-nominations now: (id, title,
     /// last day), so the way to it is at the top, not a link at the bottom.
-    pub nominating_elsewhere: Option<(i64, String, String)>,
+    pub nominating_elsewhere: Option<(ElectionId, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,7 +179,7 @@ pub struct ElectedStar {
 /// One election as its admins see it: definition, counts and nominations (never voters).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElectionAdminCard {
-    pub id: i64,
+    pub id: ElectionId,
     pub version: i64,
     pub title: String,
     pub scope_name: String,
@@ -213,7 +214,7 @@ pub struct NominationItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElectionsAdminView {
     /// Areas the viewer may run an election for: (node id, name).
-    pub scopes: Vec<(i64, String)>,
+    pub scopes: Vec<(NodeId, String)>,
     pub elections: Vec<ElectionAdminCard>,
 }
 
@@ -243,17 +244,17 @@ pub struct AdminView {
     /// The viewer may rename and move this node (grid staff below admins read only).
     pub may_edit: bool,
     /// Where the node may move: nodes one level up inside the viewer's area, (id, name).
-    pub move_targets: Vec<(i64, String)>,
+    pub move_targets: Vec<(NodeId, String)>,
     /// The node above, to go up: (id, name).
-    pub parent: Option<(i64, String)>,
+    pub parent: Option<(NodeId, String)>,
     /// Nodes of the same level in the community (or area) to merge into: (id, name).
-    pub merge_targets: Vec<(i64, String)>,
+    pub merge_targets: Vec<(NodeId, String)>,
     /// Whether the node holds nothing (no child nodes, people or records): it can simply go.
     pub empty: bool,
     /// Grid leaders and members on the node: (assignment id, role, name).
     pub staff: Vec<(i64, String, String)>,
     /// People of the community who can be made staff here: (account id, "name 138****0001").
-    pub people: Vec<(i64, String)>,
+    pub people: Vec<(AccountId, String)>,
 }
 
 /// What the 我需要 form needs: a fresh idempotency key and the viewer's place.
@@ -265,13 +266,13 @@ pub struct OrderFormView {
     /// For grid staff: the people of their area, to place an order for (代下单).
     pub residents: Vec<ResidentChoice>,
     /// For grid staff: the units of their area, "幸福锦园 · 4号楼 · 1单元".
-    pub units: Vec<(i64, String)>,
+    pub units: Vec<(NodeId, String)>,
 }
 
 /// A resident staff can place an order for: picked by name and home.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentChoice {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     /// "4号楼 1单元 302".
     pub place: String,
@@ -307,7 +308,7 @@ pub struct OrderEventView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderView {
-    pub id: i64,
+    pub id: OrderId,
     pub section: crate::domain::order::ServiceSection,
     pub urgency: crate::domain::order::Urgency,
     pub status: crate::domain::order::OrderStatus,
@@ -340,7 +341,7 @@ pub struct OrderView {
 /// A volunteer suggested for an escalated order, best first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CandidateVolunteer {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub skilled: bool,
     pub same_micro_grid: bool,
@@ -441,14 +442,14 @@ pub struct BoardShared {
     pub area_name: String,
     pub counts: Vec<(crate::domain::order::ServiceSection, i64)>,
     pub orders: Vec<OrderCard>,
-    pub grids: Vec<(i64, String, i64)>,
+    pub grids: Vec<(NodeId, String, i64)>,
     pub more: bool,
 }
 
 /// A grid node found by search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridHit {
-    pub id: i64,
+    pub id: NodeId,
     pub level: String,
     pub code: String,
     pub name: String,

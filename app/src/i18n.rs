@@ -1229,7 +1229,7 @@ mod tests {
     #[test]
     fn a_stored_notice_reads_in_the_readers_language_with_its_arguments() {
         use crate::domain::notice::Notice;
-        let n = Notice::OrderCancelled { order: 4, reason: "家里人来了".into() };
+        let n = Notice::OrderCancelled { order: crate::domain::ids::OrderId(4), reason: "家里人来了".into() };
         assert_eq!(notice_text(n.kind(), &n.args_json(), Locale::Zh), "居民取消了您接的需求，原因：家里人来了");
         assert_eq!(
             notice_text(n.kind(), &n.args_json(), Locale::En),

@@ -101,8 +101,8 @@ pub async fn close_elections(state: &AppState, at: i64) -> Result<u64, AppError>
         .run(Act::new(Action::CloseElections, "star_election"), async |tx, out| {
             let closed = elections_repo::close_due(tx, at).await?;
             for &id in &closed {
-                tracing::info!(election = id, "election closed; stars fixed");
-                out.publish(Topic::Election, Some(id));
+                tracing::info!(election = id.get(), "election closed; stars fixed");
+                out.publish(Topic::Election, Some(id.get()));
             }
             Ok(closed.len() as u64)
         })

@@ -1,5 +1,6 @@
 //! Who is looking: the signed-in user and their preferences, known on the server
 //! (from the session cookie) and in the browser (from the page the server rendered).
+use crate::domain::ids::{AccountId, NodeId, PersonId};
 use crate::domain::role::Role;
 use crate::i18n::{Locale, Msg};
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleScope {
     pub role: Role,
-    pub node_id: i64,
+    pub node_id: NodeId,
     pub node_code: String,
     pub node_name: String,
 }
@@ -16,12 +17,12 @@ pub struct RoleScope {
 /// The signed-in user as every server function and page sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionUser {
-    pub account_id: i64,
-    pub person_id: i64,
+    pub account_id: AccountId,
+    pub person_id: PersonId,
     pub name: String,
     pub phone_masked: String,
     pub roles: Vec<RoleScope>,
-    pub micro_grid_id: Option<i64>,
+    pub micro_grid_id: Option<NodeId>,
     pub micro_grid_name: Option<String>,
     /// Grid staff matched this person to a household: they may vote for 志愿服务之星.
     pub verified: bool,
@@ -109,15 +110,15 @@ mod tests {
 
     fn user(roles: &[(Role, &str)]) -> SessionUser {
         SessionUser {
-            account_id: 1,
-            person_id: 1,
+            account_id: AccountId(1),
+            person_id: PersonId(1),
             name: "王小明".into(),
             phone_masked: "138****0001".into(),
             roles: roles
                 .iter()
                 .map(|(role, code)| RoleScope {
                     role: *role,
-                    node_id: 1,
+                    node_id: NodeId(1),
                     node_code: code.to_string(),
                     node_name: String::new(),
                 })

@@ -1,4 +1,5 @@
 //! Server state shared by every request (ssr only).
+use crate::domain::ids::AccountId;
 use crate::live::Bus;
 use sqlx::SqlitePool;
 use std::collections::{HashMap, VecDeque};
@@ -143,7 +144,7 @@ impl AppState {
 /// seconds; an entry not renewed for `Presence::TTL` is gone.
 #[derive(Default)]
 pub struct Presence {
-    editors: Mutex<HashMap<i64, Editor>>,
+    editors: Mutex<HashMap<AccountId, Editor>>,
 }
 
 struct Editor {
@@ -157,7 +158,7 @@ impl Presence {
 
     /// Records that `account` looks at the node with `code`. True when that is news to
     /// the others (they joined or moved to another node), so editors should be told.
-    pub fn check_in(&self, account: i64, name: &str, code: &str) -> bool {
+    pub fn check_in(&self, account: AccountId, name: &str, code: &str) -> bool {
         let mut editors = self.editors.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         editors.retain(|_, e| now.duration_since(e.seen) < Self::TTL);
@@ -168,7 +169,7 @@ impl Presence {
 
     /// Names of the others looking at the same subtree: the node, an area inside it or
     /// an area containing it.
-    pub fn others(&self, account: i64, code: &str) -> Vec<String> {
+    pub fn others(&self, account: AccountId, code: &str) -> Vec<String> {
         let editors = self.editors.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         let mut names: Vec<String> = editors
@@ -268,7 +269,7 @@ pub struct Echoes {
 }
 
 struct Echo {
-    owner: Option<i64>,
+    owner: Option<AccountId>,
     /// The path the browser is sent back to.
     page: String,
     fields: Vec<(String, String)>,
@@ -292,7 +293,7 @@ impl Echoes {
 
     /// Keeps the fields a form sent (less the secret ones, and for a visitor less phone
     /// numbers) and its refusal, for `page`; returns the token.
-    pub fn keep(&self, owner: Option<i64>, page: &str, fields: Vec<(String, String)>, error: String) -> String {
+    pub fn keep(&self, owner: Option<AccountId>, page: &str, fields: Vec<(String, String)>, error: String) -> String {
         let fields: Vec<_> =
             fields.into_iter().filter(|(k, _)| !Self::secret(k) && (owner.is_some() || !k.contains("phone"))).collect();
         let token = crate::auth::new_token()[..24].to_string();
@@ -306,7 +307,7 @@ impl Echoes {
     }
 
     /// The refused form kept under `token`, once, for the one who sent it and on its page.
-    pub fn take(&self, token: &str, owner: Option<i64>, page: &str) -> Option<Echoed> {
+    pub fn take(&self, token: &str, owner: Option<AccountId>, page: &str) -> Option<Echoed> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let fits = entries.get(token).is_some_and(|e| e.owner == owner && e.page == page && e.at.elapsed() < Self::TTL);
         fits.then(|| entries.remove(token)).flatten().map(|e| Echoed { fields: e.fields, error: e.error })
@@ -329,15 +330,15 @@ mod echo_tests {
             ("password".to_string(), "secret".to_string()),
             ("idempotency_key".to_string(), "k".to_string()),
         ];
-        let token = echoes.keep(Some(7), "/board/new", fields, "__path=x&__err=y".into());
-        assert!(echoes.take(&token, Some(8), "/board/new").is_none());
+        let token = echoes.keep(Some(AccountId(7)), "/board/new", fields, "__path=x&__err=y".into());
+        assert!(echoes.take(&token, Some(AccountId(8)), "/board/new").is_none());
         assert!(echoes.take(&token, None, "/board/new").is_none());
-        assert!(echoes.take(&token, Some(7), "/board").is_none());
-        assert!(echoes.take("nope", Some(7), "/board/new").is_none());
-        let echoed = echoes.take(&token, Some(7), "/board/new").expect("kept");
+        assert!(echoes.take(&token, Some(AccountId(7)), "/board").is_none());
+        assert!(echoes.take("nope", Some(AccountId(7)), "/board/new").is_none());
+        let echoed = echoes.take(&token, Some(AccountId(7)), "/board/new").expect("kept");
         assert_eq!(echoed.fields, vec![("title".to_string(), "买菜".to_string())]);
         assert_eq!(echoed.error, "__path=x&__err=y");
-        assert!(echoes.take(&token, Some(7), "/board/new").is_none(), "once");
+        assert!(echoes.take(&token, Some(AccountId(7)), "/board/new").is_none(), "once");
         let visitor = echoes.keep(
             None,
             "/welfare",

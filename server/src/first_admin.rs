@@ -8,7 +8,7 @@ use app::domain::text::FreeText;
 
 /// Creates the subdistrict and its administrator on the database at `url` (migrating it
 /// first). Every refusal is a sentence for the operator.
-pub async fn create(url: &str, args: &[String], password: &str) -> Result<i64, String> {
+pub async fn create(url: &str, args: &[String], password: &str) -> Result<app::domain::ids::AccountId, String> {
     let [phone, name, code, subdistrict] = args else {
         return Err(
             "usage: GRIDSTATION_ADMIN_PASSWORD=… server create-admin PHONE NAME SUBDISTRICT-CODE SUBDISTRICT-NAME \
@@ -41,7 +41,7 @@ pub async fn create(url: &str, args: &[String], password: &str) -> Result<i64, S
         &mut tx,
         app::repo::audit_repo::AuditEntry {
             actor_id: Some(account),
-            object_id: Some(account),
+            object_id: Some(account.get()),
             detail: format!("{subdistrict} ({code}), from the command line"),
             ..app::repo::audit_repo::AuditEntry::of(Action::CreateFirstAdmin, "account")
         },

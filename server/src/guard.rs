@@ -3,6 +3,7 @@
 //! request a server function refused.
 use app::auth::ClientAddr;
 use app::domain::audit::Action;
+use app::domain::ids::AccountId;
 use app::error::AppError;
 use app::i18n::{Locale, Msg};
 use app::state::AppState;
@@ -147,7 +148,7 @@ enum RefusalCost {
 /// signed-in person's refusal is always audited (their budget bounds it), a visitor's only
 /// within the server-wide sample, since an anonymous flood would otherwise write one
 /// durable row per request and hold the write lock from everyone else.
-fn refusal_cost(state: &AppState, actor: Option<i64>, ip: &str) -> RefusalCost {
+fn refusal_cost(state: &AppState, actor: Option<AccountId>, ip: &str) -> RefusalCost {
     let minute = Duration::from_secs(60);
     let settings = &state.settings;
     if !state.limiter.check(&format!("refused:ip:{ip}"), settings.refusals_per_ip_per_minute, minute) {
@@ -268,7 +269,7 @@ pub async fn api_errors(State(state): State<AppState>, req: Request, next: Next)
 
 /// One audit row for a refused request, in its own transaction. Never holds secrets:
 /// the path and the message key only.
-async fn record_refusal(state: &AppState, actor: Option<i64>, action: Action, detail: &str, ip: &str) {
+async fn record_refusal(state: &AppState, actor: Option<AccountId>, action: Action, detail: &str, ip: &str) {
     let entry = app::repo::audit_repo::AuditEntry {
         actor_id: actor,
         refused: true,

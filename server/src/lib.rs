@@ -217,7 +217,7 @@ async fn election_csv(
     axum::Extension(RequestViewer(viewer)): axum::Extension<RequestViewer>,
 ) -> Response {
     let Some(user) = viewer.user else { return csv_refusal(app::error::AppError::Unauthorized, viewer.locale) };
-    let id = match photos::path_id(id) {
+    let id = match photos::path_id::<app::domain::ids::ElectionId>(id) {
         Ok(id) => id,
         Err(err) => return csv_refusal(err, viewer.locale),
     };
@@ -398,7 +398,7 @@ async fn resolve_viewer(State(state): State<AppState>, req: Request, next: Next)
         }
     };
     if let Some(u) = &user {
-        tracing::Span::current().record("account", u.account_id);
+        tracing::Span::current().record("account", u.account_id.get());
     }
     let (cookie_locale, cookie_elder) = app::auth::cookie_prefs(&parts);
     let stored = match (&user, cookie_locale, cookie_elder) {

@@ -95,7 +95,10 @@ async fn create_admin(args: &[String]) -> std::process::ExitCode {
     let password = std::env::var("GRIDSTATION_ADMIN_PASSWORD").unwrap_or_default();
     match server::first_admin::create(&database_url(), args, &password).await {
         Ok(account) => {
-            tracing::info!(account, "first administrator created; sign in with the phone number and the password");
+            tracing::info!(
+                account = account.get(),
+                "first administrator created; sign in with the phone number and the password"
+            );
             std::process::ExitCode::SUCCESS
         }
         Err(err) => {

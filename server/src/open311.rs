@@ -623,7 +623,7 @@ async fn resolve_address(
     conn: &mut sqlx::SqliteConnection,
     area: &str,
     address: &str,
-) -> Result<Option<i64>, Open311Error> {
+) -> Result<Option<app::domain::ids::NodeId>, Open311Error> {
     let candidates = repo::buildings_starting(conn, area, address).await.map_err(Open311Error::unavailable)?;
     for (i, (id, name)) in candidates.iter().enumerate() {
         let Some(rest) = address.strip_prefix(name.as_str()).map(str::trim) else { continue };

@@ -78,10 +78,10 @@ fn refuse(err: AppError, viewer: &app::session::Viewer) -> Response {
     (status, [(header::CACHE_CONTROL, "no-store")], msg.text(viewer.locale)).into_response()
 }
 
-/// An item or photo id from the path: anything but a number (text, a number past i64,
-/// bytes that are not UTF-8) names nothing.
-pub fn path_id(id: Result<Path<String>, PathRejection>) -> Result<i64, AppError> {
-    id.ok().and_then(|Path(id)| id.parse::<i64>().ok()).ok_or(AppError::NotFound)
+/// An id from the path (an item's, a photo's, an election's): anything but a number (text,
+/// a number past i64, bytes that are not UTF-8) names nothing.
+pub fn path_id<T: std::str::FromStr>(id: Result<Path<String>, PathRejection>) -> Result<T, AppError> {
+    id.ok().and_then(|Path(id)| id.parse::<T>().ok()).ok_or(AppError::NotFound)
 }
 
 /// The photos one form may send: as many as an item holds.

@@ -3,6 +3,7 @@
 //! slows the others. Streams are capped over the server and per account, do not slide
 //! the session's idle timeout, and end within a minute of the session ending (sign-out,
 //! idle timeout, a disabled account).
+use app::domain::ids::AccountId;
 use app::error::AppError;
 use app::live::{Bus, LiveEvent, Topic};
 use app::state::AppState;
@@ -27,7 +28,7 @@ fn event(hint: &LiveEvent) -> Result<Event, Infallible> {
 /// The open streams, counted over the server and per account.
 #[derive(Debug)]
 pub struct Streams {
-    per_account: Mutex<HashMap<i64, usize>>,
+    per_account: Mutex<HashMap<AccountId, usize>>,
     max: usize,
     max_per_account: usize,
 }
@@ -35,7 +36,7 @@ pub struct Streams {
 /// One open stream's place in [`Streams`]; given back when the stream is dropped.
 pub struct Slot {
     streams: Arc<Streams>,
-    account: i64,
+    account: AccountId,
 }
 
 impl Streams {
@@ -43,7 +44,7 @@ impl Streams {
         Arc::new(Self { per_account: Mutex::new(HashMap::new()), max, max_per_account })
     }
 
-    fn take(self: &Arc<Self>, account: i64) -> Option<Slot> {
+    fn take(self: &Arc<Self>, account: AccountId) -> Option<Slot> {
         let mut open = self.per_account.lock().unwrap_or_else(|p| p.into_inner());
         let total: usize = open.values().sum();
         let mine = open.get(&account).copied().unwrap_or(0);
@@ -80,7 +81,7 @@ pub async fn subscribe(state: AppState, streams: Arc<Streams>, parts: Parts) -> 
         Err(err) => return crate::guard::refusal(&parts.headers, err),
     };
     let Some(slot) = streams.take(session.account_id) else {
-        tracing::warn!(account = session.account_id, open = streams.open(), "live stream refused: too many open");
+        tracing::warn!(account = session.account_id.get(), open = streams.open(), "live stream refused: too many open");
         return crate::guard::refusal(&parts.headers, AppError::RateLimited);
     };
     let ended = session_ended(state.clone(), session.token_hash);
@@ -133,14 +134,15 @@ mod tests {
     #[test]
     fn streams_are_capped_per_account_and_overall_and_given_back_on_drop() {
         let streams = Streams::new(3, 2);
-        let a1 = streams.take(1).expect("first");
-        let _a2 = streams.take(1).expect("second");
-        assert!(streams.take(1).is_none(), "two per account");
-        let b1 = streams.take(2).expect("another account");
-        assert!(streams.take(3).is_none(), "three in all");
+        let [a, b, c] = [1, 2, 3].map(AccountId);
+        let a1 = streams.take(a).expect("first");
+        let _a2 = streams.take(a).expect("second");
+        assert!(streams.take(a).is_none(), "two per account");
+        let b1 = streams.take(b).expect("another account");
+        assert!(streams.take(c).is_none(), "three in all");
         drop(a1);
         assert_eq!(streams.open(), 2);
-        let _c1 = streams.take(3).expect("a place was given back");
+        let _c1 = streams.take(c).expect("a place was given back");
         drop(b1);
         assert_eq!(streams.open(), 2);
     }

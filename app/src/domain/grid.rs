@@ -1,4 +1,5 @@
 //! The grid tree: levels and hierarchical codes in the style of CJ/T 349.
+use crate::domain::ids::NodeId;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -136,7 +137,7 @@ pub enum SplitRefusal {
 
 /// Whether the node of `level` with the buildings `children` may give `chosen` to a new
 /// micro-grid beside it.
-pub fn check_split(level: NodeLevel, children: &[i64], chosen: &[i64]) -> Result<(), SplitRefusal> {
+pub fn check_split(level: NodeLevel, children: &[NodeId], chosen: &[NodeId]) -> Result<(), SplitRefusal> {
     if level != NodeLevel::MicroGrid {
         return Err(SplitRefusal::NotMicroGrid);
     }
@@ -221,16 +222,17 @@ mod tests {
 
     #[test]
     fn a_split_keeps_at_least_one_building_on_each_side() {
-        let children = [11, 12, 13];
-        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[12]), Ok(()));
-        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[12, 13]), Ok(()));
+        let [b11, b12, b13, b99] = [11, 12, 13, 99].map(NodeId);
+        let children = [b11, b12, b13];
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[b12]), Ok(()));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[b12, b13]), Ok(()));
         assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[]), Err(SplitRefusal::BadChoice));
-        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[11, 12, 13]), Err(SplitRefusal::BadChoice));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[b11, b12, b13]), Err(SplitRefusal::BadChoice));
         // The same building twice is still one building.
-        assert_eq!(check_split(NodeLevel::MicroGrid, &[11, 12], &[12, 12]), Ok(()));
-        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[99]), Err(SplitRefusal::NotAChild));
-        assert_eq!(check_split(NodeLevel::Grid, &children, &[12]), Err(SplitRefusal::NotMicroGrid));
-        assert_eq!(check_split(NodeLevel::MicroGrid, &[11], &[11]), Err(SplitRefusal::BadChoice));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &[b11, b12], &[b12, b12]), Ok(()));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &children, &[b99]), Err(SplitRefusal::NotAChild));
+        assert_eq!(check_split(NodeLevel::Grid, &children, &[b12]), Err(SplitRefusal::NotMicroGrid));
+        assert_eq!(check_split(NodeLevel::MicroGrid, &[b11], &[b11]), Err(SplitRefusal::BadChoice));
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Matching: rank volunteers for an order. Pure, so it is tested without a database.
+use crate::domain::ids::PersonId;
 use crate::domain::order::ServiceSection;
 
 /// What the ranking knows about a volunteer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VolunteerFacts {
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// Code of the volunteer's micro-grid (service area).
     pub area_code: String,
     pub skills: Vec<ServiceSection>,
@@ -82,7 +83,7 @@ mod tests {
 
     fn v(id: i64, area: &str, skills: &[ServiceSection], load: u32, rating: f64) -> VolunteerFacts {
         VolunteerFacts {
-            person_id: id,
+            person_id: PersonId(id),
             area_code: area.into(),
             skills: skills.to_vec(),
             availability: 0x1F_FFFF,
@@ -105,7 +106,7 @@ mod tests {
             v(3, "32060200100101202", &[], 0, 5.0), // same grid
             v(4, HERE, &[], 0, 5.0),                // same micro-grid
         ];
-        let ids: Vec<i64> = rank(&list, &needs(ServiceSection::Health)).iter().map(|v| v.person_id).collect();
+        let ids: Vec<i64> = rank(&list, &needs(ServiceSection::Health)).iter().map(|v| v.person_id.get()).collect();
         assert_eq!(ids, vec![4, 3, 2, 1]);
     }
 
@@ -120,7 +121,7 @@ mod tests {
             &needs(ServiceSection::Health),
         )
         .iter()
-        .map(|v| v.person_id)
+        .map(|v| v.person_id.get())
         .collect();
         assert_eq!(ids, vec![4, 3, 1, 2]);
 
@@ -130,7 +131,7 @@ mod tests {
         let mut away = best_rated;
         away.availability = 0;
         let order = OrderNeeds { slot: Some(slot), ..needs(ServiceSection::Health) };
-        let ids: Vec<i64> = rank(&[away, busy_skilled], &order).iter().map(|v| v.person_id).collect();
+        let ids: Vec<i64> = rank(&[away, busy_skilled], &order).iter().map(|v| v.person_id.get()).collect();
         assert_eq!(ids, vec![1, 4]);
     }
 

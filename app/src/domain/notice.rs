@@ -2,6 +2,7 @@
 //! snake_case name, and its arguments, so that each reader sees it in their own language
 //! and a change of wording never rewrites what was stored. The words are in
 //! `i18n::notice_text`; the notices are written by `repo::notices_repo`.
+use super::ids::OrderId;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,11 +10,11 @@ use serde::{Deserialize, Serialize};
 pub enum Notice {
     /// A grid leader dispatched an order to the volunteer (指派).
     #[serde(rename = "dispatch")]
-    DispatchedToYou { order: i64 },
+    DispatchedToYou { order: OrderId },
     /// A resident booked the volunteer's 我帮忙 offer.
-    OfferBooked { order: i64 },
+    OfferBooked { order: OrderId },
     /// The resident cancelled an order the volunteer had taken, with their reason.
-    OrderCancelled { order: i64, reason: String },
+    OrderCancelled { order: OrderId, reason: String },
     /// A volunteer released a taken order for the third time in a day.
     TakeReleaseFlagged { volunteer: String },
     /// A 民情 item was dispatched to the volunteer.
@@ -107,13 +108,13 @@ impl Notice {
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
-    use super::{excerpt, Notice, KINDS};
+    use super::{excerpt, Notice, OrderId, KINDS};
 
     fn every_kind() -> Vec<Notice> {
         vec![
-            Notice::DispatchedToYou { order: 7 },
-            Notice::OfferBooked { order: 8 },
-            Notice::OrderCancelled { order: 9, reason: "不用了，谢谢".into() },
+            Notice::DispatchedToYou { order: OrderId(7) },
+            Notice::OfferBooked { order: OrderId(8) },
+            Notice::OrderCancelled { order: OrderId(9), reason: "不用了，谢谢".into() },
             Notice::TakeReleaseFlagged { volunteer: "张伟".into() },
             Notice::SentimentDispatch { item: 3, excerpt: "楼道灯坏了".into() },
             Notice::SentimentClosed { item: 3, excerpt: "楼道灯坏了".into() },

@@ -1,4 +1,5 @@
 //! Service orders (需求) of the 2+5+1 board and their life cycle.
+use crate::domain::ids::{AccountId, PersonId};
 use serde::{Deserialize, Serialize};
 
 pub mod form;
@@ -217,7 +218,7 @@ impl OrderAction {
     /// Whether `account` doing this now repeats their own step that was just written (a
     /// double tap whose second request arrived after the first committed). Such a repeat
     /// is answered as the success it was, and writes nothing.
-    pub fn repeats(self, account: i64, status: OrderStatus, last: Option<LastStep>) -> bool {
+    pub fn repeats(self, account: AccountId, status: OrderStatus, last: Option<LastStep>) -> bool {
         last.is_some_and(|l| l.repeated_by(account, status, |from| from.after(self)))
     }
 
@@ -295,8 +296,8 @@ mod tests;
 /// Who is acting on an order, as far as the rules need to know.
 #[derive(Debug, Clone)]
 pub struct Actor<'a> {
-    pub account_id: i64,
-    pub person_id: i64,
+    pub account_id: AccountId,
+    pub person_id: PersonId,
     /// (role, scope code) pairs.
     pub roles: &'a [(crate::domain::role::Role, String)],
 }
@@ -305,9 +306,9 @@ pub struct Actor<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderFacts {
     pub status: OrderStatus,
-    pub requester_id: i64,
-    pub placed_by: i64,
-    pub taker_id: Option<i64>,
+    pub requester_id: PersonId,
+    pub placed_by: AccountId,
+    pub taker_id: Option<PersonId>,
     /// When the present taker took it (unix seconds).
     pub taken_at: Option<i64>,
     /// The code of the order's micro-grid.

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use crate::domain::csv;
 use crate::domain::election::{self, check_vote, validate_draft, DraftInput, Phase, VoteAttempt, VoteRefusal};
 use crate::domain::grid::{self, NodeLevel};
+use crate::domain::ids::{AccountId, NodeId, PersonId};
 use crate::domain::matching::{self, OrderNeeds, VolunteerFacts};
 use crate::domain::order::{Actor, OrderAction, OrderFacts, OrderStatus, Refusal, ServiceSection, Urgency};
 use crate::domain::pairing::next_occurrence;
@@ -239,8 +240,9 @@ proptest! {
         chosen in prop::collection::vec(0i64..14, 0..8),
         level in select(NodeLevel::ALL.to_vec()),
     ) {
-        let children: Vec<i64> = children.into_iter().collect();
-        let distinct: BTreeSet<i64> = chosen.iter().copied().collect();
+        let children: Vec<NodeId> = children.into_iter().map(NodeId).collect();
+        let chosen: Vec<NodeId> = chosen.into_iter().map(NodeId).collect();
+        let distinct: BTreeSet<NodeId> = chosen.iter().copied().collect();
         let fits = chosen.iter().all(|b| children.contains(b));
         let expected = level == NodeLevel::MicroGrid && fits && !distinct.is_empty() && distinct.len() < children.len();
         prop_assert_eq!(grid::check_split(level, &children, &chosen).is_ok(), expected);
@@ -689,12 +691,12 @@ proptest! {
             .into_iter()
             .enumerate()
             .map(|(i, (area_code, skills, availability, open_load, avg_rating))| VolunteerFacts {
-                person_id: i as i64, area_code, skills, availability, open_load, avg_rating,
+                person_id: PersonId(i as i64), area_code, skills, availability, open_load, avg_rating,
             })
             .collect();
         let order = OrderNeeds { area_code: area.clone(), section, slot };
         let ranked = matching::rank(&volunteers, &order);
-        let ids: BTreeSet<i64> = ranked.iter().map(|v| v.person_id).collect();
+        let ids: BTreeSet<PersonId> = ranked.iter().map(|v| v.person_id).collect();
         prop_assert_eq!(ids.len(), volunteers.len());
         for w in ranked.windows(2) {
             let (a, b) = (matching::score(&w[0], &order), matching::score(&w[1], &order));
@@ -744,8 +746,8 @@ const SCOPES: [&str; 8] = [
 
 #[derive(Debug, Clone)]
 struct Person {
-    person_id: i64,
-    account_id: i64,
+    person_id: PersonId,
+    account_id: AccountId,
     roles: Vec<(Role, String)>,
 }
 
@@ -770,8 +772,8 @@ fn people() -> impl Strategy<Value = Vec<Person>> {
         all.into_iter()
             .enumerate()
             .map(|(i, roles)| Person {
-                person_id: i as i64 + 1,
-                account_id: i as i64 + 101,
+                person_id: PersonId(i as i64 + 1),
+                account_id: AccountId(i as i64 + 101),
                 roles: roles.into_iter().map(|(r, s)| (r, s.to_string())).collect(),
             })
             .collect()
@@ -1031,11 +1033,11 @@ fn check_one(facts: ItemFacts, action: StageAction) {
 struct Item {
     stage: Stage,
     kind: Kind,
-    reporter: Option<i64>,
+    reporter: Option<AccountId>,
     /// The volunteer account it was dispatched to (none for a property company or department).
-    handler: Option<i64>,
+    handler: Option<AccountId>,
     /// Who recorded the latest 处置.
-    handled_by: Option<i64>,
+    handled_by: Option<AccountId>,
     rework_count: i64,
     resident_confirmed: bool,
     has_order: bool,
@@ -1044,7 +1046,7 @@ struct Item {
 }
 
 impl Item {
-    fn facts(&self, account: i64, standing: Standing) -> ItemFacts {
+    fn facts(&self, account: AccountId, standing: Standing) -> ItemFacts {
         ItemFacts {
             stage: self.stage,
             kind: self.kind,
@@ -1094,8 +1096,8 @@ proptest! {
         steps in item_steps(),
     ) {
         // Accounts 1..=n, each with a standing over the item's micro-grid.
-        let account = |i: &Index| i.index(standings.len()) as i64 + 1;
-        let standing_of = |a: i64| standings[(a - 1) as usize];
+        let account = |i: &Index| AccountId(i.index(standings.len()) as i64 + 1);
+        let standing_of = |a: AccountId| standings[(a.get() - 1) as usize];
         let mut item = Item {
             stage: Stage::Collected,
             kind,
@@ -1124,7 +1126,7 @@ proptest! {
             match step {
                 ItemStep::Wait(secs) => now += secs,
                 ItemStep::Confirm(who) => {
-                    let a = who.as_ref().map(account).or(item.reporter).unwrap_or(1);
+                    let a = who.as_ref().map(account).or(item.reporter).unwrap_or(AccountId(1));
                     let facts = item.facts(a, standing_of(a));
                     if facts.may_confirm() {
                         prop_assert!(item.reporter == Some(a) && item.stage == Stage::Closed && !item.resident_confirmed);
@@ -1146,11 +1148,11 @@ proptest! {
                                 .flat_map(|i| StageAction::ALL.into_iter().map(move |a| (i, a)))
                                 .filter(|(i, a)| {
                                     !matches!(a, StageAction::Void | StageAction::Park)
-                                        && item.facts(*i as i64 + 1, standings[*i]).check(*a).is_ok()
+                                        && item.facts(AccountId(*i as i64 + 1), standings[*i]).check(*a).is_ok()
                                 })
                                 .collect();
                             match forward.get(which.index(forward.len().max(1))) {
-                                Some((i, a)) => (*i as i64 + 1, *a),
+                                Some((i, a)) => (AccountId(*i as i64 + 1), *a),
                                 None => (account(&who), StageAction::ALL[which.index(StageAction::ALL.len())]),
                             }
                         }

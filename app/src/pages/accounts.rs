@@ -4,6 +4,7 @@
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
 use crate::components::{action_error, reload_on_success, ErrorNotice, ErrorPage, FieldMsg, Loading};
+use crate::domain::ids::{AccountId, NodeId};
 use crate::i18n::Msg;
 use crate::server_fns::accounts::{account_search, AccountLine, SetAccountDisabled, VerifyResident};
 use crate::{tr, use_viewer};
@@ -83,7 +84,7 @@ fn AccountItem(line: AccountLine) -> impl IntoView {
 
 /// 核实住户: the unit (of the person's micro-grid) and room of their household.
 #[component]
-fn VerifyForm(account: i64, units: Vec<(i64, String)>) -> impl IntoView {
+fn VerifyForm(account: AccountId, units: Vec<(NodeId, String)>) -> impl IntoView {
     let action = ServerAction::<VerifyResident>::new();
     reload_on_success(action, None);
     let error = action_error(action);

@@ -2,6 +2,7 @@
 //! a plain-text copy for the WeChat group. Server HTML: the filters are links, 接受/婉拒 are
 //! plain forms, and the lists follow live events (`islands::LiveRefresh`).
 use crate::components::{ErrorNotice, Loading, OrderCardView, TextArea};
+use crate::domain::ids::NodeId;
 use crate::domain::order::{ServiceSection, Urgency};
 use crate::i18n::{section_label, Msg};
 use crate::islands::{CopyButton, LiveDot, LiveRefresh};
@@ -15,17 +16,18 @@ use leptos::prelude::*;
 struct Filters {
     section: Option<String>,
     urgency: Option<String>,
-    grid: Option<String>,
+    grid: Option<NodeId>,
     page: u32,
 }
 
 /// `/board` with the given filters.
 fn board_href(f: &Filters) -> String {
     let page = (f.page > 0).then(|| f.page.to_string());
+    let grid = f.grid.map(|g| g.to_string());
     let params: Vec<String> = [
         ("section", f.section.as_deref()),
         ("urgency", f.urgency.as_deref()),
-        ("grid", f.grid.as_deref()),
+        ("grid", grid.as_deref()),
         ("page", page.as_deref()),
     ]
     .into_iter()
@@ -47,7 +49,7 @@ pub fn BoardPage() -> impl IntoView {
         Filters {
             section: q.get("section").filter(|s| ServiceSection::parse(s).is_some()),
             urgency: q.get("urgency").filter(|s| Urgency::parse(s).is_some()),
-            grid: q.get("grid").filter(|g| g.parse::<i64>().is_ok()),
+            grid: q.get("grid").and_then(|g| g.parse::<NodeId>().ok()),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     });
@@ -55,7 +57,7 @@ pub fn BoardPage() -> impl IntoView {
     let seen = Memo::new(move |_| query.read().get("seen").and_then(|s| s.parse::<u64>().ok()).filter(|s| *s > 0));
     let data = Resource::new(
         move || (filters.get(), seen.get()),
-        move |(f, seen)| board_data(f.section, f.urgency, f.grid.and_then(|g| g.parse().ok()), Some(f.page), seen),
+        move |(f, seen)| board_data(f.section, f.urgency, f.grid, Some(f.page), seen),
     );
     view! {
         <header class="page-head">
@@ -86,9 +88,8 @@ pub fn BoardPage() -> impl IntoView {
                             .grids
                             .iter()
                             .map(|(id, name, n)| {
-                                let id = id.to_string();
-                                let class = chip(f.grid.as_deref() == Some(id.as_str()));
-                                (with(&|x| x.grid = Some(id.clone())), class, name.clone(), *n)
+                                let class = chip(f.grid == Some(*id));
+                                (with(&|x| x.grid = Some(*id)), class, name.clone(), *n)
                             })
                             .collect();
                         view! {

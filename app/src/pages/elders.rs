@@ -5,6 +5,7 @@
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormMsg, Loading, SearchSelect, TextArea};
+use crate::domain::ids::{OrderId, PersonId};
 use crate::error::AppError;
 use crate::i18n::{age_text, outcome_label, Locale, Msg};
 use crate::live::{use_live, Topic};
@@ -79,9 +80,9 @@ struct RegisterForms {
 /// its visit is saved.
 #[derive(Clone, Copy)]
 struct VisitNotes {
-    notes: StoredValue<std::collections::HashMap<i64, String>>,
+    notes: StoredValue<std::collections::HashMap<PersonId, String>>,
     /// The elder whose visit form was sent last.
-    sent: StoredValue<Option<i64>>,
+    sent: StoredValue<Option<PersonId>>,
 }
 
 impl VisitNotes {
@@ -99,11 +100,11 @@ impl VisitNotes {
         this
     }
 
-    fn of(&self, elder: i64) -> String {
+    fn of(&self, elder: PersonId) -> String {
         self.notes.with_value(|notes| notes.get(&elder).cloned().unwrap_or_default())
     }
 
-    fn typed(&self, elder: i64, text: String) {
+    fn typed(&self, elder: PersonId, text: String) {
         self.notes.update_value(|notes| {
             notes.insert(elder, text);
         });
@@ -141,7 +142,7 @@ fn Elders() -> impl IntoView {
             .get()
             .and_then(|r| r.ok())
             .flatten()
-            .or_else(|| query.read().get("help_order").and_then(|o| o.parse::<i64>().ok()))
+            .or_else(|| query.read().get("help_order").and_then(|o| o.parse::<OrderId>().ok()))
     });
     view! {
         <header class="page-head"><h1>{tr(Msg::EldersTitle)}</h1></header>

@@ -6,6 +6,7 @@
 #![allow(unsafe_code)]
 use crate::components::{ErrorNotice, ErrorPage, FieldMsg, FormKeyState, FormMsg, Loading, SearchSelect};
 use crate::domain::grid::NodeLevel;
+use crate::domain::ids::{AccountId, NodeId};
 use crate::dto::{AdminView, AreaSummary};
 use crate::error::AppError;
 use crate::i18n::{level_label, Msg};
@@ -30,11 +31,11 @@ pub fn GridPage(form_key: String) -> impl IntoView {
 
 /// The node being dragged on a desktop: (id, version, level).
 #[derive(Clone, Copy)]
-struct Dragging(RwSignal<Option<(i64, i64, NodeLevel)>>);
+struct Dragging(RwSignal<Option<(NodeId, i64, NodeLevel)>>);
 
 /// The nodes expanded in place; they stay expanded when a live update redraws the tree.
 #[derive(Clone, Copy)]
-struct Expanded(RwSignal<std::collections::HashSet<i64>>);
+struct Expanded(RwSignal<std::collections::HashSet<NodeId>>);
 
 /// Every edit the page can make; one set per page so any form refreshes the data.
 #[derive(Clone, Copy)]
@@ -122,7 +123,7 @@ fn GridEditor(form_key: String) -> impl IntoView {
     let viewer_runs_elections = use_viewer().user.is_some_and(|u| u.is_area_admin());
     let live = use_live();
     let query = crate::components::use_query();
-    let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<i64>().ok()));
+    let node = Memo::new(move |_| query.read().get("node").and_then(|n| n.parse::<NodeId>().ok()));
     let edits = Edits::new(form_key);
     provide_context(edits);
     provide_context(Dragging(RwSignal::new(None)));
@@ -238,7 +239,7 @@ fn NodeView(
 /// 正在编辑: the other admins with this subtree open. Checks in every 15 s and when
 /// someone arrives or leaves for another node.
 #[component]
-fn Presence(node: i64, live: LiveVersions) -> impl IntoView {
+fn Presence(node: NodeId, live: LiveVersions) -> impl IntoView {
     let tick = RwSignal::new(0u32);
     Effect::new(move |_| {
         if let Ok(handle) =
@@ -316,7 +317,7 @@ fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, sheet: Rw
         }
     };
     let child_level = level.and_then(|l| l.child());
-    let buildings: Vec<(i64, String)> = admin
+    let buildings: Vec<(NodeId, String)> = admin
         .children
         .iter()
         .filter(|c| c.level == NodeLevel::Building.as_str())
@@ -371,7 +372,7 @@ fn EditSheet(admin: AdminView, draft: RwSignal<Option<(i64, String)>>, sheet: Rw
 }
 
 #[component]
-fn MoveForm(id: i64, version: i64, targets: Vec<(i64, String)>) -> impl IntoView {
+fn MoveForm(id: NodeId, version: i64, targets: Vec<(NodeId, String)>) -> impl IntoView {
     let edits = expect_context::<Edits>();
     let error = edits.errors.moving;
     (!targets.is_empty()).then(|| {
@@ -393,7 +394,7 @@ fn MoveForm(id: i64, version: i64, targets: Vec<(i64, String)>) -> impl IntoView
 }
 
 #[component]
-fn CreateForm(parent: i64) -> impl IntoView {
+fn CreateForm(parent: NodeId) -> impl IntoView {
     let edits = expect_context::<Edits>();
     let error = edits.errors.create;
     view! {
@@ -410,7 +411,7 @@ fn CreateForm(parent: i64) -> impl IntoView {
 }
 
 #[component]
-fn SplitForm(id: i64, version: i64, buildings: Vec<(i64, String)>) -> impl IntoView {
+fn SplitForm(id: NodeId, version: i64, buildings: Vec<(NodeId, String)>) -> impl IntoView {
     let edits = expect_context::<Edits>();
     let error = edits.errors.split;
     view! {
@@ -434,7 +435,7 @@ fn SplitForm(id: i64, version: i64, buildings: Vec<(i64, String)>) -> impl IntoV
 }
 
 #[component]
-fn AssignForm(node: i64, label: Msg, people: Vec<(i64, String)>) -> impl IntoView {
+fn AssignForm(node: NodeId, label: Msg, people: Vec<(AccountId, String)>) -> impl IntoView {
     let edits = expect_context::<Edits>();
     let error = edits.errors.assign;
     view! {
@@ -452,7 +453,13 @@ fn AssignForm(node: i64, label: Msg, people: Vec<(i64, String)>) -> impl IntoVie
 /// Merge into a node of the same level; delete (an empty node simply, a node with
 /// contents by naming where they go).
 #[component]
-fn MergeForms(id: i64, version: i64, empty: bool, targets: Vec<(i64, String)>, parent: Option<i64>) -> impl IntoView {
+fn MergeForms(
+    id: NodeId,
+    version: i64,
+    empty: bool,
+    targets: Vec<(NodeId, String)>,
+    parent: Option<NodeId>,
+) -> impl IntoView {
     let edits = expect_context::<Edits>();
     let merge_error = edits.errors.merge;
     let delete_error = edits.errors.delete;
@@ -464,7 +471,7 @@ fn MergeForms(id: i64, version: i64, empty: bool, targets: Vec<(i64, String)>, p
             let _ = window().location().assign(&format!("/admin/grids?node={parent}"));
         }
     });
-    let options = move |targets: Vec<(i64, String)>| {
+    let options = move |targets: Vec<(NodeId, String)>| {
         targets.into_iter().map(|(t, n)| view! { <option value=t.to_string()>{n}</option> }).collect_view()
     };
     let merge_targets = targets.clone();

@@ -2,6 +2,7 @@
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
 use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading, SearchSelect, TextArea};
+use crate::domain::ids::{NodeId, OrderId};
 use crate::domain::order::{OrderAction, OrderStatus};
 use crate::dto::OrderView;
 use crate::error::AppError;
@@ -17,7 +18,7 @@ use leptos::prelude::*;
 #[island(lazy)]
 pub fn OrderPage() -> impl IntoView {
     let route_id = crate::components::use_route_id();
-    let id = Memo::new(move |_| route_id.get().and_then(|s| s.parse::<i64>().ok()));
+    let id = Memo::new(move |_| route_id.get().and_then(|s| s.parse::<OrderId>().ok()));
     let live = use_live();
     let take = ServerAction::<TakeOrder>::new();
     let release = ServerAction::<ReleaseOrder>::new();
@@ -325,7 +326,7 @@ fn ResidentPicker(residents: Vec<crate::dto::ResidentChoice>, chosen: String) ->
 
 /// 登记居民: a resident without a phone, by name, unit and room; back here with them chosen.
 #[component]
-fn RegisterResident(units: Vec<(i64, String)>) -> impl IntoView {
+fn RegisterResident(units: Vec<(NodeId, String)>) -> impl IntoView {
     let register = ServerAction::<crate::server_fns::orders::RegisterResident>::new();
     let error = Signal::derive(move || register.value().get().and_then(|r| r.err()));
     // With JavaScript the new resident is chosen by reloading with `?for=`.
@@ -359,7 +360,7 @@ fn RegisterResident(units: Vec<(i64, String)>) -> impl IntoView {
 
 /// After a confirmed service: a thank-you for the 朋友圈.
 #[component]
-fn ThankForm(order: i64) -> impl IntoView {
+fn ThankForm(order: OrderId) -> impl IntoView {
     let thank = ServerAction::<crate::server_fns::feed::PostThanks>::new();
     let error = Signal::derive(move || thank.value().get().and_then(|r| r.err()));
     let done = move || matches!(thank.value().get(), Some(Ok(())));

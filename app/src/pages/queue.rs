@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn the_suggestion_says_why_in_words() {
         let c = CandidateVolunteer {
-            person_id: 1,
+            person_id: crate::domain::ids::PersonId(1),
             name: "张志强".into(),
             skilled: true,
             same_micro_grid: true,

@@ -1,4 +1,5 @@
 //! People, accounts, roles and preferences.
+use crate::domain::ids::{AccountId, NodeId, PersonId};
 use crate::domain::role::Role;
 use crate::i18n::Locale;
 use crate::session::{RoleScope, SessionUser};
@@ -7,7 +8,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 /// What sign-in needs to know about an account.
 #[derive(Debug, sqlx::FromRow)]
 pub struct LoginRow {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub password_hash: String,
     pub disabled: bool,
 }
@@ -31,8 +32,8 @@ pub async fn create_resident(
     name: &str,
     phone: &str,
     password_hash: &str,
-    micro_grid_id: i64,
-) -> Result<i64, sqlx::Error> {
+    micro_grid_id: NodeId,
+) -> Result<AccountId, sqlx::Error> {
     let account = insert_person_with_account(conn, name, phone, password_hash, Some(micro_grid_id)).await?;
     grant(conn, account, "resident", micro_grid_id).await?;
     Ok(account)
@@ -44,9 +45,9 @@ async fn insert_person_with_account(
     name: &str,
     phone: &str,
     password_hash: &str,
-    micro_grid_id: Option<i64>,
-) -> Result<i64, sqlx::Error> {
-    let person: i64 =
+    micro_grid_id: Option<NodeId>,
+) -> Result<AccountId, sqlx::Error> {
+    let person: PersonId =
         sqlx::query_scalar("INSERT INTO people (full_name, phone, micro_grid_id) VALUES (?, ?, ?) RETURNING id")
             .bind(name)
             .bind(phone)
@@ -61,7 +62,7 @@ async fn insert_person_with_account(
         .await
 }
 
-async fn grant(conn: &mut SqliteConnection, account: i64, role: &str, node: i64) -> Result<(), sqlx::Error> {
+async fn grant(conn: &mut SqliteConnection, account: AccountId, role: &str, node: NodeId) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, ?, ?)")
         .bind(account)
         .bind(role)
@@ -80,7 +81,7 @@ pub async fn create_first_admin(
     name: &str,
     phone: &str,
     password_hash: &str,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<AccountId>, sqlx::Error> {
     let (code, subdistrict_name) = subdistrict;
     let taken: i64 = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM grid_nodes WHERE code = ?) + (SELECT count(*) FROM people WHERE phone = ?)",
@@ -92,7 +93,7 @@ pub async fn create_first_admin(
     if taken > 0 {
         return Ok(None);
     }
-    let node: i64 =
+    let node: NodeId =
         sqlx::query_scalar("INSERT INTO grid_nodes (level, code, name) VALUES ('subdistrict', ?, ?) RETURNING id")
             .bind(code)
             .bind(subdistrict_name)
@@ -105,11 +106,11 @@ pub async fn create_first_admin(
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
-    account_id: i64,
-    person_id: i64,
+    account_id: AccountId,
+    person_id: PersonId,
     full_name: String,
     phone: String,
-    micro_grid_id: Option<i64>,
+    micro_grid_id: Option<NodeId>,
     micro_grid_name: Option<String>,
     verified: bool,
 }
@@ -117,13 +118,13 @@ struct UserRow {
 #[derive(sqlx::FromRow)]
 struct RoleRow {
     role: String,
-    node_id: i64,
+    node_id: NodeId,
     code: String,
     name: String,
 }
 
 /// Loads the user of an enabled account, with their roles and scopes.
-pub async fn load_user(pool: &SqlitePool, account_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn load_user(pool: &SqlitePool, account_id: AccountId) -> Result<Option<SessionUser>, sqlx::Error> {
     let Some(row) = sqlx::query_as::<_, UserRow>(
         "SELECT a.id AS account_id, p.id AS person_id, p.full_name, a.phone, p.micro_grid_id, g.name AS micro_grid_name,
                 a.verified_at IS NOT NULL AS verified
@@ -161,7 +162,7 @@ pub async fn load_user(pool: &SqlitePool, account_id: i64) -> Result<Option<Sess
 }
 
 /// The account's stored preferences.
-pub async fn prefs(pool: &SqlitePool, account_id: i64) -> Result<Option<(Locale, bool)>, sqlx::Error> {
+pub async fn prefs(pool: &SqlitePool, account_id: AccountId) -> Result<Option<(Locale, bool)>, sqlx::Error> {
     let row: Option<(String, bool)> = sqlx::query_as("SELECT locale, elder_mode FROM accounts WHERE id = ?")
         .bind(account_id)
         .fetch_optional(pool)
@@ -169,7 +170,7 @@ pub async fn prefs(pool: &SqlitePool, account_id: i64) -> Result<Option<(Locale,
     Ok(row.map(|(tag, elder)| (Locale::from_tag(&tag).unwrap_or_default(), elder)))
 }
 
-pub async fn set_locale(conn: &mut SqliteConnection, account_id: i64, locale: Locale) -> Result<(), sqlx::Error> {
+pub async fn set_locale(conn: &mut SqliteConnection, account_id: AccountId, locale: Locale) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET locale = ? WHERE id = ?")
         .bind(locale.tag())
         .bind(account_id)
@@ -178,7 +179,7 @@ pub async fn set_locale(conn: &mut SqliteConnection, account_id: i64, locale: Lo
     Ok(())
 }
 
-pub async fn set_elder_mode(conn: &mut SqliteConnection, account_id: i64, on: bool) -> Result<(), sqlx::Error> {
+pub async fn set_elder_mode(conn: &mut SqliteConnection, account_id: AccountId, on: bool) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET elder_mode = ? WHERE id = ?")
         .bind(on)
         .bind(account_id)
@@ -200,7 +201,7 @@ pub struct OwnProfile {
     pub orders_placed: i64,
 }
 
-pub async fn own_profile(pool: &SqlitePool, person_id: i64) -> Result<Option<OwnProfile>, sqlx::Error> {
+pub async fn own_profile(pool: &SqlitePool, person_id: PersonId) -> Result<Option<OwnProfile>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.full_name, a.phone, b.name AS building, m.name AS micro_grid, c.name AS community,
                 coalesce((SELECT sum(minutes_spent) FROM service_orders WHERE taker_id = p.id AND status = 'completed'), 0) AS service_minutes,
@@ -232,7 +233,7 @@ pub struct VolunteerRow {
     pub sections: Option<String>,
 }
 
-pub async fn volunteer(pool: &SqlitePool, person_id: i64) -> Result<Option<VolunteerRow>, sqlx::Error> {
+pub async fn volunteer(pool: &SqlitePool, person_id: PersonId) -> Result<Option<VolunteerRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id) AS skills,
                 v.availability, v.intro, v.shares_phone, n.name AS area,
@@ -249,7 +250,7 @@ pub async fn volunteer(pool: &SqlitePool, person_id: i64) -> Result<Option<Volun
 
 pub async fn save_volunteer(
     conn: &mut SqliteConnection,
-    person_id: i64,
+    person_id: PersonId,
     skills: &[&str],
     availability: i64,
     intro: &str,
@@ -283,13 +284,13 @@ pub async fn save_volunteer(
 /// An account as the account administration page lists it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccountRow {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub full_name: String,
     pub phone: String,
     pub area: Option<String>,
     pub disabled: bool,
     pub verified: bool,
-    pub micro_grid_id: Option<i64>,
+    pub micro_grid_id: Option<NodeId>,
 }
 
 /// Accounts whose home micro-grid or any role lies in the area with `code`, matching a
@@ -312,7 +313,7 @@ pub async fn search_in_area(pool: &SqlitePool, code: &str, query: &str) -> Resul
 }
 
 /// The codes of every area an account is tied to: its home micro-grid and each role's node.
-pub async fn tied_codes(conn: &mut SqliteConnection, account_id: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn tied_codes(conn: &mut SqliteConnection, account_id: AccountId) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT g.code FROM accounts a JOIN people p ON p.id = a.person_id JOIN grid_nodes g ON g.id = p.micro_grid_id
          WHERE a.id = ?1
@@ -328,7 +329,7 @@ pub async fn tied_codes(conn: &mut SqliteConnection, account_id: i64) -> Result<
 /// Returns whether anything changed.
 pub async fn set_disabled(
     conn: &mut SqliteConnection,
-    account_id: i64,
+    account_id: AccountId,
     disabled: bool,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -341,7 +342,7 @@ pub async fn set_disabled(
 }
 
 /// The units of a micro-grid's buildings, as "4号楼 · 1单元", for matching a person to a household.
-pub async fn units_of(pool: &SqlitePool, micro_grid: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn units_of(pool: &SqlitePool, micro_grid: NodeId) -> Result<Vec<(NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, b.name || ' · ' || u.name FROM grid_nodes b JOIN grid_nodes u ON u.parent_id = b.id
          WHERE b.parent_id = ? AND b.level = 'building' AND u.level = 'unit'
@@ -356,14 +357,14 @@ pub async fn units_of(pool: &SqlitePool, micro_grid: i64) -> Result<Vec<(i64, St
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HouseholdPlace {
     pub household_id: i64,
-    pub building_id: i64,
-    pub micro_grid_id: i64,
+    pub building_id: NodeId,
+    pub micro_grid_id: NodeId,
     pub micro_grid_code: String,
 }
 
 pub async fn household_at(
     conn: &mut SqliteConnection,
-    unit: i64,
+    unit: NodeId,
     room: &str,
 ) -> Result<Option<HouseholdPlace>, sqlx::Error> {
     sqlx::query_as(
@@ -381,8 +382,8 @@ pub async fn household_at(
 /// The home micro-grid and household of an account's person, and whether it is verified.
 pub async fn home_of(
     conn: &mut SqliteConnection,
-    account: i64,
-) -> Result<Option<(Option<i64>, Option<i64>, bool)>, sqlx::Error> {
+    account: AccountId,
+) -> Result<Option<(Option<NodeId>, Option<i64>, bool)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.micro_grid_id, p.household_id, a.verified_at IS NOT NULL
          FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.id = ?",
@@ -396,9 +397,9 @@ pub async fn home_of(
 /// `by`. Returns false when the account was verified meanwhile (nothing written).
 pub async fn verify(
     conn: &mut SqliteConnection,
-    account: i64,
+    account: AccountId,
     place: &HouseholdPlace,
-    by: i64,
+    by: AccountId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let marked =
@@ -424,7 +425,7 @@ pub async fn verify(
 }
 
 /// The stored password hash of a live account.
-pub async fn password_hash(conn: &mut SqliteConnection, account_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn password_hash(conn: &mut SqliteConnection, account_id: AccountId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = ? AND disabled_at IS NULL")
         .bind(account_id)
         .fetch_optional(&mut *conn)
@@ -434,7 +435,7 @@ pub async fn password_hash(conn: &mut SqliteConnection, account_id: i64) -> Resu
 /// Replaces the password hash, only if it is still the one the caller verified against.
 pub async fn set_password(
     conn: &mut SqliteConnection,
-    account_id: i64,
+    account_id: AccountId,
     old_hash: &str,
     new_hash: &str,
     now: i64,
@@ -455,7 +456,7 @@ pub async fn set_password(
 /// A person of an area as staff pick them for 代下单: by name, building, unit and room.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResidentRow {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub building: String,
     pub unit: String,
@@ -480,7 +481,7 @@ pub async fn residents_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<Resi
 }
 
 /// The units of every building in `area`, as "幸福锦园 · 4号楼 · 1单元".
-pub async fn units_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn units_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<(NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, m.name || ' · ' || b.name || ' · ' || u.name
          FROM grid_nodes m JOIN grid_nodes b ON b.parent_id = m.id JOIN grid_nodes u ON u.parent_id = b.id
@@ -493,7 +494,7 @@ pub async fn units_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, St
 }
 
 /// The grid code of the micro-grid a person lives in.
-pub async fn home_code(conn: &mut SqliteConnection, person: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn home_code(conn: &mut SqliteConnection, person: PersonId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT m.code FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id WHERE p.id = ?")
         .bind(person)
         .fetch_optional(&mut *conn)
@@ -501,7 +502,10 @@ pub async fn home_code(conn: &mut SqliteConnection, person: i64) -> Result<Optio
 }
 
 /// The unit's place (its building and micro-grid) when it is a unit.
-pub async fn unit_place(conn: &mut SqliteConnection, unit: i64) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+pub async fn unit_place(
+    conn: &mut SqliteConnection,
+    unit: NodeId,
+) -> Result<Option<(NodeId, NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT b.id, m.id, m.code FROM grid_nodes u JOIN grid_nodes b ON b.id = u.parent_id
          JOIN grid_nodes m ON m.id = b.parent_id
@@ -518,10 +522,10 @@ pub async fn unit_place(conn: &mut SqliteConnection, unit: i64) -> Result<Option
 pub async fn register_phoneless(
     conn: &mut SqliteConnection,
     name: &str,
-    unit: i64,
+    unit: NodeId,
     room: &str,
-    (building_id, micro_grid_id): (i64, i64),
-) -> Result<(i64, bool), sqlx::Error> {
+    (building_id, micro_grid_id): (NodeId, NodeId),
+) -> Result<(PersonId, bool), sqlx::Error> {
     let household: i64 = sqlx::query_scalar(
         "INSERT INTO households (node_id, room) VALUES (?, ?)
          ON CONFLICT (node_id, room) DO UPDATE SET room = excluded.room RETURNING id",
@@ -551,6 +555,6 @@ pub async fn register_phoneless(
 }
 
 /// The account of a person, if they have one (someone registered by staff may not).
-pub async fn account_of(conn: &mut SqliteConnection, person: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn account_of(conn: &mut SqliteConnection, person: PersonId) -> Result<Option<AccountId>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM accounts WHERE person_id = ?").bind(person).fetch_optional(conn).await
 }

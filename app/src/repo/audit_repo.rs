@@ -1,15 +1,16 @@
 //! The audit log. Never pass secrets (passwords, tokens, full phone numbers) here.
 use crate::domain::audit::Action;
+use crate::domain::ids::{AccountId, NodeId};
 use sqlx::SqliteConnection;
 
 /// One audit row.
 #[derive(Debug, Clone)]
 pub struct AuditEntry<'a> {
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<AccountId>,
     pub action: Action,
     pub object_kind: &'a str,
     pub object_id: Option<i64>,
-    pub node_id: Option<i64>,
+    pub node_id: Option<NodeId>,
     pub refused: bool,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
@@ -151,7 +152,7 @@ pub async fn list_in_area(
 /// The account's latest grid edit not undone yet: (audit id, action, object id, before, after).
 pub async fn last_grid_edit(
     conn: &mut SqliteConnection,
-    account: i64,
+    account: AccountId,
 ) -> Result<Option<(i64, String, Option<i64>, Option<String>, Option<String>)>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.action, a.object_id, a.before_json, a.after_json FROM audit_log a
@@ -167,7 +168,7 @@ pub async fn last_grid_edit(
 }
 
 /// Whether a grid edit after audit row `since` (other than one undone since) touched `node`.
-pub async fn node_changed_since(conn: &mut SqliteConnection, node: i64, since: i64) -> Result<bool, sqlx::Error> {
+pub async fn node_changed_since(conn: &mut SqliteConnection, node: NodeId, since: i64) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT EXISTS (SELECT 1 FROM audit_log a WHERE a.id > ?2 AND a.outcome = 'ok' AND (a.object_id = ?1 OR a.node_id = ?1)
            AND a.action IN ({NODE_EDITS})
@@ -184,7 +185,7 @@ pub async fn node_changed_since(conn: &mut SqliteConnection, node: i64, since: i
 /// the grid editor reports right after an edit ("you just …").
 pub async fn latest_grid_row(
     pool: &sqlx::SqlitePool,
-    account: i64,
+    account: AccountId,
     since: i64,
 ) -> Result<Option<AuditRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -1,4 +1,5 @@
 //! Reads for the home page and the board. Public rows never carry room or phone.
+use crate::domain::ids::{AccountId, NodeId, OrderId};
 use crate::domain::order::{ServiceSection, Urgency};
 use crate::dto::AreaNumbers;
 use sqlx::SqlitePool;
@@ -6,7 +7,7 @@ use sqlx::SqlitePool;
 /// An open order as anyone may see it: the requester's name is masked by the caller.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PublicOrderRow {
-    pub id: i64,
+    pub id: OrderId,
     pub section: ServiceSection,
     pub title: String,
     pub urgency: Urgency,
@@ -22,7 +23,7 @@ pub async fn open_orders(
     area: &str,
     section: Option<ServiceSection>,
     urgency: Option<Urgency>,
-    micro_grid: Option<i64>,
+    micro_grid: Option<NodeId>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<PublicOrderRow>, sqlx::Error> {
@@ -71,7 +72,7 @@ pub async fn area_numbers(pool: &SqlitePool, area: &str) -> Result<AreaNumbers, 
 /// A station to show on the home page: the viewer's micro-grid's, else the area's first.
 pub async fn station_for(
     pool: &SqlitePool,
-    micro_grid_id: Option<i64>,
+    micro_grid_id: Option<NodeId>,
     area: &str,
 ) -> Result<Option<(String, String, String)>, sqlx::Error> {
     sqlx::query_as(
@@ -138,7 +139,7 @@ pub struct FeedRow {
 pub async fn feed_page(
     pool: &SqlitePool,
     area: &str,
-    viewer: Option<i64>,
+    viewer: Option<AccountId>,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<FeedRow>, sqlx::Error> {
@@ -162,10 +163,10 @@ pub async fn feed_page(
 pub async fn insert_post(
     conn: &mut sqlx::SqliteConnection,
     node_code: &str,
-    author: i64,
+    author: AccountId,
     kind: &str,
     body: &str,
-    order_id: Option<i64>,
+    order_id: Option<OrderId>,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO feed_posts (node_id, author_id, kind, body, order_id) SELECT id, ?, ?, ?, ? FROM grid_nodes WHERE code = ?
@@ -189,7 +190,11 @@ pub async fn post_area(conn: &mut sqlx::SqliteConnection, post: i64) -> Result<O
 }
 
 /// Likes or unlikes; returns whether the post is now liked.
-pub async fn toggle_like(conn: &mut sqlx::SqliteConnection, post: i64, account: i64) -> Result<bool, sqlx::Error> {
+pub async fn toggle_like(
+    conn: &mut sqlx::SqliteConnection,
+    post: i64,
+    account: AccountId,
+) -> Result<bool, sqlx::Error> {
     let removed = sqlx::query("DELETE FROM feed_likes WHERE post_id = ? AND account_id = ?")
         .bind(post)
         .bind(account)
@@ -207,7 +212,7 @@ pub async fn toggle_like(conn: &mut sqlx::SqliteConnection, post: i64, account: 
     Ok(true)
 }
 
-pub async fn thanked(conn: &mut sqlx::SqliteConnection, order: i64) -> Result<bool, sqlx::Error> {
+pub async fn thanked(conn: &mut sqlx::SqliteConnection, order: OrderId) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM feed_posts WHERE order_id = ?)")
         .bind(order)
         .fetch_one(&mut *conn)
@@ -215,7 +220,7 @@ pub async fn thanked(conn: &mut sqlx::SqliteConnection, order: i64) -> Result<bo
 }
 
 /// Micro-grids inside an area with their open-order counts, for the board's grid filter.
-pub async fn micro_grids_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+pub async fn micro_grids_in(pool: &SqlitePool, area: &str) -> Result<Vec<(NodeId, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT m.id, m.name, (SELECT count(*) FROM service_orders o WHERE o.micro_grid_id = m.id AND o.status = 'open')
          FROM grid_nodes m WHERE m.level = 'micro_grid' AND m.code GLOB ? || '*' ORDER BY m.code LIMIT 50",

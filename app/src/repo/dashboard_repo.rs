@@ -5,6 +5,7 @@
 //! the area's own length gives one row for the area, its children's length one row per
 //! child, in the same single query. `now` is a parameter so tests control the clock.
 use crate::domain::dashboard::{period_start, WEEK, WEEKS};
+use crate::domain::ids::NodeId;
 use crate::domain::sentiment::{Kind, Stage, Warning};
 use sqlx::SqlitePool;
 
@@ -19,7 +20,7 @@ pub const ORDERS_OF_NODE: &str = "service_orders o ON o.status IN \
 /// A node of the grid with its parent, as the dashboard names it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AreaNode {
-    pub id: i64,
+    pub id: NodeId,
     pub level: String,
     pub code: String,
     pub name: String,
@@ -38,7 +39,7 @@ pub async fn area(pool: &SqlitePool, code: &str) -> Result<Option<AreaNode>, sql
 }
 
 /// The children of a node: (code, name, level), in display order.
-pub async fn children(pool: &SqlitePool, id: i64) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+pub async fn children(pool: &SqlitePool, id: NodeId) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT code, name, level FROM grid_nodes WHERE parent_id = ? ORDER BY sort_order, id")
         .bind(id)
         .fetch_all(pool)

@@ -1,15 +1,16 @@
 //! 独居老人关爱: the register of vulnerable residents, visit plans and logs, the
 //! community's heat alert, and welfare checks asked for by relatives.
+use crate::domain::ids::{AccountId, NodeId, OrderId, PersonId};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// An elder on the register with their plan, their community's heat alert and their
 /// latest visit. Contact fields are for grid staff only.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ElderRow {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub full_name: String,
     pub birth_year: Option<i64>,
-    pub micro_grid_id: i64,
+    pub micro_grid_id: NodeId,
     pub micro_grid: String,
     pub micro_grid_code: String,
     pub building: Option<String>,
@@ -53,7 +54,7 @@ pub async fn register_in(pool: &SqlitePool, area: &str) -> Result<Vec<ElderRow>,
     .await
 }
 
-pub async fn elder(conn: &mut SqliteConnection, person_id: i64) -> Result<Option<ElderRow>, sqlx::Error> {
+pub async fn elder(conn: &mut SqliteConnection, person_id: PersonId) -> Result<Option<ElderRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{ELDER_SELECT} WHERE e.person_id = ?")))
         .bind(person_id)
         .fetch_optional(&mut *conn)
@@ -66,7 +67,7 @@ pub async fn candidates_in(
     pool: &SqlitePool,
     area: &str,
     max_birth_year: i64,
-) -> Result<Vec<(i64, String, Option<i64>, Option<String>)>, sqlx::Error> {
+) -> Result<Vec<(PersonId, String, Option<i64>, Option<String>)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.full_name, p.birth_year, b.name FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id
          LEFT JOIN grid_nodes b ON b.id = p.building_id
@@ -83,8 +84,8 @@ pub async fn candidates_in(
 /// Where a person lives: (micro-grid id, micro-grid code, birth year).
 pub async fn person_place(
     conn: &mut SqliteConnection,
-    person_id: i64,
-) -> Result<Option<(i64, String, Option<i64>)>, sqlx::Error> {
+    person_id: PersonId,
+) -> Result<Option<(NodeId, String, Option<i64>)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT m.id, m.code, p.birth_year FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id WHERE p.id = ?",
     )
@@ -107,8 +108,8 @@ pub struct ElderFields<'a> {
 /// Adds a person to the register with a visit plan; false when already on it.
 pub async fn insert_elder(
     conn: &mut SqliteConnection,
-    person_id: i64,
-    micro_grid_id: i64,
+    person_id: PersonId,
+    micro_grid_id: NodeId,
     f: &ElderFields<'_>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -136,7 +137,7 @@ pub async fn insert_elder(
 
 async fn upsert_plan(
     conn: &mut SqliteConnection,
-    person_id: i64,
+    person_id: PersonId,
     every_days: i64,
     heat_alert_every_days: i64,
     now: i64,
@@ -158,7 +159,7 @@ async fn upsert_plan(
 /// Updates an elder's notes, contact and plan; false when not on the register.
 pub async fn update_elder(
     conn: &mut SqliteConnection,
-    person_id: i64,
+    person_id: PersonId,
     f: &ElderFields<'_>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -185,11 +186,11 @@ pub async fn update_elder(
 /// (visit id, the order it placed).
 pub async fn recent_same_visit(
     conn: &mut SqliteConnection,
-    elder_id: i64,
-    visitor: i64,
+    elder_id: PersonId,
+    visitor: AccountId,
     outcome: &str,
     since: i64,
-) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+) -> Result<Option<(i64, Option<OrderId>)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, order_id FROM visit_logs WHERE elder_id = ? AND visitor_id = ? AND outcome = ? AND visited_at >= ?
          ORDER BY id DESC LIMIT 1",
@@ -204,11 +205,11 @@ pub async fn recent_same_visit(
 
 pub async fn insert_visit(
     conn: &mut SqliteConnection,
-    elder_id: i64,
-    visitor: i64,
+    elder_id: PersonId,
+    visitor: AccountId,
     outcome: &str,
     note: &str,
-    order_id: Option<i64>,
+    order_id: Option<OrderId>,
     at: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
@@ -226,7 +227,7 @@ pub async fn insert_visit(
 }
 
 /// Communities inside an area: (id, name, code, heat alert on).
-pub async fn communities_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String, String, bool)>, sqlx::Error> {
+pub async fn communities_in(pool: &SqlitePool, area: &str) -> Result<Vec<(NodeId, String, String, bool)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.id, c.name, c.code, coalesce(cs.heat_alert, 0) FROM grid_nodes c
          LEFT JOIN community_settings cs ON cs.node_id = c.id
@@ -238,7 +239,7 @@ pub async fn communities_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, S
 }
 
 /// A community node: (code, heat alert on); None when the id is no community.
-pub async fn community(conn: &mut SqliteConnection, id: i64) -> Result<Option<(String, bool)>, sqlx::Error> {
+pub async fn community(conn: &mut SqliteConnection, id: NodeId) -> Result<Option<(String, bool)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.code, coalesce(cs.heat_alert, 0) FROM grid_nodes c LEFT JOIN community_settings cs ON cs.node_id = c.id
          WHERE c.id = ? AND c.level = 'community'",
@@ -251,7 +252,7 @@ pub async fn community(conn: &mut SqliteConnection, id: i64) -> Result<Option<(S
 /// Switches the community's heat alert, creating its settings row if missing.
 pub async fn set_heat_alert(
     conn: &mut SqliteConnection,
-    community: i64,
+    community: NodeId,
     on: bool,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -271,7 +272,7 @@ pub async fn set_heat_alert(
 /// not in the grid: the one whose buildings' estate names ("幸福锦园" of "幸福锦园4号楼")
 /// appear in the text, the longest such name deciding. None when no estate or more than
 /// one subdistrict fits.
-pub async fn guess_subdistrict(conn: &mut SqliteConnection, text: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn guess_subdistrict(conn: &mut SqliteConnection, text: &str) -> Result<Option<NodeId>, sqlx::Error> {
     let buildings: Vec<(String, String)> = sqlx::query_as(
         "SELECT b.name, b.code FROM grid_nodes b WHERE b.level = 'building' AND instr(?, substr(b.name, 1, 2)) > 0",
     )
@@ -305,7 +306,7 @@ pub async fn guess_subdistrict(conn: &mut SqliteConnection, text: &str) -> Resul
 
 /// The node with `code`, when it is an area a welfare check can be routed to (a
 /// subdistrict, community, grid or micro-grid): its id and level.
-pub async fn area_by_code(conn: &mut SqliteConnection, code: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+pub async fn area_by_code(conn: &mut SqliteConnection, code: &str) -> Result<Option<(NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, level FROM grid_nodes WHERE code = ? AND level IN ('subdistrict','community','grid','micro_grid')",
     )
@@ -317,12 +318,12 @@ pub async fn area_by_code(conn: &mut SqliteConnection, code: &str) -> Result<Opt
 /// The micro-grid of the building named in free text: a building whose name equals the
 /// text, else whose name the text contains (the longest), else the only buildings whose
 /// names contain the text. None when nothing or more than one micro-grid fits.
-pub async fn match_building(conn: &mut SqliteConnection, text: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn match_building(conn: &mut SqliteConnection, text: &str) -> Result<Option<NodeId>, sqlx::Error> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let exact: Vec<i64> = sqlx::query_scalar(
+    let exact: Vec<NodeId> = sqlx::query_scalar(
         "SELECT DISTINCT parent_id FROM grid_nodes WHERE level = 'building' AND name = ? AND parent_id IS NOT NULL LIMIT 2",
     )
     .bind(text)
@@ -332,7 +333,7 @@ pub async fn match_building(conn: &mut SqliteConnection, text: &str) -> Result<O
         return Ok((exact.len() == 1).then(|| exact[0]));
     }
     // Building names inside the text, longest first ("朝晖花园10号楼3单元").
-    let inside: Vec<(i64, i64)> = sqlx::query_as(
+    let inside: Vec<(NodeId, i64)> = sqlx::query_as(
         "SELECT parent_id, length(name) FROM grid_nodes WHERE level = 'building' AND parent_id IS NOT NULL
            AND instr(?, name) > 0 ORDER BY length(name) DESC LIMIT 10",
     )
@@ -340,7 +341,7 @@ pub async fn match_building(conn: &mut SqliteConnection, text: &str) -> Result<O
     .fetch_all(&mut *conn)
     .await?;
     if let Some((_, longest)) = inside.first() {
-        let mut grids: Vec<i64> = inside.iter().filter(|(_, len)| len == longest).map(|(m, _)| *m).collect();
+        let mut grids: Vec<NodeId> = inside.iter().filter(|(_, len)| len == longest).map(|(m, _)| *m).collect();
         grids.dedup();
         return Ok((grids.len() == 1).then(|| grids[0]));
     }
@@ -348,7 +349,7 @@ pub async fn match_building(conn: &mut SqliteConnection, text: &str) -> Result<O
     if text.chars().count() < 4 {
         return Ok(None);
     }
-    let around: Vec<i64> = sqlx::query_scalar(
+    let around: Vec<NodeId> = sqlx::query_scalar(
         "SELECT DISTINCT parent_id FROM grid_nodes WHERE level = 'building' AND parent_id IS NOT NULL
            AND instr(name, ?) > 0 LIMIT 2",
     )
@@ -359,16 +360,16 @@ pub async fn match_building(conn: &mut SqliteConnection, text: &str) -> Result<O
 }
 
 /// The code of a node.
-pub async fn node_code(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn node_code(conn: &mut SqliteConnection, id: NodeId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?").bind(id).fetch_optional(&mut *conn).await
 }
 
 /// A welfare check as the public form sends it.
 #[derive(Debug, Clone)]
 pub struct NewWelfareCheck<'a> {
-    pub micro_grid_id: Option<i64>,
+    pub micro_grid_id: Option<NodeId>,
     /// Where a check whose building was not found waits for sorting.
-    pub area_id: Option<i64>,
+    pub area_id: Option<NodeId>,
     pub elder_name: &'a str,
     pub building_note: &'a str,
     pub requester_phone: &'a str,
@@ -432,7 +433,7 @@ pub async fn welfare_not_done(pool: &SqlitePool) -> Result<Vec<WelfareRow>, sqlx
 pub async fn welfare_facts(
     conn: &mut SqliteConnection,
     id: i64,
-) -> Result<Option<(String, Option<String>, Option<i64>, Option<i64>)>, sqlx::Error> {
+) -> Result<Option<(String, Option<String>, Option<AccountId>, Option<NodeId>)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT w.status, coalesce(m.code, a.code), w.handled_by, coalesce(w.micro_grid_id, w.area_id)
          FROM welfare_checks w LEFT JOIN grid_nodes m ON m.id = w.micro_grid_id
@@ -449,7 +450,7 @@ pub async fn move_welfare(
     id: i64,
     from: &str,
     to: &str,
-    handler: i64,
+    handler: AccountId,
     outcome_note: Option<&str>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -472,7 +473,7 @@ pub async fn move_welfare(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EmergencyRow {
     pub visit_id: i64,
-    pub elder_id: i64,
+    pub elder_id: PersonId,
     pub elder_name: String,
     pub building: Option<String>,
     pub micro_grid: String,

@@ -1,5 +1,6 @@
 //! 志愿服务之星 elections: their definitions, nominations, votes and the close, and the
 //! candidates with their real service records.
+use crate::domain::ids::{AccountId, ElectionId, NodeId, PersonId};
 use sqlx::SqlitePool;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -16,7 +17,7 @@ pub struct CandidateRow {
 }
 
 /// Approved candidates with their confirmed service records and vote counts.
-pub async fn candidates(pool: &SqlitePool, election_id: i64) -> Result<Vec<CandidateRow>, sqlx::Error> {
+pub async fn candidates(pool: &SqlitePool, election_id: ElectionId) -> Result<Vec<CandidateRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT nm.id AS nomination_id, p.full_name AS name, nm.intro, m.name AS micro_grid,
                 coalesce(sum(o.minutes_spent), 0) AS service_minutes, count(o.id) AS orders_completed,
@@ -36,7 +37,7 @@ pub async fn candidates(pool: &SqlitePool, election_id: i64) -> Result<Vec<Candi
 /// What a vote needs to know about the nomination it is for.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VoteFacts {
-    pub election_id: i64,
+    pub election_id: ElectionId,
     pub approved: bool,
     pub voting_start: i64,
     pub voting_end: i64,
@@ -62,8 +63,8 @@ pub async fn vote_facts(
 /// The candidates a voter has voted for in an election.
 pub async fn voted_for(
     conn: &mut sqlx::SqliteConnection,
-    election_id: i64,
-    voter: i64,
+    election_id: ElectionId,
+    voter: AccountId,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT nomination_id FROM star_votes WHERE election_id = ? AND voter_id = ?")
         .bind(election_id)
@@ -73,7 +74,7 @@ pub async fn voted_for(
 }
 
 /// Whether grid staff have matched the account's person to a household (who may vote).
-pub async fn voter_verified(conn: &mut sqlx::SqliteConnection, account: i64) -> Result<bool, sqlx::Error> {
+pub async fn voter_verified(conn: &mut sqlx::SqliteConnection, account: AccountId) -> Result<bool, sqlx::Error> {
     let at: Option<Option<i64>> = sqlx::query_scalar("SELECT verified_at FROM accounts WHERE id = ?")
         .bind(account)
         .fetch_optional(&mut *conn)
@@ -85,7 +86,7 @@ pub async fn voter_verified(conn: &mut sqlx::SqliteConnection, account: i64) -> 
 /// repeat violates the uniqueness constraint and fails the whole transaction.
 pub async fn insert_votes(
     conn: &mut sqlx::SqliteConnection,
-    votes: &[(i64, i64, i64)],
+    votes: &[(ElectionId, AccountId, i64)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
     for chunk in votes.chunks(300) {
@@ -100,7 +101,7 @@ pub async fn insert_votes(
 }
 
 /// The nominations this voter voted for (shown to the voter only).
-pub async fn my_votes(pool: &SqlitePool, election_id: i64, voter: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn my_votes(pool: &SqlitePool, election_id: ElectionId, voter: AccountId) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT nomination_id FROM star_votes WHERE election_id = ? AND voter_id = ?")
         .bind(election_id)
         .bind(voter)
@@ -114,9 +115,9 @@ pub async fn my_votes(pool: &SqlitePool, election_id: i64, voter: i64) -> Result
 /// An election with everything an admin or a voter needs to know about it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ElectionFull {
-    pub id: i64,
+    pub id: ElectionId,
     pub title: String,
-    pub scope_node_id: i64,
+    pub scope_node_id: NodeId,
     pub scope_name: String,
     pub scope_code: String,
     pub stars: i64,
@@ -138,7 +139,7 @@ const ELECTION_COLUMNS: &str =
     e.min_service_hours, e.version, e.closed_at
     FROM star_elections e JOIN grid_nodes n ON n.id = e.scope_node_id";
 
-pub async fn election(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<ElectionFull>, sqlx::Error> {
+pub async fn election(conn: &mut sqlx::SqliteConnection, id: ElectionId) -> Result<Option<ElectionFull>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{ELECTION_COLUMNS} WHERE e.id = ?")))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -170,9 +171,9 @@ pub async fn elections_for(pool: &SqlitePool, area: &str, now: i64) -> Result<Ve
 pub async fn insert_election(
     conn: &mut sqlx::SqliteConnection,
     d: &crate::domain::election::ElectionDraft,
-    scope_node_id: i64,
-    created_by: i64,
-) -> Result<i64, sqlx::Error> {
+    scope_node_id: NodeId,
+    created_by: AccountId,
+) -> Result<ElectionId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO star_elections (title, scope_node_id, stars, votes_per_voter, nomination_start, nomination_end,
             voting_start, voting_end, notice_end, live_tally, min_service_hours, created_by)
@@ -197,7 +198,7 @@ pub async fn insert_election(
 /// Replaces the definition of an election that has not opened voting yet, at `version`.
 pub async fn update_election(
     conn: &mut sqlx::SqliteConnection,
-    id: i64,
+    id: ElectionId,
     version: i64,
     d: &crate::domain::election::ElectionDraft,
     now: i64,
@@ -228,7 +229,7 @@ pub async fn update_election(
 /// Opens voting now, closing nominations; only before voting has opened and at `version`.
 pub async fn open_voting(
     conn: &mut sqlx::SqliteConnection,
-    id: i64,
+    id: ElectionId,
     version: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -248,7 +249,7 @@ pub async fn open_voting(
 /// Moves the close later (the notice period moves with it); only before the close and at `version`.
 pub async fn extend_voting(
     conn: &mut sqlx::SqliteConnection,
-    id: i64,
+    id: ElectionId,
     version: i64,
     new_end: i64,
     now: i64,
@@ -267,7 +268,7 @@ pub async fn extend_voting(
 }
 
 /// A volunteer's confirmed service minutes (completed orders they took).
-pub async fn service_minutes(conn: &mut sqlx::SqliteConnection, person_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn service_minutes(conn: &mut sqlx::SqliteConnection, person_id: PersonId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT coalesce(sum(minutes_spent), 0) FROM service_orders WHERE taker_id = ? AND status = 'completed'",
     )
@@ -279,9 +280,9 @@ pub async fn service_minutes(conn: &mut sqlx::SqliteConnection, person_id: i64) 
 /// A new pending nomination; `None` when the person is already nominated in this election.
 pub async fn nominate(
     conn: &mut sqlx::SqliteConnection,
-    election_id: i64,
-    person_id: i64,
-    nominated_by: i64,
+    election_id: ElectionId,
+    person_id: PersonId,
+    nominated_by: AccountId,
     intro: &str,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -299,7 +300,10 @@ pub async fn nominate(
 }
 
 /// (election id, person id, status) of a nomination.
-pub async fn nomination(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+pub async fn nomination(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+) -> Result<Option<(ElectionId, PersonId, String)>, sqlx::Error> {
     sqlx::query_as("SELECT election_id, person_id, status FROM nominations WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -312,7 +316,7 @@ pub async fn decide(
     id: i64,
     approve: bool,
     reason: Option<&str>,
-    by: i64,
+    by: AccountId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -341,7 +345,7 @@ pub struct NominationRow {
 
 /// Every nomination of an election with the candidate's confirmed minutes and vote count
 /// (counts only: never who voted).
-pub async fn nominations(pool: &SqlitePool, election_id: i64) -> Result<Vec<NominationRow>, sqlx::Error> {
+pub async fn nominations(pool: &SqlitePool, election_id: ElectionId) -> Result<Vec<NominationRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT nm.id, p.full_name AS name, nm.intro, nm.status, nm.reason,
                 (SELECT coalesce(sum(o.minutes_spent), 0) FROM service_orders o WHERE o.taker_id = p.id AND o.status = 'completed')
@@ -356,7 +360,7 @@ pub async fn nominations(pool: &SqlitePool, election_id: i64) -> Result<Vec<Nomi
 }
 
 /// (votes cast, distinct voters) of an election.
-pub async fn totals(pool: &SqlitePool, election_id: i64) -> Result<(i64, i64), sqlx::Error> {
+pub async fn totals(pool: &SqlitePool, election_id: ElectionId) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as("SELECT count(*), count(DISTINCT voter_id) FROM star_votes WHERE election_id = ?")
         .bind(election_id)
         .fetch_one(pool)
@@ -376,9 +380,9 @@ pub async fn any_close_due(conn: &mut sqlx::SqliteConnection, now: i64) -> Resul
 
 /// Fixes the result of every election whose voting has closed: the top `stars` by the
 /// written tie rule get their rank. Returns the elections closed.
-pub async fn close_due(conn: &mut sqlx::SqliteConnection, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn close_due(conn: &mut sqlx::SqliteConnection, now: i64) -> Result<Vec<ElectionId>, sqlx::Error> {
     use crate::domain::election::{rank, Standing};
-    let due: Vec<(i64, i64)> =
+    let due: Vec<(ElectionId, i64)> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT id, stars FROM star_elections WHERE {CLOSE_DUE}")))
             .bind(now)
             .fetch_all(&mut *conn)
@@ -422,7 +426,7 @@ pub async fn close_due(conn: &mut sqlx::SqliteConnection, now: i64) -> Result<Ve
 }
 
 /// The elected of a closed election in rank order: (nomination id, name, votes, rank).
-pub async fn stars_of(pool: &SqlitePool, election_id: i64) -> Result<Vec<(i64, String, i64, i64)>, sqlx::Error> {
+pub async fn stars_of(pool: &SqlitePool, election_id: ElectionId) -> Result<Vec<(i64, String, i64, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT nm.id, p.full_name, coalesce(nm.final_votes, 0), nm.star_rank FROM nominations nm
          JOIN people p ON p.id = nm.person_id WHERE nm.election_id = ? AND nm.star_rank IS NOT NULL ORDER BY nm.star_rank",
@@ -433,7 +437,7 @@ pub async fn stars_of(pool: &SqlitePool, election_id: i64) -> Result<Vec<(i64, S
 }
 
 /// The titles a person holds: elections they were elected in whose public notice has ended.
-pub async fn badges(pool: &SqlitePool, person_id: i64, now: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn badges(pool: &SqlitePool, person_id: PersonId, now: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT e.title FROM nominations nm JOIN star_elections e ON e.id = nm.election_id
          WHERE nm.person_id = ? AND nm.star_rank IS NOT NULL AND e.notice_end <= ? ORDER BY e.voting_end DESC",
@@ -447,8 +451,8 @@ pub async fn badges(pool: &SqlitePool, person_id: i64, now: i64) -> Result<Vec<S
 /// A person's own nomination in an election: (status, reason given when it was rejected).
 pub async fn nomination_of(
     pool: &SqlitePool,
-    election: i64,
-    person: i64,
+    election: ElectionId,
+    person: PersonId,
 ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
     sqlx::query_as("SELECT status, reason FROM nominations WHERE election_id = ? AND person_id = ?")
         .bind(election)

@@ -2,13 +2,14 @@
 //! create's own `BEGIN IMMEDIATE` transaction, so a second request with the same key
 //! waits for the first and then finds its object.
 use crate::domain::form_key::FormKey;
+use crate::domain::ids::AccountId;
 use sqlx::SqliteConnection;
 
 /// The object an earlier submission of this form with this key created, if any.
 pub async fn seen(
     conn: &mut SqliteConnection,
     form: &str,
-    actor: i64,
+    actor: AccountId,
     key: Option<&FormKey>,
 ) -> Result<Option<i64>, sqlx::Error> {
     let Some(key) = key else { return Ok(None) };
@@ -24,7 +25,7 @@ pub async fn seen(
 pub async fn remember(
     conn: &mut SqliteConnection,
     form: &str,
-    actor: i64,
+    actor: AccountId,
     key: Option<&FormKey>,
     object: i64,
     now: i64,

@@ -1,9 +1,10 @@
 //! Reads of the grid tree. Areas are code prefixes (`code GLOB prefix || '*'`).
+use crate::domain::ids::{AccountId, NodeId};
 use crate::dto::AreaSummary;
 use sqlx::SqlitePool;
 
 /// A micro-grid to choose at sign-up: id and "社区 · 微网格".
-pub async fn micro_grid_choices(pool: &SqlitePool) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn micro_grid_choices(pool: &SqlitePool) -> Result<Vec<(NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT m.id, c.name || ' · ' || m.name FROM grid_nodes m
          JOIN grid_nodes g ON g.id = m.parent_id JOIN grid_nodes c ON c.id = g.parent_id
@@ -13,7 +14,7 @@ pub async fn micro_grid_choices(pool: &SqlitePool) -> Result<Vec<(i64, String)>,
     .await
 }
 
-pub async fn is_micro_grid(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn is_micro_grid(pool: &SqlitePool, id: NodeId) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM grid_nodes WHERE id = ? AND level = 'micro_grid')")
         .bind(id)
         .fetch_one(pool)
@@ -45,7 +46,7 @@ const SUMMARY_COLUMNS: &str = "c.id, c.level, c.code, c.name,
 /// The node itself and its children, each with subtree sums.
 pub async fn area_overview(
     pool: &SqlitePool,
-    node_id: i64,
+    node_id: NodeId,
 ) -> Result<Option<(AreaSummary, Vec<AreaSummary>)>, sqlx::Error> {
     let node: Option<AreaSummary> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {SUMMARY_COLUMNS} FROM grid_nodes c WHERE c.id = ?")))
@@ -63,7 +64,7 @@ pub async fn area_overview(
 }
 
 /// The code of a node, if it exists.
-pub async fn code_of(pool: &SqlitePool, node_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn code_of(pool: &SqlitePool, node_id: NodeId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?").bind(node_id).fetch_optional(pool).await
 }
 
@@ -77,15 +78,15 @@ pub async fn name_by_code(pool: &SqlitePool, code: &str) -> Result<Option<String
 /// A node as an edit needs it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EditNode {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: NodeId,
+    pub parent_id: Option<NodeId>,
     pub level: String,
     pub code: String,
     pub name: String,
     pub version: i64,
 }
 
-pub async fn node_for_edit(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Option<EditNode>, sqlx::Error> {
+pub async fn node_for_edit(conn: &mut sqlx::SqliteConnection, id: NodeId) -> Result<Option<EditNode>, sqlx::Error> {
     sqlx::query_as("SELECT id, parent_id, level, code, name, version FROM grid_nodes WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -95,7 +96,7 @@ pub async fn node_for_edit(conn: &mut sqlx::SqliteConnection, id: i64) -> Result
 /// Renames the node if it is still at `version`.
 pub async fn rename(
     conn: &mut sqlx::SqliteConnection,
-    id: i64,
+    id: NodeId,
     version: i64,
     name: &str,
     now: i64,
@@ -115,7 +116,7 @@ pub async fn rename(
 /// The next free sequence number for a child of the node with `parent_code`.
 pub async fn next_child_seq(
     conn: &mut sqlx::SqliteConnection,
-    parent_id: i64,
+    parent_id: NodeId,
     parent_code: &str,
 ) -> Result<u32, sqlx::Error> {
     let max: Option<i64> = sqlx::query_scalar(
@@ -140,7 +141,7 @@ async fn recode_subtree(conn: &mut sqlx::SqliteConnection, old: &str, new: &str)
 }
 
 /// The audit history of node `from` is shown under node `to` (it is going away).
-pub async fn move_history(conn: &mut sqlx::SqliteConnection, from: i64, to: i64) -> Result<(), sqlx::Error> {
+pub async fn move_history(conn: &mut sqlx::SqliteConnection, from: NodeId, to: NodeId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE audit_log SET node_id = ? WHERE node_id = ?").bind(to).bind(from).execute(&mut *conn).await?;
     Ok(())
 }
@@ -150,7 +151,7 @@ pub async fn move_history(conn: &mut sqlx::SqliteConnection, from: i64, to: i64)
 pub async fn move_subtree(
     conn: &mut sqlx::SqliteConnection,
     node: &EditNode,
-    new_parent: i64,
+    new_parent: NodeId,
     new_code: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -176,7 +177,7 @@ pub async fn search(
     area: &str,
     q: &str,
     limit: i64,
-) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+) -> Result<Vec<(NodeId, String, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, level, code, name FROM grid_nodes
          WHERE code GLOB ?1 || '*' AND (instr(name, ?2) > 0 OR substr(code, 1, length(?2)) = ?2)
@@ -190,7 +191,7 @@ pub async fn search(
 }
 
 /// Nodes of `level` inside `area`, a new parent to choose: (id, name).
-pub async fn nodes_at_level(pool: &SqlitePool, area: &str, level: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn nodes_at_level(pool: &SqlitePool, area: &str, level: &str) -> Result<Vec<(NodeId, String)>, sqlx::Error> {
     sqlx::query_as("SELECT id, name FROM grid_nodes WHERE code GLOB ? || '*' AND level = ? ORDER BY code LIMIT 500")
         .bind(area)
         .bind(level)
@@ -235,7 +236,7 @@ impl Contents {
     }
 }
 
-pub async fn contents(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Contents, sqlx::Error> {
+pub async fn contents(conn: &mut sqlx::SqliteConnection, id: NodeId) -> Result<Contents, sqlx::Error> {
     let children = sqlx::query_scalar("SELECT count(*) FROM grid_nodes WHERE parent_id = ?")
         .bind(id)
         .fetch_one(&mut *conn)
@@ -255,13 +256,13 @@ pub async fn contents(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Cont
 /// Adds a node under `parent` with the given code and sequence; returns its id.
 pub async fn insert_node(
     conn: &mut sqlx::SqliteConnection,
-    parent: i64,
+    parent: NodeId,
     level: &str,
     code: &str,
     name: &str,
     sort_order: i64,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<NodeId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO grid_nodes (parent_id, level, code, name, sort_order, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -278,7 +279,7 @@ pub async fn insert_node(
 }
 
 /// Deletes the node if it is still at `version` (its contents must have gone first).
-pub async fn delete_node(conn: &mut sqlx::SqliteConnection, id: i64, version: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete_node(conn: &mut sqlx::SqliteConnection, id: NodeId, version: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM grid_nodes WHERE id = ? AND version = ?")
         .bind(id)
         .bind(version)
@@ -288,7 +289,7 @@ pub async fn delete_node(conn: &mut sqlx::SqliteConnection, id: i64, version: i6
 }
 
 /// Counts an edit on a node that is not otherwise written (a merge target, a split source).
-pub async fn bump(conn: &mut sqlx::SqliteConnection, id: i64, version: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn bump(conn: &mut sqlx::SqliteConnection, id: NodeId, version: i64, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE grid_nodes SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?")
         .bind(now)
         .bind(id)
@@ -298,11 +299,11 @@ pub async fn bump(conn: &mut sqlx::SqliteConnection, id: i64, version: i64, now:
     Ok(done.rows_affected() == 1)
 }
 
-/// The children of a node: (id, level, code), in order.
+/// The children of a node: (id, level, code, version), in order.
 pub async fn children_of(
     conn: &mut sqlx::SqliteConnection,
-    id: i64,
-) -> Result<Vec<(i64, String, String, i64)>, sqlx::Error> {
+    id: NodeId,
+) -> Result<Vec<(NodeId, String, String, i64)>, sqlx::Error> {
     sqlx::query_as("SELECT id, level, code, version FROM grid_nodes WHERE parent_id = ? ORDER BY sort_order, id")
         .bind(id)
         .fetch_all(&mut *conn)
@@ -313,10 +314,10 @@ pub async fn children_of(
 /// recoding its subtree. Returns the new code.
 pub async fn reparent(
     conn: &mut sqlx::SqliteConnection,
-    id: i64,
+    id: NodeId,
     code: &str,
     level: crate::domain::grid::NodeLevel,
-    new_parent: (i64, &str),
+    new_parent: (NodeId, &str),
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     let seq = next_child_seq(&mut *conn, new_parent.0, new_parent.1).await?;
@@ -338,8 +339,8 @@ pub async fn reparent(
 /// follow them into the micro-grid `micro_grid`.
 pub async fn follow_buildings(
     conn: &mut sqlx::SqliteConnection,
-    buildings: &[i64],
-    micro_grid: i64,
+    buildings: &[NodeId],
+    micro_grid: NodeId,
 ) -> Result<(), sqlx::Error> {
     for &b in buildings {
         sqlx::query(
@@ -427,7 +428,7 @@ pub async fn merge_into(
 
 /// People who can be given a staff role on a node: accounts living in `area`, with
 /// a name and masked phone, at most 300: (account id, name, phone).
-pub async fn people_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+pub async fn people_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<(AccountId, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, p.full_name, a.phone FROM accounts a JOIN people p ON p.id = a.person_id
          JOIN grid_nodes m ON m.id = p.micro_grid_id
@@ -441,8 +442,8 @@ pub async fn people_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, S
 /// Staff roles held on a node: (assignment id, account id, role, name).
 pub async fn staff_of(
     conn: &mut sqlx::SqliteConnection,
-    node: i64,
-) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
+    node: NodeId,
+) -> Result<Vec<(i64, AccountId, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT r.id, r.account_id, r.role, p.full_name FROM role_assignments r
          JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = a.person_id
@@ -455,7 +456,7 @@ pub async fn staff_of(
 }
 
 /// Whether the account's person lives inside `area`.
-pub async fn lives_in(conn: &mut sqlx::SqliteConnection, account: i64, area: &str) -> Result<bool, sqlx::Error> {
+pub async fn lives_in(conn: &mut sqlx::SqliteConnection, account: AccountId, area: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM accounts a JOIN people p ON p.id = a.person_id
            JOIN grid_nodes m ON m.id = p.micro_grid_id
@@ -470,10 +471,10 @@ pub async fn lives_in(conn: &mut sqlx::SqliteConnection, account: i64, area: &st
 /// Gives `account` the `role` on `node`; returns the assignment id (an existing one if held).
 pub async fn grant(
     conn: &mut sqlx::SqliteConnection,
-    account: i64,
+    account: AccountId,
     role: &str,
-    node: i64,
-    granted_by: i64,
+    node: NodeId,
+    granted_by: AccountId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query("INSERT OR IGNORE INTO role_assignments (account_id, role, node_id, granted_by) VALUES (?, ?, ?, ?)")
         .bind(account)
@@ -494,7 +495,7 @@ pub async fn grant(
 pub async fn assignment(
     conn: &mut sqlx::SqliteConnection,
     id: i64,
-) -> Result<Option<(i64, String, i64, String)>, sqlx::Error> {
+) -> Result<Option<(AccountId, String, NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT r.account_id, r.role, r.node_id, n.code FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
          WHERE r.id = ?",
@@ -514,8 +515,8 @@ pub async fn same_level(
     pool: &SqlitePool,
     area: &str,
     level: &str,
-    except: i64,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    except: NodeId,
+) -> Result<Vec<(NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name FROM grid_nodes WHERE code GLOB ? || '*' AND level = ? AND id <> ? ORDER BY code LIMIT 500",
     )

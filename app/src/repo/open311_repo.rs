@@ -1,13 +1,14 @@
 //! The SQL of Open311: API keys (only their hashes) and 民情 items as service requests.
+use crate::domain::ids::{AccountId, NodeId};
 use crate::domain::sentiment::{Category, HandlerKind, Stage};
 use sqlx::{SqliteConnection, SqlitePool};
 
 pub async fn insert_key(
     conn: &mut SqliteConnection,
-    node_id: i64,
+    node_id: NodeId,
     label: &str,
     key_hash: &str,
-    created_by: i64,
+    created_by: AccountId,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
@@ -27,7 +28,7 @@ pub async fn insert_key(
 pub struct KeyRow {
     pub id: i64,
     pub label: String,
-    pub node_id: i64,
+    pub node_id: NodeId,
     pub node_code: String,
     pub node_name: String,
     pub created_at: i64,
@@ -35,7 +36,7 @@ pub struct KeyRow {
     /// The SHA-256 of the key (the key itself is never stored).
     pub key_hash: String,
     /// The admin who issued it (none for keys made outside the app, or once the account is gone).
-    pub created_by: Option<i64>,
+    pub created_by: Option<AccountId>,
 }
 
 const KEY_COLUMNS: &str = "k.id, k.label, k.node_id, n.code AS node_code, n.name AS node_name, k.created_at,
@@ -81,7 +82,7 @@ pub async fn buildings_starting(
     conn: &mut SqliteConnection,
     area: &str,
     address: &str,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+) -> Result<Vec<(NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name FROM grid_nodes
          WHERE level = 'building' AND code >= ?1 AND code < ?1 || ':' AND substr(?2, 1, length(name)) = name
@@ -94,7 +95,11 @@ pub async fn buildings_starting(
 }
 
 /// A unit of a building, by its name.
-pub async fn unit_named(conn: &mut SqliteConnection, building: i64, name: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn unit_named(
+    conn: &mut SqliteConnection,
+    building: NodeId,
+    name: &str,
+) -> Result<Option<NodeId>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM grid_nodes WHERE parent_id = ? AND level = 'unit' AND name = ? LIMIT 1")
         .bind(building)
         .bind(name)
@@ -109,9 +114,9 @@ pub struct RequestRow {
     pub category: Category,
     pub stage: Stage,
     pub description: String,
-    pub building_id: Option<i64>,
+    pub building_id: Option<NodeId>,
     pub building: Option<String>,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<NodeId>,
     pub unit: Option<String>,
     pub micro_grid: String,
     pub handler_kind: Option<HandlerKind>,

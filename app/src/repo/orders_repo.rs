@@ -1,12 +1,13 @@
 //! Service orders: placing, conditional transitions, details and events.
+use crate::domain::ids::{AccountId, OrderId, PersonId};
 use crate::domain::order::{LastStep, OrderFacts, OrderStatus, ServiceSection, TakenVia, TakerActivity, Urgency};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A new order as validated by the server function.
 #[derive(Debug, Clone)]
 pub struct NewOrder<'a> {
-    pub requester_id: i64,
-    pub placed_by: i64,
+    pub requester_id: PersonId,
+    pub placed_by: AccountId,
     pub on_behalf: bool,
     pub idempotency_key: &'a str,
     pub section: ServiceSection,
@@ -21,9 +22,9 @@ pub struct NewOrder<'a> {
 /// Opens the order (with its first history line, by the placer) unless the same placer
 /// already sent this idempotency key; returns the order id and whether it is new. The place
 /// comes from the requester's profile. Every way an order is opened comes through here.
-pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Option<(i64, bool)>, sqlx::Error> {
+pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Option<(OrderId, bool)>, sqlx::Error> {
     if let Some(id) =
-        sqlx::query_scalar::<_, i64>("SELECT id FROM service_orders WHERE placed_by = ? AND idempotency_key = ?")
+        sqlx::query_scalar::<_, OrderId>("SELECT id FROM service_orders WHERE placed_by = ? AND idempotency_key = ?")
             .bind(o.placed_by)
             .bind(o.idempotency_key)
             .fetch_optional(&mut *conn)
@@ -31,7 +32,7 @@ pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Opt
     {
         return Ok(Some((id, false)));
     }
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<OrderId> = sqlx::query_scalar(
         "INSERT INTO service_orders (requester_id, placed_by, on_behalf, idempotency_key, section, title, description, urgency,
            window_start, window_end, micro_grid_id, building_id, room, contact_phone, created_at, updated_at)
          SELECT p.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, p.micro_grid_id, p.building_id, coalesce(h.room, ''),
@@ -71,10 +72,10 @@ pub enum EventNote<'a> {
 
 pub async fn add_event(
     conn: &mut SqliteConnection,
-    order_id: i64,
+    order_id: OrderId,
     from: Option<OrderStatus>,
     to: OrderStatus,
-    actor: i64,
+    actor: AccountId,
     note: EventNote<'_>,
     at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -100,7 +101,11 @@ pub async fn add_event(
 /// The takes of the last hour and the releases of the last day by one account, from the
 /// order history (so the limits hold whichever server process answered). A booking of the
 /// volunteer's offer is the resident's choice, so it is not one of their takes.
-pub async fn taker_activity(conn: &mut SqliteConnection, account: i64, now: i64) -> Result<TakerActivity, sqlx::Error> {
+pub async fn taker_activity(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    now: i64,
+) -> Result<TakerActivity, sqlx::Error> {
     let (takes_last_hour, releases_last_day): (i64, i64) = sqlx::query_as(
         "SELECT coalesce(sum(CASE WHEN to_status = 'taken' AND at > ?2 AND coalesce(via, '') <> 'offer' THEN 1 ELSE 0 END), 0),
                 coalesce(sum(CASE WHEN from_status = 'taken' AND to_status = 'open' THEN 1 ELSE 0 END), 0)
@@ -117,14 +122,14 @@ pub async fn taker_activity(conn: &mut SqliteConnection, account: i64, now: i64)
 #[derive(sqlx::FromRow)]
 struct FactsRow {
     status: OrderStatus,
-    requester_id: i64,
-    placed_by: i64,
-    taker_id: Option<i64>,
+    requester_id: PersonId,
+    placed_by: AccountId,
+    taker_id: Option<PersonId>,
     taken_at: Option<i64>,
     area_code: String,
 }
 
-pub async fn facts(conn: &mut SqliteConnection, id: i64) -> Result<Option<OrderFacts>, sqlx::Error> {
+pub async fn facts(conn: &mut SqliteConnection, id: OrderId) -> Result<Option<OrderFacts>, sqlx::Error> {
     let row: Option<FactsRow> = sqlx::query_as(
         "SELECT o.status, o.requester_id, o.placed_by, o.taker_id, o.taken_at, m.code AS area_code
          FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.id = ?",
@@ -143,8 +148,8 @@ pub async fn facts(conn: &mut SqliteConnection, id: i64) -> Result<Option<OrderF
 }
 
 /// The newest step of the order's history.
-pub async fn last_step(conn: &mut SqliteConnection, id: i64) -> Result<Option<LastStep>, sqlx::Error> {
-    let row: Option<(Option<OrderStatus>, OrderStatus, Option<i64>)> = sqlx::query_as(
+pub async fn last_step(conn: &mut SqliteConnection, id: OrderId) -> Result<Option<LastStep>, sqlx::Error> {
+    let row: Option<(Option<OrderStatus>, OrderStatus, Option<AccountId>)> = sqlx::query_as(
         "SELECT from_status, to_status, actor_id FROM order_events WHERE order_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(id)
@@ -156,7 +161,7 @@ pub async fn last_step(conn: &mut SqliteConnection, id: i64) -> Result<Option<La
 /// What a transition writes besides the status.
 #[derive(Debug, Clone, Copy)]
 pub enum Change<'a> {
-    Take { taker: i64 },
+    Take { taker: PersonId },
     Release,
     Start,
     Finish { minutes: i64 },
@@ -169,14 +174,14 @@ pub enum Change<'a> {
 /// taker's steps, still theirs). Returns false when someone else changed it first.
 pub async fn transition(
     conn: &mut SqliteConnection,
-    id: i64,
+    id: OrderId,
     from: OrderStatus,
     to: OrderStatus,
     change: Change<'_>,
-    taker_check: Option<i64>,
+    taker_check: Option<PersonId>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (set, taker, number, text): (&str, Option<i64>, Option<i64>, Option<&str>) = match change {
+    let (set, taker, number, text): (&str, Option<PersonId>, Option<i64>, Option<&str>) = match change {
         Change::Take { taker } => {
             ("taker_id = ?3, taken_at = ?1, escalated_at = NULL, escalation_reason = NULL", Some(taker), None, None)
         }
@@ -216,7 +221,7 @@ pub async fn transition(
 /// for viewers who may not see them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DetailRow {
-    pub id: i64,
+    pub id: OrderId,
     pub section: ServiceSection,
     pub title: String,
     pub description: String,
@@ -239,7 +244,7 @@ pub struct DetailRow {
     pub escalation_reason: Option<String>,
 }
 
-pub async fn detail(pool: &SqlitePool, id: i64) -> Result<Option<DetailRow>, sqlx::Error> {
+pub async fn detail(pool: &SqlitePool, id: OrderId) -> Result<Option<DetailRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT o.id, o.section, o.title, o.description, o.urgency, o.status, o.window_start, o.window_end, o.created_at,
                 p.full_name AS requester_name, b.name AS building, m.name AS micro_grid, o.room, o.contact_phone,
@@ -257,7 +262,7 @@ pub async fn detail(pool: &SqlitePool, id: i64) -> Result<Option<DetailRow>, sql
 /// to share it, the nearest station above the order's micro-grid and its number).
 pub async fn taker_contact(
     pool: &SqlitePool,
-    id: i64,
+    id: OrderId,
 ) -> Result<Option<(String, Option<String>, Option<String>, Option<String>)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT t.full_name, CASE WHEN v.shares_phone = 1 THEN t.phone END,
@@ -277,7 +282,7 @@ pub async fn taker_contact(
 /// The order's history: (status, actor name, note, how it was taken, at).
 pub async fn events(
     pool: &SqlitePool,
-    id: i64,
+    id: OrderId,
 ) -> Result<Vec<(OrderStatus, Option<String>, String, Option<TakenVia>, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT e.to_status, p.full_name, e.note, e.via, e.at FROM order_events e
@@ -290,7 +295,10 @@ pub async fn events(
 }
 
 /// The person with an account for this phone, for 代下单.
-pub async fn person_by_phone(conn: &mut SqliteConnection, phone: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+pub async fn person_by_phone(
+    conn: &mut SqliteConnection,
+    phone: &str,
+) -> Result<Option<(PersonId, String)>, sqlx::Error> {
     sqlx::query_as("SELECT p.id, m.code FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id WHERE p.phone = ?")
         .bind(phone)
         .fetch_optional(&mut *conn)
@@ -300,7 +308,7 @@ pub async fn person_by_phone(conn: &mut SqliteConnection, phone: &str) -> Result
 /// One of a person's own orders, for their list.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MineRow {
-    pub id: i64,
+    pub id: OrderId,
     pub title: String,
     pub section: ServiceSection,
     pub status: OrderStatus,
@@ -317,8 +325,8 @@ pub struct MineRow {
 /// change first.
 pub async fn mine(
     pool: &SqlitePool,
-    person_id: i64,
-    account_id: i64,
+    person_id: PersonId,
+    account_id: AccountId,
     finished: i64,
 ) -> Result<Vec<MineRow>, sqlx::Error> {
     // One indexed lookup per side instead of an OR that scans the table.
@@ -406,7 +414,7 @@ pub async fn escalated_in(
 /// A volunteer for matching, with their name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VolunteerRow {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub full_name: String,
     pub code: String,
     pub skills: Option<String>,
@@ -444,7 +452,7 @@ pub async fn volunteers_in(pool: &SqlitePool, community: &str) -> Result<Vec<Vol
         .await
 }
 
-pub async fn volunteer(pool: &SqlitePool, person_id: i64) -> Result<Option<VolunteerRow>, sqlx::Error> {
+pub async fn volunteer(pool: &SqlitePool, person_id: PersonId) -> Result<Option<VolunteerRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {VOLUNTEER_COLUMNS} WHERE v.person_id = ?")))
         .bind(person_id)
         .fetch_optional(pool)
@@ -452,7 +460,7 @@ pub async fn volunteer(pool: &SqlitePool, person_id: i64) -> Result<Option<Volun
 }
 
 /// The code of the volunteer's service area, if they are a volunteer.
-pub async fn volunteer_area(conn: &mut SqliteConnection, person_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn volunteer_area(conn: &mut SqliteConnection, person_id: PersonId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT m.code FROM volunteer_profiles v JOIN grid_nodes m ON m.id = v.service_node_id WHERE v.person_id = ?",
     )
@@ -463,9 +471,9 @@ pub async fn volunteer_area(conn: &mut SqliteConnection, person_id: i64) -> Resu
 
 pub async fn insert_dispatch(
     conn: &mut SqliteConnection,
-    order_id: i64,
-    volunteer_id: i64,
-    by: i64,
+    order_id: OrderId,
+    volunteer_id: PersonId,
+    by: AccountId,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
@@ -484,8 +492,8 @@ pub async fn insert_dispatch(
 pub async fn pending_dispatch(
     conn: &mut SqliteConnection,
     dispatch_id: i64,
-    person_id: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+    person_id: PersonId,
+) -> Result<Option<OrderId>, sqlx::Error> {
     sqlx::query_scalar("SELECT order_id FROM order_dispatches WHERE id = ? AND volunteer_id = ? AND response IS NULL")
         .bind(dispatch_id)
         .bind(person_id)
@@ -511,7 +519,7 @@ pub async fn answer_dispatch(
 /// Pending dispatches for a volunteer whose orders are still open: (dispatch id, order row).
 pub async fn dispatches_for(
     pool: &SqlitePool,
-    person_id: i64,
+    person_id: PersonId,
 ) -> Result<Vec<(i64, super::board_repo::PublicOrderRow)>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -535,7 +543,7 @@ pub async fn dispatches_for(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OfferRow {
     pub id: i64,
-    pub volunteer_id: i64,
+    pub volunteer_id: PersonId,
     pub volunteer_name: String,
     pub section: ServiceSection,
     pub title: String,
@@ -559,7 +567,7 @@ pub async fn offers_in(pool: &SqlitePool, area: &str) -> Result<Vec<OfferRow>, s
 pub async fn offer(
     conn: &mut SqliteConnection,
     id: i64,
-) -> Result<Option<(i64, ServiceSection, String, String)>, sqlx::Error> {
+) -> Result<Option<(PersonId, ServiceSection, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT f.volunteer_id, f.section, f.title, n.code FROM offers f JOIN grid_nodes n ON n.id = f.node_id WHERE f.id = ? AND f.active = 1",
     )
@@ -570,7 +578,7 @@ pub async fn offer(
 
 pub async fn insert_offer(
     conn: &mut SqliteConnection,
-    volunteer_id: i64,
+    volunteer_id: PersonId,
     section: ServiceSection,
     title: &str,
     description: &str,
@@ -593,9 +601,9 @@ pub async fn insert_offer(
 /// Pairs a just-placed order with the offer's volunteer (booking an offer).
 pub async fn pair_with_offer(
     conn: &mut SqliteConnection,
-    order_id: i64,
+    order_id: OrderId,
     offer_id: i64,
-    volunteer_id: i64,
+    volunteer_id: PersonId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -628,7 +636,7 @@ pub async fn disputed_in(pool: &SqlitePool, area: &str) -> Result<Vec<super::boa
 
 /// Dispatches still waiting for the volunteer's answer, of the open orders in `area`:
 /// (order id, volunteer's name, sent at), one query for a whole queue.
-pub async fn pending_dispatches_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+pub async fn pending_dispatches_in(pool: &SqlitePool, area: &str) -> Result<Vec<(OrderId, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT d.order_id, p.full_name, d.created_at FROM order_dispatches d
          JOIN service_orders o ON o.id = d.order_id JOIN grid_nodes m ON m.id = o.micro_grid_id

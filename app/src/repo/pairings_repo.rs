@@ -1,17 +1,18 @@
 //! 1+1 pairings and the orders their schedules create.
+use crate::domain::ids::{AccountId, OrderId, PersonId};
 use crate::domain::order::ServiceSection;
 use sqlx::{SqliteConnection, SqlitePool};
 
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
     conn: &mut SqliteConnection,
-    volunteer_id: i64,
-    person_id: i64,
+    volunteer_id: PersonId,
+    person_id: PersonId,
     section: ServiceSection,
     title: &str,
     weekday: i64,
     part: i64,
-    created_by: i64,
+    created_by: AccountId,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO pairings (volunteer_id, person_id, section, title, weekday, part, created_by)
@@ -29,7 +30,7 @@ pub async fn insert(
 }
 
 /// An active pairing: (id, volunteer, person, section, title, weekday, part).
-pub type ActivePairing = (i64, i64, i64, ServiceSection, String, i64, i64);
+pub type ActivePairing = (i64, PersonId, PersonId, ServiceSection, String, i64, i64);
 
 pub async fn active(conn: &mut SqliteConnection) -> Result<Vec<ActivePairing>, sqlx::Error> {
     sqlx::query_as(
@@ -45,9 +46,9 @@ pub async fn create_slot_order(
     pairing: &ActivePairing,
     window_start: i64,
     now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<OrderId>, sqlx::Error> {
     let (pairing_id, volunteer, person, section, title, _, _) = pairing;
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<OrderId> = sqlx::query_scalar(
         "INSERT INTO service_orders (requester_id, placed_by, on_behalf, section, title, urgency, window_start, window_end,
            micro_grid_id, building_id, room, contact_phone, status, taker_id, taken_at, pairing_id, created_at, updated_at)
          SELECT p.id, pr.created_by, 1, ?, ?, 'normal', ?, ? + 7200, p.micro_grid_id, p.building_id, coalesce(h.room, ''), p.phone,

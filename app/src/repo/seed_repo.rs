@@ -2,6 +2,7 @@
 //! people here, each feature's demo data in its own file beside it.
 use super::{begin_immediate, now};
 use crate::domain::grid::{child_code, NodeLevel};
+use crate::domain::ids::{AccountId, NodeId, PersonId};
 use serde::Deserialize;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -204,12 +205,12 @@ struct FeedSeed {
 }
 
 /// A seeded resident: (person, micro-grid, building).
-type ResidentSeat = (i64, i64, i64);
+type ResidentSeat = (PersonId, NodeId, NodeId);
 
 /// A micro-grid of the seeded tree with its buildings.
 struct SeededMicroGrid {
-    id: i64,
-    buildings: Vec<i64>,
+    id: NodeId,
+    buildings: Vec<NodeId>,
 }
 
 /// Seeds the demo city when the database has no grid yet; returns whether it seeded.
@@ -254,10 +255,10 @@ struct Seeder<'c> {
     conn: &'c mut SqliteConnection,
     hash: &'c str,
     /// "幸福街道/祖望社区/..." → (node id, code)
-    paths: HashMap<String, (i64, String)>,
+    paths: HashMap<String, (NodeId, String)>,
     micro_grids: HashMap<String, SeededMicroGrid>,
     /// building name → (building id, micro-grid id)
-    buildings: HashMap<String, (i64, i64)>,
+    buildings: HashMap<String, (NodeId, NodeId)>,
 }
 
 impl Seeder<'_> {
@@ -265,7 +266,7 @@ impl Seeder<'_> {
         let t0 = now();
         self.grid(city).await?;
         let mut households = 0usize;
-        let building_ids: Vec<i64> = self.micro_grids.values().flat_map(|m| m.buildings.clone()).collect();
+        let building_ids: Vec<NodeId> = self.micro_grids.values().flat_map(|m| m.buildings.clone()).collect();
         for building in building_ids {
             households += self.households(building).await?;
         }
@@ -299,18 +300,18 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    fn node(&self, path: &str) -> Result<i64, SeedError> {
+    fn node(&self, path: &str) -> Result<NodeId, SeedError> {
         self.paths.get(path).map(|(id, _)| *id).ok_or_else(|| SeedError::UnknownPlace(path.into()))
     }
 
     async fn insert_node(
         &mut self,
-        parent: Option<(i64, &str)>,
+        parent: Option<(NodeId, &str)>,
         level: NodeLevel,
         seq: u32,
         name: &str,
         county: &str,
-    ) -> Result<(i64, String), SeedError> {
+    ) -> Result<(NodeId, String), SeedError> {
         let code = match parent {
             Some((_, parent_code)) => child_code(parent_code, level, seq),
             None => Ok(format!("{county}{seq:03}")),
@@ -389,11 +390,12 @@ impl Seeder<'_> {
 
     /// Two units of six floors with two flats each; every fifth flat has someone over
     /// sixty, every eleventh an elder living alone.
-    async fn households(&mut self, building: i64) -> Result<usize, SeedError> {
-        let units: Vec<i64> = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE parent_id = ? ORDER BY sort_order")
-            .bind(building)
-            .fetch_all(&mut *self.conn)
-            .await?;
+    async fn households(&mut self, building: NodeId) -> Result<usize, SeedError> {
+        let units: Vec<NodeId> =
+            sqlx::query_scalar("SELECT id FROM grid_nodes WHERE parent_id = ? ORDER BY sort_order")
+                .bind(building)
+                .fetch_all(&mut *self.conn)
+                .await?;
         let mut n = 0usize;
         for unit in units {
             for floor in 1..=6 {
@@ -415,7 +417,7 @@ impl Seeder<'_> {
     }
 
     /// A household id in a building, chosen by `n`.
-    async fn household_in(&mut self, building: i64, n: usize) -> Result<Option<i64>, SeedError> {
+    async fn household_in(&mut self, building: NodeId, n: usize) -> Result<Option<i64>, SeedError> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT h.id FROM households h JOIN grid_nodes u ON u.id = h.node_id WHERE u.parent_id = ? ORDER BY h.id",
         )
@@ -432,12 +434,12 @@ impl Seeder<'_> {
         phone: &str,
         gender: Option<&str>,
         birth_year: Option<i64>,
-        building: (i64, i64),
+        building: (NodeId, NodeId),
         party_member: bool,
         household_pick: usize,
-    ) -> Result<(i64, i64), SeedError> {
+    ) -> Result<(PersonId, AccountId), SeedError> {
         let household = self.household_in(building.0, household_pick).await?;
-        let person: i64 = sqlx::query_scalar(
+        let person: PersonId = sqlx::query_scalar(
             "INSERT INTO people (full_name, phone, gender, birth_year, household_id, micro_grid_id, building_id, party_member)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -452,7 +454,7 @@ impl Seeder<'_> {
         .fetch_one(&mut *self.conn)
         .await?;
         // The demo city's people were placed in their households by grid staff: verified.
-        let account: i64 = sqlx::query_scalar(
+        let account: AccountId = sqlx::query_scalar(
             "INSERT INTO accounts (person_id, phone, password_hash, verified_at)
              VALUES (?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE unixepoch() END) RETURNING id",
         )
@@ -465,7 +467,7 @@ impl Seeder<'_> {
         Ok((person, account))
     }
 
-    async fn grant(&mut self, account: i64, role: &str, node: i64) -> Result<(), SeedError> {
+    async fn grant(&mut self, account: AccountId, role: &str, node: NodeId) -> Result<(), SeedError> {
         sqlx::query("INSERT INTO role_assignments (account_id, role, node_id) VALUES (?, ?, ?)")
             .bind(account)
             .bind(role)
@@ -477,8 +479,8 @@ impl Seeder<'_> {
 
     async fn volunteer_profile(
         &mut self,
-        person: i64,
-        node: i64,
+        person: PersonId,
+        node: NodeId,
         skills: &[String],
         intro: &str,
         seq: usize,
@@ -538,7 +540,7 @@ impl Seeder<'_> {
     }
 
     /// Returns (person id, micro-grid id) per volunteer, in phone order.
-    async fn volunteers(&mut self, seeds: &VolunteerSeeds) -> Result<Vec<(i64, i64)>, SeedError> {
+    async fn volunteers(&mut self, seeds: &VolunteerSeeds) -> Result<Vec<(PersonId, NodeId)>, SeedError> {
         let mut out = Vec::new();
         for (i, v) in seeds.list.iter().enumerate() {
             // The first ten serve 祖望社区, the others the rest of the city.
@@ -573,10 +575,10 @@ impl Seeder<'_> {
     }
 
     /// Returns (person id, micro-grid id, building id) per resident.
-    async fn residents(&mut self, seeds: &ResidentSeeds) -> Result<Vec<(i64, i64, i64)>, SeedError> {
+    async fn residents(&mut self, seeds: &ResidentSeeds) -> Result<Vec<ResidentSeat>, SeedError> {
         let mut grids: Vec<(&String, &SeededMicroGrid)> = self.micro_grids.iter().collect();
         grids.sort_by_key(|(_, m)| m.id);
-        let grids: Vec<(i64, Vec<i64>)> = grids.into_iter().map(|(_, m)| (m.id, m.buildings.clone())).collect();
+        let grids: Vec<(NodeId, Vec<NodeId>)> = grids.into_iter().map(|(_, m)| (m.id, m.buildings.clone())).collect();
         let mut out = Vec::new();
         for i in 0..seeds.count {
             let surname = &seeds.surnames[i % seeds.surnames.len()];
@@ -609,6 +611,6 @@ impl Seeder<'_> {
     }
 }
 
-async fn account_of(conn: &mut SqliteConnection, person: i64) -> Result<i64, sqlx::Error> {
+async fn account_of(conn: &mut SqliteConnection, person: PersonId) -> Result<AccountId, sqlx::Error> {
     super::accounts_repo::account_of(conn, person).await?.ok_or(sqlx::Error::RowNotFound)
 }

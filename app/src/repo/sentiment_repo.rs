@@ -1,18 +1,19 @@
 //! 民情 items, their stage timeline, parties, checklists and photos.
+use crate::domain::ids::{AccountId, NodeId, OrderId, PersonId};
 use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, Warning};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// Where an item sits: a building or a unit, and the micro-grid that holds it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Place {
-    pub micro_grid_id: i64,
+    pub micro_grid_id: NodeId,
     pub micro_grid_code: String,
-    pub building_id: i64,
-    pub unit_id: Option<i64>,
+    pub building_id: NodeId,
+    pub unit_id: Option<NodeId>,
 }
 
 /// Resolves a building or unit node to its place in the tree.
-pub async fn place(conn: &mut SqliteConnection, node_id: i64) -> Result<Option<Place>, sqlx::Error> {
+pub async fn place(conn: &mut SqliteConnection, node_id: NodeId) -> Result<Option<Place>, sqlx::Error> {
     sqlx::query_as(
         "SELECT m.id AS micro_grid_id, m.code AS micro_grid_code, b.id AS building_id,
                 CASE WHEN n.level = 'unit' THEN n.id END AS unit_id
@@ -27,7 +28,7 @@ pub async fn place(conn: &mut SqliteConnection, node_id: i64) -> Result<Option<P
 }
 
 /// Buildings and units inside an area, labelled for a form's choice list.
-pub async fn places_in(pool: &SqlitePool, area: &str, limit: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn places_in(pool: &SqlitePool, area: &str, limit: i64) -> Result<Vec<(NodeId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT n.id, CASE WHEN n.level = 'unit' THEN b.name || ' ' || n.name ELSE n.name END
          FROM grid_nodes n LEFT JOIN grid_nodes b ON n.level = 'unit' AND b.id = n.parent_id
@@ -46,7 +47,7 @@ pub struct NewItem<'a> {
     pub place: &'a Place,
     pub place_note: &'a str,
     pub description: &'a str,
-    pub reporter_id: Option<i64>,
+    pub reporter_id: Option<AccountId>,
     pub stage: Stage,
     pub source: &'a str,
     pub parties: &'a [(String, Option<String>)],
@@ -55,7 +56,11 @@ pub struct NewItem<'a> {
 }
 
 /// Inserts an item with its parties and checklist, and the first line of its timeline.
-pub async fn insert(conn: &mut SqliteConnection, item: &NewItem<'_>, actor: Option<i64>) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    item: &NewItem<'_>,
+    actor: Option<AccountId>,
+) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO sentiment_items (kind, category, micro_grid_id, building_id, unit_id, place_note, description,
                                       reporter_id, stage, source, warning_level, deadline, created_at, updated_at)
@@ -103,7 +108,7 @@ pub async fn add_line(
     item: i64,
     from: Option<Stage>,
     to: Stage,
-    actor: Option<i64>,
+    actor: Option<AccountId>,
     note: &str,
     kind: &str,
     at: i64,
@@ -129,7 +134,7 @@ pub async fn last_step(
     conn: &mut SqliteConnection,
     item: i64,
 ) -> Result<Option<crate::domain::step::LastStep<Stage>>, sqlx::Error> {
-    let row: Option<(Option<Stage>, Stage, Option<i64>, String)> = sqlx::query_as(
+    let row: Option<(Option<Stage>, Stage, Option<AccountId>, String)> = sqlx::query_as(
         "SELECT from_stage, to_stage, actor_id, kind FROM sentiment_stages WHERE item_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(item)
@@ -147,20 +152,20 @@ pub struct ItemRow {
     pub kind: Kind,
     pub category: Category,
     pub stage: Stage,
-    pub micro_grid_id: i64,
+    pub micro_grid_id: NodeId,
     pub micro_grid_code: String,
     pub micro_grid: String,
-    pub building_id: Option<i64>,
+    pub building_id: Option<NodeId>,
     pub building: Option<String>,
     pub unit: Option<String>,
     pub place_note: String,
     pub description: String,
-    pub reporter_id: Option<i64>,
-    pub reporter_person: Option<i64>,
+    pub reporter_id: Option<AccountId>,
+    pub reporter_person: Option<PersonId>,
     pub reporter_name: Option<String>,
     pub handler_kind: Option<HandlerKind>,
     pub handler_name: Option<String>,
-    pub handler_id: Option<i64>,
+    pub handler_id: Option<AccountId>,
     pub deadline: Option<i64>,
     pub escalation_level: i64,
     pub warning_level: Option<Warning>,
@@ -172,12 +177,12 @@ pub struct ItemRow {
     pub resident_confirmed_at: Option<i64>,
     pub resident_resolved: Option<bool>,
     pub resident_rating: Option<i64>,
-    pub order_id: Option<i64>,
+    pub order_id: Option<OrderId>,
     pub version: i64,
     pub created_at: i64,
     pub source: String,
     /// Who recorded the latest 处置.
-    pub handled_by: Option<i64>,
+    pub handled_by: Option<AccountId>,
 }
 
 const ITEM_COLUMNS: &str = "s.id, s.kind, s.category, s.stage, s.micro_grid_id, m.code AS micro_grid_code,
@@ -250,7 +255,7 @@ pub async fn list_in(
 }
 
 /// Items the account reported, newest first.
-pub async fn reported_by(pool: &SqlitePool, account: i64, limit: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
+pub async fn reported_by(pool: &SqlitePool, account: AccountId, limit: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {ITEM_COLUMNS} WHERE s.reporter_id = ? ORDER BY s.created_at DESC, s.id DESC LIMIT ?"
     )))
@@ -262,7 +267,7 @@ pub async fn reported_by(pool: &SqlitePool, account: i64, limit: i64) -> Result<
 
 /// Items handed to an account to handle (a volunteer named at 派遣): open ones first, then
 /// the newest.
-pub async fn handled_by(pool: &SqlitePool, account: i64, limit: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
+pub async fn handled_by(pool: &SqlitePool, account: AccountId, limit: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {ITEM_COLUMNS} WHERE s.handler_id = ?
          ORDER BY s.stage IN ('closed', 'voided'), s.deadline, s.id DESC LIMIT ?"
@@ -289,7 +294,7 @@ pub enum Patch<'a> {
     Dispatch {
         handler_kind: HandlerKind,
         handler_name: &'a str,
-        handler_id: Option<i64>,
+        handler_id: Option<AccountId>,
         deadline: i64,
     },
     Handle,
@@ -309,7 +314,7 @@ pub async fn transition(
     patch: Patch<'_>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (what, kind, name, handler, time): (&str, Option<HandlerKind>, Option<&str>, Option<i64>, Option<i64>) =
+    let (what, kind, name, handler, time): (&str, Option<HandlerKind>, Option<&str>, Option<AccountId>, Option<i64>) =
         match patch {
             Patch::None => ("none", None, None, None, None),
             Patch::Report { deadline } => ("report", None, None, None, Some(deadline)),
@@ -362,20 +367,21 @@ pub async fn touch(
     set: Touch,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (what, warning, flag, number): (&str, Option<Warning>, Option<bool>, Option<i64>) = match set {
-        Touch::Warning(level) => ("warning", Some(level), None, None),
-        Touch::Confirm { resolved, rating } => ("confirm", None, Some(resolved), Some(rating)),
-        Touch::Order(order) => ("order", None, None, Some(order)),
-        Touch::Rechecked => ("rechecked", None, None, None),
-        Touch::Note => ("note", None, None, None),
-    };
+    let (what, warning, flag, rating, order): (&str, Option<Warning>, Option<bool>, Option<i64>, Option<OrderId>) =
+        match set {
+            Touch::Warning(level) => ("warning", Some(level), None, None, None),
+            Touch::Confirm { resolved, rating } => ("confirm", None, Some(resolved), Some(rating), None),
+            Touch::Order(order) => ("order", None, None, None, Some(order)),
+            Touch::Rechecked => ("rechecked", None, None, None, None),
+            Touch::Note => ("note", None, None, None, None),
+        };
     let done = sqlx::query(
         "UPDATE sentiment_items SET version = version + 1, updated_at = ?1,
             warning_level = CASE ?4 WHEN 'warning' THEN ?5 ELSE warning_level END,
             resident_confirmed_at = CASE ?4 WHEN 'confirm' THEN ?1 ELSE resident_confirmed_at END,
             resident_resolved = CASE ?4 WHEN 'confirm' THEN ?6 ELSE resident_resolved END,
             resident_rating = CASE ?4 WHEN 'confirm' THEN ?7 ELSE resident_rating END,
-            order_id = CASE ?4 WHEN 'order' THEN ?7 ELSE order_id END,
+            order_id = CASE ?4 WHEN 'order' THEN ?8 ELSE order_id END,
             recheck_done_at = CASE ?4 WHEN 'rechecked' THEN ?1 ELSE recheck_done_at END
          WHERE id = ?2 AND version = ?3",
     )
@@ -385,7 +391,8 @@ pub async fn touch(
     .bind(what)
     .bind(warning)
     .bind(flag)
-    .bind(number)
+    .bind(rating)
+    .bind(order)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -395,7 +402,7 @@ pub async fn touch(
 pub enum Touch {
     Warning(Warning),
     Confirm { resolved: bool, rating: i64 },
-    Order(i64),
+    Order(OrderId),
     Rechecked,
     Note,
 }
@@ -530,10 +537,14 @@ pub async fn escalate(
 }
 
 /// Accounts holding `roles` over an area containing the micro-grid `code` (who a 督办 reaches).
-pub async fn staff_over(conn: &mut SqliteConnection, code: &str, roles: &[&str]) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn staff_over(
+    conn: &mut SqliteConnection,
+    code: &str,
+    roles: &[&str],
+) -> Result<Vec<AccountId>, sqlx::Error> {
     let mut out = Vec::new();
     for role in roles {
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let ids: Vec<AccountId> = sqlx::query_scalar(
             "SELECT DISTINCT r.account_id FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
              JOIN accounts a ON a.id = r.account_id
              WHERE r.role = ? AND substr(?, 1, length(n.code)) = n.code AND a.disabled_at IS NULL",
@@ -550,7 +561,7 @@ pub async fn staff_over(conn: &mut SqliteConnection, code: &str, roles: &[&str])
 }
 
 /// Volunteers who can be named as handlers in an area: (account id, name).
-pub async fn volunteers_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn volunteers_in(pool: &SqlitePool, area: &str) -> Result<Vec<(AccountId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT DISTINCT a.id, p.full_name FROM role_assignments r
          JOIN grid_nodes n ON n.id = r.node_id JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = a.person_id
@@ -563,7 +574,11 @@ pub async fn volunteers_in(pool: &SqlitePool, area: &str) -> Result<Vec<(i64, St
 }
 
 /// Whether an account holds a volunteer or leader role inside `area`.
-pub async fn volunteer_within(conn: &mut SqliteConnection, account: i64, area: &str) -> Result<bool, sqlx::Error> {
+pub async fn volunteer_within(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    area: &str,
+) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
                         JOIN accounts a ON a.id = r.account_id
@@ -577,7 +592,7 @@ pub async fn volunteer_within(conn: &mut SqliteConnection, account: i64, area: &
 }
 
 /// The building a person lives in, if known.
-pub async fn own_building(pool: &SqlitePool, person: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn own_building(pool: &SqlitePool, person: PersonId) -> Result<Option<NodeId>, sqlx::Error> {
     sqlx::query_scalar("SELECT building_id FROM people WHERE id = ?")
         .bind(person)
         .fetch_optional(pool)
@@ -586,7 +601,7 @@ pub async fn own_building(pool: &SqlitePool, person: i64) -> Result<Option<i64>,
 }
 
 /// An account holder's name.
-pub async fn name_of_account(conn: &mut SqliteConnection, account: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn name_of_account(conn: &mut SqliteConnection, account: AccountId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT p.full_name FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.id = ?")
         .bind(account)
         .fetch_optional(&mut *conn)
@@ -594,7 +609,10 @@ pub async fn name_of_account(conn: &mut SqliteConnection, account: i64) -> Resul
 }
 
 /// The account and micro-grid code of the resident with this phone number.
-pub async fn resident_account(conn: &mut SqliteConnection, phone: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+pub async fn resident_account(
+    conn: &mut SqliteConnection,
+    phone: &str,
+) -> Result<Option<(AccountId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, m.code FROM accounts a JOIN people p ON p.id = a.person_id JOIN grid_nodes m ON m.id = p.micro_grid_id
          WHERE a.phone = ? AND a.disabled_at IS NULL",

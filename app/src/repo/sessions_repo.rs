@@ -1,10 +1,11 @@
 //! Server-side sessions. Only the SHA-256 of the cookie value is stored.
+use crate::domain::ids::AccountId;
 use sqlx::{SqliteConnection, SqlitePool};
 
 pub async fn create(
     conn: &mut SqliteConnection,
     token_hash: &str,
-    account_id: i64,
+    account_id: AccountId,
     now: i64,
     expires_at: i64,
     user_agent: &str,
@@ -29,7 +30,7 @@ pub async fn find_live(
     token_hash: &str,
     now: i64,
     idle_secs: i64,
-) -> Result<Option<(i64, i64)>, sqlx::Error> {
+) -> Result<Option<(AccountId, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.account_id, s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id
          WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND a.disabled_at IS NULL",
@@ -56,7 +57,7 @@ pub async fn delete(conn: &mut SqliteConnection, token_hash: &str) -> Result<(),
 }
 
 /// Ends every session of an account (disabled, or changed password).
-pub async fn delete_for_account(conn: &mut SqliteConnection, account_id: i64) -> Result<u64, sqlx::Error> {
+pub async fn delete_for_account(conn: &mut SqliteConnection, account_id: AccountId) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM sessions WHERE account_id = ?")
         .bind(account_id)
         .execute(&mut *conn)

@@ -2,6 +2,7 @@
 //! re-enables an account in their area. Both end every session of that account.
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::{AccountId, NodeId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,7 @@ use {
 /// One account found by an area admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountLine {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub name: String,
     pub phone_masked: String,
     pub area: String,
@@ -34,7 +35,7 @@ pub struct AccountLine {
     pub may_change: bool,
     /// For an unverified account this admin may change: the units of its home micro-grid,
     /// to match the person to a household (`verify_resident`).
-    pub units: Vec<(i64, String)>,
+    pub units: Vec<(NodeId, String)>,
 }
 
 /// The message for a refused new password.
@@ -51,7 +52,7 @@ pub fn password_msg(e: password::PasswordError) -> Msg {
 /// roles): never their own, and only when every one of them lies in their area. An account
 /// tied to no place is no admin's: `all` of nothing must not pass.
 #[cfg(feature = "ssr")]
-fn may_change(user: &SessionUser, account: i64, codes: &[String]) -> bool {
+fn may_change(user: &SessionUser, account: AccountId, codes: &[String]) -> bool {
     account != user.account_id && !codes.is_empty() && codes.iter().all(|c| user.administers(c))
 }
 
@@ -82,7 +83,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         accounts_repo::password_hash(&mut conn, user.account_id).await?
     };
     let Some(stored) = stored else { return Err(AppError::Unauthorized) };
-    let act = Act::new(Action::PasswordChangeRefused, "account").on(user.account_id);
+    let act = Act::new(Action::PasswordChangeRefused, "account").on(user.account_id.get());
     // The slow hashes run before the write lock is taken; a wrong current password (someone
     // may be guessing) is a refusal of the write like any other, audited by it.
     if !a::verify_password(current_password, stored.clone()).await {
@@ -102,7 +103,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
             sessions_repo::create(tx, &a::token_hash(&token), user.account_id, out.now, out.now + absolute, agent)
                 .await?;
             out.audit(AuditEntry {
-                object_id: Some(user.account_id),
+                object_id: Some(user.account_id.get()),
                 detail: format!("{ended} sessions ended"),
                 ip: Some(ip),
                 ..AuditEntry::of(Action::PasswordChanged, "account")
@@ -112,7 +113,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         .await?;
     state.limiter.reset(&key);
     ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, ctx::secure_cookies()));
-    tracing::info!(account = user.account_id, ended, "password changed; other sessions ended");
+    tracing::info!(account = user.account_id.get(), ended, "password changed; other sessions ended");
     ctx::redirect_form("/me");
     Ok(())
 }
@@ -162,7 +163,7 @@ pub async fn account_search(query: String) -> Result<Vec<AccountLine>, AppError>
 /// holding every place the account is tied to (home and roles), never their own account.
 /// Disabling ends all its sessions at once.
 #[server(endpoint = "set_account_disabled")]
-pub async fn set_account_disabled(account: i64, disabled: String, reason: String) -> Result<(), AppError> {
+pub async fn set_account_disabled(account: AccountId, disabled: String, reason: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let disabled = match disabled.as_str() {
         "1" => true,
@@ -173,7 +174,7 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
     if disabled && reason.is_empty() {
         return Err(AppError::field("reason", Msg::ErrRequired));
     }
-    let act = Act::new(Action::AccountDisableRefused, "account").on(account);
+    let act = Act::new(Action::AccountDisableRefused, "account").on(account.get());
     let ended = w
         .run(act, async |tx, out| {
             // Checked under the spine, though it needs no row: a refused try on an account
@@ -194,14 +195,14 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
             }
             let ended = if disabled { sessions_repo::delete_for_account(tx, account).await? } else { 0 };
             out.audit(AuditEntry {
-                object_id: Some(account),
+                object_id: Some(account.get()),
                 detail: format!("{reason} ({ended} sessions ended)"),
                 ..AuditEntry::of(if disabled { Action::AccountDisabled } else { Action::AccountEnabled }, "account")
             });
             Ok(ended)
         })
         .await?;
-    tracing::info!(account, disabled, ended, by = user.account_id, "account state changed");
+    tracing::info!(account = account.get(), disabled, ended, by = user.account_id.get(), "account state changed");
     ctx::redirect_form("/admin/accounts");
     Ok(())
 }
@@ -211,10 +212,10 @@ pub async fn set_account_disabled(account: i64, disabled: String, reason: String
 /// accounts this admin may change (every place it is tied to lies in their area), never
 /// their own; audited with the household before and after.
 #[server(endpoint = "verify_resident")]
-pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<(), AppError> {
+pub async fn verify_resident(account: AccountId, unit: NodeId, room: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let room = ctx::required_text(&room, "room", 20)?;
-    w.run(Act::new(Action::VerifyResident, "account").on(account), async |tx, out| {
+    w.run(Act::new(Action::VerifyResident, "account").on(account.get()), async |tx, out| {
         // A refusal is filed under the person's micro-grid, so that the admins of that area
         // see it in their log: the home is read first, before any rule can refuse.
         let found = accounts_repo::home_of(tx, account).await?;
@@ -245,7 +246,7 @@ pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<()
             return Err(AppError::Conflict(Msg::ErrItemChanged));
         }
         out.audit(AuditEntry {
-            object_id: Some(account),
+            object_id: Some(account.get()),
             node_id: Some(place.micro_grid_id),
             before_json: Some(serde_json::json!({ "household": household_before, "verified": false }).to_string()),
             after_json: Some(
@@ -257,7 +258,7 @@ pub async fn verify_resident(account: i64, unit: i64, room: String) -> Result<()
         Ok(())
     })
     .await?;
-    tracing::info!(account, by = user.account_id, "resident verified");
+    tracing::info!(account = account.get(), by = user.account_id.get(), "resident verified");
     ctx::redirect_form("/admin/accounts");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Sign-in, sign-up and sign-out.
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::NodeId;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -81,7 +82,7 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
     let absolute = state.settings.session_absolute.as_secs() as i64;
     let user_agent = parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     let old = a::session_token(&parts);
-    w.run(Act::new(Action::Login, "account").on(account), async |tx, out| {
+    w.run(Act::new(Action::Login, "account").on(account.get()), async |tx, out| {
         // A new session id at every sign-in; an old cookie's session ends.
         if let Some(old) = old {
             sessions_repo::delete(tx, &a::token_hash(&old)).await?;
@@ -89,7 +90,7 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
         sessions_repo::create(tx, &a::token_hash(&token), account, out.now, out.now + absolute, user_agent).await?;
         out.audit(AuditEntry {
             actor_id: Some(account),
-            object_id: Some(account),
+            object_id: Some(account.get()),
             ip: Some(ip),
             ..AuditEntry::of(Action::Login, "account")
         });
@@ -98,7 +99,7 @@ pub async fn login(phone: String, password: String) -> Result<(), AppError> {
     .await?;
     state.limiter.reset(&pair_key);
     ctx::set_cookie(a::cookie(crate::session::SESSION_COOKIE, &token, absolute, true, ctx::secure_cookies()));
-    tracing::info!(phone = %phone, account, "signed in");
+    tracing::info!(phone = %phone, account = account.get(), "signed in");
     ctx::redirect_form("/");
     Ok(())
 }
@@ -113,7 +114,10 @@ pub async fn logout() -> Result<(), AppError> {
         w.run(Act::new(Action::Logout, "account"), async |tx, out| {
             sessions_repo::delete(tx, &a::token_hash(&token)).await?;
             if let Some(user) = &user {
-                out.audit(AuditEntry { object_id: Some(user.account_id), ..AuditEntry::of(Action::Logout, "account") });
+                out.audit(AuditEntry {
+                    object_id: Some(user.account_id.get()),
+                    ..AuditEntry::of(Action::Logout, "account")
+                });
             }
             Ok(())
         })
@@ -143,7 +147,7 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
     if let Err(e) = password::check_new_password(&password) {
         errors.push(FieldError { field: "password".into(), msg: super::accounts::password_msg(e) });
     }
-    let micro_grid = match micro_grid.trim().parse::<i64>() {
+    let micro_grid = match micro_grid.trim().parse::<NodeId>() {
         Ok(id) if crate::repo::grid_repo::is_micro_grid(&w.state.pool, id).await? => Some(id),
         _ => {
             errors.push(FieldError { field: "micro_grid".into(), msg: Msg::ErrNoSuchMicroGrid });
@@ -167,7 +171,7 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
         sessions_repo::create(tx, &a::token_hash(&token), account, out.now, out.now + absolute, "").await?;
         out.audit(AuditEntry {
             actor_id: Some(account),
-            object_id: Some(account),
+            object_id: Some(account.get()),
             node_id: Some(micro_grid),
             detail: format!("phone {phone}"),
             ip: Some(ip),
@@ -183,7 +187,7 @@ pub async fn signup(full_name: String, phone: String, password: String, micro_gr
 
 /// Micro-grids to choose from at sign-up.
 #[server(endpoint = "signup_choices")]
-pub async fn signup_choices() -> Result<Vec<(i64, String)>, AppError> {
+pub async fn signup_choices() -> Result<Vec<(NodeId, String)>, AppError> {
     let state = ctx::state()?;
     Ok(crate::repo::grid_repo::micro_grid_choices(&state.pool).await?)
 }

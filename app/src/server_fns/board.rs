@@ -1,5 +1,6 @@
 //! The board (需求大厅): the open needs of the viewer's area, filtered and paged, 适合我 for
 //! volunteers, and the plain-text copy for WeChat groups.
+use crate::domain::ids::NodeId;
 use crate::dto::BoardView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -44,7 +45,7 @@ const BOARD_PAGE: i64 = 30;
 pub async fn board_data(
     section: Option<String>,
     urgency: Option<String>,
-    grid: Option<i64>,
+    grid: Option<NodeId>,
     page: Option<u32>,
     seen: Option<u64>,
 ) -> Result<BoardView, AppError> {
@@ -99,7 +100,7 @@ async fn board_shared(
     area: &str,
     section: Option<ServiceSection>,
     urgency: Option<Urgency>,
-    grid: Option<i64>,
+    grid: Option<NodeId>,
     page: u32,
     t: i64,
 ) -> Result<crate::dto::BoardShared, AppError> {
@@ -150,7 +151,11 @@ fn copy_text(locale: crate::i18n::Locale, orders: &[OrderCard]) -> String {
 
 /// 适合我: the volunteer's community's open orders ranked by the matching score.
 #[cfg(feature = "ssr")]
-async fn suits_me(pool: &sqlx::SqlitePool, person_id: i64, t: i64) -> Result<Vec<OrderCard>, AppError> {
+async fn suits_me(
+    pool: &sqlx::SqlitePool,
+    person_id: crate::domain::ids::PersonId,
+    t: i64,
+) -> Result<Vec<OrderCard>, AppError> {
     use crate::domain::matching::{score, slot_of, OrderNeeds};
     let Some(me) = crate::repo::orders_repo::volunteer(pool, person_id).await?.map(|v| v.facts()) else {
         return Ok(Vec::new());

@@ -1,6 +1,7 @@
 //! Escalation and dispatch (指派): the grid leader's queue, and the volunteer's answer.
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::{OrderId, PersonId};
 use crate::dto::{DispatchCard, QueueItem};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -98,10 +99,10 @@ pub async fn disputed_orders() -> Result<Vec<crate::dto::OrderCard>, AppError> {
 
 /// 指派: the grid leader names a volunteer for an open order; the volunteer is told.
 #[server(endpoint = "dispatch_order")]
-pub async fn dispatch_order(id: i64, volunteer: i64) -> Result<(), AppError> {
+pub async fn dispatch_order(id: OrderId, volunteer: PersonId) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let scopes = dispatch_scopes(&user);
-    w.run(Act::new(Action::DispatchRefused, "service_order").on(id), async |tx, out| {
+    w.run(Act::new(Action::DispatchRefused, "service_order").on(id.get()), async |tx, out| {
         let facts = orders_repo::facts(tx, id).await?.ok_or(AppError::NotFound)?;
         if !scopes.iter().any(|s| crate::domain::grid::is_within(&facts.area_code, s)) {
             return Err(AppError::Forbidden);
@@ -119,11 +120,11 @@ pub async fn dispatch_order(id: i64, volunteer: i64) -> Result<(), AppError> {
         };
         notices_repo::notify_person(tx, volunteer, &Notice::DispatchedToYou { order: id }).await?;
         out.audit(AuditEntry {
-            object_id: Some(id),
+            object_id: Some(id.get()),
             after_json: Some(serde_json::json!({ "volunteer": volunteer, "dispatch": dispatch }).to_string()),
             ..AuditEntry::of(Action::DispatchOrder, "service_order")
         });
-        out.publish(Topic::Orders, Some(id));
+        out.publish(Topic::Orders, Some(id.get()));
         Ok(())
     })
     .await
@@ -178,8 +179,8 @@ pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppEr
                 .await?;
             }
             orders_repo::answer_dispatch(tx, dispatch, accept, t).await?;
-            out.audit(AuditEntry { object_id: Some(order_id), ..AuditEntry::of(action, "service_order") });
-            out.publish(Topic::Orders, Some(order_id));
+            out.audit(AuditEntry { object_id: Some(order_id.get()), ..AuditEntry::of(action, "service_order") });
+            out.publish(Topic::Orders, Some(order_id.get()));
             Ok(order_id)
         })
         .await?;

@@ -4,6 +4,7 @@
 //! their plans, the heat alert), `welfare` the care itself (visits, welfare checks and the
 //! alerts at the top of the queue).
 use crate::domain::elder::VisitOutcome;
+use crate::domain::ids::{NodeId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ use {
 /// One elder on the register, as grid staff see them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ElderCard {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub age: Option<i64>,
     pub micro_grid: String,
@@ -67,7 +68,7 @@ impl ElderCard {
 /// A resident of the viewer's area who may be added to the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElderCandidate {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub age: Option<i64>,
     pub building: Option<String>,
@@ -76,7 +77,7 @@ pub struct ElderCandidate {
 /// A community whose heat alert the viewer may switch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeatToggle {
-    pub community_id: i64,
+    pub community_id: NodeId,
     pub name: String,
     pub on: bool,
 }
@@ -93,7 +94,7 @@ pub struct EldersView {
 /// An elder due for a visit, for the staff home page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverdueVisit {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub building: Option<String>,
     pub micro_grid: String,
@@ -120,7 +121,7 @@ pub struct WelfareCard {
 /// An emergency found on a visit that no later visit has cleared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmergencyCard {
-    pub elder_id: i64,
+    pub elder_id: PersonId,
     pub elder_name: String,
     pub building: Option<String>,
     pub micro_grid: String,
@@ -254,7 +255,7 @@ pub async fn elders_data() -> Result<EldersView, AppError> {
 
 /// One elder of the register, for the staff covering their micro-grid.
 #[server(endpoint = "elder_detail")]
-pub async fn elder_detail(person: i64) -> Result<ElderCard, AppError> {
+pub async fn elder_detail(person: PersonId) -> Result<ElderCard, AppError> {
     let state = ctx::state()?;
     let user = require_staff()?;
     let mut conn = state.pool.acquire().await?;
@@ -293,7 +294,7 @@ mod tests {
     #[test]
     fn a_card_keeps_its_revision_as_time_passes_and_changes_it_when_its_elder_does() {
         let card = ElderCard {
-            person_id: 7,
+            person_id: PersonId(7),
             name: "王秀英".into(),
             age: Some(82),
             micro_grid: "1-1".into(),

@@ -1,6 +1,7 @@
 //! 朋友圈: the community feed. Thanks after a confirmed service, station news, likes.
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::OrderId;
 use crate::dto::FeedView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -53,12 +54,12 @@ const POST_CHARS: usize = 500;
 
 /// After confirming, the requester may thank the volunteer publicly, once per order.
 #[server(endpoint = "post_thanks")]
-pub async fn post_thanks(order: i64, body: String) -> Result<(), AppError> {
+pub async fn post_thanks(order: OrderId, body: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let body = ctx::required_text(&body, "body", POST_CHARS)?;
     let roles: Vec<(Role, String)> = user.roles.iter().map(|r| (r.role, r.node_code.clone())).collect();
     let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
-    w.run(Act::new(Action::PostThanks, "service_order").on(order), async |tx, out| {
+    w.run(Act::new(Action::PostThanks, "service_order").on(order.get()), async |tx, out| {
         let facts = orders_repo::facts(tx, order).await?.ok_or(AppError::NotFound)?;
         let requester_side = facts.requester_id == actor.person_id || facts.placed_by == actor.account_id;
         if !requester_side {

@@ -3,6 +3,7 @@
 //! audited with before and after, and tells every open editor and board.
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::{AccountId, NodeId};
 use crate::dto::GridHit;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -38,7 +39,7 @@ pub async fn grid_search(q: String) -> Result<Vec<GridHit>, AppError> {
 
 /// 改名: renames a node made against `version`; an edit against an older version is refused.
 #[server(endpoint = "rename_node")]
-pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppError> {
+pub async fn rename_node(id: NodeId, version: i64, name: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let name = node_name(&name)?;
     w.run(node_act(Action::RenameNode, id), async |tx, out| {
@@ -50,7 +51,7 @@ pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppE
         let before = serde_json::json!({ "name": node.name, "version": node.version });
         let after = serde_json::json!({ "name": name, "version": node.version + 1 });
         out.audit(edit(Action::RenameNode, (id, id), Some(before), Some(after)));
-        out.publish(Topic::Grid, Some(id));
+        out.publish(Topic::Grid, Some(id.get()));
         Ok(())
     })
     .await?;
@@ -61,7 +62,7 @@ pub async fn rename_node(id: i64, version: i64, name: String) -> Result<(), AppE
 /// 移动: moves a node (with its subtree, recoded) under another parent of the right level
 /// inside the admin's area; never under itself or its own descendants.
 #[server(endpoint = "move_node")]
-pub async fn move_node(id: i64, version: i64, parent: i64) -> Result<(), AppError> {
+pub async fn move_node(id: NodeId, version: i64, parent: NodeId) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     w.run(node_act(Action::MoveNode, id), async |tx, out| {
         let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
@@ -151,8 +152,8 @@ fn node_name(name: &str) -> Result<String, AppError> {
 
 /// An edit of the node `id`: a refusal is filed under the node itself.
 #[cfg(feature = "ssr")]
-fn node_act(action: Action, id: i64) -> Act {
-    Act::new(action, "grid_node").on(id).at(id)
+fn node_act(action: Action, id: NodeId) -> Act {
+    Act::new(action, "grid_node").on(id.get()).at(id)
 }
 
 /// Admins edit the tree only inside their area: every node an edit touches is in it.
@@ -165,16 +166,16 @@ fn require_admin(user: &SessionUser, codes: &[&str]) -> Result<(), AppError> {
     }
 }
 
-/// The audit row of a successful grid edit.
+/// The audit row of a successful grid edit: the object is a node too.
 #[cfg(feature = "ssr")]
 fn edit(
     action: Action,
-    (object_id, node_id): (i64, i64),
+    (object_id, node_id): (NodeId, NodeId),
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> AuditEntry<'static> {
     AuditEntry {
-        object_id: Some(object_id),
+        object_id: Some(object_id.get()),
         node_id: Some(node_id),
         before_json: before.map(|v| v.to_string()),
         after_json: after.map(|v| v.to_string()),
@@ -184,15 +185,15 @@ fn edit(
 
 /// Tells editors and boards that the tree changed.
 #[cfg(feature = "ssr")]
-fn tell(out: &mut Outcome, node: i64) {
-    out.publish(Topic::Grid, Some(node));
+fn tell(out: &mut Outcome, node: NodeId) {
+    out.publish(Topic::Grid, Some(node.get()));
     // Boards group orders by micro-grid: they refetch too.
     out.publish(Topic::Orders, None);
 }
 
 /// 添加下级: a new child of `parent` with the next free code.
 #[server(endpoint = "create_node")]
-pub async fn create_node(parent: i64, name: String, #[server(default)] form_key: String) -> Result<(), AppError> {
+pub async fn create_node(parent: NodeId, name: String, #[server(default)] form_key: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let name = node_name(&name)?;
     let form_key = ctx::form_key(&form_key)?;
@@ -209,7 +210,7 @@ pub async fn create_node(parent: i64, name: String, #[server(default)] form_key:
         let seq = grid_repo::next_child_seq(tx, parent, &parent_node.code).await?;
         let code = child_code(&parent_node.code, level, seq).map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
         let id = grid_repo::insert_node(tx, parent, level.as_str(), &code, &name, i64::from(seq), t).await?;
-        form_keys_repo::remember(tx, "create_node", user.account_id, form_key.as_ref(), id, t).await?;
+        form_keys_repo::remember(tx, "create_node", user.account_id, form_key.as_ref(), id.get(), t).await?;
         let after =
             serde_json::json!({ "name": name, "parent": parent, "code": code, "level": level.as_str(), "version": 1 });
         out.audit(edit(Action::CreateNode, (id, id), None, Some(after)));
@@ -224,7 +225,7 @@ pub async fn create_node(parent: i64, name: String, #[server(default)] form_key:
 /// 删除: an empty node goes; a node holding buildings, residents or records needs `into`,
 /// a node of the same level that takes them (the same as merging it there).
 #[server(endpoint = "delete_node")]
-pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<i64>) -> Result<(), AppError> {
+pub async fn delete_node(id: NodeId, version: i64, #[server(default)] into: Option<NodeId>) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let back = w
         .run(node_act(Action::DeleteNode, id), async |tx, out| {
@@ -261,7 +262,7 @@ pub async fn delete_node(id: i64, version: i64, #[server(default)] into: Option<
 /// 合并: the node (made against `version`) goes into `into`, a node of the same level
 /// in the admin's area; its buildings, residents, orders, 民情 and elders go along.
 #[server(endpoint = "merge_node")]
-pub async fn merge_node(id: i64, version: i64, into: i64) -> Result<(), AppError> {
+pub async fn merge_node(id: NodeId, version: i64, into: NodeId) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let target = w
         .run(node_act(Action::MergeNode, id), async |tx, out| {
@@ -280,10 +281,10 @@ async fn merge(
     out: &mut Outcome,
     user: &SessionUser,
     action: Action,
-    id: i64,
+    id: NodeId,
     version: i64,
-    into: i64,
-) -> Result<i64, AppError> {
+    into: NodeId,
+) -> Result<NodeId, AppError> {
     use crate::repo::grid_repo::MergeRefusal;
     let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
     let target = grid_repo::node_for_edit(tx, into).await?.ok_or(AppError::field("into", Msg::ErrMergeTarget))?;
@@ -317,7 +318,7 @@ async fn merge(
 /// micro-grid `name` beside it; their residents, orders, 民情 and elders go along.
 #[server(endpoint = "split_node")]
 pub async fn split_node(
-    id: i64,
+    id: NodeId,
     version: i64,
     name: String,
     #[server(default)] buildings: Vec<String>,
@@ -326,7 +327,7 @@ pub async fn split_node(
     let name = node_name(&name)?;
     let mut chosen = Vec::new();
     for b in &buildings {
-        let b = b.trim().parse::<i64>().map_err(|_| AppError::field("buildings", Msg::ErrSplitBuildings))?;
+        let b = b.trim().parse::<NodeId>().map_err(|_| AppError::field("buildings", Msg::ErrSplitBuildings))?;
         if !chosen.contains(&b) {
             chosen.push(b);
         }
@@ -337,7 +338,7 @@ pub async fn split_node(
             let node = grid_repo::node_for_edit(tx, id).await?.ok_or(AppError::NotFound)?;
             require_admin(&user, &[&node.code])?;
             let children = grid_repo::children_of(tx, id).await?;
-            let buildings: Vec<i64> = children.iter().map(|c| c.0).collect();
+            let buildings: Vec<NodeId> = children.iter().map(|c| c.0).collect();
             let level = NodeLevel::parse(&node.level).ok_or(AppError::Internal)?;
             if let Err(why) = check_split(level, &buildings, &chosen) {
                 return Err(match why {
@@ -349,8 +350,8 @@ pub async fn split_node(
             } else if !grid_repo::bump(tx, id, version, t).await? {
                 return Err(AppError::Conflict(Msg::ErrGridStale));
             }
-            let parent =
-                grid_repo::node_for_edit(tx, node.parent_id.unwrap_or_default()).await?.ok_or(AppError::Internal)?;
+            let parent_id = node.parent_id.ok_or(AppError::Internal)?;
+            let parent = grid_repo::node_for_edit(tx, parent_id).await?.ok_or(AppError::Internal)?;
             let seq = grid_repo::next_child_seq(tx, parent.id, &parent.code).await?;
             let code = child_code(&parent.code, NodeLevel::MicroGrid, seq)
                 .map_err(|_| AppError::Conflict(Msg::ErrNodeFull))?;
@@ -376,7 +377,7 @@ pub async fn split_node(
 /// 指定: makes a person of the community the grid leader of a grid (replacing the
 /// current one) or a member of a micro-grid.
 #[server(endpoint = "assign_staff")]
-pub async fn assign_staff(node: i64, account: i64) -> Result<(), AppError> {
+pub async fn assign_staff(node: NodeId, account: AccountId) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     w.run(node_act(Action::AssignStaff, node), async |tx, out| {
         let target = grid_repo::node_for_edit(tx, node).await?.ok_or(AppError::NotFound)?;
@@ -403,7 +404,7 @@ pub async fn assign_staff(node: i64, account: i64) -> Result<(), AppError> {
         let before = serde_json::json!({ "replaced": replaced });
         let after = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
         out.audit(edit(Action::AssignStaff, (node, node), Some(before), Some(after)));
-        out.publish(Topic::Grid, Some(node));
+        out.publish(Topic::Grid, Some(node.get()));
         Ok(())
     })
     .await?;
@@ -426,7 +427,7 @@ pub async fn remove_staff(assignment: i64) -> Result<(), AppError> {
             grid_repo::revoke(tx, assignment).await?;
             let before = serde_json::json!({ "assignment": assignment, "account": account, "role": role });
             out.audit(edit(Action::RemoveStaff, (node, node), Some(before), None));
-            out.publish(Topic::Grid, Some(node));
+            out.publish(Topic::Grid, Some(node.get()));
             Ok(node)
         })
         .await?;
@@ -449,7 +450,9 @@ pub async fn undo_grid_edit() -> Result<(), AppError> {
             let (audit_id, action, object, before, after) = audit_repo::last_grid_edit(tx, user.account_id)
                 .await?
                 .ok_or(AppError::Conflict(Msg::ErrNothingToUndo))?;
-            let object = object.unwrap_or_default();
+            // Every grid edit is audited with its node as the object.
+            let object = NodeId(object.unwrap_or_default());
+            let node_in = |v: &serde_json::Value| v.as_i64().map(NodeId);
             let json =
                 |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
             let (before, after) = (json(&before).unwrap_or_default(), json(&after).unwrap_or_default());
@@ -469,7 +472,10 @@ pub async fn undo_grid_edit() -> Result<(), AppError> {
                     grid_repo::rename(tx, n.id, n.version, &old, t).await?
                 }
                 ("move_node", Some(n)) if untouched => {
-                    let back = grid_repo::node_for_edit(tx, before["parent"].as_i64().unwrap_or_default()).await?;
+                    let back = match node_in(&before["parent"]) {
+                        Some(p) => grid_repo::node_for_edit(tx, p).await?,
+                        None => None,
+                    };
                     match (back, NodeLevel::parse(&n.level)) {
                         (Some(back), Some(level)) if user.administers(&back.code) => {
                             grid_repo::reparent(tx, n.id, &n.code, level, (back.id, &back.code), t).await?.is_some()
@@ -482,14 +488,16 @@ pub async fn undo_grid_edit() -> Result<(), AppError> {
                 }
                 ("assign_staff", _) => {
                     grid_repo::revoke(tx, after["assignment"].as_i64().unwrap_or_default()).await?;
-                    for holder in before["replaced"].as_array().into_iter().flatten().filter_map(|v| v.as_i64()) {
+                    let replaced = before["replaced"].as_array().into_iter().flatten();
+                    for holder in replaced.filter_map(|v| v.as_i64()).map(AccountId) {
                         grid_repo::grant(tx, holder, "grid_leader", object, user.account_id).await?;
                     }
                     true
                 }
                 ("remove_staff", _) => {
-                    let (account, role) = (before["account"].as_i64().unwrap_or_default(), before["role"].as_str());
-                    grid_repo::grant(tx, account, role.unwrap_or("micro_grid_member"), object, user.account_id).await?;
+                    let account = before["account"].as_i64().map(AccountId).ok_or(AppError::Internal)?;
+                    let role = before["role"].as_str().unwrap_or("micro_grid_member");
+                    grid_repo::grant(tx, account, role, object, user.account_id).await?;
                     true
                 }
                 ("split_node" | "merge_node" | "delete_node", _) => return Err(AppError::Conflict(Msg::ErrUndoKind)),
@@ -500,8 +508,9 @@ pub async fn undo_grid_edit() -> Result<(), AppError> {
                 out.refusal_detail(format!("{action} #{audit_id}"));
                 return Err(AppError::Conflict(Msg::ErrUndoStale));
             }
-            let node_id = node.as_ref().map(|n| n.id).filter(|_| action != "create_node").or(before["parent"].as_i64());
-            let node_id = node_id.or(after["parent"].as_i64());
+            let node_id =
+                node.as_ref().map(|n| n.id).filter(|_| action != "create_node").or(node_in(&before["parent"]));
+            let node_id = node_id.or(node_in(&after["parent"]));
             out.audit(AuditEntry {
                 object_id: Some(audit_id),
                 node_id,
@@ -521,7 +530,7 @@ pub async fn undo_grid_edit() -> Result<(), AppError> {
 /// 正在编辑: checks the viewer in at `node` in the editor and returns the names of the
 /// other admins looking at the same subtree.
 #[server(endpoint = "grid_presence")]
-pub async fn grid_presence(node: i64) -> Result<Vec<String>, AppError> {
+pub async fn grid_presence(node: NodeId) -> Result<Vec<String>, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
     let code = grid_repo::code_of(&state.pool, node).await?.ok_or(AppError::NotFound)?;
@@ -529,14 +538,14 @@ pub async fn grid_presence(node: i64) -> Result<Vec<String>, AppError> {
         return Err(AppError::Forbidden);
     }
     if state.presence.check_in(user.account_id, &user.name, &code) {
-        state.bus.publish(Topic::Presence, Some(node));
+        state.bus.publish(Topic::Presence, Some(node.get()));
     }
     Ok(state.presence.others(user.account_id, &code))
 }
 
 /// The children of a node with their sums, for expanding the tree in place.
 #[server(endpoint = "grid_children")]
-pub async fn grid_children(node: i64) -> Result<Vec<crate::dto::AreaSummary>, AppError> {
+pub async fn grid_children(node: NodeId) -> Result<Vec<crate::dto::AreaSummary>, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
     let code = grid_repo::code_of(&state.pool, node).await?.ok_or(AppError::NotFound)?;
@@ -548,7 +557,7 @@ pub async fn grid_children(node: i64) -> Result<Vec<crate::dto::AreaSummary>, Ap
 
 /// The admin overview of a node inside the viewer's staff scope (default: the widest).
 #[server(endpoint = "admin_data")]
-pub async fn admin_data(node: Option<i64>) -> Result<crate::dto::AdminView, AppError> {
+pub async fn admin_data(node: Option<NodeId>) -> Result<crate::dto::AdminView, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
     let scope = user.widest_staff_scope().ok_or(AppError::Forbidden)?.clone();

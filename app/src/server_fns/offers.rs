@@ -1,6 +1,7 @@
 //! 我帮忙: volunteers' offers, and residents booking them (an order already paired).
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::OrderId;
 use crate::dto::OffersView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -92,7 +93,7 @@ pub async fn post_offer(
 
 /// A resident books an offer: an order already paired with the offer's volunteer.
 #[server(endpoint = "book_offer")]
-pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Result<i64, AppError> {
+pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Result<OrderId, AppError> {
     let (w, user) = Writer::signed_in()?;
     let note = ctx::field_text(&note, "note", 0..=1000, Msg::ErrTooLong)?;
     let key = super::orders::idempotency_key(&idempotency_key)?;
@@ -140,11 +141,11 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
                 .await?;
                 notices_repo::notify_person(tx, volunteer, &Notice::OfferBooked { order: id }).await?;
                 out.audit(AuditEntry {
-                    object_id: Some(id),
+                    object_id: Some(id.get()),
                     after_json: Some(serde_json::json!({ "offer": offer, "volunteer": volunteer }).to_string()),
                     ..AuditEntry::of(Action::BookOffer, "service_order")
                 });
-                out.publish(Topic::Orders, Some(id));
+                out.publish(Topic::Orders, Some(id.get()));
             }
             Ok(id)
         })

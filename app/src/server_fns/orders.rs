@@ -3,6 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::{NodeId, OrderId, PersonId};
 use crate::dto::{MyOrdersView, OrderFormView, OrderView};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -78,7 +79,7 @@ pub async fn order_form() -> Result<OrderFormView, AppError> {
 /// of their area, to place orders for them. The same name in the same room is the same
 /// person, so a double tap records one. Audited; lands back on 我需要 with them chosen.
 #[server(endpoint = "register_resident")]
-pub async fn register_resident(name: String, unit: i64, room: String) -> Result<i64, AppError> {
+pub async fn register_resident(name: String, unit: NodeId, room: String) -> Result<PersonId, AppError> {
     use crate::repo::accounts_repo;
     let (w, user) = Writer::signed_in()?;
     if !user.is_staff() {
@@ -99,7 +100,7 @@ pub async fn register_resident(name: String, unit: i64, room: String) -> Result<
                 accounts_repo::register_phoneless(tx, &name, unit, &room, (building, micro_grid)).await?;
             if created {
                 out.audit(AuditEntry {
-                    object_id: Some(person),
+                    object_id: Some(person.get()),
                     node_id: Some(micro_grid),
                     after_json: Some(serde_json::json!({ "name": name, "unit": unit, "room": room }).to_string()),
                     ..AuditEntry::of(Action::RegisterResident, "person")
@@ -108,7 +109,7 @@ pub async fn register_resident(name: String, unit: i64, room: String) -> Result<
             Ok((person, created, code))
         })
         .await?;
-    tracing::info!(person, by = user.account_id, created, area = %code, "phone-less resident registered");
+    tracing::info!(person = person.get(), by = user.account_id.get(), created, area = %code, "phone-less resident registered");
     ctx::redirect_form(&format!("/board/new?for={person}"));
     Ok(person)
 }
@@ -164,7 +165,7 @@ pub async fn place_order(
     idempotency_key: String,
     on_behalf_phone: Option<String>,
     on_behalf_person: Option<String>,
-) -> Result<i64, AppError> {
+) -> Result<OrderId, AppError> {
     let (w, user) = Writer::signed_in()?;
     let order = order_of(&OrderInput {
         idempotency_key: &idempotency_key,
@@ -184,7 +185,7 @@ pub async fn place_order(
     let act = match &order.requester {
         Requester::Viewer => Act::new(Action::PlaceOrder, "service_order"),
         Requester::Phone(_) => Act::new(Action::PlaceOrderOnBehalf, "person"),
-        Requester::Person(person) => Act::new(Action::PlaceOrderOnBehalf, "person").on(*person),
+        Requester::Person(person) => Act::new(Action::PlaceOrderOnBehalf, "person").on(person.get()),
     };
     let id = w
         .run(act, async |tx, out| {
@@ -226,11 +227,11 @@ pub async fn place_order(
                 orders_repo::insert(tx, &new).await?.ok_or(AppError::Conflict(Msg::ErrNoProfilePlace))?;
             if created {
                 out.audit(AuditEntry {
-                    object_id: Some(id),
+                    object_id: Some(id.get()),
                     after_json: Some(serde_json::json!({ "section": order.section.as_str(), "urgency": order.urgency.as_str(), "requester": requester }).to_string()),
                     ..AuditEntry::of(if requester != user.person_id { Action::PlaceOrderOnBehalf } else { Action::PlaceOrder }, "service_order")
                 });
-                out.publish(Topic::Orders, Some(id));
+                out.publish(Topic::Orders, Some(id.get()));
             }
             Ok(id)
         })
@@ -283,7 +284,7 @@ pub(crate) async fn my_orders_of(
 
 /// One order as the viewer may see it, with the buttons they may press.
 #[server(endpoint = "order_detail")]
-pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
+pub async fn order_detail(id: OrderId) -> Result<OrderView, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
     let roles = roles_of(&user);
@@ -358,11 +359,11 @@ pub async fn order_detail(id: i64) -> Result<OrderView, AppError> {
 /// Runs one checked transition through the write spine, with its event, audit row and
 /// live hint. Refusals are explained, and audited as `order_refused` on the order.
 #[cfg(feature = "ssr")]
-async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64) -> Result<(), AppError> {
+async fn act(id: OrderId, action: OrderAction, note: &str, minutes: i64, rating: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let roles = roles_of(&user);
     let actor = Actor { account_id: user.account_id, person_id: user.person_id, roles: &roles };
-    w.run(Act::new(Action::OrderRefused, "service_order").on(id), async |tx, out| {
+    w.run(Act::new(Action::OrderRefused, "service_order").on(id.get()), async |tx, out| {
         let t = out.now;
         let facts = orders_repo::facts(tx, id).await?.ok_or(AppError::NotFound)?;
         let action_name = action.as_str();
@@ -419,7 +420,7 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
         }
         orders_repo::add_event(tx, id, Some(facts.status), to, user.account_id, EventNote::Words(note), t).await?;
         out.audit(AuditEntry {
-            object_id: Some(id),
+            object_id: Some(id.get()),
             before_json: Some(serde_json::json!({ "status": facts.status.as_str() }).to_string()),
             after_json: Some(serde_json::json!({ "status": to.as_str() }).to_string()),
             detail: action_name.to_string(),
@@ -435,12 +436,12 @@ async fn act(id: i64, action: OrderAction, note: &str, minutes: i64, rating: i64
             let notice = Notice::TakeReleaseFlagged { volunteer: user.name.clone() };
             notices_repo::notify(tx, &leaders, &notice).await?;
             out.audit(AuditEntry {
-                object_id: Some(user.account_id),
+                object_id: Some(user.account_id.get()),
                 detail: format!("{} releases in a day; {} grid leaders told", RELEASES_FLAGGED_AT, leaders.len()),
                 ..AuditEntry::of(Action::TakeReleaseFlagged, "account")
             });
         }
-        out.publish(Topic::Orders, Some(id));
+        out.publish(Topic::Orders, Some(id.get()));
         Ok(())
     })
     .await
@@ -458,23 +459,23 @@ fn reason(text: &str) -> Result<String, AppError> {
 
 /// 接单: exactly one taker wins however many tap at once.
 #[server(endpoint = "take_order")]
-pub async fn take_order(id: i64) -> Result<(), AppError> {
+pub async fn take_order(id: OrderId) -> Result<(), AppError> {
     act(id, OrderAction::Take, "", 0, 0).await
 }
 
 #[server(endpoint = "release_order")]
-pub async fn release_order(id: i64, reason: String) -> Result<(), AppError> {
+pub async fn release_order(id: OrderId, reason: String) -> Result<(), AppError> {
     let reason = self::reason(&reason)?;
     act(id, OrderAction::Release, &reason, 0, 0).await
 }
 
 #[server(endpoint = "start_service")]
-pub async fn start_service(id: i64) -> Result<(), AppError> {
+pub async fn start_service(id: OrderId) -> Result<(), AppError> {
     act(id, OrderAction::Start, "", 0, 0).await
 }
 
 #[server(endpoint = "finish_service")]
-pub async fn finish_service(id: i64, minutes: String) -> Result<(), AppError> {
+pub async fn finish_service(id: OrderId, minutes: String) -> Result<(), AppError> {
     let minutes = minutes.trim().parse::<i64>().ok().filter(|m| (1..=1440).contains(m));
     let minutes = minutes.ok_or_else(|| AppError::field("minutes", Msg::ErrMinutes))?;
     act(id, OrderAction::Finish, "", minutes, 0).await
@@ -483,7 +484,7 @@ pub async fn finish_service(id: i64, minutes: String) -> Result<(), AppError> {
 // No stars are preset: a form sent without a choice is answered like a wrong one.
 #[server(endpoint = "confirm_order")]
 pub async fn confirm_order(
-    id: i64,
+    id: OrderId,
     #[server(default)] rating: String,
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
@@ -494,7 +495,7 @@ pub async fn confirm_order(
 }
 
 #[server(endpoint = "dispute_order")]
-pub async fn dispute_order(id: i64, reason: String) -> Result<(), AppError> {
+pub async fn dispute_order(id: OrderId, reason: String) -> Result<(), AppError> {
     let reason = self::reason(&reason)?;
     act(id, OrderAction::Dispute, &reason, 0, 0).await
 }
@@ -502,7 +503,7 @@ pub async fn dispute_order(id: i64, reason: String) -> Result<(), AppError> {
 /// 取消: before anyone took it, with an optional reason; once taken, with a reason the
 /// volunteer is told.
 #[server(endpoint = "cancel_order")]
-pub async fn cancel_order(id: i64, reason: String) -> Result<(), AppError> {
+pub async fn cancel_order(id: OrderId, reason: String) -> Result<(), AppError> {
     let reason = ctx::field_text(&reason, "reason", 0..=500, Msg::ErrTooLong)?;
     act(id, OrderAction::Cancel, &reason, 0, 0).await
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use {
     super::ctx,
     super::write::{Act, Writer},
+    crate::domain::ids::AccountId,
     crate::i18n::Locale,
     crate::repo::accounts_repo,
     crate::session::{ELDER_COOKIE, LOCALE_COOKIE},
@@ -19,7 +20,7 @@ const ONE_YEAR: i64 = 365 * 86_400;
 /// The signed-in viewer's writer, if anyone is signed in: a preference is only a cookie
 /// for a visitor. Its writes leave no audit row: a preference is no event worth one.
 #[cfg(feature = "ssr")]
-fn account_writer() -> Result<Option<(Writer, i64)>, AppError> {
+fn account_writer() -> Result<Option<(Writer, AccountId)>, AppError> {
     let Some(user) = ctx::viewer().user else { return Ok(None) };
     Ok(Some((Writer { state: ctx::state()?, actor: Some(user.account_id) }, user.account_id)))
 }
@@ -28,7 +29,7 @@ fn account_writer() -> Result<Option<(Writer, i64)>, AppError> {
 pub async fn set_locale(locale: String) -> Result<(), AppError> {
     let locale = Locale::from_tag(&locale).ok_or(AppError::BadRequest)?;
     if let Some((w, account)) = account_writer()? {
-        w.run(Act::new(Action::SetLocale, "account").on(account), async |tx, _| {
+        w.run(Act::new(Action::SetLocale, "account").on(account.get()), async |tx, _| {
             Ok(accounts_repo::set_locale(tx, account, locale).await?)
         })
         .await?;
@@ -45,7 +46,7 @@ pub async fn set_elder_mode(on: String) -> Result<(), AppError> {
         _ => return Err(AppError::BadRequest),
     };
     if let Some((w, account)) = account_writer()? {
-        w.run(Act::new(Action::SetElderMode, "account").on(account), async |tx, _| {
+        w.run(Act::new(Action::SetElderMode, "account").on(account.get()), async |tx, _| {
             Ok(accounts_repo::set_elder_mode(tx, account, on).await?)
         })
         .await?;

@@ -2,6 +2,7 @@
 //! 派遣 → 处置 → 核验 → 办结, with disputes, inspections, 督办 and the reporter's verdict.
 //! This module reads; [`items`] records, [`steps`] moves an item along the loop, [`photos`]
 //! keeps its pictures.
+use crate::domain::ids::{AccountId, NodeId, OrderId};
 use crate::domain::sentiment::{Category, HandlerKind, Kind, Stage, StageAction, Warning};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -33,8 +34,8 @@ use {
 /// What the 记录民情 form offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentimentFormView {
-    pub places: Vec<(i64, String)>,
-    pub default_place: Option<i64>,
+    pub places: Vec<(NodeId, String)>,
+    pub default_place: Option<NodeId>,
     pub is_staff: bool,
 }
 
@@ -90,13 +91,14 @@ pub struct ItemView {
     pub resident_resolved: Option<bool>,
     pub resident_rating: Option<i64>,
     pub rework_count: i64,
-    pub order_id: Option<i64>,
+    pub order_id: Option<OrderId>,
     pub parties: Vec<(String, Option<String>)>,
     pub checks: Vec<(i64, String, Option<bool>)>,
     pub photos: Vec<i64>,
     pub timeline: Vec<LineView>,
     pub steps: Vec<StageAction>,
-    pub volunteers: Vec<(i64, String)>,
+    /// Volunteers who can be named as handler: (account id, name).
+    pub volunteers: Vec<(AccountId, String)>,
     pub may_confirm: bool,
     pub may_convert: bool,
     pub may_set_warning: bool,

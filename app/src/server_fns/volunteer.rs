@@ -67,14 +67,14 @@ pub async fn save_volunteer_profile(
         Some("1") => true,
         Some(_) => return Err(AppError::BadRequest),
     };
-    let act = Act::new(Action::SaveVolunteerProfile, "person").on(user.person_id);
+    let act = Act::new(Action::SaveVolunteerProfile, "person").on(user.person_id.get());
     w.run(act, async |tx, out| {
         // Only a volunteer has a profile to save.
         if !accounts_repo::save_volunteer(tx, user.person_id, &sections, availability, &intro, shares_phone).await? {
             return Err(AppError::Forbidden);
         }
         out.audit(AuditEntry {
-            object_id: Some(user.person_id),
+            object_id: Some(user.person_id.get()),
             after_json: Some(
                 serde_json::json!({ "skills": sections, "availability": availability, "shares_phone": shares_phone })
                     .to_string(),

@@ -30,6 +30,7 @@
 #![cfg(feature = "ssr")]
 
 use crate::domain::audit::Action;
+use crate::domain::ids::{AccountId, NodeId};
 use crate::error::AppError;
 use crate::live::Topic;
 use crate::repo::audit_repo::{self, AuditEntry};
@@ -44,7 +45,7 @@ use super::ctx;
 /// API client and for the background jobs, which audit themselves as the system).
 pub struct Writer {
     pub state: AppState,
-    pub actor: Option<i64>,
+    pub actor: Option<AccountId>,
 }
 
 impl Writer {
@@ -111,7 +112,7 @@ pub struct Act {
     pub action: Action,
     pub object: &'static str,
     pub id: Option<i64>,
-    pub node: Option<i64>,
+    pub node: Option<NodeId>,
 }
 
 impl Act {
@@ -123,7 +124,7 @@ impl Act {
         Act { id: Some(id), ..self }
     }
 
-    pub fn at(self, node: i64) -> Act {
+    pub fn at(self, node: NodeId) -> Act {
         Act { node: Some(node), ..self }
     }
 }
@@ -137,7 +138,7 @@ pub struct Outcome {
     audits: Vec<AuditEntry<'static>>,
     events: Vec<(Topic, Option<i64>)>,
     refusal: Option<String>,
-    refusal_node: Option<i64>,
+    refusal_node: Option<NodeId>,
 }
 
 impl Outcome {
@@ -156,7 +157,7 @@ impl Outcome {
 
     /// Files a refusal that follows under the grid node found inside the write (the area
     /// whose admins see it in their audit view), when the `Act` could not name it before.
-    pub fn refusal_node(&mut self, node: i64) {
+    pub fn refusal_node(&mut self, node: NodeId) {
         self.refusal_node = Some(node);
     }
 }

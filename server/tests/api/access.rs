@@ -15,6 +15,7 @@
 //! The foreign area is 朝晖社区 (新城桥街道): no demo role reaches it.
 
 use crate::test_app::TestApp;
+use app::domain::ids::{AccountId, ElectionId, NodeId, OrderId, PersonId};
 use reqwest::header::{HeaderValue, COOKIE};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -698,8 +699,8 @@ fn fresh_phone() -> String {
 /// A person made for one cell.
 #[derive(Debug, Clone)]
 struct Person {
-    id: i64,
-    account: i64,
+    id: PersonId,
+    account: AccountId,
     phone: String,
     name: String,
 }
@@ -717,47 +718,48 @@ fn date(offset_days: i64) -> String {
 struct World<'a> {
     app: &'a TestApp,
     /// Account and person ids of the six demo roles, in `WHO` order (index 0 unused).
-    accounts: [i64; 7],
-    persons: [i64; 7],
-    sub: i64,
-    community: i64,
-    grid: i64,
-    micro: i64,
-    building: i64,
+    accounts: [AccountId; 7],
+    persons: [PersonId; 7],
+    sub: NodeId,
+    community: NodeId,
+    grid: NodeId,
+    micro: NodeId,
+    building: NodeId,
     /// 红领微网格 and its 7号楼: in the leader's grid, not in the member's micro-grid.
-    next_micro: i64,
-    next_building: i64,
+    next_micro: NodeId,
+    next_building: NodeId,
     /// 祖望新村网格, its 民情收发站微网格 and 1号楼: in the community, beside the leader's grid.
-    side_grid: i64,
-    side_micro: i64,
-    side_building: i64,
-    f_community: i64,
-    f_grid: i64,
-    f_micro: i64,
-    f_building: i64,
+    side_grid: NodeId,
+    side_micro: NodeId,
+    side_building: NodeId,
+    f_community: NodeId,
+    f_grid: NodeId,
+    f_micro: NodeId,
+    f_building: NodeId,
     /// 赵敏, a volunteer of 向日葵; 韩磊, a volunteer of 连心微网格 (朝晖社区).
-    volunteer: (i64, &'static str),
-    f_volunteer: (i64, &'static str),
+    volunteer: (PersonId, &'static str),
+    f_volunteer: (PersonId, &'static str),
 }
 
 impl<'a> World<'a> {
     async fn load(app: &'a TestApp) -> World<'a> {
         let node = |name: &'static str| async move {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM grid_nodes WHERE name = ?")
+            sqlx::query_scalar::<_, NodeId>("SELECT id FROM grid_nodes WHERE name = ?")
                 .bind(name)
                 .fetch_one(&app.pool)
                 .await
                 .unwrap_or_else(|e| panic!("{name}: {e}"))
         };
         let person = |phone: &'static str| async move {
-            sqlx::query_as::<_, (i64, i64)>("SELECT id, person_id FROM accounts WHERE phone = ?")
+            sqlx::query_as::<_, (AccountId, PersonId)>("SELECT id, person_id FROM accounts WHERE phone = ?")
                 .bind(phone)
                 .fetch_one(&app.pool)
                 .await
                 .unwrap_or_else(|e| panic!("{phone}: {e}"))
         };
-        let mut accounts = [0; 7];
-        let mut persons = [0; 7];
+        // Index 0 (the visitor) has no account: never used, see `account`.
+        let mut accounts = [AccountId(0); 7];
+        let mut persons = [PersonId(0); 7];
         for (i, who) in WHO.into_iter().enumerate() {
             if let Some(phone) = who.phone() {
                 (accounts[i], persons[i]) = person(phone).await;
@@ -795,11 +797,11 @@ impl<'a> World<'a> {
     }
 
     /// The role's account (the resident's for the visitor, whose calls are refused anyway).
-    fn account(&self, who: Who) -> i64 {
+    fn account(&self, who: Who) -> AccountId {
         self.accounts[Self::index(who).max(1)]
     }
 
-    fn person(&self, who: Who) -> i64 {
+    fn person(&self, who: Who) -> PersonId {
         self.persons[Self::index(who).max(1)]
     }
 
@@ -821,7 +823,7 @@ impl<'a> World<'a> {
         sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(self.pool()).await.expect(sql)
     }
 
-    async fn code(&self, node: i64) -> String {
+    async fn code(&self, node: NodeId) -> String {
         sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?")
             .bind(node)
             .fetch_one(self.pool())
@@ -853,11 +855,11 @@ impl<'a> World<'a> {
 
     /// A fresh person living in `building` (a building node) with an account and `roles`
     /// ((role, node) pairs); a volunteer role also makes a volunteer profile serving there.
-    async fn person_with(&self, building: i64, birth_year: i64, roles: &[(&str, i64)]) -> Person {
+    async fn person_with(&self, building: NodeId, birth_year: i64, roles: &[(&str, NodeId)]) -> Person {
         let n = next();
         let name = format!("矩阵{n}号");
         let phone = fresh_phone();
-        let id: i64 = sqlx::query_scalar(
+        let id: PersonId = sqlx::query_scalar(
             "INSERT INTO people (full_name, phone, birth_year, micro_grid_id, building_id)
              SELECT ?, ?, ?, parent_id, id FROM grid_nodes WHERE id = ? RETURNING id",
         )
@@ -868,7 +870,7 @@ impl<'a> World<'a> {
         .fetch_one(self.pool())
         .await
         .expect("person");
-        let account: i64 = sqlx::query_scalar(
+        let account: AccountId = sqlx::query_scalar(
             "INSERT INTO accounts (person_id, phone, password_hash) VALUES (?, ?, 'unused') RETURNING id",
         )
         .bind(id)
@@ -897,15 +899,15 @@ impl<'a> World<'a> {
     }
 
     /// A fresh resident of the micro-grid holding `building`.
-    async fn resident(&self, building: i64) -> Person {
-        let micro = self.scalar(&format!("SELECT parent_id FROM grid_nodes WHERE id = {building}")).await;
+    async fn resident(&self, building: NodeId) -> Person {
+        let micro = NodeId(self.scalar(&format!("SELECT parent_id FROM grid_nodes WHERE id = {building}")).await);
         self.person_with(building, 1960, &[("resident", micro)]).await
     }
 
     /// A fresh account of a person with no home micro-grid and no role.
     async fn detached(&self) -> Person {
         let (name, phone) = (format!("矩阵{}号", next()), fresh_phone());
-        let id: i64 = sqlx::query_scalar("INSERT INTO people (full_name, phone) VALUES (?, ?) RETURNING id")
+        let id: PersonId = sqlx::query_scalar("INSERT INTO people (full_name, phone) VALUES (?, ?) RETURNING id")
             .bind(&name)
             .bind(&phone)
             .fetch_one(self.pool())
@@ -923,7 +925,7 @@ impl<'a> World<'a> {
     }
 
     /// An order asked for by `requester` (placed by their account) in their micro-grid.
-    async fn order(&self, requester: i64, status: &str, taker: Option<i64>, title: &str) -> i64 {
+    async fn order(&self, requester: PersonId, status: &str, taker: Option<PersonId>, title: &str) -> OrderId {
         sqlx::query_scalar(
             "INSERT INTO service_orders (requester_id, placed_by, section, title, micro_grid_id, building_id, room,
                                          contact_phone, status, taker_id)
@@ -940,7 +942,7 @@ impl<'a> World<'a> {
     }
 
     /// A fresh resident's order in the micro-grid of `building`.
-    async fn order_in(&self, building: i64, status: &str, taker: Option<i64>) -> (i64, Person, String) {
+    async fn order_in(&self, building: NodeId, status: &str, taker: Option<PersonId>) -> (OrderId, Person, String) {
         let p = self.resident(building).await;
         let title = format!("矩阵需求{}号", next());
         let id = self.order(p.id, status, taker, &title).await;
@@ -952,7 +954,7 @@ impl<'a> World<'a> {
     }
 
     /// A 民情 item at `building` reported by `reporter` (an account).
-    async fn item(&self, building: i64, reporter: i64, kind: &str, stage: &str) -> (i64, String) {
+    async fn item(&self, building: NodeId, reporter: AccountId, kind: &str, stage: &str) -> (i64, String) {
         let description = format!("矩阵民情{}号", next());
         let category = if kind == "dispute" { "dispute" } else { "facility" };
         let id = sqlx::query_scalar(
@@ -975,7 +977,7 @@ impl<'a> World<'a> {
     }
 
     /// A fresh elder on the register at `building`, never visited (so overdue).
-    async fn elder(&self, building: i64) -> Person {
+    async fn elder(&self, building: NodeId) -> Person {
         let p = self.person_with(building, 1946, &[]).await;
         self.exec(format!(
             "INSERT INTO elder_profiles (person_id, micro_grid_id, living_alone)
@@ -990,7 +992,7 @@ impl<'a> World<'a> {
     /// An open welfare check for the micro-grid `micro` (None: a building nobody matched).
     /// A welfare check of `micro`, or without one (its building unknown) waiting for sorting
     /// in the own community.
-    async fn welfare(&self, micro: Option<i64>) -> (i64, String) {
+    async fn welfare(&self, micro: Option<NodeId>) -> (i64, String) {
         let name = format!("矩阵求助{}号", next());
         let area = micro.is_none().then_some(self.community);
         let id = sqlx::query_scalar(
@@ -1007,7 +1009,7 @@ impl<'a> World<'a> {
     }
 
     /// An election over `scope` in `phase` ("upcoming", "nominating" or "voting").
-    async fn election(&self, scope: i64, phase: &str) -> (i64, String) {
+    async fn election(&self, scope: NodeId, phase: &str) -> (ElectionId, String) {
         let title = format!("矩阵评选{}号", next());
         let days: [i64; 5] = match phase {
             "upcoming" => [10, 20, 20, 30, 40],
@@ -1034,7 +1036,7 @@ impl<'a> World<'a> {
         (id, title)
     }
 
-    async fn nomination(&self, election: i64, person: i64, status: &str) -> i64 {
+    async fn nomination(&self, election: ElectionId, person: PersonId, status: &str) -> i64 {
         sqlx::query_scalar("INSERT INTO nominations (election_id, person_id, status) VALUES (?, ?, ?) RETURNING id")
             .bind(election)
             .bind(person)
@@ -1045,7 +1047,7 @@ impl<'a> World<'a> {
     }
 
     /// A fresh child of `parent` (the next level down) named uniquely; returns (id, name).
-    async fn node(&self, parent: i64) -> (i64, String) {
+    async fn node(&self, parent: NodeId) -> (NodeId, String) {
         use app::domain::grid::{child_code, NodeLevel};
         let name = format!("矩阵节点{}号", next());
         let mut conn = self.pool().acquire().await.expect("conn");
@@ -1063,7 +1065,7 @@ impl<'a> World<'a> {
         (id, name)
     }
 
-    async fn api_key(&self, node: i64) -> (i64, String) {
+    async fn api_key(&self, node: NodeId) -> (i64, String) {
         let label = format!("矩阵密钥{}号", next());
         let id = sqlx::query_scalar(
             "INSERT INTO api_keys (node_id, label, key_hash, created_by) VALUES (?, ?, ?, ?) RETURNING id",
@@ -1078,7 +1080,7 @@ impl<'a> World<'a> {
         (id, label)
     }
 
-    async fn post(&self, community: i64) -> (i64, String) {
+    async fn post(&self, community: NodeId) -> (i64, String) {
         let body = format!("矩阵动态{}号", next());
         let id = sqlx::query_scalar(
             "INSERT INTO feed_posts (node_id, kind, body) VALUES (?, 'station_news', ?) RETURNING id",
@@ -1091,7 +1093,7 @@ impl<'a> World<'a> {
         (id, body)
     }
 
-    async fn offer(&self, volunteer: i64, micro: i64) -> (i64, String) {
+    async fn offer(&self, volunteer: PersonId, micro: NodeId) -> (i64, String) {
         let title = format!("矩阵帮忙{}号", next());
         let id = sqlx::query_scalar(
             "INSERT INTO offers (volunteer_id, section, title, node_id) VALUES (?, 'daily_life', ?, ?) RETURNING id",
@@ -1105,7 +1107,7 @@ impl<'a> World<'a> {
         (id, title)
     }
 
-    async fn dispatch(&self, order: i64, volunteer: i64) -> i64 {
+    async fn dispatch(&self, order: OrderId, volunteer: PersonId) -> i64 {
         sqlx::query_scalar(
             "INSERT INTO order_dispatches (order_id, volunteer_id, dispatched_by) VALUES (?, ?, ?) RETURNING id",
         )
@@ -1118,7 +1120,7 @@ impl<'a> World<'a> {
     }
 
     /// The building of the target: 向日葵 (own), 朝晖 (foreign), or `other`.
-    fn building_for(&self, target: Target, other: i64) -> i64 {
+    fn building_for(&self, target: Target, other: NodeId) -> NodeId {
         match target {
             Own => self.building,
             Foreign => self.f_building,
@@ -1127,7 +1129,7 @@ impl<'a> World<'a> {
     }
 
     /// The micro-grid of the target: 向日葵 (own), 连心 (foreign), or `other`.
-    fn micro_for(&self, target: Target, other: i64) -> i64 {
+    fn micro_for(&self, target: Target, other: NodeId) -> NodeId {
         match target {
             Own => self.micro,
             Foreign => self.f_micro,
@@ -1409,7 +1411,7 @@ impl<'a> World<'a> {
             ("dispatch_order", _) => {
                 let (id, _, _) = self.order_in(self.building_for(target, self.building), "open", None).await;
                 let volunteer = if target == Own { self.volunteer.0 } else { self.f_volunteer.0 };
-                Prep::form(&[("id", id), ("volunteer", volunteer)])
+                Prep::form(&[("id", id.to_string()), ("volunteer", volunteer.to_string())])
                     .watch("order_dispatches", format!("order_id = {id}"))
             }
             ("my_dispatches", _) => {
@@ -1600,7 +1602,7 @@ impl<'a> World<'a> {
                         "SELECT coalesce((SELECT heat_alert FROM community_settings WHERE node_id = {community}), 0)"
                     ))
                     .await;
-                Prep::form(&[("community", community), ("on", 1 - on)])
+                Prep::form(&[("community", community.to_string()), ("on", (1 - on).to_string())])
                     .watch("community_settings", format!("node_id = {community}"))
             }
             ("elder_alerts_data", _) => {
@@ -1738,7 +1740,8 @@ impl<'a> World<'a> {
                     Other | Nowhere => self.f_micro,
                     Foreign => self.micro,
                 };
-                Prep::form(&[("id", id), ("version", 1), ("parent", parent)]).watch("grid_nodes", format!("id = {id}"))
+                Prep::form(&[("id", id.to_string()), ("version", "1".into()), ("parent", parent.to_string())])
+                    .watch("grid_nodes", format!("id = {id}"))
             }
             ("create_node", _) => {
                 let parent = match target {
@@ -1753,7 +1756,7 @@ impl<'a> World<'a> {
             ("delete_node" | "merge_node", _) => {
                 let (id, _) = self.node(if target == Foreign { self.f_micro } else { self.micro }).await;
                 let (into, _) = self.node(if target == Own { self.micro } else { self.f_micro }).await;
-                let prep = Prep::form(&[("id", id), ("version", 1)])
+                let prep = Prep::form(&[("id", id.to_string()), ("version", "1".into())])
                     .watch("grid_nodes", format!("id IN ({id}, {into}) OR parent_id IN ({id}, {into})"));
                 if func == "merge_node" || target == Other {
                     prep.arg("into", into)
@@ -1777,7 +1780,7 @@ impl<'a> World<'a> {
             ("assign_staff", _) => {
                 let node = if target == Foreign { self.f_micro } else { self.micro };
                 let p = self.resident(if target == Own { self.building } else { self.f_building }).await;
-                Prep::form(&[("node", node), ("account", p.account)])
+                Prep::form(&[("node", node.to_string()), ("account", p.account.to_string())])
                     .watch("role_assignments", format!("account_id = {}", p.account))
             }
             ("remove_staff", _) => {

@@ -2,6 +2,7 @@
 //! off, overdue visits and the heat alert, and the public welfare-check flow.
 
 use crate::test_app::TestApp;
+use app::domain::ids::{AccountId, NodeId, OrderId, PersonId};
 use app::live::Topic;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -20,13 +21,13 @@ const OTHER_LEADER: &str = "13800000007";
 /// 王秀英: a resident of 向日葵微网格.
 const RESIDENT: &str = "13800000001";
 
-async fn node(app: &TestApp, name: &str) -> i64 {
+async fn node(app: &TestApp, name: &str) -> NodeId {
     sqlx::query_scalar("SELECT id FROM grid_nodes WHERE name = ?").bind(name).fetch_one(&app.pool).await.expect("node")
 }
 
 /// A person living in `building` (no account), returning their id.
-async fn person_in(app: &TestApp, building: &str, name: &str, birth_year: i64) -> i64 {
-    let (building, micro): (i64, i64) =
+async fn person_in(app: &TestApp, building: &str, name: &str, birth_year: i64) -> PersonId {
+    let (building, micro): (NodeId, NodeId) =
         sqlx::query_as("SELECT id, parent_id FROM grid_nodes WHERE name = ? AND level = 'building'")
             .bind(building)
             .fetch_one(&app.pool)
@@ -45,7 +46,7 @@ async fn person_in(app: &TestApp, building: &str, name: &str, birth_year: i64) -
 }
 
 /// An elder on the register with a weekly plan (daily in a heat alert), never visited.
-async fn elder_in(app: &TestApp, building: &str, name: &str) -> i64 {
+async fn elder_in(app: &TestApp, building: &str, name: &str) -> PersonId {
     let person = person_in(app, building, name, 1944).await;
     sqlx::query(
         "INSERT INTO elder_profiles (person_id, micro_grid_id, living_alone, health_notes, emergency_contact_name, emergency_contact_phone)
@@ -63,7 +64,7 @@ async fn elder_in(app: &TestApp, building: &str, name: &str) -> i64 {
     person
 }
 
-async fn account(app: &TestApp, phone: &str) -> i64 {
+async fn account(app: &TestApp, phone: &str) -> AccountId {
     sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?").bind(phone).fetch_one(&app.pool).await.expect("acct")
 }
 
@@ -73,7 +74,7 @@ async fn json(app: &TestApp, client: &Client, endpoint: &str, form: &[(&str, &st
     serde_json::from_str(&body).expect("json")
 }
 
-async fn visits(app: &TestApp, elder: i64) -> i64 {
+async fn visits(app: &TestApp, elder: PersonId) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM visit_logs WHERE elder_id = ?")
         .bind(elder)
         .fetch_one(&app.pool)
@@ -96,8 +97,8 @@ async fn next_notice(events: &mut tokio::sync::broadcast::Receiver<app::live::Li
     .expect("a live event")
 }
 
-fn elder_of(view: &Value, person: i64) -> Option<&Value> {
-    view["elders"].as_array().expect("elders").iter().find(|e| e["person_id"] == person)
+fn elder_of(view: &Value, person: PersonId) -> Option<&Value> {
+    view["elders"].as_array().expect("elders").iter().find(|e| e["person_id"] == person.get())
 }
 
 #[tokio::test]
@@ -301,7 +302,15 @@ async fn a_visit_needing_help_puts_an_urgent_order_for_the_elder_on_the_board() 
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(app.count("SELECT count(*) FROM service_orders").await, orders_before + 1);
-    let (order, requester, placed_by, on_behalf, section, urgency, status_): (i64, i64, i64, bool, String, String, String) =
+    let (order, requester, placed_by, on_behalf, section, urgency, status_): (
+        OrderId,
+        PersonId,
+        AccountId,
+        bool,
+        String,
+        String,
+        String,
+    ) =
         sqlx::query_as(
             "SELECT o.id, o.requester_id, o.placed_by, o.on_behalf, o.section, o.urgency, o.status
              FROM visit_logs v JOIN service_orders o ON o.id = v.order_id WHERE v.elder_id = ? AND v.outcome = 'needs_help'",
@@ -323,7 +332,7 @@ async fn a_visit_needing_help_puts_an_urgent_order_for_the_elder_on_the_board() 
 
     // On the board of the area, and its detail shows it was placed on the elder's behalf.
     let board = json(&app, &member, "board_data", &[]).await;
-    assert!(board["orders"].as_array().expect("orders").iter().any(|o| o["id"] == order), "{board}");
+    assert!(board["orders"].as_array().expect("orders").iter().any(|o| o["id"] == order.get()), "{board}");
     let detail = json(&app, &member, "order_detail", &[("id", &order.to_string())]).await;
     assert_eq!(detail["on_behalf"], true);
     assert_eq!(detail["contact"]["name"], "测试老人丙");
@@ -390,7 +399,10 @@ async fn an_emergency_alerts_the_grid_leader_at_once() {
     let leader = app.signed_in(LEADER).await;
     let alerts = json(&app, &leader, "elder_alerts_data", &[]).await;
     let emergencies = alerts["emergencies"].as_array().expect("emergencies");
-    assert!(emergencies.iter().any(|e| e["elder_id"] == elder && e["note"] == "敲门无应答，闻到煤气味"), "{alerts}");
+    assert!(
+        emergencies.iter().any(|e| e["elder_id"] == elder.get() && e["note"] == "敲门无应答，闻到煤气味"),
+        "{alerts}"
+    );
     let (status, html) = app.get(&leader, "/admin/queue").await;
     assert_eq!(status, StatusCode::OK);
     let alert_at = html.find("测试老人丁").expect("the emergency is on the queue page");
@@ -398,14 +410,14 @@ async fn an_emergency_alerts_the_grid_leader_at_once() {
     assert!(html.contains("紧急：老人探访") && queue_at < alert_at, "the alert sits right under the page heading");
     let foreign = app.signed_in(OTHER_LEADER).await;
     let alerts = json(&app, &foreign, "elder_alerts_data", &[]).await;
-    assert!(alerts["emergencies"].as_array().expect("list").iter().all(|e| e["elder_id"] != elder));
+    assert!(alerts["emergencies"].as_array().expect("list").iter().all(|e| e["elder_id"] != elder.get()));
 
     // A later visit clears the alert.
     let (status, _) =
         app.post(&member, "log_visit", &[("elder", &id), ("outcome", "safe"), ("note", "已送医，平安")]).await;
     assert_eq!(status, StatusCode::OK);
     let alerts = json(&app, &leader, "elder_alerts_data", &[]).await;
-    assert!(alerts["emergencies"].as_array().expect("list").iter().all(|e| e["elder_id"] != elder));
+    assert!(alerts["emergencies"].as_array().expect("list").iter().all(|e| e["elder_id"] != elder.get()));
 }
 
 #[tokio::test]
@@ -415,7 +427,7 @@ async fn overdue_visits_follow_the_plan_and_the_heat_alert() {
     let id = elder.to_string();
     let member = app.signed_in(MEMBER).await;
     let overdue = |view: &Value| elder_of(view, elder).expect("card")["overdue"].as_bool().expect("bool");
-    let due = |list: &Value| list.as_array().expect("list").iter().any(|v| v["person_id"] == elder);
+    let due = |list: &Value| list.as_array().expect("list").iter().any(|v| v["person_id"] == elder.get());
 
     assert!(overdue(&json(&app, &member, "elders_data", &[]).await), "never visited");
     assert!(due(&json(&app, &member, "overdue_visits", &[]).await));
@@ -447,7 +459,7 @@ async fn overdue_visits_follow_the_plan_and_the_heat_alert() {
         .expect("d");
     let admin = app.signed_in(COMMUNITY_ADMIN).await;
     let view = json(&app, &admin, "elders_data", &[]).await;
-    assert!(view["heat_toggles"].as_array().expect("toggles").iter().any(|h| h["community_id"] == community));
+    assert!(view["heat_toggles"].as_array().expect("toggles").iter().any(|h| h["community_id"] == community.get()));
     let (status, body) =
         app.post(&admin, "set_heat_alert", &[("community", &community.to_string()), ("on", "1")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -523,7 +535,7 @@ async fn a_relative_asks_for_a_welfare_check_and_the_grid_leader_handles_it() {
     let (status, body) = app.post(&relative, "request_welfare_check", &form).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let id: i64 = body.trim().parse().expect("the reference number");
-    let (micro, phone, state): (Option<i64>, String, String) =
+    let (micro, phone, state): (Option<NodeId>, String, String) =
         sqlx::query_as("SELECT micro_grid_id, requester_phone, status FROM welfare_checks WHERE id = ?")
             .bind(id)
             .fetch_one(&app.pool)
@@ -596,7 +608,7 @@ async fn a_relative_asks_for_a_welfare_check_and_the_grid_leader_handles_it() {
     // 我去看看 → in progress, handled by the leader; a second tap is a conflict.
     let (status, body) = app.post(&leader, "start_welfare_check", &[("id", &id.to_string())]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (state, handler): (String, Option<i64>) =
+    let (state, handler): (String, Option<AccountId>) =
         sqlx::query_as("SELECT status, handled_by FROM welfare_checks WHERE id = ?")
             .bind(id)
             .fetch_one(&app.pool)

@@ -5,7 +5,7 @@ use reqwest::{Client, StatusCode};
 
 impl TestApp {
     /// (id, version, code) of the node named `name`.
-    pub(crate) async fn node(&self, name: &str) -> (i64, i64, String) {
+    pub(crate) async fn node(&self, name: &str) -> (NodeId, i64, String) {
         sqlx::query_as("SELECT id, version, code FROM grid_nodes WHERE name = ?")
             .bind(name)
             .fetch_one(&self.pool)
@@ -239,8 +239,17 @@ impl TestApp {
         }
     }
 
-    pub(crate) async fn scalar(&self, sql: &'static str, bind: i64) -> i64 {
-        sqlx::query_scalar(sql).bind(bind).fetch_one(&self.pool).await.expect(sql)
+    /// A count about one node.
+    pub(crate) async fn scalar(&self, sql: &'static str, node: NodeId) -> i64 {
+        sqlx::query_scalar(sql).bind(node).fetch_one(&self.pool).await.expect(sql)
+    }
+
+    pub(crate) async fn parent_of(&self, node: NodeId) -> NodeId {
+        sqlx::query_scalar("SELECT parent_id FROM grid_nodes WHERE id = ?")
+            .bind(node)
+            .fetch_one(&self.pool)
+            .await
+            .expect("parent")
     }
 }
 
@@ -273,7 +282,7 @@ async fn create_split_merge_and_delete_keep_codes_counts_and_records_consistent(
     let admin = app.signed_in("13800000004").await;
     let (micro, version, micro_code) = app.node("向日葵微网格").await;
     // The building of 向日葵微网格 with the most orders moves out.
-    let building: i64 = sqlx::query_scalar(
+    let building: NodeId = sqlx::query_scalar(
         "SELECT building_id FROM service_orders WHERE micro_grid_id = ? AND building_id IS NOT NULL
          GROUP BY building_id ORDER BY count(*) DESC LIMIT 1",
     )
@@ -301,7 +310,7 @@ async fn create_split_merge_and_delete_keep_codes_counts_and_records_consistent(
     let (new_micro, new_version, new_code) = app.node("向日葵二组").await;
     assert_eq!(new_version, 1);
     assert_eq!(&new_code[..new_code.len() - 2], &micro_code[..micro_code.len() - 2], "a sibling of the old one");
-    let parent_of = |id| app.scalar("SELECT parent_id FROM grid_nodes WHERE id = ?", id);
+    let parent_of = |id| app.parent_of(id);
     assert_eq!(parent_of(building).await, new_micro);
     assert_eq!(
         app.scalar("SELECT count(*) FROM service_orders WHERE micro_grid_id = ?", new_micro).await,
@@ -413,7 +422,7 @@ async fn create_split_merge_and_delete_keep_codes_counts_and_records_consistent(
 
 impl TestApp {
     /// A fresh node `name` under `parent`, with the next free code (test setup).
-    pub(crate) async fn add_node(&self, parent: i64, name: &str) -> i64 {
+    pub(crate) async fn add_node(&self, parent: NodeId, name: &str) -> NodeId {
         use app::domain::grid::{child_code, NodeLevel};
         let mut conn = self.pool.acquire().await.expect("conn");
         let (level, code): (String, String) = sqlx::query_as("SELECT level, code FROM grid_nodes WHERE id = ?")
@@ -429,7 +438,7 @@ impl TestApp {
             .expect("insert")
     }
 
-    pub(crate) async fn account(&self, phone: &str) -> i64 {
+    pub(crate) async fn account(&self, phone: &str) -> AccountId {
         sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
             .bind(phone)
             .fetch_one(&self.pool)
@@ -453,35 +462,46 @@ impl TestApp {
 
 /// The form of one grid edit on a fresh node of the area under `grid` (a grid), set up so
 /// that the edit succeeds when the one sending it is allowed to make it.
-async fn grid_edit_form(app: &TestApp, op: &str, grid: i64, resident: &str, n: usize) -> Vec<(&'static str, String)> {
+async fn grid_edit_form(
+    app: &TestApp,
+    op: &str,
+    grid: NodeId,
+    resident: &str,
+    n: usize,
+) -> Vec<(&'static str, String)> {
     let fresh = app.add_node(grid, &format!("矩阵{op}{n}")).await;
-    let s = |v: i64| v.to_string();
+    let s = |v: &dyn std::fmt::Display| v.to_string();
     match op {
-        "rename_node" => vec![("id", s(fresh)), ("version", s(1)), ("name", format!("改名{n}"))],
+        "rename_node" => vec![("id", s(&fresh)), ("version", s(&1)), ("name", format!("改名{n}"))],
         "move_node" => {
-            let community = app.scalar("SELECT parent_id FROM grid_nodes WHERE id = ?", grid).await;
+            let community = app.parent_of(grid).await;
             let other_grid = app.add_node(community, &format!("矩阵目标{n}")).await;
-            vec![("id", s(fresh)), ("version", s(1)), ("parent", s(other_grid))]
+            vec![("id", s(&fresh)), ("version", s(&1)), ("parent", s(&other_grid))]
         }
-        "create_node" => vec![("parent", s(fresh)), ("name", format!("新楼{n}"))],
-        "delete_node" => vec![("id", s(fresh)), ("version", s(1))],
+        "create_node" => vec![("parent", s(&fresh)), ("name", format!("新楼{n}"))],
+        "delete_node" => vec![("id", s(&fresh)), ("version", s(&1))],
         "merge_node" => {
             let into = app.add_node(grid, &format!("矩阵并入{n}")).await;
-            vec![("id", s(fresh)), ("version", s(1)), ("into", s(into))]
+            vec![("id", s(&fresh)), ("version", s(&1)), ("into", s(&into))]
         }
         "split_node" => {
             app.add_node(fresh, &format!("矩阵甲楼{n}")).await;
             let out = app.add_node(fresh, &format!("矩阵乙楼{n}")).await;
-            vec![("id", s(fresh)), ("version", s(1)), ("name", format!("分出{n}")), ("buildings[]", s(out))]
+            vec![("id", s(&fresh)), ("version", s(&1)), ("name", format!("分出{n}")), ("buildings[]", s(&out))]
         }
-        "assign_staff" => vec![("node", s(fresh)), ("account", s(app.account(resident).await))],
+        "assign_staff" => vec![("node", s(&fresh)), ("account", s(&app.account(resident).await))],
         "remove_staff" => {
             let mut conn = app.pool.acquire().await.expect("conn");
-            let assignment =
-                app::repo::grid_repo::grant(&mut conn, app.account(resident).await, "micro_grid_member", fresh, 1)
-                    .await
-                    .expect("grant");
-            vec![("assignment", s(assignment))]
+            let assignment = app::repo::grid_repo::grant(
+                &mut conn,
+                app.account(resident).await,
+                "micro_grid_member",
+                fresh,
+                AccountId(1),
+            )
+            .await
+            .expect("grant");
+            vec![("assignment", s(&assignment))]
         }
         other => panic!("unknown edit {other}"),
     }
@@ -567,7 +587,7 @@ async fn an_admin_undoes_their_own_edits_newest_first_unless_the_node_changed_si
     assert_eq!(status, StatusCode::OK);
     assert_eq!(app.post(&admin, "undo_grid_edit", &[]).await.0, StatusCode::OK);
     let (_, _, back_code) = app.node("向阳").await;
-    assert_eq!(app.scalar("SELECT parent_id FROM grid_nodes WHERE id = ?", micro).await, old_parent);
+    assert_eq!(app.parent_of(micro).await, old_parent);
     assert_eq!(back_code.len(), code.len());
     assert_eq!(app.post(&admin, "undo_grid_edit", &[]).await.0, StatusCode::OK);
     assert_eq!(app.node("向日葵微网格").await.0, micro, "the old name is back");

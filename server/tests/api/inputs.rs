@@ -44,9 +44,11 @@ impl Ty {
         let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         Some(match t.as_str() {
             "String" => Ty::Str,
-            "i64" => Ty::I64,
+            // The id newtypes are bare integers on the wire.
+            "i64" | "OrderId" | "PersonId" | "AccountId" | "NodeId" | "ElectionId" => Ty::I64,
             "Option<String>" => Ty::OptStr,
-            "Option<i64>" => Ty::OptI64,
+            "Option<i64>" | "Option<OrderId>" | "Option<PersonId>" | "Option<AccountId>" | "Option<NodeId>"
+            | "Option<ElectionId>" => Ty::OptI64,
             "Option<u32>" => Ty::OptU32,
             "Option<u64>" => Ty::OptU64,
             "Vec<String>" => Ty::VecStr,

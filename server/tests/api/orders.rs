@@ -24,7 +24,7 @@ impl TestApp {
         self.post(client, "place_order", &form).await
     }
 
-    pub(crate) async fn place_ok(&self, client: &Client, key: &str) -> i64 {
+    pub(crate) async fn place_ok(&self, client: &Client, key: &str) -> OrderId {
         let (status, body) = self.place(client, key, &[]).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body.trim().parse().expect("order id")
@@ -500,7 +500,7 @@ async fn taking_an_order_is_announced_on_the_live_channel() {
     let (status, _) = app.post(&volunteer, "take_order", &[("id", &id.to_string())]).await;
     assert_eq!(status, StatusCode::OK);
     let event = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await.expect("in time").expect("event");
-    assert_eq!((event.topic, event.id), (Topic::Orders, Some(id)));
+    assert_eq!((event.topic, event.id), (Topic::Orders, Some(id.get())));
 }
 
 #[tokio::test]
@@ -653,13 +653,13 @@ async fn a_resident_books_a_volunteers_offer_and_gets_a_paired_order() {
     assert_eq!(status, StatusCode::OK, "{first}");
     let (status, second) = app.post(&resident, "book_offer", &book).await;
     assert_eq!((status, second.clone()), (StatusCode::OK, first.clone()), "booking twice is one order");
-    let (status, taker, offer_id): (String, i64, i64) =
+    let (status, taker, offer_id): (String, PersonId, i64) =
         sqlx::query_as("SELECT o.status, o.taker_id, o.offer_id FROM service_orders o WHERE o.id = ?")
             .bind(first.trim())
             .fetch_one(&app.pool)
             .await
             .expect("q");
-    let volunteer_person: i64 =
+    let volunteer_person: PersonId =
         sqlx::query_scalar("SELECT id FROM people WHERE phone = '13800000002'").fetch_one(&app.pool).await.expect("q");
     assert_eq!((status.as_str(), taker, offer_id.to_string()), ("taken", volunteer_person, offer.clone()));
     // The history says the volunteer took it through the booking, in the reader's words.
@@ -1063,7 +1063,7 @@ async fn a_taken_order_is_cancelled_only_with_a_reason_and_the_volunteer_is_told
     let (status, body) = app.post(&resident, "cancel_order", &[("id", id), ("reason", "邻居已经帮忙了")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // Stored as a kind and its arguments, and put into words in the reader's language.
-    let account: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = '13800000002'")
+    let account: AccountId = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = '13800000002'")
         .fetch_one(&app.pool)
         .await
         .expect("account");

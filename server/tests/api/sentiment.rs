@@ -2,6 +2,7 @@
 //! on a controlled clock, disputes, inspections, conversion to an order and photos.
 
 use crate::test_app::TestApp;
+use app::domain::ids::{AccountId, NodeId, OrderId};
 use reqwest::{Client, StatusCode};
 
 const RESIDENT: &str = "13800000001"; // 王秀英, 幸福锦园4号楼
@@ -18,14 +19,14 @@ struct Item {
     version: i64,
     escalation_level: i64,
     rework_count: i64,
-    handler_id: Option<i64>,
+    handler_id: Option<AccountId>,
     deadline: Option<i64>,
     handled_at: Option<i64>,
     closed_at: Option<i64>,
     resident_resolved: Option<i64>,
     resident_rating: Option<i64>,
     warning_level: Option<String>,
-    order_id: Option<i64>,
+    order_id: Option<OrderId>,
     recheck_due_at: Option<i64>,
 }
 
@@ -42,7 +43,7 @@ async fn item(app: &TestApp, id: i64) -> Item {
 }
 
 async fn node(app: &TestApp, name: &str) -> String {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE name = ?")
+    let id: NodeId = sqlx::query_scalar("SELECT id FROM grid_nodes WHERE name = ?")
         .bind(name)
         .fetch_one(&app.pool)
         .await
@@ -50,7 +51,7 @@ async fn node(app: &TestApp, name: &str) -> String {
     id.to_string()
 }
 
-async fn account(app: &TestApp, phone: &str) -> i64 {
+async fn account(app: &TestApp, phone: &str) -> AccountId {
     sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
         .bind(phone)
         .fetch_one(&app.pool)
@@ -611,7 +612,7 @@ async fn an_item_a_volunteer_can_help_with_becomes_one_order_on_the_board() {
     assert_eq!(app.post(&resident, "convert_item", &form).await.0, StatusCode::FORBIDDEN);
     let (status, body) = app.post(&member, "convert_item", &form).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let order: i64 = body.trim().parse().expect("order id");
+    let order: OrderId = body.trim().parse().expect("order id");
     assert_eq!(item(&app, id).await.order_id, Some(order));
     let row: (String, String, i64) = sqlx::query_as(
         "SELECT o.status, o.section, p.id = (SELECT person_id FROM accounts WHERE phone = '13800000001')

@@ -1,4 +1,5 @@
 //! Helpers more than one feature's tests use.
+pub use app::domain::ids::{AccountId, NodeId, OrderId, PersonId};
 use reqwest::StatusCode;
 
 /// A local date `offset_days` from today, as the forms take it.

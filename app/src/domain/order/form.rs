@@ -2,6 +2,7 @@
 //! every field problem at once, before anything is opened.
 use super::{ServiceSection, Urgency};
 use crate::domain::form_key::FormKey;
+use crate::domain::ids::PersonId;
 use crate::domain::phone::PhoneNumber;
 use crate::domain::text::{FreeText, TextProblem};
 use crate::domain::time::parse_local_datetime;
@@ -30,7 +31,7 @@ pub struct OrderInput<'a> {
 pub enum Requester {
     Viewer,
     Phone(PhoneNumber),
-    Person(i64),
+    Person(PersonId),
 }
 
 /// An order to place, parsed from [`OrderInput`].
@@ -90,7 +91,7 @@ impl NewOrder {
         let phone =
             given(form.on_behalf_phone).map(|p| PhoneNumber::parse(p).map_err(|_| OrderProblem::Phone)).transpose();
         let person =
-            given(form.on_behalf_person).map(|p| p.parse::<i64>().map_err(|_| OrderProblem::Resident)).transpose();
+            given(form.on_behalf_person).map(|p| p.parse::<PersonId>().map_err(|_| OrderProblem::Resident)).transpose();
         let problems: Vec<(&'static str, OrderProblem)> = [
             ("section", section.err()),
             ("title", title.as_ref().err().copied()),
@@ -270,7 +271,7 @@ mod tests {
                 .map(|o| o.requester)
         };
         let phone = PhoneNumber::parse("13800138000").expect("phone");
-        assert_eq!(on_behalf(Some("138 0013 8000"), Some(" 42 ")), Ok(Requester::Person(42)));
+        assert_eq!(on_behalf(Some("138 0013 8000"), Some(" 42 ")), Ok(Requester::Person(PersonId(42))));
         assert_eq!(on_behalf(Some("+86 138-0013-8000"), None), Ok(Requester::Phone(phone.clone())));
         assert_eq!(on_behalf(Some("138 0013 8000"), Some("")), Ok(Requester::Phone(phone)));
         assert_eq!(on_behalf(Some(" "), Some(" ")), Ok(Requester::Viewer));

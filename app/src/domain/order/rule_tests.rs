@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::ids::{AccountId, PersonId};
 use crate::domain::role::Role;
 
 const GRID_A: &str = "32060200100101201"; // a micro-grid of community 320602001001
@@ -8,16 +9,16 @@ const OTHER: &str = "32060200200101201"; // another community
 fn order(status: OrderStatus, taker: Option<i64>) -> OrderFacts {
     OrderFacts {
         status,
-        requester_id: 1,
-        placed_by: 101,
-        taker_id: taker,
+        requester_id: PersonId(1),
+        placed_by: AccountId(101),
+        taker_id: taker.map(PersonId),
         taken_at: taker.map(|_| 0),
         area_code: GRID_A.into(),
     }
 }
 
 fn actor(person: i64, roles: &[(Role, String)]) -> Actor<'_> {
-    Actor { account_id: person + 100, person_id: person, roles }
+    Actor { account_id: AccountId(person + 100), person_id: PersonId(person), roles }
 }
 
 #[test]
@@ -72,7 +73,7 @@ fn only_the_requester_side_confirms_or_disputes() {
     assert_eq!(actor(5, &resident).check(OrderAction::Confirm, &done), Err(Refusal::NotAllowed));
     // The staff member who placed it on the resident's behalf (代下单) may confirm for them.
     let member = [(Role::MicroGridMember, GRID_A.to_string())];
-    let placer = Actor { account_id: 101, person_id: 9, roles: &member };
+    let placer = Actor { account_id: AccountId(101), person_id: PersonId(9), roles: &member };
     assert_eq!(placer.check(OrderAction::Confirm, &done), Ok(OrderStatus::Completed));
 }
 
@@ -80,11 +81,11 @@ fn only_the_requester_side_confirms_or_disputes() {
 fn staff_never_serve_and_then_confirm_an_order_they_placed() {
     // A grid leader places an order for a resident (代下单): placed_by is the leader's account.
     let leader = [(Role::GridLeader, "320602001001012".to_string())];
-    let placed_by_leader = OrderFacts { placed_by: 107, ..order(OrderStatus::Open, None) };
-    let me = Actor { account_id: 107, person_id: 7, roles: &leader };
+    let placed_by_leader = OrderFacts { placed_by: AccountId(107), ..order(OrderStatus::Open, None) };
+    let me = Actor { account_id: AccountId(107), person_id: PersonId(7), roles: &leader };
     assert_eq!(me.check(OrderAction::Take, &placed_by_leader), Err(Refusal::OwnOrder));
     // Even if they held it, the taker may not confirm or dispute their own service.
-    let served = OrderFacts { placed_by: 107, ..order(OrderStatus::AwaitingConfirmation, Some(7)) };
+    let served = OrderFacts { placed_by: AccountId(107), ..order(OrderStatus::AwaitingConfirmation, Some(7)) };
     assert_eq!(me.check(OrderAction::Confirm, &served), Err(Refusal::NotAllowed));
     assert_eq!(me.check(OrderAction::Dispute, &served), Err(Refusal::NotAllowed));
 }

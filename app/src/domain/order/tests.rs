@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::ids::AccountId;
 use OrderAction as A;
 use OrderStatus as S;
 
@@ -21,22 +22,22 @@ fn only_an_open_order_can_be_taken_and_only_before_the_service_starts_cancelled(
 
 #[test]
 fn a_repeat_of_ones_own_step_is_recognised_and_nothing_else_is() {
-    let took = LastStep { from: Some(S::Open), to: S::Taken, actor: 7 };
-    assert!(A::Take.repeats(7, S::Taken, Some(took)));
+    let took = LastStep { from: Some(S::Open), to: S::Taken, actor: AccountId(7) };
+    assert!(A::Take.repeats(AccountId(7), S::Taken, Some(took)));
     // Someone else's take is no repeat of mine: they were faster.
-    assert!(!A::Take.repeats(8, S::Taken, Some(took)));
+    assert!(!A::Take.repeats(AccountId(8), S::Taken, Some(took)));
     // The order moved on since: not a repeat either.
-    assert!(!A::Take.repeats(7, S::InService, Some(took)));
+    assert!(!A::Take.repeats(AccountId(7), S::InService, Some(took)));
     // Taken and released by me, then 接单 again: a new take, not a repeat.
-    let released = LastStep { from: Some(S::Taken), to: S::Open, actor: 7 };
-    assert!(!A::Take.repeats(7, S::Open, Some(released)));
-    assert!(A::Release.repeats(7, S::Open, Some(released)));
-    let confirmed = LastStep { from: Some(S::AwaitingConfirmation), to: S::Completed, actor: 1 };
-    assert!(A::Confirm.repeats(1, S::Completed, Some(confirmed)));
-    assert!(!A::Dispute.repeats(1, S::Completed, Some(confirmed)));
-    let placed = LastStep { from: None, to: S::Open, actor: 1 };
-    assert!(!A::Cancel.repeats(1, S::Open, Some(placed)));
-    assert!(!A::Take.repeats(1, S::Open, None));
+    let released = LastStep { from: Some(S::Taken), to: S::Open, actor: AccountId(7) };
+    assert!(!A::Take.repeats(AccountId(7), S::Open, Some(released)));
+    assert!(A::Release.repeats(AccountId(7), S::Open, Some(released)));
+    let confirmed = LastStep { from: Some(S::AwaitingConfirmation), to: S::Completed, actor: AccountId(1) };
+    assert!(A::Confirm.repeats(AccountId(1), S::Completed, Some(confirmed)));
+    assert!(!A::Dispute.repeats(AccountId(1), S::Completed, Some(confirmed)));
+    let placed = LastStep { from: None, to: S::Open, actor: AccountId(1) };
+    assert!(!A::Cancel.repeats(AccountId(1), S::Open, Some(placed)));
+    assert!(!A::Take.repeats(AccountId(1), S::Open, None));
 }
 
 #[test]

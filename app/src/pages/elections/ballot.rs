@@ -4,6 +4,7 @@
 //! follows live events (`islands::LiveRefresh`), so a watcher sees the tally move.
 use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::domain::election::Phase;
+use crate::domain::ids::ElectionId;
 use crate::domain::time::format_local_date;
 use crate::dto::{CandidateCard, ElectionView};
 use crate::i18n::{count_text, phase_label, section_label, Msg};
@@ -25,7 +26,7 @@ pub fn StarsPage() -> impl IntoView {
         // A self-nomination reloads the election, which then shows it as 待审核.
         move || {
             let q = query.read();
-            (q.get("election").and_then(|e| e.parse::<i64>().ok()), q.get("q"), nominate.version().get())
+            (q.get("election").and_then(|e| e.parse::<ElectionId>().ok()), q.get("q"), nominate.version().get())
         },
         |(election, q, _)| stars_data(election, q),
     );

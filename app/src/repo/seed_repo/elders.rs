@@ -37,7 +37,7 @@ impl Seeder<'_> {
         sqlx::query("INSERT OR IGNORE INTO visit_plans (elder_id, every_days) SELECT person_id, 7 FROM elder_profiles")
             .execute(&mut *self.conn)
             .await?;
-        let elders: Vec<(i64, String, i64)> = sqlx::query_as(
+        let elders: Vec<(PersonId, String, i64)> = sqlx::query_as(
             "SELECT e.person_id, m.code, v.every_days FROM elder_profiles e
              JOIN grid_nodes m ON m.id = e.micro_grid_id JOIN visit_plans v ON v.elder_id = e.person_id
              ORDER BY e.person_id",
@@ -45,7 +45,7 @@ impl Seeder<'_> {
         .fetch_all(&mut *self.conn)
         .await?;
         for (i, (elder, code, every)) in elders.into_iter().enumerate() {
-            let visitor: Option<i64> = sqlx::query_scalar(
+            let visitor: Option<AccountId> = sqlx::query_scalar(
                 "SELECT r.account_id FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
                  WHERE r.role IN ('micro_grid_member', 'grid_leader', 'community_admin')
                    AND substr(?, 1, length(n.code)) = n.code

@@ -1,5 +1,6 @@
 //! The demo city's 志愿服务之星 elections.
 use super::*;
+use crate::domain::ids::ElectionId;
 
 impl Seeder<'_> {
     /// An election over `e.scope` with every volunteer serving there approved as a candidate.
@@ -8,7 +9,7 @@ impl Seeder<'_> {
         let day = 86_400;
         let voting_start = t0 - e.voting_started_days_ago * day;
         let voting_end = voting_start + e.voting_days * day;
-        let id: i64 = sqlx::query_scalar(
+        let id: ElectionId = sqlx::query_scalar(
             "INSERT INTO star_elections (title, scope_node_id, stars, votes_per_voter, nomination_start, nomination_end, voting_start, voting_end, notice_end, live_tally, min_service_hours)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )

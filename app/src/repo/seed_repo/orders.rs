@@ -1,8 +1,13 @@
 //! The demo city's 我帮忙 offers and orders in every state.
 use super::*;
+use crate::domain::ids::OrderId;
 
 impl Seeder<'_> {
-    pub(super) async fn offers(&mut self, offers: &[OfferSeed], volunteers: &[(i64, i64)]) -> Result<(), SeedError> {
+    pub(super) async fn offers(
+        &mut self,
+        offers: &[OfferSeed],
+        volunteers: &[(PersonId, NodeId)],
+    ) -> Result<(), SeedError> {
         for offer in offers {
             let (person, node) =
                 volunteers.get(offer.volunteer).copied().ok_or_else(|| SeedError::Bad("offer volunteer".into()))?;
@@ -22,8 +27,8 @@ impl Seeder<'_> {
     pub(super) async fn orders(
         &mut self,
         city: &City,
-        residents: &[(i64, i64, i64)],
-        volunteers: &[(i64, i64)],
+        residents: &[ResidentSeat],
+        volunteers: &[(PersonId, NodeId)],
         t0: i64,
     ) -> Result<(), SeedError> {
         // Open orders: mostly 祖望社区 (even residents), some elsewhere.
@@ -80,7 +85,7 @@ impl Seeder<'_> {
         // 祖望社区 shows every later state, with the demo accounts in them.
         let resident = self.person_by_phone("13800000001").await?;
         let volunteer = self.person_by_phone("13800000002").await?;
-        let zuwang: Vec<(i64, i64, i64)> =
+        let zuwang: Vec<ResidentSeat> =
             residents.iter().copied().filter(|r| self.community_of(r.1) == "幸福街道/祖望社区").collect();
         let other = zuwang[0];
         let lifecycle = [
@@ -116,7 +121,7 @@ impl Seeder<'_> {
                 .await?;
         }
         // Two 1+1 pairings made by the grid leader of 幸福锦园网格.
-        let leader: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = '13800000003'")
+        let leader: AccountId = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = '13800000003'")
             .fetch_one(&mut *self.conn)
             .await?;
         for (volunteer, person, section, title, weekday, part) in [
@@ -168,7 +173,7 @@ impl Seeder<'_> {
                 let created = t0 - 86_400 * (10 + (n as i64 * 3) % 200);
                 let confirmed = created + 86_400;
                 let minutes = f.minutes * (1 + (r as i64 % 2));
-                let id: i64 = sqlx::query_scalar(
+                let id: OrderId = sqlx::query_scalar(
                     "INSERT INTO service_orders (requester_id, placed_by, section, title, urgency, micro_grid_id, building_id, status, taker_id,
                        minutes_spent, rating, rating_comment, created_at, taken_at, started_at, finished_at, confirmed_at, updated_at)
                      VALUES (?, ?, ?, ?, 'normal', ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -203,7 +208,7 @@ impl Seeder<'_> {
     }
 
     /// "幸福街道/祖望社区" for a micro-grid id.
-    pub(super) fn community_of(&self, micro_id: i64) -> String {
+    pub(super) fn community_of(&self, micro_id: NodeId) -> String {
         self.micro_grids
             .iter()
             .find(|(_, m)| m.id == micro_id)
@@ -212,7 +217,7 @@ impl Seeder<'_> {
     }
 
     /// (person, micro-grid, building) of a seeded phone.
-    pub(super) async fn person_by_phone(&mut self, phone: &str) -> Result<(i64, i64, i64), SeedError> {
+    pub(super) async fn person_by_phone(&mut self, phone: &str) -> Result<ResidentSeat, SeedError> {
         sqlx::query_as("SELECT id, micro_grid_id, building_id FROM people WHERE phone = ?")
             .bind(phone)
             .fetch_optional(&mut *self.conn)
@@ -223,17 +228,17 @@ impl Seeder<'_> {
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn open_order(
         &mut self,
-        person: i64,
-        micro: i64,
-        building: i64,
+        person: PersonId,
+        micro: NodeId,
+        building: NodeId,
         section: &str,
         title: &str,
         description: &str,
         urgency: &str,
         created: i64,
-    ) -> Result<i64, SeedError> {
+    ) -> Result<OrderId, SeedError> {
         let account = account_of(&mut *self.conn, person).await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: OrderId = sqlx::query_scalar(
             "INSERT INTO service_orders (requester_id, placed_by, section, title, description, urgency, micro_grid_id, building_id, room, contact_phone, created_at, updated_at)
              SELECT ?, ?, ?, ?, ?, ?, ?, ?, coalesce(h.room, ''), p.phone, ?, ? FROM people p LEFT JOIN households h ON h.id = p.household_id WHERE p.id = ?
              RETURNING id",

@@ -10,7 +10,7 @@ impl Seeder<'_> {
                 .map(|m| m.id)
                 .ok_or_else(|| SeedError::UnknownPlace(item.micro_grid.clone()))?;
             let building = self.buildings.get(&item.building).map(|b| b.0);
-            let reporter: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
+            let reporter: Option<AccountId> = sqlx::query_scalar("SELECT id FROM accounts WHERE phone = ?")
                 .bind(&item.reporter)
                 .fetch_optional(&mut *self.conn)
                 .await?;
@@ -74,7 +74,7 @@ impl Seeder<'_> {
             ("sanitation", "楼道小广告多"),
             ("dispute", "楼上楼下噪音纠纷"),
         ];
-        let places: Vec<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+        let places: Vec<(NodeId, NodeId, String, Option<AccountId>)> = sqlx::query_as(
             "SELECT m.id, b.id, b.name,
                     (SELECT r.account_id FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
                      WHERE r.role IN ('micro_grid_member', 'grid_leader') AND substr(m.code, 1, length(n.code)) = n.code
@@ -143,7 +143,7 @@ impl Seeder<'_> {
             .bind(it.micro_grid)
             .fetch_one(&mut *self.conn)
             .await?;
-        let leader: Option<i64> = sqlx::query_scalar(
+        let leader: Option<AccountId> = sqlx::query_scalar(
             "SELECT r.account_id FROM role_assignments r JOIN grid_nodes n ON n.id = r.node_id
              WHERE r.role IN ('grid_leader', 'community_admin') AND substr(?, 1, length(n.code)) = n.code
              ORDER BY r.role DESC LIMIT 1",
@@ -257,17 +257,17 @@ impl Seeder<'_> {
 }
 
 /// One line of a seeded item's timeline: (from, to, actor, note, kind, at).
-pub(super) type SeedLine<'a> = (Option<&'a str>, &'a str, Option<i64>, String, &'a str, i64);
+pub(super) type SeedLine<'a> = (Option<&'a str>, &'a str, Option<AccountId>, String, &'a str, i64);
 
 /// One seeded 民情 item.
 pub(super) struct ItemSpec<'a> {
     pub(super) kind: &'a str,
     pub(super) category: &'a str,
-    pub(super) micro_grid: i64,
-    pub(super) building: Option<i64>,
+    pub(super) micro_grid: NodeId,
+    pub(super) building: Option<NodeId>,
     pub(super) place_note: &'a str,
     pub(super) description: &'a str,
-    pub(super) reporter: Option<i64>,
+    pub(super) reporter: Option<AccountId>,
     pub(super) stage: &'a str,
     pub(super) warning: Option<&'a str>,
     pub(super) handler: Option<(&'a str, &'a str)>,

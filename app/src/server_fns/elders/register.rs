@@ -4,6 +4,7 @@
 #![allow(clippy::too_many_arguments)]
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::{NodeId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -117,7 +118,7 @@ pub async fn add_elder(
 ) -> Result<(), AppError> {
     let (w, user) = staff_writer()?;
     let mut errors = Vec::new();
-    let person = person.trim().parse::<i64>().ok();
+    let person = person.trim().parse::<PersonId>().ok();
     if person.is_none() {
         errors.push(FieldError { field: "person".into(), msg: Msg::ErrChooseElder });
     }
@@ -131,7 +132,7 @@ pub async fn add_elder(
         heat_alert_every_days.as_deref().unwrap_or(""),
     );
     let (Some(person), true) = (person, errors.is_empty()) else { return Err(AppError::Invalid(errors)) };
-    w.run(Act::new(Action::AddElder, "person").on(person), async |tx, out| {
+    w.run(Act::new(Action::AddElder, "person").on(person.get()), async |tx, out| {
         let Some((micro_grid_id, code, birth_year)) = elders_repo::person_place(tx, person).await? else {
             return Err(AppError::field("person", Msg::ErrChooseElder));
         };
@@ -144,7 +145,7 @@ pub async fn add_elder(
             return Err(AppError::Conflict(Msg::ErrAlreadyOnRegister));
         }
         out.audit(AuditEntry {
-            object_id: Some(person),
+            object_id: Some(person.get()),
             node_id: Some(micro_grid_id),
             after_json: Some(fields.audit_json()),
             ..AuditEntry::of(Action::AddElder, "elder_profile")
@@ -159,7 +160,7 @@ pub async fn add_elder(
 /// Edits an elder's notes, emergency contact and visit plan.
 #[server(endpoint = "update_elder")]
 pub async fn update_elder(
-    person: i64,
+    person: PersonId,
     living_alone: Option<String>,
     health_notes: String,
     contact_name: String,
@@ -181,7 +182,7 @@ pub async fn update_elder(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    w.run(Act::new(Action::UpdateElder, "elder_profile").on(person), async |tx, out| {
+    w.run(Act::new(Action::UpdateElder, "elder_profile").on(person.get()), async |tx, out| {
         let row = elders_repo::elder(tx, person).await?.ok_or(AppError::NotFound)?;
         out.refusal_node(row.micro_grid_id);
         require_cover(&user, &row.micro_grid_code)?;
@@ -197,7 +198,7 @@ pub async fn update_elder(
             "heat_alert_every_days": row.heat_alert_every_days,
         });
         out.audit(AuditEntry {
-            object_id: Some(person),
+            object_id: Some(person.get()),
             node_id: Some(row.micro_grid_id),
             before_json: Some(before.to_string()),
             after_json: Some(fields.audit_json()),
@@ -212,14 +213,14 @@ pub async fn update_elder(
 
 /// Switches the heat alert (高温预警) of a community: its community or subdistrict admins.
 #[server(endpoint = "set_heat_alert")]
-pub async fn set_heat_alert(community: i64, on: String) -> Result<(), AppError> {
+pub async fn set_heat_alert(community: NodeId, on: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let on = match on.trim() {
         "1" | "true" | "on" => true,
         "0" | "false" | "off" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let act = Act::new(Action::SetHeatAlert, "grid_node").on(community).at(community);
+    let act = Act::new(Action::SetHeatAlert, "grid_node").on(community.get()).at(community);
     w.run(act, async |tx, out| {
         let (code, was_on) = elders_repo::community(tx, community).await?.ok_or(AppError::NotFound)?;
         if !user.administers(&code) {
@@ -227,13 +228,13 @@ pub async fn set_heat_alert(community: i64, on: String) -> Result<(), AppError> 
         }
         elders_repo::set_heat_alert(tx, community, on, out.now).await?;
         out.audit(AuditEntry {
-            object_id: Some(community),
+            object_id: Some(community.get()),
             node_id: Some(community),
             before_json: Some(serde_json::json!({ "heat_alert": was_on }).to_string()),
             after_json: Some(serde_json::json!({ "heat_alert": on }).to_string()),
             ..AuditEntry::of(Action::SetHeatAlert, "grid_node")
         });
-        out.publish(Topic::Notices, Some(community));
+        out.publish(Topic::Notices, Some(community.get()));
         Ok(())
     })
     .await

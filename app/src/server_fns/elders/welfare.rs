@@ -4,6 +4,7 @@
 use super::ElderAlerts;
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::{OrderId, PersonId};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -25,13 +26,13 @@ use {
 /// Logs a visit from the phone. 需要帮助 places an urgent 精准救助 order for the elder on
 /// the board (代下单 by the visitor); 紧急 alerts the grid leaders of the micro-grid at once.
 #[server(endpoint = "log_visit")]
-pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<Option<i64>, AppError> {
+pub async fn log_visit(elder: PersonId, outcome: String, note: String) -> Result<Option<OrderId>, AppError> {
     let (w, user) = staff_writer()?;
     let outcome =
         VisitOutcome::parse(outcome.trim()).ok_or_else(|| AppError::field("outcome", Msg::ErrChooseOutcome))?;
     let note = ctx::field_text(&note, "note", 0..=1000, Msg::ErrTooLong)?;
     let (order_id, logged) = w
-        .run(Act::new(Action::LogVisit, "elder_profile").on(elder), async |tx, out| {
+        .run(Act::new(Action::LogVisit, "elder_profile").on(elder.get()), async |tx, out| {
             let t = out.now;
             let row = elders_repo::elder(tx, elder).await?.ok_or(AppError::NotFound)?;
             out.refusal_node(row.micro_grid_id);
@@ -88,7 +89,7 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<Opti
             });
             if let Some(id) = order_id {
                 out.audit(AuditEntry {
-                    object_id: Some(id),
+                    object_id: Some(id.get()),
                     node_id: Some(row.micro_grid_id),
                     after_json: Some(
                         serde_json::json!({ "section": "assistance", "urgency": "urgent", "requester": elder, "visit": visit })
@@ -96,7 +97,7 @@ pub async fn log_visit(elder: i64, outcome: String, note: String) -> Result<Opti
                     ),
                     ..AuditEntry::of(Action::PlaceOrderOnBehalf, "service_order")
                 });
-                out.publish(Topic::Orders, Some(id));
+                out.publish(Topic::Orders, Some(id.get()));
             }
             // No person id on the live channel: every signed-in viewer receives it.
             out.publish(Topic::Notices, None);
@@ -130,8 +131,9 @@ pub async fn request_welfare_check(
     let parts = ctx::parts()?;
     let viewer = ctx::viewer();
     let form_key = ctx::form_key(&form_key)?;
-    // A visitor's form is keyed under actor 0: its random key is all that ties it.
-    let actor = viewer.user.as_ref().map_or(0, |u| u.account_id);
+    // A visitor's form is keyed under actor 0 (no account has it): its random key is all
+    // that ties it.
+    let actor = viewer.user.as_ref().map_or(crate::domain::ids::AccountId(0), |u| u.account_id);
     let elder_name = ctx::field_text(&elder_name, "elder_name", 1..=40, Msg::ErrElderName);
     let building = ctx::field_text(&building, "building", 1..=100, Msg::ErrBuildingNote);
     let phone = PhoneNumber::parse(&phone).map_err(|_| AppError::field("phone", Msg::ErrPhoneMalformed));

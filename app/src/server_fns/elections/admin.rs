@@ -5,6 +5,7 @@
 #![allow(clippy::too_many_arguments)]
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::{ElectionId, NodeId};
 use crate::dto::ElectionsAdminView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -114,7 +115,7 @@ fn draft_json(d: &crate::domain::election::ElectionDraft) -> String {
 #[server(endpoint = "create_election")]
 pub async fn create_election(
     title: String,
-    scope: i64,
+    scope: NodeId,
     stars: String,
     votes_per_voter: String,
     nomination_from: String,
@@ -124,7 +125,7 @@ pub async fn create_election(
     notice_to: String,
     #[server(default)] live_tally: Option<String>,
     min_service_hours: String,
-) -> Result<i64, AppError> {
+) -> Result<ElectionId, AppError> {
     let (w, user) = Writer::signed_in()?;
     let Some(scope_role) = user.area_admin_scopes().find(|r| r.node_id == scope) else {
         return Err(AppError::Forbidden);
@@ -150,12 +151,12 @@ pub async fn create_election(
             }
             let id = elections_repo::insert_election(tx, &draft, scope, user.account_id).await?;
             out.audit(AuditEntry {
-                object_id: Some(id),
+                object_id: Some(id.get()),
                 node_id: Some(scope_role.node_id),
                 after_json: Some(draft_json(&draft)),
                 ..AuditEntry::of(Action::CreateElection, "star_election")
             });
-            out.publish(Topic::Election, Some(id));
+            out.publish(Topic::Election, Some(id.get()));
             Ok(id)
         })
         .await?;
@@ -168,7 +169,7 @@ pub async fn create_election(
 async fn election_run_by(
     tx: &mut sqlx::SqliteConnection,
     user: &SessionUser,
-    id: i64,
+    id: ElectionId,
 ) -> Result<elections_repo::ElectionFull, AppError> {
     let e = elections_repo::election(tx, id).await?.ok_or(AppError::NotFound)?;
     if !user.administers(&e.scope_code) {
@@ -180,7 +181,7 @@ async fn election_run_by(
 /// 修改评选: the whole definition may change until voting opens; never after.
 #[server(endpoint = "edit_election")]
 pub async fn edit_election(
-    id: i64,
+    id: ElectionId,
     version: i64,
     title: String,
     stars: String,
@@ -206,7 +207,7 @@ pub async fn edit_election(
         live_tally: live_tally.is_some(),
         min_service_hours: &min_service_hours,
     })?;
-    w.run(Act::new(Action::EditElection, "star_election").on(id), async |tx, out| {
+    w.run(Act::new(Action::EditElection, "star_election").on(id.get()), async |tx, out| {
         let t = out.now;
         let e = election_run_by(tx, &user, id).await?;
         if e.voting_start <= t {
@@ -217,7 +218,7 @@ pub async fn edit_election(
             return Err(AppError::Conflict(Msg::ErrStale));
         }
         out.audit(AuditEntry {
-            object_id: Some(id),
+            object_id: Some(id.get()),
             node_id: Some(e.scope_node_id),
             before_json: Some(
                 serde_json::json!({
@@ -231,7 +232,7 @@ pub async fn edit_election(
             after_json: Some(draft_json(&draft)),
             ..AuditEntry::of(Action::EditElection, "star_election")
         });
-        out.publish(Topic::Election, Some(id));
+        out.publish(Topic::Election, Some(id.get()));
         Ok(())
     })
     .await?;
@@ -241,9 +242,9 @@ pub async fn edit_election(
 
 /// 现在开始投票: opens voting now (closing nominations), only before voting has opened.
 #[server(endpoint = "open_voting")]
-pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
+pub async fn open_voting(id: ElectionId, version: i64) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
-    w.run(Act::new(Action::OpenVoting, "star_election").on(id), async |tx, out| {
+    w.run(Act::new(Action::OpenVoting, "star_election").on(id.get()), async |tx, out| {
         let t = out.now;
         let e = election_run_by(tx, &user, id).await?;
         if e.voting_start <= t {
@@ -252,13 +253,13 @@ pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
             return Err(AppError::Conflict(Msg::ErrStale));
         }
         out.audit(AuditEntry {
-            object_id: Some(id),
+            object_id: Some(id.get()),
             node_id: Some(e.scope_node_id),
             before_json: Some(serde_json::json!({ "voting_start": e.voting_start }).to_string()),
             after_json: Some(serde_json::json!({ "voting_start": t }).to_string()),
             ..AuditEntry::of(Action::OpenVoting, "star_election")
         });
-        out.publish(Topic::Election, Some(id));
+        out.publish(Topic::Election, Some(id.get()));
         Ok(())
     })
     .await?;
@@ -268,12 +269,12 @@ pub async fn open_voting(id: i64, version: i64) -> Result<(), AppError> {
 
 /// 延长投票: the one change allowed once voting has opened; the notice period moves with it.
 #[server(endpoint = "extend_voting")]
-pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(), AppError> {
+pub async fn extend_voting(id: ElectionId, version: i64, voting_to: String) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let Some(new_end) = parse_local_date(&voting_to).map(|t| t + 86_400) else {
         return Err(AppError::field("voting_to", Msg::ErrBadDate));
     };
-    w.run(Act::new(Action::ExtendVoting, "star_election").on(id), async |tx, out| {
+    w.run(Act::new(Action::ExtendVoting, "star_election").on(id.get()), async |tx, out| {
         let t = out.now;
         let e = election_run_by(tx, &user, id).await?;
         if !may_extend(t, e.voting_end, new_end) {
@@ -282,7 +283,7 @@ pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(
             return Err(AppError::Conflict(Msg::ErrStale));
         }
         out.audit(AuditEntry {
-            object_id: Some(id),
+            object_id: Some(id.get()),
             node_id: Some(e.scope_node_id),
             before_json: Some(
                 serde_json::json!({ "voting_end": e.voting_end, "notice_end": e.notice_end }).to_string(),
@@ -293,7 +294,7 @@ pub async fn extend_voting(id: i64, version: i64, voting_to: String) -> Result<(
             ),
             ..AuditEntry::of(Action::ExtendVoting, "star_election")
         });
-        out.publish(Topic::Election, Some(id));
+        out.publish(Topic::Election, Some(id.get()));
         Ok(())
     })
     .await?;
@@ -350,7 +351,7 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
             detail: reason.clone(),
             ..AuditEntry::of(if approve { Action::ApproveNomination } else { Action::RejectNomination }, "nomination")
         });
-        out.publish(Topic::Election, Some(election));
+        out.publish(Topic::Election, Some(election.get()));
         Ok(())
     })
     .await?;
@@ -361,7 +362,7 @@ pub async fn decide_nomination(id: i64, decision: String, #[server(default)] rea
 /// The election and its tally as CSV for the admins who run it: counts per candidate,
 /// never a voter.
 #[cfg(feature = "ssr")]
-pub async fn tally_csv(state: &crate::state::AppState, user: &SessionUser, id: i64) -> Result<String, AppError> {
+pub async fn tally_csv(state: &crate::state::AppState, user: &SessionUser, id: ElectionId) -> Result<String, AppError> {
     use crate::domain::csv::row;
     let mut conn = state.pool.acquire().await?;
     let e = election_run_by(&mut conn, user, id).await?;

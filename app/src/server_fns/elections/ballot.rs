@@ -4,6 +4,7 @@
 //! and the voting period, only from the election's area, never exposing who voted for whom.
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
+use crate::domain::ids::ElectionId;
 use crate::dto::ElectionView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -29,7 +30,7 @@ use {
 /// one of their area) with its candidates filtered by `q`; the elected once voting has closed.
 #[server(endpoint = "stars_data")]
 pub async fn stars_data(
-    #[server(default)] election: Option<i64>,
+    #[server(default)] election: Option<ElectionId>,
     #[server(default)] q: Option<String>,
 ) -> Result<Option<ElectionView>, AppError> {
     let state = ctx::state()?;
@@ -135,7 +136,7 @@ pub async fn stars_data(
 /// period; an admin of the area nominates a volunteer by phone until voting opens.
 #[server(endpoint = "nominate")]
 pub async fn nominate(
-    election: i64,
+    election: ElectionId,
     #[server(default)] phone: String,
     #[server(default)] intro: String,
 ) -> Result<i64, AppError> {
@@ -147,7 +148,8 @@ pub async fn nominate(
     } else {
         None
     };
-    let act = Act::new(if by_admin { Action::Nominate } else { Action::NominateSelf }, "star_election").on(election);
+    let act =
+        Act::new(if by_admin { Action::Nominate } else { Action::NominateSelf }, "star_election").on(election.get());
     let id = w
         .run(act, async |tx, out| {
             let t = out.now;
@@ -193,7 +195,7 @@ pub async fn nominate(
                 node_id: Some(e.scope_node_id),
                 ..AuditEntry::of(act.action, "nomination")
             });
-            out.publish(Topic::Election, Some(election));
+            out.publish(Topic::Election, Some(election.get()));
             Ok(id)
         })
         .await?;
@@ -228,7 +230,7 @@ pub async fn cast_vote(nomination: i64) -> Result<(), AppError> {
     if !state.limiter.check(&format!("vote:acct:{}", user.account_id), settings.votes_per_account_per_minute, minute)
         || !state.limiter.check(&format!("vote:ip:{ip}"), settings.votes_per_ip_per_minute, minute)
     {
-        tracing::warn!(account = user.account_id, %ip, "vote refused: rate limit");
+        tracing::warn!(account = user.account_id.get(), %ip, "vote refused: rate limit");
         return Err(AppError::RateLimited);
     }
     // Checked, recorded and audited by the group-commit writer; answered after the commit.

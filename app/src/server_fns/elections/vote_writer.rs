@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
 use crate::domain::election::{check_vote, VoteAttempt, VoteRefusal};
+use crate::domain::ids::{AccountId, ElectionId};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::live::{Bus, Topic};
@@ -20,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 /// One vote as the server function hands it over, with who is voting and from where.
 #[derive(Debug, Clone)]
 pub struct VoteRequest {
-    pub voter: i64,
+    pub voter: AccountId,
     pub nomination: i64,
     /// Codes of the areas where the voter is registered as a resident or volunteer.
     pub voter_areas: Vec<String>,
@@ -130,14 +131,14 @@ async fn run(pool: SqlitePool, bus: Bus, config: BatchConfig, mut receiver: mpsc
             let _ = reply.send(answer);
         }
         for election in elections {
-            bus.publish(Topic::Election, Some(election));
+            bus.publish(Topic::Election, Some(election.get()));
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
-    Counted(i64),
+    Counted(ElectionId),
     Refused(Msg),
     Unknown,
     Failed,
@@ -147,7 +148,7 @@ enum Outcome {
 type Facts = Option<elections_repo::VoteFacts>;
 
 /// What the batch knows about one voter in one election: the candidates voted for so far.
-type Voted = HashMap<(i64, i64), HashSet<i64>>;
+type Voted = HashMap<(ElectionId, AccountId), HashSet<i64>>;
 
 /// Checks `votes` in order against the database and the votes before them in the batch,
 /// then records the accepted votes and every attempt's audit row with a few multi-row
@@ -171,7 +172,7 @@ async fn write_in(tx: &mut SqliteConnection, votes: &[VoteRequest]) -> Result<Ve
     let now = crate::repo::now();
     let mut facts: HashMap<i64, Facts> = HashMap::new();
     let mut voted: Voted = HashMap::new();
-    let mut verified: HashMap<i64, bool> = HashMap::new();
+    let mut verified: HashMap<AccountId, bool> = HashMap::new();
     let mut accepted = Vec::new();
     let mut audits = Vec::with_capacity(votes.len());
     let mut outcomes = Vec::with_capacity(votes.len());
@@ -183,7 +184,7 @@ async fn write_in(tx: &mut SqliteConnection, votes: &[VoteRequest]) -> Result<Ve
         // The audit row names the election, never the candidate: nobody can list who voted for whom.
         audits.push(AuditEntry {
             actor_id: Some(vote.voter),
-            object_id: election,
+            object_id: election.map(ElectionId::get),
             refused: !matches!(outcome, Outcome::Counted(_)),
             detail: match outcome {
                 Outcome::Refused(msg) => format!("{msg:?}"),
@@ -207,8 +208,8 @@ async fn check_one(
     now: i64,
     facts: &mut HashMap<i64, Facts>,
     voted: &mut Voted,
-    verified: &mut HashMap<i64, bool>,
-) -> Result<(Outcome, Option<i64>), sqlx::Error> {
+    verified: &mut HashMap<AccountId, bool>,
+) -> Result<(Outcome, Option<ElectionId>), sqlx::Error> {
     let f = match facts.get(&vote.nomination) {
         Some(f) => f.clone(),
         None => {

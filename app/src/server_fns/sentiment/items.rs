@@ -78,7 +78,7 @@ pub async fn record_item(
     if category.is_none() {
         errors.push(FieldError { field: "category".into(), msg: Msg::ErrChooseCategory });
     }
-    let place_id = place.trim().parse::<i64>().ok();
+    let place_id = place.trim().parse::<crate::domain::ids::NodeId>().ok();
     if place_id.is_none() {
         errors.push(FieldError { field: "place".into(), msg: Msg::ErrChoosePlace });
     }
@@ -116,7 +116,7 @@ pub async fn record_item(
     else {
         return Err(AppError::BadRequest);
     };
-    let act = Act::new(Action::RecordItem, "grid_node").on(place_id);
+    let act = Act::new(Action::RecordItem, "grid_node").on(place_id.get());
     let id = w
         .run(act, async |tx, out| {
             // Plain forms go on to the item; the hydrated form goes there itself, after

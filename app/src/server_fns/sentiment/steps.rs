@@ -119,7 +119,7 @@ pub async fn sentiment_step(
         let days = days.ok_or(AppError::field("days", Msg::ErrDeadlineDays))?;
         match kind {
             HandlerKind::Volunteer => {
-                let account = handler_volunteer.trim().parse::<i64>();
+                let account = handler_volunteer.trim().parse::<crate::domain::ids::AccountId>();
                 let account = account.map_err(|_| AppError::field("handler", Msg::ErrChooseHandler))?;
                 Some((kind, None, Some(account), days))
             }
@@ -368,7 +368,7 @@ pub async fn recheck_item(
 /// placed for the reporter (or, when staff recorded it, for the staff member's
 /// resident reporter) and linked both ways.
 #[server(endpoint = "convert_item")]
-pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
+pub async fn convert_item(id: i64, version: i64) -> Result<crate::domain::ids::OrderId, AppError> {
     use crate::repo::orders_repo;
     let (w, user) = Writer::signed_in()?;
     let order = w
@@ -411,7 +411,7 @@ pub async fn convert_item(id: i64, version: i64) -> Result<i64, AppError> {
             let line = format!("#{order}");
             sentiment_repo::add_line(tx, id, None, row.stage, Some(user.account_id), &line, "order", t).await?;
             stepped(out, "convert", &row, serde_json::json!({ "order": order }));
-            out.publish(Topic::Orders, Some(order));
+            out.publish(Topic::Orders, Some(order.get()));
             Ok(order)
         })
         .await?;
