@@ -100,17 +100,11 @@ pub fn validate_draft(input: &DraftInput<'_>) -> Result<ElectionDraft, Vec<(&'st
     use crate::domain::time::parse_local_date;
     const DAY: i64 = 86_400;
     let mut problems = Vec::new();
-    let title = match crate::domain::text::FreeText::parse(input.title, 2..=60) {
-        Ok(title) => title.into_string(),
-        Err(problem) => {
-            let problem = match problem {
-                crate::domain::text::TextProblem::Length => DraftProblem::Title,
-                crate::domain::text::TextProblem::Control => DraftProblem::Control,
-            };
+    let title = crate::domain::text::FreeText::field(input.title, 2..=60, DraftProblem::Title, DraftProblem::Control)
+        .unwrap_or_else(|problem| {
             problems.push(("title", problem));
             String::new()
-        }
-    };
+        });
     let number = |text: &str, range: std::ops::RangeInclusive<i64>| {
         text.trim().parse::<i64>().ok().filter(|n| range.contains(n))
     };

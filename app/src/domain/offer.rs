@@ -1,7 +1,7 @@
 //! 我帮忙: a volunteer's offer as sent, parsed: a form with any bad field is answered with
 //! every field problem at once, before anything is opened.
 use crate::domain::order::ServiceSection;
-use crate::domain::text::{FreeText, TextProblem};
+use crate::domain::text::FreeText;
 
 /// The offer form as sent.
 #[derive(Debug, Clone, Copy, Default)]
@@ -38,9 +38,9 @@ pub enum OfferProblem {
 impl NewOffer {
     pub fn parse(form: &OfferInput<'_>) -> Result<NewOffer, Vec<(&'static str, OfferProblem)>> {
         let section = ServiceSection::parse(form.section).ok_or(OfferProblem::Section);
-        let title = text(form.title, 2..=60, OfferProblem::TitleLength);
-        let description = text(form.description, 0..=1000, OfferProblem::TooLong);
-        let schedule = text(form.schedule, 0..=100, OfferProblem::TooLong);
+        let title = FreeText::field(form.title, 2..=60, OfferProblem::TitleLength, OfferProblem::Control);
+        let description = FreeText::field(form.description, 0..=1000, OfferProblem::TooLong, OfferProblem::Control);
+        let schedule = FreeText::field(form.schedule, 0..=100, OfferProblem::TooLong, OfferProblem::Control);
         let problems = [
             ("section", section.err()),
             ("title", title.as_ref().err().copied()),
@@ -54,14 +54,6 @@ impl NewOffer {
             _ => Err(problems.into_iter().filter_map(|(field, problem)| Some((field, problem?))).collect()),
         }
     }
-}
-
-/// Free text of a field, a wrong length answered as `length`.
-fn text(value: &str, chars: std::ops::RangeInclusive<usize>, length: OfferProblem) -> Result<String, OfferProblem> {
-    FreeText::parse(value, chars).map(FreeText::into_string).map_err(|problem| match problem {
-        TextProblem::Length => length,
-        TextProblem::Control => OfferProblem::Control,
-    })
 }
 
 #[cfg(test)]

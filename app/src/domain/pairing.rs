@@ -1,7 +1,7 @@
 //! 1+1 pairings (结对): a volunteer serves a household on a weekly slot.
 use crate::domain::order::ServiceSection;
 use crate::domain::phone::PhoneNumber;
-use crate::domain::text::{FreeText, TextProblem};
+use crate::domain::text::FreeText;
 
 /// Start hour (China Standard Time) of each part of the day.
 pub const PART_START_HOURS: [i64; 3] = [9, 14, 19];
@@ -69,10 +69,7 @@ impl NewPairing {
         let volunteer_phone = phone(form.volunteer_phone);
         let resident_phone = phone(form.resident_phone);
         let section = ServiceSection::parse(form.section).ok_or(PairingProblem::Section);
-        let title = FreeText::parse(form.title, 2..=60).map(FreeText::into_string).map_err(|problem| match problem {
-            TextProblem::Length => PairingProblem::TitleLength,
-            TextProblem::Control => PairingProblem::Control,
-        });
+        let title = FreeText::field(form.title, 2..=60, PairingProblem::TitleLength, PairingProblem::Control);
         let weekday = form.weekday.parse::<i64>().ok().filter(|d| (0..=6).contains(d));
         let part = form.part.parse::<i64>().ok().filter(|p| (0..=2).contains(p));
         let slot = weekday.zip(part).ok_or(PairingProblem::Slot);

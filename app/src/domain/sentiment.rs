@@ -1,6 +1,8 @@
 //! 民情 items and their closed loop: 采集 → 上报 → 立案 → 派遣 → 处置 → 核验 → 办结.
 use serde::{Deserialize, Serialize};
 
+pub mod form;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 // Columns hold the `as_str` spelling; the CHECK on sentiment_items admits no other, which
 // would fail to decode, and the timeline (sentiment_stages) is written from this type alone.

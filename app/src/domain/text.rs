@@ -29,6 +29,15 @@ impl FreeText {
         }
     }
 
+    /// The text of a form field, or the form's own name for what is wrong with it (`length`
+    /// or `control`), so a form parser lists it with its other fields' problems.
+    pub fn field<P>(value: &str, chars: std::ops::RangeInclusive<usize>, length: P, control: P) -> Result<String, P> {
+        FreeText::parse(value, chars).map(FreeText::into_string).map_err(|problem| match problem {
+            TextProblem::Length => length,
+            TextProblem::Control => control,
+        })
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

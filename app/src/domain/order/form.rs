@@ -4,7 +4,7 @@ use super::{ServiceSection, Urgency};
 use crate::domain::form_key::FormKey;
 use crate::domain::ids::PersonId;
 use crate::domain::phone::PhoneNumber;
-use crate::domain::text::{FreeText, TextProblem};
+use crate::domain::text::FreeText;
 use crate::domain::time::parse_local_datetime;
 
 /// The 我需要 form as sent. A field the form did not send is `None`; a blank one counts as
@@ -79,8 +79,8 @@ impl NewOrder {
             return Err(vec![("idempotency_key", OrderProblem::FormKey)]);
         };
         let section = ServiceSection::parse(form.section).ok_or(OrderProblem::Section);
-        let title = text(form.title, 2..=60, OrderProblem::TitleLength);
-        let description = text(form.description, 0..=1000, OrderProblem::TooLong);
+        let title = FreeText::field(form.title, 2..=60, OrderProblem::TitleLength, OrderProblem::Control);
+        let description = FreeText::field(form.description, 0..=1000, OrderProblem::TooLong, OrderProblem::Control);
         let time = |v: Option<&str>| given(v).map(|s| parse_local_datetime(s).ok_or(OrderProblem::Time)).transpose();
         let start = time(form.window_start);
         let end = time(form.window_end);
@@ -132,14 +132,6 @@ impl NewOrder {
 /// An optional field as typed, trimmed; blank counts as not given.
 fn given(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// Free text of a field, a wrong length answered as `length`.
-fn text(value: &str, chars: std::ops::RangeInclusive<usize>, length: OrderProblem) -> Result<String, OrderProblem> {
-    FreeText::parse(value, chars).map(FreeText::into_string).map_err(|problem| match problem {
-        TextProblem::Length => length,
-        TextProblem::Control => OrderProblem::Control,
-    })
 }
 
 #[cfg(test)]
