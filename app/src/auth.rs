@@ -153,14 +153,17 @@ pub async fn session_by_hash(state: &AppState, hash: &str) -> Result<Option<(Acc
     Ok(crate::repo::sessions_repo::find_live(&state.pool, hash, crate::repo::now(), idle).await?)
 }
 
-/// Resolves the session cookie to a user, sliding the idle timeout.
+/// Resolves the session cookie to a user, sliding the idle timeout, except for a page a
+/// live event refetched (its address carries `seen=`, see `islands::LiveRefresh`): that is
+/// no activity of the person's, and an open board must not keep its session alive forever.
 pub async fn resolve_user(state: &AppState, parts: &Parts) -> Result<Option<SessionUser>, AppError> {
     let Some(LiveSession { account_id, token_hash: hash, last_seen }) = live_session(state, parts).await? else {
         return Ok(None);
     };
     let now = crate::repo::now();
+    let live_refetch = parts.uri.query().is_some_and(|q| q.split('&').any(|pair| pair.starts_with("seen=")));
     // Sliding expiry, written at most once a minute per session.
-    if now - last_seen >= 60 {
+    if now - last_seen >= 60 && !live_refetch {
         let mut tx = crate::repo::begin_immediate(&state.pool).await?;
         crate::repo::sessions_repo::touch(&mut tx, &hash, now).await?;
         tx.commit().await?;

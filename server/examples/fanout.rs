@@ -149,7 +149,7 @@ struct Counters {
 struct Seen {
     /// Each order hint: the order's id and when it was read.
     hints: Vec<(i64, Instant)>,
-    /// Jumps in the sequence numbers (a lag notice: events this subscriber lost).
+    /// Resets after the first frame (a lag notice: events this subscriber lost).
     gaps: u32,
     failure: Option<String>,
 }
@@ -206,13 +206,17 @@ async fn read_events(stream: TcpStream, counters: Arc<Counters>, mut stop: watch
             let Some(data) = line.strip_prefix(b"data:") else { continue };
             let seq = number_after(data, b"\"seq\":");
             let Some(previous) = last_seq else {
-                // The hello: subscribed, with the server's current sequence number.
+                // The first frame (a reset, as the stream is opened without a cursor):
+                // subscribed, with the server's current sequence number.
                 last_seq = Some(seq.unwrap_or(0));
                 counters.hellos.fetch_add(1, Ordering::Relaxed);
                 continue;
             };
             let seq = seq.unwrap_or(previous);
-            if seq > previous + 1 {
+            // Other areas' hints never reach this stream, so numbers jump; a lost event is
+            // announced by a reset.
+            const RESET: &[u8] = b"\"reset\":true";
+            if data.windows(RESET.len()).any(|w| w == RESET) {
                 seen.gaps += 1;
             }
             last_seq = Some(seq.max(previous));

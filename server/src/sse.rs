@@ -1,11 +1,13 @@
-//! `/api/events`: the live channel, for signed-in viewers only. Each subscriber gets its
-//! own broadcast receiver; one that lags loses events (and is told to refetch), never
-//! slows the others. Streams are capped over the server and per account, do not slide
-//! the session's idle timeout, and end within a minute of the session ending (sign-out,
-//! idle timeout, a disabled account).
+//! `/api/events`: the live channel, for signed-in viewers only, carrying the hints of the
+//! viewer's areas ([`Audience`]). Each subscriber gets its own broadcast receiver; one that
+//! lags loses events (and is told to reset), never slows the others. A stream starts from
+//! the client's cursor (`Last-Event-ID` on a reconnect, `?since=` on the first connect):
+//! what it missed, then a hello whose id is the current number. Streams are capped over
+//! the server and per account, do not slide the session's idle timeout, and end within a
+//! minute of the session ending (sign-out, idle timeout, a disabled account).
 use app::domain::ids::AccountId;
 use app::error::AppError;
-use app::live::{Bus, LiveEvent, Topic};
+use app::live::{Audience, Bus, Frame};
 use app::state::AppState;
 use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -21,8 +23,16 @@ use tokio_stream::StreamExt;
 /// How often an open stream checks that its session is still live.
 const SESSION_CHECK: Duration = Duration::from_secs(30);
 
-fn event(hint: &LiveEvent) -> Result<Event, Infallible> {
-    Ok(Event::default().data(serde_json::to_string(hint).unwrap_or_default()))
+/// A frame with its SSE id, the cursor a reconnecting client sends back.
+fn event(frame: &Frame) -> Result<Event, Infallible> {
+    Ok(Event::default().id(frame.seq.to_string()).data(serde_json::to_string(frame).unwrap_or_default()))
+}
+
+/// Where the client's view of the stream stands: the last id it got (on a reconnect) or
+/// the event its page was rendered at. Without either, it has seen nothing.
+fn cursor(parts: &Parts) -> Option<u64> {
+    let header = parts.headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
+    header.or_else(|| parts.uri.query()?.split('&').find_map(|pair| pair.strip_prefix("since=")?.parse().ok()))
 }
 
 /// The open streams, counted over the server and per account.
@@ -84,8 +94,13 @@ pub async fn subscribe(state: AppState, streams: Arc<Streams>, parts: Parts) -> 
         tracing::warn!(account = session.account_id.get(), open = streams.open(), "live stream refused: too many open");
         return crate::guard::refusal(&parts.headers, AppError::RateLimited);
     };
+    let audience = match app::repo::accounts_repo::load_user(&state.pool, session.account_id).await {
+        Ok(Some(user)) => Audience::of(&user),
+        Ok(None) => return crate::guard::refusal(&parts.headers, AppError::Unauthorized),
+        Err(err) => return crate::guard::refusal(&parts.headers, err.into()),
+    };
     let ended = session_ended(state.clone(), session.token_hash);
-    events(&state.bus, slot, ended).into_response()
+    events(&state.bus, audience, cursor(&parts), slot, ended).into_response()
 }
 
 /// Resolves once the session with `hash` is no longer live (checked every half minute).
@@ -101,28 +116,34 @@ async fn session_ended(state: AppState, hash: String) {
     }
 }
 
-/// Subscribes first, then says hello with the current sequence number, so a page that
-/// connects after it was rendered refetches whatever changed in between. The stream
-/// holds `slot` and ends when `ended` resolves.
+/// Subscribes from the client's cursor: the hints it missed (or a reset when they are no
+/// longer kept), a hello at the current number, then the live hints of its areas. The
+/// stream holds `slot` and ends when `ended` resolves.
 fn events(
     bus: &Bus,
+    audience: Audience,
+    after: Option<u64>,
     slot: Slot,
     ended: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let receiver = bus.subscribe();
-    let hello = LiveEvent { seq: bus.current(), topic: Topic::Orders, id: None };
+    let start = bus.subscribe_after(after.unwrap_or(0), &audience);
+    let opening: Vec<Frame> = match (after, start.missed) {
+        // The client has seen everything up to its cursor: what it missed, then hello.
+        (Some(_), Some(missed)) => missed.iter().map(Frame::hint).chain([Frame::hello(start.current)]).collect(),
+        // No cursor, or one the buffer no longer reaches back to: start over.
+        _ => vec![Frame::reset(start.current)],
+    };
     let lag_bus = bus.clone();
-    let updates = BroadcastStream::new(receiver).map(move |item| {
+    let updates = BroadcastStream::new(start.receiver).filter_map(move |item| {
         let _held = &slot;
         match item {
-            Ok(hint) => event(&hint),
-            // Lagged: tell the client where the count is now; it sees the gap and refetches.
-            Err(BroadcastStreamRecvError::Lagged(_)) => {
-                event(&LiveEvent { seq: lag_bus.current(), topic: Topic::Orders, id: None })
-            }
+            Ok(hint) if audience.sees(&hint) => Some(event(&Frame::hint(&hint))),
+            Ok(_) => None,
+            // Lagged: what was lost is unknown; the client refetches everything.
+            Err(BroadcastStreamRecvError::Lagged(_)) => Some(event(&Frame::reset(lag_bus.current()))),
         }
     });
-    let stream = stream::once(async move { event(&hello) }).chain(updates);
+    let stream = stream::iter(opening.iter().map(event).collect::<Vec<_>>()).chain(updates);
     let stream = futures::StreamExt::take_until(stream, Box::pin(ended));
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
 }

@@ -63,6 +63,31 @@ pub async fn area_overview(
     Ok(Some((node, children)))
 }
 
+/// The grid code of the area a live event about object `id` of `topic` belongs to: the
+/// order's or 民情 item's micro-grid, the election's scope, the node itself (grid edits,
+/// presence). `None`, the whole city, for notices, whose ids name different things.
+pub async fn area_of(
+    conn: &mut sqlx::SqliteConnection,
+    topic: crate::live::Topic,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    use crate::live::Topic;
+    let sql = match topic {
+        Topic::Orders => {
+            "SELECT g.code FROM service_orders o JOIN grid_nodes g ON g.id = o.micro_grid_id WHERE o.id = ?"
+        }
+        Topic::Sentiment => {
+            "SELECT g.code FROM sentiment_items i JOIN grid_nodes g ON g.id = i.micro_grid_id WHERE i.id = ?"
+        }
+        Topic::Election => {
+            "SELECT g.code FROM star_elections e JOIN grid_nodes g ON g.id = e.scope_node_id WHERE e.id = ?"
+        }
+        Topic::Grid | Topic::Presence => "SELECT code FROM grid_nodes WHERE id = ?",
+        Topic::Notices => return Ok(None),
+    };
+    sqlx::query_scalar(sql).bind(id).fetch_optional(conn).await
+}
+
 /// The code of a node, if it exists.
 pub async fn code_of(pool: &SqlitePool, node_id: NodeId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT code FROM grid_nodes WHERE id = ?").bind(node_id).fetch_optional(pool).await

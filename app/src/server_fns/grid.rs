@@ -538,7 +538,7 @@ pub async fn grid_presence(node: NodeId) -> Result<Vec<String>, AppError> {
         return Err(AppError::Forbidden);
     }
     if state.presence.check_in(user.account_id, &user.name, &code) {
-        state.bus.publish(Topic::Presence, Some(node.get()));
+        state.bus.publish_in(Topic::Presence, Some(node.get()), Some(&code));
     }
     Ok(state.presence.others(user.account_id, &code))
 }

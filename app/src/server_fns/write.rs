@@ -22,8 +22,10 @@
 //!
 //! `run` opens `BEGIN IMMEDIATE` (so rows read in the body cannot change before the write),
 //! reads the clock under that lock (`out.now`), runs the body, writes the audit rows the body
-//! asked for, commits, and only then publishes the live events: a page never hears of a
-//! change that was rolled back. When the body refuses (any error but an internal one), the
+//! asked for, reads under the same lock which area each live event is about (the order's
+//! micro-grid, the election's scope; [`grid_repo::area_of`]), commits, and only then
+//! publishes the events to the streams of those areas: a page never hears of a change that
+//! was rolled back, nor of one in another community. When the body refuses (any error but an internal one), the
 //! transaction is rolled back and the refusal gets its own audit row in its own transaction,
 //! named by the `Act`; an internal error is only logged, because its cause is ours, not the
 //! person's. Nothing else in the server-function layer opens a transaction.
@@ -34,6 +36,7 @@ use crate::domain::ids::{AccountId, NodeId};
 use crate::error::AppError;
 use crate::live::Topic;
 use crate::repo::audit_repo::{self, AuditEntry};
+use crate::repo::grid_repo;
 use crate::repo::{begin_immediate, now};
 use crate::session::SessionUser;
 use crate::state::AppState;
@@ -70,9 +73,18 @@ impl Writer {
                     entry.actor_id = entry.actor_id.or(self.actor);
                     audit_repo::record(&mut tx, entry).await?;
                 }
-                tx.commit().await?;
+                // Each hint goes to the streams of the area it is about, read as committed.
+                let mut events = Vec::with_capacity(out.events.len());
                 for (topic, id) in out.events {
-                    self.state.bus.publish(topic, id);
+                    let area = match id {
+                        Some(id) => grid_repo::area_of(&mut tx, topic, id).await?,
+                        None => None,
+                    };
+                    events.push((topic, id, area));
+                }
+                tx.commit().await?;
+                for (topic, id, area) in events {
+                    self.state.bus.publish_in(topic, id, area.as_deref());
                 }
                 Ok(value)
             }

@@ -862,6 +862,40 @@ async fn a_wrong_database_url_stops_start_up_and_an_empty_database_starts_empty(
 }
 
 #[tokio::test]
+async fn a_page_refetched_by_a_live_event_does_not_slide_the_idle_timeout() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let seen = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT last_seen_at FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
+        )
+        .bind(RESIDENT)
+        .fetch_one(&app.pool)
+        .await
+        .expect("seen")
+    };
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = last_seen_at - 600
+         WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
+    )
+    .bind(RESIDENT)
+    .execute(&app.pool)
+    .await
+    .expect("age the session");
+    let before = seen().await;
+    // What `LiveRefresh` fetches when an event comes in: the page, with the number seen.
+    for path in ["/board?seen=12", "/?seen=12", "/board?section=daily_life&seen=12"] {
+        let (status, _) = app.get(&resident, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    assert_eq!(seen().await, before, "a live refetch is not activity");
+    // The person opening the page is.
+    let (status, _) = app.get(&resident, "/board").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(seen().await > before, "a page the person opened slides the timeout");
+}
+
+#[tokio::test]
 async fn live_streams_need_a_session_and_are_capped_per_account_and_overall() {
     let app = TestApp::spawn_with(tempfile::tempdir().expect("tempdir"), |s| {
         s.max_streams = 8;

@@ -15,6 +15,7 @@ mod form_keys;
 mod grid;
 mod hardening;
 mod inputs;
+mod live;
 mod open311;
 mod orders;
 mod sentiment;

@@ -10,7 +10,7 @@ use crate::domain::ids::{AccountId, ElectionId};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::live::{Bus, Topic};
-use crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, elections_repo};
+use crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, elections_repo, grid_repo};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -131,7 +131,12 @@ async fn run(pool: SqlitePool, bus: Bus, config: BatchConfig, mut receiver: mpsc
             let _ = reply.send(answer);
         }
         for election in elections {
-            bus.publish(Topic::Election, Some(election.get()));
+            // To the election's area; should the read fail, to everyone (a hint too many).
+            let area = match pool.acquire().await {
+                Ok(mut conn) => grid_repo::area_of(&mut conn, Topic::Election, election.get()).await.ok().flatten(),
+                Err(_) => None,
+            };
+            bus.publish_in(Topic::Election, Some(election.get()), area.as_deref());
         }
     }
 }
