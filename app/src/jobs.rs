@@ -64,7 +64,7 @@ async fn anything_due(
 pub async fn run_schedules(state: &AppState, at: i64) -> Result<u64, AppError> {
     let due = anything_due(state, async |conn| {
         for pairing in pairings_repo::active(conn).await? {
-            let Some(start) = next_occurrence(at, pairing.5 as u32, pairing.6 as u32) else { continue };
+            let Some(start) = next_occurrence(at, pairing.weekday as u32, pairing.part as u32) else { continue };
             if pairings_repo::slot_missing(conn, &pairing, start).await? {
                 return Ok(true);
             }
@@ -78,7 +78,7 @@ pub async fn run_schedules(state: &AppState, at: i64) -> Result<u64, AppError> {
         .run(Act::new(Action::PairingSchedule, "pairing"), async |tx, out| {
             let mut created = 0;
             for pairing in pairings_repo::active(tx).await? {
-                let Some(start) = next_occurrence(at, pairing.5 as u32, pairing.6 as u32) else { continue };
+                let Some(start) = next_occurrence(at, pairing.weekday as u32, pairing.part as u32) else { continue };
                 if pairings_repo::create_slot_order(tx, &pairing, start, at).await?.is_some() {
                     created += 1;
                 }

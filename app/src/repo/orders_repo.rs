@@ -21,7 +21,9 @@ pub struct NewOrder<'a> {
 
 /// Opens the order (with its first history line, by the placer) unless the same placer
 /// already sent this idempotency key; returns the order id and whether it is new. The place
-/// comes from the requester's profile. Every way an order is opened comes through here.
+/// comes from the requester's profile. Every order a person opens comes through here; the
+/// weekly orders of a standing pairing, opened already taken by the system, through
+/// `pairings_repo::create_slot_order`.
 pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Option<(OrderId, bool)>, sqlx::Error> {
     if let Some(id) =
         sqlx::query_scalar::<_, OrderId>("SELECT id FROM service_orders WHERE placed_by = ? AND idempotency_key = ?")
@@ -58,7 +60,7 @@ pub async fn insert(conn: &mut SqliteConnection, o: &NewOrder<'_>) -> Result<Opt
     .fetch_optional(&mut *conn)
     .await?;
     let Some(id) = id else { return Ok(None) };
-    add_event(conn, id, None, OrderStatus::Open, o.placed_by, EventNote::Words(""), o.now).await?;
+    add_event(conn, id, None, OrderStatus::Open, Some(o.placed_by), EventNote::Words(""), o.now).await?;
     Ok(Some((id, true)))
 }
 
@@ -75,7 +77,7 @@ pub async fn add_event(
     order_id: OrderId,
     from: Option<OrderStatus>,
     to: OrderStatus,
-    actor: AccountId,
+    actor: Option<AccountId>,
     note: EventNote<'_>,
     at: i64,
 ) -> Result<(), sqlx::Error> {

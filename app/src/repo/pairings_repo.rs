@@ -1,6 +1,6 @@
 //! 1+1 pairings and the orders their schedules create.
 use crate::domain::ids::{AccountId, OrderId, PersonId};
-use crate::domain::order::ServiceSection;
+use crate::domain::order::{OrderStatus, ServiceSection};
 use sqlx::{SqliteConnection, SqlitePool};
 
 #[allow(clippy::too_many_arguments)]
@@ -29,8 +29,19 @@ pub async fn insert(
     .await
 }
 
-/// An active pairing: (id, volunteer, person, section, title, weekday, part).
-pub type ActivePairing = (i64, PersonId, PersonId, ServiceSection, String, i64, i64);
+/// An active pairing, as the weekly schedule needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActivePairing {
+    pub id: i64,
+    pub volunteer_id: PersonId,
+    pub person_id: PersonId,
+    pub section: ServiceSection,
+    pub title: String,
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: i64,
+    /// 0 morning, 1 afternoon, 2 evening.
+    pub part: i64,
+}
 
 pub async fn active(conn: &mut SqliteConnection) -> Result<Vec<ActivePairing>, sqlx::Error> {
     sqlx::query_as(
@@ -47,7 +58,7 @@ pub async fn create_slot_order(
     window_start: i64,
     now: i64,
 ) -> Result<Option<OrderId>, sqlx::Error> {
-    let (pairing_id, volunteer, person, section, title, _, _) = pairing;
+    let ActivePairing { id: pairing_id, volunteer_id: volunteer, person_id: person, section, title, .. } = pairing;
     let id: Option<OrderId> = sqlx::query_scalar(
         "INSERT INTO service_orders (requester_id, placed_by, on_behalf, section, title, urgency, window_start, window_end,
            micro_grid_id, building_id, room, contact_phone, status, taker_id, taken_at, pairing_id, created_at, updated_at)
@@ -70,11 +81,8 @@ pub async fn create_slot_order(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = id {
-        sqlx::query("INSERT INTO order_events (order_id, from_status, to_status, note, at) VALUES (?, NULL, 'taken', '结对', ?)")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        let note = crate::repo::orders_repo::EventNote::Words("结对");
+        crate::repo::orders_repo::add_event(conn, id, None, OrderStatus::Taken, None, note, now).await?;
     }
     Ok(id)
 }
@@ -87,7 +95,7 @@ pub async fn slot_missing(
     pairing: &ActivePairing,
     window_start: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (pairing_id, _, person, _, _, _, _) = pairing;
+    let ActivePairing { id: pairing_id, person_id: person, .. } = pairing;
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM pairings pr JOIN people p ON p.id = pr.person_id
            WHERE pr.id = ?1 AND p.id = ?2 AND p.micro_grid_id IS NOT NULL AND pr.created_by IS NOT NULL

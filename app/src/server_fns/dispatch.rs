@@ -172,7 +172,7 @@ pub async fn respond_dispatch(dispatch: i64, accept: String) -> Result<(), AppEr
                     order_id,
                     Some(facts.status),
                     to,
-                    user.account_id,
+                    Some(user.account_id),
                     EventNote::Via(TakenVia::Dispatch),
                     t,
                 )

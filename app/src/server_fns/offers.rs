@@ -134,7 +134,7 @@ pub async fn book_offer(offer: i64, note: String, idempotency_key: String) -> Re
                     id,
                     Some(OrderStatus::Open),
                     OrderStatus::Taken,
-                    taker,
+                    Some(taker),
                     EventNote::Via(TakenVia::Offer),
                     t,
                 )

@@ -418,7 +418,8 @@ async fn act(id: OrderId, action: OrderAction, note: &str, minutes: i64, rating:
         if !orders_repo::transition(tx, id, facts.status, to, change, Some(user.person_id), t).await? {
             return Err(AppError::Conflict(Msg::ErrOrderChanged));
         }
-        orders_repo::add_event(tx, id, Some(facts.status), to, user.account_id, EventNote::Words(note), t).await?;
+        orders_repo::add_event(tx, id, Some(facts.status), to, Some(user.account_id), EventNote::Words(note), t)
+            .await?;
         out.audit(AuditEntry {
             object_id: Some(id.get()),
             before_json: Some(serde_json::json!({ "status": facts.status.as_str() }).to_string()),

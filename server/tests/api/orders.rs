@@ -796,6 +796,15 @@ async fn a_pairing_creates_its_weekly_orders_once_per_slot() {
     let first = orders(&app).await;
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].0, "taken", "the paired volunteer holds it");
+    let history: Vec<(Option<String>, String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT from_status, to_status, actor_id, note FROM order_events
+         WHERE order_id = (SELECT id FROM service_orders WHERE pairing_id = ?)",
+    )
+    .bind(&pairing)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(history, [(None, "taken".to_string(), None, "结对".to_string())], "opened taken, by the schedule");
     // Running the schedule again in the same week changes nothing; a week later adds one.
     let now = app::repo::now();
     let state = app::state::AppState::new(app.pool.clone(), Default::default());
