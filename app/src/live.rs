@@ -203,29 +203,11 @@ mod bus {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use crate::domain::ids::{AccountId, NodeId, PersonId};
     use crate::domain::role::Role;
-    use crate::session::{RoleScope, SessionUser};
+    use crate::session::SessionUser;
 
     fn viewer(roles: &[(Role, &str)]) -> Audience {
-        Audience::of(&SessionUser {
-            account_id: AccountId(1),
-            person_id: PersonId(1),
-            name: "王秀英".into(),
-            phone_masked: "138****0001".into(),
-            roles: roles
-                .iter()
-                .map(|(role, code)| RoleScope {
-                    role: *role,
-                    node_id: NodeId(1),
-                    node_code: (*code).into(),
-                    node_name: String::new(),
-                })
-                .collect(),
-            micro_grid_id: None,
-            micro_grid_name: None,
-            verified: true,
-        })
+        Audience::of(&SessionUser::with_roles(roles))
     }
 
     fn at(area: Option<&str>) -> LiveEvent {

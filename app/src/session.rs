@@ -29,6 +29,29 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
+    /// A verified test user holding `roles` at the nodes with those grid codes.
+    #[cfg(test)]
+    pub(crate) fn with_roles(roles: &[(Role, &str)]) -> SessionUser {
+        SessionUser {
+            account_id: AccountId(1),
+            person_id: PersonId(1),
+            name: "王小明".into(),
+            phone_masked: "138****0001".into(),
+            roles: roles
+                .iter()
+                .map(|(role, code)| RoleScope {
+                    role: *role,
+                    node_id: NodeId(1),
+                    node_code: code.to_string(),
+                    node_name: String::new(),
+                })
+                .collect(),
+            micro_grid_id: None,
+            micro_grid_name: None,
+            verified: true,
+        }
+    }
+
     pub fn primary_role(&self) -> Role {
         crate::domain::role::primary_role(&self.roles.iter().map(|r| r.role).collect::<Vec<_>>())
     }
@@ -109,24 +132,7 @@ mod tests {
     use super::*;
 
     fn user(roles: &[(Role, &str)]) -> SessionUser {
-        SessionUser {
-            account_id: AccountId(1),
-            person_id: PersonId(1),
-            name: "王小明".into(),
-            phone_masked: "138****0001".into(),
-            roles: roles
-                .iter()
-                .map(|(role, code)| RoleScope {
-                    role: *role,
-                    node_id: NodeId(1),
-                    node_code: code.to_string(),
-                    node_name: String::new(),
-                })
-                .collect(),
-            micro_grid_id: None,
-            micro_grid_name: None,
-            verified: true,
-        }
+        SessionUser::with_roles(roles)
     }
 
     #[test]

@@ -861,27 +861,33 @@ async fn a_wrong_database_url_stops_start_up_and_an_empty_database_starts_empty(
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'create_first_admin'").await, 1);
 }
 
+/// When the sessions of the account with `phone` were last active.
+async fn last_seen(app: &TestApp, phone: &str) -> i64 {
+    sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)")
+        .bind(phone)
+        .fetch_one(&app.pool)
+        .await
+        .expect("seen")
+}
+
+/// Makes the sessions of the account with `phone` look `secs` seconds idler.
+async fn age_sessions(app: &TestApp, phone: &str, secs: i64) {
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = last_seen_at - ? WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
+    )
+    .bind(secs)
+    .bind(phone)
+    .execute(&app.pool)
+    .await
+    .expect("age the session");
+}
+
 #[tokio::test]
 async fn a_page_refetched_by_a_live_event_does_not_slide_the_idle_timeout() {
     let app = TestApp::spawn().await;
     let resident = app.signed_in(RESIDENT).await;
-    let seen = || async {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT last_seen_at FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
-        )
-        .bind(RESIDENT)
-        .fetch_one(&app.pool)
-        .await
-        .expect("seen")
-    };
-    sqlx::query(
-        "UPDATE sessions SET last_seen_at = last_seen_at - 600
-         WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
-    )
-    .bind(RESIDENT)
-    .execute(&app.pool)
-    .await
-    .expect("age the session");
+    let seen = || last_seen(&app, RESIDENT);
+    age_sessions(&app, RESIDENT, 600).await;
     let before = seen().await;
     // What `LiveRefresh` fetches when an event comes in: the page, with the number seen.
     for path in ["/board?seen=12", "/?seen=12", "/board?section=daily_life&seen=12"] {
@@ -933,23 +939,8 @@ async fn live_streams_need_a_session_and_are_capped_per_account_and_overall() {
     // next keep-alive comment), and opening one is not activity: the idle timeout of the
     // leader's session does not slide.
     let again = app.signed_in(LEADER).await;
-    sqlx::query(
-        "UPDATE sessions SET last_seen_at = last_seen_at - 600
-         WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
-    )
-    .bind(LEADER)
-    .execute(&app.pool)
-    .await
-    .expect("age the session");
-    let seen = || async {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT last_seen_at FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE phone = ?)",
-        )
-        .bind(LEADER)
-        .fetch_one(&app.pool)
-        .await
-        .expect("seen")
-    };
+    age_sessions(&app, LEADER, 600).await;
+    let seen = || last_seen(&app, LEADER);
     let before = seen().await;
     drop(open.pop());
     let reopened = tokio::time::timeout(Duration::from_secs(30), async {
