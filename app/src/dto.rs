@@ -48,9 +48,34 @@ pub struct OrderCard {
     pub section: crate::domain::order::ServiceSection,
     pub urgency: crate::domain::order::Urgency,
     pub title: String,
+    /// When it was posted (epoch seconds): the board's order, newest first.
+    pub created_at: i64,
     pub age_secs: i64,
     pub building: Option<String>,
     pub requester_masked: String,
+}
+
+/// The open needs as plain text for pasting into a WeChat group.
+pub fn copy_text(locale: crate::i18n::Locale, orders: &[OrderCard]) -> String {
+    use crate::domain::order::Urgency;
+    use crate::i18n::{section_label, Msg};
+    let mut text = format!("【{}】{}\n", Msg::AppName.text(locale), Msg::TabBoard.text(locale));
+    for (i, o) in orders.iter().take(30).enumerate() {
+        let urgent = if o.urgency == Urgency::Urgent {
+            format!("【{}】", Msg::UrgencyUrgent.text(locale))
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "{}. {urgent}[{}] {} · {} {}\n",
+            i + 1,
+            section_label(o.section).text(locale),
+            o.title,
+            o.building.as_deref().unwrap_or(""),
+            o.requester_masked
+        ));
+    }
+    text
 }
 
 /// One of the viewer's own orders (我的订单), with what happens next.
@@ -93,12 +118,19 @@ pub struct HomeView {
     pub mine: Option<MyOrdersView>,
     pub station: Option<StationCard>,
     pub numbers: AreaNumbers,
-    pub latest: Vec<OrderCard>,
+    /// The board of the viewer's area (its first cards are 首页's newest needs); none for
+    /// visitors.
+    pub board: Option<BoardView>,
     pub feed: Vec<FeedItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardView {
+    /// The number of the latest live event the data includes: the board applies the
+    /// frames after it.
+    pub seq: u64,
+    /// Whether the area is one community, whose counts the order frames carry.
+    pub community: bool,
     pub area_name: String,
     pub counts: Vec<(crate::domain::order::ServiceSection, i64)>,
     pub orders: Vec<OrderCard>,
@@ -128,6 +160,8 @@ pub struct CandidateCard {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElectionView {
+    /// The number of the latest live event the counts include.
+    pub seq: u64,
     pub id: ElectionId,
     pub title: String,
     pub scope_name: String,
@@ -439,6 +473,7 @@ pub struct VolunteerProfileView {
 /// The part of the board that is the same for every viewer of an area and filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardShared {
+    pub seq: u64,
     pub area_name: String,
     pub counts: Vec<(crate::domain::order::ServiceSection, i64)>,
     pub orders: Vec<OrderCard>,

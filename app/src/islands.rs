@@ -7,37 +7,24 @@ use crate::live::Topic;
 use leptos::prelude::*;
 
 /// Keeps the page's live regions current. A region is any element with an `id` and a
-/// `data-live` naming its topics (`data-live="orders"`); when an event of one of them
-/// arrives, the page is fetched again (asking for data at least as new as the event) and
-/// each such region takes the new one's content. Islands inside a region hydrate again.
-/// `seq` is the number of the latest event when the server rendered the page, so opening
-/// the stream refetches nothing unless something happened since.
+/// `data-live` naming its topics (`data-live="mine"`); when a frame of one of them arrives
+/// (or a reset), the page is fetched again (asking for data at least as new as the frame)
+/// and each such region takes the new one's content. Islands inside a region hydrate again.
+/// Only what no island applies in place goes through it: the viewer's own orders and
+/// dispatches, 民情 and notices on 首页. `seq` is the number of the latest event when the
+/// server rendered the page, so opening the stream refetches nothing unless something
+/// happened since.
 #[island]
 pub fn LiveRefresh(seq: u64) -> impl IntoView {
-    let live = use_live();
-    #[cfg(feature = "hydrate")]
-    {
-        if live.last_seq.get_untracked() < seq {
-            live.last_seq.set(seq);
+    crate::live::on_frame(seq, |frame| {
+        #[cfg(feature = "hydrate")]
+        {
+            let topics: Vec<Topic> = if frame.reset { Topic::ALL.to_vec() } else { frame.topic.into_iter().collect() };
+            refresh::regions(&topics, frame.seq);
         }
-        Effect::new(move |previous: Option<[u64; Topic::ALL.len()]>| {
-            let now = Topic::ALL.map(|topic| live.version(topic));
-            if let Some(previous) = previous {
-                let changed: Vec<Topic> = Topic::ALL
-                    .into_iter()
-                    .zip(now.iter().zip(previous))
-                    .filter(|(_, (a, b))| *a != b)
-                    .map(|(t, _)| t)
-                    .collect();
-                if !changed.is_empty() {
-                    refresh::regions(&changed, live.last_seq.get_untracked());
-                }
-            }
-            now
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (live, seq);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = frame;
+    });
 }
 
 /// The 实时更新 dot: lit while the event stream is open.
@@ -90,9 +77,8 @@ mod refresh {
     use crate::live::Topic;
     use leptos::prelude::{document, window};
     use std::cell::Cell;
-    use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    use web_sys::{DomParser, Element, Response, SupportedType};
+    use wasm_bindgen::JsCast;
+    use web_sys::Element;
 
     thread_local! {
         /// Which refresh is the newest: an older answer arriving late is dropped.
@@ -119,47 +105,22 @@ mod refresh {
             g.get()
         });
         leptos::task::spawn_local(async move {
-            let Some(html) = fetch_page(seen).await else { return };
+            // The page as the server renders it now, at least as new as event `seen`.
+            let location = window().location();
+            let (Ok(path), Ok(search)) = (location.pathname(), location.search()) else { return };
+            let joiner = if search.is_empty() { "?" } else { "&" };
+            let Some(fresh) = crate::nav::fetch_page(&format!("{path}{search}{joiner}seen={seen}")).await else {
+                return;
+            };
             if GENERATION.with(Cell::get) != generation {
                 return;
             }
-            let Ok(parser) = DomParser::new() else { return };
-            let Ok(fresh) = parser.parse_from_string(&html, SupportedType::TextHtml) else { return };
             for id in ids {
                 if let (Some(old), Some(new)) = (document().get_element_by_id(&id), fresh.get_element_by_id(&id)) {
                     old.set_inner_html(&new.inner_html());
-                    hydrate_islands_in(&old);
+                    crate::nav::hydrate_islands_in(&old);
                 }
             }
         });
-    }
-
-    /// The page as the server renders it now.
-    async fn fetch_page(seen: u64) -> Option<String> {
-        let location = window().location();
-        let (path, search) = (location.pathname().ok()?, location.search().ok()?);
-        let joiner = if search.is_empty() { "?" } else { "&" };
-        let response: Response = JsFuture::from(window().fetch_with_str(&format!("{path}{search}{joiner}seen={seen}")))
-            .await
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        if !response.ok() {
-            return None;
-        }
-        JsFuture::from(response.text().ok()?).await.ok()?.as_string()
-    }
-
-    /// Hydrates the islands inside `root` with the loader's `__hydrateIsland`.
-    fn hydrate_islands_in(root: &Element) {
-        let Ok(hydrate) = js_sys::Reflect::get(&window(), &JsValue::from_str("__hydrateIsland")) else { return };
-        let Some(hydrate) = hydrate.dyn_ref::<js_sys::Function>() else { return };
-        let Ok(islands) = root.query_selector_all("leptos-island") else { return };
-        for i in 0..islands.length() {
-            if let Some(island) = islands.item(i).and_then(|node| node.dyn_into::<Element>().ok()) {
-                let id = island.get_attribute("data-component").unwrap_or_default();
-                let _ = hydrate.call2(&JsValue::NULL, &island, &JsValue::from_str(&id));
-            }
-        }
     }
 }

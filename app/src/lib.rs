@@ -9,6 +9,8 @@ pub mod error;
 pub mod i18n;
 pub mod islands;
 pub mod live;
+#[cfg(feature = "hydrate")]
+mod nav;
 pub mod pages;
 pub mod routes;
 pub mod server_fns;
@@ -72,6 +74,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // JSON inside <script>: `<` is escaped so no name can close the element.
     let json = serde_json::to_string(&viewer).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
     let class = if viewer.elder { "elder" } else { "" };
+    // Tabs without page loads (`nav`), unless the operator turned them off.
+    #[cfg(feature = "ssr")]
+    let client_nav = use_context::<state::AppState>().is_none_or(|s| s.settings.client_nav);
+    #[cfg(not(feature = "ssr"))]
+    let client_nav = true;
     view! {
         <!DOCTYPE html>
         <html lang=viewer.locale.tag() class=class>
@@ -86,7 +93,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
-            <body>
+            <body data-client-nav=if client_nav { "1" } else { "0" }>
                 <App/>
                 <routes::Interactive/>
             </body>
@@ -134,6 +141,11 @@ pub fn echoed(field: &str) -> Option<String> {
 /// Text of a message in the viewer's language.
 pub fn tr(msg: Msg) -> &'static str {
     msg.text(use_viewer().locale)
+}
+
+/// A page's document title: its name, then the app's (`需求大厅 · 网格驿站`).
+pub fn page_title(page: Msg) -> String {
+    format!("{} · {}", tr(page), tr(Msg::AppName))
 }
 
 #[component]

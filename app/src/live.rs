@@ -1,13 +1,28 @@
-//! Live updates: the server publishes small invalidation hints on a broadcast bus,
-//! one SSE endpoint streams them, and the browser bumps a version signal per topic
-//! that resources key on. The database stays the truth.
+//! Live updates: one model for every page. The write path builds each change's frame once,
+//! after the commit, and one SSE endpoint streams the frames of the viewer's areas and of
+//! their own account; the database stays the truth.
 //!
-//! Each hint belongs to the part of the city it is about (the grid code of the order's
-//! micro-grid, the election's scope, the node edited); a stream carries only the hints of
-//! its viewer's areas, so a resident of one community hears nothing about another. Every
-//! frame has an SSE id (its sequence number); a client that reconnects with
-//! `Last-Event-ID` is sent what it missed from a bounded buffer, or told to reset
-//! (refetch everything) when the buffer no longer reaches back that far.
+//! - Each frame belongs to the part of the city it is about (the grid code of the order's
+//!   micro-grid, the election's scope, the node edited) or to one account (`Topic::Mine`:
+//!   the viewer's own orders and dispatches); a stream carries only its viewer's, so a
+//!   resident of one community hears nothing about another.
+//! - A frame is a hint (`topic`, `id`) and, where a page applies the change in place, the
+//!   change itself: an order's public card or its removal with the counts after it
+//!   ([`BoardChange`]), an election's counts (`tally`, coalesced, never while hidden). It is
+//!   serialised once and every stream sends the same bytes.
+//! - Every frame has an SSE id (its sequence number, in commit order); a client that
+//!   reconnects with `Last-Event-ID` is sent what it missed from a bounded buffer, or told to
+//!   reset (load its data again) when the buffer no longer reaches back that far.
+//!
+//! In the browser, islands take frames through [`on_frame`]: the board (`pages::board`)
+//! inserts and removes cards and replaces counts, the ballot (`pages::elections::ballot`)
+//! replaces counts, each loading its data again as JSON on a reset; no page is rendered for
+//! a frame. A page showing one object keys its resource on [`version_of`] (the order page
+//! refetches `order_detail` only for frames naming its order; a 民情 item likewise), and the
+//! staff pages key theirs on a topic's version ([`LiveVersions`]: the grid editor refetches
+//! its node when a grid frame arrives; a stale edit is still refused by its version). What
+//! no island applies, the viewer's own lists and 首页's 民情 and notices, is refreshed region
+//! by region from the page (`islands::LiveRefresh`), for the viewer's own frames only.
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -21,11 +36,14 @@ pub enum Topic {
     Notices,
     /// Who has which part of the grid editor open (正在编辑).
     Presence,
+    /// Something of the viewer's own changed: an order they posted or took, one sent to
+    /// them. Only their own stream carries it.
+    Mine,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 6] =
-        [Topic::Orders, Topic::Grid, Topic::Election, Topic::Sentiment, Topic::Notices, Topic::Presence];
+    pub const ALL: [Topic; 7] =
+        [Topic::Orders, Topic::Grid, Topic::Election, Topic::Sentiment, Topic::Notices, Topic::Presence, Topic::Mine];
 
     /// The topic's name, as the event stream and the pages' `data-live` regions spell it.
     pub fn name(self) -> &'static str {
@@ -36,6 +54,7 @@ impl Topic {
             Topic::Sentiment => "sentiment",
             Topic::Notices => "notices",
             Topic::Presence => "presence",
+            Topic::Mine => "mine",
         }
     }
 }
@@ -50,10 +69,39 @@ pub struct LiveEvent {
     /// the server to choose the streams; never sent.
     #[serde(skip)]
     pub area: Option<std::sync::Arc<str>>,
+    /// The one account whose streams carry it (its own channel); never sent.
+    #[serde(skip)]
+    pub to: Option<crate::domain::ids::AccountId>,
+    /// The frame as it goes on the wire, serialised once when published: every stream
+    /// that carries it sends these same bytes.
+    #[serde(skip)]
+    pub wire: std::sync::Arc<str>,
 }
 
-/// A frame as the browser reads it: a hint, or (`reset`) "you may have missed something:
-/// refetch everything", carrying the sequence number to count on from.
+/// What an order's change looks like on the public board: its card while it is open, none
+/// once it left the board (taken, cancelled, expired), with the open counts after the
+/// change. It carries what every viewer of the community may see: never a phone, a room
+/// or a full name (the card's name is masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardChange {
+    /// The order's micro-grid.
+    pub grid: crate::domain::ids::NodeId,
+    /// The order's version after the change: a card older than one already shown is stale.
+    pub v: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<crate::dto::OrderCard>,
+    /// The community's open orders per section, in [`ServiceSection::ALL`] order.
+    ///
+    /// [`ServiceSection::ALL`]: crate::domain::order::ServiceSection::ALL
+    pub counts: Vec<i64>,
+    /// The micro-grid's open orders.
+    pub grid_count: i64,
+}
+
+/// A frame as the browser reads it: a hint, with the change itself where an island
+/// applies it in place (an order's card, an election's counts), or (`reset`) "you may
+/// have missed something: refetch everything", carrying the sequence number to count on
+/// from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Frame {
     pub seq: u64,
@@ -63,20 +111,27 @@ pub struct Frame {
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board: Option<BoardChange>,
+    /// An election's votes per nomination, `(nomination, votes)`; never sent while the
+    /// election hides its tally.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Vec<(i64, i64)>>,
 }
 
 impl Frame {
-    pub fn hint(event: &LiveEvent) -> Frame {
-        Frame { seq: event.seq, topic: Some(event.topic), id: event.id, reset: false }
+    /// A hint about `topic` (and object `id`), numbered when published.
+    pub fn about(topic: Topic, id: Option<i64>) -> Frame {
+        Frame { seq: 0, topic: Some(topic), id, reset: false, board: None, tally: None }
     }
 
     /// A stream's first frame when nothing was missed: subscribed, at number `seq`.
     pub fn hello(seq: u64) -> Frame {
-        Frame { seq, topic: None, id: None, reset: false }
+        Frame { seq, topic: None, id: None, reset: false, board: None, tally: None }
     }
 
     pub fn reset(seq: u64) -> Frame {
-        Frame { seq, topic: None, id: None, reset: true }
+        Frame { reset: true, ..Frame::hello(seq) }
     }
 }
 
@@ -85,8 +140,9 @@ pub use bus::{Audience, Bus, Subscription};
 
 #[cfg(feature = "ssr")]
 mod bus {
-    use super::{LiveEvent, Topic};
+    use super::{Frame, LiveEvent, Topic};
     use crate::domain::grid::{community_prefix, is_within};
+    use crate::domain::ids::AccountId;
     use crate::session::SessionUser;
     use std::collections::VecDeque;
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -106,6 +162,10 @@ mod bus {
         /// this lock, so events leave in sequence order and a subscriber that reads the
         /// buffer and subscribes under it misses nothing in between.
         recent: Arc<Mutex<VecDeque<LiveEvent>>>,
+        /// Held by a write from just before its commit until its events are published, so
+        /// events are numbered in commit order (writes commit one at a time, but a task
+        /// may be slow to publish after its commit).
+        order: Arc<tokio::sync::Mutex<()>>,
     }
 
     /// A new subscriber's start: the hints after its cursor that it may see (`None` when the
@@ -124,7 +184,13 @@ mod bus {
                 sender,
                 seq: Arc::new(AtomicU64::new(0)),
                 recent: Arc::new(Mutex::new(VecDeque::with_capacity(REPLAY))),
+                order: Arc::new(tokio::sync::Mutex::new(())),
             }
+        }
+
+        /// Taken before a commit whose events follow it: see [`Bus`]'s `order`.
+        pub async fn in_order(&self) -> tokio::sync::MutexGuard<'_, ()> {
+            self.order.lock().await
         }
 
         /// A hint for the whole city.
@@ -134,9 +200,27 @@ mod bus {
 
         /// A hint for the streams whose viewer sees the area with grid code `area`.
         pub fn publish_in(&self, topic: Topic, id: Option<i64>, area: Option<&str>) -> u64 {
+            self.send(Frame::about(topic, id), area)
+        }
+
+        /// Numbers `frame`, serialises it once, keeps it for replay and sends it to the
+        /// streams of `area` (all of them for `None`).
+        pub fn send(&self, frame: Frame, area: Option<&str>) -> u64 {
+            self.deliver(frame, area, None)
+        }
+
+        /// Sends `frame` to the streams of one account only.
+        pub fn send_to(&self, frame: Frame, account: AccountId) -> u64 {
+            self.deliver(frame, None, Some(account))
+        }
+
+        fn deliver(&self, mut frame: Frame, area: Option<&str>, to: Option<AccountId>) -> u64 {
             let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
-            let event = LiveEvent { seq, topic, id, area: area.map(Arc::from) };
+            frame.seq = seq;
+            let wire: Arc<str> = serde_json::to_string(&frame).unwrap_or_default().into();
+            let topic = frame.topic.unwrap_or(Topic::Notices);
+            let event = LiveEvent { seq, topic, id: frame.id, area: area.map(Arc::from), to, wire };
             if recent.len() == REPLAY {
                 recent.pop_front();
             }
@@ -177,6 +261,7 @@ mod bus {
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Audience {
         areas: Vec<String>,
+        account: AccountId,
     }
 
     impl Audience {
@@ -185,13 +270,17 @@ mod bus {
                 user.roles.iter().map(|r| community_prefix(&r.node_code).to_string()).collect();
             areas.sort();
             areas.dedup();
-            Audience { areas }
+            Audience { areas, account: user.account_id }
         }
 
-        /// Whether the event concerns this viewer: it is about the whole city, about a place
+        /// Whether the event concerns this viewer: it is for their own account, or it is
+        /// for no one account and is about the whole city, about a place
         /// inside one of their areas, or about a node that contains one (an election of
         /// their subdistrict).
         pub fn sees(&self, event: &LiveEvent) -> bool {
+            if let Some(to) = event.to {
+                return to == self.account;
+            }
             match event.area.as_deref() {
                 None => true,
                 Some(code) => self.areas.iter().any(|area| is_within(code, area) || is_within(area, code)),
@@ -211,7 +300,7 @@ mod tests {
     }
 
     fn at(area: Option<&str>) -> LiveEvent {
-        LiveEvent { seq: 1, topic: Topic::Orders, id: Some(1), area: area.map(Into::into) }
+        LiveEvent { seq: 1, topic: Topic::Orders, id: Some(1), area: area.map(Into::into), to: None, wire: "".into() }
     }
 
     // 320602 county · 001 subdistrict · 003 community · 012 grid · 04 micro-grid.
@@ -258,13 +347,12 @@ mod tests {
 /// Per-topic version signals in the browser; pages key their resources on them.
 #[derive(Clone, Copy)]
 pub struct LiveVersions {
-    versions: [RwSignal<u64>; 6],
+    versions: [RwSignal<u64>; Topic::ALL.len()],
     pub connected: RwSignal<bool>,
     /// The sequence number of the latest event seen, so refetches can ask the server
     /// for data at least that new.
     pub last_seq: RwSignal<u64>,
     /// Whether the browser opened the event stream yet (see [`start`]).
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     started: StoredValue<bool>,
 }
 
@@ -316,6 +404,103 @@ pub fn start() {
     }
 }
 
+/// Makes the page's stream start no later than event `seq` (the one an island's data is
+/// as new as), so the server sends every frame after it: the earliest of the page's
+/// numbers wins, and a frame seen twice is harmless (cards carry versions, counts are
+/// totals). Once the stream is open, [`on_frame`] replays from the page's own recent
+/// frames instead.
+pub fn start_from(seq: u64) {
+    let live = use_live();
+    if live.started.get_value() {
+        return;
+    }
+    let current = live.last_seq.get_untracked();
+    if seq > 0 && (current == 0 || seq < current) {
+        live.last_seq.set(seq);
+    }
+}
+
+/// Calls `apply` with every frame after event `since` (the number its data is as new as)
+/// that the page's stream delivers, in order, once each (a reset included): how an island
+/// applies changes in place. An island that hydrates after the stream opened (on a page
+/// reached by a tab) is first given the frames it missed from the page's recent ones, or a
+/// reset when those no longer reach back that far. Browser only; the listeners of a page
+/// end when another one takes its place ([`new_page`]).
+pub fn on_frame(since: u64, apply: impl Fn(&Frame) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        if use_live().started.get_value() {
+            client::catch_up(since, &apply);
+        } else {
+            start_from(since);
+        }
+        client::LISTENERS.with(|listeners| listeners.borrow_mut().push(Box::new(apply)));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (since, apply);
+}
+
+/// Another page's `<main>` replaced this one's (a tab): the old islands' listeners end.
+#[cfg(feature = "hydrate")]
+pub fn new_page() {
+    client::LISTENERS.with(|listeners| listeners.borrow_mut().clear());
+}
+
+/// A counter that moves when the stream says object `id` of `topic` changed: a frame naming
+/// it, a frame of the topic naming no object (a bulk change), or a reset. A page showing
+/// one object (an order, a 民情 item) keys its data on it, so it loads again for its own
+/// object only, not for every change in the community.
+pub fn version_of(topic: Topic, id: impl Fn() -> Option<i64> + 'static) -> ReadSignal<u64> {
+    let (version, set) = signal(0u64);
+    // Its data is loaded when it hydrates: nothing before counts.
+    on_frame(u64::MAX, move |frame| {
+        if frame.reset || (frame.topic == Some(topic) && (frame.id.is_none() || frame.id == id())) {
+            set.update(|v| *v += 1);
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set;
+    version
+}
+
+/// Posts `form` to the server function at `path` and reads its JSON answer: how an island
+/// loads its data again after a reset, or casts a vote without a page load. `seen` in the
+/// address is not the function's: it marks a live refetch (no activity of the person's, so
+/// the idle timeout does not slide) and says how new the data must be.
+#[cfg(feature = "hydrate")]
+pub async fn fetch_json<T: serde::de::DeserializeOwned>(
+    path: &str,
+    seen: Option<u64>,
+    form: &[(&str, &str)],
+) -> Option<T> {
+    use wasm_bindgen::{JsCast, JsValue};
+    let body: Vec<String> =
+        form.iter().map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v)))).collect();
+    let headers = js_sys::Object::new();
+    let json = JsValue::from_str("application/json");
+    js_sys::Reflect::set(&headers, &"content-type".into(), &"application/x-www-form-urlencoded".into()).ok()?;
+    js_sys::Reflect::set(&headers, &"accept".into(), &json).ok()?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(&body.join("&")));
+    init.set_headers(&headers);
+    let url = match seen {
+        Some(seen) => format!("{path}?seen={seen}"),
+        None => path.to_string(),
+    };
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(&url, &init))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
 /// The number of the latest event when the page is rendered (0 outside a request).
 pub fn rendered_seq() -> u64 {
     #[cfg(feature = "ssr")]
@@ -362,18 +547,70 @@ pub fn use_live() -> LiveVersions {
 mod client {
     use super::{Frame, LiveVersions};
     use leptos::prelude::{GetUntracked, Set};
+    use std::cell::RefCell;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
-    /// Opens `/api/events` from the event the page was rendered at (`islands::LiveRefresh`
-    /// set it), so the server sends what happened in between, and nothing more. EventSource reconnects by
-    /// itself with `Last-Event-ID`; the server then sends what was missed, or a reset.
+    /// An island's way of applying a frame.
+    type Listener = Box<dyn Fn(&Frame)>;
+
+    thread_local! {
+        /// The islands that apply frames themselves ([`super::on_frame`]).
+        pub(super) static LISTENERS: RefCell<Vec<Listener>> = const { RefCell::new(Vec::new()) };
+        /// The latest frames, oldest first, for islands that arrive after them.
+        static RECENT: RefCell<Recent> = RefCell::new(Recent::default());
+    }
+
+    /// What the page heard: every frame after `from` (where the stream started, or its
+    /// last reset), of which the newest [`KEPT`] are kept; `dropped`: the newest let go.
+    #[derive(Default)]
+    struct Recent {
+        from: u64,
+        dropped: u64,
+        frames: std::collections::VecDeque<Frame>,
+    }
+
+    /// How many recent frames the page keeps for islands that arrive late.
+    const KEPT: usize = 256;
+
+    /// Gives `apply` what came after event `since`: the kept frames, or a reset when they
+    /// do not reach back that far.
+    pub(super) fn catch_up(since: u64, apply: &dyn Fn(&Frame)) {
+        RECENT.with(|recent| {
+            let recent = recent.borrow();
+            let newest = recent.frames.back().map_or(recent.from, |f| f.seq);
+            if since >= newest {
+                return;
+            }
+            if since < recent.from || since < recent.dropped {
+                return apply(&Frame::reset(newest));
+            }
+            recent.frames.iter().filter(|f| f.seq > since).for_each(apply);
+        });
+    }
+
+    /// Keeps `frame` for islands that arrive after it.
+    fn keep(frame: Frame) {
+        RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if frame.reset {
+                *recent = Recent { from: frame.seq, ..Recent::default() };
+                return;
+            }
+            if recent.frames.len() == KEPT {
+                recent.dropped = recent.frames.pop_front().map_or(0, |f| f.seq);
+            }
+            recent.frames.push_back(frame);
+        });
+    }
+
     pub fn connect(live: LiveVersions) {
         // A page that knows no number (one without live regions) starts over: one reset.
         let url = match live.last_seq.get_untracked() {
             0 => "/api/events".to_string(),
             since => format!("/api/events?since={since}"),
         };
+        RECENT.with(|recent| recent.borrow_mut().from = live.last_seq.get_untracked());
         let Ok(source) = web_sys::EventSource::new(&url) else {
             return;
         };
@@ -390,8 +627,10 @@ mod client {
                     live.last_seq.set(frame.seq);
                     live.bump(topic);
                 }
-                _ => {}
+                _ => return,
             }
+            LISTENERS.with(|listeners| listeners.borrow().iter().for_each(|apply| apply(&frame)));
+            keep(frame);
         });
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();

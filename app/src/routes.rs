@@ -2,7 +2,8 @@
 //!
 //! The app renders in islands mode: every page is HTML from the server, and only the parts
 //! that act in the browser hydrate. A resident's pages (`/`, `/board`, `/stars`) are
-//! server HTML with a few small islands (the live dot, the copy button, the live refresh);
+//! server HTML with a few small islands (the board, the ballot's counts and buttons, the
+//! live dot) and move between each other without page loads (`nav`);
 //! the other pages are one lazy island each, whose code is fetched only where it appears.
 use crate::pages;
 use leptos::prelude::*;
@@ -71,6 +72,8 @@ pub fn Welfare() -> impl IntoView {
 pub fn Interactive() -> impl IntoView {
     Effect::new(|_| {
         crate::live::start();
+        #[cfg(feature = "hydrate")]
+        crate::nav::install();
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }

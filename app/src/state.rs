@@ -38,6 +38,9 @@ pub struct Settings {
     pub max_streams_per_account: usize,
     /// How votes are grouped into transactions.
     pub vote_batch: crate::server_fns::elections::vote_writer::BatchConfig,
+    /// Whether the resident's tabs move without page loads (`GRIDSTATION_CLIENT_NAV=0`:
+    /// plain page loads).
+    pub client_nav: bool,
 }
 
 impl Default for Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             max_streams: 10_000,
             max_streams_per_account: 6,
             vote_batch: Default::default(),
+            client_nav: true,
         }
     }
 }

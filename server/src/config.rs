@@ -108,6 +108,7 @@ impl Config {
             settings.vote_batch.window = Duration::from_millis(ms);
         }
         settings.secure_cookies = std::env::var("GRIDSTATION_SECURE_COOKIES").is_ok_and(|v| v == "1");
+        settings.client_nav = std::env::var("GRIDSTATION_CLIENT_NAV").as_deref() != Ok("0");
         if let Ok(list) = std::env::var("GRIDSTATION_TRUSTED_PROXIES") {
             settings.trusted_proxies = list
                 .split(',')

@@ -7,7 +7,7 @@
 //! minute of the session ending (sign-out, idle timeout, a disabled account).
 use app::domain::ids::AccountId;
 use app::error::AppError;
-use app::live::{Audience, Bus, Frame};
+use app::live::{Audience, Bus, Frame, LiveEvent};
 use app::state::AppState;
 use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -23,9 +23,16 @@ use tokio_stream::StreamExt;
 /// How often an open stream checks that its session is still live.
 const SESSION_CHECK: Duration = Duration::from_secs(30);
 
-/// A frame with its SSE id, the cursor a reconnecting client sends back.
+/// A stream's own frame (hello, reset) with its SSE id, the cursor a reconnecting client
+/// sends back.
 fn event(frame: &Frame) -> Result<Event, Infallible> {
     Ok(Event::default().id(frame.seq.to_string()).data(serde_json::to_string(frame).unwrap_or_default()))
+}
+
+/// A published event: the bytes serialised once when it was published, the same for every
+/// stream.
+fn published(event: &LiveEvent) -> Result<Event, Infallible> {
+    Ok(Event::default().id(event.seq.to_string()).data(&*event.wire))
 }
 
 /// Where the client's view of the stream stands: the last id it got (on a reconnect) or
@@ -127,23 +134,23 @@ fn events(
     ended: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let start = bus.subscribe_after(after.unwrap_or(0), &audience);
-    let opening: Vec<Frame> = match (after, start.missed) {
+    let opening: Vec<Result<Event, Infallible>> = match (after, start.missed) {
         // The client has seen everything up to its cursor: what it missed, then hello.
-        (Some(_), Some(missed)) => missed.iter().map(Frame::hint).chain([Frame::hello(start.current)]).collect(),
+        (Some(_), Some(missed)) => missed.iter().map(published).chain([event(&Frame::hello(start.current))]).collect(),
         // No cursor, or one the buffer no longer reaches back to: start over.
-        _ => vec![Frame::reset(start.current)],
+        _ => vec![event(&Frame::reset(start.current))],
     };
     let lag_bus = bus.clone();
     let updates = BroadcastStream::new(start.receiver).filter_map(move |item| {
         let _held = &slot;
         match item {
-            Ok(hint) if audience.sees(&hint) => Some(event(&Frame::hint(&hint))),
+            Ok(hint) if audience.sees(&hint) => Some(published(&hint)),
             Ok(_) => None,
             // Lagged: what was lost is unknown; the client refetches everything.
             Err(BroadcastStreamRecvError::Lagged(_)) => Some(event(&Frame::reset(lag_bus.current()))),
         }
     });
-    let stream = stream::iter(opening.iter().map(event).collect::<Vec<_>>()).chain(updates);
+    let stream = stream::iter(opening).chain(updates);
     let stream = futures::StreamExt::take_until(stream, Box::pin(ended));
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
 }

@@ -191,6 +191,13 @@ pub fn phase(
     }
 }
 
+/// Whether an election's vote counts may be shown in `phase`: all along when it shows its
+/// tally live, otherwise only once voting has closed (by the calendar, or `fixed`: its
+/// result is already fixed), so a hidden tally cannot steer the votes still to come.
+pub fn tally_shown(live_tally: bool, phase: Phase, fixed: bool) -> bool {
+    live_tally || fixed || matches!(phase, Phase::Notice | Phase::Published)
+}
+
 /// A new close for the voting: only later than the current one, and only before the close.
 pub fn may_extend(now: i64, voting_end: i64, new_end: i64) -> bool {
     now < voting_end && new_end > voting_end
@@ -299,6 +306,16 @@ mod tests {
         assert!(may_extend(35, 40, 45));
         assert!(!may_extend(35, 40, 39), "a close is never brought forward");
         assert!(!may_extend(40, 40, 60), "not after the close");
+    }
+
+    #[test]
+    fn a_hidden_tally_is_shown_only_once_voting_has_closed() {
+        for phase in [Phase::Upcoming, Phase::Nominating, Phase::Preparing, Phase::Voting] {
+            assert!(tally_shown(true, phase, false), "a live tally in {phase:?}");
+            assert!(!tally_shown(false, phase, false), "a hidden tally in {phase:?}");
+            assert!(tally_shown(false, phase, true), "a fixed result in {phase:?}");
+        }
+        assert!(tally_shown(false, Phase::Notice, false) && tally_shown(false, Phase::Published, false));
     }
 
     #[test]

@@ -263,6 +263,11 @@ pub fn community_prefix(code: &str) -> &str {
     code.get(..len).unwrap_or(code)
 }
 
+/// Whether `code` is a community's own code (not a node above or below one).
+pub fn is_community(code: &str) -> bool {
+    code.len() == NodeLevel::Subdistrict.segment_width() + NodeLevel::Community.segment_width()
+}
+
 /// Whether two nodes lie in the same community: orders, offers, dispatches and pairings
 /// stay within one.
 pub fn same_community(a: &str, b: &str) -> bool {

@@ -1,8 +1,10 @@
 //! /: the viewer's station, the numbers of their area, the newest needs and the feed.
-//! Server HTML; its sections follow live events (`islands::LiveRefresh`).
-use crate::components::{ErrorNotice, Loading, MyOrders, OrderCardView};
+//! Server HTML; the newest needs are the board's island in its short form ([`BoardLive`]),
+//! the viewer's own orders and dispatches follow their own channel (`islands::LiveRefresh`).
+use crate::components::{ErrorNotice, Loading, MyOrders};
 use crate::i18n::{age_text, Msg};
 use crate::islands::LiveRefresh;
+use crate::pages::board::{BoardLive, Filters};
 use crate::server_fns::home::home_data;
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
@@ -16,6 +18,7 @@ pub fn HomePage() -> impl IntoView {
         None => tr(Msg::Welcome).to_string(),
     };
     view! {
+        <leptos_meta::Title text=crate::page_title(Msg::TabHome)/>
         <header class="hero">
             <p class="brand">{tr(Msg::AppName)}</p>
             <h1>{greeting}</h1>
@@ -39,15 +42,13 @@ pub fn HomePage() -> impl IntoView {
             </div>
         })}
         {viewer.user.is_some().then(|| view! {
-            <div id="live-home-dispatches" data-live="orders"><crate::pages::board::DispatchedToMe/></div>
+            <div id="live-home-dispatches" data-live="mine"><crate::pages::board::DispatchedToMe/></div>
         })}
-        <div id="live-home" data-live="orders">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(home) => {
                         let locale = use_viewer().locale;
-                        let signed_in = use_viewer().user.is_some();
                         view! {
                             {home.station.map(|s| view! {
                                 <section class="card station">
@@ -57,7 +58,9 @@ pub fn HomePage() -> impl IntoView {
                                     <p class="muted">{tr(Msg::OpenHours)} ": " {s.open_hours}</p>
                                 </section>
                             })}
-                            {home.mine.map(|mine| view! { <MyOrders mine compact=true/> })}
+                            <div id="live-home-mine" data-live="mine">
+                                {home.mine.map(|mine| view! { <MyOrders mine compact=true/> })}
+                            </div>
                             // Figures are of the viewer's own area (a member's micro-grid, a
                             // resident's community), so the page says which.
                             <p class="muted small figures-of">
@@ -69,17 +72,9 @@ pub fn HomePage() -> impl IntoView {
                                 <div class="stat"><strong>{home.numbers.volunteers}</strong><span>{tr(Msg::VolunteersNearby)}</span></div>
                                 <div class="stat"><strong>{home.numbers.service_minutes / 60}</strong><span>{tr(Msg::ServiceHoursTotal)}</span></div>
                             </section>
-                            {if signed_in {
+                            {if let Some(board) = home.board {
                                 view! {
-                                    <section class="card">
-                                        <h2>{tr(Msg::OpenOrdersNearby)}</h2>
-                                        {if home.latest.is_empty() {
-                                            view! { <p class="muted">{tr(Msg::NoOpenOrders)}</p> }.into_any()
-                                        } else {
-                                            view! { <ul class="orders">{home.latest.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}</ul> }.into_any()
-                                        }}
-                                        <p><a href="/board" class="btn primary">{tr(Msg::GoToBoard)}</a></p>
-                                    </section>
+                                    <BoardLive board filters=Filters::default() compact=true/>
                                     <section class="card">
                                         <h2>{tr(Msg::CommunityFeed)} " " <a href="/feed" class="more">{tr(Msg::SeeAll)}</a></h2>
                                         <ul class="feed">
@@ -106,7 +101,6 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        </div>
         <LiveRefresh seq=crate::live::rendered_seq()/>
     }
 }

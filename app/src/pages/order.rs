@@ -7,7 +7,7 @@ use crate::domain::order::{OrderAction, OrderStatus};
 use crate::dto::OrderView;
 use crate::error::AppError;
 use crate::i18n::{age_text, section_label, status_label, taken_via_label, Msg};
-use crate::live::{use_live, Topic};
+use crate::live::Topic;
 use crate::server_fns::orders::{
     order_detail, order_form, CancelOrder, ConfirmOrder, DisputeOrder, FinishService, PlaceOrder, ReleaseOrder,
     StartService, TakeOrder,
@@ -19,7 +19,7 @@ use leptos::prelude::*;
 pub fn OrderPage() -> impl IntoView {
     let route_id = crate::components::use_route_id();
     let id = Memo::new(move |_| route_id.get().and_then(|s| s.parse::<OrderId>().ok()));
-    let live = use_live();
+    let live = crate::live::version_of(Topic::Orders, move || id.get_untracked().map(|id| id.get()));
     let take = ServerAction::<TakeOrder>::new();
     let release = ServerAction::<ReleaseOrder>::new();
     let start = ServerAction::<StartService>::new();
@@ -34,7 +34,7 @@ pub fn OrderPage() -> impl IntoView {
             .sum::<usize>()
     };
     let data = Resource::new(
-        move || (id.get(), live.version(Topic::Orders), versions()),
+        move || (id.get(), live.get(), versions()),
         |(id, _, _)| async move {
             match id {
                 Some(id) => order_detail(id).await,

@@ -228,7 +228,7 @@ struct ItemForms {
 pub fn ItemPage() -> impl IntoView {
     let route_id = crate::components::use_route_id();
     let id = Memo::new(move |_| route_id.get().and_then(|s| s.parse::<i64>().ok()));
-    let live = use_live();
+    let live = crate::live::version_of(Topic::Sentiment, move || id.get_untracked());
     let forms = ItemForms {
         step: ServerAction::new(),
         confirm: ServerAction::new(),
@@ -263,7 +263,7 @@ pub fn ItemPage() -> impl IntoView {
         }
     });
     let data = Resource::new(
-        move || (id.get(), live.version(Topic::Sentiment), versions()),
+        move || (id.get(), live.get(), versions()),
         |(id, _, _)| async move {
             match id {
                 Some(id) => item_detail(id).await,

@@ -46,13 +46,49 @@ pub async fn open_orders(
 }
 
 /// Open orders per section inside an area.
-pub async fn open_counts(pool: &SqlitePool, area: &str) -> Result<Vec<(ServiceSection, i64)>, sqlx::Error> {
+pub async fn open_counts(
+    db: impl sqlx::SqliteExecutor<'_>,
+    area: &str,
+) -> Result<Vec<(ServiceSection, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT o.section, count(*) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id
          WHERE o.status = 'open' AND m.code GLOB ? || '*' GROUP BY o.section",
     )
     .bind(area)
-    .fetch_all(pool)
+    .fetch_all(db)
+    .await
+}
+
+/// The open orders of one micro-grid.
+pub async fn open_in_micro_grid(db: impl sqlx::SqliteExecutor<'_>, micro_grid: NodeId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM service_orders WHERE status = 'open' AND micro_grid_id = ?")
+        .bind(micro_grid)
+        .fetch_one(db)
+        .await
+}
+
+/// An order as the live board needs it after a change: its public row, whether it is
+/// still open, its version and its micro-grid (id and code).
+#[derive(Debug, sqlx::FromRow)]
+pub struct OrderChange {
+    #[sqlx(flatten)]
+    pub order: PublicOrderRow,
+    pub open: bool,
+    pub version: i64,
+    pub micro_grid_id: NodeId,
+    pub code: String,
+}
+
+pub async fn order_change(db: impl sqlx::SqliteExecutor<'_>, id: OrderId) -> Result<Option<OrderChange>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name,
+                o.status = 'open' AS open, o.version, o.micro_grid_id, m.code
+         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
+         LEFT JOIN grid_nodes b ON b.id = o.building_id
+         WHERE o.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
     .await
 }
 

@@ -34,6 +34,20 @@ pub async fn candidates(pool: &SqlitePool, election_id: ElectionId) -> Result<Ve
     .await
 }
 
+/// An election's votes per approved nomination, `(nomination id, votes)` in nomination
+/// order, a candidate nobody voted for yet at 0: the counts the ballot shows
+/// ([`candidates`]), in one light read for the live tally. Whether they may be shown is
+/// [`crate::domain::election::tally_shown`]'s to say, on [`election`].
+pub async fn tally(db: impl sqlx::SqliteExecutor<'_>, election_id: ElectionId) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT nm.id, (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id)
+         FROM nominations nm WHERE nm.election_id = ? AND nm.status = 'approved' ORDER BY nm.id",
+    )
+    .bind(election_id)
+    .fetch_all(db)
+    .await
+}
+
 /// What a vote needs to know about the nomination it is for.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VoteFacts {

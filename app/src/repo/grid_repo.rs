@@ -83,7 +83,7 @@ pub async fn area_of(
             "SELECT g.code FROM star_elections e JOIN grid_nodes g ON g.id = e.scope_node_id WHERE e.id = ?"
         }
         Topic::Grid | Topic::Presence => "SELECT code FROM grid_nodes WHERE id = ?",
-        Topic::Notices => return Ok(None),
+        Topic::Notices | Topic::Mine => return Ok(None),
     };
     sqlx::query_scalar(sql).bind(id).fetch_optional(conn).await
 }

@@ -650,6 +650,20 @@ pub async fn pending_dispatches_in(pool: &SqlitePool, area: &str) -> Result<Vec<
     .await
 }
 
+/// The accounts whose own pages show order `id`: its requester's, its taker's, those of the
+/// volunteers it was sent to, and whoever acted on it last (a volunteer who just let it go).
+pub async fn accounts_concerned(conn: &mut SqliteConnection, id: OrderId) -> Result<Vec<AccountId>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.id FROM service_orders o JOIN accounts a ON a.person_id IN (o.requester_id, o.taker_id) WHERE o.id = ?1
+         UNION SELECT a.id FROM order_dispatches d JOIN accounts a ON a.person_id = d.volunteer_id WHERE d.order_id = ?1
+         UNION SELECT actor_id FROM (SELECT actor_id FROM order_events WHERE order_id = ?1 ORDER BY id DESC LIMIT 1)
+               WHERE actor_id IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

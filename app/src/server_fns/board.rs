@@ -14,22 +14,50 @@ use {
     crate::repo::{board_repo, grid_repo, now},
 };
 
+/// An open order's public card: the requester's name masked, no room, no phone.
 #[cfg(feature = "ssr")]
-pub(crate) fn order_card_of(row: board_repo::PublicOrderRow, now: i64) -> OrderCard {
-    order_card(row, now)
-}
-
-#[cfg(feature = "ssr")]
-fn order_card(row: board_repo::PublicOrderRow, now: i64) -> OrderCard {
+pub(crate) fn order_card(row: board_repo::PublicOrderRow, now: i64) -> OrderCard {
     OrderCard {
         id: row.id,
         section: row.section,
         urgency: row.urgency,
         title: row.title,
+        created_at: row.created_at,
         age_secs: (now - row.created_at).max(0),
         building: row.building,
         requester_masked: mask_name(&row.requester_name),
     }
+}
+
+/// What the public board shows of order `id`'s change, read in the writing transaction:
+/// its card while it is open, and the open counts of its community and micro-grid after
+/// the change. `None` for an order that does not exist.
+#[cfg(feature = "ssr")]
+pub(crate) async fn board_change(
+    conn: &mut sqlx::SqliteConnection,
+    id: crate::domain::ids::OrderId,
+    now: i64,
+) -> Result<Option<crate::live::BoardChange>, sqlx::Error> {
+    let Some(change) = board_repo::order_change(&mut *conn, id).await? else { return Ok(None) };
+    let community = crate::domain::grid::community_prefix(&change.code).to_string();
+    let counts = section_counts(board_repo::open_counts(&mut *conn, &community).await?);
+    let grid_count = board_repo::open_in_micro_grid(&mut *conn, change.micro_grid_id).await?;
+    Ok(Some(crate::live::BoardChange {
+        grid: change.micro_grid_id,
+        v: change.version,
+        card: change.open.then(|| order_card(change.order, now)),
+        counts: counts.iter().map(|(_, n)| *n).collect(),
+        grid_count,
+    }))
+}
+
+/// Open counts per section, every section in [`ServiceSection::ALL`] order (0 for none).
+#[cfg(feature = "ssr")]
+fn section_counts(counts: Vec<(ServiceSection, i64)>) -> Vec<(ServiceSection, i64)> {
+    ServiceSection::ALL
+        .into_iter()
+        .map(|s| (s, counts.iter().find(|(section, _)| *section == s).map(|(_, n)| *n).unwrap_or(0)))
+        .collect()
 }
 
 #[cfg(feature = "ssr")]
@@ -49,20 +77,34 @@ pub async fn board_data(
     page: Option<u32>,
     seen: Option<u64>,
 ) -> Result<BoardView, AppError> {
-    let state = ctx::state()?;
-    let viewer = ctx::viewer();
     // The board shows the viewer's own area; visitors sign in first.
     ctx::require_user()?;
-    let area = ctx::default_area(&viewer);
     let section = match section.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(ServiceSection::parse(s).ok_or(AppError::BadRequest)?),
         None => None,
     };
-    let urgency = match urgency.as_deref().filter(|s| !s.is_empty()) {
+    let urgency = match urgency.as_deref().filter(|u| !u.is_empty()) {
         Some(u) => Some(Urgency::parse(u).ok_or(AppError::BadRequest)?),
         None => None,
     };
-    let page = page.unwrap_or(0).min(1000);
+    board_view(section, urgency, grid, page.unwrap_or(0).min(1000), seen, true).await
+}
+
+/// The board of the viewer's area with these filters (首页 shows its first cards, without
+/// 适合我): shared by every viewer of the area from a short-lived cache, at least as new as
+/// event `seen`.
+#[cfg(feature = "ssr")]
+pub(crate) async fn board_view(
+    section: Option<ServiceSection>,
+    urgency: Option<Urgency>,
+    grid: Option<NodeId>,
+    page: u32,
+    seen: Option<u64>,
+    with_suits: bool,
+) -> Result<BoardView, AppError> {
+    let state = ctx::state()?;
+    let viewer = ctx::viewer();
+    let area = ctx::default_area(&viewer);
     let t = now();
     let key = format!("{area}|{section:?}|{urgency:?}|{grid:?}|{page}");
     let shared = match state.board_cache.get(&key, seen) {
@@ -70,20 +112,23 @@ pub async fn board_data(
         None => {
             // Read the event counter first: the data below is at least this new.
             let seq = state.bus.current();
-            let shared = std::sync::Arc::new(board_shared(&state.pool, &area, section, urgency, grid, page, t).await?);
+            let shared =
+                std::sync::Arc::new(board_shared(&state.pool, seq, &area, section, urgency, grid, page, t).await?);
             state.board_cache.put(key, seq, shared.clone());
             shared
         }
     };
     let suits_me = match &viewer.user {
-        Some(user) if user.has_role(crate::domain::role::Role::Volunteer) => {
+        Some(user) if with_suits && user.has_role(crate::domain::role::Role::Volunteer) => {
             suits_me(&state.pool, user.person_id, t).await?
         }
         _ => Vec::new(),
     };
     let shared = std::sync::Arc::unwrap_or_clone(shared);
     Ok(BoardView {
-        copy_text: copy_text(viewer.locale, &shared.orders),
+        seq: shared.seq,
+        community: crate::domain::grid::is_community(&area),
+        copy_text: crate::dto::copy_text(viewer.locale, &shared.orders),
         area_name: shared.area_name,
         counts: shared.counts,
         orders: shared.orders,
@@ -95,8 +140,10 @@ pub async fn board_data(
 
 /// The board as every viewer of the area and filters sees it.
 #[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
 async fn board_shared(
     pool: &sqlx::SqlitePool,
+    seq: u64,
     area: &str,
     section: Option<ServiceSection>,
     urgency: Option<Urgency>,
@@ -112,41 +159,15 @@ async fn board_shared(
             .collect();
     let more = orders.len() as i64 > BOARD_PAGE;
     orders.truncate(BOARD_PAGE as usize);
-    let counts = board_repo::open_counts(pool, area).await?;
-    let counts = ServiceSection::ALL
-        .into_iter()
-        .map(|s| (s, counts.iter().find(|(section, _)| *section == s).map(|(_, n)| *n).unwrap_or(0)))
-        .collect();
+    let counts = section_counts(board_repo::open_counts(pool, area).await?);
     Ok(crate::dto::BoardShared {
+        seq,
         area_name: area_name(pool, area).await?,
         counts,
         orders,
         grids: board_repo::micro_grids_in(pool, area).await?,
         more,
     })
-}
-
-/// The open needs as plain text for pasting into a WeChat group.
-#[cfg(feature = "ssr")]
-fn copy_text(locale: crate::i18n::Locale, orders: &[OrderCard]) -> String {
-    use crate::i18n::{section_label, Msg};
-    let mut text = format!("【{}】{}\n", Msg::AppName.text(locale), Msg::TabBoard.text(locale));
-    for (i, o) in orders.iter().take(30).enumerate() {
-        let urgent = if o.urgency == Urgency::Urgent {
-            format!("【{}】", Msg::UrgencyUrgent.text(locale))
-        } else {
-            String::new()
-        };
-        text.push_str(&format!(
-            "{}. {urgent}[{}] {} · {} {}\n",
-            i + 1,
-            section_label(o.section).text(locale),
-            o.title,
-            o.building.as_deref().unwrap_or(""),
-            o.requester_masked
-        ));
-    }
-    text
 }
 
 /// 适合我: the volunteer's community's open orders ranked by the matching score.

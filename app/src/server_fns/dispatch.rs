@@ -69,7 +69,7 @@ pub async fn leader_queue() -> Result<Vec<QueueItem>, AppError> {
                 .filter(|(order, ..)| *order == row.id)
                 .map(|(_, name, at)| (name.clone(), (t - at).max(0)))
                 .collect();
-            items.push(QueueItem { order: super::board::order_card_of(row, t), candidates, waiting });
+            items.push(QueueItem { order: super::board::order_card(row, t), candidates, waiting });
         }
     }
     Ok(items)
@@ -91,7 +91,7 @@ pub async fn disputed_orders() -> Result<Vec<crate::dto::OrderCard>, AppError> {
             orders_repo::disputed_in(&state.pool, &scope)
                 .await?
                 .into_iter()
-                .map(|row| super::board::order_card_of(row, t)),
+                .map(|row| super::board::order_card(row, t)),
         );
     }
     Ok(out)
@@ -139,7 +139,7 @@ pub async fn my_dispatches() -> Result<Vec<DispatchCard>, AppError> {
     Ok(orders_repo::dispatches_for(&state.pool, user.person_id)
         .await?
         .into_iter()
-        .map(|(dispatch_id, row)| DispatchCard { dispatch_id, order: super::board::order_card_of(row, t) })
+        .map(|(dispatch_id, row)| DispatchCard { dispatch_id, order: super::board::order_card(row, t) })
         .collect())
 }
 

@@ -1,10 +1,12 @@
 //! 志愿服务之星 elections. `admin`: community and subdistrict admins define an election,
 //! open voting, extend the close, review nominations and export the tally. `ballot`: the
 //! voters' and candidates' side at /stars: the election with its candidates, standing, 投票.
-//! `vote_writer`: the group commit every vote goes through. Every change is audited; the
-//! result is fixed at the close.
+//! `vote_writer`: the group commit every vote goes through; `tally`: the live counts it
+//! sends, coalesced. Every change is audited; the result is fixed at the close.
 mod admin;
 mod ballot;
+#[cfg(feature = "ssr")]
+pub mod tally;
 #[cfg(feature = "ssr")]
 pub mod vote_writer;
 

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::board::{area_name, order_card_of as order_card};
+use super::board::{area_name, board_view};
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
@@ -24,15 +24,7 @@ pub async fn home_data() -> Result<HomeView, AppError> {
         .map(|(name, address, open_hours)| StationCard { name, address, open_hours });
     // Visitors see the city's numbers and a station, not anyone's needs or posts.
     let signed_in = viewer.user.is_some();
-    let latest = if !signed_in {
-        Vec::new()
-    } else {
-        board_repo::open_orders(&state.pool, &area, None, None, None, 3, 0)
-            .await?
-            .into_iter()
-            .map(|r| order_card(r, t))
-            .collect()
-    };
+    let board = if signed_in { Some(board_view(None, None, None, 0, None, false).await?) } else { None };
     let feed = if !signed_in {
         Vec::new()
     } else {
@@ -51,7 +43,7 @@ pub async fn home_data() -> Result<HomeView, AppError> {
         mine,
         station,
         numbers: board_repo::area_numbers(&state.pool, &area).await?,
-        latest,
+        board,
         feed,
     })
 }

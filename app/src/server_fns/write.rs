@@ -23,8 +23,9 @@
 //! `run` opens `BEGIN IMMEDIATE` (so rows read in the body cannot change before the write),
 //! reads the clock under that lock (`out.now`), runs the body, writes the audit rows the body
 //! asked for, reads under the same lock which area each live event is about (the order's
-//! micro-grid, the election's scope; [`grid_repo::area_of`]), commits, and only then
-//! publishes the events to the streams of those areas: a page never hears of a change that
+//! micro-grid, the election's scope; [`grid_repo::area_of`]) and what an order's change
+//! looks like on the public board, commits, and only then publishes the events to the
+//! streams of those areas, numbered in commit order: a page never hears of a change that
 //! was rolled back, nor of one in another community. When the body refuses (any error but an internal one), the
 //! transaction is rolled back and the refusal gets its own audit row in its own transaction,
 //! named by the `Act`; an internal error is only logged, because its cause is ours, not the
@@ -32,12 +33,12 @@
 #![cfg(feature = "ssr")]
 
 use crate::domain::audit::Action;
-use crate::domain::ids::{AccountId, NodeId};
+use crate::domain::ids::{AccountId, NodeId, OrderId};
 use crate::error::AppError;
-use crate::live::Topic;
+use crate::live::{Frame, Topic};
 use crate::repo::audit_repo::{self, AuditEntry};
-use crate::repo::grid_repo;
 use crate::repo::{begin_immediate, now};
+use crate::repo::{grid_repo, orders_repo};
 use crate::session::SessionUser;
 use crate::state::AppState;
 use sqlx::SqliteConnection;
@@ -73,18 +74,39 @@ impl Writer {
                     entry.actor_id = entry.actor_id.or(self.actor);
                     audit_repo::record(&mut tx, entry).await?;
                 }
-                // Each hint goes to the streams of the area it is about, read as committed.
-                let mut events = Vec::with_capacity(out.events.len());
+                // Each event goes to the streams of the area it is about, read as committed,
+                // with the change itself where the pages apply it in place (an order's card
+                // and the counts after it), so no page is rendered again for it.
+                let mut frames = Vec::with_capacity(out.events.len());
+                let mut own = Vec::new();
                 for (topic, id) in out.events {
+                    let mut frame = Frame::about(topic, id);
                     let area = match id {
                         Some(id) => grid_repo::area_of(&mut tx, topic, id).await?,
                         None => None,
                     };
-                    events.push((topic, id, area));
+                    if let (Topic::Orders, Some(id)) = (topic, id) {
+                        frame.board = super::board::board_change(&mut tx, OrderId(id), out.now).await?;
+                        // The people whose own lists show the order hear of it on their own channel.
+                        for account in orders_repo::accounts_concerned(&mut tx, OrderId(id)).await? {
+                            own.push((Frame::about(Topic::Mine, Some(id)), account));
+                        }
+                    }
+                    // An election's counts as committed (the close's are the final ones),
+                    // only while it may show them.
+                    if let (Topic::Election, Some(id)) = (topic, id) {
+                        let election = crate::domain::ids::ElectionId(id);
+                        frame.tally = super::elections::tally::shown(&mut tx, election, out.now).await?;
+                    }
+                    frames.push((frame, area));
                 }
+                let _in_order = self.state.bus.in_order().await;
                 tx.commit().await?;
-                for (topic, id, area) in events {
-                    self.state.bus.publish_in(topic, id, area.as_deref());
+                for (frame, area) in frames {
+                    self.state.bus.send(frame, area.as_deref());
+                }
+                for (frame, account) in own {
+                    self.state.bus.send_to(frame, account);
                 }
                 Ok(value)
             }

@@ -978,7 +978,7 @@ async fn visitors_do_not_see_anyones_needs() {
     }
     let (_, home) = app.post(&visitor, "home_data", &[]).await;
     let home: serde_json::Value = serde_json::from_str(&home).expect("json");
-    assert_eq!(home["latest"], serde_json::json!([]));
+    assert_eq!(home["board"], serde_json::Value::Null, "a visitor gets no board");
     assert_eq!(home["feed"], serde_json::json!([]));
     let (status, html) = app.get(&visitor, "/board").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

@@ -1,7 +1,10 @@
 //! /stars, the ballot: the 志愿服务之星 election of the viewer's area: candidates with their real
 //! records, 投票, self-nomination while nominations are open, and the elected after the close.
-//! Server HTML: 投票 and 报名 are plain forms that come back to the page, and the election
-//! follows live events (`islands::LiveRefresh`), so a watcher sees the tally move.
+//! Server HTML: 报名 and the search are plain forms. Each candidate's count and 投票 button
+//! is an island ([`CandidateVote`]), as is 还可投 N 票 ([`VotesLeft`]): the election's tally
+//! frames change the counts in place, and a vote is cast without a page load (a plain form
+//! post without JavaScript), so nothing else on the page is ever redrawn: typed text, focus
+//! and open sections stay.
 use crate::components::{action_error, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::domain::election::Phase;
 use crate::domain::ids::ElectionId;
@@ -11,6 +14,7 @@ use crate::i18n::{count_text, phase_label, section_label, Msg};
 use crate::islands::LiveRefresh;
 use crate::server_fns::elections::{stars_data, CastVote, Nominate};
 use crate::{tr, use_viewer};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 #[component]
@@ -31,20 +35,19 @@ pub fn StarsPage() -> impl IntoView {
         |(election, q, _)| stars_data(election, q),
     );
     view! {
+        <leptos_meta::Title text=crate::page_title(Msg::TabStars)/>
         <header class="page-head"><h1>{tr(Msg::StarsTitle)}</h1></header>
         <FormMsg error/>
         {nominated.then(|| view! { <p class="card ok" role="status">{tr(Msg::NominationReceived)}</p> })}
-        <div id="live-stars" data-live="election">
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(e)) => view! { <Election e vote nominate nominate_error/> }.into_any(),
+                    Ok(Some(e)) => view! { <Election e nominate nominate_error/> }.into_any(),
                     Ok(None) => view! { <p class="card muted">{tr(Msg::NoElection)}</p> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Suspense>
-        </div>
         <LiveRefresh seq=crate::live::rendered_seq()/>
     }
 }
@@ -52,7 +55,6 @@ pub fn StarsPage() -> impl IntoView {
 #[component]
 fn Election(
     e: ElectionView,
-    vote: ServerAction<CastVote>,
     nominate: ServerAction<Nominate>,
     nominate_error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
@@ -61,6 +63,8 @@ fn Election(
     let mine = e.my_votes.clone();
     let id = e.id;
     let closed = matches!(e.phase, Phase::Notice | Phase::Published);
+    // The ballot's islands apply the frames after the event the counts are as new as.
+    let seq = e.seq;
     view! {
         {e.nominating_elsewhere.clone().map(|(other, title, until)| view! {
             <p class="card note nominating-elsewhere">
@@ -78,9 +82,7 @@ fn Election(
                 <dt>{tr(Msg::VotingPeriod)}</dt>
                 <dd>{format_local_date(e.voting_start)} " – " {format_local_date(e.voting_end - 1)}</dd>
             </dl>
-            {(e.may_vote && e.voting_open).then(|| view! {
-                <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " {count_text(locale, e.remaining, Msg::Votes)}</p>
-            })}
+            {(e.may_vote && e.voting_open).then(|| view! { <VotesLeft election=id remaining=e.remaining seq/> })}
             {e.needs_verification.then(|| view! { <p class="note" role="status">{tr(Msg::VoterUnverifiedHint)}</p> })}
             {(e.tally_hidden && !closed).then(|| view! { <p class="muted">{tr(Msg::TallyAfterClose)}</p> })}
             <p class="muted small">{tr(Msg::TieRule)}</p>
@@ -138,7 +140,7 @@ fn Election(
         <ul class="candidates">
             {e.candidates.into_iter().map(|c| {
                 let voted = mine.contains(&c.nomination_id);
-                view! { <Candidate c voted can_vote vote/> }
+                view! { <Candidate c election=id voted can_vote remaining=e.remaining seq/> }
             }).collect_view()}
         </ul>
         {(!e.others.is_empty()).then(|| view! {
@@ -155,13 +157,18 @@ fn Election(
 }
 
 #[component]
-fn Candidate(c: CandidateCard, voted: bool, can_vote: bool, vote: ServerAction<CastVote>) -> impl IntoView {
-    let id = c.nomination_id.to_string();
+fn Candidate(
+    c: CandidateCard,
+    election: ElectionId,
+    voted: bool,
+    can_vote: bool,
+    remaining: i64,
+    seq: u64,
+) -> impl IntoView {
     view! {
         <li class="card candidate" id=format!("candidate-{}", c.nomination_id) data-nomination=c.nomination_id.to_string()>
             <div class="candidate-head">
                 <h3>{c.name}</h3>
-                {c.votes.map(|v| view! { <span class="votes">{count_text(use_viewer().locale, v, Msg::Votes)}</span> })}
             </div>
             <p class="muted">{c.micro_grid.unwrap_or_default()}</p>
             <p>{c.intro}</p>
@@ -171,18 +178,170 @@ fn Candidate(c: CandidateCard, voted: bool, can_vote: bool, vote: ServerAction<C
                 {c.avg_rating.map(|r| view! { <span>{tr(Msg::Rating)} " " {format!("{r:.1}")}</span> })}
             </p>
             <p class="tags">{c.sections.into_iter().map(|s| view! { <span class="tag">{tr(section_label(s))}</span> }).collect_view()}</p>
-            {if voted {
-                view! { <p class="voted">"✓ " {tr(Msg::Voted)}</p> }.into_any()
-            } else if can_vote {
-                view! {
-                    <ActionForm action=vote>
-                        <input type="hidden" name="nomination" value=id/>
-                        <button type="submit" class="btn primary">{tr(Msg::Vote)}</button>
-                    </ActionForm>
-                }.into_any()
-            } else {
-                ().into_any()
-            }}
+            <CandidateVote election nomination=c.nomination_id votes=c.votes voted can_vote remaining seq/>
         </li>
+    }
+}
+
+/// The ballot as the browser holds it, one for the page, shared by its islands (they
+/// hydrate separately): the votes the viewer has left, the nominations they voted for and
+/// each nomination's count (`None` while the tally is hidden). On the server every island
+/// gets a fresh one from its own props.
+#[derive(Clone, Copy)]
+struct Ballot {
+    remaining: RwSignal<i64>,
+    mine: RwSignal<Vec<i64>>,
+    tally: RwSignal<Vec<(i64, Option<i64>)>>,
+}
+
+impl Ballot {
+    fn new(remaining: i64) -> Ballot {
+        Ballot {
+            remaining: RwSignal::new(remaining),
+            mine: RwSignal::new(Vec::new()),
+            tally: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Takes an election's counts: from a tally frame, or from the election loaded again.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn take_counts(&self, counts: &[(i64, i64)]) {
+        self.tally.update(|tally| {
+            for (nomination, shown) in tally.iter_mut().filter(|(_, shown)| shown.is_some()) {
+                *shown = Some(counts.iter().find(|(n, _)| n == nomination).map_or(0, |(_, votes)| *votes));
+            }
+        });
+    }
+}
+
+/// The page's ballot (see [`Ballot`]); in the browser the first island makes it and hears
+/// the election's frames for all of them.
+fn use_ballot(election: ElectionId, remaining: i64, seq: u64) -> Ballot {
+    #[cfg(feature = "hydrate")]
+    {
+        thread_local! {
+            static BALLOT: std::cell::OnceCell<(Owner, Ballot)> = const { std::cell::OnceCell::new() };
+        }
+        BALLOT.with(|cell| {
+            cell.get_or_init(|| {
+                // A root of its own, kept for the page's life (as the live versions' one).
+                let root = || Owner::new_root(None);
+                let owner = Owner::current().map(|current| current.with(root)).unwrap_or_else(root);
+                let ballot = owner.with(|| Ballot::new(remaining));
+                crate::live::on_frame(seq, move |frame| {
+                    if frame.reset {
+                        reload(ballot, election, frame.seq);
+                    } else if frame.topic == Some(crate::live::Topic::Election) && frame.id == Some(election.get()) {
+                        if let Some(counts) = &frame.tally {
+                            ballot.take_counts(counts);
+                        }
+                    }
+                });
+                (owner, ballot)
+            })
+            .1
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (election, seq);
+        Ballot::new(remaining)
+    }
+}
+
+/// Loads the election again as JSON after a reset and takes its counts and the viewer's
+/// votes.
+#[cfg(feature = "hydrate")]
+fn reload(ballot: Ballot, election: ElectionId, seen: u64) {
+    leptos::task::spawn_local(async move {
+        let id = election.to_string();
+        let Some(Some(e)) =
+            crate::live::fetch_json::<Option<ElectionView>>("/api/stars_data", Some(seen), &[("election", &id)]).await
+        else {
+            return;
+        };
+        let counts: Vec<(i64, i64)> = e.candidates.iter().filter_map(|c| Some((c.nomination_id, c.votes?))).collect();
+        ballot.take_counts(&counts);
+        ballot.remaining.set(e.remaining);
+        ballot.mine.set(e.my_votes);
+    });
+}
+
+/// 还可投 N 票, as the viewer's votes change it.
+#[island]
+pub fn VotesLeft(election: ElectionId, remaining: i64, seq: u64) -> impl IntoView {
+    let locale = use_viewer().locale;
+    let ballot = use_ballot(election, remaining, seq);
+    view! {
+        <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " {move || count_text(locale, ballot.remaining.get(), Msg::Votes)}</p>
+    }
+}
+
+/// A candidate's count (when the tally is shown) and 投票 button, or ✓已投. Voting posts the
+/// form without leaving the page; a refusal (quota, closed, limit) posts it the plain way,
+/// so the page comes back with the server's message, as without JavaScript.
+#[island]
+pub fn CandidateVote(
+    election: ElectionId,
+    nomination: i64,
+    votes: Option<i64>,
+    voted: bool,
+    can_vote: bool,
+    remaining: i64,
+    seq: u64,
+) -> impl IntoView {
+    let locale = use_viewer().locale;
+    let ballot = use_ballot(election, remaining, seq);
+    ballot.tally.update_untracked(|tally| tally.push((nomination, votes)));
+    if voted {
+        ballot.mine.update_untracked(|mine| mine.push(nomination));
+    }
+    let count = Memo::new(move |_| ballot.tally.read().iter().find(|(n, _)| *n == nomination).and_then(|(_, v)| *v));
+    let is_mine = Memo::new(move |_| ballot.mine.read().contains(&nomination));
+    let form = NodeRef::<leptos::html::Form>::new();
+    let cast = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            ev.prevent_default();
+            leptos::task::spawn_local(async move {
+                let id = nomination.to_string();
+                match crate::live::fetch_json::<()>("/api/cast_vote", None, &[("nomination", &id)]).await {
+                    Some(()) => {
+                        ballot.mine.update(|mine| mine.push(nomination));
+                        ballot.remaining.update(|n| *n = (*n - 1).max(0));
+                        ballot.tally.update(|tally| {
+                            if let Some((_, Some(votes))) = tally.iter_mut().find(|(n, _)| *n == nomination) {
+                                *votes += 1;
+                            }
+                        });
+                    }
+                    None => {
+                        if let Some(form) = form.get_untracked() {
+                            let _ = form.submit();
+                        }
+                    }
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <div class="candidate-vote">
+            {move || count.get().map(|v| view! { <span class="votes">{count_text(locale, v, Msg::Votes)}</span> })}
+            // Static branches, not `AnyView` (which would ship server rendering code).
+            {move || if is_mine.get() {
+                EitherOf3::A(view! { <p class="voted">"✓ " {tr(Msg::Voted)}</p> })
+            } else if can_vote && ballot.remaining.get() > 0 {
+                EitherOf3::B(view! {
+                    <form method="post" action="/api/cast_vote" node_ref=form on:submit=cast>
+                        <input type="hidden" name="nomination" value=nomination.to_string()/>
+                        <button type="submit" class="btn primary">{tr(Msg::Vote)}</button>
+                    </form>
+                })
+            } else {
+                EitherOf3::C(())
+            }}
+        </div>
     }
 }

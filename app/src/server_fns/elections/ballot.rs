@@ -34,6 +34,8 @@ pub async fn stars_data(
     #[server(default)] q: Option<String>,
 ) -> Result<Option<ElectionView>, AppError> {
     let state = ctx::state()?;
+    // Read before the queries: the counts below are at least this new.
+    let seq = state.bus.current();
     let viewer = ctx::viewer();
     let area = ctx::default_area(&viewer);
     let t = now();
@@ -50,7 +52,7 @@ pub async fn stars_data(
         e.closed_at = Some(t);
     }
     let query: String = q.unwrap_or_default().trim().chars().take(40).collect();
-    let show_votes = e.live_tally || closed;
+    let show_votes = crate::domain::election::tally_shown(e.live_tally, phase, e.closed_at.is_some());
     let candidates = elections_repo::candidates(&state.pool, e.id)
         .await?
         .into_iter()
@@ -106,6 +108,7 @@ pub async fn stars_data(
         Vec::new()
     };
     Ok(Some(ElectionView {
+        seq,
         id: e.id,
         title: e.title,
         scope_name: e.scope_name,

@@ -9,14 +9,16 @@ use crate::domain::election::{check_vote, VoteAttempt, VoteRefusal};
 use crate::domain::ids::{AccountId, ElectionId};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::live::{Bus, Topic};
-use crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, elections_repo, grid_repo};
+use crate::live::Bus;
+use crate::repo::{audit_repo, audit_repo::AuditEntry, begin_immediate, elections_repo};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
+
+use super::tally::Tally;
 
 /// One vote as the server function hands it over, with who is voting and from where.
 #[derive(Debug, Clone)]
@@ -30,16 +32,18 @@ pub struct VoteRequest {
 
 /// How the writer batches: at most `max_batch` votes per transaction, waiting at most
 /// `window` after the first vote of a batch for others. `max_batch = 1` is one vote per
-/// transaction (the benchmark's baseline).
+/// transaction (the benchmark's baseline). An election's live tally is sent at most once
+/// per `tally_interval` after the first frame ([`Tally`]).
 #[derive(Debug, Clone, Copy)]
 pub struct BatchConfig {
     pub max_batch: usize,
     pub window: Duration,
+    pub tally_interval: Duration,
 }
 
 impl Default for BatchConfig {
     fn default() -> Self {
-        Self { max_batch: 512, window: Duration::from_millis(2) }
+        Self { max_batch: 512, window: Duration::from_millis(2), tally_interval: Duration::from_millis(500) }
     }
 }
 
@@ -74,6 +78,7 @@ impl VoteWriter {
 
 async fn run(pool: SqlitePool, bus: Bus, config: BatchConfig, mut receiver: mpsc::Receiver<(VoteRequest, Reply)>) {
     let max = config.max_batch.max(1);
+    let tally = Tally::spawn(pool.clone(), bus, config.tally_interval);
     let mut batch = Vec::with_capacity(max);
     while let Some(first) = receiver.recv().await {
         batch.push(first);
@@ -130,13 +135,9 @@ async fn run(pool: SqlitePool, bus: Bus, config: BatchConfig, mut receiver: mpsc
             // The voter may have gone away; the vote stands either way.
             let _ = reply.send(answer);
         }
+        // The counts go out coalesced, not once per batch: see `Tally`.
         for election in elections {
-            // To the election's area; should the read fail, to everyone (a hint too many).
-            let area = match pool.acquire().await {
-                Ok(mut conn) => grid_repo::area_of(&mut conn, Topic::Election, election.get()).await.ok().flatten(),
-                Err(_) => None,
-            };
-            bus.publish_in(Topic::Election, Some(election.get()), area.as_deref());
+            tally.mark(election);
         }
     }
 }

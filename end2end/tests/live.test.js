@@ -1,0 +1,274 @@
+// Live changes applied in place: open boards take new cards and drop taken ones, and the
+// ballot's counts move, without a page or HTML request and without touching what the
+// person was doing (an open <details>, typed text, focus). Another community hears nothing.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { LoginPage, launch, mainNav, newPhone, poll, queryDb } from "./support.js";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function signedInPhone(number) {
+  const phone = await newPhone(browser);
+  await new LoginPage(phone).signIn(number);
+  return phone;
+}
+
+/** Records every document request and HTML response `page` makes from now on. */
+function watchPageLoads(page) {
+  const loads = [];
+  page.on("request", (req) => {
+    if (req.resourceType() === "document") loads.push(`document ${req.url()}`);
+  });
+  page.on("response", (res) => {
+    if ((res.headers()["content-type"] ?? "").startsWith("text/html")) loads.push(`html ${res.url()}`);
+  });
+  return loads;
+}
+
+/** Posts a form to a server function from inside `page` (its cookies, its origin). */
+const post = (page, endpoint, form) =>
+  page.evaluate(
+    async ([endpoint, form]) => {
+      const res = await fetch(`/api/${endpoint}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams(form).toString(),
+      });
+      return { status: res.status, body: await res.text() };
+    },
+    [endpoint, form],
+  );
+
+const titlesOn = (page) =>
+  page.getByRole("list", { name: "需求大厅", exact: true }).locator("p.order-title").allTextContents();
+
+describe("live changes", () => {
+  test("five open boards take five new orders in place and drop the taken one; another community sees none", async () => {
+    const stamp = Date.now() % 1_000_000;
+    const volunteers = ["13800000002", "13800000010", "13800000011", "13800000012", "13800000013"];
+    const boards = [];
+    for (const number of volunteers) {
+      const phone = await signedInPhone(number);
+      await phone.goto("/board");
+      await phone.page.locator(".live-dot.on").waitFor();
+      // What the person was doing: the copy list open, focus on a filter chip.
+      await phone.page.locator("details.copy summary").click();
+      await phone.page.locator("nav.chips a").first().focus();
+      boards.push({ phone, loads: watchPageLoads(phone.page) });
+    }
+    const outsider = await signedInPhone("13800000009");
+    await outsider.goto("/board");
+    await outsider.page.locator(".live-dot.on").waitFor();
+    const outsiderTitles = await titlesOn(outsider.page);
+    const outsiderLoads = watchPageLoads(outsider.page);
+
+    // The resident posts five needs through the server function 我需要 posts to.
+    const resident = await signedInPhone("13800000001");
+    await resident.goto("/");
+    const titles = [];
+    const ids = [];
+    for (let i = 0; i < 5; i++) {
+      const title = `实时${stamp}-${i}`;
+      const key = `live-e2e-${stamp}-${i}`;
+      const placed = await post(resident.page, "place_order", {
+        section: "daily_life",
+        title,
+        description: "帮忙把快递从驿站拿上楼",
+        urgency: "normal",
+        idempotency_key: key,
+      });
+      assert.equal(placed.status, 200, placed.body);
+      titles.push(title);
+      ids.push(placed.body.trim());
+    }
+    const placedAt = Date.now();
+    for (const { phone } of boards) {
+      await poll("every new card on the board", async () => {
+        const shown = await titlesOn(phone.page);
+        return titles.every((t) => shown.includes(t));
+      }, { timeout: 5_000 });
+    }
+    console.log(`# five new cards on five boards ${Date.now() - placedAt} ms after the last was placed`);
+    // Newest first, as the server orders the board.
+    const shown = await titlesOn(boards[0].phone.page);
+    const positions = titles.map((t) => shown.indexOf(t));
+    assert.deepEqual([...positions].sort((a, b) => b - a), positions, `newest first: ${shown.join(" | ")}`);
+
+    // Another volunteer takes the third one from their own phone; every board drops it.
+    const taker = await signedInPhone("13800000014");
+    await taker.goto("/");
+    const taken = await post(taker.page, "take_order", { id: ids[2] });
+    assert.equal(taken.status, 200, taken.body);
+    const takenAt = Date.now();
+    for (const { phone } of boards) {
+      await poll("the taken card leaves the board", async () => !(await titlesOn(phone.page)).includes(titles[2]), {
+        timeout: 5_000,
+      });
+    }
+    console.log(`# the taken card left five boards ${Date.now() - takenAt} ms after the take`);
+
+    for (const { phone, loads } of boards) {
+      const p = phone.page;
+      assert.deepEqual(loads, [], "no page and no HTML was fetched for a live change");
+      assert.equal(await p.locator("details.copy").evaluate((d) => d.open), true, "the copy list stays open");
+      assert.equal(await p.evaluate(() => document.activeElement?.matches("nav.chips a") ?? false), true, "focus stays");
+      const copy = await p.locator("#copy-text").inputValue();
+      assert.ok(copy.includes(titles[4]) && !copy.includes(titles[2]), `the copy text follows: ${copy}`);
+      // The section count equals the database's open orders of the community.
+      const [[open]] = queryDb(
+        `SELECT count(*) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id
+         WHERE o.status = 'open' AND m.code GLOB (SELECT code FROM grid_nodes WHERE name = '祖望社区' AND level = 'community') || '*'`,
+      );
+      const all = await p.locator("nav.chips a").first().locator(".count").textContent();
+      assert.equal(Number(all), open, "全部 counts the community's open orders");
+    }
+    await boards[0].phone.screenshot("live-board-after-changes");
+
+    // 朝晖社区's board heard nothing of 祖望's orders.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(await titlesOn(outsider.page), outsiderTitles);
+    assert.deepEqual(outsiderLoads, []);
+
+    for (const { phone } of boards) {
+      phone.assertNoErrors();
+      await phone.close();
+    }
+    for (const phone of [outsider, resident, taker]) {
+      phone.assertNoErrors();
+      await phone.close();
+    }
+  });
+
+  test("the ballot's counts follow 20 votes from other phones while typed text and focus stay", async () => {
+    const watcher = await signedInPhone("13800001006");
+    await watcher.goto("/stars");
+    const w = watcher.page;
+    await w.locator("li.candidate").first().waitFor();
+    const loads = watchPageLoads(w);
+    const search = w.locator("#candidate-search");
+    await search.fill("张");
+    await search.focus();
+    const nominations = await w.locator("li.candidate").evaluateAll((els) => els.map((el) => el.dataset.nomination));
+    assert.ok(nominations.length >= 5, `candidates: ${nominations}`);
+    const [[election]] = queryDb("SELECT election_id FROM nominations WHERE id = ?", Number(nominations[0]));
+
+    // Four residents of the election's area who have not voted yet, five votes each.
+    const voters = queryDb(
+      `SELECT p.phone FROM people p JOIN accounts a ON a.person_id = p.id JOIN grid_nodes m ON m.id = p.micro_grid_id
+       WHERE p.phone LIKE '138000010%' AND p.phone > '13800001010'
+         AND m.code GLOB (SELECT g.code FROM star_elections e JOIN grid_nodes g ON g.id = e.scope_node_id WHERE e.id = ?1) || '*'
+         AND NOT EXISTS (SELECT 1 FROM star_votes v WHERE v.voter_id = a.id AND v.election_id = ?2)
+       ORDER BY p.phone LIMIT 4`,
+      election,
+      election,
+    ).map(([phone]) => phone);
+    assert.equal(voters.length, 4, `voters: ${voters}`);
+    for (const number of voters) {
+      const voter = await signedInPhone(number);
+      await voter.goto("/");
+      for (const nomination of nominations.slice(0, 5)) {
+        const cast = await post(voter.page, "cast_vote", { nomination });
+        assert.equal(cast.status, 200, cast.body);
+      }
+      voter.assertNoErrors();
+      await voter.close();
+    }
+
+    const counts = () =>
+      Object.fromEntries(
+        queryDb("SELECT nomination_id, count(*) FROM star_votes WHERE election_id = ? GROUP BY nomination_id", election).map(
+          ([n, c]) => [String(n), c],
+        ),
+      );
+    await poll("every count on the page equals the database", async () => {
+      const db = counts();
+      const shown = await w.locator("li.candidate").evaluateAll((els) =>
+        els.map((el) => [el.dataset.nomination, el.querySelector(".votes")?.textContent ?? ""]),
+      );
+      return shown.every(([n, text]) => Number.parseInt(text, 10) === (db[n] ?? 0));
+    }, { timeout: 5_000 });
+    assert.equal(await search.inputValue(), "张", "the typed search text stays");
+    assert.equal(await w.evaluate(() => document.activeElement?.id), "candidate-search", "focus stays in the search box");
+    assert.deepEqual(loads, [], "no page and no HTML was fetched for the votes");
+    await watcher.screenshot("live-ballot-after-votes");
+    watcher.assertNoErrors();
+    await watcher.close();
+  });
+});
+
+describe("tabs", () => {
+  test("首页 → 需求大厅 → 志愿之星 → a chip → back → back moves without page loads, keeping the window and the stream", async () => {
+    const phone = await signedInPhone("13800000002");
+    const { page } = phone;
+    const opened = page.waitForRequest((req) => new URL(req.url()).pathname === "/api/events");
+    await phone.goto("/");
+    await opened;
+    const loads = watchPageLoads(page);
+    const streams = [];
+    page.on("request", (req) => {
+      if (new URL(req.url()).pathname === "/api/events") streams.push(req.url());
+    });
+    await page.evaluate(() => {
+      window.__probe = 1;
+    });
+    const current = async () => {
+      const marked = await mainNav(page).locator('[aria-current="page"]').allInnerTexts();
+      return marked.map((t) => t.replace(/\s+/g, " ").trim());
+    };
+    const expectPage = async (path, tab, heading) => {
+      await page.waitForURL((url) => url.pathname + url.search === path);
+      if (heading) await page.getByRole("heading", { name: heading, exact: true }).first().waitFor();
+      await poll(`only ${tab} marked current`, async () => {
+        const marked = await current();
+        return marked.length === 1 && marked[0].includes(tab);
+      });
+      assert.match(await page.title(), new RegExp(tab), "the title follows");
+      assert.equal(await page.evaluate(() => window.__probe), 1, "the window is the same");
+      assert.equal(await page.evaluate(() => window.scrollY), 0, "the page starts at the top");
+    };
+
+    await page.evaluate(() => window.scrollTo(0, 400));
+    await mainNav(page).getByRole("link", { name: "需求大厅", exact: true }).click();
+    await expectPage("/board", "需求大厅", "需求大厅");
+    // The board's island works after the swap: a new order appears in place.
+    const resident = await signedInPhone("13800000001");
+    await resident.goto("/");
+    const title = `切换后${Date.now() % 1_000_000}`;
+    const placed = await post(resident.page, "place_order", {
+      section: "daily_life",
+      title,
+      description: "切换标签后也能实时看到",
+      urgency: "normal",
+      idempotency_key: `tab-e2e-${Date.now()}`,
+    });
+    assert.equal(placed.status, 200, placed.body);
+    await poll("the new order on the swapped-in board", async () => (await titlesOn(page)).includes(title), { timeout: 5_000 });
+
+    await mainNav(page).getByRole("link", { name: "志愿之星", exact: true }).click();
+    await expectPage("/stars", "志愿之星", "志愿服务之星");
+    await page.goBack();
+    await expectPage("/board", "需求大厅", "需求大厅");
+    await page.locator("nav.chips a", { hasText: "生活便民" }).click();
+    await expectPage("/board?section=daily_life", "需求大厅", "需求大厅");
+    await page.goBack();
+    await expectPage("/board", "需求大厅", "需求大厅");
+    await page.goBack();
+    await expectPage("/", "首页", null);
+    await page.locator("header.hero h1").waitFor();
+
+    // The tab's page arrives as HTML that a fetch reads; the document is never loaded again.
+    assert.deepEqual(loads.filter((l) => l.startsWith("document")), [], "no page load on the way");
+    assert.equal(streams.length, 0, `the stream stayed open: ${streams}`);
+    await phone.screenshot("tabs-after-walk");
+    for (const p of [phone, resident]) {
+      p.assertNoErrors();
+      await p.close();
+    }
+  });
+});
