@@ -3,7 +3,7 @@
 // person was doing (an open <details>, typed text, focus). Another community hears nothing.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { LoginPage, launch, mainNav, newPhone, poll, queryDb } from "./support.js";
+import { launch, mainNav, poll, queryDb, signedInPhone as signIn } from "./support.js";
 
 let browser;
 before(async () => {
@@ -13,11 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function signedInPhone(number) {
-  const phone = await newPhone(browser);
-  await new LoginPage(phone).signIn(number);
-  return phone;
-}
+const signedInPhone = (number) => signIn(browser, number);
 
 /** Records every document request and HTML response `page` makes from now on. */
 function watchPageLoads(page) {

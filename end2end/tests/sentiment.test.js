@@ -5,7 +5,7 @@
 // cannot reach his father asks from the public page, the grid leader goes and reports.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { LoginPage, launch, newPhone, queryDb } from "./support.js";
+import { launch, newPhone, queryDb, signedInPhone as signIn } from "./support.js";
 
 let browser;
 before(async () => {
@@ -15,11 +15,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function signedInPhone(number) {
-  const phone = await newPhone(browser);
-  await new LoginPage(phone).signIn(number);
-  return phone;
-}
+const signedInPhone = (number) => signIn(browser, number);
 
 const stageShown = (page, label) => page.getByRole("status").filter({ hasText: label }).waitFor();
 const submit = (page, label) => page.locator("form button[type=submit]", { hasText: label }).first().click();

@@ -227,6 +227,13 @@ export class LoginPage {
   }
 }
 
+/** A new phone of `browser`, signed in as `number`. */
+export async function signedInPhone(browser, number, options = {}) {
+  const phone = await newPhone(browser, options);
+  await new LoginPage(phone).signIn(number);
+  return phone;
+}
+
 /** Signs `phone` in as the demo account with `role`. */
 export async function signInAs(phone, role) {
   await new LoginPage(phone).signIn(account(role).phone);

@@ -310,15 +310,20 @@ async fn election_frames_after(
     frames(&text).into_iter().filter(|f| f["topic"] == "election" && f["id"] == election).collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_burst_of_votes_sends_a_few_coalesced_tallies_and_the_last_one_is_the_final_count() {
-    let interval = Duration::from_millis(250);
+/// A server whose votes are limited by nothing but the election, with tallies every `interval`.
+async fn voting_app(interval: Duration) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
-    let app = TestApp::spawn_with(dir, |s| {
+    TestApp::spawn_with(dir, |s| {
         s.votes_per_ip_per_minute = 100_000;
         s.vote_batch.tally_interval = interval;
     })
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_votes_sends_a_few_coalesced_tallies_and_the_last_one_is_the_final_count() {
+    let interval = Duration::from_millis(250);
+    let app = voting_app(interval).await;
     let (election, candidates) = running_election(&app).await;
     let voters = app.residents_with_sessions("幸福街道", 30, 13_920_000_000).await;
     let since = app.bus.current();
@@ -346,12 +351,7 @@ async fn a_burst_of_votes_sends_a_few_coalesced_tallies_and_the_last_one_is_the_
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hidden_tally_never_goes_on_the_wire_before_the_close_and_the_close_carries_the_final_one() {
     let interval = Duration::from_millis(250);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = TestApp::spawn_with(dir, |s| {
-        s.votes_per_ip_per_minute = 100_000;
-        s.vote_batch.tally_interval = interval;
-    })
-    .await;
+    let app = voting_app(interval).await;
     let (election, candidates) = running_election(&app).await;
     sqlx::query("UPDATE star_elections SET live_tally = 0 WHERE id = ?")
         .bind(election)
