@@ -151,6 +151,8 @@ struct Seen {
     hints: Vec<(i64, Instant)>,
     /// Resets after the first frame (a lag notice: events this subscriber lost).
     gaps: u32,
+    /// Bytes read from the stream (headers, frames, keep-alives).
+    bytes: u64,
     failure: Option<String>,
 }
 
@@ -190,6 +192,7 @@ async fn read_events(stream: TcpStream, counters: Arc<Counters>, mut stop: watch
             }
         };
         let at = Instant::now();
+        seen.bytes += n as u64;
         filled += n;
         let mut start = 0;
         while let Some(len) = buf[start..filled].iter().position(|&b| b == b'\n') {
@@ -346,6 +349,8 @@ struct Outcome {
     slow_lagged: usize,
     /// Order hints a slow subscriber found when it read at last (least, most).
     slow_backlog: (usize, usize),
+    /// Bytes a reading subscriber read per order committed, on average.
+    bytes_per_order: f64,
 }
 
 struct Server {
@@ -508,6 +513,8 @@ async fn run_phase(a: &Args, dir: &std::path::Path, tag: &str, fast: usize, slow
     let by_id: HashMap<i64, &Commit> = commits.iter().filter_map(|c| c.id.map(|id| (id, c))).collect();
     let (mut from_done, mut from_sent) = (Vec::new(), Vec::new());
     let (mut expected, mut received, mut gaps) = (0, 0, 0);
+    let read: u64 = seen.iter().map(|r| r.bytes).sum();
+    let bytes_per_order = read as f64 / seen.len().max(1) as f64 / by_id.len().max(1) as f64;
     for reader in &seen {
         if let Some(f) = &reader.failure {
             failures += 1;
@@ -553,6 +560,7 @@ async fn run_phase(a: &Args, dir: &std::path::Path, tag: &str, fast: usize, slow
         stuck_bytes,
         slow_lagged,
         slow_backlog: (slow_last.iter().copied().min().unwrap_or(0), slow_last.iter().copied().max().unwrap_or(0)),
+        bytes_per_order,
     }
 }
 
@@ -626,6 +634,11 @@ async fn run(a: Args) {
             o.first_failure.as_deref().map(|f| format!(" (first: {f})")).unwrap_or_default(),
             o.connect_secs,
             if o.peak_reset { "since the phase began" } else { "since the server started (clear_refs refused)" }
+        );
+        println!(
+            "{name}: each reading subscriber read {:.0} bytes per order on average (the order's frame with its \
+             card and counts, the subscriber's opening and keep-alives spread over the orders)",
+            o.bytes_per_order
         );
         if o.slow > 0 {
             println!(
