@@ -415,7 +415,8 @@ pub fn start_from(seq: u64) {
         return;
     }
     let current = live.last_seq.get_untracked();
-    if seq > 0 && (current == 0 || seq < current) {
+    // `u64::MAX`: an island whose data is loaded as it hydrates, which needs nothing earlier.
+    if seq > 0 && seq != u64::MAX && (current == 0 || seq < current) {
         live.last_seq.set(seq);
     }
 }
@@ -440,10 +441,19 @@ pub fn on_frame(since: u64, apply: impl Fn(&Frame) + 'static) {
     let _ = (since, apply);
 }
 
-/// Another page's `<main>` replaced this one's (a tab): the old islands' listeners end.
+/// Another page's `<main>` replaced this one's (a tab): the old islands' listeners end, and
+/// state kept for the page's islands ([`page`]) starts over.
 #[cfg(feature = "hydrate")]
 pub fn new_page() {
     client::LISTENERS.with(|listeners| listeners.borrow_mut().clear());
+    client::PAGE.with(|page| page.set(page.get() + 1));
+}
+
+/// Which page the islands belong to: it changes when a tab swaps the page's `<main>`, so
+/// state shared by one page's islands is made again for the next.
+#[cfg(feature = "hydrate")]
+pub fn page() -> u64 {
+    client::PAGE.with(std::cell::Cell::get)
 }
 
 /// A counter that moves when the stream says object `id` of `topic` changed: a frame naming
@@ -559,6 +569,8 @@ mod client {
         pub(super) static LISTENERS: RefCell<Vec<Listener>> = const { RefCell::new(Vec::new()) };
         /// The latest frames, oldest first, for islands that arrive after them.
         static RECENT: RefCell<Recent> = RefCell::new(Recent::default());
+        /// See [`super::page`].
+        pub(super) static PAGE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     }
 
     /// What the page heard: every frame after `from` (where the stream started, or its

@@ -258,11 +258,27 @@ describe("tabs", () => {
     await expectPage("/", "首页", null);
     await page.locator("header.hero h1").waitFor();
 
+    // 志愿之星 again, after another page: its ballot is the new page's and hears the votes.
+    await mainNav(page).getByRole("link", { name: "志愿之星", exact: true }).click();
+    await expectPage("/stars", "志愿之星", "志愿服务之星");
+    const first = page.locator("li.candidate").first();
+    const nomination = await first.getAttribute("data-nomination");
+    const voter = await signedInPhone("13800001018");
+    await voter.goto("/");
+    const cast = await post(voter.page, "cast_vote", { nomination });
+    assert.equal(cast.status, 200, cast.body);
+    const [[votes]] = queryDb("SELECT count(*) FROM star_votes WHERE nomination_id = ?", Number(nomination));
+    await poll(
+      "the revisited ballot's count follows the vote",
+      async () => Number.parseInt(await first.locator(".votes").textContent(), 10) === votes,
+      { timeout: 5_000 },
+    );
+
     // The tab's page arrives as HTML that a fetch reads; the document is never loaded again.
     assert.deepEqual(loads.filter((l) => l.startsWith("document")), [], "no page load on the way");
     assert.equal(streams.length, 0, `the stream stayed open: ${streams}`);
     await phone.screenshot("tabs-after-walk");
-    for (const p of [phone, resident]) {
+    for (const p of [phone, resident, voter]) {
       p.assertNoErrors();
       await p.close();
     }

@@ -220,27 +220,29 @@ fn use_ballot(election: ElectionId, remaining: i64, seq: u64) -> Ballot {
     #[cfg(feature = "hydrate")]
     {
         thread_local! {
-            static BALLOT: std::cell::OnceCell<(Owner, Ballot)> = const { std::cell::OnceCell::new() };
+            /// The page's ballot, with the page it belongs to ([`crate::live::page`]).
+            static BALLOT: std::cell::RefCell<Option<(u64, Owner, Ballot)>> = const { std::cell::RefCell::new(None) };
         }
-        BALLOT.with(|cell| {
-            cell.get_or_init(|| {
-                // A root of its own, kept for the page's life (as the live versions' one).
-                let root = || Owner::new_root(None);
-                let owner = Owner::current().map(|current| current.with(root)).unwrap_or_else(root);
-                let ballot = owner.with(|| Ballot::new(remaining));
-                crate::live::on_frame(seq, move |frame| {
-                    if frame.reset {
-                        reload(ballot, election, frame.seq);
-                    } else if frame.topic == Some(crate::live::Topic::Election) && frame.id == Some(election.get()) {
-                        if let Some(counts) = &frame.tally {
-                            ballot.take_counts(counts);
-                        }
-                    }
-                });
-                (owner, ballot)
-            })
-            .1
-        })
+        let page = crate::live::page();
+        if let Some(ballot) = BALLOT.with(|cell| cell.borrow().as_ref().filter(|(p, ..)| *p == page).map(|(.., b)| *b))
+        {
+            return ballot;
+        }
+        // A root of its own, kept for the page's life (as the live versions' one).
+        let root = || Owner::new_root(None);
+        let owner = Owner::current().map(|current| current.with(root)).unwrap_or_else(root);
+        let ballot = owner.with(|| Ballot::new(remaining));
+        crate::live::on_frame(seq, move |frame| {
+            if frame.reset {
+                reload(ballot, election, frame.seq);
+            } else if frame.topic == Some(crate::live::Topic::Election) && frame.id == Some(election.get()) {
+                if let Some(counts) = &frame.tally {
+                    ballot.take_counts(counts);
+                }
+            }
+        });
+        BALLOT.with(|cell| *cell.borrow_mut() = Some((page, owner, ballot)));
+        ballot
     }
     #[cfg(not(feature = "hydrate"))]
     {
