@@ -13,6 +13,10 @@ pub struct Config {
     /// Fill an empty database with the demo city (`GRIDSTATION_DEMO=1`; `scripts/serve`
     /// and the tests ask for it). Without it an empty database starts empty.
     pub seed_demo: bool,
+    /// Where `GET /metrics` answers (`GRIDSTATION_METRICS_ADDR`, e.g. 127.0.0.1:9100): page
+    /// renders, SQL statements and live frames counted since the start, on a listener of
+    /// its own (`crate::metrics`). Unset: no listener and no counting.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +66,10 @@ fn redact(url: &str) -> String {
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gridstation.db";
+
+/// The variable that switches the counters on ([`Config::metrics_addr`]); `main` reads
+/// it before the configuration, to set up the log with the SQL counter.
+pub const METRICS_ADDR: &str = "GRIDSTATION_METRICS_ADDR";
 
 impl Config {
     /// `--addr` beats `GRIDSTATION_ADDR` beats 127.0.0.1:3000; `DATABASE_URL` names the database.
@@ -120,6 +128,10 @@ impl Config {
         let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
         check_database_url(&database_url)?;
         let seed_demo = std::env::var("GRIDSTATION_DEMO").is_ok_and(|v| v == "1");
+        let metrics_addr = match std::env::var(METRICS_ADDR) {
+            Ok(addr) => Some(addr.parse().map_err(|_| ConfigError::BadAddr(addr))?),
+            Err(_) => None,
+        };
         let backup = match env_number("GRIDSTATION_BACKUP_EVERY_MINUTES")? {
             Some(minutes) => Some(BackupSchedule {
                 dir: backup_dir(&database_url),
@@ -128,7 +140,7 @@ impl Config {
             }),
             None => None,
         };
-        Ok(Self { addr, database_url, settings, backup, seed_demo })
+        Ok(Self { addr, database_url, settings, backup, seed_demo, metrics_addr })
     }
 }
 

@@ -4,6 +4,7 @@ pub mod config;
 mod conn;
 pub mod first_admin;
 pub mod guard;
+pub mod metrics;
 pub mod open311;
 pub mod photos;
 mod sse;
@@ -49,6 +50,8 @@ pub struct Application {
     router: Router,
     state: AppState,
     backup: Option<config::BackupSchedule>,
+    /// The counters' own listener, when an operator asked for them.
+    metrics: Option<TcpListener>,
 }
 
 impl Application {
@@ -80,9 +83,13 @@ impl Application {
         // cargo-leptos writes the asset hashes beside the binary when it hashed the names
         // (`hash-files` in Cargo.toml); the page then links the hashed files.
         leptos_options.hash_files |= hash_file_beside_binary(&leptos_options);
-        let router = router(state.clone(), leptos_options);
+        let router = router(state.clone(), leptos_options, config.metrics_addr.is_some());
         let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
-        Ok(Self { listener, router, state, backup: config.backup })
+        let metrics = match config.metrics_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| StartError::Bind(addr, e))?),
+            None => None,
+        };
+        Ok(Self { listener, router, state, backup: config.backup, metrics })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -103,17 +110,27 @@ impl Application {
             tracing::info!(dir = %b.dir.display(), minutes = b.every.as_secs() / 60, keep = b.keep, "scheduled backups on");
             tokio::spawn(backup::every(self.state.pool.clone(), b.dir, b.every, b.keep))
         });
+        let metrics = self.metrics.map(|listener| {
+            if let Ok(addr) = listener.local_addr() {
+                tracing::info!("counters on http://{addr}/metrics");
+            }
+            tokio::spawn(conn::serve(listener, metrics::router(self.state.clone()), std::future::pending()))
+        });
         let served = conn::serve(self.listener, self.router, shutdown).await;
         jobs.abort();
         if let Some(backups) = backups {
             backups.abort();
         }
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         served
     }
 }
 
-/// The whole HTTP surface: pages, server functions, the live channel, health, assets.
-pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
+/// The whole HTTP surface: pages, server functions, the live channel, health, assets;
+/// with `count_pages`, the pages it renders are counted for `GET /metrics`.
+pub fn router(state: AppState, leptos_options: LeptosOptions, count_pages: bool) -> Router {
     let routes = generate_route_list(App);
     let hashed_assets = leptos_options.hash_files;
     let context = {
@@ -156,6 +173,8 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(leptos_options)
+        // Innermost, so that only the app's own HTML is counted, not a guard's refusal.
+        .layer(tower::util::option_layer(count_pages.then(|| middleware::from_fn(metrics::count_pages))))
         .layer(middleware::from_fn_with_state(state.clone(), echo_refused_form))
         // Outermost last: headers on everything, the budget before any database work,
         // the viewer, then the same-origin rule and the error statuses around the app.

@@ -5,14 +5,19 @@
 //! `server create-admin PHONE NAME SUBDISTRICT-CODE SUBDISTRICT-NAME`: the first
 //! administrator of an empty database (password from `GRIDSTATION_ADMIN_PASSWORD`).
 use server::{config::Config, Application};
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
+    // The log's filter is its own, so the SQL counter (only with the counters on) sees the
+    // statements the log leaves out.
+    let log = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
-        .init();
+        .with_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")));
+    let sql = std::env::var_os(server::config::METRICS_ADDR).is_some().then(server::metrics::sql_layer);
+    tracing_subscriber::registry().with(log).with(sql).init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("backup") => return backup(args.get(1)).await,

@@ -114,6 +114,7 @@ pub async fn subscribe(state: AppState, streams: Arc<Streams>, parts: Parts) -> 
 async fn session_ended(state: AppState, hash: String) {
     loop {
         tokio::time::sleep(SESSION_CHECK).await;
+        crate::metrics::session_checked();
         match app::auth::session_by_hash(&state, &hash).await {
             Ok(Some(_)) => {}
             Ok(None) => return,

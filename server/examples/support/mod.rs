@@ -202,6 +202,24 @@ pub async fn signed_in_client(base: &str, phone: &str, password: &str) -> Client
     client
 }
 
+/// The server's counters by name (`gridstation_page_renders_total` ...), read from `GET /metrics`
+/// on the listener it opened for them (`GRIDSTATION_METRICS_ADDR=metrics_addr`).
+pub async fn counters(metrics_addr: &str) -> std::collections::HashMap<String, u64> {
+    let answer = match Client::new().get(format!("http://{metrics_addr}/metrics")).send().await {
+        Ok(res) if res.status() == StatusCode::OK => res.text().await.ok(),
+        _ => None,
+    };
+    let text =
+        answer.unwrap_or_else(|| panic!("no counters at {metrics_addr}/metrics (a server from before they existed?)"));
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let (name, value) = line.split_once(' ')?;
+            Some((name.to_string(), value.trim().parse().ok()?))
+        })
+        .collect()
+}
+
 /// Sorts `latencies` and gives (p50, p99, max) in milliseconds.
 pub fn summary(latencies: &mut [Duration]) -> (f64, f64, f64) {
     latencies.sort();
