@@ -388,21 +388,37 @@ fn tcp_queues() -> HashMap<(u16, u16), (u64, u64)> {
     queues
 }
 
-/// The server's user + system CPU time.
-fn cpu_time(pid: u32) -> Duration {
-    let ticks_per_sec = Command::new("getconf")
+/// The clock ticks per second that `/proc` counts CPU time in.
+fn ticks_per_sec() -> f64 {
+    Command::new("getconf")
         .arg("CLK_TCK")
         .output()
         .ok()
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .and_then(|s| s.trim().parse::<f64>().ok())
-        .unwrap_or(100.0);
+        .unwrap_or(100.0)
+}
+
+/// A process's user + system CPU time.
+fn cpu_time(pid: u32) -> Duration {
+    let ticks_per_sec = ticks_per_sec();
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command name (which may hold spaces); utime and stime are 14 and 15.
     let rest = stat.rsplit(')').next().unwrap_or("");
     let fields: Vec<u64> = rest.split_whitespace().map(|v| v.parse().unwrap_or(0)).collect();
     let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
     Duration::from_secs_f64(ticks as f64 / ticks_per_sec)
+}
+
+/// The CPU time the whole machine has spent busy (not idle nor waiting for I/O), all cores
+/// together: with the server's and the benchmark's own, what else ran during a window.
+fn machine_busy() -> Duration {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<u64> =
+        stat.lines().next().unwrap_or("").split_whitespace().skip(1).map(|v| v.parse().unwrap_or(0)).collect();
+    // user nice system idle iowait irq softirq steal
+    let busy: u64 = [0, 1, 2, 5, 6, 7].iter().filter_map(|i| ticks.get(*i)).sum();
+    Duration::from_secs_f64(busy as f64 / ticks_per_sec())
 }
 
 /// One order placed through the HTTP API.
@@ -466,6 +482,9 @@ struct Mark {
     at: Instant,
     counters: HashMap<String, u64>,
     cpu: Duration,
+    /// The benchmark's own CPU time, and the whole machine's.
+    own_cpu: Duration,
+    machine_cpu: Duration,
     bytes: u64,
 }
 
@@ -476,8 +495,11 @@ struct Cost {
     sql: u64,
     session_checks: u64,
     frames: u64,
-    /// Share of one core.
+    /// The server's CPU, as a share of one core.
     cpu: f64,
+    /// The benchmark's CPU and everything else's (another build, a browser), likewise.
+    own_cpu: f64,
+    others_cpu: f64,
     bytes: u64,
     rss: Option<u64>,
 }
@@ -485,12 +507,16 @@ struct Cost {
 impl Cost {
     fn between(before: &Mark, after: &Mark, rss: Option<u64>) -> Cost {
         let delta = |name: &str| after.counters[name].saturating_sub(before.counters[name]);
+        let wall = (after.at - before.at).as_secs_f64();
+        let share = |cpu: fn(&Mark) -> Duration| cpu(after).saturating_sub(cpu(before)).as_secs_f64() / wall;
         Cost {
             page_renders: delta(PAGES),
             sql: delta(SQL).saturating_sub(delta(CHECKS)),
             session_checks: delta(CHECKS),
             frames: delta(FRAMES),
-            cpu: after.cpu.saturating_sub(before.cpu).as_secs_f64() / (after.at - before.at).as_secs_f64(),
+            cpu: share(|m| m.cpu),
+            own_cpu: share(|m| m.own_cpu),
+            others_cpu: (share(|m| m.machine_cpu) - share(|m| m.cpu) - share(|m| m.own_cpu)).max(0.0),
             bytes: after.bytes - before.bytes,
             rss,
         }
@@ -594,6 +620,8 @@ impl Server {
             at: Instant::now(),
             counters: counters_now,
             cpu: cpu_time(self.pid),
+            own_cpu: cpu_time(std::process::id()),
+            machine_cpu: machine_busy(),
             bytes: counters.bytes.load(Ordering::Relaxed),
         }
     }
@@ -1014,6 +1042,15 @@ async fn run(a: Args) {
             o.orders.cost.session_checks,
             o.votes.cost.session_checks,
             o.votes.final_total
+        );
+        let (r, v) = (&o.orders.cost, &o.votes.cost);
+        println!(
+            "{n} {name}: CPU besides the server in the orders' and the votes' windows: the benchmark {:.0} % and \
+             {:.0} %, other processes {:.0} % and {:.0} % (of one core)",
+            r.own_cpu * 100.0,
+            v.own_cpu * 100.0,
+            r.others_cpu * 100.0,
+            v.others_cpu * 100.0
         );
         if o.slow > 0 {
             println!(
