@@ -153,9 +153,10 @@ pub async fn session_by_hash(state: &AppState, hash: &str) -> Result<Option<(Acc
     Ok(crate::repo::sessions_repo::find_live(&state.pool, hash, crate::repo::now(), idle).await?)
 }
 
-/// Resolves the session cookie to a user, sliding the idle timeout, except for a page a
-/// live event refetched (its address carries `seen=`, see `islands::LiveRefresh`): that is
-/// no activity of the person's, and an open board must not keep its session alive forever.
+/// Resolves the session cookie to a user, sliding the idle timeout, except for data a live
+/// frame made an island load again (its address carries `seen=`, see `live::fetch_json`):
+/// that is no activity of the person's, and an open board must not keep its session alive
+/// forever.
 pub async fn resolve_user(state: &AppState, parts: &Parts) -> Result<Option<SessionUser>, AppError> {
     let Some(LiveSession { account_id, token_hash: hash, last_seen }) = live_session(state, parts).await? else {
         return Ok(None);

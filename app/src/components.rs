@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The bottom tab bar: 首页 · 需求大厅 · 志愿之星 · 我的, and 管理 for grid staff. The first
-/// three move without a page load (`data-nav`, see `nav`).
+/// four move without a page load (`data-nav`, see `nav`).
 #[component]
 pub fn TabBar() -> impl IntoView {
     let viewer = use_viewer();
@@ -27,7 +27,7 @@ pub fn TabBar() -> impl IntoView {
                 <span class="tab-icon" aria-hidden="true">"★"</span>
                 <span>{tr(Msg::TabStars)}</span>
             </A>
-            <A href="/me">
+            <A href="/me" attr:data-nav="">
                 <span class="tab-icon" aria-hidden="true">"☺"</span>
                 <span>{tr(Msg::TabMe)}</span>
             </A>

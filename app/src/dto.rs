@@ -124,7 +124,7 @@ pub struct HomeView {
     pub feed: Vec<FeedItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardView {
     /// The number of the latest live event the data includes: the board applies the
     /// frames after it.
@@ -136,12 +136,51 @@ pub struct BoardView {
     pub orders: Vec<OrderCard>,
     /// The open needs as plain text for a WeChat group.
     pub copy_text: String,
-    /// For volunteers: the best-matching open orders (适合我).
-    pub suits_me: Vec<OrderCard>,
+    /// For volunteers: 适合我.
+    pub suits_me: Option<SuitsMe>,
     /// Micro-grids of the area with their open-order counts: (id, name, count).
     pub grids: Vec<(NodeId, String, i64)>,
     /// Whether a further page of open orders exists.
     pub more: bool,
+}
+
+/// 适合我: the volunteer's facts as the ranking knows them, and their community's open
+/// orders that suit them best, each with its score, best first (ties: newest first). The
+/// board shows the first [`SuitsMe::SHOWN`]; the rest wait behind them for when one is
+/// taken. The island ranks an order a frame brings with the same facts and function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuitsMe {
+    pub me: crate::domain::matching::VolunteerFacts,
+    pub ranked: Vec<(crate::domain::matching::Score, OrderCard)>,
+}
+
+impl SuitsMe {
+    pub const SHOWN: usize = 5;
+    /// Ranked orders kept: those shown and as many waiting.
+    pub const KEPT: usize = 2 * Self::SHOWN;
+
+    /// Takes order `id` out and, while it is open (`card`, with what the ranking needs),
+    /// puts it back at its rank.
+    pub fn apply(
+        &mut self,
+        id: crate::domain::ids::OrderId,
+        card: Option<(&OrderCard, &crate::domain::matching::OrderNeeds)>,
+    ) {
+        self.ranked.retain(|(_, o)| o.id != id);
+        if let Some((card, needs)) = card {
+            let score = crate::domain::matching::score(&self.me, needs);
+            let rank = |s: &crate::domain::matching::Score, o: &OrderCard| {
+                (std::cmp::Reverse(*s), std::cmp::Reverse(o.created_at))
+            };
+            let at = self.ranked.partition_point(|(s, o)| rank(s, o) < rank(&score, card));
+            self.ranked.insert(at, (score, card.clone()));
+            self.ranked.truncate(Self::KEPT);
+        }
+    }
+
+    pub fn shown(&self) -> impl Iterator<Item = &OrderCard> {
+        self.ranked.iter().take(Self::SHOWN).map(|(_, o)| o)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -506,4 +545,67 @@ pub struct AuditLine {
     pub changes: Vec<String>,
     /// A refusal's reason or another note, in words.
     pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{OrderCard, SuitsMe};
+    use crate::domain::ids::{OrderId, PersonId};
+    use crate::domain::matching::{score, OrderNeeds, VolunteerFacts};
+    use crate::domain::order::{ServiceSection, Urgency};
+
+    const HOME: &str = "32060200100301204";
+    const SAME_GRID: &str = "32060200100301201";
+
+    fn card(id: i64, created_at: i64) -> OrderCard {
+        OrderCard {
+            id: OrderId(id),
+            section: ServiceSection::DailyLife,
+            urgency: Urgency::Normal,
+            title: format!("#{id}"),
+            created_at,
+            age_secs: 0,
+            building: None,
+            requester_masked: "王*".into(),
+        }
+    }
+
+    fn needs(code: &str, section: ServiceSection) -> OrderNeeds {
+        OrderNeeds { area_code: code.into(), section, slot: None }
+    }
+
+    fn ids(suits: &SuitsMe) -> Vec<i64> {
+        suits.ranked.iter().map(|(_, o)| o.id.0).collect()
+    }
+
+    #[test]
+    fn an_order_a_frame_brings_takes_its_rank_among_those_kept_and_a_taken_one_leaves() {
+        let me = VolunteerFacts {
+            person_id: PersonId(1),
+            area_code: HOME.into(),
+            skills: vec![ServiceSection::DailyLife],
+            availability: 0,
+            open_load: 0,
+            avg_rating: None,
+        };
+        let mut suits = SuitsMe { me: me.clone(), ranked: Vec::new() };
+        // Ranked as the server ranks: by score, then newest first.
+        suits.apply(OrderId(1), Some((&card(1, 100), &needs(SAME_GRID, ServiceSection::DailyLife))));
+        suits.apply(OrderId(2), Some((&card(2, 200), &needs(HOME, ServiceSection::Health))));
+        suits.apply(OrderId(3), Some((&card(3, 300), &needs(HOME, ServiceSection::DailyLife))));
+        suits.apply(OrderId(4), Some((&card(4, 400), &needs(SAME_GRID, ServiceSection::DailyLife))));
+        assert_eq!(ids(&suits), [3, 2, 4, 1]);
+        assert_eq!(suits.ranked[0].0, score(&me, &needs(HOME, ServiceSection::DailyLife)));
+        // A changed order moves; a taken one leaves.
+        suits.apply(OrderId(1), Some((&card(1, 100), &needs(HOME, ServiceSection::DailyLife))));
+        assert_eq!(ids(&suits), [3, 1, 2, 4]);
+        suits.apply(OrderId(3), None);
+        assert_eq!(ids(&suits), [1, 2, 4]);
+        // Only so many are kept; the first five are shown.
+        for id in 10..30 {
+            suits.apply(OrderId(id), Some((&card(id, 1000 + id), &needs(SAME_GRID, ServiceSection::Health))));
+        }
+        assert_eq!(suits.ranked.len(), SuitsMe::KEPT);
+        assert_eq!(suits.shown().map(|o| o.id.0).collect::<Vec<_>>(), [1, 2, 4, 29, 28]);
+    }
 }

@@ -20,9 +20,10 @@
 //! a frame. A page showing one object keys its resource on [`version_of`] (the order page
 //! refetches `order_detail` only for frames naming its order; a 民情 item likewise), and the
 //! staff pages key theirs on a topic's version ([`LiveVersions`]: the grid editor refetches
-//! its node when a grid frame arrives; a stale edit is still refused by its version). What
-//! no island applies, the viewer's own lists and 首页's 民情 and notices, is refreshed region
-//! by region from the page (`islands::LiveRefresh`), for the viewer's own frames only.
+//! its node when a grid frame arrives; a stale edit is still refused by its version). Lists
+//! that no frame carries (the viewer's own orders and dispatches, 首页's 民情 and welfare
+//! checks) are islands given their list as a prop that load it again as JSON when one of
+//! their frames arrives ([`refreshed`]).
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -90,6 +91,9 @@ pub struct BoardChange {
     pub v: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<crate::dto::OrderCard>,
+    /// With the card: what 适合我 ranks it by (its micro-grid's code, section, time slot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<crate::domain::matching::OrderNeeds>,
     /// The community's open orders per section, in [`ServiceSection::ALL`] order.
     ///
     /// [`ServiceSection::ALL`]: crate::domain::order::ServiceSection::ALL
@@ -117,17 +121,20 @@ pub struct Frame {
     /// election hides its tally.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tally: Option<Vec<(i64, i64)>>,
+    /// An election's phase when the frame was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<crate::domain::election::Phase>,
 }
 
 impl Frame {
     /// A hint about `topic` (and object `id`), numbered when published.
     pub fn about(topic: Topic, id: Option<i64>) -> Frame {
-        Frame { seq: 0, topic: Some(topic), id, reset: false, board: None, tally: None }
+        Frame { seq: 0, topic: Some(topic), id, reset: false, board: None, tally: None, phase: None }
     }
 
     /// A stream's first frame when nothing was missed: subscribed, at number `seq`.
     pub fn hello(seq: u64) -> Frame {
-        Frame { seq, topic: None, id: None, reset: false, board: None, tally: None }
+        Frame { seq, topic: None, id: None, reset: false, board: None, tally: None, phase: None }
     }
 
     pub fn reset(seq: u64) -> Frame {
@@ -473,6 +480,47 @@ pub fn version_of(topic: Topic, id: impl Fn() -> Option<i64> + 'static) -> ReadS
     version
 }
 
+/// A value an island was given as a prop (as new as event `since`), kept current: when a
+/// frame arrives that `wants` (or a reset), the value is loaded again as JSON from the
+/// server function at `path`, at least as new as that frame, and the newest answer replaces
+/// it. How lists that no frame carries (the viewer's own orders and dispatches, 民情 and
+/// welfare checks on 首页) follow the stream without a page render. A failed load keeps
+/// what is shown; the next frame or reset tries again.
+pub fn refreshed<T>(
+    initial: T,
+    since: u64,
+    path: &'static str,
+    wants: impl Fn(&Frame) -> bool + 'static,
+) -> ReadSignal<T>
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let (value, set) = signal(initial);
+    #[cfg(feature = "hydrate")]
+    {
+        // Which load is the newest: a slower answer to an older frame is dropped.
+        let newest = std::rc::Rc::new(std::cell::Cell::new(0u64));
+        on_frame(since, move |frame| {
+            if !frame.reset && !wants(frame) {
+                return;
+            }
+            let ticket = newest.get() + 1;
+            newest.set(ticket);
+            let (newest, seen) = (newest.clone(), frame.seq);
+            leptos::task::spawn_local(async move {
+                if let Some(fresh) = fetch_json::<T>(path, Some(seen), &[]).await {
+                    if newest.get() == ticket {
+                        set.set(fresh);
+                    }
+                }
+            });
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (since, path, wants, set);
+    value
+}
+
 /// Posts `form` to the server function at `path` and reads its JSON answer: how an island
 /// loads its data again after a reset, or casts a vote without a page load. `seen` in the
 /// address is not the function's: it marks a live refetch (no activity of the person's, so
@@ -571,6 +619,8 @@ mod client {
         static RECENT: RefCell<Recent> = RefCell::new(Recent::default());
         /// See [`super::page`].
         pub(super) static PAGE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+        /// The open stream; none while the browser is offline.
+        static SOURCE: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
     }
 
     /// What the page heard: every frame after `from` (where the stream started, or its
@@ -617,15 +667,7 @@ mod client {
     }
 
     pub fn connect(live: LiveVersions) {
-        // A page that knows no number (one without live regions) starts over: one reset.
-        let url = match live.last_seq.get_untracked() {
-            0 => "/api/events".to_string(),
-            since => format!("/api/events?since={since}"),
-        };
         RECENT.with(|recent| recent.borrow_mut().from = live.last_seq.get_untracked());
-        let Ok(source) = web_sys::EventSource::new(&url) else {
-            return;
-        };
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let Some(text) = event.data().as_string() else { return };
             let Ok(frame) = serde_json::from_str::<Frame>(&text) else { return };
@@ -644,15 +686,42 @@ mod client {
             LISTENERS.with(|listeners| listeners.borrow().iter().for_each(|apply| apply(&frame)));
             keep(frame);
         });
-        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-
         let on_open = Closure::<dyn FnMut()>::new(move || live.connected.set(true));
-        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        on_open.forget();
-
         let on_error = Closure::<dyn FnMut()>::new(move || live.connected.set(false));
-        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        on_error.forget();
+        // Opens the stream from the last frame seen; a page that knows no number (one
+        // without live regions) starts over: one reset.
+        let open = move || {
+            let url = match live.last_seq.get_untracked() {
+                0 => "/api/events".to_string(),
+                since => format!("/api/events?since={since}"),
+            };
+            let Ok(source) = web_sys::EventSource::new(&url) else { return };
+            source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+            source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            SOURCE.with(|current| *current.borrow_mut() = Some(source));
+        };
+        open();
+        // A phone that loses its network can keep a dead connection for minutes, and the
+        // stream would not know to come back. When the browser says it is offline the
+        // stream is closed; when it is online again one opens from the last frame seen, and
+        // the server replays what was missed (or says to reset).
+        let on_online = Closure::<dyn FnMut()>::new(move || {
+            if SOURCE.with(|current| current.borrow().is_none()) {
+                open();
+            }
+        });
+        let on_offline = Closure::<dyn FnMut()>::new(move || {
+            if let Some(source) = SOURCE.with(|current| current.borrow_mut().take()) {
+                source.close();
+            }
+            live.connected.set(false);
+        });
+        let window = leptos::prelude::window();
+        let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        let _ = window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+        // The page's listeners, for its whole life.
+        on_online.forget();
+        on_offline.forget();
     }
 }

@@ -1,12 +1,12 @@
-//! Moving between the resident's tabs (首页 · 需求大厅 · 志愿之星, and the board's filter chips)
-//! without a page load. A click on a link marked `data-nav` fetches that page, puts its
-//! `<main>` and tab bar in place of this one's, hydrates the new main's islands and pushes
-//! the address; back and forward do the same from the history. The event stream, `window`
-//! and everything outside `<main>` stay, so the new page's islands catch up from the frames
-//! the page already heard ([`crate::live::on_frame`]).
+//! Moving between the resident's tabs (首页 · 需求大厅 · 志愿之星 · 我的, and the board's filter
+//! chips) without a page load. A click on a link marked `data-nav` fetches that page, puts
+//! its `<main>` and tab bar in place of this one's, hydrates the new main's islands and
+//! pushes the address; back and forward do the same from the history. The event stream,
+//! `window` and everything outside `<main>` stay, so the new page's islands catch up from
+//! the frames the page already heard ([`crate::live::on_frame`]).
 //!
 //! Only pages whose islands take all their data as props are marked: a swapped-in page
-//! brings no serialised resources, so an island that loads its own (我的, the staff pages)
+//! brings no serialised resources, so an island that loads its own (the staff pages)
 //! would not hydrate as it does after a load; those stay page loads. Anything unexpected
 //! (a failed fetch, a page without `<main id="main">`) falls back to a plain page load, and
 //! `data-client-nav="0"` on `<body>` (`GRIDSTATION_CLIENT_NAV=0`) turns it all off.

@@ -91,6 +91,10 @@ describe("live changes", () => {
       }, { timeout: 5_000 });
     }
     console.log(`# five new cards on five boards ${Date.now() - placedAt} ms after the last was placed`);
+    // 适合我 ranks them too: the resident is in the volunteer's micro-grid and asks for a
+    // skill of theirs, so the newest of the five is the best match.
+    const suitsOf = (page) => page.locator("section.suits-me p.order-title").allTextContents();
+    await poll("the newest order first under 适合我", async () => (await suitsOf(boards[0].phone.page))[0] === titles[4]);
     // Newest first, as the server orders the board.
     const shown = await titlesOn(boards[0].phone.page);
     const positions = titles.map((t) => shown.indexOf(t));
@@ -108,6 +112,7 @@ describe("live changes", () => {
       });
     }
     console.log(`# the taken card left five boards ${Date.now() - takenAt} ms after the take`);
+    assert.ok(!(await suitsOf(boards[0].phone.page)).includes(titles[2]), "the taken card left 适合我");
 
     for (const { phone, loads } of boards) {
       const p = phone.page;
@@ -139,6 +144,80 @@ describe("live changes", () => {
       phone.assertNoErrors();
       await phone.close();
     }
+  });
+
+  test("a board offline for 30 s while orders are placed and taken shows what a fresh load shows once back", async () => {
+    // A browser of its own: Chromium lets the emulated network state reach other contexts'
+    // pages that share a renderer, and the other tests' pages must stay online.
+    const own = await launch();
+    const phone = await signIn(own, "13800000010");
+    await phone.goto("/board");
+    const p = phone.page;
+    await p.locator(".live-dot.on").waitFor();
+    const loads = watchPageLoads(p);
+    await phone.context.setOffline(true);
+    const wentOffline = Date.now();
+    await poll("the stream notices it is cut off", async () => (await p.locator(".live-dot.on").count()) === 0, {
+      timeout: 10_000,
+    });
+
+    // Meanwhile: three needs are posted and two orders taken (one of them new).
+    const stamp = Date.now() % 1_000_000;
+    const resident = await signedInPhone("13800000001");
+    await resident.goto("/");
+    const ids = [];
+    for (let i = 0; i < 3; i++) {
+      const placed = await post(resident.page, "place_order", {
+        section: "daily_life",
+        title: `离线${stamp}-${i}`,
+        description: "断网期间发布的需求",
+        urgency: i === 0 ? "urgent" : "normal",
+        idempotency_key: `offline-e2e-${stamp}-${i}`,
+      });
+      assert.equal(placed.status, 200, placed.body);
+      ids.push(placed.body.trim());
+    }
+    const [[older]] = queryDb(
+      `SELECT o.id FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id
+       WHERE o.status = 'open' AND o.title NOT LIKE '离线%'
+         AND o.requester_id NOT IN (SELECT id FROM people WHERE phone = '13800000014')
+         AND m.code GLOB (SELECT code FROM grid_nodes WHERE name = '祖望社区' AND level = 'community') || '*'
+       ORDER BY o.id LIMIT 1`,
+    );
+    const taker = await signedInPhone("13800000014");
+    await taker.goto("/");
+    for (const id of [ids[1], String(older)]) {
+      const taken = await post(taker.page, "take_order", { id });
+      assert.equal(taken.status, 200, taken.body);
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - wentOffline))));
+    await phone.context.setOffline(false);
+
+    // Back online: the board equals a fresh load of the same page, cards and counts.
+    const fresh = await signedInPhone("13800000011");
+    await fresh.goto("/board");
+    const freshTitles = await titlesOn(fresh.page);
+    const freshCounts = await fresh.page.locator("nav.chips a .count").allTextContents();
+    assert.ok(freshTitles.includes(`离线${stamp}-0`) && !freshTitles.includes(`离线${stamp}-1`), freshTitles.join(" | "));
+    const backAt = Date.now();
+    await poll(
+      "the board caught up",
+      async () =>
+        JSON.stringify(await titlesOn(p)) === JSON.stringify(freshTitles) &&
+        JSON.stringify(await p.locator("nav.chips a .count").allTextContents()) === JSON.stringify(freshCounts),
+      { timeout: 15_000 },
+    );
+    console.log(`# the board caught up ${Date.now() - backAt} ms after the network came back`);
+    await p.locator(".live-dot.on").waitFor();
+    assert.deepEqual(loads.filter((l) => l.startsWith("document")), [], "no page load to catch up");
+    await phone.screenshot("live-board-after-offline");
+    // The console saw the cut-off stream's failed reconnects, nothing else.
+    phone.errors = phone.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e.text));
+    for (const x of [phone, resident, taker, fresh]) {
+      x.assertNoErrors();
+      await x.close();
+    }
+    await own.close();
   });
 
   test("the ballot's counts follow 20 votes from other phones while typed text and focus stay", async () => {
@@ -199,8 +278,9 @@ describe("live changes", () => {
 });
 
 describe("tabs", () => {
-  test("首页 → 需求大厅 → 志愿之星 → a chip → back → back moves without page loads, keeping the window and the stream", async () => {
-    const phone = await signedInPhone("13800000002");
+  test("首页 → 需求大厅 → 志愿之星 → a chip → back → back → 我的 moves without page loads, keeping the window and the stream", async () => {
+    // A volunteer who takes no order elsewhere in the suite (takes are limited per hour).
+    const phone = await signedInPhone("13800000012");
     const { page } = phone;
     const opened = page.waitForRequest((req) => new URL(req.url()).pathname === "/api/events");
     await phone.goto("/");
@@ -273,6 +353,28 @@ describe("tabs", () => {
       async () => Number.parseInt(await first.locator(".votes").textContent(), 10) === votes,
       { timeout: 5_000 },
     );
+
+    // 我的, also in place: its own orders follow its channel, its forms work where they are.
+    await mainNav(page).getByRole("link", { name: "我的", exact: true }).click();
+    await expectPage("/me", "我的", "修改密码");
+    const mineTitle = `我的${Date.now() % 1_000_000}`;
+    const mineOrder = await post(resident.page, "place_order", {
+      section: "daily_life",
+      title: mineTitle,
+      description: "在「我的」里实时看到",
+      urgency: "normal",
+      idempotency_key: `tab-me-e2e-${Date.now()}`,
+    });
+    assert.equal(mineOrder.status, 200, mineOrder.body);
+    const took = await post(page, "take_order", { id: mineOrder.body.trim() });
+    assert.equal(took.status, 200, took.body);
+    await poll("the order just taken among mine", async () => (await page.locator("main").innerText()).includes(mineTitle), {
+      timeout: 5_000,
+    });
+    await page.locator("#volunteer-profile button[type=submit]").click();
+    await page.locator("#volunteer-profile .saved").waitFor();
+    await page.goBack();
+    await expectPage("/stars", "志愿之星", "志愿服务之星");
 
     // The tab's page arrives as HTML that a fetch reads; the document is never loaded again.
     assert.deepEqual(loads.filter((l) => l.startsWith("document")), [], "no page load on the way");

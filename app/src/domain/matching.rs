@@ -1,9 +1,11 @@
 //! Matching: rank volunteers for an order. Pure, so it is tested without a database.
 use crate::domain::ids::PersonId;
 use crate::domain::order::ServiceSection;
+use serde::{Deserialize, Serialize};
 
-/// What the ranking knows about a volunteer.
-#[derive(Debug, Clone, PartialEq)]
+/// What the ranking knows about a volunteer. The board's island holds the viewer's own,
+/// to rank a new order for 适合我 as the server would.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VolunteerFacts {
     pub person_id: PersonId,
     /// Code of the volunteer's micro-grid (service area).
@@ -16,8 +18,8 @@ pub struct VolunteerFacts {
     pub avg_rating: Option<f64>,
 }
 
-/// What the ranking knows about an order.
-#[derive(Debug, Clone, PartialEq)]
+/// What the ranking knows about an order (an order frame carries it with the card).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderNeeds {
     pub area_code: String,
     pub section: ServiceSection,
@@ -57,9 +59,12 @@ fn closeness(a: &str, b: &str) -> u32 {
     }
 }
 
-/// The score used to order candidates (higher first), as a tuple compared in order:
-/// closeness, skill match, availability, fewer orders in hand, rating.
-pub fn score(v: &VolunteerFacts, order: &OrderNeeds) -> (u32, bool, bool, i64, i64) {
+/// How well an order suits a volunteer (higher first), compared in order: closeness,
+/// skill match, availability, fewer orders in hand, rating.
+pub type Score = (u32, bool, bool, i64, i64);
+
+/// The score used to order candidates: see [`Score`].
+pub fn score(v: &VolunteerFacts, order: &OrderNeeds) -> Score {
     let available = order.slot.is_none_or(|slot| v.availability & (1 << slot) != 0);
     (
         closeness(&v.area_code, &order.area_code),

@@ -2,12 +2,15 @@
 //! a plain-text copy for the WeChat group. The filters are links and 接受/婉拒 plain forms,
 //! so all of it works without JavaScript; the list, the counts, 适合我 and the copy text are
 //! one island ([`BoardLive`]) that applies the order frames of the live stream in place.
+// Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
+#![allow(unsafe_code)]
 use crate::components::{ErrorNotice, Loading, OrderCardView};
 use crate::domain::ids::NodeId;
 use crate::domain::order::{ServiceSection, Urgency};
-use crate::dto::{copy_text, BoardView, OrderCard};
+use crate::dto::{copy_text, BoardView, DispatchCard, OrderCard};
 use crate::i18n::{section_label, Msg};
-use crate::islands::{CopyTo, LiveDot, LiveRefresh};
+use crate::islands::{CopyTo, LiveDot};
+use crate::live::Topic;
 use crate::server_fns::board::board_data;
 use crate::server_fns::dispatch::{my_dispatches, RespondDispatch};
 #[cfg(feature = "hydrate")]
@@ -88,7 +91,7 @@ pub fn BoardPage() -> impl IntoView {
             <a href=if signed_in { "/board/new" } else { "/login" } class="btn primary big">{tr(Msg::INeed)}</a>
             <a href="/offers" class="btn big">{tr(Msg::ICanHelp)}</a>
         </p>
-        <div id="live-dispatches" data-live="mine"><DispatchedToMe/></div>
+        <DispatchedToMe/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -97,7 +100,6 @@ pub fn BoardPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <LiveRefresh seq=crate::live::rendered_seq()/>
     }
 }
 
@@ -210,13 +212,16 @@ pub fn BoardLive(board: BoardView, filters: Filters, compact: bool) -> impl Into
         }
     });
     let initial_copy = copy_text(locale, &cards.read_untracked().iter().map(|(_, o)| o.clone()).collect::<Vec<_>>());
-    let has_suits = Memo::new(move |_| !suits.read().is_empty());
+    let has_suits = Memo::new(move |_| suits.read().as_ref().is_some_and(|s| s.shown().next().is_some()));
+    let shown_suits = move || suits.read().iter().flat_map(|s| s.shown()).cloned().collect::<Vec<_>>();
     Either::Right(view! {
         {move || has_suits.get().then(|| view! {
             <section class="card suits-me">
                 <h2>{tr(Msg::SuitsMe)}</h2>
                 <ul class="orders">
-                    {move || suits.get().into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}
+                    <For each=shown_suits key=|o| o.id let:o>
+                        <OrderCardView order=o/>
+                    </For>
                 </ul>
             </section>
         })}
@@ -252,7 +257,7 @@ pub fn BoardLive(board: BoardView, filters: Filters, compact: bool) -> impl Into
 #[derive(Clone)]
 struct Live {
     cards: RwSignal<Vec<(i64, OrderCard)>>,
-    suits: RwSignal<Vec<OrderCard>>,
+    suits: RwSignal<Option<crate::dto::SuitsMe>>,
     counts: RwSignal<Vec<(ServiceSection, i64)>>,
     grid_counts: RwSignal<Vec<(NodeId, i64)>>,
     more: RwSignal<bool>,
@@ -292,7 +297,9 @@ impl Live {
             }
             return;
         }
-        self.suits.update(|list| list.retain(|o| o.id != id));
+        if let Some(suits) = self.suits.write().as_mut() {
+            suits.apply(id, change.card.as_ref().zip(change.needs.as_ref()));
+        }
         let mut short = false;
         self.cards.update(|list| {
             let before = list.len();
@@ -367,55 +374,69 @@ impl Live {
     }
 }
 
-/// 指派给我: orders a grid leader sent to the viewer, each with 接受 and 婉拒 (plain forms,
-/// so they work before and without WASM). On the board and on 首页; nothing for others.
+/// 指派给我: orders a grid leader sent to the viewer, each with 接受 and 婉拒 (forms that post
+/// plainly before and without WASM). On the board and on 首页; nothing for others.
 #[component]
 pub fn DispatchedToMe() -> impl IntoView {
     let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
-    let respond = ServerAction::<RespondDispatch>::new();
-    let respond_error = crate::components::action_error(respond);
+    // Read before the list is, so the list is at least as new as it.
+    let seq = crate::live::rendered_seq();
     let dispatches = Resource::new(
         || (),
         move |_| async move {
             if volunteer {
-                my_dispatches().await
+                my_dispatches().await.ok()
             } else {
-                Ok(Vec::new())
+                None
             }
         },
     );
     view! {
-        <crate::components::FormMsg error=respond_error/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let list = dispatches.await.unwrap_or_default();
-                (!list.is_empty()).then(|| view! {
-                    <section class="card dispatched">
-                        <h2>{tr(Msg::DispatchedToMe)}</h2>
-                        <ul class="orders">
-                            {list.into_iter().map(|d| {
-                                let accept_id = d.dispatch_id.to_string();
-                                let decline_id = accept_id.clone();
-                                view! {
-                                    <OrderCardView order=d.order/>
-                                    <li class="respond">
-                                        <ActionForm action=respond>
-                                            <input type="hidden" name="dispatch" value=accept_id/>
-                                            <input type="hidden" name="accept" value="1"/>
-                                            <button type="submit" class="btn primary">{tr(Msg::Accept)}</button>
-                                        </ActionForm>
-                                        <ActionForm action=respond>
-                                            <input type="hidden" name="dispatch" value=decline_id/>
-                                            <input type="hidden" name="accept" value="0"/>
-                                            <button type="submit" class="btn">{tr(Msg::Decline)}</button>
-                                        </ActionForm>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })
+                dispatches.await.map(|list| view! { <DispatchesLive list seq/> })
             })}
         </Suspense>
+    }
+}
+
+/// The dispatches as they change: the viewer's own frames (one sent to them, one answered
+/// or withdrawn) load the list again as JSON.
+#[island(lazy)]
+fn DispatchesLive(list: Vec<DispatchCard>, seq: u64) -> impl IntoView {
+    let list = crate::live::refreshed(list, seq, "/api/my_dispatches", |frame| frame.topic == Some(Topic::Mine));
+    let respond = ServerAction::<RespondDispatch>::new();
+    let respond_error = crate::components::action_error(respond);
+    view! {
+        <crate::components::FormMsg error=respond_error/>
+        {move || {
+            let list = list.get();
+            (!list.is_empty()).then(|| view! {
+                <section class="card dispatched">
+                    <h2>{tr(Msg::DispatchedToMe)}</h2>
+                    <ul class="orders">
+                        {list.into_iter().map(|d| {
+                            let accept_id = d.dispatch_id.to_string();
+                            let decline_id = accept_id.clone();
+                            view! {
+                                <OrderCardView order=d.order/>
+                                <li class="respond">
+                                    <ActionForm action=respond>
+                                        <input type="hidden" name="dispatch" value=accept_id/>
+                                        <input type="hidden" name="accept" value="1"/>
+                                        <button type="submit" class="btn primary">{tr(Msg::Accept)}</button>
+                                    </ActionForm>
+                                    <ActionForm action=respond>
+                                        <input type="hidden" name="dispatch" value=decline_id/>
+                                        <input type="hidden" name="accept" value="0"/>
+                                        <button type="submit" class="btn">{tr(Msg::Decline)}</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }}
     }
 }

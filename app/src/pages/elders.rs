@@ -362,7 +362,8 @@ fn ElderItem(elder: ElderCard, forms: RegisterForms) -> impl IntoView {
     }
 }
 
-/// 待探访的老人 on the staff home page (server HTML in one of its live regions).
+/// 待探访的老人 on the staff home page: server HTML as of the page's load (a visit is
+/// due by the day, not by the minute).
 #[component]
 pub fn OverdueVisitsSection() -> impl IntoView {
     let data = Resource::new(|| (), |_| overdue_visits());
@@ -401,38 +402,49 @@ pub fn OverdueVisitsSection() -> impl IntoView {
     }
 }
 
-/// Open welfare checks on the staff home page (server HTML in its notices live region):
-/// who, where, how long ago, and the way to the queue where they are handled.
+/// Open welfare checks on the staff home page: who, where, how long ago, and the way to
+/// the queue where they are handled.
 #[component]
 pub fn WelfareHomeSection() -> impl IntoView {
+    // Read before the checks are, so they are at least as new as it.
+    let seq = crate::live::rendered_seq();
     let data = Resource::new(|| (), |_| elder_alerts_data());
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let alerts = data.await.ok()?;
-                let locale = use_viewer().locale;
-                (!alerts.welfare.is_empty()).then(|| view! {
-                    <section class="card welfare-home" role="alert">
-                        <h2>{tr(Msg::WelfareOnHome)} " (" {alerts.welfare.len()} ")"</h2>
-                        <ul class="alert-list">
-                            {alerts.welfare.into_iter().take(5).map(|w| view! {
-                                <li>
-                                    <span class="tag urgent">{tr(Msg::UrgencyUrgent)}</span> " "
-                                    <strong>{w.elder_name}</strong> " · " {w.building_note}
-                                    <br/>
-                                    <span class="muted">
-                                        {age_text(locale, w.age_secs)} " · "
-                                        {tr(if w.in_progress { Msg::WelfareStatusInProgress } else { Msg::WelfareStatusOpen })}
-                                        {w.handler.map(|h| format!(" · {h}"))}
-                                    </span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                        <p><a href="/admin/queue" class="btn primary">{tr(Msg::WelfareHandle)}</a></p>
-                    </section>
-                })
-            })}
+            {move || Suspend::new(async move { data.await.ok().map(|alerts| view! { <WelfareHomeLive alerts seq/> }) })}
         </Suspense>
+    }
+}
+
+/// The open checks as they change: a notices frame (a check asked for, taken up or
+/// finished) loads them again as JSON, so a new one shows on every staff home page at once.
+#[island(lazy)]
+fn WelfareHomeLive(alerts: crate::server_fns::elders::ElderAlerts, seq: u64) -> impl IntoView {
+    let alerts =
+        crate::live::refreshed(alerts, seq, "/api/elder_alerts_data", |frame| frame.topic == Some(Topic::Notices));
+    let locale = use_viewer().locale;
+    move || {
+        let welfare = alerts.get().welfare;
+        (!welfare.is_empty()).then(|| view! {
+            <section class="card welfare-home" role="alert">
+                <h2>{tr(Msg::WelfareOnHome)} " (" {welfare.len()} ")"</h2>
+                <ul class="alert-list">
+                    {welfare.into_iter().take(5).map(|w| view! {
+                        <li>
+                            <span class="tag urgent">{tr(Msg::UrgencyUrgent)}</span> " "
+                            <strong>{w.elder_name}</strong> " · " {w.building_note}
+                            <br/>
+                            <span class="muted">
+                                {age_text(locale, w.age_secs)} " · "
+                                {tr(if w.in_progress { Msg::WelfareStatusInProgress } else { Msg::WelfareStatusOpen })}
+                                {w.handler.map(|h| format!(" · {h}"))}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p><a href="/admin/queue" class="btn primary">{tr(Msg::WelfareHandle)}</a></p>
+            </section>
+        })
     }
 }
 

@@ -1,9 +1,11 @@
 //! /: the viewer's station, the numbers of their area, the newest needs and the feed.
-//! Server HTML; the newest needs are the board's island in its short form ([`BoardLive`]),
-//! the viewer's own orders and dispatches follow their own channel (`islands::LiveRefresh`).
+//! Server HTML; the newest needs are the board's island in its short form ([`BoardLive`]);
+//! dispatches to the viewer and (staff) welfare checks are islands that load their list
+//! again as JSON when a frame of theirs arrives (`live::refreshed`). The viewer's own
+//! orders and 民情 are as of the page's load (我的 and the 民情 list follow the stream):
+//! their islands would take the resident's path past its byte budget.
 use crate::components::{ErrorNotice, Loading, MyOrders};
 use crate::i18n::{age_text, Msg};
-use crate::islands::LiveRefresh;
 use crate::pages::board::{BoardLive, Filters};
 use crate::server_fns::home::home_data;
 use crate::{tr, use_viewer};
@@ -33,16 +35,14 @@ pub fn HomePage() -> impl IntoView {
         </header>
         <p class="welfare-link"><a href="/welfare">{tr(Msg::WelfareLink)}</a></p>
         {viewer.user.is_some().then(|| view! {
-            <div id="live-home-sentiment" data-live="sentiment"><crate::pages::sentiment::SentimentHomeSection/></div>
+            <crate::pages::sentiment::SentimentHomeSection/>
         })}
         {viewer.user.as_ref().is_some_and(|u| u.is_staff()).then(|| view! {
-            <div id="live-home-visits" data-live="notices">
-                <crate::pages::elders::WelfareHomeSection/>
-                <crate::pages::elders::OverdueVisitsSection/>
-            </div>
+            <crate::pages::elders::WelfareHomeSection/>
+            <crate::pages::elders::OverdueVisitsSection/>
         })}
         {viewer.user.is_some().then(|| view! {
-            <div id="live-home-dispatches" data-live="mine"><crate::pages::board::DispatchedToMe/></div>
+            <crate::pages::board::DispatchedToMe/>
         })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -58,9 +58,7 @@ pub fn HomePage() -> impl IntoView {
                                     <p class="muted">{tr(Msg::OpenHours)} ": " {s.open_hours}</p>
                                 </section>
                             })}
-                            <div id="live-home-mine" data-live="mine">
-                                {home.mine.map(|mine| view! { <MyOrders mine compact=true/> })}
-                            </div>
+                            {home.mine.map(|mine| view! { <MyOrders mine compact=true/> })}
                             // Figures are of the viewer's own area (a member's micro-grid, a
                             // resident's community), so the page says which.
                             <p class="muted small figures-of">
@@ -101,6 +99,5 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <LiveRefresh seq=crate::live::rendered_seq()/>
     }
 }

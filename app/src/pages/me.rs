@@ -1,9 +1,9 @@
 //! /me: the person's account, roles and settings (language, elder mode, sign-out).
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{action_error, reload_on_success, ErrorNotice, FieldMsg, FormMsg, Loading, MyOrders};
+use crate::components::{action_error, reload_on_success, ErrorNotice, FieldMsg, FormMsg, Loading};
 use crate::i18n::{role_label, Msg};
-use crate::live::{use_live, Topic};
+use crate::islands::MyOrdersLive;
 use crate::server_fns::accounts::me_data;
 use crate::server_fns::accounts::ChangePassword;
 use crate::server_fns::auth::Logout;
@@ -12,100 +12,100 @@ use crate::server_fns::prefs::{SetElderMode, SetLocale};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
-#[island(lazy)]
+/// Server HTML: the person's facts and roles, and 我的订单 as an island given its list (so
+/// the page moves in by a tab like 首页). The forms are islands of their own.
+#[component]
 pub fn MePage() -> impl IntoView {
     let viewer = use_viewer();
-    let account = match viewer.user.clone() {
-        Some(user) => {
-            let staff = user.is_staff();
-            // Volunteers see their record on the volunteer card below; a grid leader who
-            // takes orders sees it here. Residents have no service record.
-            let shows_record = user.roles.iter().any(|r| r.role.can_take_orders())
-                && !user.has_role(crate::domain::role::Role::Volunteer);
-            let data = Resource::new(|| (), |_| me_data());
-            let logout = ServerAction::<Logout>::new();
-            reload_on_success(logout, Some("/"));
-            view! {
-                <section class="card">
-                    <h1>{user.name.clone()}</h1>
-                    <p class="muted">{user.phone_masked.clone()}</p>
-                    {if user.verified {
-                        view! { <p class="verified"><span class="tag">{tr(Msg::VerifiedResident)}</span></p> }.into_any()
-                    } else {
-                        view! { <p class="note">{tr(Msg::UnverifiedResident)}</p> }.into_any()
-                    }}
-                    <h2>{tr(Msg::MyRoles)}</h2>
-                    <ul class="roles">
-                        {user.roles.iter().map(|r| view! {
-                            <li><span class="role">{tr(role_label(r.role))}</span> " · " <span class="muted">{r.node_name.clone()}</span></li>
-                        }).collect_view()}
-                    </ul>
-                    <Suspense fallback=Loading>
-                        {move || Suspend::new(async move {
-                            match data.await {
-                                Ok(me) => view! {
-                                    {(!me.badges.is_empty()).then(|| view! {
-                                        <p class="badges">{me.badges.iter().map(|b| view! { <span class="badge">"★ " {b.clone()}</span> }).collect_view()}</p>
-                                    })}
-                                    <dl class="facts">
-                                        <dt>{tr(Msg::Phone)}</dt><dd>{me.phone}</dd>
-                                        <dt>{tr(if staff { Msg::MyArea } else { Msg::MyAddress })}</dt>
-                                        <dd>{[me.community, me.micro_grid, me.building].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</dd>
-                                        {shows_record.then(|| view! {
-                                            <dt>{tr(Msg::ServiceHoursTotal)}</dt><dd>{format!("{:.1}", me.service_minutes as f64 / 60.0)}</dd>
-                                            <dt>{tr(Msg::OrdersCompleted)}</dt><dd>{me.orders_completed}</dd>
-                                        })}
-                                    </dl>
-                                }.into_any(),
-                                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
-                    <ActionForm action=logout>
-                        <button type="submit" class="btn">{tr(Msg::SignOut)}</button>
-                    </ActionForm>
-                </section>
-            }
-            .into_any()
-        }
-        None => view! {
+    let Some(user) = viewer.user.clone() else {
+        return view! {
+            <leptos_meta::Title text=crate::page_title(Msg::TabMe)/>
             <section class="card">
                 <h1>{tr(Msg::NotSignedIn)}</h1>
                 <p>{tr(Msg::NotSignedInHint)}</p>
                 <p><a href="/login" class="btn primary">{tr(Msg::SignIn)}</a></p>
             </section>
+            <Settings/>
         }
-        .into_any(),
+        .into_any();
     };
-    let volunteer = viewer.user.as_ref().is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
+    let staff = user.is_staff();
+    let volunteer = user.has_role(crate::domain::role::Role::Volunteer);
+    // Volunteers see their record on the volunteer card below; a grid leader who takes
+    // orders sees it here. Residents have no service record.
+    let shows_record = user.roles.iter().any(|r| r.role.can_take_orders()) && !volunteer;
+    // Read before the orders are, so they are at least as new as it.
+    let seq = crate::live::rendered_seq();
+    let data = Resource::new(|| (), |_| me_data());
+    let mine = Resource::new(|| (), |_| my_orders());
     view! {
-        {account}
-        {viewer.user.is_some().then(|| view! { <MyOrdersCard/> })}
-        {volunteer.then(|| view! { <crate::pages::volunteer::VolunteerCard/> })}
-        {viewer.user.is_some().then(|| view! { <PasswordCard/> })}
-        <Settings/>
-    }
-}
-
-/// 我的订单, following every change to orders live.
-#[component]
-fn MyOrdersCard() -> impl IntoView {
-    let live = use_live();
-    let mine = Resource::new(move || live.version(Topic::Orders), |_| my_orders());
-    view! {
-        <Transition fallback=Loading>
+        <leptos_meta::Title text=crate::page_title(Msg::TabMe)/>
+        <section class="card">
+            <h1>{user.name.clone()}</h1>
+            <p class="muted">{user.phone_masked.clone()}</p>
+            {if user.verified {
+                view! { <p class="verified"><span class="tag">{tr(Msg::VerifiedResident)}</span></p> }.into_any()
+            } else {
+                view! { <p class="note">{tr(Msg::UnverifiedResident)}</p> }.into_any()
+            }}
+            <h2>{tr(Msg::MyRoles)}</h2>
+            <ul class="roles">
+                {user.roles.iter().map(|r| view! {
+                    <li><span class="role">{tr(role_label(r.role))}</span> " · " <span class="muted">{r.node_name.clone()}</span></li>
+                }).collect_view()}
+            </ul>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(me) => view! {
+                            {(!me.badges.is_empty()).then(|| view! {
+                                <p class="badges">{me.badges.iter().map(|b| view! { <span class="badge">"★ " {b.clone()}</span> }).collect_view()}</p>
+                            })}
+                            <dl class="facts">
+                                <dt>{tr(Msg::Phone)}</dt><dd>{me.phone}</dd>
+                                <dt>{tr(if staff { Msg::MyArea } else { Msg::MyAddress })}</dt>
+                                <dd>{[me.community, me.micro_grid, me.building].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</dd>
+                                {shows_record.then(|| view! {
+                                    <dt>{tr(Msg::ServiceHoursTotal)}</dt><dd>{format!("{:.1}", me.service_minutes as f64 / 60.0)}</dd>
+                                    <dt>{tr(Msg::OrdersCompleted)}</dt><dd>{me.orders_completed}</dd>
+                                })}
+                            </dl>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <SignOut/>
+        </section>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match mine.await {
-                    Ok(mine) => view! { <MyOrders mine/> }.into_any(),
+                    Ok(mine) => view! { <MyOrdersLive mine seq/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
+        {volunteer.then(|| view! { <crate::pages::volunteer::VolunteerCard/> })}
+        <PasswordCard/>
+        <Settings/>
+    }
+    .into_any()
+}
+
+/// 退出登录; then 首页 is loaded afresh, as a visitor's.
+#[island(lazy)]
+fn SignOut() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    reload_on_success(logout, Some("/"));
+    view! {
+        <ActionForm action=logout>
+            <button type="submit" class="btn">{tr(Msg::SignOut)}</button>
+        </ActionForm>
     }
 }
 
 /// 修改密码: the current password and a new one; every other device is signed out.
-#[component]
+#[island(lazy)]
 fn PasswordCard() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let error = action_error(change);
@@ -130,7 +130,7 @@ fn PasswordCard() -> impl IntoView {
 }
 
 /// Language and elder mode, for everyone (cookies), remembered on the account too.
-#[component]
+#[island(lazy)]
 fn Settings() -> impl IntoView {
     let viewer = use_viewer();
     let set_locale = ServerAction::<SetLocale>::new();

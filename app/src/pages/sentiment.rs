@@ -571,8 +571,9 @@ where
 }
 
 /// The home page's 民情 card: red disputes at the top for staff, with the open and
-/// overdue counts; a resident's closed reports waiting for their verdict. Server HTML in
-/// a live region of the home page.
+/// overdue counts; a resident's closed reports waiting for their verdict. Server HTML as of
+/// the page's load: on the resident's path an island here would cost more bytes than the
+/// budget has left (the list page `/sentiment` follows the stream).
 #[component]
 pub fn SentimentHomeSection() -> impl IntoView {
     let data = Resource::new(|| (), |_| crate::server_fns::sentiment::sentiment_home());

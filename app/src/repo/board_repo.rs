@@ -16,6 +16,39 @@ pub struct PublicOrderRow {
     pub requester_name: String,
 }
 
+/// The columns and joins of a [`PublicOrderRow`], said once for every read of one:
+/// `public_card!(", more columns")` is the statement up to its `WHERE`.
+macro_rules! public_card {
+    ($more:literal) => {
+        concat!(
+            "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name",
+            $more,
+            " FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
+         LEFT JOIN grid_nodes b ON b.id = o.building_id"
+        )
+    };
+}
+
+/// An order as 适合我 ranks it and an order frame carries it: its public row, its
+/// micro-grid's code and the start of the time it asks for.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RankedRow {
+    #[sqlx(flatten)]
+    pub order: PublicOrderRow,
+    pub code: String,
+    pub window_start: Option<i64>,
+}
+
+impl RankedRow {
+    pub fn needs(&self) -> crate::domain::matching::OrderNeeds {
+        crate::domain::matching::OrderNeeds {
+            area_code: self.code.clone(),
+            section: self.order.section,
+            slot: self.window_start.map(crate::domain::matching::slot_of),
+        }
+    }
+}
+
 /// Open orders inside the area with code prefix `area` (all areas for ""), most
 /// urgent and newest first, optionally for one section.
 pub async fn open_orders(
@@ -27,14 +60,12 @@ pub async fn open_orders(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<PublicOrderRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name
-         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
-         LEFT JOIN grid_nodes b ON b.id = o.building_id
-         WHERE o.status = 'open' AND m.code GLOB ?1 || '*' AND (?2 IS NULL OR o.section = ?2) AND (?3 IS NULL OR o.urgency = ?3)
+    sqlx::query_as(concat!(
+        public_card!(""),
+        " WHERE o.status = 'open' AND m.code GLOB ?1 || '*' AND (?2 IS NULL OR o.section = ?2) AND (?3 IS NULL OR o.urgency = ?3)
            AND (?5 IS NULL OR o.micro_grid_id = ?5)
-         ORDER BY o.urgency = 'urgent' DESC, o.created_at DESC LIMIT ?4 OFFSET ?6",
-    )
+         ORDER BY o.urgency = 'urgent' DESC, o.created_at DESC LIMIT ?4 OFFSET ?6"
+    ))
     .bind(area)
     .bind(section)
     .bind(urgency)
@@ -67,26 +98,22 @@ pub async fn open_in_micro_grid(db: impl sqlx::SqliteExecutor<'_>, micro_grid: N
         .await
 }
 
-/// An order as the live board needs it after a change: its public row, whether it is
-/// still open, its version and its micro-grid (id and code).
+/// An order as the live board needs it after a change: its row as ranked, whether it is
+/// still open, its version and its micro-grid.
 #[derive(Debug, sqlx::FromRow)]
 pub struct OrderChange {
     #[sqlx(flatten)]
-    pub order: PublicOrderRow,
+    pub row: RankedRow,
     pub open: bool,
     pub version: i64,
     pub micro_grid_id: NodeId,
-    pub code: String,
 }
 
 pub async fn order_change(db: impl sqlx::SqliteExecutor<'_>, id: OrderId) -> Result<Option<OrderChange>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name,
-                o.status = 'open' AS open, o.version, o.micro_grid_id, m.code
-         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
-         LEFT JOIN grid_nodes b ON b.id = o.building_id
-         WHERE o.id = ?",
-    )
+    sqlx::query_as(concat!(
+        public_card!(", m.code, o.window_start, o.status = 'open' AS open, o.version, o.micro_grid_id"),
+        " WHERE o.id = ?"
+    ))
     .bind(id)
     .fetch_optional(db)
     .await
@@ -135,28 +162,14 @@ pub async fn feed(pool: &SqlitePool, area: &str, limit: i64) -> Result<Vec<(i64,
 }
 
 /// Open orders for matching: (row, micro-grid code, window start).
-pub async fn open_orders_for_matching(
-    pool: &SqlitePool,
-    community: &str,
-) -> Result<Vec<(PublicOrderRow, String, Option<i64>)>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        order: PublicOrderRow,
-        code: String,
-        window_start: Option<i64>,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT o.id, o.section, o.title, o.urgency, o.created_at, b.name AS building, p.full_name AS requester_name,
-                m.code, o.window_start
-         FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id JOIN people p ON p.id = o.requester_id
-         LEFT JOIN grid_nodes b ON b.id = o.building_id
-         WHERE o.status = 'open' AND m.code GLOB ? || '*' ORDER BY o.created_at DESC LIMIT 500",
-    )
+pub async fn open_orders_for_matching(pool: &SqlitePool, community: &str) -> Result<Vec<RankedRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        public_card!(", m.code, o.window_start"),
+        " WHERE o.status = 'open' AND m.code GLOB ? || '*' ORDER BY o.created_at DESC LIMIT 500"
+    ))
     .bind(community)
     .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.order, r.code, r.window_start)).collect())
+    .await
 }
 
 /// A 朋友圈 post with its like count and whether the viewer liked it.

@@ -39,13 +39,14 @@ pub(crate) async fn board_change(
     now: i64,
 ) -> Result<Option<crate::live::BoardChange>, sqlx::Error> {
     let Some(change) = board_repo::order_change(&mut *conn, id).await? else { return Ok(None) };
-    let community = crate::domain::grid::community_prefix(&change.code).to_string();
+    let community = crate::domain::grid::community_prefix(&change.row.code).to_string();
     let counts = section_counts(board_repo::open_counts(&mut *conn, &community).await?);
     let grid_count = board_repo::open_in_micro_grid(&mut *conn, change.micro_grid_id).await?;
     Ok(Some(crate::live::BoardChange {
         grid: change.micro_grid_id,
         v: change.version,
-        card: change.open.then(|| order_card(change.order, now)),
+        needs: change.open.then(|| change.row.needs()),
+        card: change.open.then(|| order_card(change.row.order, now)),
         counts: counts.iter().map(|(_, n)| *n).collect(),
         grid_count,
     }))
@@ -122,7 +123,7 @@ pub(crate) async fn board_view(
         Some(user) if with_suits && user.has_role(crate::domain::role::Role::Volunteer) => {
             suits_me(&state.pool, user.person_id, t).await?
         }
-        _ => Vec::new(),
+        _ => None,
     };
     let shared = std::sync::Arc::unwrap_or_clone(shared);
     Ok(BoardView {
@@ -176,20 +177,19 @@ async fn suits_me(
     pool: &sqlx::SqlitePool,
     person_id: crate::domain::ids::PersonId,
     t: i64,
-) -> Result<Vec<OrderCard>, AppError> {
-    use crate::domain::matching::{score, slot_of, OrderNeeds};
+) -> Result<Option<crate::dto::SuitsMe>, AppError> {
+    use crate::domain::matching::score;
     let Some(me) = crate::repo::orders_repo::volunteer(pool, person_id).await?.map(|v| v.facts()) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let community = crate::domain::grid::community_prefix(&me.area_code).to_string();
-    let mut scored: Vec<_> = board_repo::open_orders_for_matching(pool, &community)
+    // Newest first, and a stable sort: equal scores stay newest first.
+    let mut ranked: Vec<_> = board_repo::open_orders_for_matching(pool, &community)
         .await?
         .into_iter()
-        .map(|(row, area_code, start)| {
-            let needs = OrderNeeds { area_code, section: row.section, slot: start.map(slot_of) };
-            (score(&me, &needs), order_card(row, t))
-        })
+        .map(|row| (score(&me, &row.needs()), order_card(row.order, t)))
         .collect();
-    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
-    Ok(scored.into_iter().take(5).map(|(_, card)| card).collect())
+    ranked.sort_by_key(|s| std::cmp::Reverse(s.0));
+    ranked.truncate(crate::dto::SuitsMe::KEPT);
+    Ok(Some(crate::dto::SuitsMe { me, ranked }))
 }

@@ -92,11 +92,11 @@ impl Writer {
                             own.push((Frame::about(Topic::Mine, Some(id)), account));
                         }
                     }
-                    // An election's counts as committed (the close's are the final ones),
-                    // only while it may show them.
+                    // An election's phase and counts as committed (the close's are the
+                    // final ones), the counts only while it may show them.
                     if let (Topic::Election, Some(id)) = (topic, id) {
                         let election = crate::domain::ids::ElectionId(id);
-                        frame.tally = super::elections::tally::shown(&mut tx, election, out.now).await?;
+                        super::elections::tally::fill(&mut frame, &mut tx, election, out.now).await?;
                     }
                     frames.push((frame, area));
                 }

@@ -883,16 +883,17 @@ async fn age_sessions(app: &TestApp, phone: &str, secs: i64) {
 }
 
 #[tokio::test]
-async fn a_page_refetched_by_a_live_event_does_not_slide_the_idle_timeout() {
+async fn data_a_live_frame_reloads_does_not_slide_the_idle_timeout() {
     let app = TestApp::spawn().await;
     let resident = app.signed_in(RESIDENT).await;
     let seen = || last_seen(&app, RESIDENT);
     age_sessions(&app, RESIDENT, 600).await;
     let before = seen().await;
-    // What `LiveRefresh` fetches when an event comes in: the page, with the number seen.
-    for path in ["/board?seen=12", "/?seen=12", "/board?section=daily_life&seen=12"] {
-        let (status, _) = app.get(&resident, path).await;
-        assert_eq!(status, StatusCode::OK, "{path}");
+    // What the islands load again when a frame of theirs comes in (`live::refreshed`, the
+    // board's reload): their data as JSON, with the number seen.
+    for endpoint in ["board_data?seen=12", "my_orders?seen=12", "sentiment_home?seen=12"] {
+        let (status, body) = app.post(&resident, endpoint, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
     }
     assert_eq!(seen().await, before, "a live refetch is not activity");
     // The person opening the page is.

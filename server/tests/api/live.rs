@@ -207,6 +207,9 @@ async fn an_orders_frame_carries_its_public_card_or_its_removal_with_the_counts_
         "card",
         "counts",
         "grid_count",
+        "needs",
+        "area_code",
+        "slot",
         "section",
         "urgency",
         "title",
@@ -215,6 +218,7 @@ async fn an_orders_frame_carries_its_public_card_or_its_removal_with_the_counts_
         "building",
         "requester_masked",
         "tally",
+        "phase",
     ];
     for frame in frames(&text) {
         let mut found = Vec::new();
@@ -367,6 +371,7 @@ async fn a_hidden_tally_never_goes_on_the_wire_before_the_close_and_the_close_ca
     assert!(!before.is_empty(), "the pages still hear that something changed");
     for frame in &before {
         assert!(frame.get("tally").is_none(), "a hidden tally on the wire: {frame}");
+        assert_eq!(frame["phase"], "Voting", "the phase, for ballots to see it change: {frame}");
     }
 
     // The close job, run as the server would after the end, on the server's bus.
@@ -393,18 +398,55 @@ async fn the_tabs_move_in_place_unless_the_operator_turned_it_off() {
     let (status, html) = app.get(&resident, "/board").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"data-client-nav="1""#), "on by default");
-    for tab in [r#"href="/""#, r#"href="/board""#, r#"href="/stars""#] {
+    for tab in [r#"href="/""#, r#"href="/board""#, r#"href="/stars""#, r#"href="/me""#] {
         let at = html.find(tab).unwrap_or_else(|| panic!("no {tab} tab"));
         let link = &html[html[..at].rfind('<').unwrap_or(0)..at + html[at..].find('>').unwrap_or(0)];
         assert!(link.contains("data-nav"), "{tab} moves in place: {link}");
     }
-    let me = html.find(r#"href="/me""#).expect("me tab");
-    let link = &html[html[..me].rfind('<').unwrap_or(0)..me + html[me..].find('>').unwrap_or(0)];
-    assert!(!link.contains("data-nav"), "我的 loads its own data, so it is a page load: {link}");
     assert!(html.contains("<title>需求大厅 · 网格驿站</title>"), "the page's own title");
 
     let off = TestApp::spawn_with(tempfile::tempdir().expect("dir"), |s| s.client_nav = false).await;
     let resident = off.signed_in("13800000001").await;
     let (_, html) = off.get(&resident, "/board").await;
     assert!(html.contains(r#"data-client-nav="0""#), "off: plain page loads");
+}
+
+#[tokio::test]
+async fn frames_are_numbered_in_commit_order_while_many_writers_race() {
+    let app = TestApp::spawn().await;
+    let residents = app.residents_with_sessions("祖望社区", 30, 13_950_000_000).await;
+    let admin = app.signed_in("13800000005").await;
+    let since = app.bus.current();
+    let mut stream = open(&app, &admin, &format!("?since={since}"), None).await;
+
+    // Thirty needs at the same moment. Each insert takes the write lock in turn, so order
+    // ids follow commit order; the frames' numbers must follow it too.
+    let places = residents.iter().enumerate().map(|(i, (_, client))| {
+        let (title, key) = (format!("同时发布{i}"), format!("race-seq-{i}"));
+        let app = &app;
+        async move {
+            let form = [
+                ("section", "daily_life"),
+                ("title", title.as_str()),
+                ("description", "同一时刻发布的需求"),
+                ("urgency", "normal"),
+                ("idempotency_key", key.as_str()),
+            ];
+            let (status, body) = app.post(client, "place_order", &form).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body.trim().trim_matches('"').parse::<i64>().expect("the new order's id")
+        }
+    });
+    let mut placed = futures::future::join_all(places).await;
+    placed.sort_unstable();
+    let last = *placed.last().expect("placed");
+    let text = read_until(&mut stream, &format!(r#""topic":"orders","id":{last},"#)).await;
+    let heard: Vec<(u64, i64)> = frames(&text)
+        .iter()
+        .filter(|f| f["topic"] == "orders" && f["board"]["card"].is_object())
+        .map(|f| (f["seq"].as_u64().expect("seq"), f["id"].as_i64().expect("id")))
+        .collect();
+    let ids: Vec<i64> = heard.iter().map(|(_, id)| *id).collect();
+    assert_eq!(ids, placed, "every placed order once, in the order of its commit");
+    assert!(heard.windows(2).all(|w| w[0].0 < w[1].0), "numbers rise: {heard:?}");
 }

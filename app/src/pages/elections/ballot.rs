@@ -11,7 +11,6 @@ use crate::domain::ids::ElectionId;
 use crate::domain::time::format_local_date;
 use crate::dto::{CandidateCard, ElectionView};
 use crate::i18n::{count_text, phase_label, section_label, Msg};
-use crate::islands::LiveRefresh;
 use crate::server_fns::elections::{stars_data, CastVote, Nominate};
 use crate::{tr, use_viewer};
 use leptos::either::EitherOf3;
@@ -48,7 +47,6 @@ pub fn StarsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <LiveRefresh seq=crate::live::rendered_seq()/>
     }
 }
 
@@ -58,7 +56,7 @@ fn Election(
     nominate: ServerAction<Nominate>,
     nominate_error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
-    let can_vote = e.voting_open && e.may_vote && e.remaining > 0;
+    let phase = e.phase;
     let locale = use_viewer().locale;
     let mine = e.my_votes.clone();
     let id = e.id;
@@ -73,7 +71,7 @@ fn Election(
             </p>
         })}
         <section class="card">
-            <p class="muted">{e.scope_name.clone()} " · " <span class="tag">{tr(phase_label(e.phase))}</span></p>
+            <p class="muted">{e.scope_name.clone()} " · " <PhaseTag election=id phase=e.phase remaining=e.remaining seq/></p>
             <h2>{e.title.clone()}</h2>
             <dl class="facts">
                 <dt>{tr(Msg::StarsToElect)}</dt><dd>{e.stars}</dd>
@@ -82,7 +80,7 @@ fn Election(
                 <dt>{tr(Msg::VotingPeriod)}</dt>
                 <dd>{format_local_date(e.voting_start)} " – " {format_local_date(e.voting_end - 1)}</dd>
             </dl>
-            {(e.may_vote && e.voting_open).then(|| view! { <VotesLeft election=id remaining=e.remaining seq/> })}
+            {e.may_vote.then(|| view! { <VotesLeft election=id phase=e.phase remaining=e.remaining seq/> })}
             {e.needs_verification.then(|| view! { <p class="note" role="status">{tr(Msg::VoterUnverifiedHint)}</p> })}
             {(e.tally_hidden && !closed).then(|| view! { <p class="muted">{tr(Msg::TallyAfterClose)}</p> })}
             <p class="muted small">{tr(Msg::TieRule)}</p>
@@ -140,7 +138,7 @@ fn Election(
         <ul class="candidates">
             {e.candidates.into_iter().map(|c| {
                 let voted = mine.contains(&c.nomination_id);
-                view! { <Candidate c election=id voted can_vote remaining=e.remaining seq/> }
+                view! { <Candidate c election=id voted may_vote=e.may_vote phase remaining=e.remaining seq/> }
             }).collect_view()}
         </ul>
         {(!e.others.is_empty()).then(|| view! {
@@ -161,7 +159,8 @@ fn Candidate(
     c: CandidateCard,
     election: ElectionId,
     voted: bool,
-    can_vote: bool,
+    may_vote: bool,
+    phase: Phase,
     remaining: i64,
     seq: u64,
 ) -> impl IntoView {
@@ -178,25 +177,27 @@ fn Candidate(
                 {c.avg_rating.map(|r| view! { <span>{tr(Msg::Rating)} " " {format!("{r:.1}")}</span> })}
             </p>
             <p class="tags">{c.sections.into_iter().map(|s| view! { <span class="tag">{tr(section_label(s))}</span> }).collect_view()}</p>
-            <CandidateVote election nomination=c.nomination_id votes=c.votes voted can_vote remaining seq/>
+            <CandidateVote election nomination=c.nomination_id votes=c.votes voted may_vote phase remaining seq/>
         </li>
     }
 }
 
 /// The ballot as the browser holds it, one for the page, shared by its islands (they
-/// hydrate separately): the votes the viewer has left, the nominations they voted for and
-/// each nomination's count (`None` while the tally is hidden). On the server every island
-/// gets a fresh one from its own props.
+/// hydrate separately): the election's phase, the votes the viewer has left, the
+/// nominations they voted for and each nomination's count (`None` while the tally is
+/// hidden). On the server every island gets a fresh one from its own props.
 #[derive(Clone, Copy)]
 struct Ballot {
+    phase: RwSignal<Phase>,
     remaining: RwSignal<i64>,
     mine: RwSignal<Vec<i64>>,
     tally: RwSignal<Vec<(i64, Option<i64>)>>,
 }
 
 impl Ballot {
-    fn new(remaining: i64) -> Ballot {
+    fn new(phase: Phase, remaining: i64) -> Ballot {
         Ballot {
+            phase: RwSignal::new(phase),
             remaining: RwSignal::new(remaining),
             mine: RwSignal::new(Vec::new()),
             tally: RwSignal::new(Vec::new()),
@@ -204,19 +205,26 @@ impl Ballot {
     }
 
     /// Takes an election's counts: from a tally frame, or from the election loaded again.
+    /// A frame carries counts only while they may be shown, so a hidden tally revealed at
+    /// the close shows from its first frame on.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn take_counts(&self, counts: &[(i64, i64)]) {
         self.tally.update(|tally| {
-            for (nomination, shown) in tally.iter_mut().filter(|(_, shown)| shown.is_some()) {
+            for (nomination, shown) in tally.iter_mut() {
                 *shown = Some(counts.iter().find(|(n, _)| n == nomination).map_or(0, |(_, votes)| *votes));
             }
         });
+    }
+
+    /// Whether the viewer may cast a vote now.
+    fn open(&self) -> bool {
+        self.phase.get() == Phase::Voting && self.remaining.get() > 0
     }
 }
 
 /// The page's ballot (see [`Ballot`]); in the browser the first island makes it and hears
 /// the election's frames for all of them.
-fn use_ballot(election: ElectionId, remaining: i64, seq: u64) -> Ballot {
+fn use_ballot(election: ElectionId, phase: Phase, remaining: i64, seq: u64) -> Ballot {
     #[cfg(feature = "hydrate")]
     {
         thread_local! {
@@ -231,13 +239,17 @@ fn use_ballot(election: ElectionId, remaining: i64, seq: u64) -> Ballot {
         // A root of its own, kept for the page's life (as the live versions' one).
         let root = || Owner::new_root(None);
         let owner = Owner::current().map(|current| current.with(root)).unwrap_or_else(root);
-        let ballot = owner.with(|| Ballot::new(remaining));
+        let ballot = owner.with(|| Ballot::new(phase, remaining));
         crate::live::on_frame(seq, move |frame| {
             if frame.reset {
                 reload(ballot, election, frame.seq);
             } else if frame.topic == Some(crate::live::Topic::Election) && frame.id == Some(election.get()) {
                 if let Some(counts) = &frame.tally {
                     ballot.take_counts(counts);
+                }
+                // Voting opened, was closed or extended: the rest follows from the election.
+                if frame.phase.is_some_and(|p| p != ballot.phase.get_untracked()) {
+                    reload(ballot, election, frame.seq);
                 }
             }
         });
@@ -247,12 +259,12 @@ fn use_ballot(election: ElectionId, remaining: i64, seq: u64) -> Ballot {
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (election, seq);
-        Ballot::new(remaining)
+        Ballot::new(phase, remaining)
     }
 }
 
-/// Loads the election again as JSON after a reset and takes its counts and the viewer's
-/// votes.
+/// Loads the election again as JSON after a reset or a change of phase and takes its
+/// phase, counts and the viewer's votes.
 #[cfg(feature = "hydrate")]
 fn reload(ballot: Ballot, election: ElectionId, seen: u64) {
     leptos::task::spawn_local(async move {
@@ -263,19 +275,31 @@ fn reload(ballot: Ballot, election: ElectionId, seen: u64) {
             return;
         };
         let counts: Vec<(i64, i64)> = e.candidates.iter().filter_map(|c| Some((c.nomination_id, c.votes?))).collect();
-        ballot.take_counts(&counts);
+        if !counts.is_empty() {
+            ballot.take_counts(&counts);
+        }
+        ballot.phase.set(e.phase);
         ballot.remaining.set(e.remaining);
         ballot.mine.set(e.my_votes);
     });
 }
 
-/// 还可投 N 票, as the viewer's votes change it.
+/// The election's phase (投票中, 公示中, …), as frames change it.
 #[island]
-pub fn VotesLeft(election: ElectionId, remaining: i64, seq: u64) -> impl IntoView {
+pub fn PhaseTag(election: ElectionId, phase: Phase, remaining: i64, seq: u64) -> impl IntoView {
+    let ballot = use_ballot(election, phase, remaining, seq);
+    view! { <span class="tag">{move || tr(phase_label(ballot.phase.get()))}</span> }
+}
+
+/// 还可投 N 票 while voting is open, as the viewer's votes change it.
+#[island]
+pub fn VotesLeft(election: ElectionId, phase: Phase, remaining: i64, seq: u64) -> impl IntoView {
     let locale = use_viewer().locale;
-    let ballot = use_ballot(election, remaining, seq);
+    let ballot = use_ballot(election, phase, remaining, seq);
     view! {
-        <p class="remaining" role="status">{tr(Msg::VotesLeft)} " " {move || count_text(locale, ballot.remaining.get(), Msg::Votes)}</p>
+        <p class="remaining" role="status" hidden=move || ballot.phase.get() != Phase::Voting>
+            {tr(Msg::VotesLeft)} " " {move || count_text(locale, ballot.remaining.get(), Msg::Votes)}
+        </p>
     }
 }
 
@@ -288,12 +312,13 @@ pub fn CandidateVote(
     nomination: i64,
     votes: Option<i64>,
     voted: bool,
-    can_vote: bool,
+    may_vote: bool,
+    phase: Phase,
     remaining: i64,
     seq: u64,
 ) -> impl IntoView {
     let locale = use_viewer().locale;
-    let ballot = use_ballot(election, remaining, seq);
+    let ballot = use_ballot(election, phase, remaining, seq);
     ballot.tally.update_untracked(|tally| tally.push((nomination, votes)));
     if voted {
         ballot.mine.update_untracked(|mine| mine.push(nomination));
@@ -334,7 +359,7 @@ pub fn CandidateVote(
             // Static branches, not `AnyView` (which would ship server rendering code).
             {move || if is_mine.get() {
                 EitherOf3::A(view! { <p class="voted">"✓ " {tr(Msg::Voted)}</p> })
-            } else if can_vote && ballot.remaining.get() > 0 {
+            } else if may_vote && ballot.open() {
                 EitherOf3::B(view! {
                     <form method="post" action="/api/cast_vote" node_ref=form on:submit=cast>
                         <input type="hidden" name="nomination" value=nomination.to_string()/>

@@ -16,21 +16,25 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-/// The counts a frame about `election` may carry at `now`: its votes per approved nomination
-/// while the tally is shown, `None` while it is hidden (or the election does not exist).
-/// Every election frame gets its counts here, the vote writer's and [`Writer::run`]'s.
+/// Puts on `frame` what a frame about `election` carries at `now`: the election's phase (a
+/// ballot that sees it change loads the election again) and its votes per approved
+/// nomination while the tally is shown, none while it is hidden. Every election frame is
+/// filled here, the vote writer's and [`Writer::run`]'s.
 ///
 /// [`Writer::run`]: crate::server_fns::write::Writer::run
-pub async fn shown(
+pub async fn fill(
+    frame: &mut Frame,
     conn: &mut SqliteConnection,
     election: ElectionId,
     now: i64,
-) -> Result<Option<Vec<(i64, i64)>>, sqlx::Error> {
-    let Some(e) = elections_repo::election(&mut *conn, election).await? else { return Ok(None) };
-    if !tally_shown(e.live_tally, phase_of(&e, now), e.closed_at.is_some()) {
-        return Ok(None);
+) -> Result<(), sqlx::Error> {
+    let Some(e) = elections_repo::election(&mut *conn, election).await? else { return Ok(()) };
+    let phase = phase_of(&e, now);
+    frame.phase = Some(phase);
+    if tally_shown(e.live_tally, phase, e.closed_at.is_some()) {
+        frame.tally = Some(elections_repo::tally(&mut *conn, election).await?);
     }
-    Ok(Some(elections_repo::tally(&mut *conn, election).await?))
+    Ok(())
 }
 
 /// The vote writer's side: it marks, a task of its own reads and sends, so no vote waits
@@ -92,15 +96,16 @@ async fn send(pool: &SqlitePool, bus: &Bus, election: ElectionId) {
     let read = async {
         let mut conn = pool.acquire().await?;
         let area = grid_repo::area_of(&mut conn, Topic::Election, election.get()).await?;
-        let tally = shown(&mut conn, election, crate::repo::now()).await?;
-        Ok::<_, sqlx::Error>((area, tally))
+        let mut frame = Frame::about(Topic::Election, Some(election.get()));
+        fill(&mut frame, &mut conn, election, crate::repo::now()).await?;
+        Ok::<_, sqlx::Error>((area, frame))
     };
     // Should the read fail: a bare hint to everyone (one too many, never a count).
-    let (area, tally) = read.await.unwrap_or_else(|error| {
+    let (area, frame) = read.await.unwrap_or_else(|error| {
         tracing::warn!(%error, election = election.get(), "tally not read");
-        (None, None)
+        (None, Frame::about(Topic::Election, Some(election.get())))
     });
-    bus.send(Frame { tally, ..Frame::about(Topic::Election, Some(election.get())) }, area.as_deref());
+    bus.send(frame, area.as_deref());
 }
 
 /// When each election's frames go out: per election, when the last one was sent and
