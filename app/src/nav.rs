@@ -17,9 +17,17 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomParser, Element, MouseEvent, Response, SupportedType};
 
+/// In-place swaps before the next move is a page load. Leptos keeps each hydrated island's
+/// view state for the page's life, and with it every node of a replaced `<main>` (about
+/// 110 KB a swap, measured by `end2end/memory.js`); a page load now and then bounds what a
+/// tab left open all day holds (about 2 MB).
+const SWAPS_PER_LOAD: u32 = 20;
+
 thread_local! {
     /// Which navigation is the newest: a slower answer to an older click is dropped.
     static GENERATION: Cell<u64> = const { Cell::new(0) };
+    /// In-place swaps since the page loaded.
+    static SWAPS: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Listens for clicks on `a[data-nav]` and for back/forward, once per page load.
@@ -62,6 +70,12 @@ pub fn install() {
 /// Shows page `href` in place of this one; `push`: a new history entry (a click), else the
 /// entry is already there (back, forward).
 fn go(href: String, push: bool) {
+    if SWAPS.with(Cell::get) >= SWAPS_PER_LOAD {
+        // Back and forward already show `href` in the address bar: load it in place.
+        let location = window().location();
+        let _ = if push { location.assign(&href) } else { location.reload() };
+        return;
+    }
     let generation = GENERATION.with(|g| {
         g.set(g.get() + 1);
         g.get()
@@ -75,6 +89,7 @@ fn go(href: String, push: bool) {
             let _ = window().location().assign(&href);
             return;
         }
+        SWAPS.with(|swaps| swaps.set(swaps.get() + 1));
         if push {
             if let Ok(history) = window().history() {
                 let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&href));
