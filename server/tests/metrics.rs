@@ -2,12 +2,14 @@
 //! them on counts a page it renders and not a server function's JSON, the SQL statements
 //! of both, and nothing rendered when an order reaches open live streams. Its own binary,
 //! with the server as a child, since the counters are the process's.
+mod common;
 #[path = "../examples/support/mod.rs"]
 mod support;
 
+use common::read_until;
+
 use futures::StreamExt;
 use reqwest::StatusCode;
-use std::time::Duration;
 
 const PAGES: &str = "gridstation_page_renders_total";
 const SQL: &str = "gridstation_sql_statements_total";
@@ -75,24 +77,4 @@ async fn a_page_is_one_render_a_json_call_and_a_live_order_none_and_each_counts_
     // The public port has no counters.
     let public = resident.get(format!("{base}/metrics")).send().await.expect("public /metrics");
     assert!(!public.text().await.expect("body").contains(PAGES));
-}
-
-/// Reads `stream` until its text contains `needle` (panics after 10 s).
-async fn read_until<B: AsRef<[u8]>>(
-    stream: &mut (impl futures::Stream<Item = reqwest::Result<B>> + Unpin),
-    needle: &str,
-) {
-    let mut seen = String::new();
-    let found = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(Ok(chunk)) = stream.next().await {
-            seen.push_str(&String::from_utf8_lossy(chunk.as_ref()));
-            if seen.contains(needle) {
-                return true;
-            }
-        }
-        false
-    })
-    .await
-    .unwrap_or(false);
-    assert!(found, "no {needle:?} in {seen:?}");
 }

@@ -1,5 +1,6 @@
 //! The live channel: each stream carries the hints of its viewer's areas only, every frame
 //! has an id, and a client that comes back with its cursor gets what it missed (or a reset).
+use crate::common::read_until;
 use crate::test_app::TestApp;
 use app::live::Topic;
 use futures::stream::BoxStream;
@@ -22,24 +23,6 @@ async fn open(
     let res = req.send().await.expect("subscribe");
     assert_eq!(res.status(), StatusCode::OK);
     res.bytes_stream().map(|chunk| chunk.map(|b| b.to_vec())).boxed()
-}
-
-/// Reads the stream until its text contains `needle`; returns all it read (panics after 5 s).
-async fn read_until(stream: &mut BoxStream<'static, reqwest::Result<Vec<u8>>>, needle: &str) -> String {
-    let mut seen = String::new();
-    let found = tokio::time::timeout(Duration::from_secs(5), async {
-        while let Some(chunk) = stream.next().await {
-            seen.push_str(&String::from_utf8_lossy(&chunk.expect("chunk")));
-            if seen.contains(needle) {
-                return true;
-            }
-        }
-        false
-    })
-    .await
-    .unwrap_or(false);
-    assert!(found, "no {needle:?} in {seen:?}");
-    seen
 }
 
 /// Whether `text` holds a frame about `topic` and object `id` (alone or with its change).

@@ -67,3 +67,26 @@ pub async fn running_candidates(pool: &SqlitePool) -> Vec<i64> {
     .await
     .expect("candidates")
 }
+
+/// Reads an event stream until its text contains `needle`; returns all it read (panics after
+/// 10 s).
+pub async fn read_until<B: AsRef<[u8]>>(
+    stream: &mut (impl futures::Stream<Item = reqwest::Result<B>> + Unpin),
+    needle: &str,
+) -> String {
+    use futures::StreamExt;
+    let mut seen = String::new();
+    let found = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(chunk) = stream.next().await {
+            seen.push_str(&String::from_utf8_lossy(chunk.expect("chunk").as_ref()));
+            if seen.contains(needle) {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap_or(false);
+    assert!(found, "no {needle:?} in {seen:?}");
+    seen
+}
