@@ -374,11 +374,14 @@ impl Live {
     }
 }
 
-/// 指派给我: orders a grid leader sent to the viewer, each with 接受 and 婉拒 (forms that post
-/// plainly before and without WASM). On the board and on 首页; nothing for others.
+/// 指派给我: orders a grid leader sent to the viewer, each with 接受 and 婉拒 (plain forms: the
+/// server answers an accept with the order's page, a refusal with this page and its
+/// message). On the board and on 首页; nothing for others.
 #[component]
 pub fn DispatchedToMe() -> impl IntoView {
     let volunteer = use_viewer().user.is_some_and(|u| u.has_role(crate::domain::role::Role::Volunteer));
+    let respond = ServerAction::<RespondDispatch>::new();
+    let respond_error = crate::components::action_error(respond);
     // Read before the list is, so the list is at least as new as it.
     let seq = crate::live::rendered_seq();
     let dispatches = Resource::new(
@@ -392,6 +395,7 @@ pub fn DispatchedToMe() -> impl IntoView {
         },
     );
     view! {
+        <crate::components::FormMsg error=respond_error/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 dispatches.await.map(|list| view! { <DispatchesLive list seq/> })
@@ -405,10 +409,7 @@ pub fn DispatchedToMe() -> impl IntoView {
 #[island(lazy)]
 fn DispatchesLive(list: Vec<DispatchCard>, seq: u64) -> impl IntoView {
     let list = crate::live::refreshed(list, seq, "/api/my_dispatches", |frame| frame.topic == Some(Topic::Mine));
-    let respond = ServerAction::<RespondDispatch>::new();
-    let respond_error = crate::components::action_error(respond);
     view! {
-        <crate::components::FormMsg error=respond_error/>
         {move || {
             let list = list.get();
             (!list.is_empty()).then(|| view! {
@@ -421,16 +422,16 @@ fn DispatchesLive(list: Vec<DispatchCard>, seq: u64) -> impl IntoView {
                             view! {
                                 <OrderCardView order=d.order/>
                                 <li class="respond">
-                                    <ActionForm action=respond>
+                                    <form method="post" action="/api/respond_dispatch">
                                         <input type="hidden" name="dispatch" value=accept_id/>
                                         <input type="hidden" name="accept" value="1"/>
                                         <button type="submit" class="btn primary">{tr(Msg::Accept)}</button>
-                                    </ActionForm>
-                                    <ActionForm action=respond>
+                                    </form>
+                                    <form method="post" action="/api/respond_dispatch">
                                         <input type="hidden" name="dispatch" value=decline_id/>
                                         <input type="hidden" name="accept" value="0"/>
                                         <button type="submit" class="btn">{tr(Msg::Decline)}</button>
-                                    </ActionForm>
+                                    </form>
                                 </li>
                             }
                         }).collect_view()}
