@@ -644,8 +644,7 @@ async fn running_election(pool: &sqlx::SqlitePool) -> (i64, usize, Vec<i64>) {
     (id, quota as usize, common::running_candidates(pool).await)
 }
 
-/// Votes at `rate` a second for `seconds`, every one distinct and valid: vote k is voter
-/// k / per_voter's (k % per_voter)-th candidate.
+/// Votes at `rate` a second for `seconds`, every one distinct and valid.
 async fn vote_surge(
     s: &Server,
     candidates: &[i64],
@@ -655,18 +654,7 @@ async fn vote_surge(
 ) -> (support::Tally, Duration) {
     let client = support::browser_like().pool_max_idle_per_host(512).build().expect("client");
     support::constant_rate(rate, seconds, |k| {
-        let request =
-            client.post(format!("{}/api/cast_vote", s.base)).header("cookie", s.cookies[k / per_voter].clone());
-        let nomination = candidates[k % per_voter].to_string();
-        async move {
-            match request.form(&[("nomination", nomination)]).send().await {
-                Ok(r) => {
-                    let status = r.status();
-                    (status, r.text().await.unwrap_or_default())
-                }
-                Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
-            }
-        }
+        support::distinct_vote(&client, &s.base, &s.cookies, candidates, per_voter, k)
     })
     .await
 }

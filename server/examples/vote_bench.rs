@@ -15,9 +15,7 @@ mod fixtures;
 #[path = "support/mod.rs"]
 mod support;
 
-use reqwest::StatusCode;
 use sqlx::Connection;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{constant_rate, open, pct, start_server, Tally};
 
@@ -81,33 +79,14 @@ async fn run_mode(a: &Args, dir: &std::path::Path, name: &str, batch: &str) -> (
     let total: u64 = a.rates.iter().map(|r| r * a.seconds).sum();
     let voters =
         fixtures::residents_with_sessions(&pool, "幸福街道", (total as usize).div_ceil(per_voter), 15_000_000_000);
-    let cookies = Arc::new(voters.await.into_iter().map(|(_, cookie)| cookie).collect::<Vec<_>>());
-    let candidates = Arc::new(candidates);
+    let cookies: Vec<String> = voters.await.into_iter().map(|(_, cookie)| cookie).collect();
     let client = support::browser_like().pool_max_idle_per_host(512).build().expect("client");
     let mut steps = Vec::new();
     let mut sent = 0usize;
     for &rate in &a.rates {
         let first = sent;
-        let vote = {
-            let (client, base, cookies, candidates) =
-                (client.clone(), base.clone(), cookies.clone(), candidates.clone());
-            move |i: usize| {
-                // Request k is voter k / per_voter's (k % per_voter)-th candidate: all distinct and valid.
-                let k = first + i;
-                let cookie = cookies[k / per_voter].clone();
-                let nomination = candidates[k % per_voter].to_string();
-                let request = client.post(format!("{base}/api/cast_vote")).header("cookie", cookie);
-                async move {
-                    match request.form(&[("nomination", nomination)]).send().await {
-                        Ok(r) => {
-                            let s = r.status();
-                            (s, r.text().await.unwrap_or_default())
-                        }
-                        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
-                    }
-                }
-            }
-        };
+        // The steps go on where the one before stopped: every vote distinct and valid.
+        let vote = |i: usize| support::distinct_vote(&client, &base, &cookies, &candidates, per_voter, first + i);
         let (mut tally, wall) = constant_rate(rate, a.seconds, vote).await;
         sent += (rate * a.seconds) as usize;
         tally.latencies.sort();

@@ -104,6 +104,29 @@ where
     (tally, wall)
 }
 
+/// Vote `k` of a run in which each voter casts `per_voter` votes: voter k / per_voter's
+/// (k % per_voter)-th candidate, so every vote is distinct and valid. Answers the status and body.
+pub fn distinct_vote(
+    client: &Client,
+    base: &str,
+    voters: &[String],
+    candidates: &[i64],
+    per_voter: usize,
+    k: usize,
+) -> impl std::future::Future<Output = (StatusCode, String)> + Send + 'static {
+    let request = client.post(format!("{base}/api/cast_vote")).header("cookie", voters[k / per_voter].clone());
+    let nomination = candidates[k % per_voter].to_string();
+    async move {
+        match request.form(&[("nomination", nomination)]).send().await {
+            Ok(r) => {
+                let status = r.status();
+                (status, r.text().await.unwrap_or_default())
+            }
+            Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+        }
+    }
+}
+
 /// Starts the release server on `db` with extra environment and waits until it answers.
 pub async fn start_server(bin: &str, db: &std::path::Path, env: &[(&str, &str)]) -> (ServerProcess, String) {
     let port = free_port();
