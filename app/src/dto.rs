@@ -209,8 +209,6 @@ pub struct ElectionView {
     pub voting_start: i64,
     pub voting_end: i64,
     pub candidates: Vec<CandidateCard>,
-    /// Whether voting is open now.
-    pub voting_open: bool,
     /// The viewer may vote in this election (registered in its area as resident or
     /// volunteer, and verified).
     pub may_vote: bool,

@@ -247,7 +247,7 @@ fn use_ballot(election: ElectionId, phase: Phase, remaining: i64, seq: u64) -> B
                 if let Some(counts) = &frame.tally {
                     ballot.take_counts(counts);
                 }
-                // Voting opened, was closed or extended: the rest follows from the election.
+                // Voting opened or closed: what the viewer may do follows from the election.
                 if frame.phase.is_some_and(|p| p != ballot.phase.get_untracked()) {
                     reload(ballot, election, frame.seq);
                 }

@@ -117,7 +117,6 @@ pub async fn stars_data(
         voting_start: e.voting_start,
         voting_end: e.voting_end,
         candidates,
-        voting_open: phase == Phase::Voting,
         may_vote,
         needs_verification: in_scope && !verified && !closed,
         remaining: if may_vote { (e.votes_per_voter - my_votes.len() as i64).max(0) } else { 0 },
