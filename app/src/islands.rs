@@ -8,12 +8,13 @@ use crate::dto::MyOrdersView;
 use crate::live::{use_live, Topic};
 use leptos::prelude::*;
 
-/// 我的订单 on 我的 as it changes: a frame of the viewer's own channel (an order of theirs
-/// taken, finished, cancelled) loads the list again as JSON.
-#[island(lazy)]
-pub fn MyOrdersLive(mine: MyOrdersView, seq: u64) -> impl IntoView {
-    let mine = crate::live::refreshed(mine, seq, "/api/my_orders", |frame| frame.topic == Some(Topic::Mine));
-    move || view! { <MyOrders mine=mine.get()/> }
+/// 我的订单 (on 我的; `compact` on 首页: the unfinished ones only) as it changes: a frame of the
+/// viewer's own channel (an order of theirs taken, finished, cancelled) loads the list
+/// again as JSON.
+#[island]
+pub fn MyOrdersLive(mine: MyOrdersView, seq: u64, compact: bool) -> impl IntoView {
+    let mine = crate::live::refreshed(mine, seq, Topic::Mine, "/api/my_orders");
+    move || view! { <MyOrders mine=mine.get() compact/> }
 }
 
 /// The 实时更新 dot: lit while the event stream is open.

@@ -481,17 +481,12 @@ pub fn version_of(topic: Topic, id: impl Fn() -> Option<i64> + 'static) -> ReadS
 }
 
 /// A value an island was given as a prop (as new as event `since`), kept current: when a
-/// frame arrives that `wants` (or a reset), the value is loaded again as JSON from the
-/// server function at `path`, at least as new as that frame, and the newest answer replaces
-/// it. How lists that no frame carries (the viewer's own orders and dispatches, 民情 and
-/// welfare checks on 首页) follow the stream without a page render. A failed load keeps
-/// what is shown; the next frame or reset tries again.
-pub fn refreshed<T>(
-    initial: T,
-    since: u64,
-    path: &'static str,
-    wants: impl Fn(&Frame) -> bool + 'static,
-) -> ReadSignal<T>
+/// frame of `topic` arrives (or a reset), the value is loaded again as JSON from the server
+/// function at `path`, at least as new as that frame, and the newest answer replaces it.
+/// How lists that no frame carries (the viewer's own orders and dispatches, 首页's 民情 and
+/// welfare checks) follow the stream without a page render. A failed load keeps what is
+/// shown; the next frame or reset tries again.
+pub fn refreshed<T>(initial: T, since: u64, topic: Topic, path: &'static str) -> ReadSignal<T>
 where
     T: serde::de::DeserializeOwned + Send + Sync + 'static,
 {
@@ -501,7 +496,7 @@ where
         // Which load is the newest: a slower answer to an older frame is dropped.
         let newest = std::rc::Rc::new(std::cell::Cell::new(0u64));
         on_frame(since, move |frame| {
-            if !frame.reset && !wants(frame) {
+            if !frame.reset && frame.topic != Some(topic) {
                 return;
             }
             let ticket = newest.get() + 1;
@@ -517,7 +512,7 @@ where
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (since, path, wants, set);
+    let _ = (since, topic, path, set);
     value
 }
 

@@ -408,7 +408,7 @@ pub fn DispatchedToMe() -> impl IntoView {
 /// or withdrawn) load the list again as JSON.
 #[island(lazy)]
 fn DispatchesLive(list: Vec<DispatchCard>, seq: u64) -> impl IntoView {
-    let list = crate::live::refreshed(list, seq, "/api/my_dispatches", |frame| frame.topic == Some(Topic::Mine));
+    let list = crate::live::refreshed(list, seq, Topic::Mine, "/api/my_dispatches");
     view! {
         {move || {
             let list = list.get();

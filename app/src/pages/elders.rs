@@ -420,8 +420,7 @@ pub fn WelfareHomeSection() -> impl IntoView {
 /// finished) loads them again as JSON, so a new one shows on every staff home page at once.
 #[island(lazy)]
 fn WelfareHomeLive(alerts: crate::server_fns::elders::ElderAlerts, seq: u64) -> impl IntoView {
-    let alerts =
-        crate::live::refreshed(alerts, seq, "/api/elder_alerts_data", |frame| frame.topic == Some(Topic::Notices));
+    let alerts = crate::live::refreshed(alerts, seq, Topic::Notices, "/api/elder_alerts_data");
     let locale = use_viewer().locale;
     move || {
         let welfare = alerts.get().welfare;

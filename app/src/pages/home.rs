@@ -1,11 +1,10 @@
 //! /: the viewer's station, the numbers of their area, the newest needs and the feed.
 //! Server HTML; the newest needs are the board's island in its short form ([`BoardLive`]);
-//! dispatches to the viewer and (staff) welfare checks are islands that load their list
-//! again as JSON when a frame of theirs arrives (`live::refreshed`). The viewer's own
-//! orders and 民情 are as of the page's load (我的 and the 民情 list follow the stream):
-//! their islands would take the resident's path past its byte budget.
-use crate::components::{ErrorNotice, Loading, MyOrders};
+//! the viewer's own orders, dispatches to them, 民情 and (staff) welfare checks are islands
+//! that load their list again as JSON when a frame of theirs arrives (`live::refreshed`).
+use crate::components::{ErrorNotice, Loading};
 use crate::i18n::{age_text, Msg};
+use crate::islands::MyOrdersLive;
 use crate::pages::board::{BoardLive, Filters};
 use crate::server_fns::home::home_data;
 use crate::{tr, use_viewer};
@@ -14,6 +13,8 @@ use leptos::prelude::*;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let viewer = use_viewer();
+    // Read before the page's data is, so the data is at least as new as it.
+    let seq = crate::live::rendered_seq();
     let data = Resource::new(|| (), |_| home_data());
     let greeting = match &viewer.user {
         Some(user) => format!("{}{}{}", tr(Msg::Hello), tr(Msg::GreetingComma), user.name),
@@ -58,7 +59,7 @@ pub fn HomePage() -> impl IntoView {
                                     <p class="muted">{tr(Msg::OpenHours)} ": " {s.open_hours}</p>
                                 </section>
                             })}
-                            {home.mine.map(|mine| view! { <MyOrders mine compact=true/> })}
+                            {home.mine.map(|mine| view! { <MyOrdersLive mine seq compact=true/> })}
                             // Figures are of the viewer's own area (a member's micro-grid, a
                             // resident's community), so the page says which.
                             <p class="muted small figures-of">

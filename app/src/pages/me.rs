@@ -80,7 +80,7 @@ pub fn MePage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match mine.await {
-                    Ok(mine) => view! { <MyOrdersLive mine seq/> }.into_any(),
+                    Ok(mine) => view! { <MyOrdersLive mine seq compact=false/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}

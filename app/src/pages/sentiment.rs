@@ -571,46 +571,52 @@ where
 }
 
 /// The home page's 民情 card: red disputes at the top for staff, with the open and
-/// overdue counts; a resident's closed reports waiting for their verdict. Server HTML as of
-/// the page's load: on the resident's path an island here would cost more bytes than the
-/// budget has left (the list page `/sentiment` follows the stream).
+/// overdue counts; a resident's closed reports waiting for their verdict.
 #[component]
 pub fn SentimentHomeSection() -> impl IntoView {
+    // Read before the section's data is, so the data is at least as new as it.
+    let seq = crate::live::rendered_seq();
     let data = Resource::new(|| (), |_| crate::server_fns::sentiment::sentiment_home());
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let Ok(home) = data.await else { return ().into_any() };
-                view! {
-                    <section class="card sentiment-home">
-                        <h2>{tr(Msg::Sentiment)} " " <a href="/sentiment" class="more">{tr(Msg::SeeAll)}</a></h2>
-                        {(!home.red.is_empty()).then(|| view! {
-                            <h3 class="warn">{tr(Msg::WarningRed)} " · " {tr(Msg::CatDispute)}</h3>
-                            <ul class="orders">{home.red.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
-                        })}
-                        {home.is_staff.then(|| view! {
-                            <div class="stats">
-                                <div class="stat"><strong>{home.open}</strong><span>{tr(Msg::FilterOpen)}</span></div>
-                                <div class="stat"><a href="/sentiment?filter=overdue"><strong>{home.overdue}</strong><span>{tr(Msg::FilterOverdue)}</span></a></div>
-                            </div>
-                        })}
-                        {(!home.to_handle.is_empty()).then(|| view! {
-                            <h3>{tr(Msg::HandledByMe)}</h3>
-                            <ul class="orders" aria-label=tr(Msg::HandledByMe)>{home.to_handle.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
-                        })}
-                        {(!home.to_confirm.is_empty()).then(|| view! {
-                            <h3>{tr(Msg::ConfirmFix)}</h3>
-                            <ul class="orders">{home.to_confirm.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
-                        })}
-                        <p>
-                            <a href="/sentiment/new" class="btn">
-                                {if home.is_staff { tr(Msg::RecordItem) } else { tr(Msg::ReportIssue) }}
-                            </a>
-                        </p>
-                    </section>
-                }
-                .into_any()
-            })}
+            {move || Suspend::new(async move { data.await.ok().map(|home| view! { <SentimentHomeLive home seq/> }) })}
         </Suspense>
+    }
+}
+
+/// The card as it changes: a 民情 frame of the viewer's area loads it again as JSON.
+#[island]
+fn SentimentHomeLive(home: crate::server_fns::sentiment::SentimentHomeView, seq: u64) -> impl IntoView {
+    let home = crate::live::refreshed(home, seq, Topic::Sentiment, "/api/sentiment_home");
+    move || {
+        let home = home.get();
+        view! {
+            <section class="card sentiment-home">
+                <h2>{tr(Msg::Sentiment)} " " <a href="/sentiment" class="more">{tr(Msg::SeeAll)}</a></h2>
+                {(!home.red.is_empty()).then(|| view! {
+                    <h3 class="warn">{tr(Msg::WarningRed)} " · " {tr(Msg::CatDispute)}</h3>
+                    <ul class="orders">{home.red.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
+                })}
+                {home.is_staff.then(|| view! {
+                    <div class="stats">
+                        <div class="stat"><strong>{home.open}</strong><span>{tr(Msg::FilterOpen)}</span></div>
+                        <div class="stat"><a href="/sentiment?filter=overdue"><strong>{home.overdue}</strong><span>{tr(Msg::FilterOverdue)}</span></a></div>
+                    </div>
+                })}
+                {(!home.to_handle.is_empty()).then(|| view! {
+                    <h3>{tr(Msg::HandledByMe)}</h3>
+                    <ul class="orders" aria-label=tr(Msg::HandledByMe)>{home.to_handle.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
+                })}
+                {(!home.to_confirm.is_empty()).then(|| view! {
+                    <h3>{tr(Msg::ConfirmFix)}</h3>
+                    <ul class="orders">{home.to_confirm.into_iter().map(|item| view! { <ItemCardView item/> }).collect_view()}</ul>
+                })}
+                <p>
+                    <a href="/sentiment/new" class="btn">
+                        {if home.is_staff { tr(Msg::RecordItem) } else { tr(Msg::ReportIssue) }}
+                    </a>
+                </p>
+            </section>
+        }
     }
 }
