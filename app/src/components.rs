@@ -265,6 +265,48 @@ pub fn Loading() -> impl IntoView {
 }
 
 /// A public order card: section, title, urgency, age, building, masked name.
+/// A keyed list (as Leptos's `For`) for lists that live frames keep changing: a new item
+/// gets its row, a gone one loses it, the rest stay as they are. In the browser each row's
+/// reactive owner is a root of its own: `For` makes every row a child of the list's owner,
+/// and an owner keeps a pointer to every child it ever had, holding about 80 bytes of each
+/// gone row until the list itself goes (on a board open all day, a little more with every
+/// order placed). Rows read no context in the browser (islands take the viewer from the
+/// page); on the server, which renders a list once, rows are the list's children as usual
+/// and see the request's context.
+#[component]
+pub fn LiveRows<IF, I, T, EF, N, KF, K>(each: IF, key: KF, children: EF) -> impl IntoView
+where
+    IF: Fn() -> I + Send + 'static,
+    I: IntoIterator<Item = T> + Send + 'static,
+    EF: Fn(T) -> N + Send + Clone + 'static,
+    N: IntoView + 'static,
+    KF: Fn(&T) -> K + Send + Clone + 'static,
+    K: Eq + std::hash::Hash + leptos::tachys::view::keyed::SerializableKey + 'static,
+    T: Send + 'static,
+{
+    use leptos::reactive::owner::Owner;
+    use leptos::tachys::reactive_graph::OwnedView;
+    // Rows are built while the list's effect runs, whose owner starts over on every change:
+    // a row must not belong to it.
+    let list = Owner::current().expect("a list is rendered under an owner");
+    let row = move |_, item| {
+        let owner = row_owner(&list);
+        let view = owner.with(|| children(item));
+        (drop, OwnedView::new_with_owner(view, owner))
+    };
+    move || leptos::tachys::view::keyed::keyed(each(), key.clone(), row.clone())
+}
+
+/// The owner of a [`LiveRows`] row (see there).
+fn row_owner(list: &leptos::reactive::owner::Owner) -> leptos::reactive::owner::Owner {
+    use leptos::reactive::owner::Owner;
+    if cfg!(feature = "ssr") {
+        return list.with(Owner::new);
+    }
+    // `new_root` makes itself the current owner; `with` puts back the one before.
+    list.with(|| Owner::new_root(Owner::current_shared_context()))
+}
+
 #[component]
 pub fn OrderCardView(order: OrderCard) -> impl IntoView {
     let locale = use_viewer().locale;

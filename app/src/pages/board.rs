@@ -4,7 +4,7 @@
 //! one island ([`BoardLive`]) that applies the order frames of the live stream in place.
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
-use crate::components::{ErrorNotice, Loading, OrderCardView};
+use crate::components::{ErrorNotice, LiveRows, Loading, OrderCardView};
 use crate::domain::ids::NodeId;
 use crate::domain::order::{ServiceSection, Urgency};
 use crate::dto::{copy_text, BoardView, DispatchCard, OrderCard};
@@ -140,9 +140,9 @@ pub fn BoardLive(board: BoardView, filters: Filters, compact: bool) -> impl Into
     let shown = if compact { 3 } else { usize::MAX };
     let list = view! {
         <ul class="orders" aria-label=tr(Msg::TabBoard) hidden=empty>
-            <For each=move || cards.get().into_iter().take(shown) key=|(v, o)| (o.id, *v) let:((_, o))>
+            <LiveRows each=move || cards.get().into_iter().take(shown) key=|(v, o)| (o.id, *v) let:((_, o))>
                 <OrderCardView order=o/>
-            </For>
+            </LiveRows>
         </ul>
     };
     // Static branches (`Either`), not `AnyView`: a type-erased view keeps its server-side
@@ -219,9 +219,9 @@ pub fn BoardLive(board: BoardView, filters: Filters, compact: bool) -> impl Into
             <section class="card suits-me">
                 <h2>{tr(Msg::SuitsMe)}</h2>
                 <ul class="orders">
-                    <For each=shown_suits key=|o| o.id let:o>
+                    <LiveRows each=shown_suits key=|o| o.id let:o>
                         <OrderCardView order=o/>
-                    </For>
+                    </LiveRows>
                 </ul>
             </section>
         })}
