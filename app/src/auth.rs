@@ -148,9 +148,21 @@ pub async fn live_session(state: &AppState, parts: &Parts) -> Result<Option<Live
 
 /// The account and last-seen time of the session with `hash`, if it is still live (not
 /// expired, not idle too long, its account enabled).
-pub async fn session_by_hash(state: &AppState, hash: &str) -> Result<Option<(AccountId, i64)>, AppError> {
+async fn session_by_hash(state: &AppState, hash: &str) -> Result<Option<(AccountId, i64)>, AppError> {
     let idle = state.settings.session_idle.as_secs() as i64;
     Ok(crate::repo::sessions_repo::find_live(&state.pool, hash, crate::repo::now(), idle).await?)
+}
+
+/// Which of the sessions `hashes` are still live (the open live streams' check; one
+/// statement per 500).
+pub async fn live_among(state: &AppState, hashes: &[String]) -> Result<std::collections::HashSet<String>, AppError> {
+    let idle = state.settings.session_idle.as_secs() as i64;
+    let now = crate::repo::now();
+    let mut live = std::collections::HashSet::new();
+    for chunk in hashes.chunks(500) {
+        live.extend(crate::repo::sessions_repo::live_among(&state.pool, chunk, now, idle).await?);
+    }
+    Ok(live)
 }
 
 /// Resolves the session cookie to a user, sliding the idle timeout, except for data a live

@@ -36,6 +36,9 @@ pub struct Settings {
     /// (a few phones and tabs).
     pub max_streams: usize,
     pub max_streams_per_account: usize,
+    /// How often the open streams' sessions are checked: a stream ends at most this long
+    /// after its session did.
+    pub live_session_check: Duration,
     /// How votes are grouped into transactions.
     pub vote_batch: crate::server_fns::elections::vote_writer::BatchConfig,
     /// Whether the resident's tabs move without page loads (`GRIDSTATION_CLIENT_NAV=0`:
@@ -61,6 +64,7 @@ impl Default for Settings {
             welfare_per_phone_per_hour: 3,
             max_streams: 10_000,
             max_streams_per_account: 6,
+            live_session_check: Duration::from_secs(30),
             vote_batch: Default::default(),
             client_nav: true,
         }

@@ -23,6 +23,7 @@ use config::Config;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
@@ -52,6 +53,7 @@ pub struct Application {
     backup: Option<config::BackupSchedule>,
     /// The counters' own listener, when an operator asked for them.
     metrics: Option<TcpListener>,
+    streams: Arc<sse::Streams>,
 }
 
 impl Application {
@@ -83,13 +85,14 @@ impl Application {
         // cargo-leptos writes the asset hashes beside the binary when it hashed the names
         // (`hash-files` in Cargo.toml); the page then links the hashed files.
         leptos_options.hash_files |= hash_file_beside_binary(&leptos_options);
-        let router = router(state.clone(), leptos_options, config.metrics_addr.is_some());
+        let streams = sse::Streams::new(state.settings.max_streams, state.settings.max_streams_per_account);
+        let router = router(state.clone(), leptos_options, config.metrics_addr.is_some(), streams.clone());
         let listener = TcpListener::bind(config.addr).await.map_err(|e| StartError::Bind(config.addr, e))?;
         let metrics = match config.metrics_addr {
             Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| StartError::Bind(addr, e))?),
             None => None,
         };
-        Ok(Self { listener, router, state, backup: config.backup, metrics })
+        Ok(Self { listener, router, state, backup: config.backup, metrics, streams })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -106,6 +109,8 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let jobs = tokio::spawn(app::jobs::every(self.state.clone(), std::time::Duration::from_secs(30)));
+        let sessions =
+            tokio::spawn(self.streams.watch_sessions(self.state.clone(), self.state.settings.live_session_check));
         let backups = self.backup.map(|b| {
             tracing::info!(dir = %b.dir.display(), minutes = b.every.as_secs() / 60, keep = b.keep, "scheduled backups on");
             tokio::spawn(backup::every(self.state.pool.clone(), b.dir, b.every, b.keep))
@@ -118,6 +123,7 @@ impl Application {
         });
         let served = conn::serve(self.listener, self.router, shutdown).await;
         jobs.abort();
+        sessions.abort();
         if let Some(backups) = backups {
             backups.abort();
         }
@@ -129,8 +135,9 @@ impl Application {
 }
 
 /// The whole HTTP surface: pages, server functions, the live channel, health, assets;
-/// with `count_pages`, the pages it renders are counted for `GET /metrics`.
-pub fn router(state: AppState, leptos_options: LeptosOptions, count_pages: bool) -> Router {
+/// with `count_pages`, the pages it renders are counted for `GET /metrics`; `streams`: the
+/// open live streams, whose sessions the running server checks.
+pub fn router(state: AppState, leptos_options: LeptosOptions, count_pages: bool, streams: Arc<sse::Streams>) -> Router {
     let routes = generate_route_list(App);
     let hashed_assets = leptos_options.hash_files;
     let context = {
@@ -141,7 +148,6 @@ pub fn router(state: AppState, leptos_options: LeptosOptions, count_pages: bool)
         }
     };
     let live_state = state.clone();
-    let streams = sse::Streams::new(state.settings.max_streams, state.settings.max_streams_per_account);
     let health_state = state.clone();
     Router::new()
         .route("/healthz", get(move || healthz(health_state.clone())))

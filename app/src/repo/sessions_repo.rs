@@ -23,23 +23,56 @@ pub async fn create(
     Ok(())
 }
 
-/// The live session's account: not past its absolute expiry, not idle too long, and
-/// its account not disabled. Returns the account id and when it was last seen.
+/// What makes a session live (`s`, joined to its account `a`): not past its absolute
+/// expiry, not idle too long, its account not disabled. Binds `now`, then `now - idle`.
+macro_rules! live {
+    () => {
+        "s.expires_at > ? AND s.last_seen_at > ? AND a.disabled_at IS NULL"
+    };
+}
+
+/// The live session's account (see [`live`]) and when it was last seen.
 pub async fn find_live(
     pool: &SqlitePool,
     token_hash: &str,
     now: i64,
     idle_secs: i64,
 ) -> Result<Option<(AccountId, i64)>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "SELECT s.account_id, s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id
-         WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND a.disabled_at IS NULL",
-    )
+         WHERE s.token_hash = ? AND ",
+        live!()
+    ))
     .bind(token_hash)
     .bind(now)
     .bind(now - idle_secs)
     .fetch_optional(pool)
     .await
+}
+
+/// Which of `token_hashes` are live sessions (see [`live`]), one statement for them all:
+/// the open live streams' check. Callers keep the list within SQLite's bound parameters.
+pub async fn live_among(
+    pool: &SqlitePool,
+    token_hashes: &[String],
+    now: i64,
+    idle_secs: i64,
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    let placeholders = vec!["?"; token_hashes.len()].join(", ");
+    // Only placeholders are formatted in: every value is bound.
+    let sql = format!(
+        concat!(
+            "SELECT s.token_hash FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.token_hash IN ({}) AND ",
+            live!()
+        ),
+        placeholders
+    );
+    let mut select = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+    for hash in token_hashes {
+        select = select.bind(hash);
+    }
+    Ok(select.bind(now).bind(now - idle_secs).fetch_all(pool).await?.into_iter().collect())
 }
 
 pub async fn touch(conn: &mut SqliteConnection, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {

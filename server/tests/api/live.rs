@@ -433,3 +433,61 @@ async fn frames_are_numbered_in_commit_order_while_many_writers_race() {
     assert_eq!(ids, placed, "every placed order once, in the order of its commit");
     assert!(heard.windows(2).all(|w| w[0].0 < w[1].0), "numbers rise: {heard:?}");
 }
+
+/// Reads `stream` to its end: whether it ended within `within`.
+async fn ends_within(stream: &mut BoxStream<'static, reqwest::Result<Vec<u8>>>, within: Duration) -> bool {
+    tokio::time::timeout(within, async {
+        while let Some(chunk) = stream.next().await {
+            if chunk.is_err() {
+                return;
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test]
+async fn a_stream_ends_soon_after_its_session_does_and_the_others_carry_on() {
+    let app = TestApp::spawn_with(tempfile::tempdir().expect("tempdir"), |s| {
+        s.live_session_check = Duration::from_millis(200);
+    })
+    .await;
+    let leaving = app.signed_in("13800000001").await;
+    let disabled = app.signed_in("13800000002").await;
+    let staying = app.signed_in("13800000010").await;
+    let mut streams = Vec::new();
+    for client in [&leaving, &disabled, &staying] {
+        let mut stream = open(&app, client, "", None).await;
+        read_until(&mut stream, "data:").await;
+        streams.push(stream);
+    }
+    let [mut left, mut off, mut on] = <[_; 3]>::try_from(streams).ok().expect("three streams");
+
+    // Signed out: the session is gone, and so is its stream at the next check.
+    let (status, body) = app.post(&leaving, "logout", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(ends_within(&mut left, Duration::from_secs(5)).await, "the signed-out session's stream ended");
+
+    // The account disabled while its session row stays (the condition, not the clean-up,
+    // ends the stream).
+    sqlx::query("UPDATE accounts SET disabled_at = unixepoch() WHERE phone = '13800000002'")
+        .execute(&app.pool)
+        .await
+        .expect("disable");
+    assert!(ends_within(&mut off, Duration::from_secs(5)).await, "the disabled account's stream ended");
+
+    // The third stream is still open and still carries the community's orders.
+    let resident = app.signed_in("13800000001").await;
+    let form = [
+        ("section", "daily_life"),
+        ("title", "会话结束之后"),
+        ("description", "别人的流还开着"),
+        ("urgency", "normal"),
+        ("idempotency_key", "after-sign-out"),
+    ];
+    let (status, body) = app.post(&resident, "place_order", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id: i64 = body.trim().trim_matches('"').parse().expect("the new order's id");
+    read_until(&mut on, &format!(r#""topic":"orders","id":{id},"#)).await;
+}
