@@ -4,6 +4,7 @@ use crate::dto::{MyOrderCard, MyOrdersView, OrderCard};
 use crate::error::AppError;
 use crate::i18n::{age_text, next_step_label, section_label, status_label, Msg};
 use crate::{tr, use_viewer};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -341,14 +342,15 @@ pub fn MyOrders(mine: MyOrdersView, #[prop(optional)] compact: bool) -> impl Int
         let orders: Vec<MyOrderCard> = orders.into_iter().filter(|o| !compact || !o.status.is_final()).collect();
         view! {
             <h3>{tr(label)}</h3>
+            // Static branches, not `AnyView`, which would ship its server rendering to the phone.
             {if orders.is_empty() {
-                view! { <p class="muted">{tr(empty)}</p> }.into_any()
+                Either::Left(view! { <p class="muted">{tr(empty)}</p> })
             } else {
-                view! {
+                Either::Right(view! {
                     <ul class="my-orders" aria-label=tr(label)>
                         {orders.into_iter().map(|o| view! { <MyOrderItem order=o/> }).collect_view()}
                     </ul>
-                }.into_any()
+                })
             }}
         }
     };

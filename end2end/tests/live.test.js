@@ -67,6 +67,8 @@ describe("live changes", () => {
     // The resident posts five needs through the server function 我需要 posts to.
     const resident = await signedInPhone("13800000001");
     await resident.goto("/");
+    await resident.page.locator(".live-dot.on").waitFor();
+    const residentLoads = watchPageLoads(resident.page);
     const titles = [];
     const ids = [];
     for (let i = 0; i < 5; i++) {
@@ -113,6 +115,16 @@ describe("live changes", () => {
     }
     console.log(`# the taken card left five boards ${Date.now() - takenAt} ms after the take`);
     assert.ok(!(await suitsOf(boards[0].phone.page)).includes(titles[2]), "the taken card left 适合我");
+    // The resident's own 首页 follows their orders: the five are listed, the taken one says so.
+    const mine = resident.page.locator("#my-orders li.my-order");
+    await poll("the five needs on the resident's 首页", async () => {
+      const listed = await mine.locator(".order-title").allTextContents();
+      return titles.every((t) => listed.includes(t));
+    });
+    await poll("the taken one shows as taken on 首页", async () =>
+      ((await mine.filter({ hasText: titles[2] }).locator(".status").textContent()) ?? "").includes("已接单"),
+    );
+    assert.deepEqual(residentLoads, [], "首页 followed without a page or HTML fetch");
 
     for (const { phone, loads } of boards) {
       const p = phone.page;
