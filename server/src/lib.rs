@@ -1,4 +1,6 @@
 //! The Grid Station server: builds the axum router around the Leptos app.
+// The pages' view types nest deeply: laying them out here needs more than the default depth.
+#![recursion_limit = "256"]
 pub mod backup;
 pub mod config;
 mod conn;
