@@ -67,7 +67,6 @@ describe("live changes", () => {
     // The resident posts five needs through the server function 我需要 posts to.
     const resident = await signedInPhone("13800000001");
     await resident.goto("/");
-    await resident.page.locator(".live-dot.on").waitFor();
     const residentLoads = watchPageLoads(resident.page);
     const titles = [];
     const ids = [];
