@@ -491,7 +491,7 @@ struct Mark {
 /// What the server did and sent between two marks.
 struct Cost {
     page_renders: u64,
-    /// SQL statements, less the open streams' session checks (one statement each).
+    /// SQL statements, less the open streams' session checks (one statement per 500 sessions).
     sql: u64,
     session_checks: u64,
     frames: u64,
