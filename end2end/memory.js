@@ -570,11 +570,7 @@ async function main() {
 
     // --- Phase 2: tab swaps ---------------------------------------------------------------
     const swapMarks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * opts.swaps));
-    // Every SWAPS_PER_LOAD-th move is a page load by design (app/src/nav.rs): it frees what
-    // Leptos keeps of the swapped-out pages. Any other page load is a failure.
-    const SWAPS_PER_LOAD = 20;
-    let documentsBefore = net.documents.length;
-    let pageLoads = 0;
+    const documentsBefore = net.documents.length;
     const swaps = [];
     if (opts.snapshots) snapshots.swapsBefore = await analysedSnapshot(cdp);
     swaps.push(await sample(cdp, page, wasmUrl, 0));
@@ -591,15 +587,7 @@ async function main() {
       });
       await quiet(net, `swap ${i} to ${tab.path}`);
       if (net.documents.length > documentsBefore) {
-        if (i % (SWAPS_PER_LOAD + 1) !== 0) {
-          throw new Broken(`swap ${i} to ${tab.path} loaded a document instead of swapping in place: ${net.documents.slice(documentsBefore)}`);
-        }
-        pageLoads++;
-        documentsBefore = net.documents.length;
-        await page.waitForFunction(() => document.body?.dataset.hydrated === "true", null, { timeout: TIMEOUT_MS });
-        await page.evaluate(() => {
-          window.__memoryProbe = 1;
-        });
+        throw new Broken(`swap ${i} to ${tab.path} loaded a document instead of swapping in place: ${net.documents.slice(documentsBefore)}`);
       }
       if (swapMarks.includes(i)) swaps.push(await sample(cdp, page, wasmUrl, i));
     }
@@ -612,7 +600,7 @@ async function main() {
     printSamples("events", events);
     printGrowth(events, 1000, "1,000 events", "MB");
     console.log(
-      `\nTab moves ${TABS.map((t) => t.name).join(" → ")} → … from /board (${swapSeconds.toFixed(1)} s for ${opts.swaps}; ${pageLoads} of them page loads, every ${SWAPS_PER_LOAD + 1}th by design)`,
+      `\nTab moves ${TABS.map((t) => t.name).join(" → ")} → … from /board (${swapSeconds.toFixed(1)} s for ${opts.swaps}, none of them a page load)`,
     );
     printSamples("swaps", swaps);
     printGrowth(swaps, 1, "swap", "KB");

@@ -291,21 +291,29 @@ where
     // a row must not belong to it.
     let list = Owner::current().expect("a list is rendered under an owner");
     let row = move |_, item| {
-        let owner = row_owner(&list);
+        let owner = list.with(detached_owner);
         let view = owner.with(|| children(item));
         (drop, OwnedView::new_with_owner(view, owner))
     };
     move || leptos::tachys::view::keyed::keyed(each(), key.clone(), row.clone())
 }
 
-/// The owner of a [`LiveRows`] row (see there).
-fn row_owner(list: &leptos::reactive::owner::Owner) -> leptos::reactive::owner::Owner {
+/// An owner for a part of a page that is freed on its own (a [`LiveRows`] row, an island's
+/// content: [`crate::live::while_shown`]). In the browser it is a root of its own: an owner
+/// keeps a pointer to every child it ever had, which holds about 80 bytes of each gone
+/// child until the parent itself goes. On the server, which renders once, it is a child of
+/// the current owner, to see the request's context.
+pub(crate) fn detached_owner() -> leptos::reactive::owner::Owner {
     use leptos::reactive::owner::Owner;
     if cfg!(feature = "ssr") {
-        return list.with(Owner::new);
+        return Owner::new();
     }
+    let shared = Owner::current_shared_context();
     // `new_root` makes itself the current owner; `with` puts back the one before.
-    list.with(|| Owner::new_root(Owner::current_shared_context()))
+    match Owner::current() {
+        Some(current) => current.with(|| Owner::new_root(shared)),
+        None => Owner::new_root(shared),
+    }
 }
 
 #[component]

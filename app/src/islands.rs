@@ -5,7 +5,7 @@
 #![allow(unsafe_code)]
 use crate::components::MyOrders;
 use crate::dto::MyOrdersView;
-use crate::live::{use_live, Topic};
+use crate::live::{use_live, while_shown, Topic};
 use leptos::prelude::*;
 
 /// 我的订单 (on 我的; `compact` on 首页: the unfinished ones only) as it changes: a frame of the
@@ -13,26 +13,25 @@ use leptos::prelude::*;
 /// again as JSON.
 #[island]
 pub fn MyOrdersLive(mine: MyOrdersView, seq: u64, compact: bool) -> impl IntoView {
-    let mine = crate::live::refreshed(mine, seq, Topic::Mine, "/api/my_orders");
-    move || view! { <MyOrders mine=mine.get() compact/> }
+    while_shown(move || {
+        let mine = crate::live::refreshed(mine, seq, Topic::Mine, "/api/my_orders");
+        move || view! { <MyOrders mine=mine.get() compact/> }
+    })
 }
 
 /// The 实时更新 dot: lit while the event stream is open.
 #[island]
 pub fn LiveDot(label: String) -> impl IntoView {
-    let live = use_live();
-    view! { <span class="live-dot" class:on=move || live.connected.get()>{label}</span> }
+    while_shown(move || {
+        let live = use_live();
+        view! { <span class="live-dot" class:on=move || live.connected.get()>{label}</span> }
+    })
 }
 
 /// A button that copies the text of the element `source` (a read-only text area) to the
-/// clipboard. It needs the clipboard API, so it appears once the page is interactive;
-/// without JavaScript the text area is selectable by hand.
-#[island]
-pub fn CopyButton(source: String, label: String, done: String) -> impl IntoView {
-    view! { <CopyTo source label done/> }
-}
-
-/// The copy button itself, for islands that have a text to copy (the new Open311 key).
+/// clipboard, inside an island that has the text (the board's 复制需求清单, the new Open311
+/// key). It needs the clipboard API, so it appears once the page is interactive; without
+/// JavaScript the text area is selectable by hand.
 #[component]
 pub fn CopyTo(#[prop(into)] source: String, #[prop(into)] label: String, #[prop(into)] done: String) -> impl IntoView {
     let hydrated = crate::components::use_hydrated();

@@ -145,6 +145,9 @@ impl Frame {
 #[cfg(feature = "ssr")]
 pub use bus::{Audience, Bus, Subscription};
 
+mod shown;
+pub use shown::{while_shown, WhileShown};
+
 #[cfg(feature = "ssr")]
 mod bus {
     use super::{Frame, LiveEvent, Topic};
@@ -454,6 +457,7 @@ pub fn on_frame(since: u64, apply: impl Fn(&Frame) + 'static) {
 pub fn new_page() {
     client::LISTENERS.with(|listeners| listeners.borrow_mut().clear());
     client::PAGE.with(|page| page.set(page.get() + 1));
+    shown::page_gone();
 }
 
 /// Which page the islands belong to: it changes when a tab swaps the page's `<main>`, so

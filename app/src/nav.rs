@@ -17,18 +17,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomParser, Element, MouseEvent, Response, SupportedType};
 
-/// In-place swaps before the next move is a page load. Leptos keeps each hydrated island's
-/// view state for the page's life, and with it every node of a replaced `<main>` (about
-/// 110 KB a swap); a page load now and then bounds what a tab left open all day holds
-/// (`end2end/memory.js`, 60 moves: at most 7,615 externrefs, 1.84 MB of WASM and 2.4 MB of
-/// DOM heap, against 7.5 MB and 14.2 MB after 200 swaps without a load).
-const SWAPS_PER_LOAD: u32 = 20;
-
 thread_local! {
     /// Which navigation is the newest: a slower answer to an older click is dropped.
     static GENERATION: Cell<u64> = const { Cell::new(0) };
-    /// In-place swaps since the page loaded.
-    static SWAPS: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Listens for clicks on `a[data-nav]` and for back/forward, once per page load.
@@ -71,12 +62,6 @@ pub fn install() {
 /// Shows page `href` in place of this one; `push`: a new history entry (a click), else the
 /// entry is already there (back, forward).
 fn go(href: String, push: bool) {
-    if SWAPS.with(Cell::get) >= SWAPS_PER_LOAD {
-        // Back and forward already show `href` in the address bar: load it in place.
-        let location = window().location();
-        let _ = if push { location.assign(&href) } else { location.reload() };
-        return;
-    }
     let generation = GENERATION.with(|g| {
         g.set(g.get() + 1);
         g.get()
@@ -90,7 +75,6 @@ fn go(href: String, push: bool) {
             let _ = window().location().assign(&href);
             return;
         }
-        SWAPS.with(|swaps| swaps.set(swaps.get() + 1));
         if push {
             if let Ok(history) = window().history() {
                 let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&href));
@@ -119,9 +103,18 @@ fn swap(fresh: &web_sys::Document) -> bool {
     };
     let tabs = document().query_selector("nav.tabbar").ok().flatten();
     let new_tabs = fresh.query_selector("nav.tabbar").ok().flatten();
-    crate::live::new_page();
     if main.replace_with_with_node_1(&new_main).is_err() {
         return false;
+    }
+    // The old islands drop their content ([`crate::live::while_shown`]), but Leptos keeps
+    // a node of each: taken out of the old `<main>`, they no longer hold the rest of it.
+    crate::live::new_page();
+    if let Ok(islands) = main.query_selector_all("leptos-island") {
+        for i in 0..islands.length() {
+            if let Some(island) = islands.item(i).and_then(|node| node.dyn_into::<Element>().ok()) {
+                island.remove();
+            }
+        }
     }
     if let (Some(tabs), Some(new_tabs)) = (tabs, new_tabs) {
         let _ = tabs.replace_with_with_node_1(&new_tabs);

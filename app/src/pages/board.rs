@@ -113,6 +113,11 @@ pub fn BoardPage() -> impl IntoView {
 /// board.
 #[island]
 pub fn BoardLive(board: BoardView, filters: Filters, compact: bool) -> impl IntoView {
+    crate::live::while_shown(move || board_live(board, filters, compact))
+}
+
+/// [`BoardLive`]'s content.
+fn board_live(board: BoardView, filters: Filters, compact: bool) -> impl IntoView {
     let locale = use_viewer().locale;
     let cards = RwSignal::new(board.orders.into_iter().map(|o| (0, o)).collect::<Vec<(i64, OrderCard)>>());
     let suits = RwSignal::new(board.suits_me);
@@ -408,36 +413,38 @@ pub fn DispatchedToMe() -> impl IntoView {
 /// or withdrawn) load the list again as JSON.
 #[island(lazy)]
 fn DispatchesLive(list: Vec<DispatchCard>, seq: u64) -> impl IntoView {
-    let list = crate::live::refreshed(list, seq, Topic::Mine, "/api/my_dispatches");
-    view! {
-        {move || {
+    crate::live::while_shown(move || {
+        let list = crate::live::refreshed(list, seq, Topic::Mine, "/api/my_dispatches");
+        move || {
             let list = list.get();
-            (!list.is_empty()).then(|| view! {
-                <section class="card dispatched">
-                    <h2>{tr(Msg::DispatchedToMe)}</h2>
-                    <ul class="orders">
-                        {list.into_iter().map(|d| {
-                            let accept_id = d.dispatch_id.to_string();
-                            let decline_id = accept_id.clone();
-                            view! {
-                                <OrderCardView order=d.order/>
-                                <li class="respond">
-                                    <form method="post" action="/api/respond_dispatch">
-                                        <input type="hidden" name="dispatch" value=accept_id/>
-                                        <input type="hidden" name="accept" value="1"/>
-                                        <button type="submit" class="btn primary">{tr(Msg::Accept)}</button>
-                                    </form>
-                                    <form method="post" action="/api/respond_dispatch">
-                                        <input type="hidden" name="dispatch" value=decline_id/>
-                                        <input type="hidden" name="accept" value="0"/>
-                                        <button type="submit" class="btn">{tr(Msg::Decline)}</button>
-                                    </form>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </section>
+            (!list.is_empty()).then(|| {
+                view! {
+                    <section class="card dispatched">
+                        <h2>{tr(Msg::DispatchedToMe)}</h2>
+                        <ul class="orders">
+                            {list.into_iter().map(|d| {
+                                let accept_id = d.dispatch_id.to_string();
+                                let decline_id = accept_id.clone();
+                                view! {
+                                    <OrderCardView order=d.order/>
+                                    <li class="respond">
+                                        <form method="post" action="/api/respond_dispatch">
+                                            <input type="hidden" name="dispatch" value=accept_id/>
+                                            <input type="hidden" name="accept" value="1"/>
+                                            <button type="submit" class="btn primary">{tr(Msg::Accept)}</button>
+                                        </form>
+                                        <form method="post" action="/api/respond_dispatch">
+                                            <input type="hidden" name="dispatch" value=decline_id/>
+                                            <input type="hidden" name="accept" value="0"/>
+                                            <button type="submit" class="btn">{tr(Msg::Decline)}</button>
+                                        </form>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }
             })
-        }}
-    }
+        }
+    })
 }

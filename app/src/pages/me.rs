@@ -95,73 +95,79 @@ pub fn MePage() -> impl IntoView {
 /// 退出登录; then 首页 is loaded afresh, as a visitor's.
 #[island(lazy)]
 fn SignOut() -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
-    reload_on_success(logout, Some("/"));
-    view! {
-        <ActionForm action=logout>
-            <button type="submit" class="btn">{tr(Msg::SignOut)}</button>
-        </ActionForm>
-    }
+    crate::live::while_shown(move || {
+        let logout = ServerAction::<Logout>::new();
+        reload_on_success(logout, Some("/"));
+        view! {
+            <ActionForm action=logout>
+                <button type="submit" class="btn">{tr(Msg::SignOut)}</button>
+            </ActionForm>
+        }
+    })
 }
 
 /// 修改密码: the current password and a new one; every other device is signed out.
 #[island(lazy)]
 fn PasswordCard() -> impl IntoView {
-    let change = ServerAction::<ChangePassword>::new();
-    let error = action_error(change);
-    let done = move || change.value().get().is_some_and(|r| r.is_ok());
-    view! {
-        <section class="card">
-            <h2>{tr(Msg::ChangePassword)}</h2>
-            <p class="muted small">{tr(Msg::ChangePasswordHint)}</p>
-            <ActionForm action=change attr:class="form">
-                <label for="current_password">{tr(Msg::CurrentPassword)}</label>
-                <input id="current_password" name="current_password" type="password" autocomplete="current-password" required maxlength="128"/>
-                <FieldMsg error field="current_password"/>
-                <label for="new_password">{tr(Msg::NewPassword)}</label>
-                <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
-                <FieldMsg error field="new_password"/>
-                <FormMsg error/>
-                {move || done().then(|| view! { <p class="notice" role="status">{tr(Msg::PasswordChanged)}</p> })}
-                <button type="submit" class="btn">{tr(Msg::ChangePassword)}</button>
-            </ActionForm>
-        </section>
-    }
+    crate::live::while_shown(move || {
+        let change = ServerAction::<ChangePassword>::new();
+        let error = action_error(change);
+        let done = move || change.value().get().is_some_and(|r| r.is_ok());
+        view! {
+            <section class="card">
+                <h2>{tr(Msg::ChangePassword)}</h2>
+                <p class="muted small">{tr(Msg::ChangePasswordHint)}</p>
+                <ActionForm action=change attr:class="form">
+                    <label for="current_password">{tr(Msg::CurrentPassword)}</label>
+                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required maxlength="128"/>
+                    <FieldMsg error field="current_password"/>
+                    <label for="new_password">{tr(Msg::NewPassword)}</label>
+                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
+                    <FieldMsg error field="new_password"/>
+                    <FormMsg error/>
+                    {move || done().then(|| view! { <p class="notice" role="status">{tr(Msg::PasswordChanged)}</p> })}
+                    <button type="submit" class="btn">{tr(Msg::ChangePassword)}</button>
+                </ActionForm>
+            </section>
+        }
+    })
 }
 
 /// Language and elder mode, for everyone (cookies), remembered on the account too.
 #[island(lazy)]
 fn Settings() -> impl IntoView {
-    let viewer = use_viewer();
-    let set_locale = ServerAction::<SetLocale>::new();
-    let set_elder = ServerAction::<SetElderMode>::new();
-    reload_on_success(set_locale, None);
-    reload_on_success(set_elder, None);
-    let (other_tag, other_name) = match viewer.locale {
-        crate::i18n::Locale::Zh => ("en", "English"),
-        crate::i18n::Locale::En => ("zh-CN", "中文"),
-    };
-    let (elder_value, elder_label) = if viewer.elder { ("0", Msg::ElderModeOff) } else { ("1", Msg::ElderModeOn) };
-    view! {
-        <section class="card">
-            <h2>{tr(Msg::Settings)}</h2>
-            <div class="setting">
-                <span>{tr(Msg::Language)}</span>
-                <ActionForm action=set_locale>
-                    <input type="hidden" name="locale" value=other_tag/>
-                    <button type="submit" class="btn" lang=other_tag>{other_name}</button>
-                </ActionForm>
-            </div>
-            <div class="setting">
-                <span>
-                    {tr(Msg::ElderMode)}
-                    <small class="muted">{tr(Msg::ElderModeHint)}</small>
-                </span>
-                <ActionForm action=set_elder>
-                    <input type="hidden" name="on" value=elder_value/>
-                    <button type="submit" class="btn">{tr(elder_label)}</button>
-                </ActionForm>
-            </div>
-        </section>
-    }
+    crate::live::while_shown(move || {
+        let viewer = use_viewer();
+        let set_locale = ServerAction::<SetLocale>::new();
+        let set_elder = ServerAction::<SetElderMode>::new();
+        reload_on_success(set_locale, None);
+        reload_on_success(set_elder, None);
+        let (other_tag, other_name) = match viewer.locale {
+            crate::i18n::Locale::Zh => ("en", "English"),
+            crate::i18n::Locale::En => ("zh-CN", "中文"),
+        };
+        let (elder_value, elder_label) = if viewer.elder { ("0", Msg::ElderModeOff) } else { ("1", Msg::ElderModeOn) };
+        view! {
+            <section class="card">
+                <h2>{tr(Msg::Settings)}</h2>
+                <div class="setting">
+                    <span>{tr(Msg::Language)}</span>
+                    <ActionForm action=set_locale>
+                        <input type="hidden" name="locale" value=other_tag/>
+                        <button type="submit" class="btn" lang=other_tag>{other_name}</button>
+                    </ActionForm>
+                </div>
+                <div class="setting">
+                    <span>
+                        {tr(Msg::ElderMode)}
+                        <small class="muted">{tr(Msg::ElderModeHint)}</small>
+                    </span>
+                    <ActionForm action=set_elder>
+                        <input type="hidden" name="on" value=elder_value/>
+                        <button type="submit" class="btn">{tr(elder_label)}</button>
+                    </ActionForm>
+                </div>
+            </section>
+        }
+    })
 }

@@ -587,6 +587,11 @@ pub fn SentimentHomeSection() -> impl IntoView {
 /// The card as it changes: a 民情 frame of the viewer's area loads it again as JSON.
 #[island]
 fn SentimentHomeLive(home: crate::server_fns::sentiment::SentimentHomeView, seq: u64) -> impl IntoView {
+    crate::live::while_shown(move || sentiment_home_live(home, seq))
+}
+
+/// [`SentimentHomeLive`]'s content.
+fn sentiment_home_live(home: crate::server_fns::sentiment::SentimentHomeView, seq: u64) -> impl IntoView {
     let home = crate::live::refreshed(home, seq, Topic::Sentiment, "/api/sentiment_home");
     move || {
         let home = home.get();

@@ -25,6 +25,11 @@ pub fn VolunteerCard() -> impl IntoView {
 /// form saves in place once hydrated, and posts plainly before and without WASM.
 #[island(lazy)]
 fn VolunteerCardForm(p: VolunteerProfileView) -> impl IntoView {
+    crate::live::while_shown(move || volunteer_card_form(p))
+}
+
+/// [`VolunteerCardForm`]'s content.
+fn volunteer_card_form(p: VolunteerProfileView) -> impl IntoView {
     let save = ServerAction::<SaveVolunteerProfile>::new();
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     // Saved by the hydrated form, or by a plain form that came back with `?saved=1`.

@@ -287,20 +287,24 @@ fn reload(ballot: Ballot, election: ElectionId, seen: u64) {
 /// The election's phase (投票中, 公示中, …), as frames change it.
 #[island]
 pub fn PhaseTag(election: ElectionId, phase: Phase, remaining: i64, seq: u64) -> impl IntoView {
-    let ballot = use_ballot(election, phase, remaining, seq);
-    view! { <span class="tag">{move || tr(phase_label(ballot.phase.get()))}</span> }
+    crate::live::while_shown(move || {
+        let ballot = use_ballot(election, phase, remaining, seq);
+        view! { <span class="tag">{move || tr(phase_label(ballot.phase.get()))}</span> }
+    })
 }
 
 /// 还可投 N 票 while voting is open, as the viewer's votes change it.
 #[island]
 pub fn VotesLeft(election: ElectionId, phase: Phase, remaining: i64, seq: u64) -> impl IntoView {
-    let locale = use_viewer().locale;
-    let ballot = use_ballot(election, phase, remaining, seq);
-    view! {
-        <p class="remaining" role="status" hidden=move || ballot.phase.get() != Phase::Voting>
-            {tr(Msg::VotesLeft)} " " {move || count_text(locale, ballot.remaining.get(), Msg::Votes)}
-        </p>
-    }
+    crate::live::while_shown(move || {
+        let locale = use_viewer().locale;
+        let ballot = use_ballot(election, phase, remaining, seq);
+        view! {
+            <p class="remaining" role="status" hidden=move || ballot.phase.get() != Phase::Voting>
+                {tr(Msg::VotesLeft)} " " {move || count_text(locale, ballot.remaining.get(), Msg::Votes)}
+            </p>
+        }
+    })
 }
 
 /// A candidate's count (when the tally is shown) and 投票 button, or ✓已投. Voting posts the
@@ -317,58 +321,61 @@ pub fn CandidateVote(
     remaining: i64,
     seq: u64,
 ) -> impl IntoView {
-    let locale = use_viewer().locale;
-    let ballot = use_ballot(election, phase, remaining, seq);
-    ballot.tally.update_untracked(|tally| tally.push((nomination, votes)));
-    if voted {
-        ballot.mine.update_untracked(|mine| mine.push(nomination));
-    }
-    let count = Memo::new(move |_| ballot.tally.read().iter().find(|(n, _)| *n == nomination).and_then(|(_, v)| *v));
-    let is_mine = Memo::new(move |_| ballot.mine.read().contains(&nomination));
-    let form = NodeRef::<leptos::html::Form>::new();
-    let cast = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            ev.prevent_default();
-            leptos::task::spawn_local(async move {
-                let id = nomination.to_string();
-                match crate::live::fetch_json::<()>("/api/cast_vote", None, &[("nomination", &id)]).await {
-                    Some(()) => {
-                        ballot.mine.update(|mine| mine.push(nomination));
-                        ballot.remaining.update(|n| *n = (*n - 1).max(0));
-                        ballot.tally.update(|tally| {
-                            if let Some((_, Some(votes))) = tally.iter_mut().find(|(n, _)| *n == nomination) {
-                                *votes += 1;
+    crate::live::while_shown(move || {
+        let locale = use_viewer().locale;
+        let ballot = use_ballot(election, phase, remaining, seq);
+        ballot.tally.update_untracked(|tally| tally.push((nomination, votes)));
+        if voted {
+            ballot.mine.update_untracked(|mine| mine.push(nomination));
+        }
+        let count =
+            Memo::new(move |_| ballot.tally.read().iter().find(|(n, _)| *n == nomination).and_then(|(_, v)| *v));
+        let is_mine = Memo::new(move |_| ballot.mine.read().contains(&nomination));
+        let form = NodeRef::<leptos::html::Form>::new();
+        let cast = move |ev: leptos::ev::SubmitEvent| {
+            #[cfg(feature = "hydrate")]
+            {
+                ev.prevent_default();
+                leptos::task::spawn_local(async move {
+                    let id = nomination.to_string();
+                    match crate::live::fetch_json::<()>("/api/cast_vote", None, &[("nomination", &id)]).await {
+                        Some(()) => {
+                            ballot.mine.update(|mine| mine.push(nomination));
+                            ballot.remaining.update(|n| *n = (*n - 1).max(0));
+                            ballot.tally.update(|tally| {
+                                if let Some((_, Some(votes))) = tally.iter_mut().find(|(n, _)| *n == nomination) {
+                                    *votes += 1;
+                                }
+                            });
+                        }
+                        None => {
+                            if let Some(form) = form.get_untracked() {
+                                let _ = form.submit();
                             }
-                        });
-                    }
-                    None => {
-                        if let Some(form) = form.get_untracked() {
-                            let _ = form.submit();
                         }
                     }
-                }
-            });
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = ev;
+        };
+        view! {
+            <div class="candidate-vote">
+                {move || count.get().map(|v| view! { <span class="votes">{count_text(locale, v, Msg::Votes)}</span> })}
+                // Static branches, not `AnyView` (which would ship server rendering code).
+                {move || if is_mine.get() {
+                    EitherOf3::A(view! { <p class="voted">"✓ " {tr(Msg::Voted)}</p> })
+                } else if may_vote && ballot.open() {
+                    EitherOf3::B(view! {
+                        <form method="post" action="/api/cast_vote" node_ref=form on:submit=cast>
+                            <input type="hidden" name="nomination" value=nomination.to_string()/>
+                            <button type="submit" class="btn primary">{tr(Msg::Vote)}</button>
+                        </form>
+                    })
+                } else {
+                    EitherOf3::C(())
+                }}
+            </div>
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
-    view! {
-        <div class="candidate-vote">
-            {move || count.get().map(|v| view! { <span class="votes">{count_text(locale, v, Msg::Votes)}</span> })}
-            // Static branches, not `AnyView` (which would ship server rendering code).
-            {move || if is_mine.get() {
-                EitherOf3::A(view! { <p class="voted">"✓ " {tr(Msg::Voted)}</p> })
-            } else if may_vote && ballot.open() {
-                EitherOf3::B(view! {
-                    <form method="post" action="/api/cast_vote" node_ref=form on:submit=cast>
-                        <input type="hidden" name="nomination" value=nomination.to_string()/>
-                        <button type="submit" class="btn primary">{tr(Msg::Vote)}</button>
-                    </form>
-                })
-            } else {
-                EitherOf3::C(())
-            }}
-        </div>
-    }
+    })
 }
