@@ -1,4 +1,5 @@
 //! Pure types and rules of the domain: no IO, unit-tested.
+pub mod activity;
 pub mod audit;
 pub mod csv;
 pub mod dashboard;

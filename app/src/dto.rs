@@ -607,3 +607,54 @@ mod tests {
         assert_eq!(suits.shown().map(|o| o.id.0).collect::<Vec<_>>(), [1, 2, 4, 29, 28]);
     }
 }
+
+/// 驿站活动: the coming activities for the viewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivitiesView {
+    pub activities: Vec<ActivityCard>,
+    /// Staff: the list links to the publish form.
+    pub may_publish: bool,
+}
+
+/// One occurrence of an activity as a card shows it, with the viewer's own standing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityCard {
+    pub id: i64,
+    pub kind: crate::domain::activity::ActivityKind,
+    pub title: String,
+    pub station: String,
+    pub address: String,
+    /// The audience's name (the micro-grid, grid or community).
+    pub audience: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub signup_closes_at: i64,
+    pub capacity: i64,
+    /// Ordinary seats still free.
+    pub open: i64,
+    pub waiting: i64,
+    /// The viewer's seat or place; none when they have not signed up.
+    pub mine: Option<crate::domain::activity::SignupStatus>,
+    /// Their place in the queue (1: next) while they wait.
+    pub my_place: Option<i64>,
+    pub signup_open: bool,
+    pub may_cancel: bool,
+}
+
+/// An activity's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub card: ActivityCard,
+    pub description: String,
+    /// The viewer is staff of its area: they see who signed up.
+    pub staff: bool,
+    pub signups: Vec<SignupLine>,
+}
+
+/// A sign-up as staff see it: the name, never a phone or room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupLine {
+    pub name: String,
+    pub status: crate::domain::activity::SignupStatus,
+    pub by_staff: bool,
+}

@@ -1,5 +1,6 @@
 //! One file per route.
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod board;
 pub mod dashboard;

@@ -1,6 +1,7 @@
 //! All SQL lives here (ssr only). Functions take a `&mut SqliteConnection` (or the pool
 //! for reads) so that every write runs inside the caller's `BEGIN IMMEDIATE`.
 pub mod accounts_repo;
+pub mod activities_repo;
 pub mod audit_repo;
 pub mod board_repo;
 pub mod dashboard_repo;

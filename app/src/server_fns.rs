@@ -1,6 +1,7 @@
 //! Server functions, one file per feature. Each: viewer → authorise → parse the form →
 //! [`write::Writer::run`] (`BEGIN IMMEDIATE` → rules → repo → audit → commit → publish) → return.
 pub mod accounts;
+pub mod activities;
 pub mod auth;
 pub mod board;
 pub mod dashboard;

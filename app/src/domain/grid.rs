@@ -263,6 +263,14 @@ pub fn community_prefix(code: &str) -> &str {
     code.get(..len).unwrap_or(code)
 }
 
+/// The code of the node of `level` that contains (or is) the node with `code`: its first
+/// digits. None when the node lies above that level.
+pub fn ancestor_code(code: &str, level: NodeLevel) -> Option<&str> {
+    let len: usize = NodeLevel::ALL.iter().take_while(|l| **l != level).map(|l| l.segment_width()).sum::<usize>()
+        + level.segment_width();
+    code.get(..len)
+}
+
 /// Whether `code` is a community's own code (not a node above or below one).
 pub fn is_community(code: &str) -> bool {
     code.len() == NodeLevel::Subdistrict.segment_width() + NodeLevel::Community.segment_width()
@@ -282,6 +290,15 @@ mod prefix_tests {
     fn the_community_prefix_is_the_first_twelve_digits() {
         assert_eq!(community_prefix("32060200100301204"), "320602001003");
         assert_eq!(community_prefix("320602001"), "320602001");
+    }
+
+    #[test]
+    fn an_ancestor_is_named_by_the_first_digits_of_the_code() {
+        let micro = "32060200100301204"[..17].to_string();
+        assert_eq!(ancestor_code(&micro, NodeLevel::Community), Some("320602001003"));
+        assert_eq!(ancestor_code(&micro, NodeLevel::Grid), Some("320602001003012"));
+        assert_eq!(ancestor_code(&micro, NodeLevel::MicroGrid), Some(micro.as_str()));
+        assert_eq!(ancestor_code("320602001003", NodeLevel::Grid), None);
     }
 
     #[test]

@@ -27,10 +27,12 @@ pub enum Notice {
     ElderEmergency,
     /// A relative asked for a welfare check on an elder.
     WelfareCheck,
+    /// A place at a 驿站活动 came free and the person, first on its waiting list, has it.
+    ActivitySeat { activity: i64, title: String },
 }
 
 /// Every kind, as stored: the names the notice table and the notice centre rely on.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "dispatch",
     "offer_booked",
     "order_cancelled",
@@ -40,6 +42,7 @@ pub const KINDS: [&str; 9] = [
     "sentiment_escalation",
     "elder_emergency",
     "welfare_check",
+    "activity_seat",
 ];
 
 /// How much of a 民情 item's description a notice quotes.
@@ -63,6 +66,7 @@ impl Notice {
             Notice::SentimentEscalation { .. } => "sentiment_escalation",
             Notice::ElderEmergency => "elder_emergency",
             Notice::WelfareCheck => "welfare_check",
+            Notice::ActivitySeat { .. } => "activity_seat",
         }
     }
 
@@ -79,6 +83,7 @@ impl Notice {
             | Notice::SentimentClosed { item, .. }
             | Notice::SentimentEscalation { item, .. } => format!("/sentiment/{item}"),
             Notice::ElderEmergency | Notice::WelfareCheck => "/admin/queue".into(),
+            Notice::ActivitySeat { activity, .. } => format!("/activities/{activity}"),
         }
     }
 }
@@ -121,6 +126,7 @@ mod tests {
             Notice::SentimentEscalation { item: 3, level: 2, excerpt: "消防栓漏水".into() },
             Notice::ElderEmergency,
             Notice::WelfareCheck,
+            Notice::ActivitySeat { activity: 4, title: "E网情深".into() },
         ]
     }
 

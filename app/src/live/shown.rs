@@ -33,21 +33,26 @@ pub fn while_shown<V>(content: impl FnOnce() -> V) -> WhileShown<V> {
     WhileShown { owner, view }
 }
 
-/// The content's state while its page is shown; empty after.
+/// The content's state while its page is shown; empty after. Boxed, so that what Leptos keeps
+/// of a gone island is a few bytes, not the size of its view's state.
 pub struct WhileShownState<S> {
-    state: Rc<RefCell<Option<(S, Owner)>>>,
+    state: Rc<RefCell<Option<Box<Shown<S>>>>>,
 }
+
+/// The content's view state and its owner.
+type Shown<S> = (S, Owner);
 
 impl<S: 'static> WhileShownState<S> {
     fn new(state: S, owner: Owner) -> Self {
-        let state = Rc::new(RefCell::new(Some((state, owner))));
+        let state = Rc::new(RefCell::new(Some(Box::new((state, owner)))));
         #[cfg(feature = "hydrate")]
         {
             let held = Rc::clone(&state);
             GONE.with(|gone| {
                 gone.borrow_mut().push(Box::new(move || {
                     // Its nodes are in the swapped-out `<main>`: nothing to unmount.
-                    if let Some((state, owner)) = held.borrow_mut().take() {
+                    if let Some(gone) = held.borrow_mut().take() {
+                        let (state, owner) = *gone;
                         drop(state);
                         owner.cleanup();
                     }
@@ -86,7 +91,8 @@ where
 
     fn rebuild(self, state: &mut Self::State) {
         // After the page went there is nothing to show.
-        if let Some((old, owner)) = &mut *state.state.borrow_mut() {
+        if let Some(shown) = &mut *state.state.borrow_mut() {
+            let (old, owner) = &mut **shown;
             self.owner.with(|| self.view.rebuild(old));
             std::mem::replace(owner, self.owner).cleanup();
         }
@@ -171,22 +177,22 @@ where
 
 impl<S: Mountable> Mountable for WhileShownState<S> {
     fn unmount(&mut self) {
-        if let Some((state, _)) = &mut *self.state.borrow_mut() {
-            state.unmount();
+        if let Some(shown) = &mut *self.state.borrow_mut() {
+            shown.0.unmount();
         }
     }
 
     fn mount(&mut self, parent: &Element, marker: Option<&Node>) {
-        if let Some((state, _)) = &mut *self.state.borrow_mut() {
-            state.mount(parent, marker);
+        if let Some(shown) = &mut *self.state.borrow_mut() {
+            shown.0.mount(parent, marker);
         }
     }
 
     fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
-        self.state.borrow().as_ref().is_some_and(|(state, _)| state.insert_before_this(child))
+        self.state.borrow().as_ref().is_some_and(|shown| shown.0.insert_before_this(child))
     }
 
     fn elements(&self) -> Vec<Element> {
-        self.state.borrow().as_ref().map(|(state, _)| state.elements()).unwrap_or_default()
+        self.state.borrow().as_ref().map(|shown| shown.0.elements()).unwrap_or_default()
     }
 }

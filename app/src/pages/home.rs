@@ -57,6 +57,7 @@ pub fn HomePage() -> impl IntoView {
                                     <p class="station-name">{s.name}</p>
                                     <p class="muted">{s.address}</p>
                                     <p class="muted">{tr(Msg::OpenHours)} ": " {s.open_hours}</p>
+                                    <p><a href="/activities" class="btn">{tr(Msg::ActivitiesTitle)}</a></p>
                                 </section>
                             })}
                             {home.mine.map(|mine| view! { <MyOrdersLive mine seq compact=true/> })}

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
+mod activities;
 mod elders;
 mod elections;
 mod orders;
@@ -40,6 +41,7 @@ struct City {
     elections: Vec<ElectionSeed>,
     sentiment: Vec<SentimentSeed>,
     feed: Vec<FeedSeed>,
+    activities: Vec<activities::ActivitySeed>,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +289,7 @@ impl Seeder<'_> {
         self.sentiment(&city.sentiment, t0).await?;
         self.sentiment_history(t0).await?;
         self.elder_visits(t0).await?;
+        self.activities(&city.activities, t0).await?;
         for post in &city.feed {
             let node = self.node(&post.community)?;
             sqlx::query("INSERT INTO feed_posts (node_id, kind, body, created_at) VALUES (?, ?, ?, ?)")

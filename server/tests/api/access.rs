@@ -334,6 +334,23 @@ const TABLE: &[(&str, Target, &str)] = &[
     ("revoke_api_key",         Foreign, "401 403 403 403 403 403 403"),
     ("api_keys",               Own,     "401 403 403 403 403 A   A  "),
     ("api_keys",               Foreign, "401 403 403 403 403 A   A  "),
+    // ---- activities.rs ------------------------------------------------------------------
+    // Own: an activity for 祖望社区 (shown to everyone who lives or works there); Foreign:
+    // one of 朝晖社区 (in no one's list, its page not found).
+    ("activities_data",        Own,     "401 A   A   A   A   A   A  "),
+    ("activity_data",          Own,     "401 A   A   A   A   A   A  "),
+    ("activity_data",          Foreign, "401 404 404 404 404 404 404"),
+    ("activity_form_data",     Own,     "401 403 403 A   A   A   A  "),
+    // Own: a station of 向日葵 for its micro-grid; Other: the same station for the whole
+    // community (above the member's and the leader's scope); Foreign: 朝晖社区's station.
+    ("publish_activity",       Own,     "401 403 403 A   A   A   A  "),
+    ("publish_activity",       Other,   "401 403 403 403 403 A   A  "),
+    ("publish_activity",       Foreign, "401 403 403 403 403 403 403"),
+    ("sign_up_activity",       Own,     "401 A   A   A   A   A   A  "),
+    ("sign_up_activity",       Foreign, "401 403 403 403 403 403 403"),
+    // Own: the role's own sign-up; Other: a neighbour's (the role has none to give up).
+    ("cancel_activity_signup", Own,     "401 A   A   A   A   A   A  "),
+    ("cancel_activity_signup", Other,   "401 409 409 409 409 409 409"),
 ];
 
 /// Functions that write nothing: their refusals need no check that nothing changed.
@@ -370,6 +387,9 @@ const READS: &[&str] = &[
     "audit_data",
     "dashboard",
     "api_keys",
+    "activities_data",
+    "activity_data",
+    "activity_form_data",
 ];
 
 /// The test binary's groups: each runs on its own fresh server.
@@ -473,7 +493,20 @@ const GRID: &[&str] = &[
     "revoke_api_key",
     "api_keys",
 ];
-const GROUPS: [&[&str]; 7] = [ACCOUNTS, PUBLIC, ORDERS, SENTIMENT, ELDERS, ELECTIONS, GRID];
+const ACTIVITIES: &[&str] = &[
+    "activities_data",
+    "activity_data",
+    "activity_form_data",
+    "publish_activity",
+    "sign_up_activity",
+    "cancel_activity_signup",
+];
+const GROUPS: [&[&str]; 8] = [ACCOUNTS, PUBLIC, ORDERS, SENTIMENT, ELDERS, ELECTIONS, GRID, ACTIVITIES];
+
+#[tokio::test]
+async fn station_activities() {
+    check(ACTIVITIES).await;
+}
 
 #[tokio::test]
 async fn accounts() {
@@ -1093,6 +1126,30 @@ impl<'a> World<'a> {
         (id, body)
     }
 
+    /// A fresh 驿站活动 for area `node`, at a station inside it, two days ahead with sign-up
+    /// open: (title, id).
+    async fn activity(&self, node: NodeId) -> (String, i64) {
+        let title = format!("矩阵活动{}号", next());
+        let t = now();
+        let id = sqlx::query_scalar(
+            "INSERT INTO activities (station_id, node_id, kind, title, starts_at, ends_at, capacity,
+                                     signup_opens_at, signup_closes_at, created_by)
+             SELECT s.id, ?1, 'market', ?2, ?3, ?3 + 7200, 20, ?4, ?3, (SELECT min(id) FROM accounts)
+             FROM stations s JOIN grid_nodes g ON g.id = s.node_id
+             WHERE substr(g.code, 1, length((SELECT code FROM grid_nodes WHERE id = ?1)))
+                   = (SELECT code FROM grid_nodes WHERE id = ?1)
+             ORDER BY s.id LIMIT 1 RETURNING id",
+        )
+        .bind(node)
+        .bind(&title)
+        .bind(t + 2 * DAY)
+        .bind(t - DAY)
+        .fetch_one(self.pool())
+        .await
+        .expect("activity");
+        (title, id)
+    }
+
     async fn offer(&self, volunteer: PersonId, micro: NodeId) -> (i64, String) {
         let title = format!("矩阵帮忙{}号", next());
         let id = sqlx::query_scalar(
@@ -1145,6 +1202,65 @@ impl<'a> World<'a> {
         let my_account = self.account(who);
         let signed_in = who != Who::Visitor;
         match (func, target) {
+            // ---- activities.rs
+            ("activities_data", _) => {
+                let (own, _) = self.activity(self.community).await;
+                let (foreign, _) = self.activity(self.f_community).await;
+                Prep::default().shows(own).leak(foreign)
+            }
+            ("activity_data", _) => {
+                let area = if target == Own { self.community } else { self.f_community };
+                let (title, id) = self.activity(area).await;
+                let prep = Prep::form(&[("id", id.to_string())]);
+                if target == Own {
+                    prep.shows(title)
+                } else {
+                    prep.leak(title)
+                }
+            }
+            ("activity_form_data", _) => Prep::default().shows("向日葵网格服务驿站").leak("朝晖社区党群服务中心"),
+            ("publish_activity", _) => {
+                let (station, audience) = match target {
+                    Own => ("向日葵网格服务驿站", "micro_grid"),
+                    Other => ("向日葵网格服务驿站", "community"),
+                    _ => ("朝晖社区党群服务中心", "micro_grid"),
+                };
+                let station: i64 = sqlx::query_scalar("SELECT id FROM stations WHERE name = ?")
+                    .bind(station)
+                    .fetch_one(self.pool())
+                    .await
+                    .expect("station");
+                let title = format!("矩阵活动{n}号");
+                Prep::form(&[
+                    ("station", station.to_string()),
+                    ("kind", "market".into()),
+                    ("title", title.clone()),
+                    ("starts", format!("{}T09:00", date(3))),
+                    ("ends", format!("{}T11:00", date(3))),
+                    ("capacity", "10".into()),
+                    ("audience", audience.into()),
+                ])
+                .watch("activities", format!("title = '{title}'"))
+            }
+            ("sign_up_activity", _) => {
+                let area = if target == Own { self.community } else { self.f_community };
+                let (_, id) = self.activity(area).await;
+                Prep::form(&[("activity", id.to_string())]).watch("activity_signups", format!("activity_id = {id}"))
+            }
+            ("cancel_activity_signup", _) => {
+                let (_, id) = self.activity(self.community).await;
+                // Own: the caller's sign-up; Other (and the visitor): a neighbour's.
+                let person = if target == Own && signed_in { me } else { self.volunteer.0 };
+                sqlx::query(
+                    "INSERT INTO activity_signups (activity_id, person_id, status, queue_no) VALUES (?, ?, 'in', 1)",
+                )
+                .bind(id)
+                .bind(person)
+                .execute(self.pool())
+                .await
+                .expect("sign-up");
+                Prep::form(&[("activity", id.to_string())]).watch("activity_signups", format!("activity_id = {id}"))
+            }
             // ---- accounts.rs
             ("change_password", _) => Prep::form(&[
                 ("current_password", "gridstation".to_string()),

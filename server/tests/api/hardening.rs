@@ -718,6 +718,7 @@ async fn stored_text_that_closes_a_textarea_stays_text_on_every_page() {
         "UPDATE nominations SET intro = ?1",
         "UPDATE feed_posts SET body = ?1",
         "UPDATE sentiment_items SET description = ?1",
+        "UPDATE activities SET title = ?1, description = ?1",
     ] {
         sqlx::query(sql).bind(MARKUP).execute(&app.pool).await.expect(sql);
     }
@@ -728,6 +729,8 @@ async fn stored_text_that_closes_a_textarea_stays_text_on_every_page() {
         "/board",
         "/board/new",
         "/offers",
+        "/activities",
+        "/activities/new",
         "/feed",
         "/stars",
         "/sentiment",
@@ -749,6 +752,8 @@ async fn stored_text_that_closes_a_textarea_stays_text_on_every_page() {
     .collect();
     pages.push(format!("/orders/{order}"));
     pages.push(format!("/sentiment/{item}"));
+    let activity: i64 = app.count("SELECT min(id) FROM activities").await;
+    pages.push(format!("/activities/{activity}"));
 
     let escaped = "&lt;/textarea&gt;&lt;b id=x&gt;";
     let mut textareas_with_the_text = Vec::new();

@@ -377,6 +377,8 @@ struct Fixtures {
     nomination_pending: i64,
     offer: i64,
     post: i64,
+    activity: i64,
+    station: i64,
     api_key: String,
     revocable_key: i64,
     welfare: i64,
@@ -458,6 +460,16 @@ async fn fixtures(app: &TestApp) -> Fixtures {
             ),
         )
         .await,
+        activity: scalar(
+            app,
+            &format!(
+                "SELECT a.id FROM activities a JOIN grid_nodes g ON g.id = a.node_id
+                 WHERE g.code GLOB '{AREA}*' AND a.signup_opens_at <= unixepoch() AND a.signup_closes_at > unixepoch()
+                 ORDER BY a.id LIMIT 1"
+            ),
+        )
+        .await,
+        station: scalar(app, "SELECT id FROM stations WHERE name = '向日葵网格服务驿站'").await,
         post: scalar(app, &format!("SELECT id FROM feed_posts WHERE node_id = ({}) LIMIT 1", node("320602001001")))
             .await,
         ..Default::default()
@@ -797,6 +809,19 @@ impl<'a> Walker<'a> {
             ("post_offer" | "place_order", "description") => one("两斤青菜，一块豆腐"),
             ("post_offer", "schedule") => one("周六上午"),
             ("book_offer", "offer") => id(f.offer),
+            ("activity_data", "id") | ("sign_up_activity" | "cancel_activity_signup", "activity") => id(f.activity),
+            ("publish_activity", "station") => id(f.station),
+            ("publish_activity", "kind") => one("training"),
+            ("publish_activity", "title") => one("输入测试活动"),
+            ("publish_activity", "description") => one("教老人用手机"),
+            ("publish_activity", "starts") => Val::One(format!("{}T09:00", date_in(3))),
+            ("publish_activity", "ends") => Val::One(format!("{}T11:00", date_in(3))),
+            ("publish_activity", "capacity") => one("12"),
+            ("publish_activity", "held") => one("2"),
+            ("publish_activity", "audience") => one("grid"),
+            ("publish_activity", "weeks") => one("4"),
+            ("publish_activity", "skip") => one("3"),
+            ("publish_activity", "signup_opens" | "signup_closes" | "form_key") => one(""),
             (_, "idempotency_key") => {
                 let n = self.fresh();
                 Val::One(format!("inputs-{:?}-{n:08}", self.who).to_lowercase())

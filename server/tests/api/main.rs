@@ -8,6 +8,7 @@ mod test_app;
 
 mod access;
 mod accounts;
+mod activities;
 mod dashboard;
 mod elders;
 mod elections;

@@ -1,0 +1,415 @@
+//! 驿站活动: an activity a station's staff publish (初心集市, E网情深, 红领TALK…), its weekly
+//! occurrences, and who gets one of its seats. Sign-ups past the seats wait in the order
+//! they came; a cancellation gives the freed seat to the first who can take it.
+use crate::domain::grid::NodeLevel;
+use crate::domain::text::FreeText;
+use crate::domain::time::parse_local_datetime;
+
+/// What kind of activity it is (the reports' activities, by what they do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// 便民集市 (初心集市).
+    Market,
+    /// 技能培训 (E网情深: phones and the internet for elders).
+    Training,
+    /// 邻里活动 (in邻里).
+    Neighbours,
+    /// 宣讲 (红领TALK).
+    Talk,
+    /// 议事 (议事坊).
+    Council,
+    /// 民情收集 (民情收发站).
+    Listening,
+    Other,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 7] = [
+        ActivityKind::Market,
+        ActivityKind::Training,
+        ActivityKind::Neighbours,
+        ActivityKind::Talk,
+        ActivityKind::Council,
+        ActivityKind::Listening,
+        ActivityKind::Other,
+    ];
+
+    /// The stored name (the schema's CHECK lists the same).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::Market => "market",
+            ActivityKind::Training => "training",
+            ActivityKind::Neighbours => "neighbours",
+            ActivityKind::Talk => "talk",
+            ActivityKind::Council => "council",
+            ActivityKind::Listening => "listening",
+            ActivityKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActivityKind> {
+        ActivityKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Who an activity is for: the station's micro-grid, its grid or its community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Audience {
+    MicroGrid,
+    Grid,
+    Community,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 3] = [Audience::MicroGrid, Audience::Grid, Audience::Community];
+
+    /// The form's name for it.
+    pub fn as_str(self) -> &'static str {
+        self.level().as_str()
+    }
+
+    pub fn parse(s: &str) -> Option<Audience> {
+        Audience::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    pub fn level(self) -> NodeLevel {
+        match self {
+            Audience::MicroGrid => NodeLevel::MicroGrid,
+            Audience::Grid => NodeLevel::Grid,
+            Audience::Community => NodeLevel::Community,
+        }
+    }
+}
+
+/// The longest an activity may run, and the furthest ahead a weekly one may repeat.
+pub const MAX_HOURS: i64 = 12;
+pub const MAX_WEEKS: u32 = 26;
+pub const MAX_CAPACITY: i64 = 500;
+const WEEK: i64 = 7 * 24 * 3600;
+
+/// The publish form as sent. Times are the browser's `datetime-local` values (China time).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ActivityInput<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub starts: &'a str,
+    pub ends: &'a str,
+    pub capacity: &'a str,
+    /// Seats kept for 代报名 (staff signing up a resident who has no phone).
+    pub held: &'a str,
+    /// When sign-up opens (empty: at once) and closes (empty: at the start), for the first
+    /// occurrence; later ones keep the same distance to their own start.
+    pub signup_opens: &'a str,
+    pub signup_closes: &'a str,
+    pub audience: &'a str,
+    /// How many weeks it repeats (1: once).
+    pub weeks: &'a str,
+    /// Week numbers left out (`3` or `3,5`), counted from 1.
+    pub skip: &'a str,
+}
+
+/// An activity to publish, parsed from [`ActivityInput`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewActivity {
+    pub kind: ActivityKind,
+    pub title: String,
+    pub description: String,
+    pub audience: Audience,
+    pub capacity: i64,
+    pub held: i64,
+    /// Every occurrence, in order.
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// One dated occurrence of an activity, with its own sign-up window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub signup_opens_at: i64,
+    pub signup_closes_at: i64,
+}
+
+/// Why a field of the publish form was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityProblem {
+    Kind,
+    /// The title is not 2–60 characters.
+    TitleLength,
+    /// The description is over 2000 characters.
+    TooLong,
+    Control,
+    /// Not a date and time, or in the past.
+    Time,
+    /// The end is not after the start, or more than [`MAX_HOURS`] later.
+    Duration,
+    /// Not 1–[`MAX_CAPACITY`].
+    Capacity,
+    /// Held seats are negative or more than the capacity.
+    Held,
+    /// The sign-up window is not a date and time, closes before it opens, or after the end.
+    SignupWindow,
+    Audience,
+    /// Not 1–[`MAX_WEEKS`] weeks.
+    Weeks,
+    /// A skipped week that is not one of the weeks, or every week skipped.
+    Skip,
+}
+
+impl NewActivity {
+    /// Parses the form as of `now`: every field's problem at once.
+    pub fn parse(form: &ActivityInput<'_>, now: i64) -> Result<NewActivity, Vec<(&'static str, ActivityProblem)>> {
+        use ActivityProblem as P;
+        let kind = ActivityKind::parse(form.kind).ok_or(P::Kind);
+        let title = FreeText::field(form.title, 2..=60, P::TitleLength, P::Control);
+        let description = FreeText::field(form.description, 0..=2000, P::TooLong, P::Control);
+        let starts = parse_local_datetime(form.starts).filter(|t| *t > now).ok_or(P::Time);
+        let ends = parse_local_datetime(form.ends).ok_or(P::Duration).and_then(|end| match starts {
+            Ok(start) if end <= start || end - start > MAX_HOURS * 3600 => Err(P::Duration),
+            _ => Ok(end),
+        });
+        let capacity = whole(form.capacity).filter(|c| (1..=MAX_CAPACITY).contains(c)).ok_or(P::Capacity);
+        let held = match (whole_or_zero(form.held), capacity) {
+            (Some(h), Ok(c)) if (0..=c).contains(&h) => Ok(h),
+            (Some(h), Err(_)) if h >= 0 => Ok(h),
+            _ => Err(P::Held),
+        };
+        let window = signup_window(form, now, starts.ok(), ends.ok());
+        let audience = Audience::parse(form.audience).ok_or(P::Audience);
+        let weeks = whole_or_one(form.weeks).filter(|w| (1..=i64::from(MAX_WEEKS)).contains(w)).ok_or(P::Weeks);
+        let skip = parse_skip(form.skip, weeks.ok());
+        let problems = [
+            ("kind", kind.err()),
+            ("title", title.as_ref().err().copied()),
+            ("description", description.as_ref().err().copied()),
+            ("starts", starts.err()),
+            ("ends", ends.err()),
+            ("capacity", capacity.err()),
+            ("held", held.err()),
+            ("signup_closes", window.err()),
+            ("audience", audience.err()),
+            ("weeks", weeks.err()),
+            ("skip", skip.as_ref().err().copied()),
+        ];
+        match (kind, title, description, starts, ends, capacity, held, window, audience, weeks, skip) {
+            (
+                Ok(kind),
+                Ok(title),
+                Ok(description),
+                Ok(starts),
+                Ok(ends),
+                Ok(capacity),
+                Ok(held),
+                Ok(window),
+                Ok(audience),
+                Ok(weeks),
+                Ok(skip),
+            ) => {
+                let first = Occurrence {
+                    starts_at: starts,
+                    ends_at: ends,
+                    signup_opens_at: window.0,
+                    signup_closes_at: window.1,
+                };
+                let occurrences = occurrences(first, weeks as u32, &skip);
+                Ok(NewActivity { kind, title, description, audience, capacity, held, occurrences })
+            }
+            _ => Err(problems.into_iter().filter_map(|(field, problem)| Some((field, problem?))).collect()),
+        }
+    }
+}
+
+/// The sign-up window of the first occurrence: opens at `signup_opens` (or now), closes at
+/// `signup_closes` (or the start), and never after the end.
+fn signup_window(
+    form: &ActivityInput<'_>,
+    now: i64,
+    starts: Option<i64>,
+    ends: Option<i64>,
+) -> Result<(i64, i64), ActivityProblem> {
+    let typed = |text: &str| {
+        if text.trim().is_empty() {
+            Ok(None)
+        } else {
+            parse_local_datetime(text).map(Some).ok_or(ActivityProblem::SignupWindow)
+        }
+    };
+    let opens = typed(form.signup_opens)?.unwrap_or(now);
+    let closes = typed(form.signup_closes)?;
+    // Without a start and an end there is nothing to check the window against; their own
+    // fields say what is wrong.
+    let (Some(starts), Some(ends)) = (starts, ends) else { return Ok((opens, closes.unwrap_or(opens))) };
+    let closes = closes.unwrap_or(starts);
+    if opens < closes && closes <= ends {
+        Ok((opens, closes))
+    } else {
+        Err(ActivityProblem::SignupWindow)
+    }
+}
+
+/// The weekly occurrences of `first`: `weeks` of them, less the `skip`ped week numbers
+/// (counted from 1). Each keeps the first one's sign-up window relative to its start.
+pub fn occurrences(first: Occurrence, weeks: u32, skip: &[u32]) -> Vec<Occurrence> {
+    (0..weeks)
+        .filter(|w| !skip.contains(&(w + 1)))
+        .map(|w| {
+            let shift = i64::from(w) * WEEK;
+            Occurrence {
+                starts_at: first.starts_at + shift,
+                ends_at: first.ends_at + shift,
+                signup_opens_at: first.signup_opens_at + shift,
+                signup_closes_at: first.signup_closes_at + shift,
+            }
+        })
+        .collect()
+}
+
+/// `3,5` (also `3，5` or `3 5`) → the week numbers to leave out, each within `weeks` and
+/// leaving at least one week.
+fn parse_skip(text: &str, weeks: Option<i64>) -> Result<Vec<u32>, ActivityProblem> {
+    let mut skip = Vec::new();
+    for part in text.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()).filter(|p| !p.is_empty())
+    {
+        let week: u32 = part.parse().map_err(|_| ActivityProblem::Skip)?;
+        if week == 0 || weeks.is_some_and(|w| i64::from(week) > w) {
+            return Err(ActivityProblem::Skip);
+        }
+        if !skip.contains(&week) {
+            skip.push(week);
+        }
+    }
+    match weeks {
+        Some(w) if skip.len() as i64 >= w => Err(ActivityProblem::Skip),
+        _ => Ok(skip),
+    }
+}
+
+fn whole(text: &str) -> Option<i64> {
+    text.trim().parse().ok()
+}
+
+fn whole_or_zero(text: &str) -> Option<i64> {
+    if text.trim().is_empty() {
+        Some(0)
+    } else {
+        whole(text)
+    }
+}
+
+fn whole_or_one(text: &str) -> Option<i64> {
+    if text.trim().is_empty() {
+        Some(1)
+    } else {
+        whole(text)
+    }
+}
+
+/// Where a sign-up stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignupStatus {
+    /// Has a seat (报名成功).
+    In,
+    /// Waits for a seat, in the order of sign-up (候补).
+    Waiting,
+    Cancelled,
+}
+
+impl SignupStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignupStatus::In => "in",
+            SignupStatus::Waiting => "waiting",
+            SignupStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SignupStatus> {
+        [SignupStatus::In, SignupStatus::Waiting, SignupStatus::Cancelled].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// The seats of one occurrence as they are taken: `capacity` in all, of which `held` are
+/// kept for 代报名; `own_in` people signed themselves up and have a seat, `staff_in` were
+/// signed up by staff and have one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seats {
+    pub capacity: i64,
+    pub held: i64,
+    pub own_in: i64,
+    pub staff_in: i64,
+}
+
+impl Seats {
+    /// Whether one more sign-up (by staff, or by the person) gets a seat now. Staff may use
+    /// any free seat; a person only those not held, counting staff sign-ups past the held
+    /// seats as taking ordinary ones.
+    pub fn has_room(&self, by_staff: bool) -> bool {
+        let taken = self.own_in + self.staff_in;
+        if by_staff {
+            taken < self.capacity
+        } else {
+            self.own_in + (self.staff_in - self.held).max(0) < self.capacity - self.held
+        }
+    }
+
+    /// Ordinary seats still free (what a resident sees as 余位).
+    pub fn open(&self) -> i64 {
+        (self.capacity - self.held - self.own_in - (self.staff_in - self.held).max(0)).max(0)
+    }
+
+    /// Where a new sign-up goes.
+    pub fn place(&self, by_staff: bool) -> SignupStatus {
+        if self.has_room(by_staff) {
+            SignupStatus::In
+        } else {
+            SignupStatus::Waiting
+        }
+    }
+
+    /// The same seats once `by_staff`'s sign-up got one.
+    pub fn with_one_more(self, by_staff: bool) -> Seats {
+        if by_staff {
+            Seats { staff_in: self.staff_in + 1, ..self }
+        } else {
+            Seats { own_in: self.own_in + 1, ..self }
+        }
+    }
+}
+
+/// Who gets seats after one was freed: of the waiting sign-ups, in their order (`id`,
+/// whether staff made it), the first ones that find room, as many as there is room for.
+/// A person's sign-up never jumps the queue past an earlier one that still waits for an
+/// ordinary seat; a 代报名 may use a held seat that a person could not.
+pub fn promoted(mut seats: Seats, waiting: &[(i64, bool)]) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut own_blocked = false;
+    for &(id, by_staff) in waiting {
+        if !by_staff && own_blocked {
+            continue;
+        }
+        if seats.has_room(by_staff) {
+            seats = seats.with_one_more(by_staff);
+            out.push(id);
+        } else if !by_staff {
+            own_blocked = true;
+        }
+    }
+    out
+}
+
+/// Whether sign-up (or its cancellation) is open at `now` for an occurrence: within its
+/// window, and the activity neither cancelled nor begun.
+pub fn signup_open(o: &Occurrence, now: i64) -> bool {
+    o.signup_opens_at <= now && now < o.signup_closes_at && now < o.starts_at
+}
+
+/// Whether a sign-up may still be cancelled at `now`: until the activity starts.
+pub fn may_cancel(o: &Occurrence, now: i64) -> bool {
+    now < o.starts_at
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,290 @@
+//! /activities, /activities/:id and /activities/new: the stations' activities, signing up
+//! (or joining the waiting list) and giving a seat up, and staff publishing one. Server
+//! HTML with plain forms: all of it works without JavaScript, and none of it adds to the
+//! code a phone loads.
+use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
+use crate::domain::activity::{ActivityKind, Audience, SignupStatus};
+use crate::domain::time::format_local_datetime;
+use crate::dto::{ActivityCard, ActivityView};
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::server_fns::activities::{
+    activities_data, activity_data, activity_form_data, CancelActivitySignup, PublishActivity, SignUpActivity,
+};
+use crate::{echoed, tr};
+use leptos::prelude::*;
+
+/// The label of an activity kind.
+pub fn kind_label(kind: ActivityKind) -> Msg {
+    match kind {
+        ActivityKind::Market => Msg::ActivityMarket,
+        ActivityKind::Training => Msg::ActivityTraining,
+        ActivityKind::Neighbours => Msg::ActivityNeighbours,
+        ActivityKind::Talk => Msg::ActivityTalk,
+        ActivityKind::Council => Msg::ActivityCouncil,
+        ActivityKind::Listening => Msg::ActivityListening,
+        ActivityKind::Other => Msg::ActivityOther,
+    }
+}
+
+fn audience_label(audience: Audience) -> Msg {
+    match audience {
+        Audience::MicroGrid => Msg::LevelMicroGrid,
+        Audience::Grid => Msg::LevelGrid,
+        Audience::Community => Msg::LevelCommunity,
+    }
+}
+
+/// `{n}` of a message, filled.
+fn with_n(msg: Msg, n: i64) -> String {
+    tr(msg).replace("{n}", &n.to_string())
+}
+
+/// /activities: the coming activities for where the viewer lives (and, for staff, works).
+#[component]
+pub fn ActivitiesPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| activities_data());
+    let sign_up = ServerAction::<SignUpActivity>::new();
+    let cancel = ServerAction::<CancelActivitySignup>::new();
+    let error = Signal::derive(move || {
+        sign_up.value().get().and_then(|r| r.err()).or_else(|| cancel.value().get().and_then(|r| r.err()))
+    });
+    view! {
+        <leptos_meta::Title text=crate::page_title(Msg::ActivitiesTitle)/>
+        <header class="page-head">
+            <h1>{tr(Msg::ActivitiesTitle)}</h1>
+        </header>
+        <p class="muted">{tr(Msg::ActivitiesHint)}</p>
+        <FormMsg error/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) => view! {
+                        {list.may_publish.then(|| view! {
+                            <p><a href="/activities/new" class="btn primary">{tr(Msg::PublishActivity)}</a></p>
+                        })}
+                        <p class="card muted" hidden=!list.activities.is_empty()>{tr(Msg::NoActivities)}</p>
+                        <ul class="orders activities">
+                            {list.activities.into_iter().map(|card| view! {
+                                <li class="order-card activity">
+                                    <CardBody card=card.clone() link=true/>
+                                    <SignupForm card sign_up cancel/>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// An activity's facts: kind, title, when, where, for whom, its seats.
+#[component]
+fn CardBody(card: ActivityCard, link: bool) -> impl IntoView {
+    let title = if link {
+        view! { <a href=format!("/activities/{}", card.id)>{card.title}</a> }.into_any()
+    } else {
+        view! { <span>{card.title}</span> }.into_any()
+    };
+    view! {
+        <div class="order-meta">
+            <span class="tag">{tr(kind_label(card.kind))}</span>
+            <span class="age">{card.audience}</span>
+        </div>
+        <p class="order-title">{title}</p>
+        <p class="order-place">
+            <time>{format_local_datetime(card.starts_at)}</time> " – " <time>{format_local_datetime(card.ends_at)}</time>
+        </p>
+        <p class="order-place">{card.station} " · " {card.address}</p>
+        <p class="seats">
+            {with_n(Msg::PlacesLeft, card.open)}
+            {(card.waiting > 0).then(|| view! { " · " {with_n(Msg::WaitingCount, card.waiting)} })}
+        </p>
+    }
+}
+
+/// 报名 / 候补报名 / 取消报名 for the viewer, or why there is none.
+#[component]
+fn SignupForm(
+    card: ActivityCard,
+    sign_up: ServerAction<SignUpActivity>,
+    cancel: ServerAction<CancelActivitySignup>,
+) -> impl IntoView {
+    let id = card.id.to_string();
+    let cancel_id = id.clone();
+    let standing = match (card.mine, card.my_place) {
+        (Some(SignupStatus::In), _) => Some(tr(Msg::SignedUp).to_string()),
+        (Some(SignupStatus::Waiting), Some(place)) => Some(with_n(Msg::WaitingPlace, place)),
+        _ => None,
+    };
+    let signed_up = standing.is_some();
+    view! {
+        <div class="signup" id="signup">
+            {standing.map(|s| view! { <p class="voted" role="status">"✓ " {s}</p> })}
+            {(signed_up && card.may_cancel).then(|| view! {
+                <ActionForm action=cancel>
+                    <input type="hidden" name="activity" value=cancel_id/>
+                    <button type="submit" class="btn">{tr(Msg::CancelSignup)}</button>
+                </ActionForm>
+            })}
+            {(!signed_up && card.signup_open).then(|| {
+                let label = if card.open > 0 { Msg::SignUpActivity } else { Msg::JoinWaitlist };
+                view! {
+                    <ActionForm action=sign_up>
+                        <input type="hidden" name="activity" value=id/>
+                        <button type="submit" class="btn primary">{tr(label)}</button>
+                    </ActionForm>
+                }
+            })}
+            {(!signed_up && !card.signup_open).then(|| view! { <p class="muted">{tr(Msg::SignupClosedLabel)}</p> })}
+        </div>
+    }
+}
+
+/// /activities/:id: one activity, signing up, and for staff of its area who signed up.
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let route_id = crate::components::use_route_id();
+    let id = move || route_id.get().and_then(|s| s.parse::<i64>().ok());
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => activity_data(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let sign_up = ServerAction::<SignUpActivity>::new();
+    let cancel = ServerAction::<CancelActivitySignup>::new();
+    let error = Signal::derive(move || {
+        sign_up.value().get().and_then(|r| r.err()).or_else(|| cancel.value().get().and_then(|r| r.err()))
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <ActivityDetail view sign_up cancel error/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ActivityDetail(
+    view: ActivityView,
+    sign_up: ServerAction<SignUpActivity>,
+    cancel: ServerAction<CancelActivitySignup>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let ActivityView { card, description, staff, signups } = view;
+    // The title is the page's name, not the activity's: stored text is never written into
+    // `<title>`, whose content the renderer does not escape.
+    view! {
+        <leptos_meta::Title text=crate::page_title(Msg::ActivitiesTitle)/>
+        <p><a href="/activities">{tr(Msg::ActivitiesTitle)}</a></p>
+        <section class="card activity">
+            <CardBody card=card.clone() link=false/>
+            {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
+            <FormMsg error/>
+            <SignupForm card sign_up cancel/>
+        </section>
+        {staff.then(|| view! {
+            <section class="card">
+                <h2>{tr(Msg::Signups)} " (" {signups.len()} ")"</h2>
+                <ol class="signups">
+                    {signups.into_iter().map(|s| {
+                        let note = match (s.status, s.by_staff) {
+                            (SignupStatus::Waiting, _) => Some(tr(Msg::JoinWaitlist)),
+                            (_, true) => Some(tr(Msg::SignedUpByStaff)),
+                            _ => None,
+                        };
+                        view! { <li>{s.name} {note.map(|n| view! { " · " <span class="muted">{n}</span> })}</li> }
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
+    }
+}
+
+/// /activities/new: staff publish an activity of a station in their area.
+#[component]
+pub fn NewActivityPage() -> impl IntoView {
+    let publish = ServerAction::<PublishActivity>::new();
+    let error = Signal::derive(move || publish.value().get().and_then(|r| r.err()));
+    let form = Resource::new(|| (), |_| activity_form_data());
+    let text = |field: &str| echoed(field).unwrap_or_default();
+    view! {
+        <leptos_meta::Title text=crate::page_title(Msg::PublishActivity)/>
+        <section class="card">
+            <h1>{tr(Msg::PublishActivity)}</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Ok((stations, key)) => view! {
+                            <ActionForm action=publish attr:class="form">
+                                <input type="hidden" name="form_key" value=key/>
+                                <label for="station">{tr(Msg::Station)}</label>
+                                <select id="station" name="station" required>
+                                    {stations.into_iter().map(|(id, name)| {
+                                        let selected = echoed("station").as_deref() == Some(id.to_string().as_str());
+                                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <label for="kind">{tr(Msg::ActivityKindLabel)}</label>
+                                <select id="kind" name="kind" required>
+                                    {ActivityKind::ALL.into_iter().map(|k| view! {
+                                        <option value=k.as_str() selected=echoed("kind").as_deref() == Some(k.as_str())>{tr(kind_label(k))}</option>
+                                    }).collect_view()}
+                                </select>
+                                <FieldMsg error field="kind"/>
+                                <label for="title">{tr(Msg::Title)}</label>
+                                <input id="title" name="title" required minlength="2" maxlength="60" value=text("title")/>
+                                <FieldMsg error field="title"/>
+                                <label for="description">{tr(Msg::Description)}</label>
+                                <TextArea text=text("description") attr:id="description" attr:name="description" attr:rows="3" attr:maxlength="2000"/>
+                                <FieldMsg error field="description"/>
+                                <label for="starts">{tr(Msg::ActivityStarts)}</label>
+                                <input id="starts" name="starts" type="datetime-local" required value=text("starts")/>
+                                <FieldMsg error field="starts"/>
+                                <label for="ends">{tr(Msg::ActivityEnds)}</label>
+                                <input id="ends" name="ends" type="datetime-local" required value=text("ends")/>
+                                <FieldMsg error field="ends"/>
+                                <label for="capacity">{tr(Msg::Capacity)}</label>
+                                <input id="capacity" name="capacity" type="number" inputmode="numeric" min="1" max="500" required value=text("capacity")/>
+                                <FieldMsg error field="capacity"/>
+                                <label for="held">{tr(Msg::HeldSeats)}</label>
+                                <input id="held" name="held" type="number" inputmode="numeric" min="0" max="500" value=text("held")/>
+                                <p class="hint">{tr(Msg::HeldSeatsHint)}</p>
+                                <FieldMsg error field="held"/>
+                                <label for="signup_opens">{tr(Msg::SignupOpens)}</label>
+                                <input id="signup_opens" name="signup_opens" type="datetime-local" value=text("signup_opens")/>
+                                <label for="signup_closes">{tr(Msg::SignupCloses)}</label>
+                                <input id="signup_closes" name="signup_closes" type="datetime-local" value=text("signup_closes")/>
+                                <FieldMsg error field="signup_closes"/>
+                                <fieldset class="choice">
+                                    <legend>{tr(Msg::ActivityAudience)}</legend>
+                                    {Audience::ALL.into_iter().map(|a| {
+                                        let checked = echoed("audience").map_or(a == Audience::MicroGrid, |e| e == a.as_str());
+                                        view! { <label><input type="radio" name="audience" value=a.as_str() checked=checked/> {tr(audience_label(a))}</label> }
+                                    }).collect_view()}
+                                </fieldset>
+                                <FieldMsg error field="audience"/>
+                                <label for="weeks">{tr(Msg::RepeatWeeks)}</label>
+                                <input id="weeks" name="weeks" type="number" inputmode="numeric" min="1" max="26" value=echoed("weeks").unwrap_or_else(|| "1".into())/>
+                                <FieldMsg error field="weeks"/>
+                                <label for="skip">{tr(Msg::SkipWeeks)}</label>
+                                <input id="skip" name="skip" maxlength="80" value=text("skip")/>
+                                <FieldMsg error field="skip"/>
+                                <FormMsg error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+                                <button type="submit" class="btn primary big">{tr(Msg::PublishActivity)}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,298 @@
+//! 驿站活动 and their sign-ups. A sign-up's seat is decided by `domain::activity::Seats`
+//! from the counts read in the same `BEGIN IMMEDIATE` transaction, and the schema's
+//! triggers refuse any write that would seat more people than the activity has seats.
+use crate::domain::activity::{NewActivity, Seats, SignupStatus};
+use crate::domain::ids::{AccountId, NodeId, PersonId};
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// A station as publishing needs it: its micro-grid's id and code.
+pub async fn station(conn: &mut SqliteConnection, station: i64) -> Result<Option<(NodeId, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT g.id, g.code FROM stations s JOIN grid_nodes g ON g.id = s.node_id WHERE s.id = ?")
+        .bind(station)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The node with grid code `code` (an audience: the station's grid or community).
+pub async fn node_by_code(conn: &mut SqliteConnection, code: &str) -> Result<Option<NodeId>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM grid_nodes WHERE code = ?").bind(code).fetch_optional(conn).await
+}
+
+/// Writes every occurrence of `new` at `station` for `audience`; the first one's id is the
+/// series' (and the others name it). Returns the first id.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    new: &NewActivity,
+    station: i64,
+    audience: NodeId,
+    by: AccountId,
+) -> Result<i64, sqlx::Error> {
+    let mut first: Option<i64> = None;
+    for o in &new.occurrences {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO activities (series_id, station_id, node_id, kind, title, description, starts_at, ends_at,
+                                     capacity, held_seats, signup_opens_at, signup_closes_at, created_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(first)
+        .bind(station)
+        .bind(audience)
+        .bind(new.kind.as_str())
+        .bind(&new.title)
+        .bind(&new.description)
+        .bind(o.starts_at)
+        .bind(o.ends_at)
+        .bind(new.capacity)
+        .bind(new.held)
+        .bind(o.signup_opens_at)
+        .bind(o.signup_closes_at)
+        .bind(by)
+        .fetch_one(&mut *conn)
+        .await?;
+        first.get_or_insert(id);
+    }
+    // An activity has at least one occurrence (the domain never leaves none).
+    first.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// One occurrence as a sign-up needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Slot {
+    pub title: String,
+    /// The audience's node.
+    pub node_id: NodeId,
+    pub code: String,
+    pub status: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub signup_opens_at: i64,
+    pub signup_closes_at: i64,
+}
+
+impl Slot {
+    pub fn occurrence(&self) -> crate::domain::activity::Occurrence {
+        crate::domain::activity::Occurrence {
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            signup_opens_at: self.signup_opens_at,
+            signup_closes_at: self.signup_closes_at,
+        }
+    }
+}
+
+pub async fn slot(conn: &mut SqliteConnection, activity: i64) -> Result<Option<Slot>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.title, a.node_id, g.code, a.status, a.starts_at, a.ends_at, a.signup_opens_at, a.signup_closes_at
+         FROM activities a JOIN grid_nodes g ON g.id = a.node_id WHERE a.id = ?",
+    )
+    .bind(activity)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The occurrence's seats as they are now.
+pub async fn seats(conn: &mut SqliteConnection, activity: i64) -> Result<Seats, sqlx::Error> {
+    let (capacity, held, own_in, staff_in): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT a.capacity, a.held_seats,
+                (SELECT count(*) FROM activity_signups s WHERE s.activity_id = a.id AND s.status = 'in' AND s.by_staff = 0),
+                (SELECT count(*) FROM activity_signups s WHERE s.activity_id = a.id AND s.status = 'in' AND s.by_staff = 1)
+         FROM activities a WHERE a.id = ?",
+    )
+    .bind(activity)
+    .fetch_one(conn)
+    .await?;
+    Ok(Seats { capacity, held, own_in, staff_in })
+}
+
+/// Where `person` stands for the occurrence, if they ever signed up.
+pub async fn status_of(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    person: PersonId,
+) -> Result<Option<SignupStatus>, sqlx::Error> {
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM activity_signups WHERE activity_id = ? AND person_id = ?")
+            .bind(activity)
+            .bind(person)
+            .fetch_optional(conn)
+            .await?;
+    Ok(status.as_deref().and_then(SignupStatus::parse))
+}
+
+/// Signs `person` up as `status`, at the end of the queue: a new row, or their cancelled one
+/// taken back. False when they already hold a seat or a place in the queue.
+pub async fn sign_up(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    person: PersonId,
+    status: SignupStatus,
+    by_staff: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO activity_signups (activity_id, person_id, status, by_staff, queue_no, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4,
+                 (SELECT coalesce(max(queue_no), 0) + 1 FROM activity_signups WHERE activity_id = ?1), ?5, ?5)
+         ON CONFLICT (activity_id, person_id) DO UPDATE
+            SET status = excluded.status, by_staff = excluded.by_staff, queue_no = excluded.queue_no,
+                updated_at = excluded.updated_at
+          WHERE activity_signups.status = 'cancelled'",
+    )
+    .bind(activity)
+    .bind(person)
+    .bind(status.as_str())
+    .bind(by_staff)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives up `person`'s seat or place, if they hold `was`; whether it changed.
+pub async fn cancel(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    person: PersonId,
+    was: SignupStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE activity_signups SET status = 'cancelled', updated_at = ?
+         WHERE activity_id = ? AND person_id = ? AND status = ?",
+    )
+    .bind(now)
+    .bind(activity)
+    .bind(person)
+    .bind(was.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The waiting sign-ups in their order: (sign-up id, made by staff).
+pub async fn queue(conn: &mut SqliteConnection, activity: i64) -> Result<Vec<(i64, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, by_staff FROM activity_signups WHERE activity_id = ? AND status = 'waiting' ORDER BY queue_no",
+    )
+    .bind(activity)
+    .fetch_all(conn)
+    .await
+}
+
+/// Seats the waiting sign-up `signup`; its person, when it still waited.
+pub async fn admit(conn: &mut SqliteConnection, signup: i64, now: i64) -> Result<Option<PersonId>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE activity_signups SET status = 'in', updated_at = ? WHERE id = ? AND status = 'waiting' RETURNING person_id",
+    )
+    .bind(now)
+    .bind(signup)
+    .fetch_optional(conn)
+    .await
+}
+
+/// An occurrence as the list and its page show it, with the viewer's own standing.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub station: String,
+    pub address: String,
+    pub audience: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub signup_opens_at: i64,
+    pub signup_closes_at: i64,
+    pub capacity: i64,
+    pub held_seats: i64,
+    pub own_in: i64,
+    pub staff_in: i64,
+    pub waiting: i64,
+    pub mine: Option<String>,
+    /// The viewer's place in the queue (1: next), while they wait.
+    pub my_place: Option<i64>,
+}
+
+const LISTED: &str = "
+    SELECT a.id, a.kind, a.title, a.description, s.name AS station, s.address, g.name AS audience,
+           a.starts_at, a.ends_at, a.signup_opens_at, a.signup_closes_at, a.capacity, a.held_seats,
+           (SELECT count(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.status = 'in' AND x.by_staff = 0) AS own_in,
+           (SELECT count(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.status = 'in' AND x.by_staff = 1) AS staff_in,
+           (SELECT count(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.status = 'waiting') AS waiting,
+           m.status AS mine,
+           CASE WHEN m.status = 'waiting' THEN
+               (SELECT count(*) FROM activity_signups x
+                 WHERE x.activity_id = a.id AND x.status = 'waiting' AND x.queue_no <= m.queue_no)
+           END AS my_place
+    FROM activities a
+    JOIN stations s ON s.id = a.station_id
+    JOIN grid_nodes g ON g.id = a.node_id
+    LEFT JOIN activity_signups m ON m.activity_id = a.id AND m.person_id = ?1";
+
+/// The coming occurrences (not yet ended at `now`) for a person living in `home` (their
+/// micro-grid's code: activities whose audience contains it) or working over `scope` (a
+/// staff area: activities inside it), soonest first.
+pub async fn coming(
+    pool: &SqlitePool,
+    person: PersonId,
+    home: Option<&str>,
+    scope: Option<&str>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    let sql = format!(
+        "{LISTED}
+         WHERE a.status = 'published' AND a.ends_at > ?2
+           AND ((?3 IS NOT NULL AND substr(?3, 1, length(g.code)) = g.code)
+             OR (?4 IS NOT NULL AND substr(g.code, 1, length(?4)) = ?4))
+         ORDER BY a.starts_at, a.id LIMIT ?5"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .bind(now)
+        .bind(home)
+        .bind(scope)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+}
+
+/// One occurrence with the viewer's standing, and its audience's code.
+pub async fn one(pool: &SqlitePool, person: PersonId, activity: i64) -> Result<Option<(Listed, String)>, sqlx::Error> {
+    let sql = format!("{LISTED} WHERE a.id = ?2");
+    let Some(listed) =
+        sqlx::query_as::<_, Listed>(sqlx::AssertSqlSafe(sql)).bind(person).bind(activity).fetch_optional(pool).await?
+    else {
+        return Ok(None);
+    };
+    let code: String =
+        sqlx::query_scalar("SELECT g.code FROM activities a JOIN grid_nodes g ON g.id = a.node_id WHERE a.id = ?")
+            .bind(activity)
+            .fetch_one(pool)
+            .await?;
+    Ok(Some((listed, code)))
+}
+
+/// Who signed up, for staff: (name, status, by staff), seats first, then the queue.
+pub async fn signups(pool: &SqlitePool, activity: i64) -> Result<Vec<(String, String, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.full_name, s.status, s.by_staff FROM activity_signups s JOIN people p ON p.id = s.person_id
+         WHERE s.activity_id = ? AND s.status <> 'cancelled'
+         ORDER BY s.status = 'waiting', s.queue_no",
+    )
+    .bind(activity)
+    .fetch_all(pool)
+    .await
+}
+
+/// The stations inside `scope` (a staff area): (id, name), for the publish form.
+pub async fn stations_within(pool: &SqlitePool, scope: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.name FROM stations s JOIN grid_nodes g ON g.id = s.node_id
+         WHERE substr(g.code, 1, length(?1)) = ?1 ORDER BY g.code, s.id",
+    )
+    .bind(scope)
+    .fetch_all(pool)
+    .await
+}
