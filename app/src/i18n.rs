@@ -27,6 +27,33 @@ impl Locale {
     }
 }
 
+/// Words that only pages rendered on the server show (no island draws them): in the browser
+/// build they have no text, so they cost the WASM every page loads nothing. A word an island
+/// shows belongs in `Msg`.
+macro_rules! server_words {
+    ($(#[$meta:meta])* $name:ident; $($key:ident => ($zh:literal, $en:literal),)*) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($key,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$key,)*];
+
+            #[cfg(feature = "ssr")]
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $(($name::$key, Locale::Zh) => $zh, ($name::$key, Locale::En) => $en,)*
+                }
+            }
+
+            #[cfg(not(feature = "ssr"))]
+            pub fn text(self, _: Locale) -> &'static str {
+                ""
+            }
+        }
+    };
+}
+
 macro_rules! messages {
     ($(#[$meta:meta])* $name:ident; $($key:ident => ($zh:literal, $en:literal),)*) => {
         $(#[$meta])*
@@ -777,6 +804,23 @@ messages! {
     KeyCopied => ("已复制", "Copied"),
     Open311ErrLabel => ("请填写密钥用途（1–60字）", "Say what the key is for (1–60 characters)"),
     YouJust => ("刚才：", "Just now:"),
+    ErrActivityKind => ("请选择活动类型", "Choose the kind of activity"),
+    ErrActivityTime => ("请填写以后的开始时间", "Give a start time in the future"),
+    ErrActivityDuration => ("结束要晚于开始，最长12小时", "End after the start, within 12 hours"),
+    ErrActivityCapacity => ("名额为1到500", "Places: 1 to 500"),
+    ErrActivityHeld => ("保留名额不能超过总名额", "Kept places cannot be more than all places"),
+    ErrSignupWindow => ("报名截止要晚于开始，且不晚于活动结束", "Sign-up must close after it opens, by the end"),
+    ErrActivityAudience => ("请选择面向的范围", "Choose who it is for"),
+    ErrActivityWeeks => ("周数为1到26", "Weeks: 1 to 26"),
+    ErrActivitySkip => ("跳过的周要在周数以内，至少留一周", "Skip weeks within the weeks, keeping one"),
+    ErrSignupClosed => ("现在不能报名或取消", "Sign-up is not open now"),
+    ErrAlreadySignedUp => ("您已经报过名了", "You have already signed up"),
+    ErrNotSignedUp => ("您没有报名这个活动", "You have not signed up for this activity"),
+}
+
+server_words! {
+    /// A word of a server-rendered page (驿站活动).
+    ServerMsg;
     ActivitiesTitle => ("驿站活动", "Station activities"),
     ActivitiesHint => ("驿站的集市、培训、邻里活动和议事，报名后按时到驿站参加。", "The stations' markets, classes, neighbourhood events and meetings: sign up, then come to the station on time."),
     NoActivities => ("近期没有活动", "No activities coming up"),
@@ -807,21 +851,8 @@ messages! {
     WaitingPlace => ("候补第{n}位", "Waiting list, place {n}"),
     CancelSignup => ("取消报名", "Cancel my sign-up"),
     SignupClosedLabel => ("报名已截止", "Sign-up closed"),
-    SignupNotOpen => ("报名尚未开始", "Sign-up not open yet"),
     Signups => ("报名名单", "Who signed up"),
     SignedUpByStaff => ("代报名", "by staff"),
-    ErrActivityKind => ("请选择活动类型", "Choose the kind of activity"),
-    ErrActivityTime => ("请填写以后的开始时间", "Give a start time in the future"),
-    ErrActivityDuration => ("结束时间要晚于开始时间，最长12小时", "The end must be after the start, at most 12 hours later"),
-    ErrActivityCapacity => ("名额需要是1到500之间的整数", "Places must be a whole number from 1 to 500"),
-    ErrActivityHeld => ("保留名额不能超过总名额", "Kept places cannot be more than all places"),
-    ErrSignupWindow => ("报名时间要在活动结束前，且截止晚于开始", "Sign-up must close after it opens and by the end of the activity"),
-    ErrActivityAudience => ("请选择面向的范围", "Choose who it is for"),
-    ErrActivityWeeks => ("重复周数需要是1到26", "Weeks must be from 1 to 26"),
-    ErrActivitySkip => ("跳过的周要在重复周数以内，且至少留下一周", "Skipped weeks must be among the weeks, leaving at least one"),
-    ErrSignupClosed => ("这个活动现在不能报名或取消", "Sign-up for this activity is not open now"),
-    ErrAlreadySignedUp => ("您已经报过名了", "You have already signed up"),
-    ErrNotSignedUp => ("您没有报名这个活动", "You have not signed up for this activity"),
 }
 
 // The words of the audit log: sentences for each action and names for the fields of its
@@ -1251,11 +1282,13 @@ mod tests {
 
     #[test]
     fn every_message_has_text_in_both_locales() {
-        for msg in Msg::ALL {
-            let zh = msg.text(Locale::Zh);
-            let en = msg.text(Locale::En);
-            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{msg:?}");
-            assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "English text of {msg:?} has Chinese");
+        let texts = Msg::ALL
+            .iter()
+            .map(|m| (format!("{m:?}"), m.text(Locale::Zh), m.text(Locale::En)))
+            .chain(ServerMsg::ALL.iter().map(|m| (format!("{m:?}"), m.text(Locale::Zh), m.text(Locale::En))));
+        for (msg, zh, en) in texts {
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{msg}");
+            assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "English text of {msg} has Chinese");
         }
     }
 

@@ -76,6 +76,8 @@ function seededIds() {
     ),
     microGrid: one(`SELECT id FROM grid_nodes WHERE code = '32060200100100101'`),
     election: one(`SELECT id FROM star_elections ORDER BY voting_end DESC`),
+    // The seeded E网情深: full, with a waiting list.
+    activity: one(`SELECT id FROM activities WHERE title LIKE 'E网情深%' ORDER BY id`),
   };
 }
 
@@ -104,6 +106,9 @@ const PAGES = [
   ["volunteer", "/board", 200],
   ["volunteer", (ids) => `/orders/${ids.open}`, 200],
   ["volunteer", "/offers", 200],
+  ["resident", "/activities", 200],
+  ["community-admin", (ids) => `/activities/${ids.activity}`, 200],
+  ["community-admin", "/activities/new", 200],
   ["volunteer", "/me", 200],
   ["grid-leader", "/", 200],
   ["grid-leader", "/admin/queue", 200],

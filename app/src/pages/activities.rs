@@ -7,7 +7,7 @@ use crate::domain::activity::{ActivityKind, Audience, SignupStatus};
 use crate::domain::time::format_local_datetime;
 use crate::dto::{ActivityCard, ActivityView};
 use crate::error::AppError;
-use crate::i18n::Msg;
+use crate::i18n::{Msg, ServerMsg};
 use crate::server_fns::activities::{
     activities_data, activity_data, activity_form_data, CancelActivitySignup, PublishActivity, SignUpActivity,
 };
@@ -15,15 +15,15 @@ use crate::{echoed, tr};
 use leptos::prelude::*;
 
 /// The label of an activity kind.
-pub fn kind_label(kind: ActivityKind) -> Msg {
+pub fn kind_label(kind: ActivityKind) -> ServerMsg {
     match kind {
-        ActivityKind::Market => Msg::ActivityMarket,
-        ActivityKind::Training => Msg::ActivityTraining,
-        ActivityKind::Neighbours => Msg::ActivityNeighbours,
-        ActivityKind::Talk => Msg::ActivityTalk,
-        ActivityKind::Council => Msg::ActivityCouncil,
-        ActivityKind::Listening => Msg::ActivityListening,
-        ActivityKind::Other => Msg::ActivityOther,
+        ActivityKind::Market => ServerMsg::ActivityMarket,
+        ActivityKind::Training => ServerMsg::ActivityTraining,
+        ActivityKind::Neighbours => ServerMsg::ActivityNeighbours,
+        ActivityKind::Talk => ServerMsg::ActivityTalk,
+        ActivityKind::Council => ServerMsg::ActivityCouncil,
+        ActivityKind::Listening => ServerMsg::ActivityListening,
+        ActivityKind::Other => ServerMsg::ActivityOther,
     }
 }
 
@@ -35,9 +35,19 @@ fn audience_label(audience: Audience) -> Msg {
     }
 }
 
-/// `{n}` of a message, filled.
-fn with_n(msg: Msg, n: i64) -> String {
-    tr(msg).replace("{n}", &n.to_string())
+/// A word of these pages in the viewer's language (they are only rendered on the server).
+fn words(msg: ServerMsg) -> &'static str {
+    msg.text(crate::use_viewer().locale)
+}
+
+/// A page's document title: its name, then the app's.
+fn page_title(page: ServerMsg) -> String {
+    format!("{} · {}", words(page), tr(Msg::AppName))
+}
+
+/// `{n}` of a word, filled.
+fn with_n(msg: ServerMsg, n: i64) -> String {
+    words(msg).replace("{n}", &n.to_string())
 }
 
 /// /activities: the coming activities for where the viewer lives (and, for staff, works).
@@ -50,20 +60,20 @@ pub fn ActivitiesPage() -> impl IntoView {
         sign_up.value().get().and_then(|r| r.err()).or_else(|| cancel.value().get().and_then(|r| r.err()))
     });
     view! {
-        <leptos_meta::Title text=crate::page_title(Msg::ActivitiesTitle)/>
+        <leptos_meta::Title text=page_title(ServerMsg::ActivitiesTitle)/>
         <header class="page-head">
-            <h1>{tr(Msg::ActivitiesTitle)}</h1>
+            <h1>{words(ServerMsg::ActivitiesTitle)}</h1>
         </header>
-        <p class="muted">{tr(Msg::ActivitiesHint)}</p>
+        <p class="muted">{words(ServerMsg::ActivitiesHint)}</p>
         <FormMsg error/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) => view! {
                         {list.may_publish.then(|| view! {
-                            <p><a href="/activities/new" class="btn primary">{tr(Msg::PublishActivity)}</a></p>
+                            <p><a href="/activities/new" class="btn primary">{words(ServerMsg::PublishActivity)}</a></p>
                         })}
-                        <p class="card muted" hidden=!list.activities.is_empty()>{tr(Msg::NoActivities)}</p>
+                        <p class="card muted" hidden=!list.activities.is_empty()>{words(ServerMsg::NoActivities)}</p>
                         <ul class="orders activities">
                             {list.activities.into_iter().map(|card| view! {
                                 <li class="order-card activity">
@@ -90,7 +100,7 @@ fn CardBody(card: ActivityCard, link: bool) -> impl IntoView {
     };
     view! {
         <div class="order-meta">
-            <span class="tag">{tr(kind_label(card.kind))}</span>
+            <span class="tag">{words(kind_label(card.kind))}</span>
             <span class="age">{card.audience}</span>
         </div>
         <p class="order-title">{title}</p>
@@ -99,8 +109,8 @@ fn CardBody(card: ActivityCard, link: bool) -> impl IntoView {
         </p>
         <p class="order-place">{card.station} " · " {card.address}</p>
         <p class="seats">
-            {with_n(Msg::PlacesLeft, card.open)}
-            {(card.waiting > 0).then(|| view! { " · " {with_n(Msg::WaitingCount, card.waiting)} })}
+            {with_n(ServerMsg::PlacesLeft, card.open)}
+            {(card.waiting > 0).then(|| view! { " · " {with_n(ServerMsg::WaitingCount, card.waiting)} })}
         </p>
     }
 }
@@ -115,8 +125,8 @@ fn SignupForm(
     let id = card.id.to_string();
     let cancel_id = id.clone();
     let standing = match (card.mine, card.my_place) {
-        (Some(SignupStatus::In), _) => Some(tr(Msg::SignedUp).to_string()),
-        (Some(SignupStatus::Waiting), Some(place)) => Some(with_n(Msg::WaitingPlace, place)),
+        (Some(SignupStatus::In), _) => Some(words(ServerMsg::SignedUp).to_string()),
+        (Some(SignupStatus::Waiting), Some(place)) => Some(with_n(ServerMsg::WaitingPlace, place)),
         _ => None,
     };
     let signed_up = standing.is_some();
@@ -126,19 +136,19 @@ fn SignupForm(
             {(signed_up && card.may_cancel).then(|| view! {
                 <ActionForm action=cancel>
                     <input type="hidden" name="activity" value=cancel_id/>
-                    <button type="submit" class="btn">{tr(Msg::CancelSignup)}</button>
+                    <button type="submit" class="btn">{words(ServerMsg::CancelSignup)}</button>
                 </ActionForm>
             })}
             {(!signed_up && card.signup_open).then(|| {
-                let label = if card.open > 0 { Msg::SignUpActivity } else { Msg::JoinWaitlist };
+                let label = if card.open > 0 { ServerMsg::SignUpActivity } else { ServerMsg::JoinWaitlist };
                 view! {
                     <ActionForm action=sign_up>
                         <input type="hidden" name="activity" value=id/>
-                        <button type="submit" class="btn primary">{tr(label)}</button>
+                        <button type="submit" class="btn primary">{words(label)}</button>
                     </ActionForm>
                 }
             })}
-            {(!signed_up && !card.signup_open).then(|| view! { <p class="muted">{tr(Msg::SignupClosedLabel)}</p> })}
+            {(!signed_up && !card.signup_open).then(|| view! { <p class="muted">{words(ServerMsg::SignupClosedLabel)}</p> })}
         </div>
     }
 }
@@ -182,8 +192,8 @@ fn ActivityDetail(
     // The title is the page's name, not the activity's: stored text is never written into
     // `<title>`, whose content the renderer does not escape.
     view! {
-        <leptos_meta::Title text=crate::page_title(Msg::ActivitiesTitle)/>
-        <p><a href="/activities">{tr(Msg::ActivitiesTitle)}</a></p>
+        <leptos_meta::Title text=page_title(ServerMsg::ActivitiesTitle)/>
+        <p><a href="/activities">{words(ServerMsg::ActivitiesTitle)}</a></p>
         <section class="card activity">
             <CardBody card=card.clone() link=false/>
             {(!description.is_empty()).then(|| view! { <p class="description">{description}</p> })}
@@ -192,12 +202,12 @@ fn ActivityDetail(
         </section>
         {staff.then(|| view! {
             <section class="card">
-                <h2>{tr(Msg::Signups)} " (" {signups.len()} ")"</h2>
+                <h2>{words(ServerMsg::Signups)} " (" {signups.len()} ")"</h2>
                 <ol class="signups">
                     {signups.into_iter().map(|s| {
                         let note = match (s.status, s.by_staff) {
-                            (SignupStatus::Waiting, _) => Some(tr(Msg::JoinWaitlist)),
-                            (_, true) => Some(tr(Msg::SignedUpByStaff)),
+                            (SignupStatus::Waiting, _) => Some(words(ServerMsg::JoinWaitlist)),
+                            (_, true) => Some(words(ServerMsg::SignedUpByStaff)),
                             _ => None,
                         };
                         view! { <li>{s.name} {note.map(|n| view! { " · " <span class="muted">{n}</span> })}</li> }
@@ -216,9 +226,9 @@ pub fn NewActivityPage() -> impl IntoView {
     let form = Resource::new(|| (), |_| activity_form_data());
     let text = |field: &str| echoed(field).unwrap_or_default();
     view! {
-        <leptos_meta::Title text=crate::page_title(Msg::PublishActivity)/>
+        <leptos_meta::Title text=page_title(ServerMsg::PublishActivity)/>
         <section class="card">
-            <h1>{tr(Msg::PublishActivity)}</h1>
+            <h1>{words(ServerMsg::PublishActivity)}</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match form.await {
@@ -232,10 +242,10 @@ pub fn NewActivityPage() -> impl IntoView {
                                         view! { <option value=id.to_string() selected=selected>{name}</option> }
                                     }).collect_view()}
                                 </select>
-                                <label for="kind">{tr(Msg::ActivityKindLabel)}</label>
+                                <label for="kind">{words(ServerMsg::ActivityKindLabel)}</label>
                                 <select id="kind" name="kind" required>
                                     {ActivityKind::ALL.into_iter().map(|k| view! {
-                                        <option value=k.as_str() selected=echoed("kind").as_deref() == Some(k.as_str())>{tr(kind_label(k))}</option>
+                                        <option value=k.as_str() selected=echoed("kind").as_deref() == Some(k.as_str())>{words(kind_label(k))}</option>
                                     }).collect_view()}
                                 </select>
                                 <FieldMsg error field="kind"/>
@@ -245,40 +255,40 @@ pub fn NewActivityPage() -> impl IntoView {
                                 <label for="description">{tr(Msg::Description)}</label>
                                 <TextArea text=text("description") attr:id="description" attr:name="description" attr:rows="3" attr:maxlength="2000"/>
                                 <FieldMsg error field="description"/>
-                                <label for="starts">{tr(Msg::ActivityStarts)}</label>
+                                <label for="starts">{words(ServerMsg::ActivityStarts)}</label>
                                 <input id="starts" name="starts" type="datetime-local" required value=text("starts")/>
                                 <FieldMsg error field="starts"/>
-                                <label for="ends">{tr(Msg::ActivityEnds)}</label>
+                                <label for="ends">{words(ServerMsg::ActivityEnds)}</label>
                                 <input id="ends" name="ends" type="datetime-local" required value=text("ends")/>
                                 <FieldMsg error field="ends"/>
-                                <label for="capacity">{tr(Msg::Capacity)}</label>
+                                <label for="capacity">{words(ServerMsg::Capacity)}</label>
                                 <input id="capacity" name="capacity" type="number" inputmode="numeric" min="1" max="500" required value=text("capacity")/>
                                 <FieldMsg error field="capacity"/>
-                                <label for="held">{tr(Msg::HeldSeats)}</label>
+                                <label for="held">{words(ServerMsg::HeldSeats)}</label>
                                 <input id="held" name="held" type="number" inputmode="numeric" min="0" max="500" value=text("held")/>
-                                <p class="hint">{tr(Msg::HeldSeatsHint)}</p>
+                                <p class="hint">{words(ServerMsg::HeldSeatsHint)}</p>
                                 <FieldMsg error field="held"/>
-                                <label for="signup_opens">{tr(Msg::SignupOpens)}</label>
+                                <label for="signup_opens">{words(ServerMsg::SignupOpens)}</label>
                                 <input id="signup_opens" name="signup_opens" type="datetime-local" value=text("signup_opens")/>
-                                <label for="signup_closes">{tr(Msg::SignupCloses)}</label>
+                                <label for="signup_closes">{words(ServerMsg::SignupCloses)}</label>
                                 <input id="signup_closes" name="signup_closes" type="datetime-local" value=text("signup_closes")/>
                                 <FieldMsg error field="signup_closes"/>
                                 <fieldset class="choice">
-                                    <legend>{tr(Msg::ActivityAudience)}</legend>
+                                    <legend>{words(ServerMsg::ActivityAudience)}</legend>
                                     {Audience::ALL.into_iter().map(|a| {
                                         let checked = echoed("audience").map_or(a == Audience::MicroGrid, |e| e == a.as_str());
                                         view! { <label><input type="radio" name="audience" value=a.as_str() checked=checked/> {tr(audience_label(a))}</label> }
                                     }).collect_view()}
                                 </fieldset>
                                 <FieldMsg error field="audience"/>
-                                <label for="weeks">{tr(Msg::RepeatWeeks)}</label>
+                                <label for="weeks">{words(ServerMsg::RepeatWeeks)}</label>
                                 <input id="weeks" name="weeks" type="number" inputmode="numeric" min="1" max="26" value=echoed("weeks").unwrap_or_else(|| "1".into())/>
                                 <FieldMsg error field="weeks"/>
-                                <label for="skip">{tr(Msg::SkipWeeks)}</label>
+                                <label for="skip">{words(ServerMsg::SkipWeeks)}</label>
                                 <input id="skip" name="skip" maxlength="80" value=text("skip")/>
                                 <FieldMsg error field="skip"/>
                                 <FormMsg error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
-                                <button type="submit" class="btn primary big">{tr(Msg::PublishActivity)}</button>
+                                <button type="submit" class="btn primary big">{words(ServerMsg::PublishActivity)}</button>
                             </ActionForm>
                         }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
