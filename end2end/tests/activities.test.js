@@ -73,7 +73,8 @@ describe("驿站活动", () => {
 
     // The first gives the place up; the one waiting has it after a reload, and a notice.
     await phones[0].page.getByRole("button", { name: "取消报名", exact: true }).click();
-    await phones[0].page.getByRole("button", { name: "报名", exact: true }).waitFor();
+    // The place went to the one waiting, so the activity is full again: 候补报名.
+    await phones[0].page.getByRole("button", { name: "候补报名", exact: true }).waitFor();
     await phones[2].reload();
     assert.match(await status(phones[2].page).innerText(), /已报名/);
     const told = queryDb(

@@ -228,7 +228,7 @@ pub async fn nodes_at_level(pool: &SqlitePool, area: &str, level: &str) -> Resul
 /// another (or deleted with its contents reassigned). `role_assignments` is handled
 /// apart (duplicates collapse); `audit_log` keeps its history; `community_settings`
 /// belong to the community that is kept. A test checks this list against the schema.
-pub const NODE_REFERENCES: [(&str, &str); 17] = [
+pub const NODE_REFERENCES: [(&str, &str); 18] = [
     ("stations", "node_id"),
     ("households", "node_id"),
     ("people", "micro_grid_id"),
@@ -246,6 +246,7 @@ pub const NODE_REFERENCES: [(&str, &str); 17] = [
     ("welfare_checks", "micro_grid_id"),
     ("welfare_checks", "area_id"),
     ("api_keys", "node_id"),
+    ("activities", "node_id"),
 ];
 
 /// What a node holds: child nodes, and records pointing at it (people, orders, ...).
