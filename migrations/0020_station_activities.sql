@@ -14,7 +14,7 @@ CREATE TABLE activities (
     capacity          INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 500),
     held_seats        INTEGER NOT NULL DEFAULT 0 CHECK (held_seats BETWEEN 0 AND capacity),
     signup_opens_at   INTEGER NOT NULL,
-    signup_closes_at  INTEGER NOT NULL CHECK (signup_closes_at > signup_opens_at AND signup_closes_at <= ends_at),
+    signup_closes_at  INTEGER NOT NULL CHECK (signup_closes_at > signup_opens_at AND signup_closes_at <= starts_at),
     status            TEXT    NOT NULL DEFAULT 'published' CHECK (status IN ('published','cancelled')),
     created_by        INTEGER NOT NULL REFERENCES accounts(id) ON DELETE RESTRICT,
     version           INTEGER NOT NULL DEFAULT 1,

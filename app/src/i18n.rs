@@ -809,7 +809,7 @@ messages! {
     ErrActivityDuration => ("结束要晚于开始，最长12小时", "End after the start, within 12 hours"),
     ErrActivityCapacity => ("名额为1到500", "Places: 1 to 500"),
     ErrActivityHeld => ("保留名额不能超过总名额", "Kept places cannot be more than all places"),
-    ErrSignupWindow => ("报名截止要晚于开始，且不晚于活动结束", "Sign-up must close after it opens, by the end"),
+    ErrSignupWindow => ("报名截止要晚于报名开始，且不晚于活动开始", "Sign-up must close after it opens, by the start"),
     ErrActivityAudience => ("请选择面向的范围", "Choose who it is for"),
     ErrActivityWeeks => ("周数为1到26", "Weeks: 1 to 26"),
     ErrActivitySkip => ("跳过的周要在周数以内，至少留一周", "Skip weeks within the weeks, keeping one"),

@@ -149,7 +149,7 @@ pub enum ActivityProblem {
     Capacity,
     /// Held seats are negative or more than the capacity.
     Held,
-    /// The sign-up window is not a date and time, closes before it opens, or after the end.
+    /// The sign-up window is not a date and time, closes before it opens, or after the start.
     SignupWindow,
     Audience,
     /// Not 1–[`MAX_WEEKS`] weeks.
@@ -176,7 +176,7 @@ impl NewActivity {
             (Some(h), Err(_)) if h >= 0 => Ok(h),
             _ => Err(P::Held),
         };
-        let window = signup_window(form, now, starts.ok(), ends.ok());
+        let window = signup_window(form, now, starts.ok());
         let audience = Audience::parse(form.audience).ok_or(P::Audience);
         let weeks = whole_or_one(form.weeks).filter(|w| (1..=i64::from(MAX_WEEKS)).contains(w)).ok_or(P::Weeks);
         let skip = parse_skip(form.skip, weeks.ok());
@@ -222,13 +222,8 @@ impl NewActivity {
 }
 
 /// The sign-up window of the first occurrence: opens at `signup_opens` (or now), closes at
-/// `signup_closes` (or the start), and never after the end.
-fn signup_window(
-    form: &ActivityInput<'_>,
-    now: i64,
-    starts: Option<i64>,
-    ends: Option<i64>,
-) -> Result<(i64, i64), ActivityProblem> {
+/// `signup_closes` (or the start), and never after the start.
+fn signup_window(form: &ActivityInput<'_>, now: i64, starts: Option<i64>) -> Result<(i64, i64), ActivityProblem> {
     let typed = |text: &str| {
         if text.trim().is_empty() {
             Ok(None)
@@ -238,11 +233,10 @@ fn signup_window(
     };
     let opens = typed(form.signup_opens)?.unwrap_or(now);
     let closes = typed(form.signup_closes)?;
-    // Without a start and an end there is nothing to check the window against; their own
-    // fields say what is wrong.
-    let (Some(starts), Some(ends)) = (starts, ends) else { return Ok((opens, closes.unwrap_or(opens))) };
+    // Without a start there is nothing to check the window against; its field says what is wrong.
+    let Some(starts) = starts else { return Ok((opens, closes.unwrap_or(opens))) };
     let closes = closes.unwrap_or(starts);
-    if opens < closes && closes <= ends {
+    if opens < closes && closes <= starts {
         Ok((opens, closes))
     } else {
         Err(ActivityProblem::SignupWindow)
@@ -351,7 +345,7 @@ impl Seats {
         if by_staff {
             taken < self.capacity
         } else {
-            self.own_in + (self.staff_in - self.held).max(0) < self.capacity - self.held
+            self.open() > 0
         }
     }
 
@@ -400,10 +394,10 @@ pub fn promoted(mut seats: Seats, waiting: &[(i64, bool)]) -> Vec<i64> {
     out
 }
 
-/// Whether sign-up (or its cancellation) is open at `now` for an occurrence: within its
-/// window, and the activity neither cancelled nor begun.
+/// Whether sign-up is open at `now` for an occurrence: within its window, which closes by the
+/// start.
 pub fn signup_open(o: &Occurrence, now: i64) -> bool {
-    o.signup_opens_at <= now && now < o.signup_closes_at && now < o.starts_at
+    o.signup_opens_at <= now && now < o.signup_closes_at
 }
 
 /// Whether a sign-up may still be cancelled at `now`: until the activity starts.

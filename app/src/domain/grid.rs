@@ -259,8 +259,7 @@ mod tests {
 /// The code of the community containing the node with `code` (subdistrict codes are
 /// returned whole).
 pub fn community_prefix(code: &str) -> &str {
-    let len = NodeLevel::Subdistrict.segment_width() + NodeLevel::Community.segment_width();
-    code.get(..len).unwrap_or(code)
+    ancestor_code(code, NodeLevel::Community).unwrap_or(code)
 }
 
 /// The code of the node of `level` that contains (or is) the node with `code`: its first

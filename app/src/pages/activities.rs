@@ -131,7 +131,7 @@ fn SignupForm(
     };
     let signed_up = standing.is_some();
     view! {
-        <div class="signup" id="signup">
+        <div class="signup" id=format!("signup-{}", card.id)>
             {standing.map(|s| view! { <p class="voted" role="status">"✓ " {s}</p> })}
             {(signed_up && card.may_cancel).then(|| view! {
                 <ActionForm action=cancel>

@@ -69,16 +69,23 @@ pub struct Slot {
     pub signup_closes_at: i64,
 }
 
-impl Slot {
-    pub fn occurrence(&self) -> crate::domain::activity::Occurrence {
-        crate::domain::activity::Occurrence {
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
-            signup_opens_at: self.signup_opens_at,
-            signup_closes_at: self.signup_closes_at,
+/// The occurrence's times, as the domain's rules take them (a row of [`Slot`] or [`Listed`]).
+macro_rules! occurrence_of {
+    ($row:ty) => {
+        impl $row {
+            pub fn occurrence(&self) -> crate::domain::activity::Occurrence {
+                crate::domain::activity::Occurrence {
+                    starts_at: self.starts_at,
+                    ends_at: self.ends_at,
+                    signup_opens_at: self.signup_opens_at,
+                    signup_closes_at: self.signup_closes_at,
+                }
+            }
         }
-    }
+    };
 }
+occurrence_of!(Slot);
+occurrence_of!(Listed);
 
 pub async fn slot(conn: &mut SqliteConnection, activity: i64) -> Result<Option<Slot>, sqlx::Error> {
     sqlx::query_as(
@@ -200,6 +207,7 @@ pub struct Listed {
     pub station: String,
     pub address: String,
     pub audience: String,
+    pub audience_code: String,
     pub starts_at: i64,
     pub ends_at: i64,
     pub signup_opens_at: i64,
@@ -215,7 +223,7 @@ pub struct Listed {
 }
 
 const LISTED: &str = "
-    SELECT a.id, a.kind, a.title, a.description, s.name AS station, s.address, g.name AS audience,
+    SELECT a.id, a.kind, a.title, a.description, s.name AS station, s.address, g.name AS audience, g.code AS audience_code,
            a.starts_at, a.ends_at, a.signup_opens_at, a.signup_closes_at, a.capacity, a.held_seats,
            (SELECT count(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.status = 'in' AND x.by_staff = 0) AS own_in,
            (SELECT count(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.status = 'in' AND x.by_staff = 1) AS staff_in,
@@ -258,20 +266,10 @@ pub async fn coming(
         .await
 }
 
-/// One occurrence with the viewer's standing, and its audience's code.
-pub async fn one(pool: &SqlitePool, person: PersonId, activity: i64) -> Result<Option<(Listed, String)>, sqlx::Error> {
+/// One occurrence with the viewer's standing.
+pub async fn one(pool: &SqlitePool, person: PersonId, activity: i64) -> Result<Option<Listed>, sqlx::Error> {
     let sql = format!("{LISTED} WHERE a.id = ?2");
-    let Some(listed) =
-        sqlx::query_as::<_, Listed>(sqlx::AssertSqlSafe(sql)).bind(person).bind(activity).fetch_optional(pool).await?
-    else {
-        return Ok(None);
-    };
-    let code: String =
-        sqlx::query_scalar("SELECT g.code FROM activities a JOIN grid_nodes g ON g.id = a.node_id WHERE a.id = ?")
-            .bind(activity)
-            .fetch_one(pool)
-            .await?;
-    Ok(Some((listed, code)))
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person).bind(activity).fetch_optional(pool).await
 }
 
 /// Who signed up, for staff: (name, status, by staff), seats first, then the queue.

@@ -41,12 +41,7 @@ async fn where_of(pool: &sqlx::SqlitePool, user: &SessionUser) -> Result<(Option
 fn card(row: activities_repo::Listed) -> ActivityCard {
     let seats =
         activity::Seats { capacity: row.capacity, held: row.held_seats, own_in: row.own_in, staff_in: row.staff_in };
-    let occurrence = activity::Occurrence {
-        starts_at: row.starts_at,
-        ends_at: row.ends_at,
-        signup_opens_at: row.signup_opens_at,
-        signup_closes_at: row.signup_closes_at,
-    };
+    let occurrence = row.occurrence();
     let now = crate::repo::now();
     ActivityCard {
         id: row.id,
@@ -92,7 +87,8 @@ pub async fn activities_data() -> Result<ActivitiesView, AppError> {
 pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user()?;
-    let (row, code) = activities_repo::one(&state.pool, user.person_id, id).await?.ok_or(AppError::NotFound)?;
+    let row = activities_repo::one(&state.pool, user.person_id, id).await?.ok_or(AppError::NotFound)?;
+    let code = row.audience_code.clone();
     let (home, _) = where_of(&state.pool, &user).await?;
     let staff = user.staff_scope_covers(&code);
     if !staff && !home.as_deref().is_some_and(|h| is_within(h, &code)) {
@@ -251,7 +247,7 @@ pub async fn sign_up_activity(activity: i64) -> Result<SignupStatus, AppError> {
             Ok(status)
         })
         .await?;
-    ctx::redirect_back("#signup", None);
+    ctx::redirect_back(&format!("#signup-{activity}"), None);
     Ok(status)
 }
 
@@ -297,6 +293,6 @@ pub async fn cancel_activity_signup(activity: i64) -> Result<(), AppError> {
         Ok(())
     })
     .await?;
-    ctx::redirect_back("#signup", None);
+    ctx::redirect_back(&format!("#signup-{activity}"), None);
     Ok(())
 }
