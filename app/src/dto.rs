@@ -646,14 +646,49 @@ pub struct ActivityCard {
 pub struct ActivityView {
     pub card: ActivityCard,
     pub description: String,
-    /// The viewer is staff of its area: they see who signed up.
+    /// The viewer is staff of its area: they see who signed up and who came.
     pub staff: bool,
     pub signups: Vec<SignupLine>,
+    /// Check-in is open now (from half an hour before the start to half an hour after the end).
+    pub checkin_open: bool,
+    /// The viewer's own attendance.
+    pub mine: Option<AttendanceLine>,
+    /// Who came, for staff.
+    pub attendance: Vec<AttendanceLine>,
+}
+
+/// Someone's attendance at an activity, as they and its organisers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceLine {
+    pub person: i64,
+    pub name: String,
+    pub via: crate::domain::activity::AttendanceVia,
+    pub checked_in_at: Option<i64>,
+    pub checked_out_at: Option<i64>,
+    pub hours: crate::domain::activity::HoursStatus,
+    /// Confirmed half hours, or while pending what they come to now.
+    pub half_hours: i64,
+    pub makeup_reason: Option<String>,
+}
+
+/// The organiser's check-in screen: the code of the current 30-second step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinScreen {
+    pub activity: i64,
+    pub title: String,
+    /// Empty while check-in is closed.
+    pub code: String,
+    /// The QR code (SVG) of the link that checks in with this code.
+    pub qr_svg: String,
+    pub seconds_left: i64,
 }
 
 /// A sign-up as staff see it: the name, never a phone or room.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignupLine {
+    pub person: i64,
+    /// Only volunteers earn hours (and may get a make-up entry).
+    pub volunteer: bool,
     pub name: String,
     pub status: crate::domain::activity::SignupStatus,
     pub by_staff: bool,

@@ -9,7 +9,10 @@ use crate::pages;
 use leptos::prelude::*;
 
 pub use pages::accounts::AccountsPage as Accounts;
-pub use pages::activities::{ActivitiesPage as Activities, ActivityPage as Activity, NewActivityPage as NewActivity};
+pub use pages::activities::{
+    ActivitiesPage as Activities, ActivityPage as Activity, CheckinScreenPage as CheckinScreen,
+    NewActivityPage as NewActivity,
+};
 pub use pages::audit::AuditPage as Audit;
 pub use pages::board::BoardPage as Board;
 pub use pages::dashboard::DashboardPage as Dashboard;

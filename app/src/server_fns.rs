@@ -112,6 +112,21 @@ pub(crate) mod ctx {
         parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
     }
 
+    /// `https://host[:port]` as the client reached this server (its `Host`, and TLS as
+    /// [`crate::auth::secure_request`] says), for a link another phone opens (a QR code).
+    /// A `Host` that is not a plain host name falls back to `localhost`.
+    pub fn site_origin() -> String {
+        let parts = use_context::<Parts>();
+        let host = parts
+            .as_ref()
+            .and_then(|p| p.headers.get(http::header::HOST))
+            .and_then(|v| v.to_str().ok())
+            .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b)))
+            .unwrap_or("localhost");
+        let scheme = if parts.as_ref().is_some_and(crate::auth::secure_request) { "https" } else { "http" };
+        format!("{scheme}://{host}")
+    }
+
     /// Redirects plain form posts; the hydrated app reloads by itself.
     pub fn redirect_form(path: &str) {
         if use_context::<Parts>().is_some_and(|p| is_plain_form(&p)) {

@@ -405,5 +405,173 @@ pub fn may_cancel(o: &Occurrence, now: i64) -> bool {
     now < o.starts_at
 }
 
+/// Check-in opens this long before the start and closes this long after the end.
+pub const CHECKIN_MARGIN: i64 = 30 * 60;
+/// The organiser's check-in code changes every `CODE_STEP` seconds; a code is taken during
+/// its own step and the next, so one a minute old (a screenshot passed on) is refused.
+pub const CODE_STEP: i64 = 30;
+/// Hours are counted in half hours, rounded down.
+pub const HALF_HOUR: i64 = 30 * 60;
+
+/// Whether check-in (and check-out) is open at `now`: from half an hour before the start to
+/// half an hour after the end.
+pub fn checkin_open(o: &Occurrence, now: i64) -> bool {
+    o.starts_at - CHECKIN_MARGIN <= now && now <= o.ends_at + CHECKIN_MARGIN
+}
+
+/// The code step `now` falls in.
+pub fn code_step(now: i64) -> i64 {
+    now.div_euclid(CODE_STEP)
+}
+
+/// Seconds until the code shown at `now` is replaced.
+pub fn code_seconds_left(now: i64) -> i64 {
+    CODE_STEP - now.rem_euclid(CODE_STEP)
+}
+
+/// The 6-digit code of step `step` for an occurrence whose key is `secret`: the first four
+/// bytes of SHA-256 over the key and the step, as a number below a million.
+#[cfg(feature = "ssr")]
+pub fn checkin_code(secret: &str, step: i64) -> String {
+    use sha2::{Digest, Sha256};
+    let digest =
+        Sha256::new().chain_update(secret.as_bytes()).chain_update(b":").chain_update(step.to_be_bytes()).finalize();
+    let n = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+    format!("{:06}", n % 1_000_000)
+}
+
+/// Whether `typed` (spaces allowed, as people read codes out in pairs) is the code of the
+/// step of `now` or of the one before.
+#[cfg(feature = "ssr")]
+pub fn code_accepted(secret: &str, typed: &str, now: i64) -> bool {
+    let typed: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    if typed.len() != 6 || !typed.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let step = code_step(now);
+    [step, step - 1].into_iter().any(|s| checkin_code(secret, s) == typed)
+}
+
+/// How someone's attendance was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendanceVia {
+    /// Scanned the organiser's QR code.
+    Qr,
+    /// Typed the 6-digit code read out.
+    Code,
+    /// Checked in by the organiser (someone without a phone).
+    Organiser,
+    /// A make-up entry (补录) written by the organiser afterwards.
+    Makeup,
+}
+
+impl AttendanceVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttendanceVia::Qr => "qr",
+            AttendanceVia::Code => "code",
+            AttendanceVia::Organiser => "organiser",
+            AttendanceVia::Makeup => "makeup",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AttendanceVia> {
+        [AttendanceVia::Qr, AttendanceVia::Code, AttendanceVia::Organiser, AttendanceVia::Makeup]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// Where a volunteer's hours for an activity stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoursStatus {
+    /// Not a volunteer: attendance only.
+    None,
+    /// Waiting for the organiser; counts toward nothing yet.
+    Pending,
+    /// Confirmed: counts toward the service record, levels and star eligibility.
+    Confirmed,
+}
+
+impl HoursStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoursStatus::None => "none",
+            HoursStatus::Pending => "pending",
+            HoursStatus::Confirmed => "confirmed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HoursStatus> {
+        [HoursStatus::None, HoursStatus::Pending, HoursStatus::Confirmed].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// The half hours earned by someone present from `checked_in` to `checked_out` (not signed
+/// out: the scheduled end): the overlap with the schedule, rounded down to half hours.
+pub fn earned_half_hours(o: &Occurrence, checked_in: i64, checked_out: Option<i64>) -> i64 {
+    let from = checked_in.max(o.starts_at);
+    let to = checked_out.unwrap_or(o.ends_at).min(o.ends_at);
+    (to - from).max(0) / HALF_HOUR
+}
+
+/// The most a make-up entry may give: the activity's length, in whole half hours.
+pub fn max_half_hours(o: &Occurrence) -> i64 {
+    (o.ends_at - o.starts_at) / HALF_HOUR
+}
+
+/// Why a make-up entry (补录) was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MakeupProblem {
+    /// Not a positive multiple of half an hour, or longer than the activity.
+    Hours,
+    /// No reason given.
+    Reason,
+    /// The reason is over 200 characters.
+    TooLong,
+    Control,
+}
+
+/// A make-up entry as the organiser wrote it: hours (`1.5`, `2`, `1,5`) and a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Makeup {
+    pub half_hours: i64,
+    pub reason: String,
+}
+
+impl Makeup {
+    pub fn parse(hours: &str, reason: &str, o: &Occurrence) -> Result<Makeup, Vec<(&'static str, MakeupProblem)>> {
+        let half_hours =
+            parse_half_hours(hours).filter(|h| (1..=max_half_hours(o)).contains(h)).ok_or(MakeupProblem::Hours);
+        let length = if reason.trim().chars().count() > 200 { MakeupProblem::TooLong } else { MakeupProblem::Reason };
+        let reason = FreeText::field(reason, 2..=200, length, MakeupProblem::Control);
+        match (half_hours, reason) {
+            (Ok(half_hours), Ok(reason)) => Ok(Makeup { half_hours, reason }),
+            (h, r) => Err([("hours", h.err()), ("reason", r.err())]
+                .into_iter()
+                .filter_map(|(field, problem)| Some((field, problem?)))
+                .collect()),
+        }
+    }
+}
+
+/// `1.5` (or `1,5`, `1.0`, `2`) → 3 half hours; anything that is not a whole number of half
+/// hours → `None`.
+fn parse_half_hours(text: &str) -> Option<i64> {
+    let text = text.trim().replace([',', '，'], ".");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || whole.len() > 3 {
+        return None;
+    }
+    let half = match fraction.trim_end_matches('0') {
+        "" => 0,
+        "5" => 1,
+        _ => return None,
+    };
+    Some(whole.parse::<i64>().ok()? * 2 + half)
+}
+
 #[cfg(test)]
 mod tests;

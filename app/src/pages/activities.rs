@@ -3,13 +3,14 @@
 //! HTML with plain forms: all of it works without JavaScript, and none of it adds to the
 //! code a phone loads.
 use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
-use crate::domain::activity::{ActivityKind, Audience, SignupStatus};
+use crate::domain::activity::{ActivityKind, AttendanceVia, Audience, HoursStatus, SignupStatus};
 use crate::domain::time::format_local_datetime;
-use crate::dto::{ActivityCard, ActivityView};
+use crate::dto::{ActivityCard, ActivityView, AttendanceLine, SignupLine};
 use crate::error::AppError;
 use crate::i18n::{Msg, ServerMsg};
 use crate::server_fns::activities::{
-    activities_data, activity_data, activity_form_data, CancelActivitySignup, PublishActivity, SignUpActivity,
+    activities_data, activity_data, activity_form_data, checkin_screen_data, CancelActivitySignup, CheckInActivity,
+    CheckOutActivity, ConfirmActivityHours, MakeUpActivityHours, OrganiserCheckIn, PublishActivity, SignUpActivity,
 };
 use crate::{echoed, tr};
 use leptos::prelude::*;
@@ -48,6 +49,49 @@ fn page_title(page: ServerMsg) -> String {
 /// `{n}` of a word, filled.
 fn with_n(msg: ServerMsg, n: i64) -> String {
     words(msg).replace("{n}", &n.to_string())
+}
+
+/// Half hours as the hours people write (`1.5`, `2`).
+fn hours_text(half_hours: i64) -> String {
+    if half_hours % 2 == 0 {
+        (half_hours / 2).to_string()
+    } else {
+        format!("{}.5", half_hours / 2)
+    }
+}
+
+fn via_label(via: AttendanceVia) -> ServerMsg {
+    match via {
+        AttendanceVia::Qr => ServerMsg::ViaQr,
+        AttendanceVia::Code => ServerMsg::ViaCode,
+        AttendanceVia::Organiser => ServerMsg::ViaOrganiser,
+        AttendanceVia::Makeup => ServerMsg::ViaMakeup,
+    }
+}
+
+/// How someone's attendance reads: when they came and left (or 补录 and why), and a
+/// volunteer's hours, pending or confirmed.
+fn attendance_text(a: &AttendanceLine) -> String {
+    let mut parts = Vec::new();
+    match a.checked_in_at {
+        Some(t) => {
+            parts.push(words(ServerMsg::CheckedInAt).replace("{t}", &format_local_datetime(t)));
+            parts.push(match a.checked_out_at {
+                Some(t) => words(ServerMsg::CheckedOutAt).replace("{t}", &format_local_datetime(t)),
+                None => words(ServerMsg::NotCheckedOut).to_string(),
+            });
+        }
+        None => parts.push(words(ServerMsg::ViaMakeup).to_string()),
+    }
+    let hours = match a.hours {
+        HoursStatus::Pending => Some(ServerMsg::HoursPending),
+        HoursStatus::Confirmed => Some(ServerMsg::HoursConfirmed),
+        HoursStatus::None => None,
+    };
+    if let Some(hours) = hours {
+        parts.push(words(hours).replace("{h}", &hours_text(a.half_hours)));
+    }
+    parts.join(" · ")
 }
 
 /// /activities: the coming activities for where the viewer lives (and, for staff, works).
@@ -173,7 +217,11 @@ pub fn ActivityPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! { <ActivityDetail view sign_up cancel error/> }.into_any(),
+                    Ok(view) => view! {
+                        <ActivityDetail view=view.clone() sign_up cancel error/>
+                        <CheckinCard view=view.clone()/>
+                        {view.staff.then(|| view! { <Organiser view/> })}
+                    }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -188,7 +236,7 @@ fn ActivityDetail(
     cancel: ServerAction<CancelActivitySignup>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let ActivityView { card, description, staff, signups } = view;
+    let ActivityView { card, description, staff, signups, .. } = view;
     // The title is the page's name, not the activity's: stored text is never written into
     // `<title>`, whose content the renderer does not escape.
     view! {
@@ -296,5 +344,185 @@ pub fn NewActivityPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// 签到 for the viewer: the code form (filled in when they came by the QR code), or when
+/// they came and their hours, and 签退.
+#[component]
+fn CheckinCard(view: ActivityView) -> impl IntoView {
+    let check_in = ServerAction::<CheckInActivity>::new();
+    let check_out = ServerAction::<CheckOutActivity>::new();
+    let error = Signal::derive(move || {
+        check_in.value().get().and_then(|r| r.err()).or_else(|| check_out.value().get().and_then(|r| r.err()))
+    });
+    let scanned = crate::components::use_query().get_untracked().get("code").filter(|c| c.len() <= 12);
+    let via = if scanned.is_some() { AttendanceVia::Qr } else { AttendanceVia::Code };
+    let id = view.card.id.to_string();
+    let body = match (view.mine, view.checkin_open) {
+        (Some(mine), open) => {
+            let may_leave = open && mine.checked_in_at.is_some() && mine.checked_out_at.is_none();
+            view! {
+                <p class="voted" role="status">"✓ " {attendance_text(&mine)}</p>
+                {may_leave.then(|| view! {
+                    <ActionForm action=check_out>
+                        <input type="hidden" name="activity" value=id.clone()/>
+                        <button type="submit" class="btn">{words(ServerMsg::CheckOut)}</button>
+                    </ActionForm>
+                })}
+            }
+            .into_any()
+        }
+        (None, true) => view! {
+            <p class="hint">{words(ServerMsg::CheckInHint)}</p>
+            <ActionForm action=check_in attr:class="form">
+                <input type="hidden" name="activity" value=id.clone()/>
+                <input type="hidden" name="via" value=via.as_str()/>
+                <label for="code">{words(ServerMsg::CheckinCodeLabel)}</label>
+                <input id="code" name="code" required inputmode="numeric" autocomplete="one-time-code" maxlength="12"
+                    pattern="[0-9 ]*" class="code-input" value=scanned.unwrap_or_default()/>
+                <FieldMsg error field="code"/>
+                <button type="submit" class="btn primary big">{words(ServerMsg::CheckIn)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        (None, false) => view! { <p class="muted">{words(ServerMsg::CheckinNotOpen)}</p> }.into_any(),
+    };
+    view! {
+        <section class="card" id="checkin">
+            <h2>{words(ServerMsg::CheckIn)}</h2>
+            <FormMsg error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+            {body}
+        </section>
+    }
+}
+
+/// For staff of the activity's area: the check-in screen, who came (confirming hours),
+/// checking in those without a phone, and make-up entries.
+#[component]
+fn Organiser(view: ActivityView) -> impl IntoView {
+    let organiser_check_in = ServerAction::<OrganiserCheckIn>::new();
+    let confirm = ServerAction::<ConfirmActivityHours>::new();
+    let make_up = ServerAction::<MakeUpActivityHours>::new();
+    let error = Signal::derive(move || {
+        organiser_check_in
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| confirm.value().get().and_then(|r| r.err()))
+            .or_else(|| make_up.value().get().and_then(|r| r.err()))
+    });
+    let id = view.card.id;
+    let came = |person: i64| view.attendance.iter().any(|a| a.person == person);
+    let absent: Vec<SignupLine> =
+        view.signups.iter().filter(|s| s.status == SignupStatus::In && !came(s.person)).cloned().collect();
+    let started = !view.card.may_cancel;
+    let makeup_for: Vec<SignupLine> = absent.iter().filter(|s| s.volunteer).cloned().collect();
+    let checkin_open = view.checkin_open;
+    view! {
+        <section class="card" id="attendance">
+            <h2>{words(ServerMsg::Attendance)} " (" {view.attendance.len()} ")"</h2>
+            {checkin_open.then(|| view! {
+                <p><a class="btn primary" href=format!("/activities/{id}/code")>{words(ServerMsg::ShowCheckinCode)}</a></p>
+            })}
+            <FormMsg error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+            <ol class="signups">
+                {view.attendance.into_iter().map(|a| {
+                    let pending = a.hours == HoursStatus::Pending;
+                    let person = a.person.to_string();
+                    view! {
+                        <li>
+                            {a.name.clone()} " · " <span class="muted">{words(via_label(a.via))}</span>
+                            <br/><span class="small">{attendance_text(&a)}</span>
+                            {a.makeup_reason.clone().map(|r| view! { <br/><span class="small muted">{r}</span> })}
+                            {pending.then(|| view! {
+                                <ActionForm action=confirm>
+                                    <input type="hidden" name="activity" value=id.to_string()/>
+                                    <input type="hidden" name="person" value=person/>
+                                    <button type="submit" class="btn">{words(ServerMsg::ConfirmHours)}</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            {checkin_open.then(|| view! {
+                <ul class="signups">
+                    {absent.into_iter().map(|s| view! {
+                        <li>
+                            {s.name}
+                            <ActionForm action=organiser_check_in>
+                                <input type="hidden" name="activity" value=id.to_string()/>
+                                <input type="hidden" name="person" value=s.person.to_string()/>
+                                <button type="submit" class="btn">{words(ServerMsg::OrganiserCheckIn)}</button>
+                            </ActionForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+        {(started && !makeup_for.is_empty()).then(|| view! {
+            <section class="card" id="makeup">
+                <h2>{words(ServerMsg::MakeupTitle)}</h2>
+                <p class="hint">{words(ServerMsg::MakeupHint)}</p>
+                <ActionForm action=make_up attr:class="form">
+                    <input type="hidden" name="activity" value=id.to_string()/>
+                    <label for="makeup-person">{words(ServerMsg::MakeupWho)}</label>
+                    <select id="makeup-person" name="person" required>
+                        {makeup_for.into_iter().map(|s| view! { <option value=s.person.to_string()>{s.name}</option> }).collect_view()}
+                    </select>
+                    <label for="makeup-hours">{words(ServerMsg::MakeupHours)}</label>
+                    <input id="makeup-hours" name="hours" required inputmode="decimal" maxlength="6" value=echoed("hours").unwrap_or_default()/>
+                    <FieldMsg error=Signal::derive(move || make_up.value().get().and_then(|r| r.err())) field="hours"/>
+                    <label for="makeup-reason">{words(ServerMsg::MakeupReason)}</label>
+                    <input id="makeup-reason" name="reason" required maxlength="200" value=echoed("reason").unwrap_or_default()/>
+                    <FieldMsg error=Signal::derive(move || make_up.value().get().and_then(|r| r.err())) field="reason"/>
+                    <button type="submit" class="btn primary">{words(ServerMsg::MakeupSave)}</button>
+                </ActionForm>
+            </section>
+        })}
+    }
+}
+
+/// /activities/:id/code: the organiser's check-in screen. The page reloads itself when the
+/// code changes (a refresh, so it works without JavaScript); the QR code opens the
+/// activity's page with the code filled in.
+#[component]
+pub fn CheckinScreenPage() -> impl IntoView {
+    let route_id = crate::components::use_route_id();
+    let id = move || route_id.get().and_then(|s| s.parse::<i64>().ok());
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => checkin_screen_data(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <leptos_meta::Title text=page_title(ServerMsg::ShowCheckinCode)/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(screen) => view! {
+                        <leptos_meta::Meta http_equiv="refresh" content=screen.seconds_left.max(1).to_string()/>
+                        <p><a href=format!("/activities/{}#attendance", screen.activity)>{words(ServerMsg::Attendance)}</a></p>
+                        <section class="card checkin-screen">
+                            <h1>{words(ServerMsg::CheckinCodeLabel)}</h1>
+                            <p class="muted">{screen.title}</p>
+                            {if screen.code.is_empty() {
+                                view! { <p class="muted">{words(ServerMsg::CheckinNotOpen)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="qr" role="img" aria-label=words(ServerMsg::CheckinCodeLabel) inner_html=screen.qr_svg></div>
+                                    <p class="checkin-code" aria-live="polite">{format!("{} {} {}", &screen.code[..2], &screen.code[2..4], &screen.code[4..])}</p>
+                                    <p class="muted">{with_n(ServerMsg::CodeChangesIn, screen.seconds_left)}</p>
+                                }.into_any()
+                            }}
+                            <p class="hint">{words(ServerMsg::CheckinScreenHint)}</p>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -204,7 +204,7 @@ pub struct OwnProfile {
 pub async fn own_profile(pool: &SqlitePool, person_id: PersonId) -> Result<Option<OwnProfile>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.full_name, a.phone, b.name AS building, m.name AS micro_grid, c.name AS community,
-                coalesce((SELECT sum(minutes_spent) FROM service_orders WHERE taker_id = p.id AND status = 'completed'), 0) AS service_minutes,
+                coalesce((SELECT sum(minutes) FROM service_time WHERE person_id = p.id), 0) AS service_minutes,
                 (SELECT count(*) FROM service_orders WHERE taker_id = p.id AND status = 'completed') AS orders_completed,
                 (SELECT count(*) FROM service_orders WHERE requester_id = p.id) AS orders_placed
          FROM people p JOIN accounts a ON a.person_id = p.id
@@ -237,7 +237,7 @@ pub async fn volunteer(pool: &SqlitePool, person_id: PersonId) -> Result<Option<
     sqlx::query_as(
         "SELECT (SELECT group_concat(section) FROM volunteer_skills s WHERE s.person_id = v.person_id) AS skills,
                 v.availability, v.intro, v.shares_phone, n.name AS area,
-                coalesce((SELECT sum(minutes_spent) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed'), 0) AS minutes,
+                coalesce((SELECT sum(minutes) FROM service_time WHERE person_id = v.person_id), 0) AS minutes,
                 (SELECT count(*) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS completed,
                 (SELECT avg(rating) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS avg_rating,
                 (SELECT group_concat(DISTINCT section) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS sections

@@ -1,7 +1,7 @@
 //! 驿站活动 and their sign-ups. A sign-up's seat is decided by `domain::activity::Seats`
 //! from the counts read in the same `BEGIN IMMEDIATE` transaction, and the schema's
 //! triggers refuse any write that would seat more people than the activity has seats.
-use crate::domain::activity::{NewActivity, Seats, SignupStatus};
+use crate::domain::activity::{AttendanceVia, HoursStatus, NewActivity, Seats, SignupStatus};
 use crate::domain::ids::{AccountId, NodeId, PersonId};
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -31,8 +31,8 @@ pub async fn insert(
     for o in &new.occurrences {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO activities (series_id, station_id, node_id, kind, title, description, starts_at, ends_at,
-                                     capacity, held_seats, signup_opens_at, signup_closes_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                     capacity, held_seats, signup_opens_at, signup_closes_at, created_by, checkin_secret)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(first)
         .bind(station)
@@ -47,6 +47,7 @@ pub async fn insert(
         .bind(o.signup_opens_at)
         .bind(o.signup_closes_at)
         .bind(by)
+        .bind(hex::encode(rand::random::<[u8; 16]>()))
         .fetch_one(&mut *conn)
         .await?;
         first.get_or_insert(id);
@@ -67,6 +68,8 @@ pub struct Slot {
     pub ends_at: i64,
     pub signup_opens_at: i64,
     pub signup_closes_at: i64,
+    /// The key of its rotating check-in code.
+    pub checkin_secret: Option<String>,
 }
 
 /// The occurrence's times, as the domain's rules take them (a row of [`Slot`] or [`Listed`]).
@@ -89,7 +92,8 @@ occurrence_of!(Listed);
 
 pub async fn slot(conn: &mut SqliteConnection, activity: i64) -> Result<Option<Slot>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT a.title, a.node_id, g.code, a.status, a.starts_at, a.ends_at, a.signup_opens_at, a.signup_closes_at
+        "SELECT a.title, a.node_id, g.code, a.status, a.starts_at, a.ends_at, a.signup_opens_at, a.signup_closes_at,
+                a.checkin_secret
          FROM activities a JOIN grid_nodes g ON g.id = a.node_id WHERE a.id = ?",
     )
     .bind(activity)
@@ -272,10 +276,12 @@ pub async fn one(pool: &SqlitePool, person: PersonId, activity: i64) -> Result<O
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person).bind(activity).fetch_optional(pool).await
 }
 
-/// Who signed up, for staff: (name, status, by staff), seats first, then the queue.
-pub async fn signups(pool: &SqlitePool, activity: i64) -> Result<Vec<(String, String, bool)>, sqlx::Error> {
+/// Who signed up, for staff: (person, volunteer, name, status, by staff), seats first, then
+/// the queue.
+pub async fn signups(pool: &SqlitePool, activity: i64) -> Result<Vec<(i64, bool, String, String, bool)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.full_name, s.status, s.by_staff FROM activity_signups s JOIN people p ON p.id = s.person_id
+        "SELECT p.id, EXISTS (SELECT 1 FROM volunteer_profiles v WHERE v.person_id = p.id), p.full_name, s.status, s.by_staff
+         FROM activity_signups s JOIN people p ON p.id = s.person_id
          WHERE s.activity_id = ? AND s.status <> 'cancelled'
          ORDER BY s.status = 'waiting', s.queue_no",
     )
@@ -293,4 +299,157 @@ pub async fn stations_within(pool: &SqlitePool, scope: &str) -> Result<Vec<(i64,
     .bind(scope)
     .fetch_all(pool)
     .await
+}
+
+/// Someone's attendance at an occurrence.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Attendance {
+    pub person_id: PersonId,
+    pub name: String,
+    pub via: String,
+    pub checked_in_at: Option<i64>,
+    pub checked_out_at: Option<i64>,
+    pub hours_status: String,
+    pub half_hours: Option<i64>,
+    pub makeup_reason: Option<String>,
+}
+
+impl Attendance {
+    pub fn via(&self) -> AttendanceVia {
+        AttendanceVia::parse(&self.via).unwrap_or(AttendanceVia::Code)
+    }
+
+    pub fn hours_status(&self) -> HoursStatus {
+        HoursStatus::parse(&self.hours_status).unwrap_or(HoursStatus::None)
+    }
+}
+
+const ATTENDANCE: &str = "
+    SELECT t.person_id, p.full_name AS name, t.via, t.checked_in_at, t.checked_out_at, t.hours_status, t.half_hours,
+           t.makeup_reason
+    FROM activity_attendance t JOIN people p ON p.id = t.person_id";
+
+/// `person`'s attendance at the occurrence, if any.
+pub async fn attendance_of(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    person: PersonId,
+) -> Result<Option<Attendance>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{ATTENDANCE} WHERE t.activity_id = ? AND t.person_id = ?")))
+        .bind(activity)
+        .bind(person)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Everyone who came (and every make-up entry), in the order they came.
+pub async fn attendance(pool: &SqlitePool, activity: i64) -> Result<Vec<Attendance>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ATTENDANCE} WHERE t.activity_id = ? ORDER BY t.checked_in_at IS NULL, t.checked_in_at, t.id"
+    )))
+    .bind(activity)
+    .fetch_all(pool)
+    .await
+}
+
+/// Checks `person` in at `now`; a volunteer's hours wait for the organiser. False when they
+/// are already in the list.
+pub async fn check_in(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    person: PersonId,
+    via: AttendanceVia,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO activity_attendance (activity_id, person_id, via, checked_in_at, hours_status)
+         VALUES (?1, ?2, ?3, ?4,
+                 CASE WHEN EXISTS (SELECT 1 FROM volunteer_profiles WHERE person_id = ?2) THEN 'pending' ELSE 'none' END)
+         ON CONFLICT (activity_id, person_id) DO NOTHING",
+    )
+    .bind(activity)
+    .bind(person)
+    .bind(via.as_str())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Checks `person` out at `now`, once, after they checked in.
+pub async fn check_out(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    person: PersonId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE activity_attendance SET checked_out_at = ?
+         WHERE activity_id = ? AND person_id = ? AND checked_in_at IS NOT NULL AND checked_out_at IS NULL",
+    )
+    .bind(now)
+    .bind(activity)
+    .bind(person)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Confirms `person`'s pending hours as `half_hours`; false when they were not pending.
+pub async fn confirm_hours(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    person: PersonId,
+    half_hours: i64,
+    by: AccountId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE activity_attendance SET hours_status = 'confirmed', half_hours = ?, confirmed_by = ?, confirmed_at = ?
+         WHERE activity_id = ? AND person_id = ? AND hours_status = 'pending'",
+    )
+    .bind(half_hours)
+    .bind(by)
+    .bind(now)
+    .bind(activity)
+    .bind(person)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A make-up entry (补录) for `person`, confirmed as written; false when they already have
+/// an entry.
+pub async fn make_up(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    person: PersonId,
+    half_hours: i64,
+    reason: &str,
+    by: AccountId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO activity_attendance (activity_id, person_id, via, hours_status, half_hours, makeup_reason,
+                                          confirmed_by, confirmed_at)
+         VALUES (?, ?, 'makeup', 'confirmed', ?, ?, ?, ?)
+         ON CONFLICT (activity_id, person_id) DO NOTHING",
+    )
+    .bind(activity)
+    .bind(person)
+    .bind(half_hours)
+    .bind(reason)
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether `person` is a volunteer (only volunteers earn hours).
+pub async fn is_volunteer(conn: &mut SqliteConnection, person: PersonId) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM volunteer_profiles WHERE person_id = ?)")
+        .bind(person)
+        .fetch_one(conn)
+        .await
 }

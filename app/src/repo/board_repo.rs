@@ -124,7 +124,7 @@ pub async fn area_numbers(pool: &SqlitePool, area: &str) -> Result<AreaNumbers, 
         "SELECT
            (SELECT count(*) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.status = 'open' AND m.code GLOB ?1 || '*') AS open_orders,
            (SELECT count(*) FROM volunteer_profiles v JOIN grid_nodes m ON m.id = v.service_node_id WHERE m.code GLOB ?1 || '*') AS volunteers,
-           (SELECT coalesce(sum(o.minutes_spent), 0) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.status = 'completed' AND m.code GLOB ?1 || '*') AS service_minutes,
+           (SELECT coalesce(sum(t.minutes), 0) FROM service_time t JOIN grid_nodes m ON m.id = t.node_id WHERE m.code GLOB ?1 || '*') AS service_minutes,
            (SELECT count(*) FROM service_orders o JOIN grid_nodes m ON m.id = o.micro_grid_id WHERE o.status = 'completed' AND m.code GLOB ?1 || '*') AS completed",
     )
     .bind(area)

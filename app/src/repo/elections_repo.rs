@@ -20,7 +20,8 @@ pub struct CandidateRow {
 pub async fn candidates(pool: &SqlitePool, election_id: ElectionId) -> Result<Vec<CandidateRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT nm.id AS nomination_id, p.full_name AS name, nm.intro, m.name AS micro_grid,
-                coalesce(sum(o.minutes_spent), 0) AS service_minutes, count(o.id) AS orders_completed,
+                (SELECT coalesce(sum(t.minutes), 0) FROM service_time t WHERE t.person_id = p.id) AS service_minutes,
+                count(o.id) AS orders_completed,
                 avg(o.rating) AS avg_rating, group_concat(DISTINCT o.section) AS sections,
                 (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id) AS votes
          FROM nominations nm JOIN people p ON p.id = nm.person_id
@@ -281,14 +282,12 @@ pub async fn extend_voting(
     Ok(done.rows_affected() == 1)
 }
 
-/// A volunteer's confirmed service minutes (completed orders they took).
+/// A volunteer's confirmed service minutes (completed orders they took, confirmed activity hours).
 pub async fn service_minutes(conn: &mut sqlx::SqliteConnection, person_id: PersonId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT coalesce(sum(minutes_spent), 0) FROM service_orders WHERE taker_id = ? AND status = 'completed'",
-    )
-    .bind(person_id)
-    .fetch_one(&mut *conn)
-    .await
+    sqlx::query_scalar("SELECT coalesce(sum(minutes), 0) FROM service_time WHERE person_id = ?")
+        .bind(person_id)
+        .fetch_one(&mut *conn)
+        .await
 }
 
 /// A new pending nomination; `None` when the person is already nominated in this election.
@@ -362,8 +361,7 @@ pub struct NominationRow {
 pub async fn nominations(pool: &SqlitePool, election_id: ElectionId) -> Result<Vec<NominationRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT nm.id, p.full_name AS name, nm.intro, nm.status, nm.reason,
-                (SELECT coalesce(sum(o.minutes_spent), 0) FROM service_orders o WHERE o.taker_id = p.id AND o.status = 'completed')
-                    AS service_minutes,
+                (SELECT coalesce(sum(t.minutes), 0) FROM service_time t WHERE t.person_id = p.id) AS service_minutes,
                 (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id) AS votes
          FROM nominations nm JOIN people p ON p.id = nm.person_id
          WHERE nm.election_id = ? ORDER BY nm.status = 'pending' DESC, votes DESC, nm.id",
@@ -404,8 +402,7 @@ pub async fn close_due(conn: &mut sqlx::SqliteConnection, now: i64) -> Result<Ve
     for (election, stars) in &due {
         let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT nm.id, (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id),
-                    (SELECT coalesce(sum(o.minutes_spent), 0) FROM service_orders o
-                     WHERE o.taker_id = nm.person_id AND o.status = 'completed'),
+                    (SELECT coalesce(sum(t.minutes), 0) FROM service_time t WHERE t.person_id = nm.person_id),
                     nm.created_at
              FROM nominations nm WHERE nm.election_id = ? AND nm.status = 'approved'",
         )

@@ -5,7 +5,7 @@
 use crate::domain::activity::SignupStatus;
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
-use crate::dto::{ActivitiesView, ActivityView};
+use crate::dto::{ActivitiesView, ActivityView, CheckinScreen};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -14,9 +14,11 @@ use {
     super::ctx,
     super::write::{Act, Writer},
     crate::domain::activity::{self, ActivityInput, ActivityProblem, NewActivity},
+    crate::domain::activity::{AttendanceVia, HoursStatus, Makeup, MakeupProblem},
     crate::domain::grid::{ancestor_code, is_within},
+    crate::domain::ids::PersonId,
     crate::domain::notice::Notice,
-    crate::dto::{ActivityCard, SignupLine},
+    crate::dto::{ActivityCard, AttendanceLine, SignupLine},
     crate::i18n::Msg,
     crate::repo::{activities_repo, audit_repo::AuditEntry, form_keys_repo, grid_repo, notices_repo},
     crate::session::SessionUser,
@@ -95,20 +97,52 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
         return Err(AppError::NotFound);
     }
     let description = row.description.clone();
-    let signups = if staff {
-        activities_repo::signups(&state.pool, id)
+    let occurrence = row.occurrence();
+    let (signups, attendance) = if staff {
+        let signups = activities_repo::signups(&state.pool, id)
             .await?
             .into_iter()
-            .map(|(name, status, by_staff)| SignupLine {
+            .map(|(person, volunteer, name, status, by_staff)| SignupLine {
+                person,
+                volunteer,
                 name,
                 status: SignupStatus::parse(&status).unwrap_or(SignupStatus::Waiting),
                 by_staff,
             })
-            .collect()
+            .collect();
+        let attendance = activities_repo::attendance(&state.pool, id).await?;
+        (signups, attendance.into_iter().map(|a| attendance_line(a, &occurrence)).collect())
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
-    Ok(ActivityView { card: card(row), description, staff, signups })
+    let mine = {
+        let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
+        activities_repo::attendance_of(&mut conn, id, user.person_id).await?
+    }
+    .map(|a| attendance_line(a, &occurrence));
+    let checkin_open = activity::checkin_open(&occurrence, crate::repo::now());
+    Ok(ActivityView { card: card(row), description, staff, signups, checkin_open, mine, attendance })
+}
+
+/// An attendance row as the page shows it: pending hours as they come to now.
+#[cfg(feature = "ssr")]
+fn attendance_line(a: activities_repo::Attendance, o: &activity::Occurrence) -> AttendanceLine {
+    let hours = a.hours_status();
+    let half_hours = match (a.half_hours, a.checked_in_at) {
+        (Some(h), _) => h,
+        (None, Some(t)) => activity::earned_half_hours(o, t, a.checked_out_at),
+        (None, None) => 0,
+    };
+    AttendanceLine {
+        person: a.person_id.0,
+        name: a.name.clone(),
+        via: a.via(),
+        checked_in_at: a.checked_in_at,
+        checked_out_at: a.checked_out_at,
+        hours,
+        half_hours,
+        makeup_reason: a.makeup_reason,
+    }
 }
 
 /// The stations the viewer may publish for, and a fresh key for the form.
@@ -294,5 +328,226 @@ pub async fn cancel_activity_signup(activity: i64) -> Result<(), AppError> {
     })
     .await?;
     ctx::redirect_back(&format!("#signup-{activity}"), None);
+    Ok(())
+}
+
+/// An occurrence the viewer organises (staff whose area covers its audience), or refused.
+#[cfg(feature = "ssr")]
+async fn organised(
+    tx: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+    activity: i64,
+) -> Result<activities_repo::Slot, AppError> {
+    let slot = activities_repo::slot(tx, activity).await?.ok_or(AppError::NotFound)?;
+    if !user.staff_scope_covers(&slot.code) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(slot)
+}
+
+/// The organiser's check-in screen: the code of this 30-second step, and a QR code of the
+/// link that checks in with it (the host the organiser's phone reached).
+#[server(endpoint = "checkin_screen_data")]
+pub async fn checkin_screen_data(activity: i64) -> Result<CheckinScreen, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
+    let slot = organised(&mut conn, &user, activity).await?;
+    let now = crate::repo::now();
+    let open = slot.status == "published" && activity::checkin_open(&slot.occurrence(), now);
+    let code = match (&slot.checkin_secret, open) {
+        (Some(secret), true) => activity::checkin_code(secret, activity::code_step(now)),
+        _ => String::new(),
+    };
+    let qr_svg = if code.is_empty() {
+        String::new()
+    } else {
+        let link = format!("{}/activities/{activity}?code={code}#checkin", ctx::site_origin());
+        qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M)
+            .map_err(|_| AppError::Internal)?
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(240, 240)
+            .build()
+    };
+    Ok(CheckinScreen { activity, title: slot.title, code, qr_svg, seconds_left: activity::code_seconds_left(now) })
+}
+
+/// Checks the viewer in with the organiser's code (typed, or from the QR code's link).
+#[server(endpoint = "check_in_activity")]
+pub async fn check_in_activity(activity: i64, code: String, #[server(default)] via: String) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let state = ctx::state()?;
+    let (home, _) = where_of(&state.pool, &user).await?;
+    let via = if via == AttendanceVia::Qr.as_str() { AttendanceVia::Qr } else { AttendanceVia::Code };
+    w.run(Act::new(Action::CheckInActivity, "activity").on(activity), async |tx, out| {
+        let slot = activities_repo::slot(tx, activity).await?.ok_or(AppError::NotFound)?;
+        let reaches = home.as_deref().is_some_and(|h| is_within(h, &slot.code)) || user.staff_scope_covers(&slot.code);
+        if !reaches {
+            return Err(AppError::Forbidden);
+        }
+        if slot.status != "published" || !activity::checkin_open(&slot.occurrence(), out.now) {
+            return Err(AppError::Conflict(Msg::ErrCheckinClosed));
+        }
+        if !slot.checkin_secret.as_deref().is_some_and(|secret| activity::code_accepted(secret, &code, out.now)) {
+            return Err(AppError::field("code", Msg::ErrCheckinCode));
+        }
+        if !activities_repo::check_in(tx, activity, user.person_id, via, out.now).await? {
+            return Err(AppError::Conflict(Msg::ErrCheckedIn));
+        }
+        out.audit(AuditEntry {
+            object_id: Some(activity),
+            node_id: Some(slot.node_id),
+            after_json: Some(serde_json::json!({ "via": via.as_str() }).to_string()),
+            ..AuditEntry::of(Action::CheckInActivity, "activity")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_form(&format!("/activities/{activity}#checkin"));
+    Ok(())
+}
+
+/// Checks the viewer out (their hours end here), once, while check-in is open.
+#[server(endpoint = "check_out_activity")]
+pub async fn check_out_activity(activity: i64) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    w.run(Act::new(Action::CheckOutActivity, "activity").on(activity), async |tx, out| {
+        let slot = activities_repo::slot(tx, activity).await?.ok_or(AppError::NotFound)?;
+        let mine = activities_repo::attendance_of(tx, activity, user.person_id).await?;
+        if mine.as_ref().is_none_or(|a| a.checked_in_at.is_none()) {
+            return Err(AppError::Conflict(Msg::ErrNotCheckedIn));
+        }
+        if !activity::checkin_open(&slot.occurrence(), out.now) {
+            return Err(AppError::Conflict(Msg::ErrCheckinClosed));
+        }
+        if !activities_repo::check_out(tx, activity, user.person_id, out.now).await? {
+            return Err(AppError::Conflict(Msg::ErrCheckedIn));
+        }
+        out.audit(AuditEntry {
+            object_id: Some(activity),
+            node_id: Some(slot.node_id),
+            ..AuditEntry::of(Action::CheckOutActivity, "activity")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("checkin", None);
+    Ok(())
+}
+
+/// The organiser checks in someone who signed up and has no phone with them.
+#[server(endpoint = "organiser_check_in")]
+pub async fn organiser_check_in(activity: i64, person: i64) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let person = PersonId(person);
+    w.run(Act::new(Action::CheckInActivity, "activity").on(activity), async |tx, out| {
+        let slot = organised(tx, &user, activity).await?;
+        if activities_repo::status_of(tx, activity, person).await? != Some(SignupStatus::In) {
+            return Err(AppError::Conflict(Msg::ErrNotSignedUp));
+        }
+        if slot.status != "published" || !activity::checkin_open(&slot.occurrence(), out.now) {
+            return Err(AppError::Conflict(Msg::ErrCheckinClosed));
+        }
+        if !activities_repo::check_in(tx, activity, person, AttendanceVia::Organiser, out.now).await? {
+            return Err(AppError::Conflict(Msg::ErrCheckedIn));
+        }
+        out.audit(AuditEntry {
+            object_id: Some(activity),
+            node_id: Some(slot.node_id),
+            after_json: Some(serde_json::json!({ "via": "organiser", "person": person.0 }).to_string()),
+            ..AuditEntry::of(Action::CheckInActivity, "activity")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("attendance", None);
+    Ok(())
+}
+
+/// The organiser confirms a volunteer's hours: the overlap of their check-in and check-out
+/// with the schedule, in half hours. Only confirmed hours count anywhere.
+#[server(endpoint = "confirm_activity_hours")]
+pub async fn confirm_activity_hours(activity: i64, person: i64) -> Result<i64, AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let person = PersonId(person);
+    let half_hours = w
+        .run(Act::new(Action::ConfirmActivityHours, "activity").on(activity), async |tx, out| {
+            let slot = organised(tx, &user, activity).await?;
+            let mine = activities_repo::attendance_of(tx, activity, person).await?.ok_or(AppError::NotFound)?;
+            let checked_in = match (mine.hours_status(), mine.checked_in_at) {
+                (HoursStatus::Pending, Some(t)) => t,
+                (HoursStatus::Confirmed, _) => return Err(AppError::Conflict(Msg::ErrHoursDone)),
+                _ => return Err(AppError::NotFound),
+            };
+            let half_hours = activity::earned_half_hours(&slot.occurrence(), checked_in, mine.checked_out_at);
+            if !activities_repo::confirm_hours(tx, activity, person, half_hours, user.account_id, out.now).await? {
+                return Err(AppError::Conflict(Msg::ErrHoursDone));
+            }
+            out.audit(AuditEntry {
+                object_id: Some(activity),
+                node_id: Some(slot.node_id),
+                after_json: Some(serde_json::json!({ "person": person.0, "half_hours": half_hours }).to_string()),
+                ..AuditEntry::of(Action::ConfirmActivityHours, "activity")
+            });
+            Ok(half_hours)
+        })
+        .await?;
+    ctx::redirect_back("attendance", None);
+    Ok(half_hours)
+}
+
+/// The message each problem of a make-up entry is answered with.
+#[cfg(feature = "ssr")]
+fn makeup_msg(problem: MakeupProblem) -> Msg {
+    match problem {
+        MakeupProblem::Hours => Msg::ErrMakeupHours,
+        MakeupProblem::Reason => Msg::ErrReasonRequired,
+        MakeupProblem::TooLong => Msg::ErrTooLong,
+        MakeupProblem::Control => Msg::ErrControlChars,
+    }
+}
+
+/// A make-up entry (补录) for a volunteer who had a seat and came without checking in: hours
+/// up to the activity's length, with a reason; confirmed as written, labelled and audited.
+#[server(endpoint = "make_up_activity_hours")]
+pub async fn make_up_activity_hours(
+    activity: i64,
+    person: i64,
+    hours: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let person = PersonId(person);
+    w.run(Act::new(Action::MakeUpActivityHours, "activity").on(activity), async |tx, out| {
+        let slot = organised(tx, &user, activity).await?;
+        let occurrence = slot.occurrence();
+        let entry =
+            Makeup::parse(&hours, &reason, &occurrence).map_err(|problems| ctx::invalid(problems, makeup_msg))?;
+        if out.now < occurrence.starts_at {
+            return Err(AppError::Conflict(Msg::ErrCheckinClosed));
+        }
+        if activities_repo::status_of(tx, activity, person).await? != Some(SignupStatus::In)
+            || !activities_repo::is_volunteer(tx, person).await?
+        {
+            return Err(AppError::Conflict(Msg::ErrNotSignedUp));
+        }
+        if !activities_repo::make_up(tx, activity, person, entry.half_hours, &entry.reason, user.account_id, out.now)
+            .await?
+        {
+            return Err(AppError::Conflict(Msg::ErrCheckedIn));
+        }
+        out.audit(AuditEntry {
+            object_id: Some(activity),
+            node_id: Some(slot.node_id),
+            after_json: Some(
+                serde_json::json!({ "person": person.0, "half_hours": entry.half_hours, "reason": entry.reason })
+                    .to_string(),
+            ),
+            ..AuditEntry::of(Action::MakeUpActivityHours, "activity")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("attendance", None);
     Ok(())
 }

@@ -351,6 +351,23 @@ const TABLE: &[(&str, Target, &str)] = &[
     // Own: the role's own sign-up; Other: a neighbour's (the role has none to give up).
     ("cancel_activity_signup", Own,     "401 A   A   A   A   A   A  "),
     ("cancel_activity_signup", Other,   "401 409 409 409 409 409 409"),
+    // Check-in and hours, on an occurrence under way. Own: one for 向日葵微网格 (every staff
+    // role organises it); Foreign: one of 朝晖社区. Checking in takes the current code.
+    ("checkin_screen_data",    Own,     "401 403 403 A   A   A   A  "),
+    ("checkin_screen_data",    Foreign, "401 403 403 403 403 403 403"),
+    ("check_in_activity",      Own,     "401 A   A   A   A   A   A  "),
+    ("check_in_activity",      Foreign, "401 403 403 403 403 403 403"),
+    // Own: the role checked in; Other: it did not (a neighbour did).
+    ("check_out_activity",     Own,     "401 A   A   A   A   A   A  "),
+    ("check_out_activity",     Other,   "401 409 409 409 409 409 409"),
+    // The volunteer 赵敏 of 向日葵 has a seat: checked in for her, her pending hours confirmed,
+    // a make-up entry written for her.
+    ("organiser_check_in",     Own,     "401 403 403 A   A   A   A  "),
+    ("organiser_check_in",     Foreign, "401 403 403 403 403 403 403"),
+    ("confirm_activity_hours", Own,     "401 403 403 A   A   A   A  "),
+    ("confirm_activity_hours", Foreign, "401 403 403 403 403 403 403"),
+    ("make_up_activity_hours", Own,     "401 403 403 A   A   A   A  "),
+    ("make_up_activity_hours", Foreign, "401 403 403 403 403 403 403"),
 ];
 
 /// Functions that write nothing: their refusals need no check that nothing changed.
@@ -390,6 +407,7 @@ const READS: &[&str] = &[
     "activities_data",
     "activity_data",
     "activity_form_data",
+    "checkin_screen_data",
 ];
 
 /// The test binary's groups: each runs on its own fresh server.
@@ -500,6 +518,12 @@ const ACTIVITIES: &[&str] = &[
     "publish_activity",
     "sign_up_activity",
     "cancel_activity_signup",
+    "checkin_screen_data",
+    "check_in_activity",
+    "check_out_activity",
+    "organiser_check_in",
+    "confirm_activity_hours",
+    "make_up_activity_hours",
 ];
 const GROUPS: [&[&str]; 8] = [ACCOUNTS, PUBLIC, ORDERS, SENTIMENT, ELDERS, ELECTIONS, GRID, ACTIVITIES];
 
@@ -1150,6 +1174,47 @@ impl<'a> World<'a> {
         (title, id)
     }
 
+    /// A 驿站活动 for area `node` that started an hour ago and ends in an hour (check-in is
+    /// open), with the volunteer 赵敏 seated: (id, the check-in code of now).
+    async fn activity_under_way(&self, node: NodeId) -> (i64, String) {
+        let (_, id) = self.activity(node).await;
+        let t = now();
+        let secret = format!("matrix{id}");
+        sqlx::query(
+            "UPDATE activities SET signup_opens_at = ?1 - 7200, signup_closes_at = ?1 - 3600, starts_at = ?1 - 3600,
+                                   ends_at = ?1 + 3600, checkin_secret = ?2
+             WHERE id = ?3",
+        )
+        .bind(t)
+        .bind(&secret)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .expect("under way");
+        sqlx::query("INSERT INTO activity_signups (activity_id, person_id, status, queue_no) VALUES (?, ?, 'in', 1)")
+            .bind(id)
+            .bind(self.volunteer.0)
+            .execute(self.pool())
+            .await
+            .expect("seat");
+        (id, app::domain::activity::checkin_code(&secret, app::domain::activity::code_step(t)))
+    }
+
+    /// `person` checked in at occurrence `id` an hour ago (a volunteer's hours pending).
+    async fn checked_in(&self, id: i64, person: PersonId) {
+        sqlx::query(
+            "INSERT INTO activity_attendance (activity_id, person_id, via, checked_in_at, hours_status)
+             VALUES (?1, ?2, 'code', ?3 - 3600,
+                     CASE WHEN EXISTS (SELECT 1 FROM volunteer_profiles WHERE person_id = ?2) THEN 'pending' ELSE 'none' END)",
+        )
+        .bind(id)
+        .bind(person)
+        .bind(now())
+        .execute(self.pool())
+        .await
+        .expect("checked in");
+    }
+
     async fn offer(&self, volunteer: PersonId, micro: NodeId) -> (i64, String) {
         let title = format!("矩阵帮忙{}号", next());
         let id = sqlx::query_scalar(
@@ -1260,6 +1325,39 @@ impl<'a> World<'a> {
                 .await
                 .expect("sign-up");
                 Prep::form(&[("activity", id.to_string())]).watch("activity_signups", format!("activity_id = {id}"))
+            }
+            ("checkin_screen_data", _) => {
+                let area = if target == Own { self.micro } else { self.f_community };
+                let (id, _) = self.activity_under_way(area).await;
+                Prep::form(&[("activity", id.to_string())])
+            }
+            ("check_in_activity", _) => {
+                let area = if target == Own { self.community } else { self.f_community };
+                let (id, code) = self.activity_under_way(area).await;
+                Prep::form(&[("activity", id.to_string()), ("code", code)])
+                    .watch("activity_attendance", format!("activity_id = {id}"))
+            }
+            ("check_out_activity", _) => {
+                let (id, _) = self.activity_under_way(self.community).await;
+                let person = if target == Own && signed_in { me } else { self.volunteer.0 };
+                if target == Own && signed_in {
+                    self.checked_in(id, person).await;
+                }
+                Prep::form(&[("activity", id.to_string())]).watch("activity_attendance", format!("activity_id = {id}"))
+            }
+            ("organiser_check_in", _) | ("confirm_activity_hours", _) | ("make_up_activity_hours", _) => {
+                let area = if target == Own { self.micro } else { self.f_community };
+                let (id, _) = self.activity_under_way(area).await;
+                if func == "confirm_activity_hours" {
+                    self.checked_in(id, self.volunteer.0).await;
+                }
+                let prep = Prep::form(&[("activity", id.to_string()), ("person", self.volunteer.0 .0.to_string())])
+                    .watch("activity_attendance", format!("activity_id = {id}"));
+                if func == "make_up_activity_hours" {
+                    prep.arg("hours", "1").arg("reason", "现场签到表有签名")
+                } else {
+                    prep
+                }
             }
             // ---- accounts.rs
             ("change_password", _) => Prep::form(&[

@@ -157,3 +157,278 @@ async fn the_database_refuses_more_seats_than_the_activity_has() {
             .await;
     assert!(forced.is_err(), "a second seat of one was written");
 }
+
+const VOLUNTEER: &str = "13800000002"; // 张志强, 向日葵微网格
+
+/// The person behind a phone number.
+async fn person_of(app: &TestApp, phone: &str) -> i64 {
+    sqlx::query_scalar("SELECT person_id FROM accounts WHERE phone = ?")
+        .bind(phone)
+        .fetch_one(&app.pool)
+        .await
+        .expect("person")
+}
+
+/// Moves an occurrence (after its sign-ups) so that it started an hour ago and ends in an
+/// hour: check-in is open now.
+async fn under_way(app: &TestApp, activity: i64) {
+    let now = app::repo::now();
+    sqlx::query(
+        "UPDATE activities SET signup_opens_at = ?1 - 7200, signup_closes_at = ?1 - 3600, starts_at = ?1 - 3600,
+                               ends_at = ?1 + 3600
+         WHERE id = ?2",
+    )
+    .bind(now)
+    .bind(activity)
+    .execute(&app.pool)
+    .await
+    .expect("move the occurrence");
+}
+
+/// The code the organiser's screen shows now, read from its page data.
+async fn screen_code(app: &TestApp, organiser: &reqwest::Client, activity: i64) -> String {
+    let (status, body) = app.post(organiser, "checkin_screen_data", &[("activity", &activity.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let screen: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let code = screen["code"].as_str().expect("a code").to_string();
+    assert_eq!(code.len(), 6, "{body}");
+    assert!(screen["qr_svg"].as_str().is_some_and(|s| s.starts_with("<?xml") || s.contains("<svg")), "{body}");
+    code
+}
+
+#[tokio::test]
+async fn a_volunteer_checks_in_with_the_rotating_code_and_counts_hours_only_once_the_organiser_confirms() {
+    let app = TestApp::spawn().await;
+    let activity = publish(&app, "初心集市（签到）", "10", "1", "").await;
+    let volunteer = app.signed_in(VOLUNTEER).await;
+    let resident = app.signed_in("13800000001").await;
+    for client in [&volunteer, &resident] {
+        let (status, body) = app.post(client, "sign_up_activity", &[("activity", &activity.to_string())]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // Before the window opens there is no code, and no check-in.
+    let admin = app.signed_in(ADMIN).await;
+    let (status, body) = app.post(&admin, "checkin_screen_data", &[("activity", &activity.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("\"code\":\"\""), "{body}");
+    let (status, body) =
+        app.post(&volunteer, "check_in_activity", &[("activity", &activity.to_string()), ("code", "123456")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrCheckinClosed"), "{body}");
+
+    under_way(&app, activity).await;
+    // Only the organisers see the screen.
+    let (status, _) = app.post(&resident, "checkin_screen_data", &[("activity", &activity.to_string())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let code = screen_code(&app, &admin, activity).await;
+
+    // A screenshot a minute old is refused; so is a wrong code.
+    let secret: String = sqlx::query_scalar("SELECT checkin_secret FROM activities WHERE id = ?")
+        .bind(activity)
+        .fetch_one(&app.pool)
+        .await
+        .expect("secret");
+    let step = app::domain::activity::code_step(app::repo::now());
+    let stale = app::domain::activity::checkin_code(&secret, step - 2);
+    for wrong in [stale.as_str(), "abcdef", ""] {
+        let (status, body) =
+            app.post(&volunteer, "check_in_activity", &[("activity", &activity.to_string()), ("code", wrong)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}: {body}");
+        assert!(body.contains("ErrCheckinCode"), "{body}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM activity_attendance").await, 0);
+
+    // The current code checks in, once.
+    let (status, body) = app
+        .post(&volunteer, "check_in_activity", &[("activity", &activity.to_string()), ("code", &code), ("via", "qr")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) =
+        app.post(&volunteer, "check_in_activity", &[("activity", &activity.to_string()), ("code", &code)]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrCheckedIn"), "{body}");
+    // A resident (not a volunteer) is on the list with no hours.
+    let (status, body) =
+        app.post(&resident, "check_in_activity", &[("activity", &activity.to_string()), ("code", &code)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT person_id, via, hours_status FROM activity_attendance WHERE activity_id = ? ORDER BY person_id",
+    )
+    .bind(activity)
+    .fetch_all(&app.pool)
+    .await
+    .expect("attendance");
+    let (v, r) = (person_of(&app, VOLUNTEER).await, person_of(&app, "13800000001").await);
+    let mut expected = vec![(v, "qr".to_string(), "pending".to_string()), (r, "code".into(), "none".into())];
+    expected.sort();
+    assert_eq!(rows, expected);
+
+    // Checked in 20 minutes into the two hours, out 95 minutes later: 1.5 hours (3 half
+    // hours) once confirmed, none before.
+    let started: i64 = sqlx::query_scalar("SELECT starts_at FROM activities WHERE id = ?")
+        .bind(activity)
+        .fetch_one(&app.pool)
+        .await
+        .expect("start");
+    sqlx::query("UPDATE activity_attendance SET checked_in_at = ?, checked_out_at = ? WHERE person_id = ?")
+        .bind(started + 20 * 60)
+        .bind(started + 115 * 60)
+        .bind(v)
+        .execute(&app.pool)
+        .await
+        .expect("times");
+    let minutes = |person: i64| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT coalesce(sum(minutes), 0) FROM service_time WHERE person_id = ? AND source = 'activity'",
+            )
+            .bind(person)
+            .fetch_one(&pool)
+            .await
+            .expect("service time")
+        }
+    };
+    assert_eq!(minutes(v).await, 0, "pending hours count toward nothing");
+    let (status, _) = app
+        .post(&resident, "confirm_activity_hours", &[("activity", &activity.to_string()), ("person", &v.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a resident confirms nothing");
+    let (status, body) = app
+        .post(&admin, "confirm_activity_hours", &[("activity", &activity.to_string()), ("person", &v.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body.trim(), "3");
+    assert_eq!(minutes(v).await, 90);
+    let (status, body) = app
+        .post(&admin, "confirm_activity_hours", &[("activity", &activity.to_string()), ("person", &v.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrHoursDone"), "{body}");
+    // The volunteer's page shows the confirmed hours.
+    let (status, page) = app.get(&volunteer, &format!("/activities/{activity}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("1.5小时，已确认"), "{page}");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE object_id = ? AND outcome = 'ok' AND action IN ('check_in_activity', 'confirm_activity_hours')",
+    )
+    .bind(activity)
+    .fetch_one(&app.pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 3);
+}
+
+#[tokio::test]
+async fn racing_check_ins_write_one_row_per_person() {
+    let app = TestApp::spawn().await;
+    let activity = publish(&app, "in邻里（签到）", "30", "1", "").await;
+    let people = app.residents_with_sessions("祖望社区", 12, 13_922_000_000).await;
+    for (_, client) in &people {
+        let (status, body) = app.post(client, "sign_up_activity", &[("activity", &activity.to_string())]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    under_way(&app, activity).await;
+    let admin = app.signed_in(ADMIN).await;
+    let code = screen_code(&app, &admin, activity).await;
+    // Everyone at once, each of them three times (a phone that sends again on a weak network).
+    let url = format!("{}/api/check_in_activity", app.base);
+    let requests = people.iter().flat_map(|(_, client)| std::iter::repeat_n(client.clone(), 3)).map(|client| {
+        let url = url.clone();
+        let form = [("activity", activity.to_string()), ("code", code.clone())];
+        tokio::spawn(async move { client.post(url).form(&form).send().await.expect("check in").status() })
+    });
+    let statuses: Vec<StatusCode> =
+        futures::future::join_all(requests).await.into_iter().map(|r| r.expect("task")).collect();
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
+    // A code can age past its window while the requests queue; then all would be refused
+    // with 422, which this does not expect on a working machine.
+    assert_eq!((ok, refused), (12, 24), "{statuses:?}");
+    assert_eq!(
+        app.count("SELECT count(*) FROM activity_attendance").await,
+        12,
+        "one row per person, whatever the number of requests"
+    );
+}
+
+#[tokio::test]
+async fn a_make_up_entry_needs_a_reason_is_capped_at_the_activity_and_is_audited() {
+    let app = TestApp::spawn().await;
+    let activity = publish(&app, "红领TALK（补录）", "10", "1", "").await;
+    let volunteer = app.signed_in(VOLUNTEER).await;
+    let (status, body) = app.post(&volunteer, "sign_up_activity", &[("activity", &activity.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v = person_of(&app, VOLUNTEER).await.to_string();
+    let admin = app.signed_in(ADMIN).await;
+    let a = activity.to_string();
+    // Before the start there is nothing to make up.
+    let (status, body) = app
+        .post(
+            &admin,
+            "make_up_activity_hours",
+            &[("activity", &a), ("person", &v), ("hours", "1"), ("reason", "手机没电")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    under_way(&app, activity).await;
+    // Two hours long: 2.5 is too many, 1.2 is not half hours, and a reason is needed.
+    for (hours, reason, field) in
+        [("2.5", "手机没电", "ErrMakeupHours"), ("1.2", "手机没电", "ErrMakeupHours"), ("1", "", "ErrReasonRequired")]
+    {
+        let (status, body) = app
+            .post(
+                &admin,
+                "make_up_activity_hours",
+                &[("activity", &a), ("person", &v), ("hours", hours), ("reason", reason)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{hours} {reason}: {body}");
+        assert!(body.contains(field), "{body}");
+    }
+    // A resident may not write one.
+    let (status, _) = app
+        .post(
+            &volunteer,
+            "make_up_activity_hours",
+            &[("activity", &a), ("person", &v), ("hours", "1"), ("reason", "自己补")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app
+        .post(
+            &admin,
+            "make_up_activity_hours",
+            &[("activity", &a), ("person", &v), ("hours", "2"), ("reason", "现场签到表有签名，手机没电")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let row: (String, Option<i64>, String, Option<String>) = sqlx::query_as(
+        "SELECT via, half_hours, hours_status, makeup_reason FROM activity_attendance WHERE activity_id = ?",
+    )
+    .bind(activity)
+    .fetch_one(&app.pool)
+    .await
+    .expect("entry");
+    assert_eq!(row, ("makeup".into(), Some(4), "confirmed".into(), Some("现场签到表有签名，手机没电".into())));
+    let audit: String = sqlx::query_scalar(
+        "SELECT after_json FROM audit_log WHERE action = 'make_up_activity_hours' AND outcome = 'ok'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("audited");
+    assert!(audit.contains("现场签到表有签名") && audit.contains("\"half_hours\":4"), "{audit}");
+    // Written once: a second entry for the same person is refused.
+    let (status, body) = app
+        .post(
+            &admin,
+            "make_up_activity_hours",
+            &[("activity", &a), ("person", &v), ("hours", "1"), ("reason", "再补一次")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // The organiser's page labels it as such.
+    let (_, page) = app.get(&admin, &format!("/activities/{activity}")).await;
+    let attendance = page.split("id=\"attendance\"").nth(1).unwrap_or_default();
+    assert!(attendance.contains("补录") && attendance.contains("2小时，已确认"), "{page}");
+}

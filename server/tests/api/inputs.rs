@@ -809,7 +809,24 @@ impl<'a> Walker<'a> {
             ("post_offer" | "place_order", "description") => one("两斤青菜，一块豆腐"),
             ("post_offer", "schedule") => one("周六上午"),
             ("book_offer", "offer") => id(f.offer),
-            ("activity_data", "id") | ("sign_up_activity" | "cancel_activity_signup", "activity") => id(f.activity),
+            ("activity_data", "id")
+            | (
+                "sign_up_activity"
+                | "cancel_activity_signup"
+                | "checkin_screen_data"
+                | "check_in_activity"
+                | "check_out_activity"
+                | "organiser_check_in"
+                | "confirm_activity_hours"
+                | "make_up_activity_hours",
+                "activity",
+            ) => id(f.activity),
+            ("organiser_check_in" | "confirm_activity_hours" | "make_up_activity_hours", "person") => {
+                id(f.volunteer_person)
+            }
+            ("check_in_activity", "code") => one("123456"),
+            ("check_in_activity", "via") => one("qr"),
+            ("make_up_activity_hours", "hours") => one("1.5"),
             ("publish_activity", "station") => id(f.station),
             ("publish_activity", "kind") => one("training"),
             ("publish_activity", "title") => one("输入测试活动"),

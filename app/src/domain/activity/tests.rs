@@ -195,3 +195,94 @@ fn kinds_and_statuses_are_stored_by_name() {
         assert_eq!(SignupStatus::parse(s.as_str()), Some(s));
     }
 }
+
+/// 09:00–11:00 on 2026-12-05.
+fn morning() -> Occurrence {
+    Occurrence {
+        starts_at: at("2026-12-05T09:00"),
+        ends_at: at("2026-12-05T11:00"),
+        signup_opens_at: now(),
+        signup_closes_at: at("2026-12-05T09:00"),
+    }
+}
+
+#[test]
+fn check_in_opens_half_an_hour_before_the_start_and_closes_half_an_hour_after_the_end() {
+    let o = morning();
+    assert!(!checkin_open(&o, at("2026-12-05T08:29")));
+    assert!(checkin_open(&o, at("2026-12-05T08:30")));
+    assert!(checkin_open(&o, at("2026-12-05T10:00")));
+    assert!(checkin_open(&o, at("2026-12-05T11:30")));
+    assert!(!checkin_open(&o, at("2026-12-05T11:31")));
+}
+
+#[test]
+fn a_code_is_six_digits_and_changes_every_step() {
+    let codes: Vec<String> = (0..50).map(|step| checkin_code("k3y", step)).collect();
+    assert!(codes.iter().all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
+    assert!(codes.windows(2).all(|w| w[0] != w[1]), "{codes:?}");
+    assert_ne!(checkin_code("k3y", 7), checkin_code("other", 7), "each occurrence has its own codes");
+}
+
+#[test]
+fn a_code_is_taken_in_its_step_and_the_next_and_refused_a_minute_later() {
+    let shown_at = at("2026-12-05T09:00") + 5;
+    let code = checkin_code("k3y", code_step(shown_at));
+    assert!(code_accepted("k3y", &code, shown_at));
+    assert!(code_accepted("k3y", &code, shown_at + 25), "the same step");
+    assert!(code_accepted("k3y", &code, shown_at + CODE_STEP), "the next step");
+    assert!(!code_accepted("k3y", &code, shown_at + 2 * CODE_STEP), "a screenshot a minute old");
+    assert!(!code_accepted("k3y", &code, shown_at - CODE_STEP), "not before it was shown");
+    let spaced = format!("{} {} {}", &code[..2], &code[2..4], &code[4..]);
+    assert!(code_accepted("k3y", &spaced, shown_at), "read out in pairs");
+    assert!(!code_accepted("other", &code, shown_at), "another occurrence's key");
+    for typed in ["", "12345", "1234567", "abcdef", "１２３４５６"] {
+        assert!(!code_accepted("k3y", typed, shown_at), "{typed:?}");
+    }
+}
+
+#[test]
+fn the_seconds_left_count_down_to_the_next_step() {
+    let t = at("2026-12-05T09:00");
+    assert_eq!(code_seconds_left(t), CODE_STEP);
+    assert_eq!(code_seconds_left(t + 1), CODE_STEP - 1);
+    assert_eq!(code_seconds_left(t + CODE_STEP - 1), 1);
+    assert_eq!(code_step(t + CODE_STEP - 1) + 1, code_step(t + CODE_STEP));
+}
+
+#[test]
+fn hours_are_the_overlap_with_the_schedule_rounded_down_to_half_hours() {
+    let o = morning();
+    // Early arrival counts from the start; staying late counts to the end.
+    assert_eq!(earned_half_hours(&o, at("2026-12-05T08:40"), Some(at("2026-12-05T11:20"))), 4);
+    // 09:10–10:39 is 89 minutes: two half hours.
+    assert_eq!(earned_half_hours(&o, at("2026-12-05T09:10"), Some(at("2026-12-05T10:39"))), 2);
+    assert_eq!(earned_half_hours(&o, at("2026-12-05T09:10"), Some(at("2026-12-05T10:40"))), 3);
+    // Not signed out: to the scheduled end.
+    assert_eq!(earned_half_hours(&o, at("2026-12-05T10:00"), None), 2);
+    // Came after the end, or left before the start: nothing.
+    assert_eq!(earned_half_hours(&o, at("2026-12-05T11:10"), Some(at("2026-12-05T11:20"))), 0);
+    assert_eq!(earned_half_hours(&o, at("2026-12-05T08:30"), Some(at("2026-12-05T08:50"))), 0);
+}
+
+#[test]
+fn a_make_up_needs_whole_half_hours_within_the_activity_and_a_reason() {
+    let o = morning();
+    assert_eq!(max_half_hours(&o), 4);
+    let ok = Makeup::parse("1.5", "手机没电，现场签到表有签名", &o).expect("taken");
+    assert_eq!(ok, Makeup { half_hours: 3, reason: "手机没电，现场签到表有签名".into() });
+    for (hours, half) in [("2", 4), ("0.5", 1), ("1,5", 3), (" 1.50 ", 3), ("1.0", 2)] {
+        assert_eq!(Makeup::parse(hours, "忘记签到", &o).map(|m| m.half_hours), Ok(half), "{hours}");
+    }
+    for hours in ["0", "2.5", "1.2", "-1", "", "abc", "1.55", "١"] {
+        assert_eq!(Makeup::parse(hours, "忘记签到", &o), Err(vec![("hours", MakeupProblem::Hours)]), "{hours}");
+    }
+    assert_eq!(Makeup::parse("1", " ", &o), Err(vec![("reason", MakeupProblem::Reason)]));
+    assert_eq!(Makeup::parse("1", &"因".repeat(201), &o), Err(vec![("reason", MakeupProblem::TooLong)]));
+    assert_eq!(Makeup::parse("1", "忘记\u{7}签到", &o), Err(vec![("reason", MakeupProblem::Control)]));
+    assert_eq!(
+        Makeup::parse("9", "", &o),
+        Err(vec![("hours", MakeupProblem::Hours), ("reason", MakeupProblem::Reason)]),
+        "every problem at once"
+    );
+}
