@@ -655,6 +655,23 @@ pub struct ActivityView {
     pub mine: Option<AttendanceLine>,
     /// Who came, for staff.
     pub attendance: Vec<AttendanceLine>,
+    /// While check-in is open and the viewer has not checked in: the QR code (SVG) an
+    /// organiser scans to check them in (their own code, for a phone that cannot scan).
+    pub my_qr_svg: String,
+}
+
+/// What an organiser sees after scanning a person's code: who, and whether they may be
+/// checked in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmitView {
+    pub activity: i64,
+    pub title: String,
+    pub person: i64,
+    pub name: String,
+    /// They have a seat (only those are checked in by the organiser).
+    pub seated: bool,
+    pub checked_in: bool,
+    pub checkin_open: bool,
 }
 
 /// Someone's attendance at an activity, as they and its organisers see it.

@@ -885,6 +885,10 @@ server_words! {
     MakeupHours => ("时长（小时，0.5的倍数）", "Hours (a multiple of 0.5)"),
     MakeupReason => ("原因", "Reason"),
     MakeupSave => ("保存补录", "Save the make-up entry"),
+    ShowMyCode => ("手机扫不了码？请组织者扫我的码", "Cannot scan? Let the organiser scan my code"),
+    AdmitTitle => ("扫码签到", "Check in by code"),
+    AdmitNoSeat => ("此人没有这次活动的名额", "This person has no place at this activity"),
+    AdmitDone => ("已签到", "Checked in"),
 }
 
 // The words of the audit log: sentences for each action and names for the fields of its

@@ -169,6 +169,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/activities/new") ssr=SsrMode::Async view=routes::NewActivity/>
                         <Route path=path!("/activities/:id") ssr=SsrMode::Async view=routes::Activity/>
                         <Route path=path!("/activities/:id/code") ssr=SsrMode::Async view=routes::CheckinScreen/>
+                        <Route path=path!("/activities/:id/admit/:person") ssr=SsrMode::Async view=routes::Admit/>
                         <Route path=path!("/feed") ssr=SsrMode::Async view=routes::Feed/>
                         <Route path=path!("/stars") ssr=SsrMode::Async view=routes::Stars/>
                         <Route path=path!("/sentiment") ssr=SsrMode::Async view=routes::Sentiment/>

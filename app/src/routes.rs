@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 pub use pages::accounts::AccountsPage as Accounts;
 pub use pages::activities::{
-    ActivitiesPage as Activities, ActivityPage as Activity, CheckinScreenPage as CheckinScreen,
+    ActivitiesPage as Activities, ActivityPage as Activity, AdmitPage as Admit, CheckinScreenPage as CheckinScreen,
     NewActivityPage as NewActivity,
 };
 pub use pages::audit::AuditPage as Audit;

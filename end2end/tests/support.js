@@ -276,6 +276,20 @@ export async function elderState(page) {
 }
 
 /** Runs SQL against the server's SQLite file (python3's sqlite3; node 20 has none). */
+/** Runs one writing statement against the server's database and commits it (to put a
+ * fixture in a state the UI cannot reach in a test's time, such as an activity under way). */
+export function changeDb(sql, ...params) {
+  assert.ok(DB_PATH, "DB_PATH is not set (end2end/run.sh sets it)");
+  execFileSync("python3", [
+    "-c",
+    "import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=10); " +
+      "c.execute(sys.argv[2], json.loads(sys.argv[3])); c.commit()",
+    DB_PATH,
+    sql,
+    JSON.stringify(params),
+  ]);
+}
+
 export function queryDb(sql, ...params) {
   assert.ok(DB_PATH, "DB_PATH is not set (end2end/run.sh sets it)");
   const out = execFileSync("python3", [

@@ -9,8 +9,9 @@ use crate::dto::{ActivityCard, ActivityView, AttendanceLine, SignupLine};
 use crate::error::AppError;
 use crate::i18n::{Msg, ServerMsg};
 use crate::server_fns::activities::{
-    activities_data, activity_data, activity_form_data, checkin_screen_data, CancelActivitySignup, CheckInActivity,
-    CheckOutActivity, ConfirmActivityHours, MakeUpActivityHours, OrganiserCheckIn, PublishActivity, SignUpActivity,
+    activities_data, activity_data, activity_form_data, admit_data, checkin_screen_data, CancelActivitySignup,
+    CheckInActivity, CheckOutActivity, ConfirmActivityHours, MakeUpActivityHours, OrganiserCheckIn, PublishActivity,
+    SignUpActivity,
 };
 use crate::{echoed, tr};
 use leptos::prelude::*;
@@ -249,7 +250,7 @@ fn ActivityDetail(
             <SignupForm card sign_up cancel/>
         </section>
         {staff.then(|| view! {
-            <section class="card">
+            <section class="card" id="signups">
                 <h2>{words(ServerMsg::Signups)} " (" {signups.len()} ")"</h2>
                 <ol class="signups">
                     {signups.into_iter().map(|s| {
@@ -384,6 +385,12 @@ fn CheckinCard(view: ActivityView) -> impl IntoView {
                 <FieldMsg error field="code"/>
                 <button type="submit" class="btn primary big">{words(ServerMsg::CheckIn)}</button>
             </ActionForm>
+            {(!view.my_qr_svg.is_empty()).then(|| view! {
+                <details class="my-code">
+                    <summary>{words(ServerMsg::ShowMyCode)}</summary>
+                    <div class="qr" role="img" aria-label=words(ServerMsg::ShowMyCode) inner_html=view.my_qr_svg.clone()></div>
+                </details>
+            })}
         }
         .into_any(),
         (None, false) => view! { <p class="muted">{words(ServerMsg::CheckinNotOpen)}</p> }.into_any(),
@@ -426,7 +433,7 @@ fn Organiser(view: ActivityView) -> impl IntoView {
                 <p><a class="btn primary" href=format!("/activities/{id}/code")>{words(ServerMsg::ShowCheckinCode)}</a></p>
             })}
             <FormMsg error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
-            <ol class="signups">
+            <ol class="signups attendance">
                 {view.attendance.into_iter().map(|a| {
                     let pending = a.hours == HoursStatus::Pending;
                     let person = a.person.to_string();
@@ -518,6 +525,59 @@ pub fn CheckinScreenPage() -> impl IntoView {
                                 }.into_any()
                             }}
                             <p class="hint">{words(ServerMsg::CheckinScreenHint)}</p>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// /activities/:id/admit/:person: what an organiser's phone opens on scanning a person's
+/// code: their name, and 代签到 when they have a seat.
+#[component]
+pub fn AdmitPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let ids = move || {
+        let p = params.read();
+        Some((p.get("id")?.parse::<i64>().ok()?, p.get("person")?.parse::<i64>().ok()?))
+    };
+    let data = Resource::new(ids, |ids| async move {
+        match ids {
+            Some((activity, person)) => admit_data(activity, person).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let admit = ServerAction::<OrganiserCheckIn>::new();
+    let error = Signal::derive(move || admit.value().get().and_then(|r| r.err()));
+    view! {
+        <leptos_meta::Title text=page_title(ServerMsg::AdmitTitle)/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(a) => view! {
+                        <p><a href=format!("/activities/{}#attendance", a.activity)>{words(ServerMsg::Attendance)}</a></p>
+                        <section class="card">
+                            <h1>{words(ServerMsg::AdmitTitle)}</h1>
+                            <p class="muted">{a.title.clone()}</p>
+                            <p class="order-title">{a.name.clone()}</p>
+                            <FormMsg error/>
+                            {if a.checked_in {
+                                view! { <p class="voted" role="status">"✓ " {words(ServerMsg::AdmitDone)}</p> }.into_any()
+                            } else if !a.seated {
+                                view! { <p class="form-error">{words(ServerMsg::AdmitNoSeat)}</p> }.into_any()
+                            } else if !a.checkin_open {
+                                view! { <p class="muted">{words(ServerMsg::CheckinNotOpen)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=admit>
+                                        <input type="hidden" name="activity" value=a.activity.to_string()/>
+                                        <input type="hidden" name="person" value=a.person.to_string()/>
+                                        <button type="submit" class="btn primary big">{words(ServerMsg::OrganiserCheckIn)}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
                         </section>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -453,3 +453,8 @@ pub async fn is_volunteer(conn: &mut SqliteConnection, person: PersonId) -> Resu
         .fetch_one(conn)
         .await
 }
+
+/// A person's name (for the organiser who scanned their code).
+pub async fn name_of(conn: &mut SqliteConnection, person: PersonId) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?").bind(person).fetch_optional(conn).await
+}

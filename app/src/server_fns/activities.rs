@@ -5,7 +5,7 @@
 use crate::domain::activity::SignupStatus;
 #[cfg(feature = "ssr")]
 use crate::domain::audit::Action;
-use crate::dto::{ActivitiesView, ActivityView, CheckinScreen};
+use crate::dto::{ActivitiesView, ActivityView, AdmitView, CheckinScreen};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -121,7 +121,22 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
     }
     .map(|a| attendance_line(a, &occurrence));
     let checkin_open = activity::checkin_open(&occurrence, crate::repo::now());
-    Ok(ActivityView { card: card(row), description, staff, signups, checkin_open, mine, attendance })
+    let my_qr_svg = if checkin_open && mine.is_none() {
+        qr_svg(&format!("{}/activities/{id}/admit/{}", ctx::site_origin(), user.person_id.0))?
+    } else {
+        String::new()
+    };
+    Ok(ActivityView { card: card(row), description, staff, signups, checkin_open, mine, attendance, my_qr_svg })
+}
+
+/// A QR code of `link`, as SVG, sized for a phone screen.
+#[cfg(feature = "ssr")]
+fn qr_svg(link: &str) -> Result<String, AppError> {
+    Ok(qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|_| AppError::Internal)?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .build())
 }
 
 /// An attendance row as the page shows it: pending hours as they come to now.
@@ -362,12 +377,7 @@ pub async fn checkin_screen_data(activity: i64) -> Result<CheckinScreen, AppErro
     let qr_svg = if code.is_empty() {
         String::new()
     } else {
-        let link = format!("{}/activities/{activity}?code={code}#checkin", ctx::site_origin());
-        qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M)
-            .map_err(|_| AppError::Internal)?
-            .render::<qrcode::render::svg::Color<'_>>()
-            .min_dimensions(240, 240)
-            .build()
+        qr_svg(&format!("{}/activities/{activity}?code={code}#checkin", ctx::site_origin()))?
     };
     Ok(CheckinScreen { activity, title: slot.title, code, qr_svg, seconds_left: activity::code_seconds_left(now) })
 }
@@ -433,6 +443,22 @@ pub async fn check_out_activity(activity: i64) -> Result<(), AppError> {
     .await?;
     ctx::redirect_back("checkin", None);
     Ok(())
+}
+
+/// What the organiser's phone shows after scanning a person's code: who they are and
+/// whether they have a seat. Only the occurrence's organisers see it.
+#[server(endpoint = "admit_data")]
+pub async fn admit_data(activity: i64, person: i64) -> Result<AdmitView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
+    let slot = organised(&mut conn, &user, activity).await?;
+    let person = PersonId(person);
+    let name = activities_repo::name_of(&mut conn, person).await?.ok_or(AppError::NotFound)?;
+    let seated = activities_repo::status_of(&mut conn, activity, person).await? == Some(SignupStatus::In);
+    let checked_in = activities_repo::attendance_of(&mut conn, activity, person).await?.is_some();
+    let checkin_open = slot.status == "published" && activity::checkin_open(&slot.occurrence(), crate::repo::now());
+    Ok(AdmitView { activity, title: slot.title, person: person.0, name, seated, checked_in, checkin_open })
 }
 
 /// The organiser checks in someone who signed up and has no phone with them.

@@ -355,6 +355,8 @@ const TABLE: &[(&str, Target, &str)] = &[
     // role organises it); Foreign: one of 朝晖社区. Checking in takes the current code.
     ("checkin_screen_data",    Own,     "401 403 403 A   A   A   A  "),
     ("checkin_screen_data",    Foreign, "401 403 403 403 403 403 403"),
+    ("admit_data",             Own,     "401 403 403 A   A   A   A  "),
+    ("admit_data",             Foreign, "401 403 403 403 403 403 403"),
     ("check_in_activity",      Own,     "401 A   A   A   A   A   A  "),
     ("check_in_activity",      Foreign, "401 403 403 403 403 403 403"),
     // Own: the role checked in; Other: it did not (a neighbour did).
@@ -408,6 +410,7 @@ const READS: &[&str] = &[
     "activity_data",
     "activity_form_data",
     "checkin_screen_data",
+    "admit_data",
 ];
 
 /// The test binary's groups: each runs on its own fresh server.
@@ -519,6 +522,7 @@ const ACTIVITIES: &[&str] = &[
     "sign_up_activity",
     "cancel_activity_signup",
     "checkin_screen_data",
+    "admit_data",
     "check_in_activity",
     "check_out_activity",
     "organiser_check_in",
@@ -1330,6 +1334,16 @@ impl<'a> World<'a> {
                 let area = if target == Own { self.micro } else { self.f_community };
                 let (id, _) = self.activity_under_way(area).await;
                 Prep::form(&[("activity", id.to_string())])
+            }
+            ("admit_data", _) => {
+                let area = if target == Own { self.micro } else { self.f_community };
+                let (id, _) = self.activity_under_way(area).await;
+                let prep = Prep::form(&[("activity", id.to_string()), ("person", self.volunteer.0 .0.to_string())]);
+                if target == Own {
+                    prep.shows("赵敏")
+                } else {
+                    prep.leak("赵敏")
+                }
             }
             ("check_in_activity", _) => {
                 let area = if target == Own { self.community } else { self.f_community };

@@ -432,3 +432,49 @@ async fn a_make_up_entry_needs_a_reason_is_capped_at_the_activity_and_is_audited
     let attendance = page.split("id=\"attendance\"").nth(1).unwrap_or_default();
     assert!(attendance.contains("补录") && attendance.contains("2小时，已确认"), "{page}");
 }
+
+#[tokio::test]
+async fn the_organiser_scans_a_resident_s_code_and_checks_them_in() {
+    let app = TestApp::spawn().await;
+    let activity = publish(&app, "in邻里（扫码）", "10", "1", "").await;
+    let resident = app.signed_in("13800000001").await;
+    let (status, body) = app.post(&resident, "sign_up_activity", &[("activity", &activity.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    under_way(&app, activity).await;
+    // The resident's page carries their own code for the organiser to scan.
+    let (_, page) = app.get(&resident, &format!("/activities/{activity}")).await;
+    assert!(page.contains("请组织者扫我的码") && page.contains("<svg"), "{page}");
+    let person = person_of(&app, "13800000001").await;
+    let admit = format!("/activities/{activity}/admit/{person}");
+    // Another resident who opens that link sees no one.
+    let neighbour = app.signed_in(VOLUNTEER).await;
+    let (_, page) = app.get(&neighbour, &admit).await;
+    assert!(!page.contains("王秀英"), "{page}");
+    // The organiser's phone shows who it is, and checks them in.
+    let admin = app.signed_in(ADMIN).await;
+    let (status, page) = app.get(&admin, &admit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("王秀英") && page.contains("代签到"), "{page}");
+    let (status, body) = app
+        .post(&admin, "organiser_check_in", &[("activity", &activity.to_string()), ("person", &person.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let via: String = sqlx::query_scalar("SELECT via FROM activity_attendance WHERE activity_id = ? AND person_id = ?")
+        .bind(activity)
+        .bind(person)
+        .fetch_one(&app.pool)
+        .await
+        .expect("checked in");
+    assert_eq!(via, "organiser");
+    let (_, page) = app.get(&admin, &admit).await;
+    assert!(page.contains("已签到"), "{page}");
+    // Someone without a seat is not checked in by the organiser.
+    let (status, body) = app
+        .post(
+            &admin,
+            "organiser_check_in",
+            &[("activity", &activity.to_string()), ("person", &person_of(&app, VOLUNTEER).await.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}

@@ -814,6 +814,7 @@ impl<'a> Walker<'a> {
                 "sign_up_activity"
                 | "cancel_activity_signup"
                 | "checkin_screen_data"
+                | "admit_data"
                 | "check_in_activity"
                 | "check_out_activity"
                 | "organiser_check_in"
@@ -821,7 +822,7 @@ impl<'a> Walker<'a> {
                 | "make_up_activity_hours",
                 "activity",
             ) => id(f.activity),
-            ("organiser_check_in" | "confirm_activity_hours" | "make_up_activity_hours", "person") => {
+            ("admit_data" | "organiser_check_in" | "confirm_activity_hours" | "make_up_activity_hours", "person") => {
                 id(f.volunteer_person)
             }
             ("check_in_activity", "code") => one("123456"),
