@@ -352,8 +352,8 @@ pub async fn attendance(pool: &SqlitePool, activity: i64) -> Result<Vec<Attendan
     .await
 }
 
-/// Checks `person` in at `now`; a volunteer's hours wait for the organiser. False when they
-/// are already in the list.
+/// Checks `person` in at `now`; a volunteer's hours wait for the organiser ([`is_volunteer`]
+/// says who earns hours). False when they are already in the list.
 pub async fn check_in(
     conn: &mut SqliteConnection,
     activity: i64,
@@ -361,16 +361,17 @@ pub async fn check_in(
     via: AttendanceVia,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    let hours = if is_volunteer(&mut *conn, person).await? { HoursStatus::Pending } else { HoursStatus::None };
     let done = sqlx::query(
         "INSERT INTO activity_attendance (activity_id, person_id, via, checked_in_at, hours_status)
-         VALUES (?1, ?2, ?3, ?4,
-                 CASE WHEN EXISTS (SELECT 1 FROM volunteer_profiles WHERE person_id = ?2) THEN 'pending' ELSE 'none' END)
+         VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (activity_id, person_id) DO NOTHING",
     )
     .bind(activity)
     .bind(person)
     .bind(via.as_str())
     .bind(now)
+    .bind(hours.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -446,7 +447,8 @@ pub async fn make_up(
     Ok(done.rows_affected() == 1)
 }
 
-/// Whether `person` is a volunteer (only volunteers earn hours).
+/// Whether `person` is a volunteer (only volunteers earn hours; everyone else's attendance
+/// is a list entry).
 pub async fn is_volunteer(conn: &mut SqliteConnection, person: PersonId) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM volunteer_profiles WHERE person_id = ?)")
         .bind(person)

@@ -142,7 +142,7 @@ fn qr_svg(link: &str) -> Result<String, AppError> {
 /// An attendance row as the page shows it: pending hours as they come to now.
 #[cfg(feature = "ssr")]
 fn attendance_line(a: activities_repo::Attendance, o: &activity::Occurrence) -> AttendanceLine {
-    let hours = a.hours_status();
+    let (hours, via) = (a.hours_status(), a.via());
     let half_hours = match (a.half_hours, a.checked_in_at) {
         (Some(h), _) => h,
         (None, Some(t)) => activity::earned_half_hours(o, t, a.checked_out_at),
@@ -150,8 +150,8 @@ fn attendance_line(a: activities_repo::Attendance, o: &activity::Occurrence) -> 
     };
     AttendanceLine {
         person: a.person_id.0,
-        name: a.name.clone(),
-        via: a.via(),
+        name: a.name,
+        via,
         checked_in_at: a.checked_in_at,
         checked_out_at: a.checked_out_at,
         hours,
