@@ -134,6 +134,8 @@ fn action_msg(action: &str) -> Option<AuditMsg> {
         A::PostNews => AuditMsg::AuditPostNews,
         A::LikePost => AuditMsg::AuditLikePost,
         A::SaveVolunteerProfile => AuditMsg::AuditSaveVolunteerProfile,
+        A::SetPartyBadge => AuditMsg::AuditSetPartyBadge,
+        A::ProposePartyBadge => AuditMsg::AuditProposePartyBadge,
         A::TakeReleaseFlagged => AuditMsg::AuditTakeReleaseFlagged,
         A::Login => AuditMsg::AuditLogin,
         A::LoginFailed => AuditMsg::AuditLoginFailed,

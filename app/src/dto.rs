@@ -195,6 +195,8 @@ pub struct CandidateCard {
     pub sections: Vec<crate::domain::order::ServiceSection>,
     /// Shown only when the election's tally is live.
     pub votes: Option<i64>,
+    /// The candidate shows the 党员 badge (their own choice).
+    pub party_member: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -390,6 +392,8 @@ pub struct OrderView {
     pub micro_grid: String,
     pub requester_masked: String,
     pub taker: Option<String>,
+    /// The taker shows the 党员 badge (their own choice).
+    pub taker_party: bool,
     /// The requester's details, for the taker and grid staff.
     pub contact: Option<OrderContact>,
     /// The taker's details, for the requester while the order is held.
@@ -505,6 +509,7 @@ pub struct VolunteerProfileView {
     /// Star level (0–5) from confirmed hours, and the next star with the hours it needs.
     pub stars: u8,
     pub to_next_star: Option<(u8, f64)>,
+    pub party: crate::domain::volunteer::PartyBadge,
 }
 
 /// The part of the board that is the same for every viewer of an area and filters.

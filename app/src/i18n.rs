@@ -732,6 +732,9 @@ messages! {
     DashMedianTake => ("接单用时（中位数）", "Median time to take"),
     DashAvgRating => ("平均评分", "Average rating"),
     DashHighRating => ("好评率（4–5星）", "Rated 4–5 stars"),
+    DashPartyVolunteers => ("亮身份的党员志愿者", "Volunteers showing the party badge"),
+    DashPartyHours => ("党员志愿者服务时长（小时）", "Their confirmed hours"),
+    DashPartyShare => ("党员志愿者完成的需求占比", "Share of completed orders they took"),
     DashMinutes => ("分钟", "min"),
     DashHours => ("小时", "h"),
     DashSentiment => ("民情", "Resident reports"),
@@ -822,6 +825,9 @@ messages! {
     ErrNotCheckedIn => ("还没有签到", "Not checked in"),
     ErrMakeupHours => ("时长为0.5的倍数，不超过活动时长", "Hours: a multiple of 0.5, within the activity"),
     ErrHoursDone => ("时长已确认过", "Hours already confirmed"),
+    PartyMember => ("党员", "Party member"),
+    ProposePartyBadge => ("建议亮明党员身份", "Suggest the party badge"),
+    PartyBadgeWaiting => ("已建议，待本人确认", "Suggested, not yet confirmed"),
 }
 
 server_words! {
@@ -889,6 +895,15 @@ server_words! {
     AdmitTitle => ("扫码签到", "Check in by code"),
     AdmitNoSeat => ("此人没有这次活动的名额", "This person has no place at this activity"),
     AdmitDone => ("已签到", "Checked in"),
+    PartyBadgeTitle => ("党员亮身份", "Party-member badge"),
+    PartyBadgeHint => ("自愿选择：打开后，您接单和参选志愿服务之星时会显示“党员”标识。随时可以关闭；除此之外不记录任何党员信息，也不影响派单和评选。", "Your choice: when on, a “Party member” badge shows where you take orders and stand as a volunteer star. Turn it off at any time; nothing else about membership is kept, and it changes neither matching nor the volunteer-star election."),
+    PartyBadgeOn => ("正在显示党员标识", "The badge is showing"),
+    PartyBadgeOff => ("未显示", "Not shown"),
+    PartyBadgeShow => ("亮明党员身份", "Show the badge"),
+    PartyBadgeHide => ("不再显示", "Stop showing it"),
+    PartyBadgeProposed => ("网格工作人员建议您亮明党员身份。您确认后才会显示。", "Staff suggest you show the badge. It shows only if you confirm."),
+    PartyBadgeConfirm => ("确认显示", "Confirm"),
+    PartyBadgeDecline => ("不用了", "No, thanks"),
 }
 
 // The words of the audit log: sentences for each action and names for the fields of its
@@ -974,6 +989,8 @@ messages! {
     AuditDecideNomination => ("{who}审核了「{node}」的一项报名", "{who} decided on a nomination in “{node}”"),
     AuditCastVote => ("{who}在「{node}」投了票", "{who} voted in “{node}”"),
     AuditSaveVolunteerProfile => ("{who}修改了志愿者资料", "{who} changed their volunteer profile"),
+    AuditSetPartyBadge => ("{who}修改了党员亮身份", "{who} changed their party-member badge"),
+    AuditProposePartyBadge => ("{who}建议一位志愿者亮明党员身份", "{who} suggested a volunteer show the party-member badge"),
     AuditTakeReleaseFlagged => ("{who}一天内多次接单后退单，已提醒网格长", "{who} released taken orders repeatedly in a day; grid leaders told"),
     AuditLogin => ("{who}登录", "{who} signed in"),
     AuditLoginFailed => ("{who}登录失败", "{who} failed to sign in"),
@@ -1063,6 +1080,8 @@ messages! {
     NoticeElderEmergency => ("紧急：探访发现独居老人情况紧急，请立即处置", "Emergency: a visit found an elder in urgent need; act now"),
     NoticeWelfareCheck => ("有家属请求上门查看独居老人，请尽快处理", "A relative asked for a welfare check on an elder; please go soon"),
     NoticeActivitySeat => ("候补成功：您已获得「{title}」的名额，请按时参加", "You have a place now at “{title}”: please come on time"),
+    NoticeActivityHours => ("「{title}」的服务时长已确认：{hours}小时", "Your hours at “{title}” are confirmed: {hours} h"),
+    NoticePartyBadgeProposed => ("网格工作人员建议您在志愿者资料上亮明党员身份，确认后才会显示", "Staff suggest you show the party-member badge on your volunteer profile; it shows only once you confirm"),
 }
 
 /// A stored notice in the reader's language. A notice written before notices had kinds
@@ -1098,6 +1117,10 @@ pub fn notice_text(kind: &str, args_json: &str, locale: Locale) -> String {
         Notice::ElderEmergency => words(NoticeMsg::NoticeElderEmergency),
         Notice::WelfareCheck => words(NoticeMsg::NoticeWelfareCheck),
         Notice::ActivitySeat { title, .. } => words(NoticeMsg::NoticeActivitySeat).replace("{title}", &title),
+        Notice::ActivityHours { title, half_hours, .. } => words(NoticeMsg::NoticeActivityHours)
+            .replace("{title}", &title)
+            .replace("{hours}", &crate::domain::activity::hours_text(half_hours)),
+        Notice::PartyBadgeProposed => words(NoticeMsg::NoticePartyBadgeProposed),
     }
 }
 

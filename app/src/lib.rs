@@ -143,6 +143,12 @@ pub fn tr(msg: Msg) -> &'static str {
     msg.text(use_viewer().locale)
 }
 
+/// A word of a part rendered only on the server, in the viewer's language (empty in the
+/// WASM build, which never renders it).
+pub fn words(msg: crate::i18n::ServerMsg) -> &'static str {
+    msg.text(use_viewer().locale)
+}
+
 /// A page's document title: its name, then the app's (`需求大厅 · 网格驿站`).
 pub fn page_title(page: Msg) -> String {
     format!("{} · {}", tr(page), tr(Msg::AppName))

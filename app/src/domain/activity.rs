@@ -517,6 +517,15 @@ pub fn earned_half_hours(o: &Occurrence, checked_in: i64, checked_out: Option<i6
     (to - from).max(0) / HALF_HOUR
 }
 
+/// Half hours as the hours people write (`1.5`, `2`).
+pub fn hours_text(half_hours: i64) -> String {
+    if half_hours % 2 == 0 {
+        (half_hours / 2).to_string()
+    } else {
+        format!("{}.5", half_hours / 2)
+    }
+}
+
 /// The most a make-up entry may give: the activity's length, in whole half hours.
 pub fn max_half_hours(o: &Occurrence) -> i64 {
     (o.ends_at - o.starts_at) / HALF_HOUR

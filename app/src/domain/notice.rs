@@ -29,10 +29,14 @@ pub enum Notice {
     WelfareCheck,
     /// A place at a 驿站活动 came free and the person, first on its waiting list, has it.
     ActivitySeat { activity: i64, title: String },
+    /// The organiser confirmed the volunteer's hours at an activity (`half_hours` halves).
+    ActivityHours { activity: i64, title: String, half_hours: i64 },
+    /// Staff proposed that the volunteer show the 党员 badge; it shows only if they confirm.
+    PartyBadgeProposed,
 }
 
 /// Every kind, as stored: the names the notice table and the notice centre rely on.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 12] = [
     "dispatch",
     "offer_booked",
     "order_cancelled",
@@ -43,6 +47,8 @@ pub const KINDS: [&str; 10] = [
     "elder_emergency",
     "welfare_check",
     "activity_seat",
+    "activity_hours",
+    "party_badge_proposed",
 ];
 
 /// How much of a 民情 item's description a notice quotes.
@@ -67,6 +73,8 @@ impl Notice {
             Notice::ElderEmergency => "elder_emergency",
             Notice::WelfareCheck => "welfare_check",
             Notice::ActivitySeat { .. } => "activity_seat",
+            Notice::ActivityHours { .. } => "activity_hours",
+            Notice::PartyBadgeProposed => "party_badge_proposed",
         }
     }
 
@@ -83,7 +91,10 @@ impl Notice {
             | Notice::SentimentClosed { item, .. }
             | Notice::SentimentEscalation { item, .. } => format!("/sentiment/{item}"),
             Notice::ElderEmergency | Notice::WelfareCheck => "/admin/queue".into(),
-            Notice::ActivitySeat { activity, .. } => format!("/activities/{activity}"),
+            Notice::ActivitySeat { activity, .. } | Notice::ActivityHours { activity, .. } => {
+                format!("/activities/{activity}")
+            }
+            Notice::PartyBadgeProposed => "/me#party-badge".into(),
         }
     }
 }
@@ -127,6 +138,8 @@ mod tests {
             Notice::ElderEmergency,
             Notice::WelfareCheck,
             Notice::ActivitySeat { activity: 4, title: "E网情深".into() },
+            Notice::ActivityHours { activity: 4, title: "E网情深".into(), half_hours: 3 },
+            Notice::PartyBadgeProposed,
         ]
     }
 

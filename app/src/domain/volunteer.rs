@@ -15,9 +15,47 @@ pub fn to_next_star(hours: f64) -> Option<(u8, f64)> {
     STAR_HOURS.get(usize::from(next)).map(|h| (next + 1, ((f64::from(*h) - hours) * 10.0).ceil() / 10.0))
 }
 
+/// 党员亮身份 as a person's own profile holds it. Only the person turns it on or off;
+/// staff may propose it, and a proposal shows nothing until the person confirms it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PartyBadge {
+    Off,
+    /// Staff proposed it; the person has not answered.
+    Proposed,
+    Shown,
+}
+
+impl PartyBadge {
+    /// From the stored flag and whether a proposal waits.
+    pub fn of(shown: bool, proposed: bool) -> Self {
+        match (shown, proposed) {
+            (true, _) => Self::Shown,
+            (false, true) => Self::Proposed,
+            (false, false) => Self::Off,
+        }
+    }
+
+    /// Whether staff may propose it now: not while it is shown or a proposal waits (a
+    /// person who declined may be asked again later).
+    pub fn may_propose(self) -> bool {
+        self == Self::Off
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_proposal_shows_nothing_until_the_person_confirms() {
+        assert_eq!(PartyBadge::of(false, false), PartyBadge::Off);
+        assert_eq!(PartyBadge::of(false, true), PartyBadge::Proposed);
+        assert_eq!(PartyBadge::of(true, false), PartyBadge::Shown);
+        assert_eq!(PartyBadge::of(true, true), PartyBadge::Shown);
+        assert!(PartyBadge::Off.may_propose());
+        assert!(!PartyBadge::Proposed.may_propose());
+        assert!(!PartyBadge::Shown.may_propose());
+    }
 
     #[test]
     fn stars_follow_confirmed_hours() {

@@ -5,8 +5,9 @@
 #![allow(unsafe_code)]
 use crate::components::{action_error, reload_on_success, ErrorNotice, ErrorPage, FieldMsg, Loading};
 use crate::domain::ids::{AccountId, NodeId};
+use crate::domain::volunteer::PartyBadge;
 use crate::i18n::Msg;
-use crate::server_fns::accounts::{account_search, AccountLine, SetAccountDisabled, VerifyResident};
+use crate::server_fns::accounts::{account_search, AccountLine, ProposePartyBadge, SetAccountDisabled, VerifyResident};
 use crate::{tr, use_viewer};
 use leptos::prelude::*;
 
@@ -63,6 +64,7 @@ fn AccountItem(line: AccountLine) -> impl IntoView {
                 <span class="tag" class:muted=!line.verified>{tr(if line.verified { Msg::VerifiedTag } else { Msg::UnverifiedTag })}</span>
             </p>
             {(!line.units.is_empty()).then(|| view! { <VerifyForm account=line.account_id units=line.units.clone()/> })}
+            {line.party.map(|party| view! { <PartyBadgeLine account=line.account_id party/> })}
             {line.may_change.then(|| view! {
                 <ActionForm action=action attr:class="form">
                     <input type="hidden" name="account" value=line.account_id.to_string()/>
@@ -79,6 +81,27 @@ fn AccountItem(line: AccountLine) -> impl IntoView {
                 </ActionForm>
             })}
         </li>
+    }
+}
+
+/// A volunteer's 党员亮身份 as staff may see it: shown, proposed, or a button to propose it
+/// (the volunteer is told and decides; staff cannot show it for them).
+#[component]
+fn PartyBadgeLine(account: AccountId, party: PartyBadge) -> impl IntoView {
+    let action = ServerAction::<ProposePartyBadge>::new();
+    reload_on_success(action, None);
+    let error = action_error(action);
+    match party {
+        PartyBadge::Shown => view! { <p><span class="badge party">{tr(Msg::PartyMember)}</span></p> }.into_any(),
+        PartyBadge::Proposed => view! { <p class="muted small">{tr(Msg::PartyBadgeWaiting)}</p> }.into_any(),
+        PartyBadge::Off => view! {
+            <ActionForm action=action attr:class="form inline">
+                <input type="hidden" name="account" value=account.to_string()/>
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{tr(e.msg())}</p> })}
+                <button type="submit" class="btn">{tr(Msg::ProposePartyBadge)}</button>
+            </ActionForm>
+        }
+        .into_any(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! HTML with plain forms: all of it works without JavaScript, and none of it adds to the
 //! code a phone loads.
 use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
-use crate::domain::activity::{ActivityKind, AttendanceVia, Audience, HoursStatus, SignupStatus};
+use crate::domain::activity::{hours_text, ActivityKind, AttendanceVia, Audience, HoursStatus, SignupStatus};
 use crate::domain::time::format_local_datetime;
 use crate::dto::{ActivityCard, ActivityView, AttendanceLine, SignupLine};
 use crate::error::AppError;
@@ -13,7 +13,7 @@ use crate::server_fns::activities::{
     CheckInActivity, CheckOutActivity, ConfirmActivityHours, MakeUpActivityHours, OrganiserCheckIn, PublishActivity,
     SignUpActivity,
 };
-use crate::{echoed, tr};
+use crate::{echoed, tr, words};
 use leptos::prelude::*;
 
 /// The label of an activity kind.
@@ -37,11 +37,6 @@ fn audience_label(audience: Audience) -> Msg {
     }
 }
 
-/// A word of these pages in the viewer's language (they are only rendered on the server).
-fn words(msg: ServerMsg) -> &'static str {
-    msg.text(crate::use_viewer().locale)
-}
-
 /// A page's document title: its name, then the app's.
 fn page_title(page: ServerMsg) -> String {
     format!("{} · {}", words(page), tr(Msg::AppName))
@@ -50,15 +45,6 @@ fn page_title(page: ServerMsg) -> String {
 /// `{n}` of a word, filled.
 fn with_n(msg: ServerMsg, n: i64) -> String {
     words(msg).replace("{n}", &n.to_string())
-}
-
-/// Half hours as the hours people write (`1.5`, `2`).
-fn hours_text(half_hours: i64) -> String {
-    if half_hours % 2 == 0 {
-        (half_hours / 2).to_string()
-    } else {
-        format!("{}.5", half_hours / 2)
-    }
 }
 
 fn via_label(via: AttendanceVia) -> ServerMsg {

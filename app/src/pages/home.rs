@@ -57,7 +57,7 @@ pub fn HomePage() -> impl IntoView {
                                     <p class="station-name">{s.name}</p>
                                     <p class="muted">{s.address}</p>
                                     <p class="muted">{tr(Msg::OpenHours)} ": " {s.open_hours}</p>
-                                    <p><a href="/activities" class="btn">{crate::i18n::ServerMsg::ActivitiesTitle.text(use_viewer().locale)}</a></p>
+                                    <p><a href="/activities" class="btn">{crate::words(crate::i18n::ServerMsg::ActivitiesTitle)}</a></p>
                                 </section>
                             })}
                             {home.mine.map(|mine| view! { <MyOrdersLive mine seq compact=true/> })}

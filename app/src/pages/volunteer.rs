@@ -2,10 +2,12 @@
 // Lazy islands declare their split-out code with `unsafe extern` blocks (generated).
 #![allow(unsafe_code)]
 use crate::components::{FieldMsg, FormMsg, Loading, TextArea};
+use crate::domain::volunteer::PartyBadge;
 use crate::dto::VolunteerProfileView;
+use crate::i18n::ServerMsg;
 use crate::i18n::{section_label, star_level_text, to_next_star_text, Msg};
-use crate::server_fns::volunteer::{volunteer_profile, SaveVolunteerProfile};
-use crate::tr;
+use crate::server_fns::volunteer::{volunteer_profile, SaveVolunteerProfile, SetPartyBadge};
+use crate::{tr, words};
 use leptos::prelude::*;
 
 const DAYS: [Msg; 7] = [Msg::Mon, Msg::Tue, Msg::Wed, Msg::Thu, Msg::Fri, Msg::Sat, Msg::Sun];
@@ -16,7 +18,12 @@ pub fn VolunteerCard() -> impl IntoView {
     let data = Resource::new(|| (), |_| volunteer_profile());
     view! {
         <Suspense fallback=Loading>
-            {move || Suspend::new(async move { data.await.ok().map(|p| view! { <VolunteerCardForm p/> }) })}
+            {move || Suspend::new(async move {
+                data.await.ok().map(|p| {
+                    let party = p.party;
+                    view! { <VolunteerCardForm p/> <PartyBadgeCard party/> }
+                })
+            })}
         </Suspense>
     }
 }
@@ -91,6 +98,44 @@ fn volunteer_card_form(p: VolunteerProfileView) -> impl IntoView {
                 <button type="submit" class="btn primary">{tr(Msg::Save)}</button>
                 {move || saved().then(|| view! { <p class="note saved" role="status">"✓ " {tr(Msg::Saved)}</p> })}
             </ActionForm>
+        </section>
+    }
+}
+
+/// 党员亮身份: the volunteer's own switch, and staff's proposal waiting for an answer.
+/// Server HTML with plain forms: it adds nothing to the code a phone loads.
+#[component]
+fn PartyBadgeCard(party: PartyBadge) -> impl IntoView {
+    let set = ServerAction::<SetPartyBadge>::new();
+    let button = move |shown: &'static str, label: ServerMsg, primary: bool| {
+        view! {
+            <ActionForm action=set>
+                <input type="hidden" name="shown" value=shown/>
+                <button type="submit" class="btn" class:primary=primary>{words(label)}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <section class="card party-badge" id="party-badge">
+            <h2>{words(ServerMsg::PartyBadgeTitle)}</h2>
+            <p class="muted small">{words(ServerMsg::PartyBadgeHint)}</p>
+            {match party {
+                PartyBadge::Shown => view! {
+                    <p role="status"><span class="badge party">{tr(Msg::PartyMember)}</span> " " {words(ServerMsg::PartyBadgeOn)}</p>
+                    {button("0", ServerMsg::PartyBadgeHide, false)}
+                }.into_any(),
+                PartyBadge::Proposed => view! {
+                    <p class="notice" role="status">{words(ServerMsg::PartyBadgeProposed)}</p>
+                    <div class="actions">
+                        {button("1", ServerMsg::PartyBadgeConfirm, true)}
+                        {button("0", ServerMsg::PartyBadgeDecline, false)}
+                    </div>
+                }.into_any(),
+                PartyBadge::Off => view! {
+                    <p class="muted">{words(ServerMsg::PartyBadgeOff)}</p>
+                    {button("1", ServerMsg::PartyBadgeShow, false)}
+                }.into_any(),
+            }}
         </section>
     }
 }

@@ -231,6 +231,8 @@ pub struct VolunteerRow {
     pub completed: i64,
     pub avg_rating: Option<f64>,
     pub sections: Option<String>,
+    pub party_member: bool,
+    pub party_proposed: bool,
 }
 
 pub async fn volunteer(pool: &SqlitePool, person_id: PersonId) -> Result<Option<VolunteerRow>, sqlx::Error> {
@@ -240,8 +242,10 @@ pub async fn volunteer(pool: &SqlitePool, person_id: PersonId) -> Result<Option<
                 coalesce((SELECT sum(minutes) FROM service_time WHERE person_id = v.person_id), 0) AS minutes,
                 (SELECT count(*) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS completed,
                 (SELECT avg(rating) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS avg_rating,
-                (SELECT group_concat(DISTINCT section) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS sections
-         FROM volunteer_profiles v LEFT JOIN grid_nodes n ON n.id = v.service_node_id WHERE v.person_id = ?",
+                (SELECT group_concat(DISTINCT section) FROM service_orders WHERE taker_id = v.person_id AND status = 'completed') AS sections,
+                p.party_member, p.party_badge_proposed_by IS NOT NULL AS party_proposed
+         FROM volunteer_profiles v JOIN people p ON p.id = v.person_id
+         LEFT JOIN grid_nodes n ON n.id = v.service_node_id WHERE v.person_id = ?",
     )
     .bind(person_id)
     .fetch_optional(pool)
@@ -291,6 +295,10 @@ pub struct AccountRow {
     pub disabled: bool,
     pub verified: bool,
     pub micro_grid_id: Option<NodeId>,
+    /// Has a volunteer profile (and so a 党员亮身份 setting staff may propose).
+    pub volunteer: bool,
+    pub party_member: bool,
+    pub party_proposed: bool,
 }
 
 /// Accounts whose home micro-grid or any role lies in the area with `code`, matching a
@@ -298,7 +306,9 @@ pub struct AccountRow {
 pub async fn search_in_area(pool: &SqlitePool, code: &str, query: &str) -> Result<Vec<AccountRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id AS account_id, p.full_name, a.phone, g.name AS area, a.disabled_at IS NOT NULL AS disabled,
-                a.verified_at IS NOT NULL AS verified, p.micro_grid_id
+                a.verified_at IS NOT NULL AS verified, p.micro_grid_id,
+                EXISTS (SELECT 1 FROM volunteer_profiles v WHERE v.person_id = p.id) AS volunteer,
+                p.party_member, p.party_badge_proposed_by IS NOT NULL AS party_proposed
          FROM accounts a JOIN people p ON p.id = a.person_id LEFT JOIN grid_nodes g ON g.id = p.micro_grid_id
          WHERE (instr(p.full_name, ?2) > 0 OR a.phone = ?2 OR (length(?2) >= 4 AND a.phone LIKE '%' || ?2))
            AND ((g.code >= ?1 AND g.code < ?1 || ':')
@@ -323,6 +333,52 @@ pub async fn tied_codes(conn: &mut SqliteConnection, account_id: AccountId) -> R
     .bind(account_id)
     .fetch_all(&mut *conn)
     .await
+}
+
+/// A volunteer's 党员亮身份 as (shown, proposal waiting); `None` for someone without a
+/// volunteer profile.
+pub async fn party_badge(conn: &mut SqliteConnection, person: PersonId) -> Result<Option<(bool, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.party_member, p.party_badge_proposed_by IS NOT NULL
+         FROM people p JOIN volunteer_profiles v ON v.person_id = p.id WHERE p.id = ?",
+    )
+    .bind(person)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The person's own answer: shows the badge or takes it down, and clears any proposal.
+pub async fn set_party_badge(conn: &mut SqliteConnection, person: PersonId, shown: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE people SET party_member = ?, party_badge_proposed_by = NULL WHERE id = ?")
+        .bind(shown)
+        .bind(person)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Staff propose the badge to `person`: only while it is neither shown nor proposed.
+/// Returns whether the proposal was written.
+pub async fn propose_party_badge(
+    conn: &mut SqliteConnection,
+    person: PersonId,
+    by: AccountId,
+) -> Result<bool, sqlx::Error> {
+    let written = sqlx::query(
+        "UPDATE people SET party_badge_proposed_by = ?
+         WHERE id = ? AND party_member = 0 AND party_badge_proposed_by IS NULL",
+    )
+    .bind(by)
+    .bind(person)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(written == 1)
+}
+
+/// The person an account belongs to.
+pub async fn person_of(conn: &mut SqliteConnection, account: AccountId) -> Result<Option<PersonId>, sqlx::Error> {
+    sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?").bind(account).fetch_optional(&mut *conn).await
 }
 
 /// Disables (now) or re-enables an account when it is not in that state already.

@@ -64,6 +64,8 @@ pub struct OrderCounts {
     pub rated: i64,
     pub rating_sum: i64,
     pub rated_high: i64,
+    /// Completed orders placed in the period whose taker shows the 党员 badge.
+    pub party_completed: i64,
 }
 
 pub async fn order_counts(
@@ -83,7 +85,10 @@ pub async fn order_counts(
            coalesce(sum(o.created_at BETWEEN ?3 AND ?4 AND o.status = 'completed' AND o.rating IS NOT NULL), 0) AS rated,
            coalesce(sum(CASE WHEN o.created_at BETWEEN ?3 AND ?4 AND o.status = 'completed' THEN o.rating END), 0)
              AS rating_sum,
-           coalesce(sum(o.created_at BETWEEN ?3 AND ?4 AND o.status = 'completed' AND o.rating >= 4), 0) AS rated_high
+           coalesce(sum(o.created_at BETWEEN ?3 AND ?4 AND o.status = 'completed' AND o.rating >= 4), 0) AS rated_high,
+           coalesce(sum(o.created_at BETWEEN ?3 AND ?4 AND o.status = 'completed'
+                        AND EXISTS (SELECT 1 FROM people t WHERE t.id = o.taker_id AND t.party_member = 1)), 0)
+             AS party_completed
          FROM grid_nodes n CROSS JOIN {ORDERS_OF_NODE}
          WHERE {RANGE}
          GROUP BY grp"
@@ -218,6 +223,28 @@ pub async fn elder_coverage(
     .bind(group_len as i64)
     .bind(now - 7 * 86_400)
     .bind(now)
+    .fetch_all(pool)
+    .await
+}
+
+/// Volunteers living in each group who show the 党员 badge, and their confirmed service
+/// minutes (all time): (group, volunteers, minutes). Only those who opted in are counted;
+/// the app keeps nothing else about party membership.
+pub async fn party_volunteers(
+    pool: &SqlitePool,
+    prefix: &str,
+    group_len: usize,
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT substr(n.code, 1, ?2) AS grp, count(*) AS volunteers,
+           coalesce(sum((SELECT sum(t.minutes) FROM service_time t WHERE t.person_id = p.id)), 0) AS minutes
+         FROM grid_nodes n CROSS JOIN people p ON p.micro_grid_id = n.id
+         JOIN volunteer_profiles v ON v.person_id = p.id
+         WHERE {RANGE} AND p.party_member = 1
+         GROUP BY grp"
+    )))
+    .bind(prefix)
+    .bind(group_len as i64)
     .fetch_all(pool)
     .await
 }

@@ -14,6 +14,8 @@ pub struct CandidateRow {
     pub avg_rating: Option<f64>,
     pub sections: Option<String>,
     pub votes: i64,
+    /// Shows the 党员 badge (their own choice; nothing else reads it).
+    pub party_member: bool,
 }
 
 /// Approved candidates with their confirmed service records and vote counts.
@@ -23,7 +25,7 @@ pub async fn candidates(pool: &SqlitePool, election_id: ElectionId) -> Result<Ve
                 (SELECT coalesce(sum(t.minutes), 0) FROM service_time t WHERE t.person_id = p.id) AS service_minutes,
                 count(o.id) AS orders_completed,
                 avg(o.rating) AS avg_rating, group_concat(DISTINCT o.section) AS sections,
-                (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id) AS votes
+                (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id) AS votes, p.party_member
          FROM nominations nm JOIN people p ON p.id = nm.person_id
          LEFT JOIN grid_nodes m ON m.id = p.micro_grid_id
          LEFT JOIN service_orders o ON o.taker_id = p.id AND o.status = 'completed'
@@ -362,7 +364,7 @@ pub async fn nominations(pool: &SqlitePool, election_id: ElectionId) -> Result<V
     sqlx::query_as(
         "SELECT nm.id, p.full_name AS name, nm.intro, nm.status, nm.reason,
                 (SELECT coalesce(sum(t.minutes), 0) FROM service_time t WHERE t.person_id = p.id) AS service_minutes,
-                (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id) AS votes
+                (SELECT count(*) FROM star_votes v WHERE v.nomination_id = nm.id) AS votes, p.party_member
          FROM nominations nm JOIN people p ON p.id = nm.person_id
          WHERE nm.election_id = ? ORDER BY nm.status = 'pending' DESC, votes DESC, nm.id",
     )

@@ -238,6 +238,8 @@ pub struct DetailRow {
     pub room: String,
     pub contact_phone: Option<String>,
     pub taker_name: Option<String>,
+    /// The taker shows the 党员 badge (their own choice).
+    pub taker_party: bool,
     pub minutes_spent: Option<i64>,
     pub rating: Option<i64>,
     pub rating_comment: Option<String>,
@@ -250,7 +252,7 @@ pub async fn detail(pool: &SqlitePool, id: OrderId) -> Result<Option<DetailRow>,
     sqlx::query_as(
         "SELECT o.id, o.section, o.title, o.description, o.urgency, o.status, o.window_start, o.window_end, o.created_at,
                 p.full_name AS requester_name, b.name AS building, m.name AS micro_grid, o.room, o.contact_phone,
-                t.full_name AS taker_name, o.minutes_spent, o.rating, o.rating_comment, o.on_behalf, o.disputed, o.escalation_reason
+                t.full_name AS taker_name, coalesce(t.party_member, 0) AS taker_party, o.minutes_spent, o.rating, o.rating_comment, o.on_behalf, o.disputed, o.escalation_reason
          FROM service_orders o JOIN people p ON p.id = o.requester_id JOIN grid_nodes m ON m.id = o.micro_grid_id
          LEFT JOIN grid_nodes b ON b.id = o.building_id LEFT JOIN people t ON t.id = o.taker_id
          WHERE o.id = ?",

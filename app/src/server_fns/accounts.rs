@@ -14,6 +14,7 @@ use {
     crate::auth as a,
     crate::domain::password,
     crate::domain::privacy::mask_phone,
+    crate::domain::volunteer::PartyBadge,
     crate::error::FieldError,
     crate::i18n::Msg,
     crate::repo::{accounts_repo, audit_repo::AuditEntry, sessions_repo},
@@ -36,6 +37,8 @@ pub struct AccountLine {
     /// For an unverified account this admin may change: the units of its home micro-grid,
     /// to match the person to a household (`verify_resident`).
     pub units: Vec<(NodeId, String)>,
+    /// A volunteer's 党员亮身份, for an account this admin may change; `None` otherwise.
+    pub party: Option<crate::domain::volunteer::PartyBadge>,
 }
 
 /// The message for a refused new password.
@@ -153,6 +156,7 @@ pub async fn account_search(query: String) -> Result<Vec<AccountLine>, AppError>
                 verified: row.verified,
                 may_change,
                 units,
+                party: (may_change && row.volunteer).then(|| PartyBadge::of(row.party_member, row.party_proposed)),
             });
         }
     }
@@ -259,6 +263,50 @@ pub async fn verify_resident(account: AccountId, unit: NodeId, room: String) -> 
     })
     .await?;
     tracing::info!(account = account.get(), by = user.account_id.get(), "resident verified");
+    ctx::redirect_form("/admin/accounts");
+    Ok(())
+}
+
+/// Staff propose 党员亮身份 to a volunteer of their area; the volunteer is told and the
+/// badge shows only if they confirm it on their profile. Only for accounts this admin may
+/// change, never their own, and not while it is shown or already proposed; audited.
+#[server(endpoint = "propose_party_badge")]
+pub async fn propose_party_badge(account: AccountId) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    w.run(Act::new(Action::ProposePartyBadge, "account").on(account.get()), async |tx, out| {
+        let found = accounts_repo::home_of(tx, account).await?;
+        if let Some(node) = found.and_then(|(home, _, _)| home) {
+            out.refusal_node(node);
+        }
+        if !user.is_area_admin() {
+            return Err(AppError::Forbidden);
+        }
+        if found.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let codes = accounts_repo::tied_codes(tx, account).await?;
+        if !may_change(&user, account, &codes) {
+            return Err(AppError::Forbidden);
+        }
+        let person = accounts_repo::person_of(tx, account).await?.ok_or(AppError::NotFound)?;
+        // Only a volunteer has the badge to show.
+        let (shown, proposed) = accounts_repo::party_badge(tx, person).await?.ok_or(AppError::NotFound)?;
+        if !PartyBadge::of(shown, proposed).may_propose()
+            || !accounts_repo::propose_party_badge(tx, person, user.account_id).await?
+        {
+            return Err(AppError::Conflict(Msg::ErrItemChanged));
+        }
+        crate::repo::notices_repo::notify_person(tx, person, &crate::domain::notice::Notice::PartyBadgeProposed)
+            .await?;
+        out.audit(AuditEntry {
+            object_id: Some(account.get()),
+            node_id: found.and_then(|(home, _, _)| home),
+            after_json: Some(serde_json::json!({ "party_badge": "proposed" }).to_string()),
+            ..AuditEntry::of(Action::ProposePartyBadge, "account")
+        });
+        Ok(())
+    })
+    .await?;
     ctx::redirect_form("/admin/accounts");
     Ok(())
 }

@@ -509,6 +509,8 @@ pub async fn confirm_activity_hours(activity: i64, person: i64) -> Result<i64, A
             if !activities_repo::confirm_hours(tx, activity, person, half_hours, user.account_id, out.now).await? {
                 return Err(AppError::Conflict(Msg::ErrHoursDone));
             }
+            let notice = Notice::ActivityHours { activity, title: slot.title.clone(), half_hours };
+            notices_repo::notify_person(tx, person, &notice).await?;
             out.audit(AuditEntry {
                 object_id: Some(activity),
                 node_id: Some(slot.node_id),
@@ -562,6 +564,8 @@ pub async fn make_up_activity_hours(
         {
             return Err(AppError::Conflict(Msg::ErrCheckedIn));
         }
+        let notice = Notice::ActivityHours { activity, title: slot.title.clone(), half_hours: entry.half_hours };
+        notices_repo::notify_person(tx, person, &notice).await?;
         out.audit(AuditEntry {
             object_id: Some(activity),
             node_id: Some(slot.node_id),

@@ -67,6 +67,11 @@ pub struct AreaFigures {
     pub red_disputes: i64,
     /// Elders in the register visited in the last 7 days / elders in the register.
     pub elder_coverage: Ratio,
+    /// Volunteers living here who show the 党员 badge, and their confirmed hours.
+    pub party_volunteers: i64,
+    pub party_minutes: i64,
+    /// Completed orders of the period taken by them / completed orders of the period.
+    pub party_share: Ratio,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -283,6 +288,7 @@ async fn figures_by_group(
         f.completion = Ratio::new(o.completed, o.placed - o.cancelled);
         f.rating = Ratio::new(o.rating_sum, o.rated);
         f.high_rating = Ratio::new(o.rated_high, o.rated);
+        f.party_share = Ratio::new(o.party_completed, o.completed);
     }
     for (grp, taken, median) in dashboard_repo::take_medians(pool, prefix, group_len, now).await? {
         let f = out.entry(grp).or_insert_with(empty_figures);
@@ -304,6 +310,11 @@ async fn figures_by_group(
     }
     for (grp, elders, visited) in dashboard_repo::elder_coverage(pool, prefix, group_len, now).await? {
         out.entry(grp).or_insert_with(empty_figures).elder_coverage = Ratio::new(visited, elders);
+    }
+    for (grp, volunteers, minutes) in dashboard_repo::party_volunteers(pool, prefix, group_len).await? {
+        let f = out.entry(grp).or_insert_with(empty_figures);
+        f.party_volunteers = volunteers;
+        f.party_minutes = minutes;
     }
     Ok(out)
 }
@@ -347,6 +358,9 @@ pub fn summary_sections(f: &AreaFigures, locale: Locale) -> [(Msg, Vec<SummaryRo
                 (Msg::DashMedianTake, (duration_text(f.median_take_seconds, locale), format!("n={}", f.orders_taken))),
                 (Msg::DashAvgRating, (f.rating.average_text(), format!("n={}", f.rating.den))),
                 (Msg::DashHighRating, rate(f.high_rating)),
+                (Msg::DashPartyVolunteers, n(f.party_volunteers)),
+                (Msg::DashPartyHours, (format!("{:.1}", crate::domain::order::hours(f.party_minutes)), String::new())),
+                (Msg::DashPartyShare, rate(f.party_share)),
             ]),
         ),
         (

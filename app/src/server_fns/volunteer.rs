@@ -11,6 +11,7 @@ use {
     super::ctx,
     super::write::{Act, Writer},
     crate::domain::order::ServiceSection,
+    crate::domain::volunteer::PartyBadge,
     crate::i18n::Msg,
     crate::repo::{accounts_repo, audit_repo::AuditEntry},
 };
@@ -33,6 +34,7 @@ pub async fn volunteer_profile() -> Result<VolunteerProfileView, AppError> {
         sections: row.sections.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
         stars: crate::domain::volunteer::stars(hours),
         to_next_star: crate::domain::volunteer::to_next_star(hours),
+        party: PartyBadge::of(row.party_member, row.party_proposed),
     })
 }
 
@@ -86,5 +88,34 @@ pub async fn save_volunteer_profile(
     .await?;
     // Back at the form, with 已保存 beside its button.
     ctx::redirect_back("volunteer-profile", Some("saved"));
+    Ok(())
+}
+
+/// 党员亮身份 on the volunteer's own profile: `shown = "1"` shows the badge (or confirms
+/// staff's proposal), `"0"` takes it down (or declines). Only the person themselves, and
+/// only a volunteer; audited before and after.
+#[server(endpoint = "set_party_badge")]
+pub async fn set_party_badge(shown: String) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let shown = match shown.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let act = Act::new(Action::SetPartyBadge, "person").on(user.person_id.get());
+    w.run(act, async |tx, out| {
+        let (was, proposed) = accounts_repo::party_badge(tx, user.person_id).await?.ok_or(AppError::Forbidden)?;
+        let before = PartyBadge::of(was, proposed);
+        accounts_repo::set_party_badge(tx, user.person_id, shown).await?;
+        out.audit(AuditEntry {
+            object_id: Some(user.person_id.get()),
+            before_json: Some(serde_json::json!({ "party_badge": before }).to_string()),
+            after_json: Some(serde_json::json!({ "party_badge": PartyBadge::of(shown, false) }).to_string()),
+            ..AuditEntry::of(Action::SetPartyBadge, "person")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("party-badge", None);
     Ok(())
 }

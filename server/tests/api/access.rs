@@ -84,6 +84,11 @@ const TABLE: &[(&str, Target, &str)] = &[
     ("verify_resident",        Own,     "401 403 403 403 403 A   A  "),
     ("verify_resident",        Foreign, "401 403 403 403 403 403 403"),
     ("verify_resident",        Other,   "401 403 403 403 403 403 403"),
+    // Own: a fresh volunteer of 向日葵; Foreign: of 朝晖社区; Other: a volunteer of 向日葵 who
+    // also holds a role in 朝晖社区.
+    ("propose_party_badge",    Own,     "401 403 403 403 403 A   A  "),
+    ("propose_party_badge",    Foreign, "401 403 403 403 403 403 403"),
+    ("propose_party_badge",    Other,   "401 403 403 403 403 403 403"),
     // ---- auth.rs, prefs.rs and the public pages: open to everyone -----------------------
     ("login",                  Own,     "A   A   A   A   A   A   A  "),
     ("logout",                 Own,     "A   A   A   A   A   A   A  "),
@@ -179,6 +184,8 @@ const TABLE: &[(&str, Target, &str)] = &[
     // ---- volunteer.rs -------------------------------------------------------------------
     ("volunteer_profile",      Own,     "401 404 A   404 A   404 404"),
     ("save_volunteer_profile", Own,     "401 403 A   403 A   403 403"),
+    // The caller's own badge: only someone with a volunteer profile has one.
+    ("set_party_badge",        Own,     "401 403 A   403 A   403 403"),
     // ---- pages.rs -----------------------------------------------------------------------
     ("board_data",             Own,     "401 A   A   A   A   A   A  "),
     ("board_data",             Foreign, "401 A   A   A   A   A   A  "),
@@ -414,7 +421,8 @@ const READS: &[&str] = &[
 ];
 
 /// The test binary's groups: each runs on its own fresh server.
-const ACCOUNTS: &[&str] = &["change_password", "account_search", "set_account_disabled", "verify_resident"];
+const ACCOUNTS: &[&str] =
+    &["change_password", "account_search", "set_account_disabled", "verify_resident", "propose_party_badge"];
 const PUBLIC: &[&str] = &[
     "login",
     "logout",
@@ -456,6 +464,7 @@ const ORDERS: &[&str] = &[
     "create_pairing",
     "volunteer_profile",
     "save_volunteer_profile",
+    "set_party_badge",
     "board_data",
 ];
 const SENTIMENT: &[&str] = &[
@@ -1436,6 +1445,24 @@ impl<'a> World<'a> {
                 Prep::form(&[("account", p.account.to_string()), ("unit", unit.to_string()), ("room", room)])
                     .watch("accounts", format!("id = {}", p.account))
             }
+            ("propose_party_badge", _) => {
+                let p = match target {
+                    Other => {
+                        self.person_with(
+                            self.building,
+                            1980,
+                            &[("volunteer", self.micro), ("micro_grid_member", self.f_micro)],
+                        )
+                        .await
+                    }
+                    _ => {
+                        let building = self.building_for(target, self.building);
+                        let micro = self.micro_for(target, self.micro);
+                        self.person_with(building, 1980, &[("volunteer", micro)]).await
+                    }
+                };
+                Prep::form(&[("account", p.account.to_string())]).watch("people", format!("id = {}", p.id))
+            }
             // ---- auth.rs, prefs.rs, public pages
             ("login", _) => Prep::form(&[("phone", who.phone().unwrap_or("13800000001")), ("password", "gridstation")]),
             ("signup", _) => Prep::form(&[
@@ -1699,6 +1726,11 @@ impl<'a> World<'a> {
                 ("intro", format!("矩阵{n}")),
             ])
             .watch("volunteer_profiles", format!("person_id = {me}")),
+            // The opposite of what the caller shows now, so that an allowed call changes it.
+            ("set_party_badge", _) => {
+                let shown = self.scalar(&format!("SELECT party_member FROM people WHERE id = {me}")).await;
+                Prep::form(&[("shown", if shown == 1 { "0" } else { "1" })]).watch("people", format!("id = {me}"))
+            }
             // ---- pages.rs
             ("board_data", _) => {
                 let (_, _, title) = self.order_in(self.building_for(target, self.building), "open", None).await;

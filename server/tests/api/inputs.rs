@@ -733,6 +733,8 @@ impl<'a> Walker<'a> {
             ("account_search", "query") => one("王"),
             ("set_account_disabled", "account") => id(f.spare_account),
             ("set_account_disabled", "disabled") => one("1"),
+            ("propose_party_badge", "account") => id(f.spare_account),
+            ("set_party_badge", "shown") => one("1"),
             ("login", "phone") => one(self.who.phone().unwrap_or(RESIDENT)),
             ("signup", "full_name") => one("新来的居民"),
             ("signup", "phone") => {

@@ -19,5 +19,6 @@ mod inputs;
 mod live;
 mod open311;
 mod orders;
+mod party;
 mod sentiment;
 mod support;

@@ -72,6 +72,7 @@ pub async fn stars_data(
             avg_rating: c.avg_rating.map(|r| (r * 10.0).round() / 10.0),
             sections: c.sections.unwrap_or_default().split(',').filter_map(ServiceSection::parse).collect(),
             votes: show_votes.then_some(c.votes),
+            party_member: c.party_member,
         })
         .collect();
     let in_scope = viewer.user.as_ref().is_some_and(|u| registered_in(u, &e.scope_code));
