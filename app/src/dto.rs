@@ -352,6 +352,14 @@ pub struct ResidentChoice {
     pub has_phone: bool,
 }
 
+impl ResidentChoice {
+    /// How a list to pick from names them: "王秀英 · 4号楼 1单元 302（无手机）".
+    pub fn label(&self, no_phone: &str) -> String {
+        let tag = if self.has_phone { String::new() } else { format!("（{no_phone}）") };
+        format!("{} · {}{tag}", self.name, self.place)
+    }
+}
+
 /// Room and phone: only for the requester, the taker and grid staff of the area.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderContact {
@@ -654,6 +662,8 @@ pub struct ActivityView {
     /// The viewer is staff of its area: they see who signed up and who came.
     pub staff: bool,
     pub signups: Vec<SignupLine>,
+    /// For staff: the people living where it is for who have not signed up (代报名).
+    pub residents: Vec<ResidentChoice>,
     /// Check-in is open now (from half an hour before the start to half an hour after the end).
     pub checkin_open: bool,
     /// The viewer's own attendance.

@@ -865,6 +865,7 @@ server_words! {
     SignupClosedLabel => ("报名已截止", "Sign-up closed"),
     Signups => ("报名名单", "Who signed up"),
     SignedUpByStaff => ("代报名", "by staff"),
+    SignUpResidentWho => ("替居民报名（可用预留名额）", "Sign up a resident (may use a held seat)"),
     CheckIn => ("签到", "Check in"),
     CheckInHint => ("到驿站后，扫组织者手机上的二维码，或输入组织者读出的6位签到码。", "At the station, scan the QR code on the organiser's phone or type the 6-digit code they read out."),
     CheckinCodeLabel => ("签到码", "Check-in code"),

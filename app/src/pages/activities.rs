@@ -5,13 +5,13 @@
 use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
 use crate::domain::activity::{hours_text, ActivityKind, AttendanceVia, Audience, HoursStatus, SignupStatus};
 use crate::domain::time::format_local_datetime;
-use crate::dto::{ActivityCard, ActivityView, AttendanceLine, SignupLine};
+use crate::dto::{ActivityCard, ActivityView, AttendanceLine, ResidentChoice, SignupLine};
 use crate::error::AppError;
 use crate::i18n::{Msg, ServerMsg};
 use crate::server_fns::activities::{
     activities_data, activity_data, activity_form_data, admit_data, checkin_screen_data, CancelActivitySignup,
     CheckInActivity, CheckOutActivity, ConfirmActivityHours, MakeUpActivityHours, OrganiserCheckIn, PublishActivity,
-    SignUpActivity,
+    SignUpActivity, SignUpResident,
 };
 use crate::{echoed, tr, words};
 use leptos::prelude::*;
@@ -223,7 +223,8 @@ fn ActivityDetail(
     cancel: ServerAction<CancelActivitySignup>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let ActivityView { card, description, staff, signups, .. } = view;
+    let ActivityView { card, description, staff, signups, residents, .. } = view;
+    let activity = card.id;
     // The title is the page's name, not the activity's: stored text is never written into
     // `<title>`, whose content the renderer does not escape.
     view! {
@@ -248,8 +249,30 @@ fn ActivityDetail(
                         view! { <li>{s.name} {note.map(|n| view! { " · " <span class="muted">{n}</span> })}</li> }
                     }).collect_view()}
                 </ol>
+                {(!residents.is_empty()).then(|| view! { <SignUpResidentForm activity residents/> })}
             </section>
         })}
+    }
+}
+
+/// 代报名: staff sign up someone living where the activity is for, who may have no phone;
+/// a seat held for this is theirs to give.
+#[component]
+fn SignUpResidentForm(activity: i64, residents: Vec<ResidentChoice>) -> impl IntoView {
+    let action = ServerAction::<SignUpResident>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    view! {
+        <ActionForm action=action attr:class="form" attr:id="sign-up-resident">
+            <input type="hidden" name="activity" value=activity.to_string()/>
+            <label for="resident">{words(ServerMsg::SignUpResidentWho)}</label>
+            <select id="resident" name="person" required>
+                {residents.into_iter().map(|r| {
+                    view! { <option value=r.person_id.to_string()>{r.label(tr(Msg::NoPhoneTag))}</option> }
+                }).collect_view()}
+            </select>
+            <FormMsg error/>
+            <button type="submit" class="btn">{words(ServerMsg::SignedUpByStaff)}</button>
+        </ActionForm>
     }
 }
 

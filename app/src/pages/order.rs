@@ -317,13 +317,7 @@ pub fn NewOrderPage() -> impl IntoView {
 #[component]
 fn ResidentPicker(residents: Vec<crate::dto::ResidentChoice>, chosen: String) -> impl IntoView {
     let no_phone = tr(Msg::NoPhoneTag);
-    let options = residents
-        .into_iter()
-        .map(|r| {
-            let tag = if r.has_phone { String::new() } else { format!("（{no_phone}）") };
-            (r.person_id.to_string(), format!("{} · {}{tag}", r.name, r.place))
-        })
-        .collect();
+    let options = residents.into_iter().map(|r| (r.person_id.to_string(), r.label(no_phone))).collect();
     view! { <SearchSelect id="on_behalf_person" name="on_behalf_person" options chosen blank=tr(Msg::OnBehalfSelf)/> }
 }
 

@@ -520,6 +520,13 @@ pub struct ResidentRow {
     pub has_phone: bool,
 }
 
+impl From<ResidentRow> for crate::dto::ResidentChoice {
+    fn from(r: ResidentRow) -> Self {
+        let place = [r.building, r.unit, r.room].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+        crate::dto::ResidentChoice { person_id: r.person_id, name: r.name, place, has_phone: r.has_phone }
+    }
+}
+
 /// The people living in `area` (accounts or not), by building, unit and room, at most 500.
 pub async fn residents_in_area(pool: &SqlitePool, area: &str) -> Result<Vec<ResidentRow>, sqlx::Error> {
     sqlx::query_as(

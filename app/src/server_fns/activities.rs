@@ -115,6 +115,19 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
     } else {
         (Vec::new(), Vec::new())
     };
+    // 代报名: the people living where it is for who have not signed up.
+    let residents = if staff {
+        let signed: std::collections::HashSet<i64> =
+            signups.iter().filter(|s: &&SignupLine| s.status != SignupStatus::Cancelled).map(|s| s.person).collect();
+        crate::repo::accounts_repo::residents_in_area(&state.pool, &code)
+            .await?
+            .into_iter()
+            .filter(|r| !signed.contains(&r.person_id.0))
+            .map(crate::dto::ResidentChoice::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mine = {
         let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
         activities_repo::attendance_of(&mut conn, id, user.person_id).await?
@@ -126,7 +139,17 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
     } else {
         String::new()
     };
-    Ok(ActivityView { card: card(row), description, staff, signups, checkin_open, mine, attendance, my_qr_svg })
+    Ok(ActivityView {
+        card: card(row),
+        description,
+        staff,
+        signups,
+        residents,
+        checkin_open,
+        mine,
+        attendance,
+        my_qr_svg,
+    })
 }
 
 /// A QR code of `link`, as SVG, sized for a phone screen.
@@ -260,6 +283,39 @@ pub async fn publish_activity(
     Ok(id)
 }
 
+/// Signs `person` up for the occurrence `slot` in the spine's transaction, while sign-up
+/// is open: a seat while there is one (a 代报名 may use a held seat), else a place at the
+/// end of the queue. Audited with who it was for and how.
+#[cfg(feature = "ssr")]
+async fn enrol(
+    tx: &mut sqlx::SqliteConnection,
+    out: &mut super::write::Outcome,
+    activity: i64,
+    slot: &activities_repo::Slot,
+    person: PersonId,
+    by_staff: bool,
+) -> Result<SignupStatus, AppError> {
+    if slot.status != "published" || !activity::signup_open(&slot.occurrence(), out.now) {
+        return Err(AppError::Conflict(Msg::ErrSignupClosed));
+    }
+    if activities_repo::status_of(tx, activity, person).await?.is_some_and(|s| s != SignupStatus::Cancelled) {
+        return Err(AppError::Conflict(Msg::ErrAlreadySignedUp));
+    }
+    let status = activities_repo::seats(tx, activity).await?.place(by_staff);
+    if !activities_repo::sign_up(tx, activity, person, status, by_staff, out.now).await? {
+        return Err(AppError::Conflict(Msg::ErrAlreadySignedUp));
+    }
+    out.audit(AuditEntry {
+        object_id: Some(activity),
+        node_id: Some(slot.node_id),
+        after_json: Some(
+            serde_json::json!({ "status": status.as_str(), "person": person.0, "by_staff": by_staff }).to_string(),
+        ),
+        ..AuditEntry::of(Action::SignUpActivity, "activity")
+    });
+    Ok(status)
+}
+
 /// Signs the viewer up: a seat while there is one, else a place at the end of the queue.
 #[server(endpoint = "sign_up_activity")]
 pub async fn sign_up_activity(activity: i64) -> Result<SignupStatus, AppError> {
@@ -274,29 +330,34 @@ pub async fn sign_up_activity(activity: i64) -> Result<SignupStatus, AppError> {
             if !reaches {
                 return Err(AppError::Forbidden);
             }
-            if slot.status != "published" || !activity::signup_open(&slot.occurrence(), out.now) {
-                return Err(AppError::Conflict(Msg::ErrSignupClosed));
-            }
-            if activities_repo::status_of(tx, activity, user.person_id)
-                .await?
-                .is_some_and(|s| s != SignupStatus::Cancelled)
-            {
-                return Err(AppError::Conflict(Msg::ErrAlreadySignedUp));
-            }
-            let status = activities_repo::seats(tx, activity).await?.place(false);
-            if !activities_repo::sign_up(tx, activity, user.person_id, status, false, out.now).await? {
-                return Err(AppError::Conflict(Msg::ErrAlreadySignedUp));
-            }
-            out.audit(AuditEntry {
-                object_id: Some(activity),
-                node_id: Some(slot.node_id),
-                after_json: Some(serde_json::json!({ "status": status.as_str() }).to_string()),
-                ..AuditEntry::of(Action::SignUpActivity, "activity")
-            });
-            Ok(status)
+            enrol(tx, out, activity, &slot, user.person_id, false).await
         })
         .await?;
     ctx::redirect_back(&format!("#signup-{activity}"), None);
+    Ok(status)
+}
+
+/// 代报名: staff of the activity's area sign up a person living there (often one without a
+/// phone), who may take a seat held for this; else they join the queue like anyone.
+#[server(endpoint = "sign_up_resident")]
+pub async fn sign_up_resident(activity: i64, person: i64) -> Result<SignupStatus, AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let person = PersonId(person);
+    let status = w
+        .run(Act::new(Action::SignUpActivity, "activity").on(activity), async |tx, out| {
+            let slot = activities_repo::slot(tx, activity).await?.ok_or(AppError::NotFound)?;
+            if !user.staff_scope_covers(&slot.code) {
+                return Err(AppError::Forbidden);
+            }
+            // Only someone who lives where the activity is for; anyone else is not found.
+            let home = crate::repo::accounts_repo::home_code(tx, person).await?;
+            if !home.as_deref().is_some_and(|h| is_within(h, &slot.code)) {
+                return Err(AppError::NotFound);
+            }
+            enrol(tx, out, activity, &slot, person, true).await
+        })
+        .await?;
+    ctx::redirect_back("signups", None);
     Ok(status)
 }
 

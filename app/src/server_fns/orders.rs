@@ -51,16 +51,7 @@ pub async fn order_form() -> Result<OrderFormView, AppError> {
                 .await?
                 .into_iter()
                 .filter(|r| r.person_id != user.person_id)
-                .map(|r| crate::dto::ResidentChoice {
-                    person_id: r.person_id,
-                    name: r.name,
-                    place: [r.building, r.unit, r.room]
-                        .into_iter()
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    has_phone: r.has_phone,
-                })
+                .map(crate::dto::ResidentChoice::from)
                 .collect(),
             accounts_repo::units_in_area(&state.pool, &scope.node_code).await?,
         ),

@@ -355,6 +355,11 @@ const TABLE: &[(&str, Target, &str)] = &[
     ("publish_activity",       Foreign, "401 403 403 403 403 403 403"),
     ("sign_up_activity",       Own,     "401 A   A   A   A   A   A  "),
     ("sign_up_activity",       Foreign, "401 403 403 403 403 403 403"),
+    // 代报名. Own: an activity of 向日葵微网格 and a fresh resident there; Foreign: both of
+    // 朝晖社区; Other: the activity of 向日葵 and a resident of 朝晖社区 (not where it is for).
+    ("sign_up_resident",       Own,     "401 403 403 A   A   A   A  "),
+    ("sign_up_resident",       Foreign, "401 403 403 403 403 403 403"),
+    ("sign_up_resident",       Other,   "401 403 403 404 404 404 404"),
     // Own: the role's own sign-up; Other: a neighbour's (the role has none to give up).
     ("cancel_activity_signup", Own,     "401 A   A   A   A   A   A  "),
     ("cancel_activity_signup", Other,   "401 409 409 409 409 409 409"),
@@ -529,6 +534,7 @@ const ACTIVITIES: &[&str] = &[
     "activity_form_data",
     "publish_activity",
     "sign_up_activity",
+    "sign_up_resident",
     "cancel_activity_signup",
     "checkin_screen_data",
     "admit_data",
@@ -1324,6 +1330,13 @@ impl<'a> World<'a> {
                 let area = if target == Own { self.community } else { self.f_community };
                 let (_, id) = self.activity(area).await;
                 Prep::form(&[("activity", id.to_string())]).watch("activity_signups", format!("activity_id = {id}"))
+            }
+            ("sign_up_resident", _) => {
+                let area = if target == Foreign { self.f_micro } else { self.micro };
+                let (_, id) = self.activity(area).await;
+                let p = self.resident(if target == Own { self.building } else { self.f_building }).await;
+                Prep::form(&[("activity", id.to_string()), ("person", p.id.0.to_string())])
+                    .watch("activity_signups", format!("activity_id = {id}"))
             }
             ("cancel_activity_signup", _) => {
                 let (_, id) = self.activity(self.community).await;

@@ -8,6 +8,11 @@ const ADMIN: &str = "13800000004"; // 刘芳, 祖望社区
 /// Publishes an activity at 向日葵网格服务驿站 for all of 祖望社区, as the community admin;
 /// returns the first occurrence's id.
 async fn publish(app: &TestApp, title: &str, capacity: &str, weeks: &str, skip: &str) -> i64 {
+    publish_holding(app, title, capacity, "0", weeks, skip).await
+}
+
+/// [`publish`], with `held` of the seats kept for 代报名.
+async fn publish_holding(app: &TestApp, title: &str, capacity: &str, held: &str, weeks: &str, skip: &str) -> i64 {
     let admin = app.signed_in(ADMIN).await;
     let station: i64 = sqlx::query_scalar("SELECT id FROM stations WHERE name = '向日葵网格服务驿站'")
         .fetch_one(&app.pool)
@@ -25,6 +30,7 @@ async fn publish(app: &TestApp, title: &str, capacity: &str, weeks: &str, skip: 
                 ("starts", &format!("{day}T14:30")),
                 ("ends", &format!("{day}T16:30")),
                 ("capacity", capacity),
+                ("held", held),
                 ("audience", "community"),
                 ("weeks", weeks),
                 ("skip", skip),
@@ -305,6 +311,17 @@ async fn a_volunteer_checks_in_with_the_rotating_code_and_counts_hours_only_once
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("ErrHoursDone"), "{body}");
+    // The volunteer is told once, in their words.
+    let told: Vec<String> = sqlx::query_scalar(
+        "SELECT n.args_json FROM notifications n JOIN accounts a ON a.id = n.account_id
+         WHERE a.person_id = ? AND n.kind = 'activity_hours'",
+    )
+    .bind(v)
+    .fetch_all(&app.pool)
+    .await
+    .expect("notices");
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(app::i18n::notice_text("activity_hours", &told[0], app::i18n::Locale::Zh).ends_with("1.5小时"), "{told:?}");
     // The volunteer's page shows the confirmed hours.
     let (status, page) = app.get(&volunteer, &format!("/activities/{activity}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -477,4 +494,61 @@ async fn the_organiser_scans_a_resident_s_code_and_checks_them_in() {
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}
+
+#[tokio::test]
+async fn staff_sign_up_a_resident_without_a_phone_into_the_seat_held_for_them() {
+    let app = TestApp::spawn().await;
+    let activity = publish_holding(&app, "初心集市（代报名）", "2", "1", "1", "").await;
+    let admin = app.signed_in(ADMIN).await;
+    // The one open seat goes to the first resident; the second waits (the held seat is not theirs).
+    for (phone, status) in [("13800000001", "\"in\""), ("13800001000", "\"waiting\"")] {
+        let resident = app.signed_in(phone).await;
+        let (code, body) = app.post(&resident, "sign_up_activity", &[("activity", &activity.to_string())]).await;
+        assert_eq!((code, body.to_lowercase().as_str()), (StatusCode::OK, status), "{phone}");
+    }
+    // Someone of 祖望社区 not signed up, one without a phone first.
+    let (person, name): (i64, String) = sqlx::query_as(
+        "SELECT p.id, p.full_name FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id
+         WHERE m.code GLOB (SELECT code FROM grid_nodes WHERE name = '祖望社区') || '*'
+           AND p.id NOT IN (SELECT person_id FROM activity_signups)
+         ORDER BY p.phone IS NOT NULL, p.id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("a resident");
+    let (_, page) = app.get(&admin, &format!("/activities/{activity}")).await;
+    assert!(page.contains("id=\"sign-up-resident\"") && page.contains(&name), "the form offers {name}");
+    let form = [("activity", activity.to_string()), ("person", person.to_string())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (code, body) = app.post(&admin, "sign_up_resident", &form).await;
+    assert_eq!((code, body.to_lowercase().as_str()), (StatusCode::OK, "\"in\""), "the held seat is theirs");
+    let by_staff: i64 =
+        sqlx::query_scalar("SELECT by_staff FROM activity_signups WHERE activity_id = ? AND person_id = ?")
+            .bind(activity)
+            .bind(person)
+            .fetch_one(&app.pool)
+            .await
+            .expect("sign-up");
+    assert_eq!(by_staff, 1);
+    // Twice is refused; so is a resident signing someone else up, and someone of 朝晖社区.
+    let (code, _) = app.post(&admin, "sign_up_resident", &form).await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    let resident = app.signed_in("13800000001").await;
+    let (code, _) = app.post(&resident, "sign_up_resident", &form).await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
+    let outsider = person_of(&app, "13800000009").await.to_string();
+    let (code, _) =
+        app.post(&admin, "sign_up_resident", &[("activity", &activity.to_string()), ("person", &outsider)]).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    assert_eq!(signups(&app, activity).await.len(), 3, "nothing else was written");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'sign_up_activity' AND outcome = 'ok' AND object_id = ?
+         AND after_json LIKE '%\"by_staff\":true%'",
+    )
+    .bind(activity)
+    .fetch_one(&app.pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 1);
 }
