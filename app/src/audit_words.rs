@@ -128,6 +128,7 @@ fn action_msg(action: &str) -> Option<AuditMsg> {
         A::CheckOutActivity => AuditMsg::AuditCheckOutActivity,
         A::ConfirmActivityHours => AuditMsg::AuditConfirmActivityHours,
         A::MakeUpActivityHours => AuditMsg::AuditMakeUpActivityHours,
+        A::WriteActivityRecord => AuditMsg::AuditWriteActivityRecord,
         A::CreatePairing => AuditMsg::AuditCreatePairing,
         A::RegisterResident => AuditMsg::AuditRegisterResident,
         A::PostThanks => AuditMsg::AuditPostThanks,

@@ -400,8 +400,8 @@ pub struct OrderView {
     pub micro_grid: String,
     pub requester_masked: String,
     pub taker: Option<String>,
-    /// The taker shows the 党员 badge (their own choice).
-    pub taker_party: bool,
+    /// The 党员 badge the taker shows (their own choice), in the viewer's words.
+    pub taker_badge: Option<String>,
     /// The requester's details, for the taker and grid staff.
     pub contact: Option<OrderContact>,
     /// The taker's details, for the requester while the order is held.
@@ -670,9 +670,35 @@ pub struct ActivityView {
     pub mine: Option<AttendanceLine>,
     /// Who came, for staff.
     pub attendance: Vec<AttendanceLine>,
+    /// The 纪要, once written.
+    pub record: Option<RecordView>,
+    /// The viewer is staff of its area, it is over and has no 纪要 yet: they may write it.
+    pub may_record: bool,
+    /// Then: the 民情 items and orders it may have raised, to link.
+    pub raised: Vec<RaisedLine>,
     /// While check-in is open and the viewer has not checked in: the QR code (SVG) an
     /// organiser scans to check them in (their own code, for a phone that cannot scan).
     pub my_qr_svg: String,
+}
+
+/// An activity's 纪要.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub body: String,
+    /// People checked in when it was written.
+    pub attended: i64,
+    pub written_at: i64,
+    /// How many 民情 items and orders it links.
+    pub linked: usize,
+    /// For staff: what it links, with their words.
+    pub links: Vec<RaisedLine>,
+}
+
+/// A 民情 item or an order an activity raised, with the words staff know it by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaisedLine {
+    pub raised: crate::domain::activity::Raised,
+    pub text: String,
 }
 
 /// What an organiser sees after scanning a person's code: who, and whether they may be

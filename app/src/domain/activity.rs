@@ -531,6 +531,76 @@ pub fn max_half_hours(o: &Occurrence) -> i64 {
     (o.ends_at - o.starts_at) / HALF_HOUR
 }
 
+/// 纪要: the organiser writes it once the occurrence is over.
+pub fn may_record(o: &Occurrence, now: i64) -> bool {
+    now >= o.ends_at
+}
+
+/// A 纪要 may link what was raised from check-in's opening on.
+pub fn raised_from(o: &Occurrence) -> i64 {
+    o.starts_at - CHECKIN_MARGIN
+}
+
+/// The longest 纪要, in characters, and the most items of each kind it offers to link.
+pub const RECORD_CHARS: usize = 800;
+pub const RECORD_LINKS: usize = 20;
+
+/// A 民情 item or an order an activity raised, as the 纪要 form sends it
+/// (`sentiment:12`, `order:5`) and the link table keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Raised {
+    Sentiment(i64),
+    Order(i64),
+}
+
+impl Raised {
+    pub fn parse(text: &str) -> Option<Raised> {
+        let (kind, id) = text.split_once(':')?;
+        let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+        Raised::of(kind, id)
+    }
+
+    /// From the stored kind and id.
+    pub fn of(kind: &str, id: i64) -> Option<Raised> {
+        match kind {
+            "sentiment" => Some(Raised::Sentiment(id)),
+            "order" => Some(Raised::Order(id)),
+            _ => None,
+        }
+    }
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Raised::Sentiment(_) => "sentiment",
+            Raised::Order(_) => "order",
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            Raised::Sentiment(id) | Raised::Order(id) => id,
+        }
+    }
+
+    /// As the form sends it.
+    pub fn key(self) -> String {
+        format!("{}:{}", self.kind(), self.id())
+    }
+
+    /// The page it opens.
+    pub fn link(self) -> String {
+        match self {
+            Raised::Sentiment(id) => format!("/sentiment/{id}"),
+            Raised::Order(id) => format!("/orders/{id}"),
+        }
+    }
+}
+
+/// The 朋友圈 post of a 纪要: the activity's title, then the organiser's words.
+pub fn record_post(title: &str, body: &str) -> String {
+    format!("【{title}】{body}")
+}
+
 /// Why a make-up entry (补录) was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MakeupProblem {

@@ -112,6 +112,7 @@ actions! {
     UndoEdit => "undo_edit",
     UpdateElder => "update_elder",
     VerifyResident => "verify_resident",
+    WriteActivityRecord => "write_activity_record",
 }
 
 /// One field of an audited object: its value before and after (`None`: not there).

@@ -64,7 +64,7 @@ fn AccountItem(line: AccountLine) -> impl IntoView {
                 <span class="tag" class:muted=!line.verified>{tr(if line.verified { Msg::VerifiedTag } else { Msg::UnverifiedTag })}</span>
             </p>
             {(!line.units.is_empty()).then(|| view! { <VerifyForm account=line.account_id units=line.units.clone()/> })}
-            {line.party.map(|party| view! { <PartyBadgeLine account=line.account_id party/> })}
+            {line.party.clone().map(|(party, word)| view! { <PartyBadgeLine account=line.account_id party word/> })}
             {line.may_change.then(|| view! {
                 <ActionForm action=action attr:class="form">
                     <input type="hidden" name="account" value=line.account_id.to_string()/>
@@ -87,18 +87,18 @@ fn AccountItem(line: AccountLine) -> impl IntoView {
 /// A volunteer's 党员亮身份 as staff may see it: shown, proposed, or a button to propose it
 /// (the volunteer is told and decides; staff cannot show it for them).
 #[component]
-fn PartyBadgeLine(account: AccountId, party: PartyBadge) -> impl IntoView {
+fn PartyBadgeLine(account: AccountId, party: PartyBadge, word: String) -> impl IntoView {
     let action = ServerAction::<ProposePartyBadge>::new();
     reload_on_success(action, None);
     let error = action_error(action);
     match party {
-        PartyBadge::Shown => view! { <p><span class="badge party">{tr(Msg::PartyMember)}</span></p> }.into_any(),
-        PartyBadge::Proposed => view! { <p class="muted small">{tr(Msg::PartyBadgeWaiting)}</p> }.into_any(),
+        PartyBadge::Shown => view! { <p><span class="badge party">{word}</span></p> }.into_any(),
+        PartyBadge::Proposed => view! { <p class="muted small">{word}</p> }.into_any(),
         PartyBadge::Off => view! {
             <ActionForm action=action attr:class="form inline">
                 <input type="hidden" name="account" value=account.to_string()/>
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{tr(e.msg())}</p> })}
-                <button type="submit" class="btn">{tr(Msg::ProposePartyBadge)}</button>
+                <button type="submit" class="btn">{word}</button>
             </ActionForm>
         }
         .into_any(),

@@ -3,7 +3,7 @@
 //! HTML with plain forms: all of it works without JavaScript, and none of it adds to the
 //! code a phone loads.
 use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
-use crate::domain::activity::{hours_text, ActivityKind, AttendanceVia, Audience, HoursStatus, SignupStatus};
+use crate::domain::activity::{hours_text, ActivityKind, AttendanceVia, Audience, HoursStatus, Raised, SignupStatus};
 use crate::domain::time::format_local_datetime;
 use crate::dto::{ActivityCard, ActivityView, AttendanceLine, ResidentChoice, SignupLine};
 use crate::error::AppError;
@@ -11,7 +11,7 @@ use crate::i18n::{Msg, ServerMsg};
 use crate::server_fns::activities::{
     activities_data, activity_data, activity_form_data, admit_data, checkin_screen_data, CancelActivitySignup,
     CheckInActivity, CheckOutActivity, ConfirmActivityHours, MakeUpActivityHours, OrganiserCheckIn, PublishActivity,
-    SignUpActivity, SignUpResident,
+    SignUpActivity, SignUpResident, WriteActivityRecord,
 };
 use crate::{echoed, tr, words};
 use leptos::prelude::*;
@@ -207,6 +207,7 @@ pub fn ActivityPage() -> impl IntoView {
                     Ok(view) => view! {
                         <ActivityDetail view=view.clone() sign_up cancel error/>
                         <CheckinCard view=view.clone()/>
+                        <RecordCard view=view.clone()/>
                         {view.staff.then(|| view! { <Organiser view/> })}
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -253,6 +254,67 @@ fn ActivityDetail(
             </section>
         })}
     }
+}
+
+/// 纪要: the record once written (for staff with what it links); before that, for staff
+/// once the activity is over, the form that writes it and posts it to the feed.
+#[component]
+fn RecordCard(view: ActivityView) -> impl IntoView {
+    let write = ServerAction::<WriteActivityRecord>::new();
+    let error = Signal::derive(move || write.value().get().and_then(|r| r.err()));
+    let id = view.card.id;
+    let raised_label = |r: Raised| {
+        words(if matches!(r, Raised::Sentiment(_)) { ServerMsg::RaisedSentiment } else { ServerMsg::RaisedOrder })
+    };
+    if let Some(record) = view.record {
+        return view! {
+            <section class="card record" id="record">
+                <h2>{words(ServerMsg::RecordTitle)}</h2>
+                <p class="description">{record.body}</p>
+                <p class="muted">
+                    {format_local_datetime(record.written_at)} " · " {with_n(ServerMsg::RecordAttended, record.attended)}
+                    {(record.linked > 0).then(|| view! { " · " {with_n(ServerMsg::RecordLinked, record.linked as i64)} })}
+                </p>
+                {(!record.links.is_empty()).then(|| view! {
+                    <ul class="raised">
+                        {record.links.into_iter().map(|l| view! {
+                            <li><a href=l.raised.link()>{raised_label(l.raised)} " #" {l.raised.id()} " " {l.text}</a></li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            </section>
+        }
+        .into_any();
+    }
+    if !view.may_record {
+        return ().into_any();
+    }
+    view! {
+        <section class="card" id="record">
+            <h2>{words(ServerMsg::RecordTitle)}</h2>
+            <p class="muted small">{words(ServerMsg::RecordHint)}</p>
+            <ActionForm action=write attr:class="form">
+                <input type="hidden" name="activity" value=id.to_string()/>
+                <label for="record-body">{words(ServerMsg::RecordBody)}</label>
+                <TextArea text=echoed("body").unwrap_or_default() attr:id="record-body" attr:name="body" attr:rows="4" attr:maxlength="800" attr:required=true/>
+                <FieldMsg error field="body"/>
+                {(!view.raised.is_empty()).then(|| view! {
+                    <fieldset class="choice">
+                        <legend>{words(ServerMsg::RecordRaised)}</legend>
+                        {view.raised.into_iter().map(|r| view! {
+                            <label>
+                                <input type="checkbox" name="raised[]" value=r.raised.key()/>
+                                {raised_label(r.raised)} " #" {r.raised.id()} " " {r.text}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                })}
+                <FormMsg error=Signal::derive(move || error.get().filter(|e| e.field_msg("body").is_none()))/>
+                <button type="submit" class="btn primary">{words(ServerMsg::RecordSave)}</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
 }
 
 /// 代报名: staff sign up someone living where the activity is for, who may have no phone;

@@ -74,10 +74,13 @@ fn Figures(d: DashboardData) -> impl IntoView {
         matches!(msg, Msg::DashOverdueOrders | Msg::DashOverdueItems | Msg::DashEscalated | Msg::DashRedDisputes)
             && value != "0"
     };
+    let mut party = Some(d.party.clone());
     let tiles = sections
         .into_iter()
         .map(|(title, rows)| {
             let sentiment = title == Msg::DashSentiment;
+            // Volunteers showing the 党员 badge, with the orders (labels from the server).
+            let party = if title == Msg::DashOrders { party.take().unwrap_or_default() } else { Vec::new() };
             view! {
                 <section class="card dash-section">
                     <h2>{tr(title)}</h2>
@@ -93,6 +96,13 @@ fn Figures(d: DashboardData) -> impl IntoView {
                                     {(!basis.is_empty()).then(|| view! { <span class="kpi-basis">{basis}</span> })}
                                 </div>
                             }
+                        }).collect_view()}
+                        {party.into_iter().map(|(label, value, basis)| view! {
+                            <div class="kpi">
+                                <span class="kpi-label">{label}</span>
+                                <strong class="kpi-value">{value}</strong>
+                                {(!basis.is_empty()).then(|| view! { <span class="kpi-basis">{basis}</span> })}
+                            </div>
                         }).collect_view()}
                     </div>
                     {sentiment.then(|| view! { <p class="muted small">{tr(Msg::DashClosedNotFixed)}</p> })}

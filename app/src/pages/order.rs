@@ -100,7 +100,7 @@ fn OrderDetail(order: OrderView, forms: OrderForms) -> impl IntoView {
                 <dd>{order.requester_masked.clone()}</dd>
                 {order.taker.clone().map(|t| view! {
                     <dt>{tr(Msg::Taker)}</dt>
-                    <dd>{t} {order.taker_party.then(|| view! { " " <span class="badge party">{tr(Msg::PartyMember)}</span> })}</dd>
+                    <dd>{t} {order.taker_badge.clone().map(|b| view! { " " <span class="badge party">{b}</span> })}</dd>
                 })}
                 {order.minutes_spent.map(|m| view! { <dt>{tr(Msg::MinutesSpent)}</dt><dd>{m} " " {tr(Msg::Minutes)}</dd> })}
                 {order.rating.map(|r| view! { <dt>{tr(Msg::Rating)}</dt><dd>{"★".repeat(r as usize)} " " {order.rating_comment.clone().unwrap_or_default()}</dd> })}

@@ -121,7 +121,7 @@ fn PartyBadgeCard(party: PartyBadge) -> impl IntoView {
             <p class="muted small">{words(ServerMsg::PartyBadgeHint)}</p>
             {match party {
                 PartyBadge::Shown => view! {
-                    <p role="status"><span class="badge party">{tr(Msg::PartyMember)}</span> " " {words(ServerMsg::PartyBadgeOn)}</p>
+                    <p role="status"><span class="badge party">{crate::words(crate::i18n::ServerMsg::PartyMember)}</span> " " {words(ServerMsg::PartyBadgeOn)}</p>
                     {button("0", ServerMsg::PartyBadgeHide, false)}
                 }.into_any(),
                 PartyBadge::Proposed => view! {

@@ -460,3 +460,106 @@ pub async fn is_volunteer(conn: &mut SqliteConnection, person: PersonId) -> Resu
 pub async fn name_of(conn: &mut SqliteConnection, person: PersonId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?").bind(person).fetch_optional(conn).await
 }
+
+/// A 民情 item or an order an activity may have raised, with the words staff know it by.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RaisedRow {
+    pub kind: String,
+    pub id: i64,
+    pub text: String,
+}
+
+/// What an activity in the area `code` may have raised: the 民情 items and orders of the
+/// area created from `since` on, newest first, at most `limit` of each.
+pub async fn raised_since(
+    db: impl sqlx::SqliteExecutor<'_>,
+    code: &str,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<RaisedRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT * FROM (
+           SELECT 'sentiment' AS kind, i.id, substr(i.description, 1, 40) AS text FROM sentiment_items i
+           JOIN grid_nodes m ON m.id = i.micro_grid_id
+           WHERE m.code GLOB ?1 || '*' AND i.created_at >= ?2 ORDER BY i.created_at DESC, i.id DESC LIMIT ?3)
+         UNION ALL
+         SELECT * FROM (
+           SELECT 'order' AS kind, o.id, o.title AS text FROM service_orders o
+           JOIN grid_nodes m ON m.id = o.micro_grid_id
+           WHERE m.code GLOB ?1 || '*' AND o.created_at >= ?2 ORDER BY o.created_at DESC, o.id DESC LIMIT ?3)",
+    )
+    .bind(code)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Writes the occurrence's 纪要 with the people checked in now; false when it has one.
+pub async fn write_record(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    body: &str,
+    by: AccountId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let written = sqlx::query(
+        "INSERT INTO activity_records (activity_id, body, attended, written_by, written_at)
+         SELECT ?1, ?2, (SELECT count(*) FROM activity_attendance
+                         WHERE activity_id = ?1 AND checked_in_at IS NOT NULL), ?3, ?4
+         ON CONFLICT (activity_id) DO NOTHING",
+    )
+    .bind(activity)
+    .bind(body)
+    .bind(by)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(written == 1)
+}
+
+/// Links what the activity raised to its 纪要, and the 朋友圈 post it became.
+pub async fn link_record(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    raised: &[crate::domain::activity::Raised],
+    post: i64,
+) -> Result<(), sqlx::Error> {
+    for r in raised {
+        sqlx::query("INSERT OR IGNORE INTO activity_record_links (activity_id, kind, target_id) VALUES (?, ?, ?)")
+            .bind(activity)
+            .bind(r.kind())
+            .bind(r.id())
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE activity_records SET post_id = ? WHERE activity_id = ?")
+        .bind(post)
+        .bind(activity)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// An occurrence's 纪要: (text, people checked in, written at).
+pub async fn record(pool: &SqlitePool, activity: i64) -> Result<Option<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT body, attended, written_at FROM activity_records WHERE activity_id = ?")
+        .bind(activity)
+        .fetch_optional(pool)
+        .await
+}
+
+/// What a 纪要 links, with the words staff know each by.
+pub async fn record_links(pool: &SqlitePool, activity: i64) -> Result<Vec<RaisedRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.kind, l.target_id AS id,
+                coalesce(CASE l.kind WHEN 'sentiment' THEN (SELECT substr(description, 1, 40) FROM sentiment_items
+                                                           WHERE id = l.target_id)
+                                     ELSE (SELECT title FROM service_orders WHERE id = l.target_id) END, '') AS text
+         FROM activity_record_links l WHERE l.activity_id = ? ORDER BY l.kind, l.target_id",
+    )
+    .bind(activity)
+    .fetch_all(pool)
+    .await
+}

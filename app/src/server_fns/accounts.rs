@@ -16,7 +16,7 @@ use {
     crate::domain::privacy::mask_phone,
     crate::domain::volunteer::PartyBadge,
     crate::error::FieldError,
-    crate::i18n::Msg,
+    crate::i18n::{Msg, ServerMsg},
     crate::repo::{accounts_repo, audit_repo::AuditEntry, sessions_repo},
     crate::session::SessionUser,
     std::time::Duration,
@@ -37,8 +37,9 @@ pub struct AccountLine {
     /// For an unverified account this admin may change: the units of its home micro-grid,
     /// to match the person to a household (`verify_resident`).
     pub units: Vec<(NodeId, String)>,
-    /// A volunteer's 党员亮身份, for an account this admin may change; `None` otherwise.
-    pub party: Option<crate::domain::volunteer::PartyBadge>,
+    /// A volunteer's 党员亮身份, for an account this admin may change, with the words for
+    /// it in the viewer's language (the badge, "proposed", or the button that proposes it).
+    pub party: Option<(crate::domain::volunteer::PartyBadge, String)>,
 }
 
 /// The message for a refused new password.
@@ -133,6 +134,7 @@ pub async fn account_search(query: String) -> Result<Vec<AccountLine>, AppError>
     if query.is_empty() {
         return Ok(Vec::new());
     }
+    let locale = ctx::viewer().locale;
     let mut lines: Vec<AccountLine> = Vec::new();
     for scope in user.area_admin_scopes() {
         for row in accounts_repo::search_in_area(&state.pool, &scope.node_code, &query).await? {
@@ -156,7 +158,15 @@ pub async fn account_search(query: String) -> Result<Vec<AccountLine>, AppError>
                 verified: row.verified,
                 may_change,
                 units,
-                party: (may_change && row.volunteer).then(|| PartyBadge::of(row.party_member, row.party_proposed)),
+                party: (may_change && row.volunteer).then(|| {
+                    let badge = PartyBadge::of(row.party_member, row.party_proposed);
+                    let word = match badge {
+                        PartyBadge::Shown => ServerMsg::PartyMember,
+                        PartyBadge::Proposed => ServerMsg::PartyBadgeWaiting,
+                        PartyBadge::Off => ServerMsg::ProposePartyBadge,
+                    };
+                    (badge, word.text(locale).to_string())
+                }),
             });
         }
     }

@@ -18,7 +18,7 @@ use {
     crate::domain::grid::{ancestor_code, is_within},
     crate::domain::ids::PersonId,
     crate::domain::notice::Notice,
-    crate::dto::{ActivityCard, AttendanceLine, SignupLine},
+    crate::dto::{ActivityCard, AttendanceLine, RaisedLine, RecordView, SignupLine},
     crate::i18n::Msg,
     crate::repo::{activities_repo, audit_repo::AuditEntry, form_keys_repo, grid_repo, notices_repo},
     crate::session::SessionUser,
@@ -133,7 +133,29 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
         activities_repo::attendance_of(&mut conn, id, user.person_id).await?
     }
     .map(|a| attendance_line(a, &occurrence));
-    let checkin_open = activity::checkin_open(&occurrence, crate::repo::now());
+    let lines = |rows: Vec<activities_repo::RaisedRow>| -> Vec<RaisedLine> {
+        rows.into_iter()
+            .filter_map(|r| Some(RaisedLine { raised: activity::Raised::of(&r.kind, r.id)?, text: r.text }))
+            .collect()
+    };
+    let record = match activities_repo::record(&state.pool, id).await? {
+        Some((body, attended, written_at)) => {
+            let links = lines(activities_repo::record_links(&state.pool, id).await?);
+            let linked = links.len();
+            // Only staff see which items: a 民情 item's words are not for every neighbour.
+            Some(RecordView { body, attended, written_at, linked, links: if staff { links } else { Vec::new() } })
+        }
+        None => None,
+    };
+    let now = crate::repo::now();
+    let may_record = staff && record.is_none() && activity::may_record(&occurrence, now);
+    let raised = if may_record {
+        let since = activity::raised_from(&occurrence);
+        lines(activities_repo::raised_since(&state.pool, &code, since, activity::RECORD_LINKS as i64).await?)
+    } else {
+        Vec::new()
+    };
+    let checkin_open = activity::checkin_open(&occurrence, now);
     let my_qr_svg = if checkin_open && mine.is_none() {
         qr_svg(&format!("{}/activities/{id}/admit/{}", ctx::site_origin(), user.person_id.0))?
     } else {
@@ -148,6 +170,9 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
         checkin_open,
         mine,
         attendance,
+        record,
+        may_record,
+        raised,
         my_qr_svg,
     })
 }
@@ -583,6 +608,73 @@ pub async fn confirm_activity_hours(activity: i64, person: i64) -> Result<i64, A
         .await?;
     ctx::redirect_back("attendance", None);
     Ok(half_hours)
+}
+
+/// 纪要: once an occurrence is over, its organiser writes what happened and links the 民情
+/// items and orders it raised (`raised[]`: `sentiment:12`, `order:5`, of those the page
+/// offered). Written once, with how many had checked in, and posted to the community's
+/// 朋友圈 as station news; audited.
+#[server(endpoint = "write_activity_record")]
+pub async fn write_activity_record(
+    activity: i64,
+    body: String,
+    #[server(default)] raised: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::domain::activity::Raised;
+    let (w, user) = Writer::signed_in()?;
+    let body = ctx::required_text(&body, "body", activity::RECORD_CHARS)?;
+    if raised.len() > 2 * activity::RECORD_LINKS {
+        return Err(AppError::BadRequest);
+    }
+    let mut picked: Vec<Raised> = Vec::new();
+    for text in &raised {
+        let r = Raised::parse(text).ok_or(AppError::BadRequest)?;
+        if !picked.contains(&r) {
+            picked.push(r);
+        }
+    }
+    w.run(Act::new(Action::WriteActivityRecord, "activity").on(activity), async |tx, out| {
+        let slot = organised(tx, &user, activity).await?;
+        let occurrence = slot.occurrence();
+        if slot.status != "published" || !activity::may_record(&occurrence, out.now) {
+            return Err(AppError::Conflict(Msg::ErrRecordNotNow));
+        }
+        // Only what the page offers: the area's items and orders since the activity began.
+        let since = activity::raised_from(&occurrence);
+        let offered = activities_repo::raised_since(&mut *tx, &slot.code, since, activity::RECORD_LINKS as i64).await?;
+        if picked.iter().any(|p| !offered.iter().any(|o| Raised::of(&o.kind, o.id) == Some(*p))) {
+            return Err(AppError::BadRequest);
+        }
+        if !activities_repo::write_record(tx, activity, &body, user.account_id, out.now).await? {
+            return Err(AppError::Conflict(Msg::ErrRecordNotNow));
+        }
+        let area = crate::domain::grid::community_prefix(&slot.code);
+        let post = crate::repo::board_repo::insert_post(
+            tx,
+            area,
+            user.account_id,
+            "station_news",
+            &activity::record_post(&slot.title, &body),
+            None,
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+        activities_repo::link_record(tx, activity, &picked, post).await?;
+        out.audit(AuditEntry {
+            object_id: Some(activity),
+            node_id: Some(slot.node_id),
+            after_json: Some(
+                serde_json::json!({ "post": post, "raised": picked.iter().map(|r| r.key()).collect::<Vec<_>>() })
+                    .to_string(),
+            ),
+            ..AuditEntry::of(Action::WriteActivityRecord, "activity")
+        });
+        out.publish(crate::live::Topic::Notices, Some(post));
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("record", None);
+    Ok(())
 }
 
 /// The message each problem of a make-up entry is answered with.

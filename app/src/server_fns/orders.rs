@@ -326,7 +326,9 @@ pub async fn order_detail(id: OrderId) -> Result<OrderView, AppError> {
         micro_grid: row.micro_grid,
         requester_masked: mask_name(&row.requester_name),
         taker: row.taker_name,
-        taker_party: row.taker_party,
+        taker_badge: row
+            .taker_party
+            .then(|| crate::i18n::ServerMsg::PartyMember.text(ctx::viewer().locale).to_string()),
         taker_contact,
         // The requester knows their own details; the taker and staff (also one who placed
         // it for them) need them.

@@ -382,6 +382,9 @@ const TABLE: &[(&str, Target, &str)] = &[
     ("confirm_activity_hours", Foreign, "401 403 403 403 403 403 403"),
     ("make_up_activity_hours", Own,     "401 403 403 A   A   A   A  "),
     ("make_up_activity_hours", Foreign, "401 403 403 403 403 403 403"),
+    // 纪要 of an occurrence that is over. Own: one for 向日葵微网格; Foreign: of 朝晖社区.
+    ("write_activity_record",  Own,     "401 403 403 A   A   A   A  "),
+    ("write_activity_record",  Foreign, "401 403 403 403 403 403 403"),
 ];
 
 /// Functions that write nothing: their refusals need no check that nothing changed.
@@ -541,6 +544,7 @@ const ACTIVITIES: &[&str] = &[
     "check_in_activity",
     "check_out_activity",
     "organiser_check_in",
+    "write_activity_record",
     "confirm_activity_hours",
     "make_up_activity_hours",
 ];
@@ -1330,6 +1334,21 @@ impl<'a> World<'a> {
                 let area = if target == Own { self.community } else { self.f_community };
                 let (_, id) = self.activity(area).await;
                 Prep::form(&[("activity", id.to_string())]).watch("activity_signups", format!("activity_id = {id}"))
+            }
+            ("write_activity_record", _) => {
+                let area = if target == Own { self.micro } else { self.f_community };
+                let (_, id) = self.activity(area).await;
+                sqlx::query(
+                    "UPDATE activities SET signup_opens_at = ?1 - 18000, signup_closes_at = ?1 - 10800,
+                                           starts_at = ?1 - 10800, ends_at = ?1 - 3600 WHERE id = ?2",
+                )
+                .bind(now())
+                .bind(id)
+                .execute(self.pool())
+                .await
+                .expect("over");
+                Prep::form(&[("activity", id.to_string()), ("body", format!("矩阵纪要{n}"))])
+                    .watch("activity_records", format!("activity_id = {id}"))
             }
             ("sign_up_resident", _) => {
                 let area = if target == Foreign { self.f_micro } else { self.micro };

@@ -552,3 +552,129 @@ async fn staff_sign_up_a_resident_without_a_phone_into_the_seat_held_for_them() 
     .expect("audit");
     assert_eq!(audited, 1);
 }
+
+/// Moves an occurrence into the past: it ran from three hours ago to an hour ago.
+async fn over(app: &TestApp, activity: i64) {
+    sqlx::query(
+        "UPDATE activities SET signup_opens_at = ?1 - 18000, signup_closes_at = ?1 - 10800, starts_at = ?1 - 10800,
+                               ends_at = ?1 - 3600
+         WHERE id = ?2",
+    )
+    .bind(app::repo::now())
+    .bind(activity)
+    .execute(&app.pool)
+    .await
+    .expect("move the occurrence");
+}
+
+/// A 民情 item and an order of `community`, dated two hours ago (raised while the activity
+/// ran): their ids.
+async fn raised_in(app: &TestApp, community: &str) -> (i64, i64) {
+    let since = app::repo::now() - 7200;
+    let mut ids = [0i64; 2];
+    for (i, table) in ["sentiment_items", "service_orders"].into_iter().enumerate() {
+        let sql = format!(
+            "UPDATE {table} SET created_at = ?1
+             WHERE id = (SELECT t.id FROM {table} t JOIN grid_nodes m ON m.id = t.micro_grid_id
+                         WHERE m.code GLOB (SELECT code FROM grid_nodes WHERE name = ?2) || '*' ORDER BY t.id LIMIT 1)
+             RETURNING id"
+        );
+        ids[i] = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(since)
+            .bind(community)
+            .fetch_one(&app.pool)
+            .await
+            .expect("raised");
+    }
+    (ids[0], ids[1])
+}
+
+#[tokio::test]
+async fn the_organiser_writes_the_record_once_it_is_over_and_it_is_posted_to_the_feed() {
+    let app = TestApp::spawn().await;
+    let activity = publish(&app, "红领TALK（纪要）", "10", "1", "").await;
+    let admin = app.signed_in(ADMIN).await;
+    let id = activity.to_string();
+    let write = |raised: Vec<String>| {
+        let mut form =
+            vec![("activity".to_string(), id.clone()), ("body".to_string(), "讲解垃圾分类，答疑30分钟".into())];
+        form.extend(raised.into_iter().map(|r| ("raised[]".to_string(), r)));
+        form
+    };
+    let post = |form: Vec<(String, String)>| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post(&admin, "write_activity_record", &form).await
+        }
+    };
+    // Not before it is over.
+    let (status, body) = post(write(vec![])).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("ErrRecordNotNow"), "{body}");
+    // Two people came.
+    under_way(&app, activity).await;
+    for phone in ["13800000001", "13800000010"] {
+        let person = person_of(&app, phone).await;
+        sqlx::query(
+            "INSERT INTO activity_attendance (activity_id, person_id, via, checked_in_at, hours_status)
+             VALUES (?, ?, 'code', ?, 'none')",
+        )
+        .bind(activity)
+        .bind(person)
+        .bind(app::repo::now() - 3000)
+        .execute(&app.pool)
+        .await
+        .expect("came");
+    }
+    over(&app, activity).await;
+    let (item, order) = raised_in(&app, "祖望社区").await;
+    let (foreign_item, _) = raised_in(&app, "朝晖社区").await;
+    // The page offers what was raised meanwhile; something of another community is refused.
+    let (_, page) = app.get(&admin, &format!("/activities/{activity}")).await;
+    assert!(
+        page.contains(&format!("value=\"sentiment:{item}\"")) && page.contains(&format!("value=\"order:{order}\""))
+    );
+    let (status, _) = post(write(vec![format!("sentiment:{foreign_item}")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let resident = app.signed_in("13800000001").await;
+    let (status, _) = app.post(&resident, "write_activity_record", &[("activity", &id), ("body", "我来写")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) FROM activity_records").await, 0, "nothing written by a refusal");
+
+    let (status, body) = post(write(vec![format!("sentiment:{item}"), format!("order:{order}")])).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (attended, post_id): (i64, i64) =
+        sqlx::query_as("SELECT attended, post_id FROM activity_records WHERE activity_id = ?")
+            .bind(activity)
+            .fetch_one(&app.pool)
+            .await
+            .expect("record");
+    assert_eq!(attended, 2);
+    let feed: String = sqlx::query_scalar("SELECT body FROM feed_posts WHERE id = ? AND kind = 'station_news'")
+        .bind(post_id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("the post");
+    assert_eq!(feed, "【红领TALK（纪要）】讲解垃圾分类，答疑30分钟");
+    assert_eq!(app.count("SELECT count(*) FROM activity_record_links").await, 2);
+    // Once only.
+    let (status, body) = post(write(vec![])).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrRecordNotNow"), "{body}");
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'write_activity_record' AND outcome = 'ok'").await,
+        1
+    );
+    // Neighbours read it, and how much it links, but not the 民情 item's words.
+    let words: String = sqlx::query_scalar("SELECT substr(description, 1, 40) FROM sentiment_items WHERE id = ?")
+        .bind(item)
+        .fetch_one(&app.pool)
+        .await
+        .expect("words");
+    let (_, page) = app.get(&resident, &format!("/activities/{activity}")).await;
+    assert!(page.contains("讲解垃圾分类") && page.contains("签到2人") && page.contains("关联民情和需求2项"));
+    assert!(!page.contains(&words), "a 民情 item's words stay with staff");
+    let (_, page) = app.get(&admin, &format!("/activities/{activity}")).await;
+    assert!(page.contains(&words) && page.contains(&format!("href=\"/orders/{order}\"")));
+}

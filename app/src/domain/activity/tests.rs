@@ -286,3 +286,20 @@ fn a_make_up_needs_whole_half_hours_within_the_activity_and_a_reason() {
         "every problem at once"
     );
 }
+
+#[test]
+fn a_record_is_written_once_the_activity_is_over_and_links_what_it_raised() {
+    let o = morning();
+    assert!(!may_record(&o, o.ends_at - 1));
+    assert!(may_record(&o, o.ends_at));
+    for raised in [Raised::Sentiment(12), Raised::Order(5)] {
+        assert_eq!(Raised::parse(&raised.key()), Some(raised));
+        assert_eq!(Raised::of(raised.kind(), raised.id()), Some(raised));
+    }
+    assert_eq!(Raised::Order(5).link(), "/orders/5");
+    assert_eq!(Raised::Sentiment(12).link(), "/sentiment/12");
+    for bad in ["", "order", "order:", "order:0", "order:-3", "order:x", "topic:3", "sentiment:1:2"] {
+        assert_eq!(Raised::parse(bad), None, "{bad}");
+    }
+    assert_eq!(record_post("初心集市", "理发32人次"), "【初心集市】理发32人次");
+}

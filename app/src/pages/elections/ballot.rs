@@ -168,7 +168,7 @@ fn Candidate(
         <li class="card candidate" id=format!("candidate-{}", c.nomination_id) data-nomination=c.nomination_id.to_string()>
             <div class="candidate-head">
                 <h3>{c.name}</h3>
-                {c.party_member.then(|| view! { <span class="badge party">{tr(Msg::PartyMember)}</span> })}
+                {c.party_member.then(|| view! { <span class="badge party">{crate::words(crate::i18n::ServerMsg::PartyMember)}</span> })}
             </div>
             <p class="muted">{c.micro_grid.unwrap_or_default()}</p>
             <p>{c.intro}</p>
