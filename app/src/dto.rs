@@ -195,7 +195,10 @@ pub struct CandidateCard {
     pub sections: Vec<crate::domain::order::ServiceSection>,
     /// Shown only when the election's tally is live.
     pub votes: Option<i64>,
-    /// The candidate shows the 党员 badge (their own choice).
+    /// The candidate shows the 党员 badge (their own choice). Only the server renders it:
+    /// the ballot's islands, which read this card again as JSON, never decode it, so it
+    /// adds nothing to the code every resident loads.
+    #[serde(skip_deserializing)]
     pub party_member: bool,
 }
 
