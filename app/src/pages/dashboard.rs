@@ -74,13 +74,12 @@ fn Figures(d: DashboardData) -> impl IntoView {
         matches!(msg, Msg::DashOverdueOrders | Msg::DashOverdueItems | Msg::DashEscalated | Msg::DashRedDisputes)
             && value != "0"
     };
-    let mut party = Some(d.party.clone());
     let tiles = sections
         .into_iter()
         .map(|(title, rows)| {
             let sentiment = title == Msg::DashSentiment;
             // Volunteers showing the 党员 badge, with the orders (labels from the server).
-            let party = if title == Msg::DashOrders { party.take().unwrap_or_default() } else { Vec::new() };
+            let party = if title == Msg::DashOrders { d.party.clone() } else { Vec::new() };
             view! {
                 <section class="card dash-section">
                     <h2>{tr(title)}</h2>

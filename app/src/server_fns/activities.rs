@@ -98,6 +98,7 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
     }
     let description = row.description.clone();
     let occurrence = row.occurrence();
+    let card = card(row);
     let (signups, attendance) = if staff {
         let signups = activities_repo::signups(&state.pool, id)
             .await?
@@ -115,8 +116,8 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
     } else {
         (Vec::new(), Vec::new())
     };
-    // 代报名: the people living where it is for who have not signed up.
-    let residents = if staff {
+    // 代报名, while sign-up is open: the people living where it is for who have not signed up.
+    let residents = if staff && card.signup_open {
         let signed: std::collections::HashSet<i64> =
             signups.iter().filter(|s: &&SignupLine| s.status != SignupStatus::Cancelled).map(|s| s.person).collect();
         crate::repo::accounts_repo::residents_in_area(&state.pool, &code)
@@ -162,7 +163,7 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
         String::new()
     };
     Ok(ActivityView {
-        card: card(row),
+        card,
         description,
         staff,
         signups,
