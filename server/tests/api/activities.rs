@@ -678,3 +678,23 @@ async fn the_organiser_writes_the_record_once_it_is_over_and_it_is_posted_to_the
     let (_, page) = app.get(&admin, &format!("/activities/{activity}")).await;
     assert!(page.contains(&words) && page.contains(&format!("href=\"/orders/{order}\"")));
 }
+
+#[tokio::test]
+async fn racing_organisers_write_one_record_and_one_post() {
+    let app = TestApp::spawn().await;
+    let activity = publish(&app, "红领TALK（同时写纪要）", "10", "1", "").await;
+    over(&app, activity).await;
+    let admin = app.signed_in(ADMIN).await;
+    let url = format!("{}/api/write_activity_record", app.base);
+    let requests = (0..12).map(|i| {
+        let (client, url) = (admin.clone(), url.clone());
+        let form = [("activity", activity.to_string()), ("body", format!("第{i}份纪要"))];
+        tokio::spawn(async move { client.post(url).form(&form).send().await.expect("write").status() })
+    });
+    let statuses: Vec<StatusCode> =
+        futures::future::join_all(requests).await.into_iter().map(|r| r.expect("task")).collect();
+    assert_eq!(statuses.iter().filter(|s| s.is_success()).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| s.is_success() || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert_eq!(app.count("SELECT count(*) FROM activity_records").await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM feed_posts WHERE body LIKE '【红领TALK（同时写纪要）】%'").await, 1);
+}

@@ -134,6 +134,7 @@ async fn the_badge_changes_neither_matching_nor_star_eligibility() {
     let before = standings(&app, &volunteer, &leader, &voter).await;
     assert!(!before["ranked"].as_array().expect("ranked").is_empty(), "the volunteer has orders to rank");
     assert!(!before["candidates"].as_array().expect("candidates").is_empty(), "the ballot has candidates");
+    assert!(!before["queue"].as_array().expect("queue").is_empty(), "the leader has escalated orders to staff");
     let shown_before = app.count("SELECT count(*) FROM people WHERE party_member = 1").await;
     let ballot_before = json_of(&app, &voter, "stars_data", &[]).await;
 
@@ -179,4 +180,34 @@ async fn the_command_centre_counts_only_volunteers_who_show_the_badge() {
     let share = &after["figures"]["party_share"];
     assert!(share["num"].as_i64() >= before["figures"]["party_share"]["num"].as_i64(), "{share}");
     assert_eq!(share["den"], after["figures"]["orders_completed"]);
+}
+
+#[tokio::test]
+async fn racing_proposals_write_one_proposal_and_one_notice() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("13800000004").await;
+    let account = account_of(&app, "13800000011").await;
+    let url = format!("{}/api/propose_party_badge", app.base);
+    let requests = (0..12).map(|_| {
+        let (client, url, account) = (admin.clone(), url.clone(), account.clone());
+        tokio::spawn(
+            async move { client.post(url).form(&[("account", account)]).send().await.expect("propose").status() },
+        )
+    });
+    let statuses: Vec<StatusCode> =
+        futures::future::join_all(requests).await.into_iter().map(|r| r.expect("task")).collect();
+    assert_eq!(statuses.iter().filter(|s| s.is_success()).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| s.is_success() || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM notifications n JOIN accounts a ON a.id = n.account_id
+             WHERE a.phone = '13800000011' AND n.kind = 'party_badge_proposed'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'propose_party_badge' AND outcome = 'ok'").await,
+        1
+    );
 }
