@@ -54,10 +54,14 @@ macro_rules! server_words {
     };
 }
 
+/// Messages cross the wire as `[position, "Name"]`: the browser reads the position and
+/// skips the name, so the WASM every page loads carries no table of the ~900 names (3 KB
+/// brotli); the name is there for people and tests reading the JSON. Server and browser
+/// come from one build (the assets' names carry a content hash), so positions agree.
 macro_rules! messages {
     ($(#[$meta:meta])* $name:ident; $($key:ident => ($zh:literal, $en:literal),)*) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($key,)* }
 
         impl $name {
@@ -67,6 +71,44 @@ macro_rules! messages {
                 match (self, locale) {
                     $(($name::$key, Locale::Zh) => $zh, ($name::$key, Locale::En) => $en,)*
                 }
+            }
+
+            /// The variant's name; the browser build has none.
+            #[cfg(feature = "ssr")]
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$key => stringify!($key),)*
+                }
+            }
+
+            #[cfg(not(feature = "ssr"))]
+            pub fn name(self) -> &'static str {
+                ""
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self.name() {
+                    "" => write!(f, "{}#{}", stringify!($name), *self as u16),
+                    name => f.write_str(name),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                (*self as u16, self.name()).serialize(s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let (at, _name): (u16, serde::de::IgnoredAny) = Deserialize::deserialize(d)?;
+                $name::ALL
+                    .get(usize::from(at))
+                    .copied()
+                    .ok_or_else(|| serde::de::Error::custom("unknown message"))
             }
         }
     };
@@ -1140,7 +1182,7 @@ pub fn notice_text(kind: &str, args_json: &str, locale: Locale) -> String {
 impl Msg {
     /// The message named `key` (its variant's name), for a message stored as a key.
     pub fn from_key(key: &str) -> Option<Msg> {
-        Msg::ALL.iter().copied().find(|m| format!("{m:?}") == key)
+        Msg::ALL.iter().copied().find(|m| m.name() == key)
     }
 }
 
@@ -1365,6 +1407,19 @@ mod tests {
             assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{msg}");
             assert!(!en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "English text of {msg} has Chinese");
         }
+    }
+
+    #[test]
+    fn every_message_crosses_the_wire_as_its_position_and_name_and_comes_back() {
+        for &m in Msg::ALL {
+            let json = serde_json::to_string(&m).unwrap_or_default();
+            assert_eq!(json, format!("[{},\"{m:?}\"]", m as u16));
+            assert_eq!(serde_json::from_str::<Msg>(&json).ok(), Some(m), "{json}");
+        }
+        // The browser reads the position only.
+        assert_eq!(serde_json::from_str::<Msg>("[1,\"\"]").ok(), Some(Msg::Tagline));
+        assert!(serde_json::from_str::<Msg>(&format!("[{},\"\"]", Msg::ALL.len())).is_err());
+        assert!(serde_json::from_str::<Msg>("\"AppName\"").is_err());
     }
 
     #[test]
