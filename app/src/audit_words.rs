@@ -101,6 +101,7 @@ fn action_msg(action: &str) -> Option<AuditMsg> {
         A::ConfirmItem => AuditMsg::AuditConfirmItem,
         A::SetWarning => AuditMsg::AuditSetWarning,
         A::AddPhoto => AuditMsg::AuditAddPhoto,
+        A::AddRecordPhoto => AuditMsg::AuditAddRecordPhoto,
         A::FollowUpItem => AuditMsg::AuditFollowUpItem,
         A::RecheckItem => AuditMsg::AuditRecheckItem,
         A::ConvertItem => AuditMsg::AuditConvertItem,

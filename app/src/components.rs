@@ -42,6 +42,26 @@ pub fn TabBar() -> impl IntoView {
     }
 }
 
+/// Why a photo upload was refused, as the server sends the browser back with it
+/// (`?photo_error=ErrPhotoType`); anything else in the link says nothing.
+pub fn photo_refusal() -> Option<Msg> {
+    let key = use_query().read_untracked().get("photo_error")?;
+    Some(match key.as_str() {
+        "ErrPhotoType" => Msg::ErrPhotoType,
+        "ErrPhotoSize" => Msg::ErrPhotoSize,
+        "ErrPhotoPixels" => Msg::ErrPhotoPixels,
+        "ErrPhotoCount" => Msg::ErrPhotoCount,
+        "ErrRecordPhotoCount" => Msg::ErrRecordPhotoCount,
+        "ErrRecordFirst" => Msg::ErrRecordFirst,
+        "ErrRateLimited" => Msg::ErrRateLimited,
+        "ErrItemChanged" => Msg::ErrItemChanged,
+        "ErrForbidden" => Msg::ErrForbidden,
+        "ErrUnauthorized" => Msg::ErrUnauthorized,
+        "ErrNotFound" => Msg::ErrNotFound,
+        _ => return None,
+    })
+}
+
 /// The query of the page's URL. Islands hydrate without the router, so in the browser it
 /// comes from the address bar (a page's query only changes by loading another page).
 pub fn use_query() -> Memo<leptos_router::params::ParamsMap> {

@@ -695,6 +695,10 @@ pub struct RecordView {
     pub linked: usize,
     /// For staff: what it links, with their words.
     pub links: Vec<RaisedLine>,
+    /// Its photos' ids, oldest first.
+    pub photos: Vec<i64>,
+    /// Whether the viewer may add a photo now (its organiser, while it has room).
+    pub may_add_photo: bool,
 }
 
 /// A 民情 item or an order an activity raised, with the words staff know it by.

@@ -865,6 +865,8 @@ messages! {
     ErrMakeupHours => ("时长为0.5的倍数，不超过活动时长", "Hours: a multiple of 0.5, within the activity"),
     ErrHoursDone => ("时长已确认过", "Hours already confirmed"),
     ErrRecordNotNow => ("纪要在活动结束后写，只写一次", "A record is written once, after the activity"),
+    ErrRecordFirst => ("先写好纪要，再添加照片", "Write the record first, then add photos"),
+    ErrRecordPhotoCount => ("每份纪要最多6张照片", "At most 6 photos per record"),
 }
 
 server_words! {
@@ -913,6 +915,7 @@ server_words! {
     RecordBody => ("纪要", "Record"),
     RecordRaised => ("本次活动收集的民情和需求", "Concerns and orders raised at it"),
     RecordSave => ("保存并发到邻里圈", "Save and post to the feed"),
+    RecordAddPhoto => ("添加活动照片（最多6张）", "Add photos of the activity (up to 6)"),
     RecordAttended => ("签到{n}人", "{n} checked in"),
     RecordLinked => ("关联民情和需求{n}项", "{n} concerns and orders linked"),
     RaisedSentiment => ("民情", "Concern"),
@@ -1025,6 +1028,7 @@ messages! {
     AuditConfirmItem => ("{who}对「{node}」的一条民情给出了评价", "{who} gave their verdict on an item of “{node}”"),
     AuditSetWarning => ("{who}调整了「{node}」一条民情的预警等级", "{who} changed the warning level of an item of “{node}”"),
     AuditAddPhoto => ("{who}为「{node}」的一条民情添加了照片", "{who} added a photo to an item of “{node}”"),
+    AuditAddRecordPhoto => ("{who}为「{node}」驿站活动的纪要添加了照片", "{who} added a photo to the record of a station activity of “{node}”"),
     AuditFollowUpItem => ("{who}对「{node}」的一条民情重新反映", "{who} reported an item of “{node}” again"),
     AuditRecheckItem => ("{who}复查了「{node}」的一条民情", "{who} rechecked an item of “{node}”"),
     AuditConvertItem => ("{who}把「{node}」的一条民情转为需求", "{who} turned an item of “{node}” into an order"),

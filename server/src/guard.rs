@@ -28,7 +28,7 @@ fn key_authenticated(path: &str) -> bool {
 fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
         || key_authenticated(path)
-        || (path.starts_with("/sentiment/") && path.contains("/photos"))
+        || ((path.starts_with("/sentiment/") || path.starts_with("/activities/")) && path.contains("/photos"))
 }
 
 fn client_ip(req: &Request) -> String {
@@ -298,6 +298,7 @@ mod tests {
     fn the_api_budget_counts_calls_not_pages() {
         assert!(is_api("/api/take_order") && is_api("/open311/v2/requests.json"));
         assert!(is_api("/sentiment/12/photos") && is_api("/sentiment/photos/3"));
+        assert!(is_api("/activities/12/photos") && is_api("/activities/photos/3") && !is_api("/activities/12"));
         assert!(!is_api("/sentiment") && !is_api("/sentiment/12") && !is_api("/board") && !is_api("/pkg/app.wasm"));
     }
 

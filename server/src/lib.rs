@@ -159,13 +159,10 @@ pub fn router(state: AppState, leptos_options: LeptosOptions, count_pages: bool,
         )
         .route("/admin/elections/{id}/csv", get(election_csv).with_state(state.clone()))
         .route("/admin/audit/csv", get(audit_csv).with_state(state.clone()))
-        .route(
-            "/sentiment/{id}/photos",
-            axum::routing::post(photos::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_FILES * photos::MAX_UPLOAD + 64 * 1024))
-                .with_state(state.clone()),
-        )
-        .route("/sentiment/photos/{id}", get(photos::show).with_state(state.clone()))
+        .route("/sentiment/{id}/photos", photos::upload_route(photos::Album::Item, &state))
+        .route("/sentiment/photos/{id}", photos::show_route(photos::Album::Item, &state))
+        .route("/activities/{id}/photos", photos::upload_route(photos::Album::Record, &state))
+        .route("/activities/photos/{id}", photos::show_route(photos::Album::Record, &state))
         .route("/open311/v2/services.json", get(open311::services))
         .route("/open311/v2/services/{file}", get(open311::service_definition))
         .route(

@@ -1,6 +1,6 @@
-//! 民情 photos: uploaded as a plain multipart form (works without WASM), checked by
-//! their bytes rather than their name, decoded, shrunk to at most 1280 px and stored
-//! as JPEG; served only to those who may see the item.
+//! Photos of 民情 items and of activities' 纪要: uploaded as a plain multipart form (works
+//! without WASM), checked by their bytes rather than their name, decoded, shrunk to at most
+//! 1280 px and stored as JPEG; served only to those who may see what they belong to.
 use app::error::AppError;
 use app::state::AppState;
 use app::RequestViewer;
@@ -9,6 +9,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::MethodRouter;
 use axum::Extension;
 
 /// The largest upload accepted (a phone photo), before resizing.
@@ -84,18 +85,88 @@ pub fn path_id<T: std::str::FromStr>(id: Result<Path<String>, PathRejection>) ->
     id.ok().and_then(|Path(id)| id.parse::<T>().ok()).ok_or(AppError::NotFound)
 }
 
-/// The photos one form may send: as many as an item holds.
-pub const MAX_FILES: usize = 3;
+/// What photos belong to. Each says who may add and see them; the checks, the shrinking and
+/// the answers are the same for both.
+#[derive(Debug, Clone, Copy)]
+pub enum Album {
+    /// A 民情 item's (`/sentiment/{id}/photos`).
+    Item,
+    /// An activity occurrence's 纪要 (`/activities/{id}/photos`).
+    Record,
+}
 
-/// `POST /sentiment/{id}/photos`: one to three files in fields named `photo` (the item
-/// page sends one, the 记录民情 form what was picked there); back to the item. A browser
-/// is sent back to the item for a refusal too, with the reason shown beside the picker
-/// (`?photo_error=`), instead of a bare text page; other clients get the status and the
-/// message. Photos before a refused one are kept.
-pub async fn upload(
-    State(state): State<AppState>,
+impl Album {
+    /// The most photos one form may send: as many as the album holds.
+    pub fn most(self) -> usize {
+        match self {
+            Album::Item => app::server_fns::sentiment::MAX_PHOTOS as usize,
+            Album::Record => app::domain::activity::RECORD_PHOTOS as usize,
+        }
+    }
+
+    /// What a form with more than that is told.
+    fn full(self) -> app::i18n::Msg {
+        match self {
+            Album::Item => app::i18n::Msg::ErrPhotoCount,
+            Album::Record => app::i18n::Msg::ErrRecordPhotoCount,
+        }
+    }
+
+    /// The page an upload goes back to, with the refusal's reason when there is one.
+    fn page(self, id: i64, refusal: Option<app::i18n::Msg>) -> String {
+        let query = refusal.map(|m| format!("?photo_error={}", m.name())).unwrap_or_default();
+        match self {
+            Album::Item => format!("/sentiment/{id}{query}"),
+            Album::Record => format!("/activities/{id}{query}#record"),
+        }
+    }
+
+    async fn may_add(self, state: &AppState, user: &app::session::SessionUser, id: i64) -> Result<(), AppError> {
+        match self {
+            Album::Item => app::server_fns::sentiment::may_add_photo(state, user, id).await,
+            Album::Record => app::server_fns::activities::may_add_record_photo(state, user, id).await,
+        }
+    }
+
+    async fn add(
+        self,
+        state: &AppState,
+        user: &app::session::SessionUser,
+        id: i64,
+        size: (u32, u32),
+        jpeg: &[u8],
+    ) -> Result<i64, AppError> {
+        match self {
+            Album::Item => app::server_fns::sentiment::add_photo(state, user, id, "image/jpeg", size, jpeg).await,
+            Album::Record => {
+                app::server_fns::activities::add_record_photo(state, user, id, "image/jpeg", size, jpeg).await
+            }
+        }
+    }
+
+    async fn photo(
+        self,
+        state: &AppState,
+        user: &app::session::SessionUser,
+        photo: i64,
+    ) -> Result<(String, Vec<u8>), AppError> {
+        match self {
+            Album::Item => app::server_fns::sentiment::photo_for(state, user, photo).await,
+            Album::Record => app::server_fns::activities::record_photo_for(state, user, photo).await,
+        }
+    }
+}
+
+/// `POST /sentiment/{id}/photos` and `POST /activities/{id}/photos`: files in fields named
+/// `photo`, as many as the album holds (the item page sends one, the 记录民情 form what was picked there);
+/// back to the page. A browser is sent back to the page for a refusal too, with the reason
+/// shown beside the picker (`?photo_error=`), instead of a bare text page; other clients
+/// get the status and the message. Photos before a refused one are kept.
+async fn upload(
+    album: Album,
+    state: AppState,
     id: Result<Path<String>, PathRejection>,
-    Extension(RequestViewer(viewer)): Extension<RequestViewer>,
+    viewer: app::session::Viewer,
     headers: axum::http::HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -104,18 +175,41 @@ pub async fn upload(
         Ok(id) => id,
         Err(err) => return refuse(err, &viewer),
     };
-    match store(&state, &viewer, id, form).await {
-        Ok(()) => Redirect::to(&format!("/sentiment/{id}")).into_response(),
+    match store(album, &state, &viewer, id, form).await {
+        Ok(()) => Redirect::to(&album.page(id, None)).into_response(),
         Err(err) if browser => {
-            let msg = err.field_msg("photo").unwrap_or(err.msg());
-            Redirect::to(&format!("/sentiment/{id}?photo_error={msg:?}")).into_response()
+            Redirect::to(&album.page(id, Some(err.field_msg("photo").unwrap_or(err.msg())))).into_response()
         }
         Err(err) => refuse(err, &viewer),
     }
 }
 
+/// An album's upload route, which takes a body of the photos one form may send.
+pub fn upload_route<S: Clone + Send + Sync + 'static>(album: Album, state: &AppState) -> MethodRouter<S> {
+    axum::routing::post(
+        move |State(state): State<AppState>,
+              id: Result<Path<String>, PathRejection>,
+              Extension(RequestViewer(viewer)): Extension<RequestViewer>,
+              headers: axum::http::HeaderMap,
+              form: Result<Multipart, MultipartRejection>| upload(album, state, id, viewer, headers, form),
+    )
+    .layer(axum::extract::DefaultBodyLimit::max(album.most() * MAX_UPLOAD + 64 * 1024))
+    .with_state(state.clone())
+}
+
+/// An album's route that shows one photo.
+pub fn show_route<S: Clone + Send + Sync + 'static>(album: Album, state: &AppState) -> MethodRouter<S> {
+    axum::routing::get(
+        move |State(state): State<AppState>,
+              id: Result<Path<String>, PathRejection>,
+              viewer: Option<Extension<RequestViewer>>| show(album, state, id, viewer),
+    )
+    .with_state(state.clone())
+}
+
 /// Checks, shrinks and stores each photo of the form in turn.
 async fn store(
+    album: Album,
     state: &AppState,
     viewer: &app::session::Viewer,
     id: i64,
@@ -125,7 +219,7 @@ async fn store(
     let photo_err = |msg: Msg| AppError::field("photo", msg);
     let user = viewer.user.clone().ok_or(AppError::Unauthorized)?;
     // Refuse before reading and decoding anything: decoding is the expensive part.
-    app::server_fns::sentiment::may_add_photo(state, &user, id).await?;
+    album.may_add(state, &user, id).await?;
     let key = format!("photo:acct:{}", user.account_id);
     if !state.limiter.check(&key, UPLOADS_PER_ACCOUNT, std::time::Duration::from_secs(600)) {
         return Err(AppError::RateLimited);
@@ -139,8 +233,8 @@ async fn store(
                 // A picker left empty sends a field with no bytes: nothing to store.
                 let bytes = field.bytes().await.map_err(|_| photo_err(Msg::ErrPhotoSize))?;
                 if !bytes.is_empty() {
-                    if files.len() == MAX_FILES {
-                        return Err(photo_err(Msg::ErrPhotoCount));
+                    if files.len() == album.most() {
+                        return Err(photo_err(album.full()));
                     }
                     files.push(bytes);
                 }
@@ -167,14 +261,15 @@ async fn store(
             Err(PhotoRefusal::TooManyPixels) => return Err(photo_err(Msg::ErrPhotoPixels)),
             Err(PhotoRefusal::NotAnImage) => return Err(photo_err(Msg::ErrPhotoType)),
         };
-        app::server_fns::sentiment::add_photo(state, &user, id, "image/jpeg", size, &jpeg).await?;
+        album.add(state, &user, id, size, &jpeg).await?;
     }
     Ok(())
 }
 
-/// `GET /sentiment/photos/{id}`.
-pub async fn show(
-    State(state): State<AppState>,
+/// `GET /sentiment/photos/{id}` and `GET /activities/photos/{id}`.
+async fn show(
+    album: Album,
+    state: AppState,
     id: Result<Path<String>, PathRejection>,
     viewer: Option<Extension<RequestViewer>>,
 ) -> Response {
@@ -188,7 +283,7 @@ pub async fn show(
         Ok(id) => id,
         Err(err) => return refuse(err, &viewer),
     };
-    match app::server_fns::sentiment::photo_for(&state, &user, id).await {
+    match album.photo(&state, &user, id).await {
         Ok((mime, bytes)) => {
             ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=86400".to_string())], bytes)
                 .into_response()

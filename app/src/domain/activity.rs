@@ -544,6 +544,8 @@ pub fn raised_from(o: &Occurrence) -> i64 {
 /// The longest 纪要, in characters, and the most items of each kind it offers to link.
 pub const RECORD_CHARS: usize = 800;
 pub const RECORD_LINKS: usize = 20;
+/// Photos one 纪要 holds.
+pub const RECORD_PHOTOS: i64 = 6;
 
 /// A 民情 item or an order an activity raised, as the 纪要 form sends it
 /// (`sentiment:12`, `order:5`) and the link table keeps it.

@@ -34,6 +34,7 @@ actions! {
     AccountEnabled => "account_enabled",
     AddElder => "add_elder",
     AddPhoto => "add_photo",
+    AddRecordPhoto => "add_record_photo",
     ApproveNomination => "approve_nomination",
     AssignStaff => "assign_staff",
     BookOffer => "book_offer",

@@ -282,6 +282,20 @@ fn RecordCard(view: ActivityView) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 })}
+                {(!record.photos.is_empty()).then(|| view! {
+                    <div class="photos">{record.photos.iter().map(|p| view! {
+                        <a href=format!("/activities/photos/{p}")><img src=format!("/activities/photos/{p}") alt=tr(Msg::Photos) loading="lazy" width="160" height="120"/></a>
+                    }).collect_view()}</div>
+                })}
+                // Shown without the picker too: the upload that filled the record is refused there.
+                {crate::components::photo_refusal().map(|msg| view! { <p class="form-error" role="alert">{tr(msg)}</p> })}
+                {record.may_add_photo.then(|| view! {
+                    <form class="form inline" method="post" enctype="multipart/form-data" action=format!("/activities/{id}/photos")>
+                        <label for="record-photo">{words(ServerMsg::RecordAddPhoto)}</label>
+                        <input id="record-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" multiple required/>
+                        <button type="submit" class="btn small">{tr(Msg::Upload)}</button>
+                    </form>
+                })}
             </section>
         }
         .into_any();

@@ -196,23 +196,6 @@ pub fn NewItemPage(form_key: String) -> impl IntoView {
     .into_any()
 }
 
-/// The reasons the photo upload sends back in `?photo_error=` (named as the server names
-/// them); anything else in the link says nothing.
-fn photo_refusal(key: &str) -> Option<Msg> {
-    Some(match key {
-        "ErrPhotoType" => Msg::ErrPhotoType,
-        "ErrPhotoSize" => Msg::ErrPhotoSize,
-        "ErrPhotoPixels" => Msg::ErrPhotoPixels,
-        "ErrPhotoCount" => Msg::ErrPhotoCount,
-        "ErrRateLimited" => Msg::ErrRateLimited,
-        "ErrItemChanged" => Msg::ErrItemChanged,
-        "ErrForbidden" => Msg::ErrForbidden,
-        "ErrUnauthorized" => Msg::ErrUnauthorized,
-        "ErrNotFound" => Msg::ErrNotFound,
-        _ => return None,
-    })
-}
-
 #[derive(Clone, Copy)]
 struct ItemForms {
     step: ServerAction<SentimentStep>,
@@ -286,9 +269,7 @@ pub fn ItemPage() -> impl IntoView {
 #[component]
 fn ItemDetail(item: ItemView, forms: ItemForms) -> impl IntoView {
     let locale = use_viewer().locale;
-    // A refused photo comes back as `?photo_error=ErrPhotoType`.
-    let photo_error =
-        crate::components::use_query().read_untracked().get("photo_error").and_then(|k| photo_refusal(&k));
+    let photo_error = crate::components::photo_refusal();
     let id = item.card.id.to_string();
     let version = item.version.to_string();
     let error = forms.error;

@@ -550,6 +550,62 @@ pub async fn record(pool: &SqlitePool, activity: i64) -> Result<Option<(String, 
         .await
 }
 
+/// Adds a photo to an occurrence's 纪要 unless it holds [`RECORD_PHOTOS`] already: the
+/// count is read by the insert itself. `None`: it is full (or has no record).
+///
+/// [`RECORD_PHOTOS`]: crate::domain::activity::RECORD_PHOTOS
+pub async fn add_record_photo(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    mime: &str,
+    (width, height): (u32, u32),
+    bytes: &[u8],
+    by: AccountId,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO activity_record_photos (activity_id, mime, width, height, bytes, added_by)
+         SELECT activity_id, ?2, ?3, ?4, ?5, ?6 FROM activity_records
+         WHERE activity_id = ?1 AND (SELECT count(*) FROM activity_record_photos WHERE activity_id = ?1) < ?7
+         RETURNING id",
+    )
+    .bind(activity)
+    .bind(mime)
+    .bind(width)
+    .bind(height)
+    .bind(bytes)
+    .bind(by)
+    .bind(crate::domain::activity::RECORD_PHOTOS)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// How many photos an occurrence's 纪要 holds; `None`: it has no record.
+pub async fn record_photos_held(conn: &mut SqliteConnection, activity: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM activity_record_photos p WHERE p.activity_id = r.activity_id)
+         FROM activity_records r WHERE r.activity_id = ?",
+    )
+    .bind(activity)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The photo ids of an occurrence's 纪要, oldest first.
+pub async fn record_photo_ids(pool: &SqlitePool, activity: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM activity_record_photos WHERE activity_id = ? ORDER BY id")
+        .bind(activity)
+        .fetch_all(pool)
+        .await
+}
+
+/// A 纪要 photo's occurrence, type and bytes.
+pub async fn record_photo(pool: &SqlitePool, id: i64) -> Result<Option<(i64, String, Vec<u8>)>, sqlx::Error> {
+    sqlx::query_as("SELECT activity_id, mime, bytes FROM activity_record_photos WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
 /// What a 纪要 links, with the words staff know each by.
 pub async fn record_links(pool: &SqlitePool, activity: i64) -> Result<Vec<RaisedRow>, sqlx::Error> {
     sqlx::query_as(

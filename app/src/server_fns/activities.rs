@@ -39,6 +39,12 @@ async fn where_of(pool: &sqlx::SqlitePool, user: &SessionUser) -> Result<(Option
     Ok((home, user.widest_staff_scope().map(|r| r.node_code.clone())))
 }
 
+/// Whether the user sees an activity for the area `code`: they live there, or work for it.
+#[cfg(feature = "ssr")]
+fn may_see(user: &SessionUser, home: Option<&str>, code: &str) -> bool {
+    user.staff_scope_covers(code) || home.is_some_and(|h| is_within(h, code))
+}
+
 #[cfg(feature = "ssr")]
 fn card(row: activities_repo::Listed) -> ActivityCard {
     let seats =
@@ -92,10 +98,10 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
     let row = activities_repo::one(&state.pool, user.person_id, id).await?.ok_or(AppError::NotFound)?;
     let code = row.audience_code.clone();
     let (home, _) = where_of(&state.pool, &user).await?;
-    let staff = user.staff_scope_covers(&code);
-    if !staff && !home.as_deref().is_some_and(|h| is_within(h, &code)) {
+    if !may_see(&user, home.as_deref(), &code) {
         return Err(AppError::NotFound);
     }
+    let staff = user.staff_scope_covers(&code);
     let description = row.description.clone();
     let occurrence = row.occurrence();
     let card = card(row);
@@ -144,7 +150,17 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
             let links = lines(activities_repo::record_links(&state.pool, id).await?);
             let linked = links.len();
             // Only staff see which items: a 民情 item's words are not for every neighbour.
-            Some(RecordView { body, attended, written_at, linked, links: if staff { links } else { Vec::new() } })
+            let photos = activities_repo::record_photo_ids(&state.pool, id).await?;
+            let may_add_photo = staff && (photos.len() as i64) < activity::RECORD_PHOTOS;
+            Some(RecordView {
+                body,
+                attended,
+                written_at,
+                linked,
+                links: if staff { links } else { Vec::new() },
+                photos,
+                may_add_photo,
+            })
         }
         None => None,
     };
@@ -676,6 +692,81 @@ pub async fn write_activity_record(
     .await?;
     ctx::redirect_back("record", None);
     Ok(())
+}
+
+/// The occurrence, if the user may add a photo to its 纪要 now: staff of its area, once the
+/// record is written, while it has room.
+#[cfg(feature = "ssr")]
+async fn record_open_for_photo(
+    conn: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+    activity: i64,
+) -> Result<activities_repo::Slot, AppError> {
+    let slot = organised(conn, user, activity).await?;
+    match activities_repo::record_photos_held(conn, activity).await? {
+        None => Err(AppError::Conflict(Msg::ErrRecordFirst)),
+        Some(n) if n >= activity::RECORD_PHOTOS => Err(AppError::Conflict(Msg::ErrRecordPhotoCount)),
+        Some(_) => Ok(slot),
+    }
+}
+
+/// Whether the user may add a photo to the 纪要 now (checked before any decoding).
+#[cfg(feature = "ssr")]
+pub async fn may_add_record_photo(
+    state: &crate::state::AppState,
+    user: &SessionUser,
+    activity: i64,
+) -> Result<(), AppError> {
+    let mut conn = state.pool.acquire().await?;
+    record_open_for_photo(&mut conn, user, activity).await.map(|_| ())
+}
+
+/// Adds a photo (already checked, shrunk and re-encoded by the server) to a 纪要; audited.
+#[cfg(feature = "ssr")]
+pub async fn add_record_photo(
+    state: &crate::state::AppState,
+    user: &SessionUser,
+    activity: i64,
+    mime: &str,
+    size: (u32, u32),
+    bytes: &[u8],
+) -> Result<i64, AppError> {
+    let w = Writer { state: state.clone(), actor: Some(user.account_id) };
+    w.run(Act::new(Action::AddRecordPhoto, "activity").on(activity), async |tx, out| {
+        let slot = record_open_for_photo(tx, user, activity).await?;
+        // The insert counts again: of two uploads racing for the last place, one is refused.
+        let photo = activities_repo::add_record_photo(tx, activity, mime, size, bytes, user.account_id)
+            .await?
+            .ok_or(AppError::Conflict(Msg::ErrRecordPhotoCount))?;
+        out.audit(AuditEntry {
+            object_id: Some(activity),
+            node_id: Some(slot.node_id),
+            after_json: Some(serde_json::json!({ "photo": photo, "bytes": bytes.len() }).to_string()),
+            ..AuditEntry::of(Action::AddRecordPhoto, "activity")
+        });
+        Ok(photo)
+    })
+    .await
+}
+
+/// A 纪要 photo's type and bytes, for whoever sees its activity; one of an activity out of
+/// the viewer's reach is not found, as the activity is not.
+#[cfg(feature = "ssr")]
+pub async fn record_photo_for(
+    state: &crate::state::AppState,
+    user: &SessionUser,
+    photo: i64,
+) -> Result<(String, Vec<u8>), AppError> {
+    let (activity, mime, bytes) = activities_repo::record_photo(&state.pool, photo).await?.ok_or(AppError::NotFound)?;
+    let code = {
+        let mut conn = state.pool.acquire().await?;
+        activities_repo::slot(&mut conn, activity).await?.ok_or(AppError::NotFound)?.code
+    };
+    let (home, _) = where_of(&state.pool, user).await?;
+    if !may_see(user, home.as_deref(), &code) {
+        return Err(AppError::NotFound);
+    }
+    Ok((mime, bytes))
 }
 
 /// The message each problem of a make-up entry is answered with.

@@ -14,7 +14,7 @@ mod steps;
 
 pub use items::{record_item, RecordItem};
 #[cfg(feature = "ssr")]
-pub use photos::{add_photo, may_add_photo, photo_for};
+pub use photos::{add_photo, may_add_photo, photo_for, MAX_PHOTOS};
 pub use steps::{
     confirm_item, convert_item, follow_up_item, recheck_item, sentiment_step, set_warning, ConfirmItem, ConvertItem,
     FollowUpItem, RecheckItem, SentimentStep, SetWarning,
@@ -28,7 +28,6 @@ use {
     crate::repo::now,
     crate::repo::sentiment_repo::{self, ItemRow, ListFilter},
     crate::session::SessionUser,
-    photos::MAX_PHOTOS,
 };
 
 /// What the 记录民情 form offers.

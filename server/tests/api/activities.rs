@@ -1,5 +1,6 @@
 //! 驿站活动 over HTTP: publishing (weekly, with skipped weeks), racing sign-ups against the
 //! seats, the waiting list's order, and a cancellation passing its seat on.
+use crate::common::png;
 use crate::test_app::TestApp;
 use reqwest::StatusCode;
 
@@ -697,4 +698,83 @@ async fn racing_organisers_write_one_record_and_one_post() {
     assert!(statuses.iter().all(|s| s.is_success() || *s == StatusCode::CONFLICT), "{statuses:?}");
     assert_eq!(app.count("SELECT count(*) FROM activity_records").await, 1);
     assert_eq!(app.count("SELECT count(*) FROM feed_posts WHERE body LIKE '【红领TALK（同时写纪要）】%'").await, 1);
+}
+
+#[tokio::test]
+async fn the_organiser_adds_up_to_six_photos_to_the_record_and_neighbours_see_them() {
+    let app = TestApp::spawn().await;
+    let activity = publish(&app, "初心集市（照片）", "10", "1", "").await;
+    over(&app, activity).await;
+    let admin = app.signed_in(ADMIN).await;
+    let resident = app.signed_in("13800000001").await; // 王秀英, 祖望社区
+    let elsewhere = app.signed_in("13800000009").await; // 朝晖社区
+    let url = format!("{}/activities/{activity}/photos", app.base);
+    let upload = |client: &reqwest::Client, photos: Vec<Vec<u8>>, browser: bool| {
+        let mut form = reqwest::multipart::Form::new();
+        for bytes in photos {
+            form = form.part("photo", reqwest::multipart::Part::bytes(bytes).file_name("market.png"));
+        }
+        let req = client.post(&url).multipart(form);
+        if browser { req.header("accept", "text/html") } else { req }.send()
+    };
+    let photos = || app.count("SELECT count(*) FROM activity_record_photos");
+
+    // Not before the record is written.
+    let res = upload(&admin, vec![png(40, 30)], false).await.expect("upload");
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap_or_default().contains("先写好纪要"));
+    let (status, body) =
+        app.post(&admin, "write_activity_record", &[("activity", &activity.to_string()), ("body", "集市很热闹")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // A neighbour may not add one; a file that is not an image is refused whatever its name.
+    let res = upload(&resident, vec![png(40, 30)], false).await.expect("upload");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = upload(&admin, vec![b"<svg onload='x'/>".to_vec()], false).await.expect("upload");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(photos().await, 0, "nothing stored by a refusal");
+
+    // The organiser's photo is shrunk and re-encoded, and the page is where the upload goes back to.
+    let res = upload(&admin, vec![png(2400, 1200)], false).await.expect("upload");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"].to_str().unwrap_or_default(), format!("/activities/{activity}#record"));
+    let (first, width, mime): (i64, i64, String) =
+        sqlx::query_as("SELECT id, width, mime FROM activity_record_photos WHERE activity_id = ?")
+            .bind(activity)
+            .fetch_one(&app.pool)
+            .await
+            .expect("photo");
+    assert_eq!((width, mime.as_str()), (1280, "image/jpeg"));
+
+    // Racing uploads for the last places: the record holds six, never more.
+    upload(&admin, vec![png(20, 20), png(20, 20)], false).await.expect("upload");
+    let racing = (0..5).map(|_| upload(&admin, vec![png(30, 20)], false));
+    let statuses: Vec<StatusCode> =
+        futures::future::join_all(racing).await.into_iter().map(|r| r.expect("upload").status()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count(), 3, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert_eq!(photos().await, 6);
+    // A browser is sent back to the record with the reason.
+    let res = upload(&admin, vec![png(20, 20)], true).await.expect("upload");
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap_or_default(),
+        format!("/activities/{activity}?photo_error=ErrRecordPhotoCount#record")
+    );
+    let (_, page) = app.get(&admin, &format!("/activities/{activity}?photo_error=ErrRecordPhotoCount")).await;
+    assert!(page.contains("每份纪要最多6张照片") && !page.contains("id=\"record-photo\""), "full: no picker");
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'add_record_photo' AND outcome = 'ok'").await,
+        6
+    );
+
+    // Neighbours see them; someone of another community finds nothing there.
+    let (_, page) = app.get(&resident, &format!("/activities/{activity}")).await;
+    assert!(page.contains(&format!("src=\"/activities/photos/{first}\"")));
+    let res = resident.get(format!("{}/activities/photos/{first}", app.base)).send().await.expect("get");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let res = elsewhere.get(format!("{}/activities/photos/{first}", app.base)).send().await.expect("get");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app.client().get(format!("{}/activities/photos/{first}", app.base)).send().await.expect("get");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }

@@ -8,6 +8,7 @@
 //! is walked without touching this file (with plausible values guessed from its
 //! parameter types until it gets its own below).
 
+use crate::common::png;
 use crate::test_app::TestApp;
 use app::error::AppError;
 use app::i18n::Locale;
@@ -1443,13 +1444,6 @@ fn hostile_in_url() -> Vec<(&'static str, String)> {
         .collect()
 }
 
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 30, 30]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("png");
-    out.into_inner()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_endpoints_refuse_bad_input_cleanly() {
     let started = Instant::now();
@@ -1463,9 +1457,11 @@ async fn other_endpoints_refuse_bad_input_cleanly() {
     let mut p = Prober::new(&app);
     let base = app.base.clone();
 
-    // Photo uploads: hostile item ids, and bodies that are not one photo.
+    // Photo uploads, to a 民情 item and to an activity's 纪要: hostile ids, and bodies that are
+    // not one photo.
     let mut ids: Vec<(&str, String)> = hostile_in_url();
     ids.push(("item", fx.item_open.to_string()));
+    ids.push(("activity", fx.activity.to_string()));
     let bodies: Vec<(&str, &str, Vec<u8>)> = vec![
         ("empty", "multipart/form-data; boundary=X", Vec::new()),
         ("no photo field", "multipart/form-data; boundary=X", b"--X\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--X--\r\n".to_vec()),
@@ -1478,23 +1474,28 @@ async fn other_endpoints_refuse_bad_input_cleanly() {
         ("9 MB", "multipart/form-data; boundary=X", [b"--X\r\nContent-Disposition: form-data; name=\"photo\"\r\n\r\n".as_slice(), &vec![0xFF; 9 << 20], b"\r\n--X--\r\n"].concat()),
     ];
     for (who, client) in &clients {
-        for (what, id) in &ids {
-            for (kind, content_type, body) in &bodies {
-                let req = client
-                    .post(format!("{base}/sentiment/{id}/photos"))
-                    .header("content-type", *content_type)
-                    .body(body.clone());
-                let label = format!("{who} photo upload [id = {what}, {kind}]");
-                p.check_body(label, req, Shape::Message, body.len() > 8 << 20).await;
+        for album in ["sentiment", "activities"] {
+            for (what, id) in &ids {
+                for (kind, content_type, body) in &bodies {
+                    let req = client
+                        .post(format!("{base}/{album}/{id}/photos"))
+                        .header("content-type", *content_type)
+                        .body(body.clone());
+                    let label = format!("{who} {album} photo upload [id = {what}, {kind}]");
+                    p.check_body(label, req, Shape::Message, body.len() > 8 << 20).await;
+                }
+                let req = client.get(format!("{base}/{album}/photos/{id}"));
+                p.check(format!("{who} {album} photo [id = {what}]"), req, Shape::Message).await;
             }
-            let req = client.get(format!("{base}/sentiment/photos/{id}"));
-            p.check(format!("{who} photo [id = {what}]"), req, Shape::Message).await;
         }
-        // A real photo on a real item: it is taken, as a JPEG.
-        let form = reqwest::multipart::Form::new()
-            .part("photo", reqwest::multipart::Part::bytes(png(64, 48)).file_name("<script>.png"));
-        let req = client.post(format!("{base}/sentiment/{}/photos", fx.item_open)).multipart(form);
-        p.check(format!("{who} photo upload [a real PNG]"), req, Shape::Message).await;
+        // A real photo on a real item: it is taken, as a JPEG; on an activity without a
+        // record yet, refused.
+        for (album, id) in [("sentiment", fx.item_open), ("activities", fx.activity)] {
+            let form = reqwest::multipart::Form::new()
+                .part("photo", reqwest::multipart::Part::bytes(png(64, 48)).file_name("<script>.png"));
+            let req = client.post(format!("{base}/{album}/{id}/photos")).multipart(form);
+            p.check(format!("{who} {album} photo upload [a real PNG]"), req, Shape::Message).await;
+        }
         take_changes(&app).await;
     }
 

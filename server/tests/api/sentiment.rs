@@ -1,6 +1,7 @@
 //! 民情: the closed loop through the real router, role by role, with refusals, 督办
 //! on a controlled clock, disputes, inspections, conversion to an order and photos.
 
+use crate::common::png;
 use crate::test_app::TestApp;
 use app::domain::ids::{AccountId, NodeId, OrderId};
 use reqwest::{Client, StatusCode};
@@ -687,13 +688,6 @@ async fn of_many_simultaneous_steps_on_one_version_exactly_one_wins() {
     .await
     .expect("moves");
     assert_eq!(moves, 1, "one line for the one move");
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(w, h, image::Rgb([20, 120, 200]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("png");
-    out.into_inner()
 }
 
 #[tokio::test]

@@ -90,3 +90,11 @@ pub async fn read_until<B: AsRef<[u8]>>(
     assert!(found, "no {needle:?} in {seen:?}");
     seen
 }
+
+/// A PNG of `w` × `h` pixels of one colour.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([20, 120, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).expect("png");
+    out.into_inner()
+}

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use sqlx::SqliteConnection;
 
 /// At most this many photos per item.
-pub(super) const MAX_PHOTOS: i64 = 3;
+pub const MAX_PHOTOS: i64 = 3;
 
 /// The item, if the user may add a photo to it now: its reporter or grid staff over it,
 /// while it is open and has room for one more.
