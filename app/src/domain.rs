@@ -1,6 +1,7 @@
 //! Pure types and rules of the domain: no IO, unit-tested.
 pub mod activity;
 pub mod audit;
+pub mod council;
 pub mod csv;
 pub mod dashboard;
 pub mod elder;

@@ -758,3 +758,45 @@ pub struct SignupLine {
     pub status: crate::domain::activity::SignupStatus,
     pub by_staff: bool,
 }
+
+/// 议事会: the topics the viewer sees, and the areas they may raise one for (their
+/// micro-grid, grid and community, with names), none for someone without a home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilView {
+    pub topics: Vec<TopicCard>,
+    pub raise_for: Vec<(crate::domain::activity::Audience, String)>,
+    /// The raise form's key: sent twice, it raises one topic.
+    pub form_key: String,
+}
+
+/// A 议题 as its list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicCard {
+    pub id: i64,
+    pub audience: crate::domain::activity::Audience,
+    /// The area's name.
+    pub area: String,
+    pub title: String,
+    pub stage: crate::domain::council::Stage,
+    pub support: crate::domain::council::Support,
+    /// Households that support it, and how many it needs.
+    pub supporters: i64,
+    pub threshold: i64,
+    pub raised_at: i64,
+    pub support_until: i64,
+    /// Raised more than a week ago and not screened yet (督办).
+    pub overdue: bool,
+}
+
+/// One 议题: its words, the public reason when it was declined, whether the viewer's
+/// household supports it or may, and for staff of its area whether they may screen it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicView {
+    pub card: TopicCard,
+    pub body: String,
+    pub reason: Option<String>,
+    pub mine: bool,
+    pub may_support: bool,
+    pub may_screen: bool,
+    pub version: i64,
+}

@@ -176,6 +176,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/activities/:id") ssr=SsrMode::Async view=routes::Activity/>
                         <Route path=path!("/activities/:id/code") ssr=SsrMode::Async view=routes::CheckinScreen/>
                         <Route path=path!("/activities/:id/admit/:person") ssr=SsrMode::Async view=routes::Admit/>
+                        <Route path=path!("/council") ssr=SsrMode::Async view=routes::Council/>
+                        <Route path=path!("/council/:id") ssr=SsrMode::Async view=routes::Topic/>
                         <Route path=path!("/feed") ssr=SsrMode::Async view=routes::Feed/>
                         <Route path=path!("/stars") ssr=SsrMode::Async view=routes::Stars/>
                         <Route path=path!("/sentiment") ssr=SsrMode::Async view=routes::Sentiment/>

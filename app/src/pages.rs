@@ -3,6 +3,7 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 pub mod board;
+pub mod council;
 pub mod dashboard;
 pub mod elders;
 pub mod elections;

@@ -4,6 +4,7 @@ pub mod accounts_repo;
 pub mod activities_repo;
 pub mod audit_repo;
 pub mod board_repo;
+pub mod council_repo;
 pub mod dashboard_repo;
 pub mod db;
 pub mod elders_repo;

@@ -15,6 +15,7 @@ pub use pages::activities::{
 };
 pub use pages::audit::AuditPage as Audit;
 pub use pages::board::BoardPage as Board;
+pub use pages::council::{CouncilPage as Council, TopicPage as Topic};
 pub use pages::dashboard::DashboardPage as Dashboard;
 pub use pages::elders::EldersPage as Elders;
 pub use pages::elections::ElectionsPage as Elections;

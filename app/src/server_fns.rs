@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activities;
 pub mod auth;
 pub mod board;
+pub mod council;
 pub mod dashboard;
 pub mod dispatch;
 pub mod elders;

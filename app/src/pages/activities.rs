@@ -38,12 +38,12 @@ fn audience_label(audience: Audience) -> Msg {
 }
 
 /// A page's document title: its name, then the app's.
-fn page_title(page: ServerMsg) -> String {
+pub(crate) fn page_title(page: ServerMsg) -> String {
     format!("{} · {}", words(page), tr(Msg::AppName))
 }
 
 /// `{n}` of a word, filled.
-fn with_n(msg: ServerMsg, n: i64) -> String {
+pub(crate) fn with_n(msg: ServerMsg, n: i64) -> String {
     words(msg).replace("{n}", &n.to_string())
 }
 
@@ -121,14 +121,18 @@ pub fn ActivitiesPage() -> impl IntoView {
     }
 }
 
+/// A card's title: a link to its page in a list, plain text on the page itself.
+pub(crate) fn linked_title(href: Option<String>, title: String) -> AnyView {
+    match href {
+        Some(href) => view! { <a href=href>{title}</a> }.into_any(),
+        None => view! { <span>{title}</span> }.into_any(),
+    }
+}
+
 /// An activity's facts: kind, title, when, where, for whom, its seats.
 #[component]
 fn CardBody(card: ActivityCard, link: bool) -> impl IntoView {
-    let title = if link {
-        view! { <a href=format!("/activities/{}", card.id)>{card.title}</a> }.into_any()
-    } else {
-        view! { <span>{card.title}</span> }.into_any()
-    };
+    let title = linked_title(link.then(|| format!("/activities/{}", card.id)), card.title);
     view! {
         <div class="order-meta">
             <span class="tag">{words(kind_label(card.kind))}</span>

@@ -57,7 +57,11 @@ pub fn HomePage() -> impl IntoView {
                                     <p class="station-name">{s.name}</p>
                                     <p class="muted">{s.address}</p>
                                     <p class="muted">{tr(Msg::OpenHours)} ": " {s.open_hours}</p>
-                                    <p><a href="/activities" class="btn">{crate::words(crate::i18n::ServerMsg::ActivitiesTitle)}</a></p>
+                                    <p>
+                                        <a href="/activities" class="btn">{crate::words(crate::i18n::ServerMsg::ActivitiesTitle)}</a>
+                                        " "
+                                        <a href="/council" class="btn">{crate::words(crate::i18n::ServerMsg::CouncilTitle)}</a>
+                                    </p>
                                 </section>
                             })}
                             {home.mine.map(|mine| view! { <MyOrdersLive mine seq compact=true/> })}

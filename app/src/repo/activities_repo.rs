@@ -13,11 +13,6 @@ pub async fn station(conn: &mut SqliteConnection, station: i64) -> Result<Option
         .await
 }
 
-/// The node with grid code `code` (an audience: the station's grid or community).
-pub async fn node_by_code(conn: &mut SqliteConnection, code: &str) -> Result<Option<NodeId>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM grid_nodes WHERE code = ?").bind(code).fetch_optional(conn).await
-}
-
 /// Writes every occurrence of `new` at `station` for `audience`; the first one's id is the
 /// series' (and the others name it). Returns the first id.
 pub async fn insert(

@@ -97,6 +97,14 @@ pub async fn name_by_code(pool: &SqlitePool, code: &str) -> Result<Option<String
     sqlx::query_scalar("SELECT name FROM grid_nodes WHERE code = ?").bind(code).fetch_optional(pool).await
 }
 
+/// The node of a code, with its name.
+pub async fn node_by_code(
+    conn: &mut sqlx::SqliteConnection,
+    code: &str,
+) -> Result<Option<(NodeId, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM grid_nodes WHERE code = ?").bind(code).fetch_optional(&mut *conn).await
+}
+
 // ---------------------------------------------------------------------------------------
 // Editing the tree. Every write is conditional on the node's version.
 
@@ -228,7 +236,7 @@ pub async fn nodes_at_level(pool: &SqlitePool, area: &str, level: &str) -> Resul
 /// another (or deleted with its contents reassigned). `role_assignments` is handled
 /// apart (duplicates collapse); `audit_log` keeps its history; `community_settings`
 /// belong to the community that is kept. A test checks this list against the schema.
-pub const NODE_REFERENCES: [(&str, &str); 18] = [
+pub const NODE_REFERENCES: [(&str, &str); 19] = [
     ("stations", "node_id"),
     ("households", "node_id"),
     ("people", "micro_grid_id"),
@@ -247,6 +255,7 @@ pub const NODE_REFERENCES: [(&str, &str); 18] = [
     ("welfare_checks", "area_id"),
     ("api_keys", "node_id"),
     ("activities", "node_id"),
+    ("council_topics", "node_id"),
 ];
 
 /// What a node holds: child nodes, and records pointing at it (people, orders, ...).

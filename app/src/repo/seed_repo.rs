@@ -8,6 +8,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 mod activities;
+mod council;
 mod elders;
 mod elections;
 mod orders;
@@ -42,6 +43,7 @@ struct City {
     sentiment: Vec<SentimentSeed>,
     feed: Vec<FeedSeed>,
     activities: Vec<activities::ActivitySeed>,
+    council: Vec<council::TopicSeed>,
 }
 
 #[derive(Deserialize)]
@@ -290,6 +292,7 @@ impl Seeder<'_> {
         self.sentiment_history(t0).await?;
         self.elder_visits(t0).await?;
         self.activities(&city.activities, t0).await?;
+        self.council(&city.council, t0).await?;
         for post in &city.feed {
             let node = self.node(&post.community)?;
             sqlx::query("INSERT INTO feed_posts (node_id, kind, body, created_at) VALUES (?, ?, ?, ?)")

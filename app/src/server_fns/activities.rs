@@ -41,7 +41,7 @@ async fn where_of(pool: &sqlx::SqlitePool, user: &SessionUser) -> Result<(Option
 
 /// Whether the user sees an activity for the area `code`: they live there, or work for it.
 #[cfg(feature = "ssr")]
-fn may_see(user: &SessionUser, home: Option<&str>, code: &str) -> bool {
+pub(crate) fn may_see(user: &SessionUser, home: Option<&str>, code: &str) -> bool {
     user.staff_scope_covers(code) || home.is_some_and(|h| is_within(h, code))
 }
 
@@ -303,7 +303,7 @@ pub async fn publish_activity(
             if !user.staff_scope_covers(audience_code) {
                 return Err(AppError::Forbidden);
             }
-            let node = activities_repo::node_by_code(tx, audience_code).await?.ok_or(AppError::NotFound)?;
+            let (node, _) = grid_repo::node_by_code(tx, audience_code).await?.ok_or(AppError::NotFound)?;
             let id = activities_repo::insert(tx, &new, station, node, user.account_id).await?;
             form_keys_repo::remember(tx, "publish_activity", user.account_id, form_key.as_ref(), id, out.now).await?;
             out.audit(AuditEntry {

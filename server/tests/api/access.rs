@@ -385,6 +385,19 @@ const TABLE: &[(&str, Target, &str)] = &[
     // 纪要 of an occurrence that is over. Own: one for 向日葵微网格; Foreign: of 朝晖社区.
     ("write_activity_record",  Own,     "401 403 403 A   A   A   A  "),
     ("write_activity_record",  Foreign, "401 403 403 403 403 403 403"),
+    // ---- council.rs ---------------------------------------------------------------------
+    // Topics of 祖望社区 / of 朝晖社区.
+    ("council_data",           Own,     "401 A   A   A   A   A   A  "),
+    ("topic_data",             Own,     "401 A   A   A   A   A   A  "),
+    ("topic_data",             Foreign, "401 404 404 404 404 404 404"),
+    // For the raiser's own community: anyone with a home there.
+    ("raise_topic",            Own,     "401 A   A   A   A   A   A  "),
+    // A topic of 祖望社区 raised by someone else; of 朝晖社区.
+    ("support_topic",          Own,     "401 A   A   A   A   A   A  "),
+    ("support_topic",          Foreign, "401 404 404 404 404 404 404"),
+    // A topic of 向日葵微网格; of 朝晖社区's 连心微网格.
+    ("screen_topic",           Own,     "401 403 403 A   A   A   A  "),
+    ("screen_topic",           Foreign, "401 403 403 403 403 403 403"),
 ];
 
 /// Functions that write nothing: their refusals need no check that nothing changed.
@@ -423,6 +436,8 @@ const READS: &[&str] = &[
     "api_keys",
     "activities_data",
     "activity_data",
+    "council_data",
+    "topic_data",
     "activity_form_data",
     "checkin_screen_data",
     "admit_data",
@@ -548,7 +563,13 @@ const ACTIVITIES: &[&str] = &[
     "confirm_activity_hours",
     "make_up_activity_hours",
 ];
-const GROUPS: [&[&str]; 8] = [ACCOUNTS, PUBLIC, ORDERS, SENTIMENT, ELDERS, ELECTIONS, GRID, ACTIVITIES];
+const COUNCIL: &[&str] = &["council_data", "topic_data", "raise_topic", "support_topic", "screen_topic"];
+const GROUPS: [&[&str]; 9] = [ACCOUNTS, PUBLIC, ORDERS, SENTIMENT, ELDERS, ELECTIONS, GRID, ACTIVITIES, COUNCIL];
+
+#[tokio::test]
+async fn council() {
+    check(COUNCIL).await;
+}
 
 #[tokio::test]
 async fn station_activities() {
@@ -1197,6 +1218,25 @@ impl<'a> World<'a> {
         (title, id)
     }
 
+    /// A 议题 of area `node` (a micro-grid or a community), collecting support: (title, id).
+    async fn topic(&self, node: NodeId, audience: &str) -> (String, i64) {
+        let title = format!("矩阵议题{}号", next());
+        let t = now();
+        let id = sqlx::query_scalar(
+            "INSERT INTO council_topics (node_id, audience, title, body, raised_at, support_until, threshold)
+             VALUES (?, ?, ?, '楼道里的电动车怎么停', ?, ?, 5) RETURNING id",
+        )
+        .bind(node)
+        .bind(audience)
+        .bind(&title)
+        .bind(t)
+        .bind(t + 30 * DAY)
+        .fetch_one(self.pool())
+        .await
+        .expect("topic");
+        (title, id)
+    }
+
     /// A 驿站活动 for area `node` that started an hour ago and ends in an hour (check-in is
     /// open), with the volunteer 赵敏 seated: (id, the check-in code of now).
     async fn activity_under_way(&self, node: NodeId) -> (i64, String) {
@@ -1290,6 +1330,38 @@ impl<'a> World<'a> {
         let my_account = self.account(who);
         let signed_in = who != Who::Visitor;
         match (func, target) {
+            // ---- council.rs
+            ("council_data", _) => {
+                let (own, _) = self.topic(self.community, "community").await;
+                let (foreign, _) = self.topic(self.f_community, "community").await;
+                Prep::default().shows(own).leak(foreign)
+            }
+            ("topic_data", _) => {
+                let area = if target == Own { self.community } else { self.f_community };
+                let (title, id) = self.topic(area, "community").await;
+                let prep = Prep::form(&[("id", id.to_string())]);
+                if target == Own {
+                    prep.shows(title)
+                } else {
+                    prep.leak(title)
+                }
+            }
+            ("raise_topic", _) => {
+                let title = format!("矩阵新议题{n}");
+                Prep::form(&[("audience", "community"), ("title", &title), ("body", "小区里能不能装充电桩")])
+                    .watch("council_topics", format!("title = '{title}'"))
+            }
+            ("support_topic", _) => {
+                let area = if target == Own { self.community } else { self.f_community };
+                let (_, id) = self.topic(area, "community").await;
+                Prep::form(&[("topic", id.to_string())]).watch("council_supports", format!("topic_id = {id}"))
+            }
+            ("screen_topic", _) => {
+                let area = if target == Own { self.micro } else { self.f_micro };
+                let (_, id) = self.topic(area, "micro_grid").await;
+                Prep::form(&[("topic", id.to_string()), ("decision", "accept".into()), ("version", "1".into())])
+                    .watch("council_topics", format!("id = {id} AND stage = 'accepted'"))
+            }
             // ---- activities.rs
             ("activities_data", _) => {
                 let (own, _) = self.activity(self.community).await;

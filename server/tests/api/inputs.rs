@@ -379,6 +379,8 @@ struct Fixtures {
     offer: i64,
     post: i64,
     activity: i64,
+    /// A 议题 of 祖望社区, collecting support.
+    topic: i64,
     station: i64,
     api_key: String,
     revocable_key: i64,
@@ -467,6 +469,15 @@ async fn fixtures(app: &TestApp) -> Fixtures {
                 "SELECT a.id FROM activities a JOIN grid_nodes g ON g.id = a.node_id
                  WHERE g.code GLOB '{AREA}*' AND a.signup_opens_at <= unixepoch() AND a.signup_closes_at > unixepoch()
                  ORDER BY a.id LIMIT 1"
+            ),
+        )
+        .await,
+        topic: scalar(
+            app,
+            &format!(
+                "INSERT INTO council_topics (node_id, audience, title, body, raised_at, support_until, threshold)
+                 SELECT id, 'community', '输入测试议题', '楼下的路灯坏了', unixepoch(), unixepoch() + 86400 * 30, 5
+                 FROM grid_nodes WHERE code = '{AREA}001' RETURNING id"
             ),
         )
         .await,
@@ -828,6 +839,12 @@ impl<'a> Walker<'a> {
             ("admit_data" | "organiser_check_in" | "confirm_activity_hours" | "make_up_activity_hours", "person") => {
                 id(f.volunteer_person)
             }
+            ("topic_data", "id") | ("support_topic" | "screen_topic", "topic") => id(f.topic),
+            ("raise_topic", "audience") => one("community"),
+            ("raise_topic", "title") => one("小区能不能装充电桩"),
+            ("raise_topic", "form_key") => one(""),
+            ("screen_topic", "decision") => one("decline"),
+            ("screen_topic", "version") => self.version("council_topics", f.topic).await,
             ("check_in_activity", "code") => one("123456"),
             ("check_in_activity", "via") => one("qr"),
             ("make_up_activity_hours", "hours") => one("1.5"),

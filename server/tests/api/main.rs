@@ -9,6 +9,7 @@ mod test_app;
 mod access;
 mod accounts;
 mod activities;
+mod council;
 mod dashboard;
 mod elders;
 mod elections;

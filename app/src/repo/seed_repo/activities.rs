@@ -19,7 +19,8 @@ impl Seeder<'_> {
             .ok_or_else(|| SeedError::UnknownPlace(seed.station.clone()))?;
             let audience = Audience::parse(&seed.audience).ok_or_else(|| bad("audience"))?;
             let code = ancestor_code(&station_code, audience.level()).ok_or_else(|| bad("audience"))?.to_string();
-            let node = activities_repo::node_by_code(&mut *self.conn, &code).await?.ok_or_else(|| bad("audience"))?;
+            let (node, _) =
+                crate::repo::grid_repo::node_by_code(&mut *self.conn, &code).await?.ok_or_else(|| bad("audience"))?;
             let by: AccountId =
                 sqlx::query_scalar("SELECT a.id FROM accounts a JOIN people p ON p.id = a.person_id WHERE p.phone = ?")
                     .bind(&seed.by)

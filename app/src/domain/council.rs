@@ -1,0 +1,171 @@
+//! 议事会: a 议题 (topic) a resident raises for where they live, under 「小事不出户、琐事不出格、
+//! 难事有人解、大事聚合力」. Households support it (附议, one each); once enough have, staff
+//! screen it within a week: accept it for deliberation, or decline it with a reason everyone
+//! can read. A topic that misses its window is labelled, never deleted.
+use crate::domain::activity::Audience;
+
+/// Where a topic is in its life. The stages after 已受理 are deliberation's (scheduling a
+/// meeting, its minutes, 公示, carrying the decision out and rating it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Stage {
+    /// 征集中: households may support it.
+    Collecting,
+    /// 已受理.
+    Accepted,
+    /// 已排期.
+    Scheduled,
+    /// 已协商.
+    Deliberated,
+    /// 公示中.
+    Publicised,
+    /// 落实中.
+    Implementing,
+    /// 已评议.
+    Reviewed,
+    /// 未采纳, with a public reason.
+    Declined,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 8] = [
+        Stage::Collecting,
+        Stage::Accepted,
+        Stage::Scheduled,
+        Stage::Deliberated,
+        Stage::Publicised,
+        Stage::Implementing,
+        Stage::Reviewed,
+        Stage::Declined,
+    ];
+
+    /// The stored name (the schema's CHECK lists the same).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Collecting => "collecting",
+            Stage::Accepted => "accepted",
+            Stage::Scheduled => "scheduled",
+            Stage::Deliberated => "deliberated",
+            Stage::Publicised => "publicised",
+            Stage::Implementing => "implementing",
+            Stage::Reviewed => "reviewed",
+            Stage::Declined => "declined",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How long households may support a topic, and how long staff have to screen it.
+pub const SUPPORT_DAYS: i64 = 30;
+pub const SCREEN_DAYS: i64 = 7;
+pub const TITLE_CHARS: usize = 60;
+pub const BODY_CHARS: usize = 1000;
+pub const REASON_CHARS: usize = 200;
+
+/// Households a topic needs: five for a micro-grid; for a grid 3 % of its households and at
+/// least five, for a community 3 % and at least ten; never more than live there.
+pub fn threshold(audience: Audience, households: i64) -> i64 {
+    let share = (households * 3 + 99) / 100;
+    let needed = match audience {
+        Audience::MicroGrid => 5,
+        Audience::Grid => share.max(5),
+        Audience::Community => share.max(10),
+    };
+    needed.min(households).max(1)
+}
+
+/// How a topic's support stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Support {
+    /// Still collecting, short of the threshold.
+    Open,
+    /// Enough households support it.
+    Reached,
+    /// The window closed short of the threshold (未达附议).
+    Missed,
+}
+
+pub fn support(supporters: i64, threshold: i64, support_until: i64, now: i64) -> Support {
+    if supporters >= threshold {
+        Support::Reached
+    } else if now >= support_until {
+        Support::Missed
+    } else {
+        Support::Open
+    }
+}
+
+/// Whether a household may still support it: while it collects, inside its window.
+pub fn may_support(stage: Stage, support_until: i64, now: i64) -> bool {
+    stage == Stage::Collecting && now < support_until
+}
+
+/// Staff's first answer to a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screening {
+    Accept,
+    Decline,
+}
+
+impl Screening {
+    pub fn parse(s: &str) -> Option<Screening> {
+        match s {
+            "accept" => Some(Screening::Accept),
+            "decline" => Some(Screening::Decline),
+            _ => None,
+        }
+    }
+
+    pub fn stage(self) -> Stage {
+        match self {
+            Screening::Accept => Stage::Accepted,
+            Screening::Decline => Stage::Declined,
+        }
+    }
+}
+
+/// Whether staff owe the topic an answer and are late: raised more than a week ago and not
+/// screened yet (督办).
+pub fn overdue(stage: Stage, raised_at: i64, now: i64) -> bool {
+    stage == Stage::Collecting && now - raised_at > SCREEN_DAYS * 86_400
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_threshold_is_five_households_or_three_percent_and_never_more_than_live_there() {
+        assert_eq!(threshold(Audience::MicroGrid, 120), 5);
+        assert_eq!(threshold(Audience::MicroGrid, 3), 3);
+        assert_eq!(threshold(Audience::Grid, 100), 5);
+        assert_eq!(threshold(Audience::Grid, 400), 12);
+        assert_eq!(threshold(Audience::Community, 200), 10);
+        assert_eq!(threshold(Audience::Community, 1000), 30);
+        assert_eq!(threshold(Audience::Community, 0), 1);
+    }
+
+    #[test]
+    fn support_is_reached_open_or_missed_and_only_while_collecting_in_its_window() {
+        assert_eq!(support(5, 5, 100, 200), Support::Reached);
+        assert_eq!(support(4, 5, 100, 50), Support::Open);
+        assert_eq!(support(4, 5, 100, 100), Support::Missed);
+        assert!(may_support(Stage::Collecting, 100, 99));
+        assert!(!may_support(Stage::Collecting, 100, 100));
+        assert!(!may_support(Stage::Accepted, 100, 0));
+    }
+
+    #[test]
+    fn stages_round_trip_and_screening_moves_to_accepted_or_declined() {
+        for s in Stage::ALL {
+            assert_eq!(Stage::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Screening::parse("accept").map(Screening::stage), Some(Stage::Accepted));
+        assert_eq!(Screening::parse("decline").map(Screening::stage), Some(Stage::Declined));
+        assert_eq!(Screening::parse("merge"), None);
+        assert!(overdue(Stage::Collecting, 0, 8 * 86_400));
+        assert!(!overdue(Stage::Accepted, 0, 8 * 86_400));
+    }
+}

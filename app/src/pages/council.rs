@@ -1,0 +1,198 @@
+//! 议事会 (`/council`, `/council/:id`): server HTML with plain forms, so raising,
+//! supporting and answering a topic work before the WASM arrives and without JavaScript.
+use super::activities::{linked_title, page_title};
+use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
+use crate::domain::activity::Audience;
+use crate::domain::council::{Stage, Support};
+use crate::domain::time::format_local_date;
+use crate::dto::{TopicCard, TopicView};
+use crate::error::AppError;
+use crate::i18n::{Msg, ServerMsg};
+use crate::server_fns::council::{council_data, topic_data, RaiseTopic, ScreenTopic, SupportTopic};
+use crate::{echoed, tr, words};
+use leptos::prelude::*;
+
+fn stage_label(stage: Stage) -> ServerMsg {
+    match stage {
+        Stage::Collecting => ServerMsg::StageCollecting,
+        Stage::Accepted => ServerMsg::StageAccepted,
+        Stage::Scheduled => ServerMsg::StageScheduled,
+        Stage::Deliberated => ServerMsg::StageDeliberated,
+        Stage::Publicised => ServerMsg::StagePublicised,
+        Stage::Implementing => ServerMsg::StageImplementing,
+        Stage::Reviewed => ServerMsg::StageReviewed,
+        Stage::Declined => ServerMsg::StageDeclined,
+    }
+}
+
+fn level_label(audience: Audience) -> Msg {
+    match audience {
+        Audience::MicroGrid => Msg::LevelMicroGrid,
+        Audience::Grid => Msg::LevelGrid,
+        Audience::Community => Msg::LevelCommunity,
+    }
+}
+
+/// /council: the topics around the viewer, and the form that raises one.
+#[component]
+pub fn CouncilPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| council_data());
+    let raise = ServerAction::<RaiseTopic>::new();
+    let error = Signal::derive(move || raise.value().get().and_then(|r| r.err()));
+    view! {
+        <leptos_meta::Title text=page_title(ServerMsg::CouncilTitle)/>
+        <header class="page-head">
+            <h1>{words(ServerMsg::CouncilTitle)}</h1>
+        </header>
+        <p class="motto">{words(ServerMsg::CouncilMotto)}</p>
+        <p class="muted">{words(ServerMsg::CouncilHint)}</p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(list) => view! {
+                            {if list.raise_for.is_empty() {
+                                view! { <p class="card muted">{words(ServerMsg::NoHomeToRaise)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <section class="card" id="raise">
+                                        <h2>{words(ServerMsg::RaiseTopic)}</h2>
+                                        <ActionForm action=raise attr:class="form">
+                                            <input type="hidden" name="form_key" value=list.form_key.clone()/>
+                                            <label for="topic-for">{words(ServerMsg::TopicFor)}</label>
+                                            <select id="topic-for" name="audience" required>
+                                                {list.raise_for.into_iter().map(|(audience, area)| view! {
+                                                    <option value=audience.as_str()>{tr(level_label(audience))} " · " {area}</option>
+                                                }).collect_view()}
+                                            </select>
+                                            <FieldMsg error field="audience"/>
+                                            <label for="topic-title">{words(ServerMsg::TopicTitle)}</label>
+                                            <input id="topic-title" name="title" maxlength="60" required value=echoed("title").unwrap_or_default()/>
+                                            <FieldMsg error field="title"/>
+                                            <label for="topic-body">{words(ServerMsg::TopicBody)}</label>
+                                            <TextArea text=echoed("body").unwrap_or_default() attr:id="topic-body" attr:name="body" attr:rows="4" attr:maxlength="1000" attr:required=true/>
+                                            <FieldMsg error field="body"/>
+                                            <FormMsg error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+                                            <button type="submit" class="btn primary">{words(ServerMsg::RaiseTopic)}</button>
+                                        </ActionForm>
+                                    </section>
+                                }.into_any()
+                            }}
+                            <p class="card muted" hidden=!list.topics.is_empty()>{words(ServerMsg::NoTopics)}</p>
+                            <ul class="orders topics">
+                                {list.topics.into_iter().map(|card| view! {
+                                    <li class="order-card topic"><TopicFacts card link=true/></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    }
+                })}
+        </Suspense>
+    }
+}
+
+/// A topic's facts: level and area, stage, title, support against its threshold.
+#[component]
+fn TopicFacts(card: TopicCard, link: bool) -> impl IntoView {
+    let title = linked_title(link.then(|| format!("/council/{}", card.id)), card.title);
+    let support = match card.support {
+        Support::Reached => Some(ServerMsg::SupportReached),
+        Support::Missed if card.stage == Stage::Collecting => Some(ServerMsg::SupportMissed),
+        _ => None,
+    };
+    let supporters = words(ServerMsg::Supporters)
+        .replace("{n}", &card.supporters.to_string())
+        .replace("{m}", &card.threshold.to_string());
+    view! {
+        <div class="order-meta">
+            <span class="tag">{tr(level_label(card.audience))} " · " {card.area}</span>
+            <span class=if card.stage == Stage::Declined { "status muted" } else { "status" }>{words(stage_label(card.stage))}</span>
+        </div>
+        <p class="order-title">{title}</p>
+        <p class="seats">
+            {supporters}
+            {support.map(|s| view! { " · " <strong>{words(s)}</strong> })}
+        </p>
+        <p class="muted small">
+            <time>{format_local_date(card.raised_at)}</time>
+            {(card.stage == Stage::Collecting).then(|| view! {
+                " · " {words(ServerMsg::SupportUntil)} " " <time>{format_local_date(card.support_until)}</time>
+            })}
+        </p>
+        {card.overdue.then(|| view! { <p class="note warn">{words(ServerMsg::TopicOverdue)}</p> })}
+    }
+}
+
+/// /council/:id: one topic, its support, and for staff of its area the answer.
+#[component]
+pub fn TopicPage() -> impl IntoView {
+    let route_id = crate::components::use_route_id();
+    let id = move || route_id.get().and_then(|s| s.parse::<i64>().ok());
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => topic_data(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    // Stored text is never written into `<title>`: the page's name is.
+    view! {
+        <leptos_meta::Title text=page_title(ServerMsg::CouncilTitle)/>
+        <p><a href="/council">{words(ServerMsg::CouncilTitle)}</a></p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <TopicDetail view/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TopicDetail(view: TopicView) -> impl IntoView {
+    let support = ServerAction::<SupportTopic>::new();
+    let screen = ServerAction::<ScreenTopic>::new();
+    let support_error = Signal::derive(move || support.value().get().and_then(|r| r.err()));
+    let screen_error = Signal::derive(move || screen.value().get().and_then(|r| r.err()));
+    let TopicView { card, body, reason, mine, may_support, may_screen, version } = view;
+    let id = card.id.to_string();
+    let screen_id = id.clone();
+    view! {
+        <section class="card topic">
+            <TopicFacts card link=false/>
+            <p class="description">{body}</p>
+            {reason.map(|r| view! {
+                <h2>{words(ServerMsg::DeclineReason)}</h2>
+                <p class="description">{r}</p>
+            })}
+            <div class="signup" id="support">
+                {mine.then(|| view! { <p class="voted" role="status">"✓ " {words(ServerMsg::SupportedByUs)}</p> })}
+                <FormMsg error=support_error/>
+                {may_support.then(|| view! {
+                    <ActionForm action=support>
+                        <input type="hidden" name="topic" value=id/>
+                        <button type="submit" class="btn primary big">{words(ServerMsg::SupportThis)}</button>
+                    </ActionForm>
+                })}
+            </div>
+        </section>
+        {may_screen.then(|| view! {
+            <section class="card" id="screen">
+                <h2>{words(ServerMsg::ScreenTitle)}</h2>
+                <ActionForm action=screen attr:class="form">
+                    <input type="hidden" name="topic" value=screen_id/>
+                    <input type="hidden" name="version" value=version.to_string()/>
+                    <label for="decline-reason">{words(ServerMsg::DeclineReason)}</label>
+                    <TextArea text=echoed("reason").unwrap_or_default() attr:id="decline-reason" attr:name="reason" attr:rows="3" attr:maxlength="200"/>
+                    <FieldMsg error=screen_error field="reason"/>
+                    <FormMsg error=Signal::derive(move || screen_error.get().filter(|e| e.field_msg("reason").is_none()))/>
+                    <div class="actions">
+                        <button type="submit" name="decision" value="accept" class="btn primary">{words(ServerMsg::AcceptTopic)}</button>
+                        <button type="submit" name="decision" value="decline" class="btn">{words(ServerMsg::DeclineTopic)}</button>
+                    </div>
+                </ActionForm>
+            </section>
+        })}
+    }
+}

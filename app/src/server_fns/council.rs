@@ -1,0 +1,247 @@
+//! 议事会: residents raise 议题 for where they live, households support them (附议, one
+//! each), and staff of the area screen them: accept them for deliberation, or decline them
+//! with a reason everyone can read.
+use crate::dto::{CouncilView, TopicView};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::activities::may_see,
+    super::ctx,
+    super::write::{Act, Writer},
+    crate::domain::activity::Audience,
+    crate::domain::audit::Action,
+    crate::domain::council::{self, Screening, Stage},
+    crate::domain::grid::{ancestor_code, is_within},
+    crate::dto::TopicCard,
+    crate::i18n::Msg,
+    crate::repo::{audit_repo::AuditEntry, council_repo, form_keys_repo, grid_repo},
+    crate::session::SessionUser,
+};
+
+/// How many topics the list shows.
+#[cfg(feature = "ssr")]
+const LISTED: i64 = 100;
+
+#[cfg(feature = "ssr")]
+fn card(row: &council_repo::TopicRow, now: i64) -> TopicCard {
+    let stage = Stage::parse(&row.stage).unwrap_or(Stage::Collecting);
+    TopicCard {
+        id: row.id,
+        audience: Audience::parse(&row.audience).unwrap_or(Audience::Community),
+        area: row.area.clone(),
+        title: row.title.clone(),
+        stage,
+        support: council::support(row.supporters, row.threshold, row.support_until, now),
+        supporters: row.supporters,
+        threshold: row.threshold,
+        raised_at: row.raised_at,
+        support_until: row.support_until,
+        overdue: council::overdue(stage, row.raised_at, now),
+    }
+}
+
+/// The user's household and home micro-grid's code, when they have them.
+#[cfg(feature = "ssr")]
+async fn home_of(
+    conn: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+) -> Result<(Option<i64>, Option<String>), AppError> {
+    Ok(match council_repo::home_of(conn, user.person_id).await? {
+        Some((household, code)) => (household, Some(code)),
+        None => (None, None),
+    })
+}
+
+/// 议事会: the topics around where the viewer lives and inside the area they work for, and
+/// the areas they may raise one for.
+#[server(endpoint = "council_data")]
+pub async fn council_data() -> Result<CouncilView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut conn = state.pool.acquire().await?;
+    let (household, home) = home_of(&mut conn, &user).await?;
+    let scope = user.widest_staff_scope().map(|r| r.node_code.clone());
+    let rows = council_repo::topics_for(&state.pool, household, home.as_deref(), scope.as_deref(), LISTED).await?;
+    let now = crate::repo::now();
+    let mut raise_for = Vec::new();
+    if let Some(home) = home.as_deref() {
+        for audience in Audience::ALL {
+            if let Some(code) = ancestor_code(home, audience.level()) {
+                if let Some((_, name)) = grid_repo::node_by_code(&mut conn, code).await? {
+                    raise_for.push((audience, name));
+                }
+            }
+        }
+    }
+    Ok(CouncilView { topics: rows.iter().map(|r| card(r, now)).collect(), raise_for, form_key: ctx::new_form_key() })
+}
+
+/// One topic. One outside the viewer's reach is not found, as one that does not exist.
+#[server(endpoint = "topic_data")]
+pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user()?;
+    let mut conn = state.pool.acquire().await?;
+    let (household, home) = home_of(&mut conn, &user).await?;
+    let row = council_repo::topic(&mut conn, household, id).await?.ok_or(AppError::NotFound)?;
+    if !may_see(&user, home.as_deref(), &row.code) {
+        return Err(AppError::NotFound);
+    }
+    let now = crate::repo::now();
+    let card = card(&row, now);
+    let lives_there = home.as_deref().is_some_and(|h| is_within(h, &row.code));
+    Ok(TopicView {
+        body: row.body.clone(),
+        reason: row.reason.clone(),
+        mine: row.mine,
+        may_support: lives_there
+            && household.is_some()
+            && !row.mine
+            && council::may_support(card.stage, row.support_until, now),
+        may_screen: user.staff_scope_covers(&row.code) && card.stage == Stage::Collecting,
+        version: row.version,
+        card,
+    })
+}
+
+/// Raises a topic for the raiser's micro-grid, grid or community (`audience`); their own
+/// household supports it at once. Its threshold is fixed from how many households live
+/// there. A form sent twice (`form_key`) raises one topic.
+#[server(endpoint = "raise_topic")]
+pub async fn raise_topic(
+    audience: String,
+    title: String,
+    body: String,
+    #[server(default)] form_key: String,
+) -> Result<i64, AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let audience = Audience::parse(&audience).ok_or_else(|| AppError::field("audience", Msg::ErrActivityAudience));
+    let title = ctx::required_text(&title, "title", council::TITLE_CHARS);
+    let body = ctx::required_text(&body, "body", council::BODY_CHARS);
+    let mut problems = AppError::field_errors(&[&title, &body]);
+    problems.extend(AppError::field_errors(&[&audience]));
+    let (Ok(audience), Ok(title), Ok(body)) = (audience, title, body) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let form_key = ctx::form_key(&form_key)?;
+    let id = w
+        .run(Act::new(Action::RaiseTopic, "council_topic"), async |tx, out| {
+            if let Some(id) = form_keys_repo::seen(tx, "raise_topic", user.account_id, form_key.as_ref()).await? {
+                return Ok(id);
+            }
+            // Only where one lives: someone with no home has nowhere to raise one for.
+            let (household, home) = council_repo::home_of(tx, user.person_id).await?.ok_or(AppError::Forbidden)?;
+            let code = ancestor_code(&home, audience.level()).ok_or(AppError::Forbidden)?.to_string();
+            let (node, _) = grid_repo::node_by_code(tx, &code).await?.ok_or(AppError::NotFound)?;
+            let households = council_repo::households_in(tx, &code).await?;
+            let topic = council_repo::NewTopic {
+                node,
+                audience: audience.as_str(),
+                title: &title,
+                body: &body,
+                raised_by: user.person_id,
+                raised_at: out.now,
+                support_until: out.now + council::SUPPORT_DAYS * 86_400,
+                threshold: council::threshold(audience, households),
+            };
+            let id = council_repo::insert_topic(tx, &topic).await?;
+            if let Some(household) = household {
+                council_repo::support(tx, id, household, user.person_id, out.now).await?;
+            }
+            form_keys_repo::remember(tx, "raise_topic", user.account_id, form_key.as_ref(), id, out.now).await?;
+            out.audit(AuditEntry {
+                object_id: Some(id),
+                node_id: Some(node),
+                after_json: Some(
+                    serde_json::json!({ "title": title, "audience": audience.as_str(), "threshold": topic.threshold })
+                        .to_string(),
+                ),
+                ..AuditEntry::of(Action::RaiseTopic, "council_topic")
+            });
+            Ok(id)
+        })
+        .await?;
+    ctx::redirect_form(&format!("/council/{id}"));
+    Ok(id)
+}
+
+/// 附议: the viewer's household supports a topic of where they live, once, while it
+/// collects. Another of the household supporting it too is told it already counts.
+#[server(endpoint = "support_topic")]
+pub async fn support_topic(topic: i64) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    w.run(Act::new(Action::SupportTopic, "council_topic").on(topic), async |tx, out| {
+        let (household, home) = home_of(tx, &user).await?;
+        let row = council_repo::topic(tx, household, topic).await?.ok_or(AppError::NotFound)?;
+        if !may_see(&user, home.as_deref(), &row.code) {
+            return Err(AppError::NotFound);
+        }
+        // Staff who work there but live elsewhere have no household there to count.
+        if !home.as_deref().is_some_and(|h| is_within(h, &row.code)) {
+            return Err(AppError::Forbidden);
+        }
+        let household = household.ok_or(AppError::Conflict(Msg::ErrSupportUnverified))?;
+        let stage = Stage::parse(&row.stage).unwrap_or(Stage::Collecting);
+        if !council::may_support(stage, row.support_until, out.now) {
+            return Err(AppError::Conflict(Msg::ErrSupportClosed));
+        }
+        if !council_repo::support(tx, topic, household, user.person_id, out.now).await? {
+            return Err(AppError::Conflict(Msg::ErrAlreadySupported));
+        }
+        out.audit(AuditEntry {
+            object_id: Some(topic),
+            node_id: Some(row.node_id),
+            after_json: Some(serde_json::json!({ "household": household }).to_string()),
+            ..AuditEntry::of(Action::SupportTopic, "council_topic")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("support", None);
+    Ok(())
+}
+
+/// Staff of the topic's area answer it: `accept` (已受理) or `decline` (未采纳) with a reason
+/// everyone can read; on the version they saw, once.
+#[server(endpoint = "screen_topic")]
+pub async fn screen_topic(
+    topic: i64,
+    decision: String,
+    #[server(default)] reason: String,
+    version: i64,
+) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let decision = Screening::parse(&decision).ok_or(AppError::BadRequest)?;
+    let reason = match decision {
+        Screening::Accept => None,
+        Screening::Decline if reason.trim().is_empty() => {
+            return Err(AppError::field("reason", Msg::ErrReasonRequired));
+        }
+        Screening::Decline => Some(ctx::required_text(&reason, "reason", council::REASON_CHARS)?),
+    };
+    w.run(Act::new(Action::ScreenTopic, "council_topic").on(topic), async |tx, out| {
+        let row = council_repo::topic(tx, None, topic).await?.ok_or(AppError::NotFound)?;
+        if !user.staff_scope_covers(&row.code) {
+            return Err(AppError::Forbidden);
+        }
+        let stage = decision.stage();
+        if !council_repo::screen(tx, topic, version, stage.as_str(), reason.as_deref(), user.account_id, out.now)
+            .await?
+        {
+            return Err(AppError::Conflict(Msg::ErrTopicChanged));
+        }
+        out.audit(AuditEntry {
+            object_id: Some(topic),
+            node_id: Some(row.node_id),
+            before_json: Some(serde_json::json!({ "stage": row.stage }).to_string()),
+            after_json: Some(serde_json::json!({ "stage": stage.as_str(), "reason": reason }).to_string()),
+            ..AuditEntry::of(Action::ScreenTopic, "council_topic")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("screen", None);
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! 议事会 over HTTP: raising a 议题 for where one lives, households supporting it once each
+//! however many of them tap at once, the threshold and the window, and staff's answer on
+//! the version they saw.
+use crate::test_app::TestApp;
+use reqwest::{Client, StatusCode};
+
+const RESIDENT: &str = "13800000001"; // 王秀英, 向日葵微网格
+const ADMIN: &str = "13800000004"; // 刘芳, 祖望社区
+const FOREIGN: &str = "13800000009"; // 朝晖社区
+
+/// Raises a topic as `client`: its id.
+async fn raise(app: &TestApp, client: &Client, audience: &str, title: &str) -> i64 {
+    let (status, body) = app
+        .post(client, "raise_topic", &[("audience", audience), ("title", title), ("body", "电动车都推进楼道里充电")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body.trim().parse().expect("the topic's id")
+}
+
+/// `n` new residents of 向日葵微网格, each in a household of their own: their clients.
+async fn households(app: &TestApp, n: usize, first_phone: u64) -> Vec<Client> {
+    let mut clients = Vec::new();
+    for (account, client) in app.residents_with_sessions("向日葵微网格", n, first_phone).await {
+        let household: i64 = sqlx::query_scalar(
+            "INSERT INTO households (node_id, room)
+             SELECT b.id, 'T' || ?1 FROM grid_nodes b
+             WHERE b.level = 'building'
+               AND b.code GLOB (SELECT m.code FROM accounts a JOIN people p ON p.id = a.person_id
+                                JOIN grid_nodes m ON m.id = p.micro_grid_id WHERE a.id = ?1) || '*'
+             ORDER BY b.id LIMIT 1 RETURNING id",
+        )
+        .bind(account)
+        .fetch_one(&app.pool)
+        .await
+        .expect("household");
+        sqlx::query("UPDATE people SET household_id = ? WHERE id = (SELECT person_id FROM accounts WHERE id = ?)")
+            .bind(household)
+            .bind(account)
+            .execute(&app.pool)
+            .await
+            .expect("lives there");
+        clients.push(client);
+    }
+    clients
+}
+
+async fn supporters(app: &TestApp, topic: i64) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM council_supports WHERE topic_id = ?")
+        .bind(topic)
+        .fetch_one(&app.pool)
+        .await
+        .expect("supporters")
+}
+
+#[tokio::test]
+async fn each_household_supports_a_topic_once_however_many_taps_race() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let topic = raise(&app, &resident, "micro_grid", "楼道电动车充电").await;
+    let (threshold, raised_by_household): (i64, i64) = sqlx::query_as(
+        "SELECT t.threshold, (SELECT count(*) FROM council_supports s WHERE s.topic_id = t.id)
+         FROM council_topics t WHERE t.id = ?",
+    )
+    .bind(topic)
+    .fetch_one(&app.pool)
+    .await
+    .expect("topic");
+    assert_eq!(threshold, 5, "a micro-grid's topic needs five households");
+    assert_eq!(raised_by_household, 1, "the raiser's household supports it at once");
+
+    // Twelve households, two people of the first one among them; each taps three times at once.
+    let people = households(&app, 12, 13_950_000_000).await;
+    sqlx::query(
+        "UPDATE people SET household_id = (SELECT p.household_id FROM people p WHERE p.phone = '13950000000')
+         WHERE phone = '13950000001'",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("share a household");
+    let url = format!("{}/api/support_topic", app.base);
+    let taps = people.iter().flat_map(|client| {
+        (0..3).map(|_| {
+            let (client, url) = (client.clone(), url.clone());
+            tokio::spawn(async move {
+                let res = client.post(url).form(&[("topic", topic.to_string())]).send().await.expect("support");
+                (res.status(), res.text().await.unwrap_or_default())
+            })
+        })
+    });
+    let answers: Vec<(StatusCode, String)> =
+        futures::future::join_all(taps).await.into_iter().map(|r| r.expect("task")).collect();
+    let ok = answers.iter().filter(|(s, _)| s.is_success()).count();
+    assert_eq!(ok, 11, "eleven households: {answers:?}");
+    assert!(answers
+        .iter()
+        .all(|(s, b)| s.is_success() || (*s == StatusCode::CONFLICT && b.contains("ErrAlreadySupported"))));
+    assert_eq!(supporters(&app, topic).await, 12);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'support_topic' AND outcome = 'ok'").await, 11);
+
+    // The page says how many support it against how many it needs, and that it is enough.
+    let (_, page) = app.get(&resident, &format!("/council/{topic}")).await;
+    assert!(page.contains("12户附议 / 需5户") && page.contains("附议已达到") && page.contains("您家已附议"));
+    let (_, list) = app.get(&people[3], "/council").await;
+    assert!(list.contains("楼道电动车充电") && list.contains(&format!("href=\"/council/{topic}\"")));
+
+    // Someone of another community finds nothing there.
+    let foreign = app.signed_in(FOREIGN).await;
+    let (status, _) = app.post(&foreign, "topic_data", &[("id", &topic.to_string())]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.post(&foreign, "support_topic", &[("topic", &topic.to_string())]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = app.get(&foreign, "/council").await;
+    assert!(!list.contains("楼道电动车充电"));
+}
+
+#[tokio::test]
+async fn staff_accept_or_decline_with_a_public_reason_once_and_a_missed_window_stays_labelled() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    let before = app.count("SELECT count(*) FROM council_topics").await;
+    let topic = raise(&app, &resident, "community", "小区加装充电桩").await;
+    let id = topic.to_string();
+
+    // Declining needs a reason; a decision the form does not offer is refused.
+    let (status, body) =
+        app.post(&admin, "screen_topic", &[("topic", &id), ("decision", "decline"), ("version", "1")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) =
+        app.post(&admin, "screen_topic", &[("topic", &id), ("decision", "merge"), ("version", "1")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A resident may not answer it.
+    let (status, _) =
+        app.post(&resident, "screen_topic", &[("topic", &id), ("decision", "accept"), ("version", "1")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Of several answers on the same version, one is taken.
+    let url = format!("{}/api/screen_topic", app.base);
+    let answers = (0..6).map(|i| {
+        let (client, url, id) = (admin.clone(), url.clone(), id.clone());
+        tokio::spawn(async move {
+            let form = [
+                ("topic", id),
+                ("decision", "decline".to_string()),
+                ("reason", format!("消防规定不允许在楼道充电，已另行安排充电棚选址（{i}）")),
+                ("version", "1".to_string()),
+            ];
+            client.post(url).form(&form).send().await.expect("screen").status()
+        })
+    });
+    let statuses: Vec<StatusCode> =
+        futures::future::join_all(answers).await.into_iter().map(|r| r.expect("task")).collect();
+    assert_eq!(statuses.iter().filter(|s| s.is_success()).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| s.is_success() || *s == StatusCode::CONFLICT), "{statuses:?}");
+    let (stage, reason, version): (String, String, i64) =
+        sqlx::query_as("SELECT stage, reason, version FROM council_topics WHERE id = ?")
+            .bind(topic)
+            .fetch_one(&app.pool)
+            .await
+            .expect("topic");
+    assert_eq!((stage.as_str(), version), ("declined", 2));
+    // Everyone who sees the topic reads why; it takes no more support.
+    let (_, page) = app.get(&resident, &format!("/council/{topic}")).await;
+    assert!(page.contains("未采纳") && page.contains(&reason));
+    let neighbour = households(&app, 1, 13_951_000_000).await.remove(0);
+    let (status, body) = app.post(&neighbour, "support_topic", &[("topic", &id)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrSupportClosed"), "{body}");
+
+    // A topic whose window closed short of support is labelled, kept, and may still be accepted.
+    let missed = raise(&app, &resident, "community", "每周一次跳蚤市场").await;
+    sqlx::query(
+        "UPDATE council_topics SET raised_at = raised_at - 40 * 86400, support_until = unixepoch() - 1 WHERE id = ?",
+    )
+    .bind(missed)
+    .execute(&app.pool)
+    .await
+    .expect("move back");
+    let (_, page) = app.get(&resident, &format!("/council/{missed}")).await;
+    assert!(page.contains("未达附议") && page.contains("已督办"), "missed and overdue");
+    let (status, body) = app.post(&neighbour, "support_topic", &[("topic", &missed.to_string())]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrSupportClosed"), "{body}");
+    let (status, body) = app
+        .post(&admin, "screen_topic", &[("topic", &missed.to_string()), ("decision", "accept"), ("version", "1")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, page) = app.get(&resident, &format!("/council/{missed}")).await;
+    assert!(page.contains("已受理"));
+    assert_eq!(app.count("SELECT count(*) FROM council_topics").await, before + 2, "nothing deleted");
+}
+
+#[tokio::test]
+async fn the_demo_city_has_topics_of_祖望社区_collecting_accepted_and_declined() {
+    let app = TestApp::spawn().await;
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT t.title, t.stage, c.name, (SELECT count(*) FROM council_supports s WHERE s.topic_id = t.id)
+         FROM council_topics t JOIN grid_nodes n ON n.id = t.node_id
+         JOIN grid_nodes c ON c.level = 'community' AND n.code GLOB c.code || '*' ORDER BY t.id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("topics");
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(rows.iter().all(|(_, _, community, n)| community == "祖望社区" && *n >= 1), "{rows:?}");
+    let stages: Vec<&str> = rows.iter().map(|(_, s, _, _)| s.as_str()).collect();
+    assert_eq!(stages, ["collecting", "accepted", "collecting", "declined"]);
+    let resident = app.signed_in(RESIDENT).await;
+    let (_, list) = app.get(&resident, "/council").await;
+    assert!(list.contains("楼道里的电动车能不能统一到充电棚充电") && list.contains("未采纳"), "{list}");
+}
+
+#[tokio::test]
+async fn a_topic_is_raised_once_per_form_and_bad_fields_are_named() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let before = app.count("SELECT count(*) FROM council_topics").await;
+    let (status, body) =
+        app.post(&resident, "raise_topic", &[("audience", "city"), ("title", ""), ("body", "x")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("\"audience\"") && body.contains("\"title\""), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM council_topics").await, before);
+    let key = "0123456789abcdef0123456789abcdef";
+    let form = [("audience", "grid"), ("title", "健身器材坏了"), ("body", "小广场的单杠松了"), ("form_key", key)];
+    let (first, _) = app.post(&resident, "raise_topic", &form).await;
+    let (second, body) = app.post(&resident, "raise_topic", &form).await;
+    assert!(first.is_success() && second.is_success(), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM council_topics").await, before + 1);
+    // Without JavaScript the form's answer is the topic's page.
+    let res = resident
+        .post(format!("{}/api/raise_topic", app.base))
+        .header("accept", "text/html")
+        .form(&[("audience", "grid"), ("title", "垃圾分类点太远"), ("body", "能不能在3号楼旁边加一个")])
+        .send()
+        .await
+        .expect("post");
+    assert!(res.status().is_redirection());
+    let location = res.headers()["location"].to_str().unwrap_or_default().to_string();
+    assert!(location.starts_with("/council/"), "{location}");
+}
