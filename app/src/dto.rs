@@ -784,7 +784,7 @@ pub struct TopicCard {
     pub threshold: i64,
     pub raised_at: i64,
     pub support_until: i64,
-    /// Raised more than a week ago and not screened yet (督办).
+    /// Raised more than a week ago and not screened yet.
     pub overdue: bool,
 }
 

@@ -941,7 +941,7 @@ server_words! {
     SupportReached => ("附议已达到", "Enough support"),
     SupportMissed => ("未达附议", "Not enough support"),
     SupportUntil => ("附议截止", "Support until"),
-    TopicOverdue => ("超过一周未答复，已督办", "Unanswered for over a week: sent up"),
+    TopicOverdue => ("超过一周未答复，应尽快答复", "Unanswered for over a week: answer it soon"),
     SupportThis => ("附议", "Support"),
     SupportedByUs => ("您家已附议", "Your household supports it"),
     DeclineReason => ("未采纳原因", "Why it was declined"),

@@ -127,7 +127,7 @@ impl Screening {
 }
 
 /// Whether staff owe the topic an answer and are late: raised more than a week ago and not
-/// screened yet (督办).
+/// screened yet. Only shown on the topic for now; nothing is sent up (督办) yet.
 pub fn overdue(stage: Stage, raised_at: i64, now: i64) -> bool {
     stage == Stage::Collecting && now - raised_at > SCREEN_DAYS * 86_400
 }

@@ -177,7 +177,7 @@ async fn staff_accept_or_decline_with_a_public_reason_once_and_a_missed_window_s
     .await
     .expect("move back");
     let (_, page) = app.get(&resident, &format!("/council/{missed}")).await;
-    assert!(page.contains("未达附议") && page.contains("已督办"), "missed and overdue");
+    assert!(page.contains("未达附议") && page.contains("超过一周未答复"), "missed and overdue");
     let (status, body) = app.post(&neighbour, "support_topic", &[("topic", &missed.to_string())]).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("ErrSupportClosed"), "{body}");
