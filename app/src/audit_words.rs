@@ -158,7 +158,8 @@ fn action_msg(action: &str) -> Option<AuditMsg> {
         | A::EscalateOrders
         | A::PairingSchedule
         | A::PurgeSessions
-        | A::SentimentEscalation => return None,
+        | A::SentimentEscalation
+        | A::TopicEscalation => return None,
     })
 }
 

@@ -786,6 +786,8 @@ pub struct TopicCard {
     pub support_until: i64,
     /// Raised more than a week ago and not screened yet.
     pub overdue: bool,
+    /// Sent up for it (督办).
+    pub escalated: bool,
 }
 
 /// One 议题: its words, the public reason when it was declined, whether the viewer's
@@ -799,4 +801,12 @@ pub struct TopicView {
     pub may_support: bool,
     pub may_screen: bool,
     pub version: i64,
+    /// The topic a merged one went into: (id, title).
+    pub merged_into: Option<(i64, String)>,
+    /// The 民情 item a referred one became.
+    pub item: Option<i64>,
+    /// For staff who may screen it: the topics it may be merged into, and the buildings
+    /// and units a 民情 item of it may be placed at.
+    pub merge_targets: Vec<(i64, String)>,
+    pub places: Vec<(crate::domain::ids::NodeId, String)>,
 }

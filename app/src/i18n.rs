@@ -666,6 +666,7 @@ messages! {
     NoItems => ("暂无民情记录", "No items"),
     ErrChooseCategory => ("请选择类别", "Please choose a category"),
     ErrChoosePlace => ("请选择楼栋或单元", "Please choose the building or unit"),
+    ErrChooseMergeTopic => ("请选择要并入的议题", "Choose the topic to merge it into"),
     ErrDescriptionLength => ("请用2到2000个字描述情况", "Please describe it in 2 to 2,000 characters"),
     ErrPartiesFormat => ("当事人最多10位，每行一位：姓名 电话", "Up to 10 parties, one per line: name phone"),
     ErrChecklist => ("巡查请填写1到20个检查项目，每行一项", "An inspection needs 1 to 20 checklist points, one per line"),
@@ -937,11 +938,25 @@ server_words! {
     StageImplementing => ("落实中", "Being carried out"),
     StageReviewed => ("已评议", "Reviewed"),
     StageDeclined => ("未采纳", "Declined"),
+    StageMerged => ("已并入", "Merged"),
+    StageReferred => ("已转民情", "Sent to be fixed"),
     Supporters => ("{n}户附议 / 需{m}户", "{n} households support it / {m} needed"),
     SupportReached => ("附议已达到", "Enough support"),
     SupportMissed => ("未达附议", "Not enough support"),
     SupportUntil => ("附议截止", "Support until"),
     TopicOverdue => ("超过一周未答复，应尽快答复", "Unanswered for over a week: answer it soon"),
+    TopicEscalated => ("超过一周未答复，已督办", "Unanswered for over a week: escalated"),
+    MergedInto => ("已并入议题：", "Merged into: "),
+    ReferredAs => ("已转为民情事项办理：", "Being fixed as a concern: "),
+    ViewItem => ("查看民情事项", "See the item"),
+    MergeTitle => ("并入其他议题", "Merge into another topic"),
+    MergeHint => ("相同诉求合并协商；本议题的附议户随之转入，并会收到通知。", "Alike requests are deliberated together; this topic's supporting households move with it and are told."),
+    MergeInto => ("并入议题", "Merge into"),
+    MergeTopic => ("并入", "Merge"),
+    NoMergeTargets => ("本区域暂无可并入的议题", "No topic of this area to merge it into"),
+    ReferTitle => ("转民情办理", "Send it to be fixed"),
+    ReferHint => ("维修等具体问题不需协商，转为民情事项，由网格按时办理；提出人会收到通知并参与验收。", "A repair needs no debate: it becomes a concern the grid handles on time; the raiser is told and confirms the fix."),
+    ReferTopic => ("转民情", "Send"),
     SupportThis => ("附议", "Support"),
     SupportedByUs => ("您家已附议", "Your household supports it"),
     DeclineReason => ("未采纳原因", "Why it was declined"),
@@ -1175,6 +1190,11 @@ messages! {
     NoticeActivitySeat => ("候补成功：您已获得「{title}」的名额，请按时参加", "You have a place now at “{title}”: please come on time"),
     NoticeActivityHours => ("「{title}」的服务时长已确认：{hours}小时", "Your hours at “{title}” are confirmed: {hours} h"),
     NoticePartyBadgeProposed => ("网格工作人员建议您在志愿者资料上亮明党员身份，确认后才会显示", "Staff suggest you show the party-member badge on your volunteer profile; it shows only once you confirm"),
+    NoticeTopicAccepted => ("您提出的议题已受理：{title}", "The topic you raised was accepted: {title}"),
+    NoticeTopicDeclined => ("您提出的议题未采纳：{title}，理由见议题页", "The topic you raised was declined: {title}; the reason is on its page"),
+    NoticeTopicReferred => ("您提出的议题已转为民情办理：{title}", "The topic you raised went to be fixed as a concern: {title}"),
+    NoticeTopicMerged => ("您附议的议题「{title}」已并入另一议题，您家的附议随之转入", "The topic you supported, “{title}”, was merged into another; your household's support moved with it"),
+    NoticeTopicEscalation => ("议题超过一周未答复，督办：{title}", "A topic has waited over a week for an answer (escalated): {title}"),
 }
 
 /// A stored notice in the reader's language. A notice written before notices had kinds
@@ -1214,6 +1234,11 @@ pub fn notice_text(kind: &str, args_json: &str, locale: Locale) -> String {
             .replace("{title}", &title)
             .replace("{hours}", &crate::domain::activity::hours_text(half_hours)),
         Notice::PartyBadgeProposed => words(NoticeMsg::NoticePartyBadgeProposed),
+        Notice::TopicAccepted { title, .. } => words(NoticeMsg::NoticeTopicAccepted).replace("{title}", &title),
+        Notice::TopicDeclined { title, .. } => words(NoticeMsg::NoticeTopicDeclined).replace("{title}", &title),
+        Notice::TopicReferred { title, .. } => words(NoticeMsg::NoticeTopicReferred).replace("{title}", &title),
+        Notice::TopicMerged { title, .. } => words(NoticeMsg::NoticeTopicMerged).replace("{title}", &title),
+        Notice::TopicEscalation { title, .. } => words(NoticeMsg::NoticeTopicEscalation).replace("{title}", &title),
     }
 }
 

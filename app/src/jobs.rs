@@ -13,7 +13,9 @@ use crate::domain::pairing::next_occurrence;
 use crate::domain::sentiment::escalation_due;
 use crate::error::AppError;
 use crate::live::Topic;
-use crate::repo::{elections_repo, notices_repo, orders_repo, pairings_repo, sentiment_repo, sessions_repo};
+use crate::repo::{
+    council_repo, elections_repo, notices_repo, orders_repo, pairings_repo, sentiment_repo, sessions_repo,
+};
 use crate::server_fns::write::{Act, Writer};
 use crate::state::AppState;
 use sqlx::SqliteConnection;
@@ -34,6 +36,7 @@ pub async fn run_all(state: &AppState, at: i64) {
     report("pairing schedules", run_schedules(state, at).await);
     report("closing elections", close_elections(state, at).await);
     report("民情 escalation (督办)", escalate_items(state, at).await);
+    report("议事会 escalation (督办)", escalate_topics(state, at).await);
     report("purging ended sessions", purge_sessions(state, at).await);
     report("order escalation", escalate_orders(state, at).await);
 }
@@ -140,6 +143,33 @@ pub async fn escalate_items(state: &AppState, at: i64) -> Result<u64, AppError> 
             }
             if n > 0 {
                 out.publish(Topic::Sentiment, None);
+            }
+            Ok(n)
+        })
+        .await
+}
+
+/// Sends 议题 unanswered a week after they were raised up (督办), once each: to the
+/// community for a micro-grid's or grid's topic, to the subdistrict for a community's.
+pub async fn escalate_topics(state: &AppState, at: i64) -> Result<u64, AppError> {
+    use crate::domain::council::SCREEN_DAYS;
+    // Unanswered past the week `council::overdue` shows on the topic.
+    let before = at - SCREEN_DAYS * 86_400;
+    if !anything_due(state, async |conn| Ok(!council_repo::unanswered(conn, before).await?.is_empty())).await? {
+        return Ok(0);
+    }
+    system(state)
+        .run(Act::new(Action::TopicEscalation, "council_topic"), async |tx, _| {
+            let mut n = 0;
+            for row in council_repo::unanswered(tx, before).await? {
+                if !council_repo::escalate(tx, row.id, at).await? {
+                    continue;
+                }
+                let roles: &[&str] =
+                    if row.audience == "community" { &["subdistrict_admin"] } else { &["community_admin"] };
+                let staff = sentiment_repo::staff_over(tx, &row.code, roles).await?;
+                notices_repo::notify(tx, &staff, &Notice::TopicEscalation { topic: row.id, title: row.title }).await?;
+                n += 1;
             }
             Ok(n)
         })

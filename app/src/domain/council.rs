@@ -24,10 +24,14 @@ pub enum Stage {
     Reviewed,
     /// 未采纳, with a public reason.
     Declined,
+    /// 已并入: merged into another topic, which its supporters now support.
+    Merged,
+    /// 转民情: sent into the 民情 loop, where a repair belongs.
+    Referred,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 8] = [
+    pub const ALL: [Stage; 10] = [
         Stage::Collecting,
         Stage::Accepted,
         Stage::Scheduled,
@@ -36,6 +40,8 @@ impl Stage {
         Stage::Implementing,
         Stage::Reviewed,
         Stage::Declined,
+        Stage::Merged,
+        Stage::Referred,
     ];
 
     /// The stored name (the schema's CHECK lists the same).
@@ -49,11 +55,24 @@ impl Stage {
             Stage::Implementing => "implementing",
             Stage::Reviewed => "reviewed",
             Stage::Declined => "declined",
+            Stage::Merged => "merged",
+            Stage::Referred => "referred",
         }
     }
 
     pub fn parse(s: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether the topic ended here without deliberation: declined, merged or referred.
+    pub fn set_aside(self) -> bool {
+        matches!(self, Stage::Declined | Stage::Merged | Stage::Referred)
+    }
+
+    /// Whether another topic may be merged into this one: one still alive and not yet
+    /// decided on (collecting or accepted).
+    pub fn takes_merges(self) -> bool {
+        matches!(self, Stage::Collecting | Stage::Accepted)
     }
 }
 
@@ -102,11 +121,14 @@ pub fn may_support(stage: Stage, support_until: i64, now: i64) -> bool {
     stage == Stage::Collecting && now < support_until
 }
 
-/// Staff's first answer to a topic.
+/// Staff's first answer to a topic: accept it, decline it with a reason, merge it into
+/// another, or send it into the 民情 loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screening {
     Accept,
     Decline,
+    Merge,
+    Refer,
 }
 
 impl Screening {
@@ -114,7 +136,18 @@ impl Screening {
         match s {
             "accept" => Some(Screening::Accept),
             "decline" => Some(Screening::Decline),
+            "merge" => Some(Screening::Merge),
+            "refer" => Some(Screening::Refer),
             _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Screening::Accept => "accept",
+            Screening::Decline => "decline",
+            Screening::Merge => "merge",
+            Screening::Refer => "refer",
         }
     }
 
@@ -122,14 +155,22 @@ impl Screening {
         match self {
             Screening::Accept => Stage::Accepted,
             Screening::Decline => Stage::Declined,
+            Screening::Merge => Stage::Merged,
+            Screening::Refer => Stage::Referred,
         }
     }
 }
 
 /// Whether staff owe the topic an answer and are late: raised more than a week ago and not
-/// screened yet. Only shown on the topic for now; nothing is sent up (督办) yet.
+/// screened yet. The job sends such a topic up (督办) once.
 pub fn overdue(stage: Stage, raised_at: i64, now: i64) -> bool {
     stage == Stage::Collecting && now - raised_at > SCREEN_DAYS * 86_400
+}
+
+/// Whether `into` may take a merge of `topic`: another topic, alive and not yet decided on,
+/// of the same area or one around it (so every supporter lives in its scope too).
+pub fn may_merge(topic: i64, code: &str, into: i64, into_code: &str, into_stage: Stage) -> bool {
+    topic != into && into_stage.takes_merges() && crate::domain::grid::is_within(code, into_code)
 }
 
 #[cfg(test)]
@@ -164,8 +205,20 @@ mod tests {
         }
         assert_eq!(Screening::parse("accept").map(Screening::stage), Some(Stage::Accepted));
         assert_eq!(Screening::parse("decline").map(Screening::stage), Some(Stage::Declined));
-        assert_eq!(Screening::parse("merge"), None);
+        assert_eq!(Screening::parse("merge").map(Screening::stage), Some(Stage::Merged));
+        assert_eq!(Screening::parse("refer").map(Screening::stage), Some(Stage::Referred));
+        assert_eq!(Screening::parse("postpone"), None);
         assert!(overdue(Stage::Collecting, 0, 8 * 86_400));
         assert!(!overdue(Stage::Accepted, 0, 8 * 86_400));
+    }
+
+    #[test]
+    fn a_topic_merges_into_another_alive_one_of_its_area_or_around_it() {
+        assert!(may_merge(1, "A:1:2", 2, "A:1", Stage::Collecting));
+        assert!(may_merge(1, "A:1:2", 2, "A:1:2", Stage::Accepted));
+        assert!(!may_merge(1, "A:1", 2, "A:1:2", Stage::Collecting), "a narrower topic leaves supporters out");
+        assert!(!may_merge(1, "A:1", 1, "A:1", Stage::Collecting), "not into itself");
+        assert!(!may_merge(1, "A:1", 2, "A:1", Stage::Declined));
+        assert!(!may_merge(1, "A:1", 2, "A:1", Stage::Merged));
     }
 }

@@ -33,10 +33,20 @@ pub enum Notice {
     ActivityHours { activity: i64, title: String, half_hours: i64 },
     /// Staff proposed that the volunteer show the 党员 badge; it shows only if they confirm.
     PartyBadgeProposed,
+    /// Staff accepted the 议题 the person raised (已受理).
+    TopicAccepted { topic: i64, title: String },
+    /// Staff declined it (未采纳); the reason is on the topic's page.
+    TopicDeclined { topic: i64, title: String },
+    /// Staff sent it into the 民情 loop, as `item`.
+    TopicReferred { topic: i64, item: i64, title: String },
+    /// A topic the person supported was merged into `topic`, which their household now supports.
+    TopicMerged { topic: i64, title: String },
+    /// A topic of the staff member's area went unanswered for a week (督办).
+    TopicEscalation { topic: i64, title: String },
 }
 
 /// Every kind, as stored: the names the notice table and the notice centre rely on.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 17] = [
     "dispatch",
     "offer_booked",
     "order_cancelled",
@@ -49,6 +59,11 @@ pub const KINDS: [&str; 12] = [
     "activity_seat",
     "activity_hours",
     "party_badge_proposed",
+    "topic_accepted",
+    "topic_declined",
+    "topic_referred",
+    "topic_merged",
+    "topic_escalation",
 ];
 
 /// How much of a 民情 item's description a notice quotes.
@@ -75,6 +90,11 @@ impl Notice {
             Notice::ActivitySeat { .. } => "activity_seat",
             Notice::ActivityHours { .. } => "activity_hours",
             Notice::PartyBadgeProposed => "party_badge_proposed",
+            Notice::TopicAccepted { .. } => "topic_accepted",
+            Notice::TopicDeclined { .. } => "topic_declined",
+            Notice::TopicReferred { .. } => "topic_referred",
+            Notice::TopicMerged { .. } => "topic_merged",
+            Notice::TopicEscalation { .. } => "topic_escalation",
         }
     }
 
@@ -95,6 +115,11 @@ impl Notice {
                 format!("/activities/{activity}")
             }
             Notice::PartyBadgeProposed => "/me#party-badge".into(),
+            Notice::TopicAccepted { topic, .. }
+            | Notice::TopicDeclined { topic, .. }
+            | Notice::TopicReferred { topic, .. }
+            | Notice::TopicMerged { topic, .. }
+            | Notice::TopicEscalation { topic, .. } => format!("/council/{topic}"),
         }
     }
 }
@@ -140,6 +165,11 @@ mod tests {
             Notice::ActivitySeat { activity: 4, title: "E网情深".into() },
             Notice::ActivityHours { activity: 4, title: "E网情深".into(), half_hours: 3 },
             Notice::PartyBadgeProposed,
+            Notice::TopicAccepted { topic: 5, title: "加装电梯".into() },
+            Notice::TopicDeclined { topic: 5, title: "加装电梯".into() },
+            Notice::TopicReferred { topic: 5, item: 3, title: "路灯不亮".into() },
+            Notice::TopicMerged { topic: 6, title: "停车难".into() },
+            Notice::TopicEscalation { topic: 5, title: "加装电梯".into() },
         ]
     }
 

@@ -4,10 +4,11 @@ use super::activities::{linked_title, page_title};
 use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
 use crate::domain::activity::Audience;
 use crate::domain::council::{Stage, Support};
+use crate::domain::sentiment::Category;
 use crate::domain::time::format_local_date;
 use crate::dto::{TopicCard, TopicView};
 use crate::error::AppError;
-use crate::i18n::{Msg, ServerMsg};
+use crate::i18n::{category_label, Msg, ServerMsg};
 use crate::server_fns::council::{council_data, topic_data, RaiseTopic, ScreenTopic, SupportTopic};
 use crate::{echoed, tr, words};
 use leptos::prelude::*;
@@ -22,6 +23,8 @@ fn stage_label(stage: Stage) -> ServerMsg {
         Stage::Implementing => ServerMsg::StageImplementing,
         Stage::Reviewed => ServerMsg::StageReviewed,
         Stage::Declined => ServerMsg::StageDeclined,
+        Stage::Merged => ServerMsg::StageMerged,
+        Stage::Referred => ServerMsg::StageReferred,
     }
 }
 
@@ -106,7 +109,7 @@ fn TopicFacts(card: TopicCard, link: bool) -> impl IntoView {
     view! {
         <div class="order-meta">
             <span class="tag">{tr(level_label(card.audience))} " · " {card.area}</span>
-            <span class=if card.stage == Stage::Declined { "status muted" } else { "status" }>{words(stage_label(card.stage))}</span>
+            <span class=if card.stage.set_aside() { "status muted" } else { "status" }>{words(stage_label(card.stage))}</span>
         </div>
         <p class="order-title">{title}</p>
         <p class="seats">
@@ -119,7 +122,9 @@ fn TopicFacts(card: TopicCard, link: bool) -> impl IntoView {
                 " · " {words(ServerMsg::SupportUntil)} " " <time>{format_local_date(card.support_until)}</time>
             })}
         </p>
-        {card.overdue.then(|| view! { <p class="note warn">{words(ServerMsg::TopicOverdue)}</p> })}
+        {card.overdue.then(|| view! {
+            <p class="note warn">{words(if card.escalated { ServerMsg::TopicEscalated } else { ServerMsg::TopicOverdue })}</p>
+        })}
     }
 }
 
@@ -155,9 +160,25 @@ fn TopicDetail(view: TopicView) -> impl IntoView {
     let screen = ServerAction::<ScreenTopic>::new();
     let support_error = Signal::derive(move || support.value().get().and_then(|r| r.err()));
     let screen_error = Signal::derive(move || screen.value().get().and_then(|r| r.err()));
-    let TopicView { card, body, reason, mine, may_support, may_screen, version } = view;
+    let TopicView {
+        card,
+        body,
+        reason,
+        mine,
+        may_support,
+        may_screen,
+        version,
+        merged_into,
+        item,
+        merge_targets,
+        places,
+    } = view;
     let id = card.id.to_string();
-    let screen_id = id.clone();
+    let screen_form = may_screen.then(|| {
+        view! {
+            <ScreenForms id=card.id version screen error=screen_error merge_targets places/>
+        }
+    });
     view! {
         <section class="card topic">
             <TopicFacts card link=false/>
@@ -165,6 +186,12 @@ fn TopicDetail(view: TopicView) -> impl IntoView {
             {reason.map(|r| view! {
                 <h2>{words(ServerMsg::DeclineReason)}</h2>
                 <p class="description">{r}</p>
+            })}
+            {merged_into.map(|(into, title)| view! {
+                <p class="note">{words(ServerMsg::MergedInto)} <a href=format!("/council/{into}")>{title}</a></p>
+            })}
+            {item.map(|item| view! {
+                <p class="note">{words(ServerMsg::ReferredAs)} <a href=format!("/sentiment/{item}")>{words(ServerMsg::ViewItem)}</a></p>
             })}
             <div class="signup" id="support">
                 {mine.then(|| view! { <p class="voted" role="status">"✓ " {words(ServerMsg::SupportedByUs)}</p> })}
@@ -177,22 +204,89 @@ fn TopicDetail(view: TopicView) -> impl IntoView {
                 })}
             </div>
         </section>
-        {may_screen.then(|| view! {
-            <section class="card" id="screen">
-                <h2>{words(ServerMsg::ScreenTitle)}</h2>
-                <ActionForm action=screen attr:class="form">
-                    <input type="hidden" name="topic" value=screen_id/>
-                    <input type="hidden" name="version" value=version.to_string()/>
-                    <label for="decline-reason">{words(ServerMsg::DeclineReason)}</label>
-                    <TextArea text=echoed("reason").unwrap_or_default() attr:id="decline-reason" attr:name="reason" attr:rows="3" attr:maxlength="200"/>
-                    <FieldMsg error=screen_error field="reason"/>
-                    <FormMsg error=Signal::derive(move || screen_error.get().filter(|e| e.field_msg("reason").is_none()))/>
-                    <div class="actions">
-                        <button type="submit" name="decision" value="accept" class="btn primary">{words(ServerMsg::AcceptTopic)}</button>
-                        <button type="submit" name="decision" value="decline" class="btn">{words(ServerMsg::DeclineTopic)}</button>
-                    </div>
-                </ActionForm>
-            </section>
-        })}
+        {screen_form}
+    }
+}
+
+/// Staff's answers to a topic still collecting: accept or decline it, merge it into
+/// another, or send it to the 民情 desk. Three plain forms on one action, so an error
+/// shows beside the field it is about.
+#[component]
+fn ScreenForms(
+    id: i64,
+    version: i64,
+    screen: ServerAction<ScreenTopic>,
+    error: Signal<Option<AppError>>,
+    merge_targets: Vec<(i64, String)>,
+    places: Vec<(crate::domain::ids::NodeId, String)>,
+) -> impl IntoView {
+    let hidden = move || {
+        view! {
+            <input type="hidden" name="topic" value=id.to_string()/>
+            <input type="hidden" name="version" value=version.to_string()/>
+        }
+    };
+    let general = Signal::derive(move || {
+        error.get().filter(|e| ["reason", "into", "place", "category"].iter().all(|f| e.field_msg(f).is_none()))
+    });
+    view! {
+        <section class="card" id="screen">
+            <h2>{words(ServerMsg::ScreenTitle)}</h2>
+            <FormMsg error=general/>
+            <ActionForm action=screen attr:class="form">
+                {hidden()}
+                <label for="decline-reason">{words(ServerMsg::DeclineReason)}</label>
+                <TextArea text=echoed("reason").unwrap_or_default() attr:id="decline-reason" attr:name="reason" attr:rows="3" attr:maxlength="200"/>
+                <FieldMsg error field="reason"/>
+                <div class="actions">
+                    <button type="submit" name="decision" value="accept" class="btn primary">{words(ServerMsg::AcceptTopic)}</button>
+                    <button type="submit" name="decision" value="decline" class="btn">{words(ServerMsg::DeclineTopic)}</button>
+                </div>
+            </ActionForm>
+        </section>
+        <section class="card" id="merge">
+            <h2>{words(ServerMsg::MergeTitle)}</h2>
+            <p class="muted small">{words(ServerMsg::MergeHint)}</p>
+            {if merge_targets.is_empty() {
+                view! { <p class="muted">{words(ServerMsg::NoMergeTargets)}</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=screen attr:class="form">
+                        {hidden()}
+                        <label for="merge-into">{words(ServerMsg::MergeInto)}</label>
+                        <select id="merge-into" name="into" required>
+                            <option value="">{tr(Msg::ErrChooseMergeTopic)}</option>
+                            {merge_targets.into_iter().map(|(t, title)| view! {
+                                <option value=t.to_string()>"#" {t} " " {title}</option>
+                            }).collect_view()}
+                        </select>
+                        <FieldMsg error field="into"/>
+                        <button type="submit" name="decision" value="merge" class="btn">{words(ServerMsg::MergeTopic)}</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+        <section class="card" id="refer">
+            <h2>{words(ServerMsg::ReferTitle)}</h2>
+            <p class="muted small">{words(ServerMsg::ReferHint)}</p>
+            <ActionForm action=screen attr:class="form">
+                {hidden()}
+                <label for="refer-category">{tr(Msg::ItemCategory)}</label>
+                <select id="refer-category" name="category" required>
+                    <option value="">{tr(Msg::ErrChooseCategory)}</option>
+                    {Category::ALL.into_iter().filter(|c| *c != Category::Dispute).map(|c| view! {
+                        <option value=c.as_str()>{tr(category_label(c))}</option>
+                    }).collect_view()}
+                </select>
+                <FieldMsg error field="category"/>
+                <label for="refer-place">{tr(Msg::ItemPlace)}</label>
+                <select id="refer-place" name="place" required>
+                    <option value="">{tr(Msg::ErrChoosePlace)}</option>
+                    {places.into_iter().map(|(p, name)| view! { <option value=p.to_string()>{name}</option> }).collect_view()}
+                </select>
+                <FieldMsg error field="place"/>
+                <button type="submit" name="decision" value="refer" class="btn">{words(ServerMsg::ReferTopic)}</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -20,6 +20,10 @@ pub struct TopicRow {
     pub threshold: i64,
     pub stage: String,
     pub reason: Option<String>,
+    pub raised_by: Option<PersonId>,
+    pub merged_into: Option<i64>,
+    pub item_id: Option<i64>,
+    pub escalated_at: Option<i64>,
     pub version: i64,
     pub supporters: i64,
     pub mine: bool,
@@ -27,7 +31,7 @@ pub struct TopicRow {
 
 const LISTED: &str = "
     SELECT t.id, t.node_id, n.code, n.name AS area, t.audience, t.title, t.body, t.raised_at, t.support_until,
-           t.threshold, t.stage, t.reason, t.version,
+           t.threshold, t.stage, t.reason, t.raised_by, t.merged_into, t.item_id, t.escalated_at, t.version,
            (SELECT count(*) FROM council_supports s WHERE s.topic_id = t.id) AS supporters,
            EXISTS (SELECT 1 FROM council_supports s WHERE s.topic_id = t.id AND s.household_id = ?1) AS mine
     FROM council_topics t
@@ -137,26 +141,120 @@ pub async fn support(
     Ok(done.rows_affected() == 1)
 }
 
+/// Staff's answer to a topic: its new stage, with the reason of a decline, the topic a
+/// merged one goes into, or the 民情 item a referred one became.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'a> {
+    pub stage: &'a str,
+    pub reason: Option<&'a str>,
+    pub merged_into: Option<i64>,
+    pub item: Option<i64>,
+}
+
 /// Staff's answer, on the version they saw and only while the topic collects; `false` when
 /// it changed meanwhile.
 pub async fn screen(
     conn: &mut SqliteConnection,
     topic: i64,
     version: i64,
-    stage: &str,
-    reason: Option<&str>,
+    answer: Answer<'_>,
     by: AccountId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE council_topics SET stage = ?3, reason = ?4, screened_by = ?5, screened_at = ?6, version = version + 1
+        "UPDATE council_topics SET stage = ?3, reason = ?4, merged_into = ?5, item_id = ?6, screened_by = ?7,
+                screened_at = ?8, version = version + 1
          WHERE id = ?1 AND version = ?2 AND stage = 'collecting'",
     )
     .bind(topic)
     .bind(version)
-    .bind(stage)
-    .bind(reason)
+    .bind(answer.stage)
+    .bind(answer.reason)
+    .bind(answer.merged_into)
+    .bind(answer.item)
     .bind(by)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A merge's supporters move: each household supporting `from` supports `into` too (once:
+/// one supporting both counts once), as of when it first supported. The rows of `from`
+/// stay, as its history. Answers how many households `into` gained.
+pub async fn move_supports(conn: &mut SqliteConnection, from: i64, into: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO council_supports (topic_id, household_id, person_id, at)
+         SELECT ?2, household_id, person_id, at FROM council_supports WHERE topic_id = ?1
+         ON CONFLICT (topic_id, household_id) DO NOTHING",
+    )
+    .bind(from)
+    .bind(into)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The people who supported a topic for their household (to tell them of a merge).
+pub async fn supporters(conn: &mut SqliteConnection, topic: i64) -> Result<Vec<PersonId>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT person_id FROM council_supports WHERE topic_id = ? AND person_id IS NOT NULL ORDER BY 1",
+    )
+    .bind(topic)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// The topics another one may be merged into: alive and not decided on, of the area `code`
+/// or one around it, but `except` itself; newest first.
+pub async fn merge_targets(
+    pool: &SqlitePool,
+    code: &str,
+    except: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id, t.title FROM council_topics t JOIN grid_nodes n ON n.id = t.node_id
+         WHERE ?1 GLOB n.code || '*' AND t.id <> ?2 AND t.stage IN ('collecting', 'accepted')
+         ORDER BY t.raised_at DESC, t.id DESC LIMIT ?3",
+    )
+    .bind(code)
+    .bind(except)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// A topic unanswered for too long: what its 督办 needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnansweredRow {
+    pub id: i64,
+    pub code: String,
+    pub audience: String,
+    pub title: String,
+    pub raised_at: i64,
+}
+
+/// Topics still collecting, raised before `before` and never sent up.
+pub async fn unanswered(conn: &mut SqliteConnection, before: i64) -> Result<Vec<UnansweredRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id, n.code, t.audience, t.title, t.raised_at FROM council_topics t JOIN grid_nodes n ON n.id = t.node_id
+         WHERE t.stage = 'collecting' AND t.escalated_at IS NULL AND t.raised_at < ?",
+    )
+    .bind(before)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Marks the topic sent up (督办), once and only while still unanswered; `false` when it
+/// was answered or sent up meanwhile. Not an edit: staff answering the version they saw
+/// still may.
+pub async fn escalate(conn: &mut SqliteConnection, topic: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE council_topics SET escalated_at = ?2
+         WHERE id = ?1 AND stage = 'collecting' AND escalated_at IS NULL",
+    )
+    .bind(topic)
     .bind(now)
     .execute(&mut *conn)
     .await?;

@@ -14,9 +14,15 @@ use {
     crate::domain::audit::Action,
     crate::domain::council::{self, Screening, Stage},
     crate::domain::grid::{ancestor_code, is_within},
+    crate::domain::ids::NodeId,
+    crate::domain::notice::Notice,
+    crate::domain::sentiment::{Category, Kind, Stage as SentimentStage},
     crate::dto::TopicCard,
     crate::i18n::Msg,
-    crate::repo::{audit_repo::AuditEntry, council_repo, form_keys_repo, grid_repo},
+    crate::live::Topic,
+    crate::repo::{
+        accounts_repo, audit_repo::AuditEntry, council_repo, form_keys_repo, grid_repo, notices_repo, sentiment_repo,
+    },
     crate::session::SessionUser,
 };
 
@@ -39,8 +45,13 @@ fn card(row: &council_repo::TopicRow, now: i64) -> TopicCard {
         raised_at: row.raised_at,
         support_until: row.support_until,
         overdue: council::overdue(stage, row.raised_at, now),
+        escalated: row.escalated_at.is_some() && stage == Stage::Collecting,
     }
 }
+
+/// How many topics and places the screening form offers.
+#[cfg(feature = "ssr")]
+const CHOICES: i64 = 200;
 
 /// The user's household and home micro-grid's code, when they have them.
 #[cfg(feature = "ssr")]
@@ -92,6 +103,19 @@ pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
     let now = crate::repo::now();
     let card = card(&row, now);
     let lives_there = home.as_deref().is_some_and(|h| is_within(h, &row.code));
+    let may_screen = user.staff_scope_covers(&row.code) && card.stage == Stage::Collecting;
+    let merged_into = match row.merged_into {
+        Some(into) => council_repo::topic(&mut conn, None, into).await?.map(|t| (t.id, t.title)),
+        None => None,
+    };
+    let (merge_targets, places) = if may_screen {
+        (
+            council_repo::merge_targets(&state.pool, &row.code, row.id, CHOICES).await?,
+            sentiment_repo::places_in(&state.pool, &row.code, CHOICES).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(TopicView {
         body: row.body.clone(),
         reason: row.reason.clone(),
@@ -100,8 +124,12 @@ pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
             && household.is_some()
             && !row.mine
             && council::may_support(card.stage, row.support_until, now),
-        may_screen: user.staff_scope_covers(&row.code) && card.stage == Stage::Collecting,
+        may_screen,
         version: row.version,
+        merged_into,
+        item: row.item_id,
+        merge_targets,
+        places,
         card,
     })
 }
@@ -203,40 +231,107 @@ pub async fn support_topic(topic: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Staff of the topic's area answer it: `accept` (已受理) or `decline` (未采纳) with a reason
-/// everyone can read; on the version they saw, once.
+/// Staff of the topic's area answer it, on the version they saw, once: `accept` (已受理);
+/// `decline` (未采纳) with a reason everyone can read; `merge` it `into` another topic of its
+/// area or one around it, whose support its households then count toward; or `refer` it
+/// into the 民情 loop as an item of `category` at `place`, reported by the raiser. The
+/// raiser is told the answer, and a merged topic's supporters where their support went.
 #[server(endpoint = "screen_topic")]
+#[allow(clippy::too_many_arguments)]
 pub async fn screen_topic(
     topic: i64,
     decision: String,
     #[server(default)] reason: String,
     version: i64,
+    #[server(default)] into: i64,
+    #[server(default)] place: i64,
+    #[server(default)] category: String,
 ) -> Result<(), AppError> {
     let (w, user) = Writer::signed_in()?;
     let decision = Screening::parse(&decision).ok_or(AppError::BadRequest)?;
     let reason = match decision {
-        Screening::Accept => None,
         Screening::Decline if reason.trim().is_empty() => {
             return Err(AppError::field("reason", Msg::ErrReasonRequired));
         }
         Screening::Decline => Some(ctx::required_text(&reason, "reason", council::REASON_CHARS)?),
+        _ => None,
     };
+    let category = match decision {
+        // A dispute between neighbours is recorded with its parties on the 民情 form.
+        Screening::Refer => Some(
+            Category::parse(&category)
+                .filter(|c| *c != Category::Dispute)
+                .ok_or_else(|| AppError::field("category", Msg::ErrChooseCategory))?,
+        ),
+        _ => None,
+    };
+    if decision == Screening::Merge && into <= 0 {
+        return Err(AppError::field("into", Msg::ErrChooseMergeTopic));
+    }
+    if decision == Screening::Refer && place <= 0 {
+        return Err(AppError::field("place", Msg::ErrChoosePlace));
+    }
     w.run(Act::new(Action::ScreenTopic, "council_topic").on(topic), async |tx, out| {
         let row = council_repo::topic(tx, None, topic).await?.ok_or(AppError::NotFound)?;
         if !user.staff_scope_covers(&row.code) {
             return Err(AppError::Forbidden);
         }
         let stage = decision.stage();
-        if !council_repo::screen(tx, topic, version, stage.as_str(), reason.as_deref(), user.account_id, out.now)
-            .await?
-        {
+        let merged_into = match decision {
+            Screening::Merge => {
+                let target = council_repo::topic(tx, None, into).await?;
+                let fits = target.as_ref().is_some_and(|t| {
+                    let target_stage = Stage::parse(&t.stage).unwrap_or(Stage::Declined);
+                    council::may_merge(topic, &row.code, t.id, &t.code, target_stage)
+                });
+                if !fits {
+                    return Err(AppError::field("into", Msg::ErrChooseMergeTopic));
+                }
+                Some(into)
+            }
+            _ => None,
+        };
+        let item = match category {
+            Some(category) => Some(refer(tx, &user, &row, category, NodeId(place), out.now).await?),
+            None => None,
+        };
+        let answer = council_repo::Answer { stage: stage.as_str(), reason: reason.as_deref(), merged_into, item };
+        if !council_repo::screen(tx, topic, version, answer, user.account_id, out.now).await? {
             return Err(AppError::Conflict(Msg::ErrTopicChanged));
+        }
+        let title = row.title.clone();
+        let to_raiser = match decision {
+            Screening::Accept => Some(Notice::TopicAccepted { topic, title }),
+            Screening::Decline => Some(Notice::TopicDeclined { topic, title }),
+            Screening::Refer => item.map(|item| Notice::TopicReferred { topic, item, title }),
+            // Its supporters, the raiser's household among them, are told below.
+            Screening::Merge => None,
+        };
+        if let (Some(notice), Some(raiser)) = (to_raiser, row.raised_by) {
+            notices_repo::notify_person(tx, raiser, &notice).await?;
+        }
+        let mut moved = None;
+        if let Some(into) = merged_into {
+            moved = Some(council_repo::move_supports(tx, topic, into).await?);
+            let notice = Notice::TopicMerged { topic: into, title: row.title.clone() };
+            for person in council_repo::supporters(tx, topic).await? {
+                notices_repo::notify_person(tx, person, &notice).await?;
+            }
+        }
+        if let Some(item) = item {
+            out.publish(Topic::Sentiment, Some(item));
         }
         out.audit(AuditEntry {
             object_id: Some(topic),
             node_id: Some(row.node_id),
             before_json: Some(serde_json::json!({ "stage": row.stage }).to_string()),
-            after_json: Some(serde_json::json!({ "stage": stage.as_str(), "reason": reason }).to_string()),
+            after_json: Some(
+                serde_json::json!({
+                    "stage": stage.as_str(), "reason": reason, "merged_into": merged_into,
+                    "households_moved": moved, "item": item,
+                })
+                .to_string(),
+            ),
             ..AuditEntry::of(Action::ScreenTopic, "council_topic")
         });
         Ok(())
@@ -244,4 +339,41 @@ pub async fn screen_topic(
     .await?;
     ctx::redirect_back("screen", None);
     Ok(())
+}
+
+/// 转民情: the topic becomes a 民情 item of `category` at `place` (a building or unit of the
+/// topic's area), reported by the raiser when they still have an account, so they are
+/// asked to confirm the fix; its deadlines start now.
+#[cfg(feature = "ssr")]
+async fn refer(
+    tx: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+    row: &council_repo::TopicRow,
+    category: Category,
+    place: NodeId,
+    now: i64,
+) -> Result<i64, AppError> {
+    let place = sentiment_repo::place(tx, place)
+        .await?
+        .filter(|p| is_within(&p.micro_grid_code, &row.code))
+        .ok_or_else(|| AppError::field("place", Msg::ErrChoosePlace))?;
+    let raiser = match row.raised_by {
+        Some(person) => accounts_repo::account_of(tx, person).await?,
+        None => None,
+    };
+    let description = format!("{}：{}", row.title, row.body);
+    let item = sentiment_repo::NewItem {
+        kind: Kind::Report,
+        category,
+        place: &place,
+        place_note: "",
+        description: &description,
+        reporter_id: Some(raiser.unwrap_or(user.account_id)),
+        stage: SentimentStage::Reported,
+        source: "app",
+        parties: &[],
+        checks: &[],
+        now,
+    };
+    Ok(sentiment_repo::insert(tx, &item, Some(user.account_id)).await?)
 }

@@ -1,6 +1,7 @@
 //! 议事会 over HTTP: raising a 议题 for where one lives, households supporting it once each
 //! however many of them tap at once, the threshold and the window, and staff's answer on
-//! the version they saw.
+//! the version they saw: accepting, declining, merging or sending it to the 民情 desk, and
+//! 督办 for one unanswered a week.
 use crate::test_app::TestApp;
 use reqwest::{Client, StatusCode};
 
@@ -127,7 +128,7 @@ async fn staff_accept_or_decline_with_a_public_reason_once_and_a_missed_window_s
         app.post(&admin, "screen_topic", &[("topic", &id), ("decision", "decline"), ("version", "1")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, _) =
-        app.post(&admin, "screen_topic", &[("topic", &id), ("decision", "merge"), ("version", "1")]).await;
+        app.post(&admin, "screen_topic", &[("topic", &id), ("decision", "postpone"), ("version", "1")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // A resident may not answer it.
     let (status, _) =
@@ -237,4 +238,201 @@ async fn a_topic_is_raised_once_per_form_and_bad_fields_are_named() {
     assert!(res.status().is_redirection());
     let location = res.headers()["location"].to_str().unwrap_or_default().to_string();
     assert!(location.starts_with("/council/"), "{location}");
+}
+
+/// A building of the micro-grid where the person with `phone` lives.
+async fn building_of(app: &TestApp, phone: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT b.id FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id
+         JOIN grid_nodes b ON b.level = 'building' AND b.code GLOB m.code || '*'
+         WHERE p.phone = ? ORDER BY b.id LIMIT 1",
+    )
+    .bind(phone)
+    .fetch_one(&app.pool)
+    .await
+    .expect("a building")
+}
+
+/// Notices of `kind` linking to the topic, received by the person with `phone`.
+async fn notices(app: &TestApp, kind: &str, phone: &str, topic: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM notifications n JOIN accounts a ON a.id = n.account_id
+         WHERE n.kind = ? AND a.phone = ? AND n.link = '/council/' || ?",
+    )
+    .bind(kind)
+    .bind(phone)
+    .bind(topic)
+    .fetch_one(&app.pool)
+    .await
+    .expect("notices")
+}
+
+async fn stage_of(app: &TestApp, topic: i64) -> (String, i64) {
+    sqlx::query_as("SELECT stage, version FROM council_topics WHERE id = ?")
+        .bind(topic)
+        .fetch_one(&app.pool)
+        .await
+        .expect("topic")
+}
+
+#[tokio::test]
+async fn a_topic_merged_into_a_wider_one_brings_its_households_once_and_they_are_told() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    let narrow = raise(&app, &resident, "micro_grid", "楼下停车乱").await;
+    let people = households(&app, 3, 13_952_000_000).await;
+    for client in &people {
+        let (status, body) = app.post(client, "support_topic", &[("topic", &narrow.to_string())]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // The wider topic is raised by one of them: that household supports both.
+    let wide = raise(&app, &people[0], "community", "小区停车位规划").await;
+    let declined = raise(&app, &resident, "community", "增设快递柜").await;
+    let (status, body) = app
+        .post(&admin, "screen_topic", &[("topic", &declined.to_string()), ("decision", "decline"), ("reason", "已有")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "no version: {body}");
+    let (status, _) = app
+        .post(
+            &admin,
+            "screen_topic",
+            &[
+                ("topic", &declined.to_string()),
+                ("decision", "decline"),
+                ("reason", "快递柜已由物业安装"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(notices(&app, "topic_declined", RESIDENT, declined).await, 1, "the raiser hears why");
+
+    // The wider topic has no place in the narrow one's area; a declined one, itself or none
+    // is no target either; nothing changes.
+    let merge = |topic: i64, into: String| {
+        let (admin, app) = (admin.clone(), &app);
+        async move {
+            app.post(
+                &admin,
+                "screen_topic",
+                &[("topic", &topic.to_string()), ("decision", "merge"), ("into", &into), ("version", "1")],
+            )
+            .await
+        }
+    };
+    for (topic, into) in [(wide, narrow), (narrow, declined), (narrow, narrow), (narrow, 0), (narrow, 999_999)] {
+        let (status, body) = merge(topic, into.to_string()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{topic} into {into}: {body}");
+        assert!(body.contains("ErrChooseMergeTopic"), "{body}");
+    }
+    assert_eq!(stage_of(&app, narrow).await, ("collecting".into(), 1));
+    // A resident may not merge.
+    let (status, _) = app
+        .post(
+            &resident,
+            "screen_topic",
+            &[("topic", &narrow.to_string()), ("decision", "merge"), ("into", &wide.to_string()), ("version", "1")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, body) = merge(narrow, wide.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(stage_of(&app, narrow).await, ("merged".into(), 2));
+    // Four households supported the narrow one; one of them already supports the wide one.
+    assert_eq!(supporters(&app, wide).await, 4, "each household counts once");
+    assert_eq!(supporters(&app, narrow).await, 4, "the merged topic keeps its history");
+    assert_eq!(notices(&app, "topic_merged", RESIDENT, wide).await, 1, "supporters are told where it went");
+    assert_eq!(app.count("SELECT count(*) FROM notifications WHERE kind = 'topic_merged'").await, 4);
+    let (_, page) = app.get(&resident, &format!("/council/{narrow}")).await;
+    assert!(page.contains("已并入") && page.contains(&format!("href=\"/council/{wide}\"")), "{page}");
+    let (_, page) = app.get(&resident, &format!("/council/{wide}")).await;
+    assert!(page.contains("您家已附议"), "the resident's household now supports the wide one");
+    // It was answered: a second answer on the old version changes nothing.
+    let (status, body) = app
+        .post(&admin, "screen_topic", &[("topic", &narrow.to_string()), ("decision", "accept"), ("version", "2")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}
+
+#[tokio::test]
+async fn a_repair_goes_to_the_民情_desk_reported_by_its_raiser_and_a_wrong_place_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    let topic = raise(&app, &resident, "grid", "小广场路灯坏了").await;
+    let id = topic.to_string();
+    let here = building_of(&app, RESIDENT).await.to_string();
+    let elsewhere = building_of(&app, FOREIGN).await.to_string();
+    let items = || app.count("SELECT count(*) FROM sentiment_items");
+    let before = items().await;
+    for (category, place, field) in
+        [("dispute", here.as_str(), "category"), ("", here.as_str(), "category"), ("facility", &elsewhere, "place")]
+    {
+        let form =
+            [("topic", id.as_str()), ("decision", "refer"), ("category", category), ("place", place), ("version", "1")];
+        let (status, body) = app.post(&admin, "screen_topic", &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{category} at {place}: {body}");
+        assert!(body.contains(&format!("\"{field}\"")), "{body}");
+    }
+    assert_eq!(items().await, before);
+    assert_eq!(stage_of(&app, topic).await, ("collecting".into(), 1));
+
+    let form =
+        [("topic", id.as_str()), ("decision", "refer"), ("category", "facility"), ("place", &here), ("version", "1")];
+    let (status, body) = app.post(&admin, "screen_topic", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(items().await, before + 1);
+    let (item, reporter, stage, description, deadline): (i64, String, String, String, Option<i64>) = sqlx::query_as(
+        "SELECT s.id, a.phone, s.stage, s.description, s.deadline FROM council_topics t
+         JOIN sentiment_items s ON s.id = t.item_id JOIN accounts a ON a.id = s.reporter_id
+         WHERE t.id = ? AND t.stage = 'referred'",
+    )
+    .bind(topic)
+    .fetch_one(&app.pool)
+    .await
+    .expect("the item");
+    assert_eq!((reporter.as_str(), stage.as_str()), (RESIDENT, "reported"), "the raiser reported it");
+    assert!(description.starts_with("小广场路灯坏了："), "{description}");
+    assert!(deadline.is_some(), "its deadline starts now");
+    assert_eq!(notices(&app, "topic_referred", RESIDENT, topic).await, 1);
+    let (_, page) = app.get(&resident, &format!("/council/{topic}")).await;
+    assert!(page.contains("已转民情") && page.contains(&format!("href=\"/sentiment/{item}\"")), "{page}");
+    let (status, _) = app.get(&resident, &format!("/sentiment/{item}")).await;
+    assert_eq!(status, StatusCode::OK, "the raiser follows the item");
+}
+
+#[tokio::test]
+async fn a_topic_unanswered_for_a_week_is_sent_up_once_and_says_so() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let grid = raise(&app, &resident, "grid", "篮球场晚上太吵").await;
+    let community = raise(&app, &resident, "community", "社区食堂延长营业").await;
+    let raised_at: i64 = sqlx::query_scalar("SELECT raised_at FROM council_topics WHERE id = ?")
+        .bind(grid)
+        .fetch_one(&app.pool)
+        .await
+        .expect("raised");
+    let state = app::state::AppState::new(app.pool.clone(), Default::default());
+    let week = app::domain::council::SCREEN_DAYS * 86_400;
+    app::jobs::escalate_topics(&state, raised_at + week - 60).await.expect("not yet");
+    assert_eq!(notices(&app, "topic_escalation", ADMIN, grid).await, 0);
+    sqlx::query("UPDATE council_topics SET raised_at = raised_at - ? WHERE id IN (?, ?)")
+        .bind(week + 60)
+        .bind(grid)
+        .bind(community)
+        .execute(&app.pool)
+        .await
+        .expect("a week ago");
+    let now = app::repo::now();
+    app::jobs::escalate_topics(&state, now).await.expect("escalation");
+    app::jobs::escalate_topics(&state, now + 60).await.expect("again");
+    // A grid's topic goes to the community; a community's to the subdistrict.
+    assert_eq!(notices(&app, "topic_escalation", ADMIN, grid).await, 1, "once");
+    assert_eq!(notices(&app, "topic_escalation", "13800000005", community).await, 1);
+    assert_eq!(notices(&app, "topic_escalation", ADMIN, community).await, 0);
+    assert_eq!(stage_of(&app, grid).await, ("collecting".into(), 1), "not an edit: staff may still answer");
+    let (_, page) = app.get(&resident, &format!("/council/{grid}")).await;
+    assert!(page.contains("超过一周未答复，已督办"), "{page}");
 }

@@ -572,6 +572,7 @@ async fn settle_background(app: &TestApp) {
     app::jobs::run_schedules(&state, t).await.expect("schedules");
     app::jobs::close_elections(&state, t).await.expect("elections");
     app::jobs::escalate_items(&state, t).await.expect("督办");
+    app::jobs::escalate_topics(&state, t).await.expect("议题督办");
     app::jobs::escalate_orders(&state, t).await.expect("escalation");
 }
 
@@ -923,6 +924,7 @@ impl<'a> Walker<'a> {
             | ("sentiment_step", "handler_volunteer")
             | ("feed_data", "before")
             | ("delete_node", "into")
+            | ("screen_topic", "into" | "place" | "category")
             | ("board_data", "seen")
             | ("place_order", "window_start" | "window_end" | "on_behalf_person")
             | ("record_item", "inspection" | "report_now")

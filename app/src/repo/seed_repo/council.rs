@@ -59,7 +59,13 @@ impl Seeder<'_> {
                 .ok_or_else(|| bad("screened_by"))?;
                 let stage = council::Stage::parse(stage).ok_or_else(|| bad("stage"))?;
                 let at = raised_at + 2 * 86_400;
-                council_repo::screen(&mut *self.conn, id, 1, stage.as_str(), seed.reason.as_deref(), by, at).await?;
+                let answer = council_repo::Answer {
+                    stage: stage.as_str(),
+                    reason: seed.reason.as_deref(),
+                    merged_into: None,
+                    item: None,
+                };
+                council_repo::screen(&mut *self.conn, id, 1, answer, by, at).await?;
             }
         }
         Ok(())
