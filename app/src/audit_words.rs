@@ -133,6 +133,7 @@ fn action_msg(action: &str) -> Option<AuditMsg> {
         A::RaiseTopic => AuditMsg::AuditRaiseTopic,
         A::SupportTopic => AuditMsg::AuditSupportTopic,
         A::ScreenTopic => AuditMsg::AuditScreenTopic,
+        A::ScheduleTopic => AuditMsg::AuditScheduleTopic,
         A::CreatePairing => AuditMsg::AuditCreatePairing,
         A::RegisterResident => AuditMsg::AuditRegisterResident,
         A::PostThanks => AuditMsg::AuditPostThanks,

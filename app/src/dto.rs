@@ -682,6 +682,8 @@ pub struct ActivityView {
     /// While check-in is open and the viewer has not checked in: the QR code (SVG) an
     /// organiser scans to check them in (their own code, for a phone that cannot scan).
     pub my_qr_svg: String,
+    /// A 议事会 meeting's agenda: its topics, (id, title).
+    pub agenda: Vec<(i64, String)>,
 }
 
 /// An activity's 纪要.
@@ -800,6 +802,8 @@ pub struct TopicView {
     pub mine: bool,
     pub may_support: bool,
     pub may_screen: bool,
+    /// Staff of its area, once it is accepted.
+    pub may_schedule: bool,
     pub version: i64,
     /// The topic a merged one went into: (id, title).
     pub merged_into: Option<(i64, String)>,
@@ -809,4 +813,23 @@ pub struct TopicView {
     /// and units a 民情 item of it may be placed at.
     pub merge_targets: Vec<(i64, String)>,
     pub places: Vec<(crate::domain::ids::NodeId, String)>,
+    /// The meeting it is on the agenda of.
+    pub meeting: Option<MeetingCard>,
+    /// For staff, once it is accepted: the 议事坊 meetings ahead it may be scheduled to.
+    pub meetings: Vec<MeetingCard>,
+}
+
+/// A 议事会 meeting (a 议事坊 activity): when and where; once a topic is on its agenda, its
+/// quorum and who is invited; who checked in, and how many topics it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingCard {
+    pub activity: i64,
+    pub title: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub station: String,
+    pub quorum: Option<i64>,
+    pub invited: Vec<crate::domain::council::Invited>,
+    pub attended: i64,
+    pub agenda: i64,
 }

@@ -101,6 +101,7 @@ actions! {
     SaveVolunteerProfile => "save_volunteer_profile",
     SentimentEscalation => "sentiment_escalation",
     ScreenTopic => "screen_topic",
+    ScheduleTopic => "schedule_topic",
     TopicEscalation => "topic_escalation",
     SentimentStep => "sentiment_step",
     SetElderMode => "set_elder_mode",

@@ -173,6 +173,49 @@ pub fn may_merge(topic: i64, code: &str, into: i64, into_code: &str, into_stage:
     topic != into && into_stage.takes_merges() && crate::domain::grid::is_within(code, into_code)
 }
 
+/// Who a meeting invites, besides the topic's supporters: the roles the reports name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Invited {
+    /// 居民代表.
+    ResidentReps,
+    /// 网格工作人员.
+    GridStaff,
+    /// 党员.
+    PartyMembers,
+    /// 物业.
+    Property,
+    /// 业委会.
+    OwnersCommittee,
+}
+
+impl Invited {
+    pub const ALL: [Invited; 5] =
+        [Invited::ResidentReps, Invited::GridStaff, Invited::PartyMembers, Invited::Property, Invited::OwnersCommittee];
+
+    /// The stored name (the schema's CHECK lists the same).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Invited::ResidentReps => "resident_reps",
+            Invited::GridStaff => "grid_staff",
+            Invited::PartyMembers => "party_members",
+            Invited::Property => "property",
+            Invited::OwnersCommittee => "owners_committee",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Invited> {
+        Invited::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The largest quorum a meeting may ask for (an activity seats at most 500).
+pub const MAX_QUORUM: i64 = 500;
+
+/// Whether a topic may be put on a meeting's agenda: accepted, and the meeting still ahead.
+pub fn may_schedule(stage: Stage, meeting_starts_at: i64, now: i64) -> bool {
+    stage == Stage::Accepted && meeting_starts_at > now
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +253,18 @@ mod tests {
         assert_eq!(Screening::parse("postpone"), None);
         assert!(overdue(Stage::Collecting, 0, 8 * 86_400));
         assert!(!overdue(Stage::Accepted, 0, 8 * 86_400));
+    }
+
+    #[test]
+    fn only_an_accepted_topic_goes_on_the_agenda_of_a_meeting_ahead() {
+        assert!(may_schedule(Stage::Accepted, 200, 100));
+        assert!(!may_schedule(Stage::Accepted, 100, 100));
+        assert!(!may_schedule(Stage::Collecting, 200, 100));
+        assert!(!may_schedule(Stage::Scheduled, 200, 100));
+        for i in Invited::ALL {
+            assert_eq!(Invited::parse(i.as_str()), Some(i));
+        }
+        assert_eq!(Invited::parse("everyone"), None);
     }
 
     #[test]

@@ -41,12 +41,14 @@ pub enum Notice {
     TopicReferred { topic: i64, item: i64, title: String },
     /// A topic the person supported was merged into `topic`, which their household now supports.
     TopicMerged { topic: i64, title: String },
+    /// A topic the person supported is on a meeting's agenda.
+    TopicScheduled { topic: i64, title: String },
     /// A topic of the staff member's area went unanswered for a week (督办).
     TopicEscalation { topic: i64, title: String },
 }
 
 /// Every kind, as stored: the names the notice table and the notice centre rely on.
-pub const KINDS: [&str; 17] = [
+pub const KINDS: [&str; 18] = [
     "dispatch",
     "offer_booked",
     "order_cancelled",
@@ -63,6 +65,7 @@ pub const KINDS: [&str; 17] = [
     "topic_declined",
     "topic_referred",
     "topic_merged",
+    "topic_scheduled",
     "topic_escalation",
 ];
 
@@ -94,6 +97,7 @@ impl Notice {
             Notice::TopicDeclined { .. } => "topic_declined",
             Notice::TopicReferred { .. } => "topic_referred",
             Notice::TopicMerged { .. } => "topic_merged",
+            Notice::TopicScheduled { .. } => "topic_scheduled",
             Notice::TopicEscalation { .. } => "topic_escalation",
         }
     }
@@ -119,6 +123,7 @@ impl Notice {
             | Notice::TopicDeclined { topic, .. }
             | Notice::TopicReferred { topic, .. }
             | Notice::TopicMerged { topic, .. }
+            | Notice::TopicScheduled { topic, .. }
             | Notice::TopicEscalation { topic, .. } => format!("/council/{topic}"),
         }
     }
@@ -169,6 +174,7 @@ mod tests {
             Notice::TopicDeclined { topic: 5, title: "加装电梯".into() },
             Notice::TopicReferred { topic: 5, item: 3, title: "路灯不亮".into() },
             Notice::TopicMerged { topic: 6, title: "停车难".into() },
+            Notice::TopicScheduled { topic: 6, title: "停车难".into() },
             Notice::TopicEscalation { topic: 5, title: "加装电梯".into() },
         ]
     }

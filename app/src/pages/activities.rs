@@ -228,7 +228,7 @@ fn ActivityDetail(
     cancel: ServerAction<CancelActivitySignup>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let ActivityView { card, description, staff, signups, residents, .. } = view;
+    let ActivityView { card, description, staff, signups, residents, agenda, .. } = view;
     let activity = card.id;
     // The title is the page's name, not the activity's: stored text is never written into
     // `<title>`, whose content the renderer does not escape.
@@ -241,6 +241,16 @@ fn ActivityDetail(
             <FormMsg error/>
             <SignupForm card sign_up cancel/>
         </section>
+        {(!agenda.is_empty()).then(|| view! {
+            <section class="card" id="agenda">
+                <h2>{words(ServerMsg::MeetingAgenda)}</h2>
+                <ol>
+                    {agenda.into_iter().map(|(topic, title)| view! {
+                        <li><a href=format!("/council/{topic}")>{title}</a></li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
         {staff.then(|| view! {
             <section class="card" id="signups">
                 <h2>{words(ServerMsg::Signups)} " (" {signups.len()} ")"</h2>

@@ -3,13 +3,13 @@
 use super::activities::{linked_title, page_title};
 use crate::components::{ErrorNotice, FieldMsg, FormMsg, Loading, TextArea};
 use crate::domain::activity::Audience;
-use crate::domain::council::{Stage, Support};
+use crate::domain::council::{Invited, Stage, Support};
 use crate::domain::sentiment::Category;
-use crate::domain::time::format_local_date;
-use crate::dto::{TopicCard, TopicView};
+use crate::domain::time::{format_local_date, format_local_datetime};
+use crate::dto::{MeetingCard, TopicCard, TopicView};
 use crate::error::AppError;
 use crate::i18n::{category_label, Msg, ServerMsg};
-use crate::server_fns::council::{council_data, topic_data, RaiseTopic, ScreenTopic, SupportTopic};
+use crate::server_fns::council::{council_data, topic_data, RaiseTopic, ScheduleTopic, ScreenTopic, SupportTopic};
 use crate::{echoed, tr, words};
 use leptos::prelude::*;
 
@@ -167,13 +167,17 @@ fn TopicDetail(view: TopicView) -> impl IntoView {
         mine,
         may_support,
         may_screen,
+        may_schedule,
         version,
         merged_into,
         item,
         merge_targets,
         places,
+        meeting,
+        meetings,
     } = view;
     let id = card.id.to_string();
+    let schedule_form = may_schedule.then(|| view! { <ScheduleForms id=card.id version meetings/> });
     let screen_form = may_screen.then(|| {
         view! {
             <ScreenForms id=card.id version screen error=screen_error merge_targets places/>
@@ -190,6 +194,7 @@ fn TopicDetail(view: TopicView) -> impl IntoView {
             {merged_into.map(|(into, title)| view! {
                 <p class="note">{words(ServerMsg::MergedInto)} <a href=format!("/council/{into}")>{title}</a></p>
             })}
+            {meeting.map(|m| view! { <MeetingFacts meeting=m/> })}
             {item.map(|item| view! {
                 <p class="note">{words(ServerMsg::ReferredAs)} <a href=format!("/sentiment/{item}")>{words(ServerMsg::ViewItem)}</a></p>
             })}
@@ -205,6 +210,90 @@ fn TopicDetail(view: TopicView) -> impl IntoView {
             </div>
         </section>
         {screen_form}
+        {schedule_form}
+    }
+}
+
+fn invited_label(role: Invited) -> ServerMsg {
+    match role {
+        Invited::ResidentReps => ServerMsg::InvitedResidentReps,
+        Invited::GridStaff => ServerMsg::InvitedGridStaff,
+        Invited::PartyMembers => ServerMsg::InvitedPartyMembers,
+        Invited::Property => ServerMsg::InvitedProperty,
+        Invited::OwnersCommittee => ServerMsg::InvitedOwnersCommittee,
+    }
+}
+
+/// A meeting: its activity, when and where, and once it has an agenda, its quorum, who is
+/// invited and who checked in against the quorum.
+#[component]
+fn MeetingFacts(meeting: MeetingCard) -> impl IntoView {
+    let MeetingCard { activity, title, starts_at, station, quorum, invited, attended, agenda, .. } = meeting;
+    let invited = invited.into_iter().map(|r| words(invited_label(r))).collect::<Vec<_>>().join("、");
+    view! {
+        <div class="meeting">
+            <p>
+                {words(ServerMsg::StageScheduledAt)}
+                <a href=format!("/activities/{activity}")>{title}</a>
+            </p>
+            <p class="muted small">
+                <time>{format_local_datetime(starts_at)}</time> " · " {station}
+                {(agenda > 0).then(|| view! { " · " {words(ServerMsg::AgendaCount).replace("{n}", &agenda.to_string())} })}
+            </p>
+            {quorum.map(|q| view! {
+                <p class="small">
+                    {words(ServerMsg::MeetingAttendance).replace("{n}", &attended.to_string()).replace("{m}", &q.to_string())}
+                    {(attended >= q).then(|| view! { " · " <strong>{words(ServerMsg::QuorumReached)}</strong> })}
+                </p>
+            })}
+            {(!invited.is_empty()).then(|| view! {
+                <p class="small">{words(ServerMsg::InvitedRoles)} ": " {invited}</p>
+            })}
+        </div>
+    }
+}
+
+/// Staff's scheduling of an accepted topic: one plain form per 议事坊 meeting ahead; a
+/// meeting without an agenda yet asks for its quorum and who is invited.
+#[component]
+fn ScheduleForms(id: i64, version: i64, meetings: Vec<MeetingCard>) -> impl IntoView {
+    let schedule = ServerAction::<ScheduleTopic>::new();
+    let error = Signal::derive(move || schedule.value().get().and_then(|r| r.err()));
+    let general = Signal::derive(move || error.get().filter(|e| e.field_msg("quorum").is_none()));
+    view! {
+        <section class="card" id="schedule">
+            <h2>{words(ServerMsg::ScheduleTitle)}</h2>
+            <p class="muted small">{words(ServerMsg::ScheduleHint)}</p>
+            <FormMsg error=general/>
+            {meetings.is_empty().then(|| view! { <p class="muted">{words(ServerMsg::NoMeetingsAhead)}</p> })}
+            {meetings.into_iter().map(|m| {
+                let activity = m.activity;
+                let new = m.quorum.is_none();
+                view! {
+                    <ActionForm action=schedule attr:class="form meeting-choice">
+                        <input type="hidden" name="topic" value=id.to_string()/>
+                        <input type="hidden" name="version" value=version.to_string()/>
+                        <input type="hidden" name="meeting" value=activity.to_string()/>
+                        <MeetingFacts meeting=m/>
+                        {new.then(|| {
+                            let quorum_id = format!("quorum-{activity}");
+                            view! {
+                                <label for=quorum_id.clone()>{words(ServerMsg::Quorum)}</label>
+                                <input id=quorum_id type="number" name="quorum" min="1" max="500" inputmode="numeric" required/>
+                                <FieldMsg error field="quorum"/>
+                                <fieldset class="choice">
+                                    <legend>{words(ServerMsg::InvitedRoles)}</legend>
+                                    {Invited::ALL.into_iter().map(|r| view! {
+                                        <label><input type="checkbox" name="invited[]" value=r.as_str()/> {words(invited_label(r))}</label>
+                                    }).collect_view()}
+                                </fieldset>
+                            }
+                        })}
+                        <button type="submit" class="btn">{words(ServerMsg::ScheduleHere)}</button>
+                    </ActionForm>
+                }
+            }).collect_view()}
+        </section>
     }
 }
 

@@ -24,6 +24,7 @@ pub struct TopicRow {
     pub merged_into: Option<i64>,
     pub item_id: Option<i64>,
     pub escalated_at: Option<i64>,
+    pub meeting_id: Option<i64>,
     pub version: i64,
     pub supporters: i64,
     pub mine: bool,
@@ -31,7 +32,8 @@ pub struct TopicRow {
 
 const LISTED: &str = "
     SELECT t.id, t.node_id, n.code, n.name AS area, t.audience, t.title, t.body, t.raised_at, t.support_until,
-           t.threshold, t.stage, t.reason, t.raised_by, t.merged_into, t.item_id, t.escalated_at, t.version,
+           t.threshold, t.stage, t.reason, t.raised_by, t.merged_into, t.item_id, t.escalated_at, t.meeting_id,
+           t.version,
            (SELECT count(*) FROM council_supports s WHERE s.topic_id = t.id) AS supporters,
            EXISTS (SELECT 1 FROM council_supports s WHERE s.topic_id = t.id AND s.household_id = ?1) AS mine
     FROM council_topics t
@@ -259,4 +261,123 @@ pub async fn escalate(conn: &mut SqliteConnection, topic: i64, now: i64) -> Resu
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A 议事坊 activity as a meeting: when and where, and once a topic was scheduled to it its
+/// quorum, the roles invited (comma-separated), who checked in and how many topics it has.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MeetingRow {
+    pub activity_id: i64,
+    pub title: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub station: String,
+    pub quorum: Option<i64>,
+    pub invited: Option<String>,
+    pub attended: i64,
+    pub agenda: i64,
+}
+
+const MEETINGS: &str = "
+    SELECT a.id AS activity_id, a.title, a.starts_at, a.ends_at, s.name AS station, m.quorum,
+           (SELECT group_concat(i.role) FROM council_meeting_invited i WHERE i.activity_id = a.id) AS invited,
+           (SELECT count(*) FROM activity_attendance d WHERE d.activity_id = a.id AND d.checked_in_at IS NOT NULL)
+               AS attended,
+           (SELECT count(*) FROM council_topics t WHERE t.meeting_id = a.id) AS agenda
+    FROM activities a JOIN grid_nodes n ON n.id = a.node_id JOIN stations s ON s.id = a.station_id
+    LEFT JOIN council_meetings m ON m.activity_id = a.id";
+
+/// The 议事坊 activities ahead (published, starting after `now`) that a topic of the area
+/// `code` may be scheduled to: those of its area or one around it; soonest first.
+pub async fn meetings_ahead(
+    pool: &SqlitePool,
+    code: &str,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<MeetingRow>, sqlx::Error> {
+    let sql = format!(
+        "{MEETINGS}
+         WHERE a.kind = 'council' AND a.status = 'published' AND a.starts_at > ?2 AND ?1 GLOB n.code || '*'
+         ORDER BY a.starts_at, a.id LIMIT ?3"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code).bind(now).bind(limit).fetch_all(pool).await
+}
+
+/// One 议事坊 activity as a meeting, with the code of its audience's area; also one that was
+/// cancelled or is past.
+pub async fn meeting(conn: &mut SqliteConnection, activity: i64) -> Result<Option<(MeetingRow, String)>, sqlx::Error> {
+    let sql = format!("{MEETINGS} WHERE a.id = ?1 AND a.kind = 'council' AND a.status = 'published'");
+    let Some(row) =
+        sqlx::query_as::<_, MeetingRow>(sqlx::AssertSqlSafe(sql)).bind(activity).fetch_optional(&mut *conn).await?
+    else {
+        return Ok(None);
+    };
+    let code: String =
+        sqlx::query_scalar("SELECT n.code FROM activities a JOIN grid_nodes n ON n.id = a.node_id WHERE a.id = ?")
+            .bind(activity)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(Some((row, code)))
+}
+
+/// Makes the activity a meeting with `quorum` and the roles `invited`, unless it is one
+/// already (then it keeps what it has); `true` when this made it one.
+pub async fn make_meeting(
+    conn: &mut SqliteConnection,
+    activity: i64,
+    quorum: i64,
+    invited: &[&str],
+    by: AccountId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let made = sqlx::query(
+        "INSERT INTO council_meetings (activity_id, quorum, set_by, set_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (activity_id) DO NOTHING",
+    )
+    .bind(activity)
+    .bind(quorum)
+    .bind(by)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if made {
+        for role in invited {
+            sqlx::query("INSERT OR IGNORE INTO council_meeting_invited (activity_id, role) VALUES (?, ?)")
+                .bind(activity)
+                .bind(role)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(made)
+}
+
+/// Puts an accepted topic on a meeting's agenda (已排期), on the version staff saw; `false`
+/// when it changed meanwhile.
+pub async fn schedule(
+    conn: &mut SqliteConnection,
+    topic: i64,
+    version: i64,
+    meeting: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE council_topics SET stage = 'scheduled', meeting_id = ?3, version = version + 1
+         WHERE id = ?1 AND version = ?2 AND stage = 'accepted'",
+    )
+    .bind(topic)
+    .bind(version)
+    .bind(meeting)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A meeting's agenda: the topics scheduled to it, (id, title), in the order they were raised.
+pub async fn agenda(pool: &SqlitePool, activity: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, title FROM council_topics WHERE meeting_id = ? ORDER BY raised_at, id")
+        .bind(activity)
+        .fetch_all(pool)
+        .await
 }

@@ -178,7 +178,13 @@ pub async fn activity_data(id: i64) -> Result<ActivityView, AppError> {
     } else {
         String::new()
     };
+    let agenda = if card.kind == activity::ActivityKind::Council {
+        crate::repo::council_repo::agenda(&state.pool, id).await?
+    } else {
+        Vec::new()
+    };
     Ok(ActivityView {
+        agenda,
         card,
         description,
         staff,

@@ -12,12 +12,12 @@ use {
     super::write::{Act, Writer},
     crate::domain::activity::Audience,
     crate::domain::audit::Action,
-    crate::domain::council::{self, Screening, Stage},
+    crate::domain::council::{self, Invited, Screening, Stage},
     crate::domain::grid::{ancestor_code, is_within},
     crate::domain::ids::NodeId,
     crate::domain::notice::Notice,
     crate::domain::sentiment::{Category, Kind, Stage as SentimentStage},
-    crate::dto::TopicCard,
+    crate::dto::{MeetingCard, TopicCard},
     crate::i18n::Msg,
     crate::live::Topic,
     crate::repo::{
@@ -108,6 +108,17 @@ pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
         Some(into) => council_repo::topic(&mut conn, None, into).await?.map(|t| (t.id, t.title)),
         None => None,
     };
+    let meeting = match row.meeting_id {
+        Some(activity) => council_repo::meeting(&mut conn, activity).await?.map(|(m, _)| meeting_card(m)),
+        None => None,
+    };
+    let may_schedule = user.staff_scope_covers(&row.code) && card.stage == Stage::Accepted;
+    let meetings = if may_schedule {
+        let ahead = council_repo::meetings_ahead(&state.pool, &row.code, now, MEETINGS_AHEAD).await?;
+        ahead.into_iter().map(meeting_card).collect()
+    } else {
+        Vec::new()
+    };
     let (merge_targets, places) = if may_screen {
         (
             council_repo::merge_targets(&state.pool, &row.code, row.id, CHOICES).await?,
@@ -125,13 +136,35 @@ pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
             && !row.mine
             && council::may_support(card.stage, row.support_until, now),
         may_screen,
+        may_schedule,
         version: row.version,
         merged_into,
         item: row.item_id,
         merge_targets,
         places,
+        meeting,
+        meetings,
         card,
     })
+}
+
+/// How many meetings ahead the scheduling form offers.
+#[cfg(feature = "ssr")]
+const MEETINGS_AHEAD: i64 = 6;
+
+#[cfg(feature = "ssr")]
+fn meeting_card(m: council_repo::MeetingRow) -> MeetingCard {
+    MeetingCard {
+        activity: m.activity_id,
+        title: m.title,
+        starts_at: m.starts_at,
+        ends_at: m.ends_at,
+        station: m.station,
+        quorum: m.quorum,
+        invited: m.invited.as_deref().unwrap_or_default().split(',').filter_map(Invited::parse).collect(),
+        attended: m.attended,
+        agenda: m.agenda,
+    }
 }
 
 /// Raises a topic for the raiser's micro-grid, grid or community (`audience`); their own
@@ -338,6 +371,67 @@ pub async fn screen_topic(
     })
     .await?;
     ctx::redirect_back("screen", None);
+    Ok(())
+}
+
+/// 安排议事: staff of its area put an accepted topic on the agenda of a 议事坊 meeting ahead
+/// (`meeting`, an activity of kind 议事 of its area or one around it), on the version they
+/// saw. The first topic scheduled to a meeting sets its `quorum` and the roles `invited`;
+/// later ones join the agenda as it is. The topic's supporters are told.
+#[server(endpoint = "schedule_topic")]
+pub async fn schedule_topic(
+    topic: i64,
+    version: i64,
+    meeting: i64,
+    #[server(default)] quorum: String,
+    #[server(default)] invited: Vec<String>,
+) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    if invited.len() > Invited::ALL.len() {
+        return Err(AppError::BadRequest);
+    }
+    let invited =
+        invited.iter().map(|r| Invited::parse(r).ok_or(AppError::BadRequest)).collect::<Result<Vec<_>, _>>()?;
+    let invited: Vec<&str> = invited.into_iter().map(Invited::as_str).collect();
+    // Read only when the meeting is new; a wrong one then is named beside its field.
+    let quorum = quorum.trim().parse::<i64>().ok().filter(|q| (1..=council::MAX_QUORUM).contains(q));
+    w.run(Act::new(Action::ScheduleTopic, "council_topic").on(topic), async |tx, out| {
+        let row = council_repo::topic(tx, None, topic).await?.ok_or(AppError::NotFound)?;
+        if !user.staff_scope_covers(&row.code) {
+            return Err(AppError::Forbidden);
+        }
+        let (found, code) = council_repo::meeting(tx, meeting)
+            .await?
+            .filter(|(m, code)| is_within(&row.code, code) && m.starts_at > out.now)
+            .ok_or_else(|| AppError::field("meeting", Msg::ErrChooseMeeting))?;
+        let stage = Stage::parse(&row.stage).unwrap_or(Stage::Collecting);
+        if !council::may_schedule(stage, found.starts_at, out.now) {
+            return Err(AppError::Conflict(Msg::ErrTopicChanged));
+        }
+        if found.quorum.is_none() {
+            let quorum = quorum.ok_or_else(|| AppError::field("quorum", Msg::ErrQuorum))?;
+            council_repo::make_meeting(tx, meeting, quorum, &invited, user.account_id, out.now).await?;
+        }
+        if !council_repo::schedule(tx, topic, version, meeting).await? {
+            return Err(AppError::Conflict(Msg::ErrTopicChanged));
+        }
+        let notice = Notice::TopicScheduled { topic, title: row.title.clone() };
+        for person in council_repo::supporters(tx, topic).await? {
+            notices_repo::notify_person(tx, person, &notice).await?;
+        }
+        out.audit(AuditEntry {
+            object_id: Some(topic),
+            node_id: Some(row.node_id),
+            before_json: Some(serde_json::json!({ "stage": row.stage }).to_string()),
+            after_json: Some(
+                serde_json::json!({ "stage": "scheduled", "meeting": meeting, "meeting_area": code }).to_string(),
+            ),
+            ..AuditEntry::of(Action::ScheduleTopic, "council_topic")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("schedule", None);
     Ok(())
 }
 

@@ -398,6 +398,9 @@ const TABLE: &[(&str, Target, &str)] = &[
     // A topic of 向日葵微网格; of 朝晖社区's 连心微网格.
     ("screen_topic",           Own,     "401 403 403 A   A   A   A  "),
     ("screen_topic",           Foreign, "401 403 403 403 403 403 403"),
+    // An accepted topic of 向日葵微网格 onto a 议事坊 meeting ahead there; of 连心微网格.
+    ("schedule_topic",         Own,     "401 403 403 A   A   A   A  "),
+    ("schedule_topic",         Foreign, "401 403 403 403 403 403 403"),
 ];
 
 /// Functions that write nothing: their refusals need no check that nothing changed.
@@ -563,7 +566,8 @@ const ACTIVITIES: &[&str] = &[
     "confirm_activity_hours",
     "make_up_activity_hours",
 ];
-const COUNCIL: &[&str] = &["council_data", "topic_data", "raise_topic", "support_topic", "screen_topic"];
+const COUNCIL: &[&str] =
+    &["council_data", "topic_data", "raise_topic", "support_topic", "screen_topic", "schedule_topic"];
 const GROUPS: [&[&str]; 9] = [ACCOUNTS, PUBLIC, ORDERS, SENTIMENT, ELDERS, ELECTIONS, GRID, ACTIVITIES, COUNCIL];
 
 #[tokio::test]
@@ -1361,6 +1365,26 @@ impl<'a> World<'a> {
                 let (_, id) = self.topic(area, "micro_grid").await;
                 Prep::form(&[("topic", id.to_string()), ("decision", "accept".into()), ("version", "1".into())])
                     .watch("council_topics", format!("id = {id} AND stage = 'accepted'"))
+            }
+            ("schedule_topic", _) => {
+                let area = if target == Own { self.micro } else { self.f_micro };
+                let (_, id) = self.topic(area, "micro_grid").await;
+                let (_, meeting) = self.activity(area).await;
+                for sql in [
+                    "UPDATE council_topics SET stage = 'accepted' WHERE id = ?",
+                    "UPDATE activities SET kind = 'council' WHERE id = ?",
+                ] {
+                    let bound = if sql.contains("council_topics") { id } else { meeting };
+                    sqlx::query(sql).bind(bound).execute(self.pool()).await.expect("ready to schedule");
+                }
+                Prep::form(&[
+                    ("topic", id.to_string()),
+                    ("version", "1".into()),
+                    ("meeting", meeting.to_string()),
+                    ("quorum", "12".into()),
+                    ("invited[]", "resident_reps".into()),
+                ])
+                .watch("council_topics", format!("id = {id} AND stage = 'scheduled'"))
             }
             // ---- activities.rs
             ("activities_data", _) => {

@@ -436,3 +436,121 @@ async fn a_topic_unanswered_for_a_week_is_sent_up_once_and_says_so() {
     let (_, page) = app.get(&resident, &format!("/council/{grid}")).await;
     assert!(page.contains("超过一周未答复，已督办"), "{page}");
 }
+
+/// A 议事坊 activity (kind 'council') of the community of the person with `phone`, at its
+/// first station, starting `in_secs` from now (negative: past): its id. `kind` may be another.
+async fn meeting_of(app: &TestApp, phone: &str, kind: &str, in_secs: i64) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO activities (station_id, node_id, kind, title, starts_at, ends_at, capacity,
+                                 signup_opens_at, signup_closes_at, created_by)
+         SELECT s.id, c.id, ?2, '协商议事会', unixepoch() + ?3, unixepoch() + ?3 + 7200, 40,
+                unixepoch() + ?3 - 86400 * 3, unixepoch() + ?3, (SELECT min(id) FROM accounts)
+         FROM people p JOIN grid_nodes m ON m.id = p.micro_grid_id
+         JOIN grid_nodes c ON c.level = 'community' AND m.code GLOB c.code || '*'
+         JOIN stations s JOIN grid_nodes sn ON sn.id = s.node_id AND sn.code GLOB c.code || '*'
+         WHERE p.phone = ?1 ORDER BY s.id LIMIT 1 RETURNING id",
+    )
+    .bind(phone)
+    .bind(kind)
+    .bind(in_secs)
+    .fetch_one(&app.pool)
+    .await
+    .expect("a meeting")
+}
+
+#[tokio::test]
+async fn an_accepted_topic_goes_on_a_meeting_ahead_once_and_its_supporters_are_invited() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    let topic = raise(&app, &resident, "micro_grid", "楼下绿地改成停车位吗").await;
+    for client in &households(&app, 2, 13_953_000_000).await {
+        app.post(client, "support_topic", &[("topic", &topic.to_string())]).await;
+    }
+    let id = topic.to_string();
+    let meeting = meeting_of(&app, RESIDENT, "council", 2 * 86_400).await;
+    let schedule = |meeting: i64, version: &str, quorum: &str| {
+        let (admin, app, id) = (admin.clone(), &app, id.clone());
+        let (meeting, version, quorum) = (meeting.to_string(), version.to_string(), quorum.to_string());
+        async move {
+            let form = [
+                ("topic", id.as_str()),
+                ("version", &version),
+                ("meeting", &meeting),
+                ("quorum", &quorum),
+                ("invited[]", "resident_reps"),
+                ("invited[]", "property"),
+            ];
+            app.post(&admin, "schedule_topic", &form).await
+        }
+    };
+    // Not accepted yet.
+    let (status, body) = schedule(meeting, "1", "8").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, _) =
+        app.post(&admin, "screen_topic", &[("topic", &id), ("decision", "accept"), ("version", "1")]).await;
+    assert_eq!(status, StatusCode::OK);
+    // Not a meeting, one past, one of another community: none is offered, none is taken.
+    let market = meeting_of(&app, RESIDENT, "market", 2 * 86_400).await;
+    let past = meeting_of(&app, RESIDENT, "council", -86_400).await;
+    let foreign = meeting_of(&app, FOREIGN, "council", 2 * 86_400).await;
+    for wrong in [market, past, foreign, 0] {
+        let (status, body) = schedule(wrong, "2", "8").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}: {body}");
+        assert!(body.contains("ErrChooseMeeting"), "{body}");
+    }
+    // A new meeting needs its quorum.
+    let (status, body) = schedule(meeting, "2", "0").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("\"quorum\""), "{body}");
+    let (_, page) = app.get(&admin, &format!("/council/{topic}")).await;
+    assert!(page.contains(&format!("name=\"meeting\" value=\"{meeting}\"")), "offered");
+    for other in [market, past, foreign] {
+        assert!(!page.contains(&format!("name=\"meeting\" value=\"{other}\"")), "{other} is not offered");
+    }
+    assert_eq!(stage_of(&app, topic).await, ("accepted".into(), 2));
+    assert_eq!(app.count("SELECT count(*) FROM council_meetings").await, 0, "nothing half-written");
+
+    // Of five answers on the same version, one is taken.
+    let answers = futures::future::join_all((0..5).map(|_| schedule(meeting, "2", "8"))).await;
+    let statuses: Vec<StatusCode> = answers.iter().map(|(s, _)| *s).collect();
+    assert_eq!(statuses.iter().filter(|s| s.is_success()).count(), 1, "{answers:?}");
+    assert!(statuses.iter().all(|s| s.is_success() || *s == StatusCode::CONFLICT), "{answers:?}");
+    assert_eq!(stage_of(&app, topic).await, ("scheduled".into(), 3));
+    let (quorum, invited): (i64, String) = sqlx::query_as(
+        "SELECT m.quorum, (SELECT group_concat(role, ',') FROM (SELECT role FROM council_meeting_invited
+                            WHERE activity_id = m.activity_id ORDER BY role))
+         FROM council_meetings m WHERE m.activity_id = ?",
+    )
+    .bind(meeting)
+    .fetch_one(&app.pool)
+    .await
+    .expect("the meeting");
+    assert_eq!((quorum, invited.as_str()), (8, "property,resident_reps"));
+    assert_eq!(notices(&app, "topic_scheduled", RESIDENT, topic).await, 1, "supporters are invited");
+    assert_eq!(app.count("SELECT count(*) FROM notifications WHERE kind = 'topic_scheduled'").await, 3);
+
+    // A second topic joins the agenda as it is: its quorum stays.
+    let second = raise(&app, &resident, "micro_grid", "快递柜挪个位置").await;
+    app.post(&admin, "screen_topic", &[("topic", &second.to_string()), ("decision", "accept"), ("version", "1")]).await;
+    let form = [
+        ("topic", second.to_string()),
+        ("version", "2".into()),
+        ("meeting", meeting.to_string()),
+        ("quorum", "99".into()),
+    ];
+    let res = admin.post(format!("{}/api/schedule_topic", app.base)).form(&form).send().await.expect("schedule");
+    assert!(res.status().is_success());
+    assert_eq!(
+        app.count("SELECT quorum FROM council_meetings").await,
+        8,
+        "the first scheduling set the quorum; later ones keep it"
+    );
+    let (_, page) = app.get(&resident, &format!("/council/{topic}")).await;
+    assert!(page.contains("已排期") && page.contains(&format!("href=\"/activities/{meeting}\"")), "{page}");
+    assert!(page.contains("已签到0人 / 应到8人") && page.contains("议题2项"), "{page}");
+    assert!(page.contains("居民代表") && page.contains("物业公司"), "{page}");
+    // The meeting's page lists its agenda.
+    let (_, page) = app.get(&resident, &format!("/activities/{meeting}")).await;
+    assert!(page.contains("本次议题") && page.contains(&format!("href=\"/council/{second}\"")), "{page}");
+}

@@ -381,6 +381,9 @@ struct Fixtures {
     activity: i64,
     /// A 议题 of 祖望社区, collecting support.
     topic: i64,
+    /// One accepted, and a 议事坊 meeting of 祖望社区 two days ahead to schedule it to.
+    accepted_topic: i64,
+    meeting: i64,
     station: i64,
     api_key: String,
     revocable_key: i64,
@@ -478,6 +481,26 @@ async fn fixtures(app: &TestApp) -> Fixtures {
                 "INSERT INTO council_topics (node_id, audience, title, body, raised_at, support_until, threshold)
                  SELECT id, 'community', '输入测试议题', '楼下的路灯坏了', unixepoch(), unixepoch() + 86400 * 30, 5
                  FROM grid_nodes WHERE code = '{AREA}001' RETURNING id"
+            ),
+        )
+        .await,
+        accepted_topic: scalar(
+            app,
+            &format!(
+                "INSERT INTO council_topics (node_id, audience, title, body, raised_at, support_until, threshold, stage)
+                 SELECT id, 'community', '输入测试已受理议题', '小区停车难', unixepoch(), unixepoch() + 86400 * 30, 5, 'accepted'
+                 FROM grid_nodes WHERE code = '{AREA}001' RETURNING id"
+            ),
+        )
+        .await,
+        meeting: scalar(
+            app,
+            &format!(
+                "INSERT INTO activities (station_id, node_id, kind, title, starts_at, ends_at, capacity,
+                                         signup_opens_at, signup_closes_at, created_by)
+                 SELECT s.id, n.id, 'council', '输入测试议事会', unixepoch() + 172800, unixepoch() + 180000, 30,
+                        unixepoch() - 60, unixepoch() + 172800, (SELECT min(id) FROM accounts)
+                 FROM stations s, grid_nodes n WHERE s.name = '向日葵网格服务驿站' AND n.code = '{AREA}001' RETURNING id"
             ),
         )
         .await,
@@ -846,6 +869,11 @@ impl<'a> Walker<'a> {
             ("raise_topic", "form_key") => one(""),
             ("screen_topic", "decision") => one("decline"),
             ("screen_topic", "version") => self.version("council_topics", f.topic).await,
+            ("schedule_topic", "topic") => id(f.accepted_topic),
+            ("schedule_topic", "version") => self.version("council_topics", f.accepted_topic).await,
+            ("schedule_topic", "meeting") => id(f.meeting),
+            ("schedule_topic", "quorum") => one("12"),
+            ("schedule_topic", "invited") => Val::Many(vec!["resident_reps".into(), "property".into()]),
             ("check_in_activity", "code") => one("123456"),
             ("check_in_activity", "via") => one("qr"),
             ("make_up_activity_hours", "hours") => one("1.5"),
