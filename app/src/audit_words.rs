@@ -134,6 +134,8 @@ fn action_msg(action: &str) -> Option<AuditMsg> {
         A::SupportTopic => AuditMsg::AuditSupportTopic,
         A::ScreenTopic => AuditMsg::AuditScreenTopic,
         A::ScheduleTopic => AuditMsg::AuditScheduleTopic,
+        A::WriteMinutes => AuditMsg::AuditWriteMinutes,
+        A::SignMinutes => AuditMsg::AuditSignMinutes,
         A::CreatePairing => AuditMsg::AuditCreatePairing,
         A::RegisterResident => AuditMsg::AuditRegisterResident,
         A::PostThanks => AuditMsg::AuditPostThanks,

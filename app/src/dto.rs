@@ -817,6 +817,27 @@ pub struct TopicView {
     pub meeting: Option<MeetingCard>,
     /// For staff, once it is accepted: the 议事坊 meetings ahead it may be scheduled to.
     pub meetings: Vec<MeetingCard>,
+    /// Its minutes, once written.
+    pub minutes: Option<MinutesView>,
+    /// Staff of its area, while it is scheduled and its minutes unsigned: they may write
+    /// them, and one other than their secretary may sign them.
+    pub may_write_minutes: bool,
+    pub may_sign_minutes: bool,
+}
+
+/// A topic's minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinutesView {
+    pub motion: String,
+    /// For, against, abstaining.
+    pub votes: [i64; 3],
+    pub decision: String,
+    pub owner: String,
+    pub deadline: i64,
+    pub secretary: String,
+    pub written_at: i64,
+    pub chair: Option<String>,
+    pub signed_at: Option<i64>,
 }
 
 /// A 议事会 meeting (a 议事坊 activity): when and where; once a topic is on its agenda, its

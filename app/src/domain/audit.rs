@@ -102,6 +102,8 @@ actions! {
     SentimentEscalation => "sentiment_escalation",
     ScreenTopic => "screen_topic",
     ScheduleTopic => "schedule_topic",
+    WriteMinutes => "write_minutes",
+    SignMinutes => "sign_minutes",
     TopicEscalation => "topic_escalation",
     SentimentStep => "sentiment_step",
     SetElderMode => "set_elder_mode",

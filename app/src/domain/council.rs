@@ -216,6 +216,42 @@ pub fn may_schedule(stage: Stage, meeting_starts_at: i64, now: i64) -> bool {
     stage == Stage::Accepted && meeting_starts_at > now
 }
 
+/// How long a motion, a decision and its owner's name may be.
+pub const MOTION_CHARS: usize = 500;
+pub const DECISION_CHARS: usize = 1000;
+pub const OWNER_CHARS: usize = 40;
+
+/// Why minutes cannot be written now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MinutesRefusal {
+    /// The meeting has not begun.
+    NotBegun,
+    /// Fewer checked in than its quorum: no decision can be taken.
+    NoQuorum,
+    /// More hands than people who checked in.
+    TooManyVotes,
+}
+
+/// Whether a scheduled topic's minutes may be written: its meeting has begun, enough
+/// people checked in, and no more hands were counted than were there.
+pub fn minutes_refusal(
+    starts_at: i64,
+    now: i64,
+    attended: i64,
+    quorum: i64,
+    votes: [i64; 3],
+) -> Option<MinutesRefusal> {
+    if now < starts_at {
+        Some(MinutesRefusal::NotBegun)
+    } else if attended < quorum {
+        Some(MinutesRefusal::NoQuorum)
+    } else if votes.iter().sum::<i64>() > attended {
+        Some(MinutesRefusal::TooManyVotes)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +301,14 @@ mod tests {
             assert_eq!(Invited::parse(i.as_str()), Some(i));
         }
         assert_eq!(Invited::parse("everyone"), None);
+    }
+
+    #[test]
+    fn minutes_need_the_meeting_begun_its_quorum_and_no_more_hands_than_people() {
+        assert_eq!(minutes_refusal(100, 99, 10, 5, [3, 1, 1]), Some(MinutesRefusal::NotBegun));
+        assert_eq!(minutes_refusal(100, 100, 4, 5, [3, 1, 0]), Some(MinutesRefusal::NoQuorum));
+        assert_eq!(minutes_refusal(100, 100, 5, 5, [3, 2, 1]), Some(MinutesRefusal::TooManyVotes));
+        assert_eq!(minutes_refusal(100, 100, 5, 5, [3, 1, 1]), None);
     }
 
     #[test]

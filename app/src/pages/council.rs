@@ -6,10 +6,12 @@ use crate::domain::activity::Audience;
 use crate::domain::council::{Invited, Stage, Support};
 use crate::domain::sentiment::Category;
 use crate::domain::time::{format_local_date, format_local_datetime};
-use crate::dto::{MeetingCard, TopicCard, TopicView};
+use crate::dto::{MeetingCard, MinutesView, TopicCard, TopicView};
 use crate::error::AppError;
 use crate::i18n::{category_label, Msg, ServerMsg};
-use crate::server_fns::council::{council_data, topic_data, RaiseTopic, ScheduleTopic, ScreenTopic, SupportTopic};
+use crate::server_fns::council::{
+    council_data, topic_data, RaiseTopic, ScheduleTopic, ScreenTopic, SignMinutes, SupportTopic, WriteMinutes,
+};
 use crate::{echoed, tr, words};
 use leptos::prelude::*;
 
@@ -175,9 +177,15 @@ fn TopicDetail(view: TopicView) -> impl IntoView {
         places,
         meeting,
         meetings,
+        minutes,
+        may_write_minutes,
+        may_sign_minutes,
     } = view;
     let id = card.id.to_string();
     let schedule_form = may_schedule.then(|| view! { <ScheduleForms id=card.id version meetings/> });
+    let minutes_card = (minutes.is_some() || may_write_minutes).then(|| {
+        view! { <MinutesCard id=card.id version minutes may_write=may_write_minutes may_sign=may_sign_minutes/> }
+    });
     let screen_form = may_screen.then(|| {
         view! {
             <ScreenForms id=card.id version screen error=screen_error merge_targets places/>
@@ -209,8 +217,111 @@ fn TopicDetail(view: TopicView) -> impl IntoView {
                 })}
             </div>
         </section>
+        {minutes_card}
         {screen_form}
         {schedule_form}
+    }
+}
+
+/// A topic's minutes as written and signed; for staff while unsigned, the form that
+/// writes them (again) and, for a chair other than the secretary, the signature.
+#[component]
+fn MinutesCard(id: i64, version: i64, minutes: Option<MinutesView>, may_write: bool, may_sign: bool) -> impl IntoView {
+    let write = ServerAction::<WriteMinutes>::new();
+    let sign = ServerAction::<SignMinutes>::new();
+    let write_error = Signal::derive(move || write.value().get().and_then(|r| r.err()));
+    let sign_error = Signal::derive(move || sign.value().get().and_then(|r| r.err()));
+    let fields = ["motion", "votes_for", "votes_against", "abstaining", "decision", "owner", "deadline"];
+    let general = Signal::derive(move || write_error.get().filter(|e| fields.iter().all(|f| e.field_msg(f).is_none())));
+    let hidden = move || {
+        view! {
+            <input type="hidden" name="topic" value=id.to_string()/>
+            <input type="hidden" name="version" value=version.to_string()/>
+        }
+    };
+    let shown = minutes.clone();
+    let prior = move |f: &str| {
+        echoed(f)
+            .or_else(|| {
+                minutes.as_ref().map(|m| match f {
+                    "motion" => m.motion.clone(),
+                    "decision" => m.decision.clone(),
+                    "owner" => m.owner.clone(),
+                    "votes_for" => m.votes[0].to_string(),
+                    "votes_against" => m.votes[1].to_string(),
+                    "abstaining" => m.votes[2].to_string(),
+                    _ => format_local_date(m.deadline),
+                })
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="card" id="minutes">
+            <h2>{words(ServerMsg::MinutesTitle)}</h2>
+            {shown.map(|m| {
+                let votes = words(ServerMsg::MinutesVotes)
+                    .replace("{f}", &m.votes[0].to_string())
+                    .replace("{a}", &m.votes[1].to_string())
+                    .replace("{s}", &m.votes[2].to_string());
+                view! {
+                    <dl class="facts">
+                        <dt>{words(ServerMsg::Motion)}</dt><dd>{m.motion}</dd>
+                        <dt>{words(ServerMsg::Decision)}</dt><dd>{m.decision}</dd>
+                        <dt>{words(ServerMsg::Votes)}</dt><dd>{votes}</dd>
+                        <dt>{words(ServerMsg::DecisionOwner)}</dt><dd>{m.owner}</dd>
+                        <dt>{words(ServerMsg::DecisionDeadline)}</dt><dd><time>{format_local_date(m.deadline)}</time></dd>
+                    </dl>
+                    <p class="muted small">
+                        {words(ServerMsg::MinutesBy).replace("{who}", &m.secretary)} " · " <time>{format_local_date(m.written_at)}</time>
+                    </p>
+                    <p class="small">
+                        {match m.chair {
+                            Some(chair) => words(ServerMsg::MinutesChair).replace("{who}", &chair),
+                            None => words(ServerMsg::MinutesUnsigned).to_string(),
+                        }}
+                    </p>
+                }
+            })}
+            <FormMsg error=sign_error/>
+            {may_sign.then(|| view! {
+                <ActionForm action=sign>
+                    {hidden()}
+                    <button type="submit" class="btn primary">{words(ServerMsg::SignMinutes)}</button>
+                </ActionForm>
+            })}
+            {may_write.then(|| view! {
+                <h3>{words(ServerMsg::WriteMinutes)}</h3>
+                <p class="muted small">{words(ServerMsg::WriteMinutesHint)}</p>
+                <FormMsg error=general/>
+                <ActionForm action=write attr:class="form">
+                    {hidden()}
+                    <label for="motion">{words(ServerMsg::Motion)}</label>
+                    <TextArea text=prior("motion") attr:id="motion" attr:name="motion" attr:rows="2" attr:maxlength="500" attr:required=true/>
+                    <FieldMsg error=write_error field="motion"/>
+                    <div class="votes">
+                        {[("votes_for", ServerMsg::VotesFor), ("votes_against", ServerMsg::VotesAgainst), ("abstaining", ServerMsg::Abstaining)]
+                            .into_iter()
+                            .map(|(f, label)| view! {
+                                <label>{words(label)}
+                                    <input type="number" name=f min="0" max="500" inputmode="numeric" required value=prior(f)/>
+                                </label>
+                            })
+                            .collect_view()}
+                    </div>
+                    <FieldMsg error=write_error field="votes_for"/>
+                    <label for="decision">{words(ServerMsg::Decision)}</label>
+                    <TextArea text=prior("decision") attr:id="decision" attr:name="decision" attr:rows="3" attr:maxlength="1000" attr:required=true/>
+                    <FieldMsg error=write_error field="decision"/>
+                    <label for="owner">{words(ServerMsg::DecisionOwner)}</label>
+                    <input id="owner" name="owner" maxlength="40" required value=prior("owner")/>
+                    <FieldMsg error=write_error field="owner"/>
+                    <label for="deadline">{words(ServerMsg::DecisionDeadline)}</label>
+                    <input id="deadline" type="date" name="deadline" required value=prior("deadline")/>
+                    <FieldMsg error=write_error field="deadline"/>
+                    <button type="submit" class="btn">{words(ServerMsg::WriteMinutes)}</button>
+                </ActionForm>
+            })}
+        </section>
     }
 }
 

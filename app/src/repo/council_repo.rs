@@ -381,3 +381,118 @@ pub async fn agenda(pool: &SqlitePool, activity: i64) -> Result<Vec<(i64, String
         .fetch_all(pool)
         .await
 }
+
+/// Moves a topic from stage `from` to `to` (the same, to mark an edit) on the version staff
+/// saw; `false` when it changed meanwhile.
+pub async fn advance(
+    conn: &mut SqliteConnection,
+    topic: i64,
+    version: i64,
+    from: &str,
+    to: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE council_topics SET stage = ?4, version = version + 1 WHERE id = ?1 AND version = ?2 AND stage = ?3",
+    )
+    .bind(topic)
+    .bind(version)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A topic's minutes as written, with the secretary's and the chair's names.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MinutesRow {
+    pub motion: String,
+    pub votes_for: i64,
+    pub votes_against: i64,
+    pub abstaining: i64,
+    pub decision: String,
+    pub owner: String,
+    pub deadline: i64,
+    pub secretary_id: AccountId,
+    pub secretary: String,
+    pub written_at: i64,
+    pub chair: Option<String>,
+    pub signed_at: Option<i64>,
+}
+
+pub async fn minutes(conn: &mut SqliteConnection, topic: i64) -> Result<Option<MinutesRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.motion, m.votes_for, m.votes_against, m.abstaining, m.decision, m.owner, m.deadline, m.secretary_id,
+                sp.full_name AS secretary, m.written_at, cp.full_name AS chair, m.signed_at
+         FROM council_minutes m
+         JOIN accounts sa ON sa.id = m.secretary_id JOIN people sp ON sp.id = sa.person_id
+         LEFT JOIN accounts ca ON ca.id = m.chair_id LEFT JOIN people cp ON cp.id = ca.person_id
+         WHERE m.topic_id = ?",
+    )
+    .bind(topic)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Minutes as the secretary writes them.
+#[derive(Debug, Clone)]
+pub struct NewMinutes<'a> {
+    pub motion: &'a str,
+    pub votes: [i64; 3],
+    pub decision: &'a str,
+    pub owner: &'a str,
+    pub deadline: i64,
+}
+
+/// Writes a topic's minutes, or rewrites them while unsigned (the secretary becomes who
+/// wrote them last); `false` when they are signed.
+pub async fn write_minutes(
+    conn: &mut SqliteConnection,
+    topic: i64,
+    m: &NewMinutes<'_>,
+    secretary: AccountId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO council_minutes (topic_id, motion, votes_for, votes_against, abstaining, decision, owner, deadline,
+                                      secretary_id, written_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (topic_id) DO UPDATE SET motion = excluded.motion, votes_for = excluded.votes_for,
+             votes_against = excluded.votes_against, abstaining = excluded.abstaining, decision = excluded.decision,
+             owner = excluded.owner, deadline = excluded.deadline, secretary_id = excluded.secretary_id,
+             written_at = excluded.written_at
+         WHERE council_minutes.signed_at IS NULL",
+    )
+    .bind(topic)
+    .bind(m.motion)
+    .bind(m.votes[0])
+    .bind(m.votes[1])
+    .bind(m.votes[2])
+    .bind(m.decision)
+    .bind(m.owner)
+    .bind(m.deadline)
+    .bind(secretary)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The chair signs the minutes, once, and never their own; `false` otherwise.
+pub async fn sign_minutes(
+    conn: &mut SqliteConnection,
+    topic: i64,
+    chair: AccountId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE council_minutes SET chair_id = ?2, signed_at = ?3
+         WHERE topic_id = ?1 AND signed_at IS NULL AND secretary_id <> ?2",
+    )
+    .bind(topic)
+    .bind(chair)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

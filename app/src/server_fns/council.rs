@@ -1,6 +1,9 @@
 //! 议事会: residents raise 议题 for where they live, households support them (附议, one
-//! each), and staff of the area screen them: accept them for deliberation, or decline them
-//! with a reason everyone can read.
+//! each), and staff of the area screen them: accept them for deliberation, decline them
+//! with a reason everyone can read, merge them or send a repair to the 民情 desk. Accepted
+//! topics go on a 议事坊 meeting's agenda; after it, minutes are written and signed.
+// `screen_topic` and `write_minutes` take one argument per form field.
+#![allow(clippy::too_many_arguments)]
 use crate::dto::{CouncilView, TopicView};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -12,12 +15,12 @@ use {
     super::write::{Act, Writer},
     crate::domain::activity::Audience,
     crate::domain::audit::Action,
-    crate::domain::council::{self, Invited, Screening, Stage},
+    crate::domain::council::{self, Invited, MinutesRefusal, Screening, Stage},
     crate::domain::grid::{ancestor_code, is_within},
     crate::domain::ids::NodeId,
     crate::domain::notice::Notice,
     crate::domain::sentiment::{Category, Kind, Stage as SentimentStage},
-    crate::dto::{MeetingCard, TopicCard},
+    crate::dto::{MeetingCard, MinutesView, TopicCard},
     crate::i18n::Msg,
     crate::live::Topic,
     crate::repo::{
@@ -119,6 +122,22 @@ pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
     } else {
         Vec::new()
     };
+    let minutes_row = council_repo::minutes(&mut conn, row.id).await?;
+    let staff_while_scheduled = user.staff_scope_covers(&row.code) && card.stage == Stage::Scheduled;
+    let may_write_minutes = staff_while_scheduled && minutes_row.as_ref().is_none_or(|m| m.signed_at.is_none());
+    let may_sign_minutes = staff_while_scheduled
+        && minutes_row.as_ref().is_some_and(|m| m.signed_at.is_none() && m.secretary_id != user.account_id);
+    let minutes = minutes_row.map(|m| MinutesView {
+        motion: m.motion,
+        votes: [m.votes_for, m.votes_against, m.abstaining],
+        decision: m.decision,
+        owner: m.owner,
+        deadline: m.deadline,
+        secretary: m.secretary,
+        written_at: m.written_at,
+        chair: m.chair,
+        signed_at: m.signed_at,
+    });
     let (merge_targets, places) = if may_screen {
         (
             council_repo::merge_targets(&state.pool, &row.code, row.id, CHOICES).await?,
@@ -144,6 +163,9 @@ pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
         places,
         meeting,
         meetings,
+        minutes,
+        may_write_minutes,
+        may_sign_minutes,
         card,
     })
 }
@@ -270,7 +292,6 @@ pub async fn support_topic(topic: i64) -> Result<(), AppError> {
 /// into the 民情 loop as an item of `category` at `place`, reported by the raiser. The
 /// raiser is told the answer, and a merged topic's supporters where their support went.
 #[server(endpoint = "screen_topic")]
-#[allow(clippy::too_many_arguments)]
 pub async fn screen_topic(
     topic: i64,
     decision: String,
@@ -432,6 +453,120 @@ pub async fn schedule_topic(
     })
     .await?;
     ctx::redirect_back("schedule", None);
+    Ok(())
+}
+
+/// 会议纪要: after the meeting, the secretary (staff of the topic's area) writes a scheduled
+/// topic's minutes: the motion, the hands for, against and abstaining, the decision, who
+/// carries it out and by when (`deadline`, a date). Only once its meeting has begun and the
+/// quorum checked in, with no more hands than were there; on the version they saw. Unsigned
+/// minutes may be written again.
+#[server(endpoint = "write_minutes")]
+pub async fn write_minutes(
+    topic: i64,
+    version: i64,
+    motion: String,
+    votes_for: String,
+    votes_against: String,
+    abstaining: String,
+    decision: String,
+    owner: String,
+    deadline: String,
+) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    let count = |text: &str, field: &str| {
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=council::MAX_QUORUM).contains(n))
+            .ok_or_else(|| AppError::field(field, Msg::ErrNumberRange))
+    };
+    let (votes_for, votes_against, abstaining) =
+        (count(&votes_for, "votes_for"), count(&votes_against, "votes_against"), count(&abstaining, "abstaining"));
+    let motion = ctx::required_text(&motion, "motion", council::MOTION_CHARS);
+    let decision = ctx::required_text(&decision, "decision", council::DECISION_CHARS);
+    let owner = ctx::required_text(&owner, "owner", council::OWNER_CHARS);
+    let deadline = crate::domain::time::parse_local_date(deadline.trim())
+        .ok_or_else(|| AppError::field("deadline", Msg::ErrBadDate));
+    let mut problems = AppError::field_errors(&[&motion, &decision, &owner]);
+    problems.extend(AppError::field_errors(&[&votes_for, &votes_against, &abstaining, &deadline]));
+    let (Ok(motion), Ok(decision), Ok(owner), Ok(votes_for), Ok(votes_against), Ok(abstaining), Ok(deadline)) =
+        (motion, decision, owner, votes_for, votes_against, abstaining, deadline)
+    else {
+        return Err(AppError::Invalid(problems));
+    };
+    let votes = [votes_for, votes_against, abstaining];
+    w.run(Act::new(Action::WriteMinutes, "council_topic").on(topic), async |tx, out| {
+        let row = council_repo::topic(tx, None, topic).await?.ok_or(AppError::NotFound)?;
+        if !user.staff_scope_covers(&row.code) {
+            return Err(AppError::Forbidden);
+        }
+        let meeting = match (Stage::parse(&row.stage), row.meeting_id) {
+            (Some(Stage::Scheduled), Some(meeting)) => council_repo::meeting(tx, meeting).await?.map(|(m, _)| m),
+            _ => None,
+        };
+        let meeting = meeting.ok_or(AppError::Conflict(Msg::ErrTopicChanged))?;
+        let quorum = meeting.quorum.unwrap_or(1);
+        match council::minutes_refusal(meeting.starts_at, out.now, meeting.attended, quorum, votes) {
+            Some(MinutesRefusal::NotBegun) => return Err(AppError::Conflict(Msg::ErrMeetingNotBegun)),
+            Some(MinutesRefusal::NoQuorum) => return Err(AppError::Conflict(Msg::ErrNoQuorum)),
+            Some(MinutesRefusal::TooManyVotes) => return Err(AppError::field("votes_for", Msg::ErrTooManyVotes)),
+            None => {}
+        }
+        let minutes = council_repo::NewMinutes { motion: &motion, votes, decision: &decision, owner: &owner, deadline };
+        if !council_repo::advance(tx, topic, version, "scheduled", "scheduled").await?
+            || !council_repo::write_minutes(tx, topic, &minutes, user.account_id, out.now).await?
+        {
+            return Err(AppError::Conflict(Msg::ErrTopicChanged));
+        }
+        out.audit(AuditEntry {
+            object_id: Some(topic),
+            node_id: Some(row.node_id),
+            after_json: Some(
+                serde_json::json!({
+                    "motion": motion, "votes": votes, "decision": decision, "owner": owner, "deadline": deadline,
+                })
+                .to_string(),
+            ),
+            ..AuditEntry::of(Action::WriteMinutes, "council_topic")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("minutes", None);
+    Ok(())
+}
+
+/// The chair (staff of the topic's area other than the secretary) signs its minutes, on
+/// the version they read; the topic moves to 已协商 and its minutes are not rewritten.
+#[server(endpoint = "sign_minutes")]
+pub async fn sign_minutes(topic: i64, version: i64) -> Result<(), AppError> {
+    let (w, user) = Writer::signed_in()?;
+    w.run(Act::new(Action::SignMinutes, "council_topic").on(topic), async |tx, out| {
+        let row = council_repo::topic(tx, None, topic).await?.ok_or(AppError::NotFound)?;
+        if !user.staff_scope_covers(&row.code) {
+            return Err(AppError::Forbidden);
+        }
+        let minutes = council_repo::minutes(tx, topic).await?.ok_or(AppError::Conflict(Msg::ErrTopicChanged))?;
+        if minutes.secretary_id == user.account_id {
+            return Err(AppError::Conflict(Msg::ErrChairNotSecretary));
+        }
+        if !council_repo::advance(tx, topic, version, "scheduled", "deliberated").await?
+            || !council_repo::sign_minutes(tx, topic, user.account_id, out.now).await?
+        {
+            return Err(AppError::Conflict(Msg::ErrTopicChanged));
+        }
+        out.audit(AuditEntry {
+            object_id: Some(topic),
+            node_id: Some(row.node_id),
+            before_json: Some(serde_json::json!({ "stage": row.stage }).to_string()),
+            after_json: Some(serde_json::json!({ "stage": "deliberated", "signed": true }).to_string()),
+            ..AuditEntry::of(Action::SignMinutes, "council_topic")
+        });
+        Ok(())
+    })
+    .await?;
+    ctx::redirect_back("minutes", None);
     Ok(())
 }
 

@@ -401,6 +401,12 @@ const TABLE: &[(&str, Target, &str)] = &[
     // An accepted topic of 向日葵微网格 onto a 议事坊 meeting ahead there; of 连心微网格.
     ("schedule_topic",         Own,     "401 403 403 A   A   A   A  "),
     ("schedule_topic",         Foreign, "401 403 403 403 403 403 403"),
+    // A topic of 向日葵微网格 whose meeting has begun with its quorum in; of 连心微网格.
+    ("write_minutes",          Own,     "401 403 403 A   A   A   A  "),
+    ("write_minutes",          Foreign, "401 403 403 403 403 403 403"),
+    // The same, its minutes written by a resident-secretary of the demo.
+    ("sign_minutes",           Own,     "401 403 403 A   A   A   A  "),
+    ("sign_minutes",           Foreign, "401 403 403 403 403 403 403"),
 ];
 
 /// Functions that write nothing: their refusals need no check that nothing changed.
@@ -566,8 +572,16 @@ const ACTIVITIES: &[&str] = &[
     "confirm_activity_hours",
     "make_up_activity_hours",
 ];
-const COUNCIL: &[&str] =
-    &["council_data", "topic_data", "raise_topic", "support_topic", "screen_topic", "schedule_topic"];
+const COUNCIL: &[&str] = &[
+    "council_data",
+    "topic_data",
+    "raise_topic",
+    "support_topic",
+    "screen_topic",
+    "schedule_topic",
+    "write_minutes",
+    "sign_minutes",
+];
 const GROUPS: [&[&str]; 9] = [ACCOUNTS, PUBLIC, ORDERS, SENTIMENT, ELDERS, ELECTIONS, GRID, ACTIVITIES, COUNCIL];
 
 #[tokio::test]
@@ -1241,6 +1255,32 @@ impl<'a> World<'a> {
         (title, id)
     }
 
+    /// A 议题 of area `node` scheduled to a 议事坊 meeting that began an hour ago, with a
+    /// quorum of one and 赵敏 checked in; with its minutes written (by a resident of the demo)
+    /// when `minutes`: its id.
+    async fn topic_in_meeting(&self, node: NodeId, minutes: bool) -> i64 {
+        let (_, id) = self.topic(node, "micro_grid").await;
+        let (meeting, _) = self.activity_under_way(node).await;
+        self.checked_in(meeting, self.volunteer.0).await;
+        let mut steps = vec![
+            "UPDATE activities SET kind = 'council' WHERE id = ?2",
+            "INSERT INTO council_meetings (activity_id, quorum, set_at) VALUES (?2, 1, unixepoch())",
+            "UPDATE council_topics SET stage = 'scheduled', meeting_id = ?2 WHERE id = ?1",
+        ];
+        if minutes {
+            steps.push(
+                "INSERT INTO council_minutes (topic_id, motion, votes_for, votes_against, abstaining, decision, owner,
+                                              deadline, secretary_id, written_at)
+                 SELECT ?1, '议案', 1, 0, 0, '决议', '物业', unixepoch() + 86400 * 30, id, unixepoch()
+                 FROM accounts WHERE phone = '13800001000'",
+            );
+        }
+        for sql in steps {
+            sqlx::query(sql).bind(id).bind(meeting).execute(self.pool()).await.expect("a meeting under way");
+        }
+        id
+    }
+
     /// A 驿站活动 for area `node` that started an hour ago and ends in an hour (check-in is
     /// open), with the volunteer 赵敏 seated: (id, the check-in code of now).
     async fn activity_under_way(&self, node: NodeId) -> (i64, String) {
@@ -1385,6 +1425,28 @@ impl<'a> World<'a> {
                     ("invited[]", "resident_reps".into()),
                 ])
                 .watch("council_topics", format!("id = {id} AND stage = 'scheduled'"))
+            }
+            ("write_minutes", _) => {
+                let area = if target == Own { self.micro } else { self.f_micro };
+                let id = self.topic_in_meeting(area, false).await;
+                Prep::form(&[
+                    ("topic", id.to_string()),
+                    ("version", "1".into()),
+                    ("motion", "楼道统一不放电动车".into()),
+                    ("votes_for", "1".into()),
+                    ("votes_against", "0".into()),
+                    ("abstaining", "0".into()),
+                    ("decision", "在8号楼旁建充电棚".into()),
+                    ("owner", "物业".into()),
+                    ("deadline", "2027-03-01".into()),
+                ])
+                .watch("council_minutes", format!("topic_id = {id}"))
+            }
+            ("sign_minutes", _) => {
+                let area = if target == Own { self.micro } else { self.f_micro };
+                let id = self.topic_in_meeting(area, true).await;
+                Prep::form(&[("topic", id.to_string()), ("version", "1".into())])
+                    .watch("council_topics", format!("id = {id} AND stage = 'deliberated'"))
             }
             // ---- activities.rs
             ("activities_data", _) => {

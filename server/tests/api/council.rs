@@ -554,3 +554,95 @@ async fn an_accepted_topic_goes_on_a_meeting_ahead_once_and_its_supporters_are_i
     let (_, page) = app.get(&resident, &format!("/activities/{meeting}")).await;
     assert!(page.contains("本次议题") && page.contains(&format!("href=\"/council/{second}\"")), "{page}");
 }
+
+#[tokio::test]
+async fn minutes_need_the_meeting_begun_and_its_quorum_and_a_chair_other_than_the_secretary_signs_them() {
+    let app = TestApp::spawn().await;
+    let resident = app.signed_in(RESIDENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    let leader = app.signed_in("13800000003").await; // 陈骏, grid leader
+    let topic = raise(&app, &resident, "micro_grid", "楼道灯改成声控的").await;
+    let id = topic.to_string();
+    let meeting = meeting_of(&app, RESIDENT, "council", 2 * 86_400).await;
+    app.post(&admin, "screen_topic", &[("topic", &id), ("decision", "accept"), ("version", "1")]).await;
+    let form = [("topic", id.as_str()), ("version", "2"), ("meeting", &meeting.to_string()), ("quorum", "2")];
+    let (status, body) = app.post(&admin, "schedule_topic", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let write = |version: &str, votes: [&str; 3], motion: &str| {
+        let (admin, app, id) = (admin.clone(), &app, id.clone());
+        let (version, motion) = (version.to_string(), motion.to_string());
+        let votes = votes.map(String::from);
+        async move {
+            let form = [
+                ("topic", id.as_str()),
+                ("version", &version),
+                ("motion", &motion),
+                ("votes_for", &votes[0]),
+                ("votes_against", &votes[1]),
+                ("abstaining", &votes[2]),
+                ("decision", "由物业在春节前改装声控灯"),
+                ("owner", "锦园物业"),
+                ("deadline", "2027-02-01"),
+            ];
+            app.post(&admin, "write_minutes", &form).await
+        }
+    };
+    let (status, body) = write("3", ["2", "0", "0"], "改声控灯").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrMeetingNotBegun"), "{body}");
+    sqlx::query(
+        "UPDATE activities SET signup_opens_at = unixepoch() - 86400, signup_closes_at = unixepoch() - 3600,
+                               starts_at = unixepoch() - 3600, ends_at = unixepoch() + 3600 WHERE id = ?",
+    )
+    .bind(meeting)
+    .execute(&app.pool)
+    .await
+    .expect("the meeting began");
+    let check_in = |phone: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query(
+                "INSERT INTO activity_attendance (activity_id, person_id, via, checked_in_at, hours_status)
+                 SELECT ?, person_id, 'code', unixepoch() - 600, 'none' FROM accounts WHERE phone = ?",
+            )
+            .bind(meeting)
+            .bind(phone)
+            .execute(&pool)
+            .await
+            .expect("checked in")
+        }
+    };
+    check_in(RESIDENT).await;
+    let (status, body) = write("3", ["1", "0", "0"], "改声控灯").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrNoQuorum"), "one checked in of a quorum of two: {body}");
+    check_in("13800001000").await;
+    let (status, body) = write("3", ["2", "1", "0"], "改声控灯").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("ErrTooManyVotes"), "three hands, two people: {body}");
+    let (status, body) = write("3", ["x", "0", "0"], "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("\"motion\"") && body.contains("\"votes_for\""), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM council_minutes").await, 0, "nothing half-written");
+
+    let (status, body) = write("3", ["2", "0", "0"], "楼道灯统一改为声控灯").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The secretary may not sign their own minutes; a stale version signs nothing.
+    let (status, body) = app.post(&admin, "sign_minutes", &[("topic", &id), ("version", "4")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("ErrChairNotSecretary"), "{body}");
+    let (status, _) = app.post(&leader, "sign_minutes", &[("topic", &id), ("version", "3")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, page) = app.get(&leader, &format!("/council/{topic}")).await;
+    assert!(page.contains("待主持人签署") && page.contains("主持人签署"), "{page}");
+    let (status, body) = app.post(&leader, "sign_minutes", &[("topic", &id), ("version", "4")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(stage_of(&app, topic).await, ("deliberated".into(), 5));
+    // Signed minutes are not rewritten.
+    let (status, _) = write("5", ["2", "0", "0"], "改成普通灯").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, page) = app.get(&resident, &format!("/council/{topic}")).await;
+    assert!(page.contains("已协商") && page.contains("楼道灯统一改为声控灯"), "{page}");
+    assert!(page.contains("赞成2 · 反对0 · 弃权0") && page.contains("主持人签署：陈骏"), "{page}");
+    assert!(!page.contains("name=\"motion\""), "a resident gets no form");
+}

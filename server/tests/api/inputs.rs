@@ -384,6 +384,8 @@ struct Fixtures {
     /// One accepted, and a 议事坊 meeting of 祖望社区 two days ahead to schedule it to.
     accepted_topic: i64,
     meeting: i64,
+    /// One scheduled to a 议事坊 meeting that began an hour ago, its quorum of one checked in.
+    topic_in_meeting: i64,
     station: i64,
     api_key: String,
     revocable_key: i64,
@@ -408,6 +410,42 @@ async fn post_ok(app: &TestApp, client: &Client, endpoint: &str, form: &[(&str, 
     let (status, body) = app.post(client, endpoint, form).await;
     assert!(status.is_success(), "setting up: {endpoint} answered {status}: {body}");
     body
+}
+
+/// A 议题 of 祖望社区 scheduled to a 议事坊 meeting that began an hour ago, with a quorum of
+/// one and the volunteer checked in: its id.
+async fn topic_in_meeting(app: &TestApp) -> i64 {
+    let meeting = scalar(
+        app,
+        &format!(
+            "INSERT INTO activities (station_id, node_id, kind, title, starts_at, ends_at, capacity,
+                                     signup_opens_at, signup_closes_at, created_by)
+             SELECT s.id, n.id, 'council', '输入测试进行中的议事会', unixepoch() - 3600, unixepoch() + 3600, 30,
+                    unixepoch() - 86400, unixepoch() - 3600, (SELECT min(id) FROM accounts)
+             FROM stations s, grid_nodes n WHERE s.name = '向日葵网格服务驿站' AND n.code = '{AREA}001' RETURNING id"
+        ),
+    )
+    .await;
+    for sql in [
+        format!("INSERT INTO council_meetings (activity_id, quorum, set_at) VALUES ({meeting}, 1, unixepoch())"),
+        format!(
+            "INSERT INTO activity_attendance (activity_id, person_id, via, checked_in_at, hours_status)
+             SELECT {meeting}, person_id, 'code', unixepoch() - 3000, 'none' FROM accounts WHERE phone = '{VOLUNTEER}'"
+        ),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&app.pool).await.expect("a meeting under way");
+    }
+    scalar(
+        app,
+        &format!(
+            "INSERT INTO council_topics (node_id, audience, title, body, raised_at, support_until, threshold, stage,
+                                         meeting_id)
+             SELECT id, 'community', '输入测试议事中议题', '小区停车难', unixepoch(), unixepoch() + 86400 * 30, 5,
+                    'scheduled', {meeting}
+             FROM grid_nodes WHERE code = '{AREA}001' RETURNING id"
+        ),
+    )
+    .await
 }
 
 async fn fixtures(app: &TestApp) -> Fixtures {
@@ -521,6 +559,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     )
     .await;
     f.spare_account = scalar(app, &format!("SELECT id FROM accounts WHERE phone = '{spare_phone}'")).await;
+    f.topic_in_meeting = topic_in_meeting(app).await;
     let account = f.spare_account.to_string();
     post_ok(app, &admin, "assign_staff", &[("node", &micro), ("account", &account)]).await;
     f.spare_assignment = scalar(
@@ -874,6 +913,14 @@ impl<'a> Walker<'a> {
             ("schedule_topic", "meeting") => id(f.meeting),
             ("schedule_topic", "quorum") => one("12"),
             ("schedule_topic", "invited") => Val::Many(vec!["resident_reps".into(), "property".into()]),
+            ("write_minutes" | "sign_minutes", "topic") => id(f.topic_in_meeting),
+            ("write_minutes" | "sign_minutes", "version") => self.version("council_topics", f.topic_in_meeting).await,
+            ("write_minutes", "motion") => one("楼道统一不放电动车"),
+            ("write_minutes", "votes_for") => one("1"),
+            ("write_minutes", "votes_against" | "abstaining") => one("0"),
+            ("write_minutes", "decision") => one("在8号楼旁建充电棚"),
+            ("write_minutes", "owner") => one("锦园物业"),
+            ("write_minutes", "deadline") => Val::One(date_in(60)),
             ("check_in_activity", "code") => one("123456"),
             ("check_in_activity", "via") => one("qr"),
             ("make_up_activity_hours", "hours") => one("1.5"),
