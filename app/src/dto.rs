@@ -847,7 +847,6 @@ pub struct MeetingCard {
     pub activity: i64,
     pub title: String,
     pub starts_at: i64,
-    pub ends_at: i64,
     pub station: String,
     pub quorum: Option<i64>,
     pub invited: Vec<crate::domain::council::Invited>,

@@ -142,15 +142,6 @@ impl Screening {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Screening::Accept => "accept",
-            Screening::Decline => "decline",
-            Screening::Merge => "merge",
-            Screening::Refer => "refer",
-        }
-    }
-
     pub fn stage(self) -> Stage {
         match self {
             Screening::Accept => Stage::Accepted,

@@ -197,10 +197,12 @@ pub async fn move_supports(conn: &mut SqliteConnection, from: i64, into: i64) ->
     Ok(done.rows_affected())
 }
 
-/// The people who supported a topic for their household (to tell them of a merge).
-pub async fn supporters(conn: &mut SqliteConnection, topic: i64) -> Result<Vec<PersonId>, sqlx::Error> {
+/// The accounts of the people who supported a topic for their household (to tell them of
+/// a merge or a meeting), in one read.
+pub async fn supporter_accounts(conn: &mut SqliteConnection, topic: i64) -> Result<Vec<AccountId>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT DISTINCT person_id FROM council_supports WHERE topic_id = ? AND person_id IS NOT NULL ORDER BY 1",
+        "SELECT DISTINCT a.id FROM council_supports s JOIN accounts a ON a.person_id = s.person_id
+         WHERE s.topic_id = ? ORDER BY 1",
     )
     .bind(topic)
     .fetch_all(&mut *conn)
@@ -270,8 +272,9 @@ pub struct MeetingRow {
     pub activity_id: i64,
     pub title: String,
     pub starts_at: i64,
-    pub ends_at: i64,
     pub station: String,
+    /// The code of the area it is for.
+    pub code: String,
     pub quorum: Option<i64>,
     pub invited: Option<String>,
     pub attended: i64,
@@ -279,7 +282,7 @@ pub struct MeetingRow {
 }
 
 const MEETINGS: &str = "
-    SELECT a.id AS activity_id, a.title, a.starts_at, a.ends_at, s.name AS station, m.quorum,
+    SELECT a.id AS activity_id, a.title, a.starts_at, s.name AS station, n.code, m.quorum,
            (SELECT group_concat(i.role) FROM council_meeting_invited i WHERE i.activity_id = a.id) AS invited,
            (SELECT count(*) FROM activity_attendance d WHERE d.activity_id = a.id AND d.checked_in_at IS NOT NULL)
                AS attended,
@@ -303,21 +306,10 @@ pub async fn meetings_ahead(
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code).bind(now).bind(limit).fetch_all(pool).await
 }
 
-/// One 议事坊 activity as a meeting, with the code of its audience's area; also one that was
-/// cancelled or is past.
-pub async fn meeting(conn: &mut SqliteConnection, activity: i64) -> Result<Option<(MeetingRow, String)>, sqlx::Error> {
+/// One 议事坊 activity as a meeting, past or ahead, unless it was cancelled.
+pub async fn meeting(conn: &mut SqliteConnection, activity: i64) -> Result<Option<MeetingRow>, sqlx::Error> {
     let sql = format!("{MEETINGS} WHERE a.id = ?1 AND a.kind = 'council' AND a.status = 'published'");
-    let Some(row) =
-        sqlx::query_as::<_, MeetingRow>(sqlx::AssertSqlSafe(sql)).bind(activity).fetch_optional(&mut *conn).await?
-    else {
-        return Ok(None);
-    };
-    let code: String =
-        sqlx::query_scalar("SELECT n.code FROM activities a JOIN grid_nodes n ON n.id = a.node_id WHERE a.id = ?")
-            .bind(activity)
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok(Some((row, code)))
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(activity).fetch_optional(&mut *conn).await
 }
 
 /// Makes the activity a meeting with `quorum` and the roles `invited`, unless it is one

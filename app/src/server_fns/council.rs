@@ -112,7 +112,7 @@ pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
         None => None,
     };
     let meeting = match row.meeting_id {
-        Some(activity) => council_repo::meeting(&mut conn, activity).await?.map(|(m, _)| meeting_card(m)),
+        Some(activity) => council_repo::meeting(&mut conn, activity).await?.map(meeting_card),
         None => None,
     };
     let may_schedule = user.staff_scope_covers(&row.code) && card.stage == Stage::Accepted;
@@ -122,7 +122,11 @@ pub async fn topic_data(id: i64) -> Result<TopicView, AppError> {
     } else {
         Vec::new()
     };
-    let minutes_row = council_repo::minutes(&mut conn, row.id).await?;
+    // Only a topic put on a meeting has minutes.
+    let minutes_row = match row.meeting_id {
+        Some(_) => council_repo::minutes(&mut conn, row.id).await?,
+        None => None,
+    };
     let staff_while_scheduled = user.staff_scope_covers(&row.code) && card.stage == Stage::Scheduled;
     let may_write_minutes = staff_while_scheduled && minutes_row.as_ref().is_none_or(|m| m.signed_at.is_none());
     let may_sign_minutes = staff_while_scheduled
@@ -180,7 +184,6 @@ fn meeting_card(m: council_repo::MeetingRow) -> MeetingCard {
         activity: m.activity_id,
         title: m.title,
         starts_at: m.starts_at,
-        ends_at: m.ends_at,
         station: m.station,
         quorum: m.quorum,
         invited: m.invited.as_deref().unwrap_or_default().split(',').filter_map(Invited::parse).collect(),
@@ -368,9 +371,8 @@ pub async fn screen_topic(
         if let Some(into) = merged_into {
             moved = Some(council_repo::move_supports(tx, topic, into).await?);
             let notice = Notice::TopicMerged { topic: into, title: row.title.clone() };
-            for person in council_repo::supporters(tx, topic).await? {
-                notices_repo::notify_person(tx, person, &notice).await?;
-            }
+            let supporters = council_repo::supporter_accounts(tx, topic).await?;
+            notices_repo::notify(tx, &supporters, &notice).await?;
         }
         if let Some(item) = item {
             out.publish(Topic::Sentiment, Some(item));
@@ -421,9 +423,9 @@ pub async fn schedule_topic(
         if !user.staff_scope_covers(&row.code) {
             return Err(AppError::Forbidden);
         }
-        let (found, code) = council_repo::meeting(tx, meeting)
+        let found = council_repo::meeting(tx, meeting)
             .await?
-            .filter(|(m, code)| is_within(&row.code, code) && m.starts_at > out.now)
+            .filter(|m| is_within(&row.code, &m.code) && m.starts_at > out.now)
             .ok_or_else(|| AppError::field("meeting", Msg::ErrChooseMeeting))?;
         let stage = Stage::parse(&row.stage).unwrap_or(Stage::Collecting);
         if !council::may_schedule(stage, found.starts_at, out.now) {
@@ -437,15 +439,14 @@ pub async fn schedule_topic(
             return Err(AppError::Conflict(Msg::ErrTopicChanged));
         }
         let notice = Notice::TopicScheduled { topic, title: row.title.clone() };
-        for person in council_repo::supporters(tx, topic).await? {
-            notices_repo::notify_person(tx, person, &notice).await?;
-        }
+        let supporters = council_repo::supporter_accounts(tx, topic).await?;
+        notices_repo::notify(tx, &supporters, &notice).await?;
         out.audit(AuditEntry {
             object_id: Some(topic),
             node_id: Some(row.node_id),
             before_json: Some(serde_json::json!({ "stage": row.stage }).to_string()),
             after_json: Some(
-                serde_json::json!({ "stage": "scheduled", "meeting": meeting, "meeting_area": code }).to_string(),
+                serde_json::json!({ "stage": "scheduled", "meeting": meeting, "meeting_area": found.code }).to_string(),
             ),
             ..AuditEntry::of(Action::ScheduleTopic, "council_topic")
         });
@@ -502,7 +503,7 @@ pub async fn write_minutes(
             return Err(AppError::Forbidden);
         }
         let meeting = match (Stage::parse(&row.stage), row.meeting_id) {
-            (Some(Stage::Scheduled), Some(meeting)) => council_repo::meeting(tx, meeting).await?.map(|(m, _)| m),
+            (Some(Stage::Scheduled), Some(meeting)) => council_repo::meeting(tx, meeting).await?,
             _ => None,
         };
         let meeting = meeting.ok_or(AppError::Conflict(Msg::ErrTopicChanged))?;
